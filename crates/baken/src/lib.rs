@@ -1,0 +1,99 @@
+//! The `baken` application: assembles the platform and the modules into one server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use platform::db::Db;
+use platform::identity::{LoginPolicy, SessionPolicy};
+use platform::jobs::Runner;
+use platform::mail::SmtpConfig;
+use platform::web::{AppState, WebSettings};
+
+pub mod config;
+
+/// Everything the server needs to run.
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    pub session: SessionPolicy,
+    pub login: LoginPolicy,
+    pub smtp: Option<SmtpConfig>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            session: SessionPolicy::default(),
+            login: LoginPolicy::default(),
+            smtp: None,
+        }
+    }
+}
+
+/// The whole web application on `db`.
+pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
+    let state = AppState {
+        db,
+        settings: Arc::new(WebSettings {
+            session: options.session.clone(),
+            login: options.login.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }),
+    };
+    platform::web::router(state, axum::Router::new())
+}
+
+/// Migrates and loads the reference data (idempotent).
+pub async fn prepare(db: &Db) -> anyhow::Result<()> {
+    db.migrate().await?;
+    platform::seed::reference(db).await?;
+    Ok(())
+}
+
+/// The background work of a server process: due jobs, the mail outbox, expired sessions.
+pub fn spawn_background(db: Db, options: &ServerOptions) {
+    let mut runner = Runner::new();
+    let session = options.session.clone();
+    runner.register("sessions.purge", move |db, _| {
+        let session = session.clone();
+        async move {
+            platform::identity::purge_sessions(&db, &session)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    });
+    tokio::spawn(runner.run_forever(db.clone(), Duration::from_secs(5)));
+    let session = options.session.clone();
+    let purge_db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = platform::identity::purge_sessions(&purge_db, &session).await {
+                tracing::warn!(error = %e, "purging sessions");
+            }
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
+    if let Some(smtp) = options.smtp.clone() {
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = platform::mail::deliver_due(&db, &smtp).await {
+                    tracing::warn!(error = %e, "mail outbox");
+                }
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+        });
+    }
+}
+
+/// Serves `app` on an already bound listener until the process is stopped.
+pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,430 @@
+//! `baken`: the command line. `baken serve` runs the web application; the other subcommands
+//! are for operators and scripts. Errors end the process with one clear line, never a panic.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Args, Parser, Subcommand};
+use platform::access::Role;
+use platform::audit::{self, AuditEntry};
+use platform::db::Db;
+use platform::identity::{self, IdentityError, NewUser};
+
+#[derive(Parser)]
+#[command(
+    name = "baken",
+    version,
+    about = "Baken: integraal veiligheidsbeleid — platform"
+)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: sqlite in the data directory).
+    #[arg(long, env = "BAKEN_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the embedded database and other files.
+    #[arg(long, env = "BAKEN_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// A config file with `key = value` lines (keys: database_url, bind, data_dir, session_idle_minutes, smtp_host, smtp_port, mail_from).
+    #[arg(long, env = "BAKEN_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application and API (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and load the reference data, then stop.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Compute a statutory deadline: `baken termijn bezwaar 2026-01-05`.
+    Termijn(TermijnArgs),
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BAKEN_BIND")]
+    bind: Option<String>,
+    /// Load demo accounts (fictitious people) and print their credentials.
+    #[arg(long)]
+    demo: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "BAKEN_SESSION_IDLE_MINUTES")]
+    session_idle_minutes: Option<i64>,
+    /// SMTP server for outgoing mail (host); without it mail stays in the outbox.
+    #[arg(long, env = "BAKEN_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "BAKEN_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    #[arg(long, env = "BAKEN_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The organisation's slug, e.g. vijfheerenlanden.
+        #[arg(long)]
+        org: String,
+        /// A role slug (repeat for several), e.g. beheerder.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero naming the first broken record.
+    Verify,
+}
+
+#[derive(Args)]
+struct TermijnArgs {
+    /// The rule, e.g. bezwaar, beroep, beslistermijn-bezwaar, huisverbod-einde.
+    regel: String,
+    /// The date the term runs from (yyyy-mm-dd).
+    datum: String,
+    #[arg(long)]
+    json: bool,
+    #[arg(long)]
+    adviescommissie: bool,
+    #[arg(long)]
+    dagen: Option<u32>,
+    #[arg(long)]
+    verdaging: Option<u32>,
+}
+
+struct Settings {
+    database_url: String,
+    data_dir: PathBuf,
+    file: std::collections::HashMap<String, String>,
+}
+
+fn settings(common: &Common) -> anyhow::Result<Settings> {
+    let file = match &common.config {
+        Some(path) => baken::config::read_file(path).map_err(|e| anyhow!(e))?,
+        None => Default::default(),
+    };
+    let data_dir = common
+        .data_dir
+        .clone()
+        .or_else(|| file.get("data_dir").map(PathBuf::from))
+        .unwrap_or_else(baken::config::default_data_dir);
+    let database_url = common
+        .database_url
+        .clone()
+        .or_else(|| file.get("database_url").cloned())
+        .unwrap_or_else(|| baken::config::default_database_url(&data_dir));
+    Ok(Settings {
+        database_url,
+        data_dir,
+        file,
+    })
+}
+
+async fn open_db(s: &Settings) -> anyhow::Result<Db> {
+    if s.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&s.data_dir).with_context(|| {
+            format!(
+                "kan de datamap {} niet aanmaken; kies een andere met --data-dir",
+                s.data_dir.display()
+            )
+        })?;
+    }
+    let db = Db::connect(&s.database_url).await.map_err(|e| {
+        anyhow!(
+            "{e}. Controleer --database-url of BAKEN_DATABASE_URL (nu: {})",
+            redact(&s.database_url)
+        )
+    })?;
+    baken::prepare(&db)
+        .await
+        .context("de database kon niet worden voorbereid")?;
+    Ok(db)
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BAKEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("baken: kan niet starten: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("baken: fout: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = settings(&cli.common)?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&settings, args).await,
+        Command::Migrate => {
+            let db = open_db(&settings).await?;
+            println!("database bijgewerkt ({})", db.backend().name());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            org,
+            roles,
+            password_stdin,
+        }) => {
+            if !password_stdin {
+                bail!("geef het wachtwoord via standaardinvoer met --password-stdin (nooit als argument)");
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("kan het wachtwoord niet van standaardinvoer lezen")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::from_slug(r).ok_or_else(|| {
+                        anyhow!(
+                            "onbekende rol '{r}'; kies uit: {}",
+                            Role::ALL.map(|r| r.slug()).join(", ")
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let db = open_db(&settings).await?;
+            let organisation = identity::organisation_by_slug(&db, &org)
+                .await
+                .map_err(|_| anyhow!("onbekende organisatie '{org}' (gebruik de korte naam, bijv. vijfheerenlanden)"))?;
+            let mut tx = db.begin().await?;
+            let id = match identity::create_user(
+                &mut tx,
+                &NewUser {
+                    email: email.clone(),
+                    name,
+                    organisation_id: organisation.id,
+                    roles,
+                    password,
+                },
+            )
+            .await
+            {
+                Ok(id) => id,
+                Err(IdentityError::Invalid(errors)) => {
+                    let text: Vec<String> = errors
+                        .iter()
+                        .map(|e| {
+                            format!("{}: {}", e.field, platform::web::i18n::t("nl", &e.message))
+                        })
+                        .collect();
+                    bail!("account niet aangemaakt: {}", text.join("; "));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let mut entry = AuditEntry::system("cli", "create", "user");
+            entry.resource_id = Some(id.clone());
+            entry.subject_id = Some(id.clone());
+            audit::append(&mut tx, &entry).await?;
+            tx.commit().await?;
+            println!("account aangemaakt: {email} ({id})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Create { user, name }) => {
+            let db = open_db(&settings).await?;
+            let id = identity::user_id_by_email(&db, &user)
+                .await
+                .map_err(|_| anyhow!("geen account met e-mailadres '{user}'"))?;
+            let token = identity::create_token_as_operator(&db, &id, &name).await?;
+            println!("{token}");
+            eprintln!("Bewaar deze sleutel nu: hij wordt niet opnieuw getoond.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = open_db(&settings).await?;
+            match audit::verify(&db).await {
+                Ok(n) => {
+                    println!("auditlog intact: {n} regels, keten klopt");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(audit::VerifyError::Broken { seq, reason }) => {
+                    eprintln!("baken: auditlog GEBROKEN bij regel {seq}: {reason}");
+                    Ok(ExitCode::from(3))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Termijn(args) => termijn(args),
+    }
+}
+
+fn termijn(args: TermijnArgs) -> anyhow::Result<ExitCode> {
+    let regel: termijnen::Regel = args.regel.parse().map_err(|e| anyhow!("{e}"))?;
+    let datum = termijnen::parse_datum(&args.datum).map_err(|e| anyhow!("{e}"))?;
+    let opties = termijnen::Opties {
+        adviescommissie: args.adviescommissie,
+        verdaging_weken: args.verdaging,
+        dagen: args.dagen,
+    };
+    let t = termijnen::bereken(regel, datum, &opties).map_err(|e| anyhow!("{e}"))?;
+    if args.json {
+        let v = serde_json::json!({
+            "regel": regel.slug(),
+            "datum": t.datum.to_string(),
+            "uitleg": t.uitleg,
+            "grondslag": t.grondslag,
+            "atw_van_toepassing": t.atw_van_toepassing,
+        });
+        println!("{v}");
+    } else {
+        println!("{}", t.datum);
+        println!("{}", t.uitleg);
+        println!("Grondslag: {}", t.grondslag);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let file = &settings.file;
+    let bind = args
+        .bind
+        .or_else(|| file.get("bind").cloned())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let idle = match args.session_idle_minutes {
+        Some(m) => Some(m),
+        None => file
+            .get("session_idle_minutes")
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| anyhow!("session_idle_minutes moet een geheel getal zijn"))
+            })
+            .transpose()?,
+    };
+    let mut options = baken::ServerOptions::default();
+    if let Some(m) = idle {
+        if !(1..=1440).contains(&m) {
+            bail!("--session-idle-minutes moet tussen 1 en 1440 liggen");
+        }
+        options.session.idle_ms = m * 60_000;
+    }
+    let smtp_host = args.smtp_host.or_else(|| file.get("smtp_host").cloned());
+    if let Some(host) = smtp_host {
+        let port = match args.smtp_port {
+            Some(p) => p,
+            None => file
+                .get("smtp_port")
+                .map(|p| {
+                    p.parse::<u16>()
+                        .map_err(|_| anyhow!("smtp_port moet een poortnummer zijn"))
+                })
+                .transpose()?
+                .unwrap_or(25),
+        };
+        let from = args
+            .mail_from
+            .or_else(|| file.get("mail_from").cloned())
+            .unwrap_or_else(|| "baken@localhost.localdomain".into());
+        options.smtp = Some(platform::mail::SmtpConfig { host, port, from });
+    }
+    let addr: std::net::SocketAddr = bind.parse().map_err(|_| {
+        anyhow!("'{bind}' is geen geldig adres; gebruik bijvoorbeeld --bind 127.0.0.1:8080")
+    })?;
+    // Bind before touching the database, so a taken port fails fast and changes nothing.
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow!("poort {addr} is al in gebruik; kies een ander adres met --bind of BAKEN_BIND")
+        } else {
+            anyhow!("kan niet luisteren op {addr}: {e}")
+        }
+    })?;
+    let db = open_db(settings).await?;
+    let local = listener.local_addr()?;
+    println!(
+        "Baken {} draait op http://{local}/ (database: {})",
+        env!("CARGO_PKG_VERSION"),
+        db.backend().name()
+    );
+    if args.demo {
+        let accounts = platform::seed::demo(&db).await?;
+        println!(
+            "Demo-accounts (fictieve personen; tweestapsverificatie met het getoonde TOTP-geheim):"
+        );
+        for a in accounts {
+            println!(
+                "  demo-account email={} role={} password={} totp={}",
+                a.email,
+                a.role.slug(),
+                a.password,
+                a.totp_secret.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    baken::spawn_background(db.clone(), &options);
+    let app = baken::app(db.clone(), &options);
+    baken::serve(listener, app).await?;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}

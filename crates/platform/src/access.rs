@@ -1,0 +1,668 @@
+//! The access engine: one decision for every read or write of personal data.
+//!
+//! [`decide`] is pure policy (role × action × resource × purpose), tested as a table. [`authorize`]
+//! wraps it: a denial is written to the audit log at once, an approval becomes an [`Authorized`]
+//! value. Store functions that return or change personal data take `&Authorized<R>` and append
+//! the audit record in their own transaction via [`Authorized::record`], so an access without a
+//! decision cannot be written and an access without an audit record cannot commit.
+
+use crate::audit::{self, AuditEntry, Outcome};
+use crate::db::{Db, DbError, Tx};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Beheerder,
+    Auditor,
+    AdviseurIv,
+    Procesregisseur,
+    Handhaver,
+    Jurist,
+    Burgemeester,
+    Crisisbeheersing,
+    Analist,
+    Ketenpartner,
+    Raadslid,
+}
+
+impl Role {
+    pub const ALL: [Role; 11] = [
+        Role::Beheerder,
+        Role::Auditor,
+        Role::AdviseurIv,
+        Role::Procesregisseur,
+        Role::Handhaver,
+        Role::Jurist,
+        Role::Burgemeester,
+        Role::Crisisbeheersing,
+        Role::Analist,
+        Role::Ketenpartner,
+        Role::Raadslid,
+    ];
+
+    /// The stable slug used in the CLI, the API and the database.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Beheerder => "beheerder",
+            Role::Auditor => "auditor",
+            Role::AdviseurIv => "adviseur-iv",
+            Role::Procesregisseur => "procesregisseur",
+            Role::Handhaver => "handhaver",
+            Role::Jurist => "jurist",
+            Role::Burgemeester => "burgemeester",
+            Role::Crisisbeheersing => "crisisbeheersing",
+            Role::Analist => "analist",
+            Role::Ketenpartner => "ketenpartner",
+            Role::Raadslid => "raadslid",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.slug() == slug)
+    }
+
+    /// The Fluent message id of the role's display name.
+    pub fn label_key(self) -> String {
+        format!("role-{}", self.slug())
+    }
+
+    /// Roles that can see personal data must use two-factor authentication (BIO2 5.17.01).
+    /// Only the council member, who sees aggregated policy reports, does not.
+    pub fn sees_personal_data(self) -> bool {
+        !matches!(self, Role::Raadslid)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    List,
+    Create,
+    Update,
+    Delete,
+    Export,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::Read,
+        Action::List,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Export,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::List => "list",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Export => "export",
+        }
+    }
+}
+
+/// Why personal data is processed; recorded with every access (NEN 7513 "autorisatieprotocol").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Administration of accounts and organisations.
+    Beheer,
+    /// Auditing and accountability (the audit log itself).
+    Controle,
+    /// A person looking at or changing their own account.
+    EigenGegevens,
+    /// Daily work within the user's own organisation (e.g. finding a colleague).
+    Uitvoering,
+}
+
+impl Purpose {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Purpose::Beheer => "beheer",
+            Purpose::Controle => "controle",
+            Purpose::EigenGegevens => "eigen-gegevens",
+            Purpose::Uitvoering => "uitvoering",
+        }
+    }
+}
+
+/// The authenticated person on whose behalf a request runs.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation_id: String,
+    pub organisation_slug: String,
+    pub organisation_name: String,
+    pub roles: Vec<Role>,
+    pub lang: String,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn roles_text(&self) -> String {
+        self.roles
+            .iter()
+            .map(|r| r.slug())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// Where a request came from, for the audit record. Never holds a client address.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub origin: &'static str,
+}
+
+impl RequestContext {
+    pub fn new(origin: &'static str) -> Self {
+        RequestContext {
+            request_id: crate::db::new_id(),
+            origin,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(&'static str),
+}
+
+/// Which rows a list may return; turned into a SQL predicate by the store that owns the rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Organisation(String),
+    Own(String),
+}
+
+/// A thing an access decision is about.
+pub trait Resource {
+    fn kind(&self) -> &'static str;
+    fn id(&self) -> Option<String>;
+    /// The person whose data this is (the NEN 7513 "cliënt"), when there is one.
+    fn subject(&self) -> Option<String> {
+        None
+    }
+    fn policy(&self, principal: &Principal, action: Action, purpose: Purpose) -> Decision;
+}
+
+/// An account: name and e-mail address are personal data.
+#[derive(Clone, Debug)]
+pub struct UserAccount {
+    pub id: String,
+    pub organisation_id: String,
+}
+
+impl Resource for UserAccount {
+    fn kind(&self) -> &'static str {
+        "user"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.id.clone())
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.id.clone())
+    }
+    fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
+        let own = p.user_id == self.id;
+        match action {
+            Action::Read if own => Decision::Allow,
+            Action::Read if p.has(Role::Beheerder) || p.has(Role::Auditor) => Decision::Allow,
+            Action::Read if p.organisation_id == self.organisation_id => {
+                if purpose == Purpose::Uitvoering || purpose == Purpose::EigenGegevens {
+                    Decision::Allow
+                } else {
+                    Decision::Deny("purpose-not-allowed")
+                }
+            }
+            Action::Read => Decision::Deny("other-organisation"),
+            Action::Update if own && purpose == Purpose::EigenGegevens => Decision::Allow,
+            Action::Create | Action::Update | Action::Delete if p.has(Role::Beheerder) => {
+                Decision::Allow
+            }
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
+/// The list of accounts.
+#[derive(Clone, Debug)]
+pub struct UserDirectory;
+
+impl UserDirectory {
+    pub fn scope(p: &Principal) -> Scope {
+        if p.has(Role::Beheerder) || p.has(Role::Auditor) {
+            Scope::All
+        } else {
+            Scope::Organisation(p.organisation_id.clone())
+        }
+    }
+}
+
+impl Resource for UserDirectory {
+    fn kind(&self) -> &'static str {
+        "user-directory"
+    }
+    fn id(&self) -> Option<String> {
+        None
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        match action {
+            Action::List => {
+                if p.roles.is_empty() {
+                    Decision::Deny("no-role")
+                } else {
+                    Decision::Allow
+                }
+            }
+            Action::Export if p.has(Role::Beheerder) || p.has(Role::Auditor) => Decision::Allow,
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
+/// The roles of an account: changing them changes what that person may see.
+#[derive(Clone, Debug)]
+pub struct RoleAssignment {
+    pub user_id: String,
+}
+
+impl Resource for RoleAssignment {
+    fn kind(&self) -> &'static str {
+        "role-assignment"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.user_id.clone())
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.user_id.clone())
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        match action {
+            Action::Read if p.user_id == self.user_id => Decision::Allow,
+            Action::Read | Action::List if p.has(Role::Beheerder) || p.has(Role::Auditor) => {
+                Decision::Allow
+            }
+            Action::Create | Action::Delete | Action::Update if p.has(Role::Beheerder) => {
+                Decision::Allow
+            }
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
+/// API tokens of an account.
+#[derive(Clone, Debug)]
+pub struct ApiTokens {
+    pub user_id: String,
+}
+
+impl Resource for ApiTokens {
+    fn kind(&self) -> &'static str {
+        "api-token"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.user_id.clone())
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.user_id.clone())
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        if action == Action::Export {
+            return Decision::Deny("role-not-allowed");
+        }
+        if p.user_id == self.user_id || p.has(Role::Beheerder) {
+            Decision::Allow
+        } else {
+            Decision::Deny("role-not-allowed")
+        }
+    }
+}
+
+/// Organisations and their teams: no personal data, but changes are administration.
+#[derive(Clone, Debug)]
+pub struct Organisations {
+    pub id: Option<String>,
+}
+
+impl Resource for Organisations {
+    fn kind(&self) -> &'static str {
+        "organisation"
+    }
+    fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        match action {
+            Action::Read | Action::List => Decision::Allow,
+            Action::Create | Action::Update | Action::Delete if p.has(Role::Beheerder) => {
+                Decision::Allow
+            }
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
+/// The audit log: it names people and what they looked at, so it is personal data too.
+#[derive(Clone, Debug)]
+pub struct AuditTrail;
+
+impl Resource for AuditTrail {
+    fn kind(&self) -> &'static str {
+        "audit-log"
+    }
+    fn id(&self) -> Option<String> {
+        None
+    }
+    fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
+        let may = p.has(Role::Auditor) || p.has(Role::Beheerder);
+        match action {
+            Action::Read | Action::List | Action::Export if may => {
+                if purpose == Purpose::Controle {
+                    Decision::Allow
+                } else {
+                    Decision::Deny("purpose-not-allowed")
+                }
+            }
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
+/// The pure decision.
+pub fn decide<R: Resource + ?Sized>(
+    principal: &Principal,
+    action: Action,
+    resource: &R,
+    purpose: Purpose,
+) -> Decision {
+    resource.policy(principal, action, purpose)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("access denied: {0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Proof that `principal` may perform `action` on `resource` for `purpose`. Only [`authorize`]
+/// makes one.
+#[derive(Debug)]
+pub struct Authorized<R> {
+    resource: R,
+    action: Action,
+    purpose: Purpose,
+    principal: Principal,
+    context: RequestContext,
+}
+
+impl<R: Resource> Authorized<R> {
+    pub fn resource(&self) -> &R {
+        &self.resource
+    }
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    /// Appends the "allowed" audit record for this access to `tx`; store functions call it in
+    /// the transaction in which they read or write, so both commit or neither does.
+    pub async fn record(&self, tx: &mut Tx) -> Result<(), DbError> {
+        let entry = entry_for(
+            &self.principal,
+            &self.context,
+            self.action,
+            &self.resource,
+            self.purpose,
+            Outcome::Allowed,
+            None,
+        );
+        audit::append(tx, &entry).await.map(|_| ())
+    }
+}
+
+fn entry_for<R: Resource + ?Sized>(
+    principal: &Principal,
+    context: &RequestContext,
+    action: Action,
+    resource: &R,
+    purpose: Purpose,
+    outcome: Outcome,
+    reason: Option<&str>,
+) -> AuditEntry {
+    AuditEntry {
+        actor_user_id: Some(principal.user_id.clone()),
+        actor_name: principal.name.clone(),
+        actor_org_id: Some(principal.organisation_id.clone()),
+        actor_org_name: Some(principal.organisation_name.clone()),
+        actor_roles: principal.roles_text(),
+        on_behalf_of: None,
+        origin: context.origin.to_string(),
+        request_id: context.request_id.clone(),
+        action: action.slug().to_string(),
+        resource_type: resource.kind().to_string(),
+        resource_id: resource.id(),
+        subject_id: resource.subject(),
+        purpose: purpose.slug().to_string(),
+        outcome,
+        reason: reason.map(str::to_string),
+    }
+}
+
+/// Decides, and writes a denial to the audit log at once (in its own transaction, so the denial
+/// is kept although the caller's work does not go ahead).
+pub async fn authorize<R: Resource>(
+    db: &Db,
+    context: &RequestContext,
+    principal: &Principal,
+    action: Action,
+    resource: R,
+    purpose: Purpose,
+) -> Result<Authorized<R>, AccessError> {
+    match decide(principal, action, &resource, purpose) {
+        Decision::Allow => Ok(Authorized {
+            resource,
+            action,
+            purpose,
+            principal: principal.clone(),
+            context: context.clone(),
+        }),
+        Decision::Deny(reason) => {
+            let entry = entry_for(
+                principal,
+                context,
+                action,
+                &resource,
+                purpose,
+                Outcome::Denied,
+                Some(reason),
+            );
+            let mut tx = db.begin().await?;
+            audit::append(&mut tx, &entry).await?;
+            tx.commit().await?;
+            Err(AccessError::Forbidden(reason))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, org: &str, id: &str) -> Principal {
+        Principal {
+            user_id: id.into(),
+            name: "Test".into(),
+            email: "t@example.org".into(),
+            organisation_id: org.into(),
+            organisation_slug: org.into(),
+            organisation_name: org.into(),
+            roles: vec![role],
+            lang: "nl".into(),
+        }
+    }
+
+    const A: Decision = Decision::Allow;
+
+    /// Expected decision per role for each (action, resource) cell. Resources are seen from a
+    /// principal in organisation "gem" with id "me": another user in the same organisation
+    /// ("colleague"), a user in a partner organisation ("other"), and the principal's own account.
+    #[test]
+    fn role_action_resource_table() {
+        use Role::*;
+        let colleague = UserAccount {
+            id: "colleague".into(),
+            organisation_id: "gem".into(),
+        };
+        let other = UserAccount {
+            id: "other".into(),
+            organisation_id: "partner".into(),
+        };
+        let own = UserAccount {
+            id: "me".into(),
+            organisation_id: "gem".into(),
+        };
+        for role in Role::ALL {
+            let p = principal(role, "gem", "me");
+            let admin = role == Beheerder;
+            let auditor = role == Auditor;
+            for action in Action::ALL {
+                // Accounts of colleagues, read for daily work.
+                let got = decide(&p, action, &colleague, Purpose::Uitvoering);
+                let want = match action {
+                    Action::Read => true,
+                    Action::Create | Action::Update | Action::Delete => admin,
+                    Action::List | Action::Export => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} colleague");
+
+                // Accounts in another organisation.
+                let got = decide(&p, action, &other, Purpose::Beheer);
+                let want = match action {
+                    Action::Read => admin || auditor,
+                    Action::Create | Action::Update | Action::Delete => admin,
+                    Action::List | Action::Export => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} other");
+
+                // One's own account.
+                let got = decide(&p, action, &own, Purpose::EigenGegevens);
+                let want = match action {
+                    Action::Read | Action::Update => true,
+                    Action::Create | Action::Delete => admin,
+                    Action::List | Action::Export => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} own");
+
+                // The user list.
+                let got = decide(&p, action, &UserDirectory, Purpose::Uitvoering);
+                let want = match action {
+                    Action::List => true,
+                    Action::Export => admin || auditor,
+                    _ => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} directory");
+
+                // Role assignments of a colleague.
+                let ra = RoleAssignment {
+                    user_id: "colleague".into(),
+                };
+                let got = decide(&p, action, &ra, Purpose::Beheer);
+                let want = match action {
+                    Action::Read | Action::List => admin || auditor,
+                    Action::Create | Action::Update | Action::Delete => admin,
+                    Action::Export => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} role assignment");
+
+                // API tokens: one's own, or any for the administrator.
+                let own_tokens = ApiTokens {
+                    user_id: "me".into(),
+                };
+                let got = decide(&p, action, &own_tokens, Purpose::EigenGegevens);
+                assert_eq!(
+                    got == A,
+                    action != Action::Export,
+                    "{role:?} {action:?} own tokens"
+                );
+                let their_tokens = ApiTokens {
+                    user_id: "colleague".into(),
+                };
+                let got = decide(&p, action, &their_tokens, Purpose::Beheer);
+                assert_eq!(
+                    got == A,
+                    admin && action != Action::Export,
+                    "{role:?} {action:?} tokens"
+                );
+
+                // Organisations.
+                let got = decide(&p, action, &Organisations { id: None }, Purpose::Beheer);
+                let want = match action {
+                    Action::Read | Action::List => true,
+                    Action::Create | Action::Update | Action::Delete => admin,
+                    Action::Export => false,
+                };
+                assert_eq!(got == A, want, "{role:?} {action:?} organisations");
+
+                // The audit log, for control; and for any other purpose never.
+                let got = decide(&p, action, &AuditTrail, Purpose::Controle);
+                let want = matches!(action, Action::Read | Action::List | Action::Export)
+                    && (admin || auditor);
+                assert_eq!(got == A, want, "{role:?} {action:?} audit");
+                assert_ne!(
+                    decide(&p, action, &AuditTrail, Purpose::Uitvoering),
+                    A,
+                    "{role:?} {action:?} audit for another purpose"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn colleague_read_needs_a_work_purpose() {
+        let p = principal(Role::Handhaver, "gem", "me");
+        let colleague = UserAccount {
+            id: "c".into(),
+            organisation_id: "gem".into(),
+        };
+        assert_eq!(
+            decide(&p, Action::Read, &colleague, Purpose::Beheer),
+            Decision::Deny("purpose-not-allowed")
+        );
+    }
+
+    #[test]
+    fn list_scope_follows_role() {
+        assert_eq!(
+            UserDirectory::scope(&principal(Role::Beheerder, "gem", "me")),
+            Scope::All
+        );
+        assert_eq!(
+            UserDirectory::scope(&principal(Role::Ketenpartner, "politie", "me")),
+            Scope::Organisation("politie".into())
+        );
+    }
+
+    #[test]
+    fn every_role_slug_round_trips_and_only_council_skips_2fa() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_slug(role.slug()), Some(role));
+            assert_eq!(role.sees_personal_data(), role != Role::Raadslid);
+        }
+        assert_eq!(Role::from_slug("root"), None);
+    }
+}

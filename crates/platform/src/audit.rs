@@ -1,0 +1,420 @@
+//! The audit log: append-only and hash-chained, with the fields NEN 7513 and BIO2 ask for.
+//!
+//! Each record's hash covers its own fields and the previous record's hash, so changing or
+//! removing any record breaks the chain from there on; [`verify`] finds the first break.
+//! The database refuses UPDATE and DELETE on the table (triggers on both backends).
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::access::{AuditTrail, Authorized};
+use crate::db::{now_ms, Db, DbError, Tx};
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+    Success,
+    Failure,
+}
+
+impl Outcome {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// One event to record.
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub actor_user_id: Option<String>,
+    pub actor_name: String,
+    pub actor_org_id: Option<String>,
+    pub actor_org_name: Option<String>,
+    pub actor_roles: String,
+    /// The responsible user on whose behalf the actor acted, if not the actor.
+    pub on_behalf_of: Option<String>,
+    /// The access point: "web", "api" or "cli". Never a client address.
+    pub origin: String,
+    pub request_id: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    /// The person whose data was involved (NEN 7513 "cliënt").
+    pub subject_id: Option<String>,
+    pub purpose: String,
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+}
+
+impl AuditEntry {
+    /// An event by the system or an operator on the command line, not by a logged-in person.
+    pub fn system(origin: &str, action: &str, resource_type: &str) -> Self {
+        AuditEntry {
+            actor_user_id: None,
+            actor_name: "systeem".into(),
+            actor_org_id: None,
+            actor_org_name: None,
+            actor_roles: String::new(),
+            on_behalf_of: None,
+            origin: origin.into(),
+            request_id: crate::db::new_id(),
+            action: action.into(),
+            resource_type: resource_type.into(),
+            resource_id: None,
+            subject_id: None,
+            purpose: "beheer".into(),
+            outcome: Outcome::Success,
+            reason: None,
+        }
+    }
+}
+
+/// A stored record.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditRecord {
+    pub seq: i64,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    pub request_id: String,
+    pub actor_user_id: Option<String>,
+    pub actor_name: String,
+    pub actor_org_id: Option<String>,
+    pub actor_org_name: Option<String>,
+    pub actor_roles: String,
+    pub on_behalf_of: Option<String>,
+    pub origin: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub purpose: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRecord {
+    fn compute_hash(&self) -> String {
+        record_hash(
+            self.seq,
+            self.at,
+            &[
+                &self.request_id,
+                opt(&self.actor_user_id),
+                &self.actor_name,
+                opt(&self.actor_org_id),
+                opt(&self.actor_org_name),
+                &self.actor_roles,
+                opt(&self.on_behalf_of),
+                &self.origin,
+                &self.action,
+                &self.resource_type,
+                opt(&self.resource_id),
+                opt(&self.subject_id),
+                &self.purpose,
+                &self.outcome,
+                opt(&self.reason),
+            ],
+            &self.prev_hash,
+        )
+    }
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("\u{0}")
+}
+
+/// SHA-256 over the record's fields, length-prefixed so no two field lists hash alike.
+fn record_hash(seq: i64, at: i64, fields: &[&str], prev_hash: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(seq.to_be_bytes());
+    h.update(at.to_be_bytes());
+    for f in fields {
+        h.update((f.len() as u64).to_be_bytes());
+        h.update(f.as_bytes());
+    }
+    h.update(prev_hash.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Appends `entry` inside `tx`. The UPDATE of the single `audit_head` row locks it until `tx`
+/// ends, so concurrent appenders are serialised and the chain never forks.
+pub async fn append(tx: &mut Tx, entry: &AuditEntry) -> Result<i64, DbError> {
+    let conn = tx.conn()?;
+    let head = sqlx::query(
+        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let seq: i64 = head.try_get("last_seq")?;
+    let prev_hash: String = head.try_get("last_hash")?;
+    let mut record = AuditRecord {
+        seq,
+        at: now_ms(),
+        request_id: entry.request_id.clone(),
+        actor_user_id: entry.actor_user_id.clone(),
+        actor_name: entry.actor_name.clone(),
+        actor_org_id: entry.actor_org_id.clone(),
+        actor_org_name: entry.actor_org_name.clone(),
+        actor_roles: entry.actor_roles.clone(),
+        on_behalf_of: entry.on_behalf_of.clone(),
+        origin: entry.origin.clone(),
+        action: entry.action.clone(),
+        resource_type: entry.resource_type.clone(),
+        resource_id: entry.resource_id.clone(),
+        subject_id: entry.subject_id.clone(),
+        purpose: entry.purpose.clone(),
+        outcome: entry.outcome.slug().to_string(),
+        reason: entry.reason.clone(),
+        prev_hash,
+        hash: String::new(),
+    };
+    record.hash = record.compute_hash();
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, request_id, actor_user_id, actor_name, actor_org_id, \
+         actor_org_name, actor_roles, on_behalf_of, origin, action, resource_type, resource_id, \
+         subject_id, purpose, outcome, reason, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+    )
+    .bind(record.seq)
+    .bind(record.at)
+    .bind(&record.request_id)
+    .bind(&record.actor_user_id)
+    .bind(&record.actor_name)
+    .bind(&record.actor_org_id)
+    .bind(&record.actor_org_name)
+    .bind(&record.actor_roles)
+    .bind(&record.on_behalf_of)
+    .bind(&record.origin)
+    .bind(&record.action)
+    .bind(&record.resource_type)
+    .bind(&record.resource_id)
+    .bind(&record.subject_id)
+    .bind(&record.purpose)
+    .bind(&record.outcome)
+    .bind(&record.reason)
+    .bind(&record.prev_hash)
+    .bind(&record.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&record.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(seq)
+}
+
+/// Appends one event in a transaction of its own (logins, logouts, failed attempts).
+pub async fn append_now(db: &Db, entry: &AuditEntry) -> Result<i64, DbError> {
+    let mut tx = db.begin().await?;
+    let seq = append(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+const COLUMNS: &str =
+    "seq, at, request_id, actor_user_id, actor_name, actor_org_id, actor_org_name, \
+    actor_roles, on_behalf_of, origin, action, resource_type, resource_id, subject_id, purpose, \
+    outcome, reason, prev_hash, hash";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, sqlx::Error> {
+    Ok(AuditRecord {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        request_id: row.try_get("request_id")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_name: row.try_get("actor_name")?,
+        actor_org_id: row.try_get("actor_org_id")?,
+        actor_org_name: row.try_get("actor_org_name")?,
+        actor_roles: row.try_get("actor_roles")?,
+        on_behalf_of: row.try_get("on_behalf_of")?,
+        origin: row.try_get("origin")?,
+        action: row.try_get("action")?,
+        resource_type: row.try_get("resource_type")?,
+        resource_id: row.try_get("resource_id")?,
+        subject_id: row.try_get("subject_id")?,
+        purpose: row.try_get("purpose")?,
+        outcome: row.try_get("outcome")?,
+        reason: row.try_get("reason")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("audit record {seq} is broken: {reason}")]
+    Broken { seq: i64, reason: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Walks the whole chain in order and returns the number of intact records.
+pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
+    let mut expected_prev = GENESIS_HASH.to_string();
+    let mut expected_seq = 1_i64;
+    let mut after = 0_i64;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000"
+        ))
+        .bind(after)
+        .fetch_all(db.pool())
+        .await
+        .map_err(DbError::from)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let r = from_row(row).map_err(DbError::from)?;
+            if r.seq != expected_seq {
+                return Err(VerifyError::Broken {
+                    seq: expected_seq,
+                    reason: format!("record is missing (next record found is {})", r.seq),
+                });
+            }
+            if r.prev_hash != expected_prev {
+                return Err(VerifyError::Broken {
+                    seq: r.seq,
+                    reason: "its link to the previous record does not match".into(),
+                });
+            }
+            if r.compute_hash() != r.hash {
+                return Err(VerifyError::Broken {
+                    seq: r.seq,
+                    reason: "its contents do not match its hash (changed after writing)".into(),
+                });
+            }
+            expected_prev = r.hash.clone();
+            expected_seq += 1;
+            after = r.seq;
+        }
+    }
+    let head = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await
+        .map_err(DbError::from)?;
+    let last_seq: i64 = head.try_get("last_seq").map_err(DbError::from)?;
+    let last_hash: String = head.try_get("last_hash").map_err(DbError::from)?;
+    if last_seq != expected_seq - 1 || last_hash != expected_prev {
+        return Err(VerifyError::Broken {
+            seq: expected_seq,
+            reason: format!(
+                "the chain ends at record {} but the head says {last_seq} (records removed at the end)",
+                expected_seq - 1
+            ),
+        });
+    }
+    Ok(expected_seq - 1)
+}
+
+/// Search criteria for auditors.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Matches actor name, actor id, subject id or resource id.
+    pub who: Option<String>,
+    pub action: Option<String>,
+    pub resource_type: Option<String>,
+    pub outcome: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Searches the log, newest first. Reading the log is itself audited.
+pub async fn search(
+    tx: &mut Tx,
+    auth: &Authorized<AuditTrail>,
+    filter: &AuditFilter,
+) -> Result<(Vec<AuditRecord>, i64), DbError> {
+    auth.record(tx).await?;
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    if let Some(who) = filter.who.as_deref().filter(|s| !s.is_empty()) {
+        binds.push(format!("%{}%", who.to_lowercase()));
+        let n = binds.len();
+        clauses.push(format!(
+            "(LOWER(actor_name) LIKE ${n} OR LOWER(COALESCE(actor_user_id, '')) LIKE ${n} \
+             OR LOWER(COALESCE(subject_id, '')) LIKE ${n} OR LOWER(COALESCE(resource_id, '')) LIKE ${n})"
+        ));
+    }
+    for (col, val) in [
+        ("action", &filter.action),
+        ("resource_type", &filter.resource_type),
+        ("outcome", &filter.outcome),
+    ] {
+        if let Some(v) = val.as_deref().filter(|s| !s.is_empty()) {
+            binds.push(v.to_string());
+            clauses.push(format!("{col} = ${}", binds.len()));
+        }
+    }
+    let text_count = binds.len();
+    for (op, val) in [(">=", filter.from_ms), ("<", filter.to_ms)] {
+        if let Some(v) = val {
+            ints.push(v);
+            clauses.push(format!("at {op} ${}", text_count + ints.len()));
+        }
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let conn = tx.conn()?;
+    let count_sql = format!("SELECT COUNT(*) AS n FROM audit_log {where_sql}");
+    let mut q = sqlx::query(&count_sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    for i in &ints {
+        q = q.bind(*i);
+    }
+    let total: i64 = q.fetch_one(&mut *conn).await?.try_get("n")?;
+    let n = text_count + ints.len();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log {where_sql} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    for i in &ints {
+        q = q.bind(*i);
+    }
+    let rows = q
+        .bind(filter.limit)
+        .bind(filter.offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let records = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok((records, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_depends_on_every_field_and_the_link() {
+        let base = record_hash(1, 2, &["a", "b"], GENESIS_HASH);
+        assert_ne!(base, record_hash(1, 2, &["a", "c"], GENESIS_HASH));
+        assert_ne!(base, record_hash(1, 3, &["a", "b"], GENESIS_HASH));
+        assert_ne!(base, record_hash(2, 2, &["a", "b"], GENESIS_HASH));
+        assert_ne!(base, record_hash(1, 2, &["ab", ""], GENESIS_HASH));
+        assert_ne!(base, record_hash(1, 2, &["a", "b"], &"1".repeat(64)));
+        assert_eq!(base, record_hash(1, 2, &["a", "b"], GENESIS_HASH));
+    }
+}

@@ -1,0 +1,119 @@
+//! Full-text search behind one interface: FTS5 on SQLite, `tsvector` with the 'dutch'
+//! configuration on PostgreSQL. The index holds (kind, ref_id) pairs; a module authorizes each hit
+//! through the access engine before it shows anything.
+
+use sqlx::Row;
+
+use crate::db::{Backend, Db, DbError, Tx};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: String,
+    pub ref_id: String,
+}
+
+pub async fn index(
+    tx: &mut Tx,
+    kind: &str,
+    ref_id: &str,
+    title: &str,
+    body: &str,
+) -> Result<(), DbError> {
+    remove(tx, kind, ref_id).await?;
+    sqlx::query("INSERT INTO search_documents (kind, ref_id, title, body) VALUES ($1, $2, $3, $4)")
+        .bind(kind)
+        .bind(ref_id)
+        .bind(title)
+        .bind(body)
+        .execute(tx.conn()?)
+        .await?;
+    Ok(())
+}
+
+pub async fn remove(tx: &mut Tx, kind: &str, ref_id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM search_documents WHERE kind = $1 AND ref_id = $2")
+        .bind(kind)
+        .bind(ref_id)
+        .execute(tx.conn()?)
+        .await?;
+    Ok(())
+}
+
+/// Turns user input into a safe query: words only, each a prefix match, all required.
+pub fn sanitize_query(input: &str) -> Vec<String> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Vec<Hit>, DbError> {
+    let words = sanitize_query(query);
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = match db.backend() {
+        Backend::Sqlite => {
+            let fts = words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            sqlx::query(
+                "SELECT kind, ref_id FROM search_documents WHERE search_documents MATCH $1 \
+                 AND kind = $2 ORDER BY rank LIMIT $3",
+            )
+            .bind(format!("{{title body}} : ({fts})"))
+            .bind(kind)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
+        }
+        Backend::Postgres => {
+            let tsq = words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            sqlx::query(
+                "SELECT kind, ref_id FROM search_documents \
+                 WHERE document @@ to_tsquery('dutch', $1) AND kind = $2 \
+                 ORDER BY ts_rank(document, to_tsquery('dutch', $1)) DESC LIMIT $3",
+            )
+            .bind(tsq)
+            .bind(kind)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(Hit {
+                kind: r.try_get("kind")?,
+                ref_id: r.try_get("ref_id")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_keep_only_words() {
+        assert_eq!(
+            sanitize_query("drugs' OR 1=1 --"),
+            vec!["drugs", "or", "1", "1"]
+        );
+        assert_eq!(
+            sanitize_query("Overlast \"jeugd\""),
+            vec!["overlast", "jeugd"]
+        );
+        assert!(sanitize_query("*&^").is_empty());
+    }
+}

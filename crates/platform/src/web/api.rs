@@ -1,0 +1,511 @@
+//! The JSON API under `/api/v1`, described by OpenAPI 3.1 generated from these handlers. Errors
+//! are RFC 9457 problem details; a missing, malformed or expired token is a 401, never a 500.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppState, Ctx};
+use crate::access::{
+    self, AccessError, Action, AuditTrail, Organisations, Principal, Purpose, UserAccount,
+    UserDirectory,
+};
+use crate::audit::{self, AuditFilter, AuditRecord};
+use crate::db::DbError;
+use crate::identity::{
+    self, FieldError, IdentityError, NewOrganisation, Organisation, TokenProblem, UserDetail,
+    UserFilter, UserSummary,
+};
+
+/// RFC 9457 problem details.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The fields that failed validation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+pub fn problem(status: StatusCode, kind: &str, title: &str, detail: Option<String>) -> Response {
+    problem_with(status, kind, title, detail, Vec::new())
+}
+
+fn problem_with(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let body = Problem {
+        kind: format!("https://baken.example/problems/{kind}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut r = (status, Json(body)).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthorized(&'static str),
+    Forbidden,
+    NotFound,
+    Invalid(Vec<FieldError>),
+    BadRequest(String),
+    Internal(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Unauthorized(why) => {
+                let mut r = problem(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Authentication required",
+                    Some(why.into()),
+                );
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+                r
+            }
+            ApiError::Forbidden => problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed", None),
+            ApiError::NotFound => {
+                problem(StatusCode::NOT_FOUND, "not-found", "No such resource", None)
+            }
+            ApiError::Invalid(errors) => problem_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Input failed validation",
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| e.field.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                errors,
+            ),
+            ApiError::BadRequest(d) => problem(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                Some(d),
+            ),
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, "api internal error");
+                problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    None,
+                )
+            }
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Forbidden(_) => ApiError::Forbidden,
+            AccessError::Db(e) => e.into(),
+        }
+    }
+}
+impl From<IdentityError> for ApiError {
+    fn from(e: IdentityError) -> Self {
+        match e {
+            IdentityError::NotFound => ApiError::NotFound,
+            IdentityError::Invalid(errors) => ApiError::Invalid(errors),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The caller of an API request, or the 401 that explains why there is none.
+pub fn api_user(ctx: &Ctx) -> Result<&Principal, ApiError> {
+    match (&ctx.user, &ctx.token_problem) {
+        (Some(p), _) => Ok(p),
+        (None, Some(TokenProblem::Malformed)) => Err(ApiError::Unauthorized("malformed token")),
+        (None, Some(TokenProblem::Expired)) => Err(ApiError::Unauthorized("token expired")),
+        (None, Some(TokenProblem::Unknown)) => {
+            Err(ApiError::Unauthorized("unknown or revoked token"))
+        }
+        (None, None) => Err(ApiError::Unauthorized("no token or session")),
+    }
+}
+
+/// Axum's JSON extractor answers bad JSON with a plain-text error; this one answers problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => match rejection {
+                axum::extract::rejection::JsonRejection::JsonDataError(e) => {
+                    Err(ApiError::Invalid(vec![FieldError {
+                        field: data_error_field(&e.body_text()),
+                        message: e.body_text(),
+                    }]))
+                }
+                other => Err(ApiError::BadRequest(other.body_text())),
+            },
+        }
+    }
+}
+
+fn data_error_field(text: &str) -> String {
+    // serde reports "missing field `name`" or "...: unknown variant ... at line"
+    text.split('`').nth(1).unwrap_or("body").to_string()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+    pub version: String,
+}
+
+/// Liveness and database health.
+#[utoipa::path(get, path = "/healthz", tag = "platform", responses(
+    (status = 200, description = "Healthy", body = Health),
+    (status = 503, description = "The database does not answer", body = Health)
+))]
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let ok = tokio::time::timeout(std::time::Duration::from_secs(3), state.db.ping())
+        .await
+        .is_ok_and(|r| r.is_ok());
+    let body = Health {
+        status: if ok { "ok" } else { "unavailable" }.into(),
+        database: state.db.backend().name().into(),
+        version: state.settings.version.clone(),
+    };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub organisation_slug: String,
+    pub roles: Vec<String>,
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "platform", security(("bearer" = [])), responses(
+    (status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")
+))]
+async fn me(Extension(ctx): Extension<Ctx>) -> Result<Json<Me>, ApiError> {
+    let p = api_user(&ctx)?;
+    Ok(Json(Me {
+        id: p.user_id.clone(),
+        name: p.name.clone(),
+        email: p.email.clone(),
+        organisation: p.organisation_name.clone(),
+        organisation_slug: p.organisation_slug.clone(),
+        roles: p.roles.iter().map(|r| r.slug().to_string()).collect(),
+    }))
+}
+
+/// All organisations.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "platform", security(("bearer" = [])), responses(
+    (status = 200, body = [Organisation]), (status = 401, body = Problem, content_type = "application/problem+json")
+))]
+async fn organisations_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<Organisation>>, ApiError> {
+    api_user(&ctx)?;
+    Ok(Json(identity::list_organisations(&state.db).await?))
+}
+
+/// Creates an organisation (administrators).
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "platform", security(("bearer" = [])), request_body = NewOrganisation, responses(
+    (status = 201, body = Organisation),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn organisations_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(input): ApiJson<NewOrganisation>,
+) -> Result<Response, ApiError> {
+    let p = api_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Organisations { id: None },
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let org = identity::create_organisation(&mut tx, &input).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(org)).into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct UsersQuery {
+    /// Part of a name or e-mail address.
+    q: Option<String>,
+    organisation_id: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub total: i64,
+    pub items: Vec<UserSummary>,
+}
+
+fn page_bounds(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(50);
+    let offset = offset.unwrap_or(0);
+    let mut errors = Vec::new();
+    if !(1..=500).contains(&limit) {
+        errors.push(FieldError {
+            field: "limit".into(),
+            message: "must be between 1 and 500".into(),
+        });
+    }
+    if offset < 0 {
+        errors.push(FieldError {
+            field: "offset".into(),
+            message: "must not be negative".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok((limit, offset))
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
+/// Accounts the caller may see (all for administrators and auditors, otherwise the own organisation).
+#[utoipa::path(get, path = "/api/v1/users", tag = "platform", security(("bearer" = [])), params(UsersQuery), responses(
+    (status = 200, body = UserPage), (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn users_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<UsersQuery>,
+) -> Result<Json<UserPage>, ApiError> {
+    let p = api_user(&ctx)?;
+    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        UserDirectory,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let (items, total) = identity::list_users(
+        &mut tx,
+        &auth,
+        &UserFilter {
+            q: q.q,
+            organisation_id: q.organisation_id,
+            limit,
+            offset,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(UserPage { total, items }))
+}
+
+/// One account; the read is audited.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "platform", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = UserDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")
+))]
+async fn user_get(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Json<UserDetail>, ApiError> {
+    let p = api_user(&ctx)?;
+    let organisation_id = identity::user_organisation(&state.db, &id).await?;
+    let purpose = if p.user_id == id {
+        Purpose::EigenGegevens
+    } else if p.has(access::Role::Beheerder) {
+        Purpose::Beheer
+    } else if p.has(access::Role::Auditor) {
+        Purpose::Controle
+    } else {
+        Purpose::Uitvoering
+    };
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Read,
+        UserAccount {
+            id,
+            organisation_id,
+        },
+        purpose,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let user = identity::read_user(&mut tx, &auth).await?;
+    tx.commit().await?;
+    Ok(Json(user))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct AuditQuery {
+    /// Part of the actor's name or id, or a subject or resource id.
+    who: Option<String>,
+    action: Option<String>,
+    outcome: Option<String>,
+    /// Milliseconds since the Unix epoch, inclusive.
+    from: Option<i64>,
+    /// Milliseconds since the Unix epoch, exclusive.
+    until: Option<i64>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub total: i64,
+    pub items: Vec<AuditRecord>,
+}
+
+/// Searches the audit log (auditors and administrators); the search is itself audited.
+#[utoipa::path(get, path = "/api/v1/audit-events", tag = "platform", security(("bearer" = [])), params(AuditQuery), responses(
+    (status = 200, body = AuditPage), (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn audit_events(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let p = api_user(&ctx)?;
+    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        AuditTrail,
+        Purpose::Controle,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let (items, total) = audit::search(
+        &mut tx,
+        &auth,
+        &AuditFilter {
+            who: q.who,
+            action: q.action,
+            resource_type: None,
+            outcome: q.outcome,
+            from_ms: q.from,
+            to_ms: q.until,
+            limit,
+            offset,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(AuditPage { total, items }))
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Baken API", description = "Integraal Veiligheidsbeleid: platform API", license(name = "EUPL-1.2")),
+    modifiers(&BearerAuth),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(me))
+        .routes(routes!(organisations_list, organisations_create))
+        .routes(routes!(users_list))
+        .routes(routes!(user_get))
+        .routes(routes!(audit_events))
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi_router().split_for_parts().1
+}
+
+pub fn routes() -> Router<AppState> {
+    let (router, doc) = openapi_router().split_for_parts();
+    let json = doc.to_pretty_json().unwrap_or_default();
+    router.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let json = json.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+        }),
+    )
+}

@@ -1,0 +1,245 @@
+//! Forms declared in Rust and rendered by one partial (`partials/form.html`), so every form has
+//! labels, hints, errors next to the field with `aria-describedby`, and an error summary.
+
+use crate::identity::FieldError;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Email,
+    Password,
+    Search,
+    Date,
+    Select(Vec<(String, String)>),
+    /// Several choices: (value, label, checked).
+    Checkboxes(Vec<(String, String, bool)>),
+    Hidden,
+}
+
+#[derive(Clone, Debug)]
+pub struct FormField {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub kind: FieldKind,
+    pub autocomplete: Option<&'static str>,
+    pub required: bool,
+}
+
+impl FormField {
+    pub fn new(name: &str, label: String, kind: FieldKind) -> Self {
+        FormField {
+            name: name.into(),
+            label,
+            value: String::new(),
+            hint: None,
+            error: None,
+            kind,
+            autocomplete: None,
+            required: false,
+        }
+    }
+    pub fn value(mut self, v: impl Into<String>) -> Self {
+        self.value = v.into();
+        self
+    }
+    pub fn hint(mut self, h: String) -> Self {
+        self.hint = Some(h);
+        self
+    }
+    pub fn autocomplete(mut self, a: &'static str) -> Self {
+        self.autocomplete = Some(a);
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn id(&self) -> String {
+        format!("veld-{}", self.name)
+    }
+    pub fn input_type(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Email => "email",
+            FieldKind::Password => "password",
+            FieldKind::Search => "search",
+            FieldKind::Date => "date",
+            FieldKind::Hidden => "hidden",
+            _ => "text",
+        }
+    }
+    pub fn is_select(&self) -> bool {
+        matches!(self.kind, FieldKind::Select(_))
+    }
+    pub fn is_checkboxes(&self) -> bool {
+        matches!(self.kind, FieldKind::Checkboxes(_))
+    }
+    pub fn is_hidden(&self) -> bool {
+        self.kind == FieldKind::Hidden
+    }
+    pub fn options(&self) -> Vec<(String, String, bool)> {
+        match &self.kind {
+            FieldKind::Select(o) => o
+                .iter()
+                .map(|(v, l)| (v.clone(), l.clone(), *v == self.value))
+                .collect(),
+            FieldKind::Checkboxes(o) => o.clone(),
+            _ => Vec::new(),
+        }
+    }
+    /// The ids the input is described by: its hint and its error.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.id()));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-fout", self.id()));
+        }
+        ids.join(" ")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub action: String,
+    pub submit: String,
+    pub fields: Vec<FormField>,
+    /// Errors that belong to no single field.
+    pub general_error: Option<String>,
+    pub method_get: bool,
+}
+
+impl Form {
+    pub fn new(action: impl Into<String>, submit: String, fields: Vec<FormField>) -> Self {
+        Form {
+            action: action.into(),
+            submit,
+            fields,
+            general_error: None,
+            method_get: false,
+        }
+    }
+
+    pub fn get(mut self) -> Self {
+        self.method_get = true;
+        self
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.general_error.is_some() || self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Attaches validation errors (Fluent message ids) to their fields, translated.
+    pub fn with_errors(mut self, lang: &str, errors: &[FieldError]) -> Self {
+        for e in errors {
+            let msg = crate::web::i18n::t(lang, &e.message);
+            match self.fields.iter_mut().find(|f| f.name == e.field) {
+                Some(f) => f.error = Some(msg),
+                None => self.general_error = Some(msg),
+            }
+        }
+        self
+    }
+
+    /// The error summary: (field id, message), in field order.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter_map(|f| {
+                f.error
+                    .as_ref()
+                    .map(|e| (f.id(), format!("{}: {}", f.label, e)))
+            })
+            .collect()
+    }
+}
+
+/// Pagination links for lists.
+#[derive(Clone, Debug)]
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub const PER_PAGE: i64 = 50;
+
+    /// `base` is the list URL with its filter query, without the page parameter.
+    pub fn new(base: &str, page: i64, total: i64) -> Pager {
+        let pages = ((total + Self::PER_PAGE - 1) / Self::PER_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let link = |p: i64| format!("{base}{sep}pagina={p}");
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * Self::PER_PAGE
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_clamps_and_links() {
+        let p = Pager::new("/audit?wie=x", 3, 120);
+        assert_eq!(p.pages, 3);
+        assert_eq!(p.prev.as_deref(), Some("/audit?wie=x&pagina=2"));
+        assert_eq!(p.next, None);
+        assert_eq!(p.offset(), 100);
+        let p = Pager::new("/gebruikers", 0, 0);
+        assert_eq!((p.page, p.pages, p.offset()), (1, 1, 0));
+    }
+
+    #[test]
+    fn errors_attach_to_fields_and_summary() {
+        let f = Form::new(
+            "/x",
+            "Opslaan".into(),
+            vec![FormField::new("name", "Naam".into(), FieldKind::Text)],
+        )
+        .with_errors(
+            "nl",
+            &[
+                FieldError {
+                    field: "name".into(),
+                    message: "error-required".into(),
+                },
+                FieldError {
+                    field: "other".into(),
+                    message: "error-required".into(),
+                },
+            ],
+        );
+        assert!(f.has_errors());
+        assert_eq!(f.summary().len(), 1);
+        assert_eq!(f.summary()[0].0, "veld-name");
+        assert!(f.general_error.is_some());
+    }
+}

@@ -1,0 +1,505 @@
+//! The web shell: request context (session, language, CSRF), security headers, error pages,
+//! and the platform's own pages and API.
+
+pub mod api;
+pub mod assets;
+pub mod forms;
+pub mod i18n;
+pub mod pages;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Router;
+
+use crate::access::{AccessError, Principal, RequestContext, Role};
+use crate::db::{Db, DbError};
+use crate::identity::{
+    self, IdentityError, LoginPolicy, SessionPolicy, SessionStage, TokenProblem,
+};
+use crate::secrets;
+
+pub const SESSION_COOKIE: &str = "__Host-baken_session";
+pub const CSRF_COOKIE: &str = "__Host-baken_csrf";
+pub const LANG_COOKIE: &str = "__Host-baken_lang";
+/// Largest request body accepted (uploads included).
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Settings the web layer needs.
+#[derive(Clone, Debug, Default)]
+pub struct WebSettings {
+    pub session: SessionPolicy,
+    pub login: LoginPolicy,
+    pub version: String,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<WebSettings>,
+}
+
+/// What every handler knows about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub lang: String,
+    pub csrf: String,
+    pub user: Option<Principal>,
+    /// A session whose login is not finished (second factor or enrolment still to do).
+    pub pending: Option<(String, SessionStage)>,
+    pub session_token: Option<String>,
+    pub request: RequestContext,
+    pub path: String,
+    /// Set when the request carried a bearer token that was not accepted.
+    pub token_problem: Option<TokenProblem>,
+    pub via_token: bool,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(&self.lang, key)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors of HTML pages: rendered by the shell middleware, which knows the language and the user.
+
+#[derive(Debug)]
+pub enum WebError {
+    NotFound,
+    Forbidden,
+    /// Not logged in: send to the login page.
+    Login,
+    Internal(String),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ErrorPage(StatusCode);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Login => return Redirect::to("/inloggen").into_response(),
+            WebError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut r = status.into_response();
+        r.extensions_mut().insert(ErrorPage(status));
+        r
+    }
+}
+
+impl From<DbError> for WebError {
+    fn from(e: DbError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<IdentityError> for WebError {
+    fn from(e: IdentityError) -> Self {
+        match e {
+            IdentityError::NotFound => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AccessError> for WebError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Forbidden(_) => WebError::Forbidden,
+            AccessError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+pub type WebResult = Result<Response, WebError>;
+
+/// Renders a template into a response.
+pub fn render<T: Template>(t: &T) -> WebResult {
+    Ok(Html(t.render()?).into_response())
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> WebResult {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// Requires a logged-in user for a page.
+pub fn require_user(ctx: &Ctx) -> Result<&Principal, WebError> {
+    ctx.user.as_ref().ok_or(WebError::Login)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page shell shared by every template.
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct Shell {
+    pub lang: String,
+    pub title: String,
+    pub csrf: String,
+    pub user: Option<Principal>,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+    pub version: String,
+}
+
+impl Shell {
+    pub fn new(ctx: &Ctx, title_key: &str) -> Shell {
+        let title = ctx.t(title_key);
+        Shell::titled(ctx, title)
+    }
+
+    pub fn titled(ctx: &Ctx, title: String) -> Shell {
+        Shell {
+            lang: ctx.lang.clone(),
+            title,
+            csrf: ctx.csrf.clone(),
+            nav: navigation(ctx),
+            user: ctx.user.clone(),
+            path: ctx.path.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(&self.lang, key)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        if self.lang == "en" {
+            "nl"
+        } else {
+            "en"
+        }
+    }
+}
+
+/// The menu shows each role only what it may use.
+pub fn navigation(ctx: &Ctx) -> Vec<NavItem> {
+    let Some(p) = &ctx.user else {
+        return Vec::new();
+    };
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav-home")];
+    items.push(("/gebruikers", "nav-users"));
+    if p.has(Role::Beheerder) {
+        items.push(("/beheer/organisaties", "nav-organisations"));
+    }
+    if p.has(Role::Auditor) || p.has(Role::Beheerder) {
+        items.push(("/audit", "nav-audit"));
+    }
+    items.push(("/account", "nav-account"));
+    items
+        .into_iter()
+        .map(|(href, key)| NavItem {
+            href,
+            label: ctx.t(key),
+            current: if href == "/" {
+                ctx.path == "/"
+            } else {
+                ctx.path.starts_with(href)
+            },
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    shell: Shell,
+    status: u16,
+    message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Middleware.
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_s: Option<i64>) -> HeaderValue {
+    let age = max_age_s
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    let v = format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    uri.query()?.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Builds the [`Ctx`], checks CSRF on state-changing requests, renders error pages, and sets
+/// the security headers on every response.
+pub async fn shell_middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let origin: &'static str = if is_api(&path) { "api" } else { "web" };
+    let mut ctx = Ctx {
+        lang: "nl".into(),
+        csrf: String::new(),
+        user: None,
+        pending: None,
+        session_token: None,
+        request: RequestContext::new(origin),
+        path: path.clone(),
+        token_problem: None,
+        via_token: false,
+    };
+
+    let mut new_csrf = None;
+    ctx.csrf = match cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() == 43) {
+        Some(c) => c,
+        None => {
+            let c = secrets::random_token();
+            new_csrf = Some(c.clone());
+            c
+        }
+    };
+
+    // Who is asking: a bearer token (API) or a session cookie.
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(auth) = bearer {
+        ctx.via_token = true;
+        match auth.strip_prefix("Bearer ").map(str::trim) {
+            Some(token) => match identity::principal_for_token(&state.db, token).await {
+                Ok(Ok(p)) => ctx.user = Some(p),
+                Ok(Err(problem)) => ctx.token_problem = Some(problem),
+                Err(e) => return internal(e.to_string(), &path),
+            },
+            None => ctx.token_problem = Some(TokenProblem::Malformed),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        match identity::load_session(&state.db, &state.settings.session, &token).await {
+            Ok(Some(s)) if s.stage == SessionStage::Complete => {
+                match identity::load_principal(&state.db, &s.user_id).await {
+                    Ok(p) => ctx.user = p,
+                    Err(e) => return internal(e.to_string(), &path),
+                }
+                ctx.session_token = Some(token);
+            }
+            Ok(Some(s)) => {
+                ctx.pending = Some((s.user_id, s.stage));
+                ctx.session_token = Some(token);
+            }
+            Ok(None) => {}
+            Err(e) => return internal(e.to_string(), &path),
+        }
+    }
+
+    // Language: ?lang= > cookie > the user's setting > Dutch.
+    let lang_param = query_param(&parts.uri, "lang").and_then(|l| i18n::normalize(&l));
+    ctx.lang = lang_param
+        .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| i18n::normalize(&l)))
+        .or_else(|| ctx.user.as_ref().and_then(|u| i18n::normalize(&u.lang)))
+        .unwrap_or("nl")
+        .to_string();
+
+    // CSRF: every state-changing request made with cookies must carry the token.
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let body = if unsafe_method && !ctx.via_token {
+        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        };
+        let sent = csrf_from_request(&parts.headers, &bytes);
+        let ok = sent.is_some_and(|s| {
+            subtle::ConstantTimeEq::ct_eq(s.as_bytes(), ctx.csrf.as_bytes()).into()
+        }) && new_csrf.is_none();
+        if !ok {
+            let mut r = if is_api(&path) {
+                api::problem(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "CSRF token missing or wrong",
+                    None,
+                )
+            } else {
+                let mut r = StatusCode::FORBIDDEN.into_response();
+                r.extensions_mut().insert(ErrorPage(StatusCode::FORBIDDEN));
+                r
+            };
+            if let Some(ext) = r.extensions().get::<ErrorPage>().copied() {
+                r = error_page(&state, &ctx, ext.0, "error-csrf");
+            }
+            return finish(r, new_csrf, lang_param, &path);
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    parts.extensions.insert(ctx.clone());
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let response = match response.extensions().get::<ErrorPage>().copied() {
+        Some(ErrorPage(status)) => {
+            let key = match status {
+                StatusCode::NOT_FOUND => "error-404",
+                StatusCode::FORBIDDEN => "error-403",
+                _ => "error-500",
+            };
+            error_page(&state, &ctx, status, key)
+        }
+        None => response,
+    };
+    finish(response, new_csrf, lang_param, &path)
+}
+
+fn internal(e: String, path: &str) -> Response {
+    tracing::error!(error = %e, "request context");
+    if is_api(path) {
+        api::problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            None,
+        )
+    } else {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Interne fout / internal error",
+        )
+            .into_response()
+    }
+}
+
+fn error_page(state: &AppState, ctx: &Ctx, status: StatusCode, key: &str) -> Response {
+    let _ = state;
+    let shell = Shell::new(ctx, &format!("{key}-title"));
+    let page = ErrorTemplate {
+        message: ctx.t(key),
+        status: status.as_u16(),
+        shell,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+fn csrf_from_request(headers: &HeaderMap, body: &Bytes) -> Option<String> {
+    if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return Some(h.to_string());
+    }
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ctype.starts_with("application/x-www-form-urlencoded") {
+        return serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v);
+    }
+    if ctype.starts_with("multipart/form-data") {
+        // The token is the value of the part named "csrf".
+        let text = String::from_utf8_lossy(body);
+        let start = text.find("name=\"csrf\"")?;
+        let rest = &text[start..];
+        let value_start = rest.find("\r\n\r\n")? + 4;
+        let value = &rest[value_start..];
+        let end = value.find("\r\n")?;
+        return Some(value[..end].to_string());
+    }
+    None
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+fn finish(mut r: Response, new_csrf: Option<String>, lang: Option<&str>, path: &str) -> Response {
+    let h = r.headers_mut();
+    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+    );
+    if !path.starts_with("/static/") {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(c) = new_csrf {
+        h.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &c, None));
+    }
+    if let Some(l) = lang {
+        h.append(
+            header::SET_COOKIE,
+            set_cookie(LANG_COOKIE, l, Some(365 * 86_400)),
+        );
+    }
+    r
+}
+
+/// The whole web application: pages, API, static files and health check.
+pub fn router(state: AppState, extra: Router<AppState>) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(extra)
+        .route("/static/{*path}", axum::routing::get(assets::serve))
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            shell_middleware,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+async fn fallback(req: Request) -> Response {
+    if is_api(req.uri().path()) {
+        api::problem(StatusCode::NOT_FOUND, "not-found", "No such resource", None)
+    } else {
+        WebError::NotFound.into_response()
+    }
+}

@@ -1,0 +1,1732 @@
+//! The platform's pages: login and two-factor steps, the landing page, the own account,
+//! administration of organisations, teams and accounts, and the audit log.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form as AxForm, Router};
+use serde::Deserialize;
+
+use super::forms::{encode, FieldKind, Form, FormField, Pager};
+use super::{
+    render, render_status, require_user, set_cookie, AppState, Ctx, Shell, WebError, WebResult,
+    SESSION_COOKIE,
+};
+use crate::access::{
+    self, Action, ApiTokens, AuditTrail, Organisations, Principal, Purpose, Role, RoleAssignment,
+    UserAccount, UserDirectory,
+};
+use crate::audit::{self, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use crate::identity::{
+    self, field_error, AccountChange, IdentityError, LoginOutcome, NewOrganisation, NewUser,
+    SessionStage, UserFilter,
+};
+use crate::secrets;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/inloggen", get(login_page).post(login_submit))
+        .route("/inloggen/tweestaps", get(totp_page).post(totp_submit))
+        .route("/uitloggen", post(logout))
+        .route("/account", get(account_page))
+        .route("/account/taal", post(account_language))
+        .route("/account/tweestaps", get(enrol_page).post(enrol_submit))
+        .route("/account/herstelcodes", post(recovery_regenerate))
+        .route("/account/tokens", post(token_create))
+        .route("/gebruikers", get(users_page))
+        .route(
+            "/gebruikers/nieuw",
+            get(user_new_page).post(user_new_submit),
+        )
+        .route("/gebruikers/{id}", get(user_page))
+        .route("/gebruikers/{id}/rollen", post(user_roles_submit))
+        .route("/gebruikers/{id}/teams", post(user_teams_submit))
+        .route("/gebruikers/{id}/status", post(user_status_submit))
+        .route(
+            "/beheer/organisaties",
+            get(organisations_page).post(organisation_create),
+        )
+        .route(
+            "/beheer/organisaties/{id}",
+            get(organisation_page).post(organisation_update),
+        )
+        .route("/beheer/organisaties/{id}/teams", post(team_create))
+        .route("/audit", get(audit_page))
+        .route("/audit/export.csv", get(audit_export))
+}
+
+fn fmt_time(ms: i64, with_seconds: bool) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    let z = ts.to_zoned(tz);
+    if with_seconds {
+        z.strftime("%d-%m-%Y %H:%M:%S").to_string()
+    } else {
+        z.strftime("%d-%m-%Y %H:%M").to_string()
+    }
+}
+
+fn role_label(lang: &str, slug: &str) -> String {
+    super::i18n::t(lang, &format!("role-{slug}"))
+}
+
+/// A page that is a title, an introduction and one form (login steps, simple admin forms).
+#[derive(Template)]
+#[template(path = "form_page.html")]
+struct FormPage {
+    shell: Shell,
+    intro: String,
+    form: Form,
+    after: Vec<(String, String)>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Landing page.
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    shell: Shell,
+    roles: Vec<String>,
+    teams: Vec<String>,
+    two_factor: bool,
+    recovery_left: i64,
+    admin: Option<AdminSummary>,
+    audit: Option<AuditSummary>,
+    colleagues: i64,
+}
+
+struct AdminSummary {
+    organisations: usize,
+    users: i64,
+    locked: i64,
+    without_2fa: i64,
+}
+
+struct AuditSummary {
+    records: i64,
+    denied_24h: i64,
+    failed_logins_24h: i64,
+    recent: Vec<AuditRow>,
+}
+
+async fn count(state: &AppState, sql: &str, bind: Option<i64>) -> Result<i64, WebError> {
+    use sqlx::Row;
+    let mut q = sqlx::query(sql);
+    if let Some(b) = bind {
+        q = q.bind(b);
+    }
+    let row = q
+        .fetch_one(state.db.pool())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    row.try_get::<i64, _>("n")
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+#[derive(Template)]
+#[template(path = "welcome.html")]
+struct WelcomePage {
+    shell: Shell,
+}
+
+async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let Some(p) = ctx.user.clone() else {
+        if ctx.pending.is_some() {
+            return Ok(Redirect::to("/inloggen/tweestaps").into_response());
+        }
+        return render(&WelcomePage {
+            shell: Shell::new(&ctx, "welcome-title"),
+        });
+    };
+    let own = access::authorize(
+        &state.db,
+        &ctx.request,
+        &p,
+        Action::Read,
+        UserAccount {
+            id: p.user_id.clone(),
+            organisation_id: p.organisation_id.clone(),
+        },
+        Purpose::EigenGegevens,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let me = identity::read_user(&mut tx, &own).await?;
+    tx.commit().await?;
+    let recovery_left = identity::unused_recovery_codes(&state.db, &p.user_id).await?;
+    let admin = if p.has(Role::Beheerder) {
+        let now = crate::db::now_ms();
+        Some(AdminSummary {
+            organisations: identity::list_organisations(&state.db).await?.len(),
+            users: count(&state, "SELECT COUNT(*) AS n FROM users", None).await?,
+            locked: count(
+                &state,
+                "SELECT COUNT(*) AS n FROM users WHERE locked_until > $1",
+                Some(now),
+            )
+            .await?,
+            without_2fa: count(
+                &state,
+                "SELECT COUNT(*) AS n FROM users WHERE totp_secret IS NULL",
+                None,
+            )
+            .await?,
+        })
+    } else {
+        None
+    };
+    let audit = if p.has(Role::Auditor) {
+        let since = crate::db::now_ms() - 86_400_000;
+        let auth = access::authorize(
+            &state.db,
+            &ctx.request,
+            &p,
+            Action::List,
+            AuditTrail,
+            Purpose::Controle,
+        )
+        .await?;
+        let mut tx = state.db.begin().await?;
+        let (recent, records) = audit::search(
+            &mut tx,
+            &auth,
+            &AuditFilter {
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Some(AuditSummary {
+            records,
+            denied_24h: count(&state, "SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied' AND at >= $1", Some(since)).await?,
+            failed_logins_24h: count(&state, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login' AND outcome = 'failure' AND at >= $1", Some(since)).await?,
+            recent: recent.iter().map(|r| AuditRow::new(&ctx.lang, r)).collect(),
+        })
+    } else {
+        None
+    };
+    let colleagues = {
+        use sqlx::Row;
+        sqlx::query(
+            "SELECT COUNT(*) AS n FROM users WHERE organisation_id = $1 AND disabled_at IS NULL",
+        )
+        .bind(&p.organisation_id)
+        .fetch_one(state.db.pool())
+        .await
+        .and_then(|r| r.try_get::<i64, _>("n"))
+        .map_err(|e| WebError::Internal(e.to_string()))?
+    };
+    render(&HomePage {
+        shell: Shell::new(&ctx, "home-title"),
+        roles: me.roles.iter().map(|r| role_label(&ctx.lang, r)).collect(),
+        teams: me.teams.iter().map(|t| t.name.clone()).collect(),
+        two_factor: me.two_factor,
+        recovery_left,
+        admin,
+        audit,
+        colleagues,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login.
+
+#[derive(Deserialize, Default)]
+struct LoginInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn login_form(ctx: &Ctx, email: &str) -> Form {
+    Form::new(
+        "/inloggen",
+        ctx.t("login-submit"),
+        vec![
+            FormField::new("email", ctx.t("field-email"), FieldKind::Email)
+                .value(email)
+                .autocomplete("username")
+                .required(),
+            FormField::new("password", ctx.t("field-password"), FieldKind::Password)
+                .autocomplete("current-password")
+                .required(),
+        ],
+    )
+}
+
+fn form_page(ctx: &Ctx, title_key: &str, intro_key: &str, form: Form) -> FormPage {
+    FormPage {
+        shell: Shell::new(ctx, title_key),
+        intro: ctx.t(intro_key),
+        form,
+        after: Vec::new(),
+    }
+}
+
+async fn login_page(
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult {
+    if ctx.user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let mut page = form_page(&ctx, "login-title", "login-intro", login_form(&ctx, ""));
+    if q.contains_key("uitgelogd") {
+        page.intro = format!("{} {}", ctx.t("logged-out"), page.intro);
+    }
+    render(&page)
+}
+
+/// Starts a new session and ends the old one: the session id changes at every login step.
+async fn rotate_session(
+    state: &AppState,
+    ctx: &Ctx,
+    user_id: &str,
+    stage: SessionStage,
+    to: &str,
+) -> WebResult {
+    if let Some(old) = &ctx.session_token {
+        identity::delete_session(&state.db, old).await?;
+    }
+    let token =
+        identity::create_session(&state.db, &state.settings.session, user_id, stage).await?;
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
+    Ok(r)
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<LoginInput>,
+) -> WebResult {
+    let mut errors = Vec::new();
+    if input.email.trim().is_empty() {
+        errors.push(field_error("email", "error-required"));
+    }
+    if input.password.is_empty() {
+        errors.push(field_error("password", "error-required"));
+    }
+    if !errors.is_empty() {
+        let form = login_form(&ctx, &input.email).with_errors(&ctx.lang, &errors);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&ctx, "login-title", "login-intro", form),
+        );
+    }
+    let outcome = identity::login(
+        &state.db,
+        &state.settings.login,
+        &input.email,
+        &input.password,
+    )
+    .await?;
+    let message = match outcome {
+        LoginOutcome::Accepted { user_id, stage } => {
+            let to = match stage {
+                SessionStage::Totp => "/inloggen/tweestaps",
+                SessionStage::Enrol => "/account/tweestaps",
+                SessionStage::Complete => "/",
+            };
+            return rotate_session(&state, &ctx, &user_id, stage, to).await;
+        }
+        LoginOutcome::Rejected { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            ctx.t("login-failed")
+        }
+        LoginOutcome::Locked { until_ms } => super::i18n::t_args(
+            &ctx.lang,
+            "login-locked",
+            &[("until", fmt_time(until_ms, false))],
+        ),
+    };
+    let mut form = login_form(&ctx, &input.email);
+    form.general_error = Some(message);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(&ctx, "login-title", "login-intro", form),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct CodeInput {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    secret: String,
+}
+
+fn totp_form(ctx: &Ctx) -> Form {
+    Form::new(
+        "/inloggen/tweestaps",
+        ctx.t("totp-submit"),
+        vec![FormField::new("code", ctx.t("field-code"), FieldKind::Text)
+            .autocomplete("one-time-code")
+            .hint(ctx.t("field-code-hint"))
+            .required()],
+    )
+}
+
+async fn totp_page(Extension(ctx): Extension<Ctx>) -> WebResult {
+    match &ctx.pending {
+        Some((_, SessionStage::Totp)) => render(&form_page(
+            &ctx,
+            "totp-title",
+            "totp-intro",
+            totp_form(&ctx),
+        )),
+        Some((_, SessionStage::Enrol)) => Ok(Redirect::to("/account/tweestaps").into_response()),
+        _ => Ok(Redirect::to("/inloggen").into_response()),
+    }
+}
+
+async fn totp_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<CodeInput>,
+) -> WebResult {
+    let Some((user_id, SessionStage::Totp)) = ctx.pending.clone() else {
+        return Ok(Redirect::to("/inloggen").into_response());
+    };
+    let now_s = jiff::Timestamp::now().as_second();
+    if identity::verify_second_factor(
+        &state.db,
+        &state.settings.login,
+        &user_id,
+        &input.code,
+        now_s,
+    )
+    .await?
+    {
+        return rotate_session(&state, &ctx, &user_id, SessionStage::Complete, "/").await;
+    }
+    let form = totp_form(&ctx).with_errors(&ctx.lang, &[field_error("code", "error-code")]);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(&ctx, "totp-title", "totp-intro", form),
+    )
+}
+
+async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    if let Some(token) = &ctx.session_token {
+        identity::delete_session(&state.db, token).await?;
+    }
+    if let Some(p) = &ctx.user {
+        let mut e = AuditEntry::system("web", "logout", "session");
+        e.actor_user_id = Some(p.user_id.clone());
+        e.actor_name = p.name.clone();
+        e.actor_org_id = Some(p.organisation_id.clone());
+        e.actor_org_name = Some(p.organisation_name.clone());
+        e.actor_roles = p.roles_text();
+        e.subject_id = Some(p.user_id.clone());
+        e.purpose = Purpose::EigenGegevens.slug().into();
+        e.request_id = ctx.request.request_id.clone();
+        audit::append_now(&state.db, &e).await?;
+    }
+    let mut r = Redirect::to("/inloggen?uitgelogd=1").into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
+    Ok(r)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Own account: language, two-factor enrolment, recovery codes, API tokens.
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    shell: Shell,
+    name: String,
+    email: String,
+    organisation: String,
+    roles: Vec<String>,
+    two_factor: bool,
+    recovery_left: i64,
+    language_form: Form,
+    token_form: Form,
+    new_token: Option<String>,
+    recovery_codes: Vec<String>,
+}
+
+async fn account_view(
+    state: &AppState,
+    ctx: &Ctx,
+    new_token: Option<String>,
+    recovery_codes: Vec<String>,
+    token_errors: &[identity::FieldError],
+) -> WebResult {
+    let p = require_user(ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Read,
+        UserAccount {
+            id: p.user_id.clone(),
+            organisation_id: p.organisation_id.clone(),
+        },
+        Purpose::EigenGegevens,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let me = identity::read_user(&mut tx, &auth).await?;
+    tx.commit().await?;
+    let langs = vec![
+        ("nl".to_string(), "Nederlands".to_string()),
+        ("en".to_string(), "English".to_string()),
+    ];
+    let language_form = Form::new(
+        "/account/taal",
+        ctx.t("save"),
+        vec![
+            FormField::new("lang", ctx.t("field-language"), FieldKind::Select(langs))
+                .value(me.lang.clone()),
+        ],
+    );
+    let token_form = Form::new(
+        "/account/tokens",
+        ctx.t("token-create"),
+        vec![
+            FormField::new("name", ctx.t("field-token-name"), FieldKind::Text)
+                .hint(ctx.t("field-token-name-hint")),
+        ],
+    )
+    .with_errors(&ctx.lang, token_errors);
+    render(&AccountPage {
+        shell: Shell::new(ctx, "account-title"),
+        name: me.name,
+        email: me.email,
+        organisation: me.organisation_name,
+        roles: me.roles.iter().map(|r| role_label(&ctx.lang, r)).collect(),
+        two_factor: me.two_factor,
+        recovery_left: identity::unused_recovery_codes(&state.db, &p.user_id).await?,
+        language_form,
+        token_form,
+        new_token,
+        recovery_codes,
+    })
+}
+
+async fn account_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    account_view(&state, &ctx, None, Vec::new(), &[]).await
+}
+
+#[derive(Deserialize)]
+struct LangInput {
+    lang: String,
+}
+
+async fn account_language(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<LangInput>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        UserAccount {
+            id: p.user_id.clone(),
+            organisation_id: p.organisation_id.clone(),
+        },
+        Purpose::EigenGegevens,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    match identity::set_language(&mut tx, &auth, &input.lang).await {
+        Ok(()) => tx.commit().await?,
+        Err(IdentityError::Invalid(_)) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
+    }
+    let mut r = Redirect::to("/account").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(super::LANG_COOKIE, &input.lang, Some(365 * 86_400)),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage {
+    shell: Shell,
+    qr_svg: String,
+    secret: String,
+    form: Form,
+}
+
+/// Who may enrol: a logged-in user, or a login that must enrol before it can continue.
+fn enrolling_user(ctx: &Ctx) -> Option<(String, String)> {
+    if let Some(p) = &ctx.user {
+        return Some((p.user_id.clone(), p.email.clone()));
+    }
+    match &ctx.pending {
+        Some((id, SessionStage::Enrol)) => Some((id.clone(), String::new())),
+        _ => None,
+    }
+}
+
+fn enrol_view(
+    ctx: &Ctx,
+    secret: String,
+    account: &str,
+    errors: &[identity::FieldError],
+) -> WebResult {
+    let uri = secrets::totp_uri(
+        &secret,
+        if account.is_empty() { "Baken" } else { account },
+        "Baken",
+    );
+    let form = Form::new(
+        "/account/tweestaps",
+        ctx.t("totp-submit"),
+        vec![
+            FormField::new("secret", String::new(), FieldKind::Hidden).value(secret.clone()),
+            FormField::new("code", ctx.t("field-code"), FieldKind::Text)
+                .autocomplete("one-time-code")
+                .hint(ctx.t("field-code-hint"))
+                .required(),
+        ],
+    )
+    .with_errors(&ctx.lang, errors);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &EnrolPage {
+            shell: Shell::new(ctx, "enrol-title"),
+            qr_svg: secrets::qr_svg(&uri).unwrap_or_default(),
+            secret,
+            form,
+        },
+    )
+}
+
+async fn enrol_page(Extension(ctx): Extension<Ctx>) -> WebResult {
+    let Some((_, email)) = enrolling_user(&ctx) else {
+        return Err(WebError::Login);
+    };
+    enrol_view(&ctx, secrets::new_totp_secret(), &email, &[])
+}
+
+async fn enrol_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<CodeInput>,
+) -> WebResult {
+    let Some((user_id, email)) = enrolling_user(&ctx) else {
+        return Err(WebError::Login);
+    };
+    let secret_ok = secrets::base32_decode(&input.secret).is_some_and(|s| s.len() >= 16);
+    if !secret_ok {
+        return enrol_view(
+            &ctx,
+            secrets::new_totp_secret(),
+            &email,
+            &[field_error("code", "error-code")],
+        );
+    }
+    let now_s = jiff::Timestamp::now().as_second();
+    let Some(codes) =
+        identity::enrol_totp(&state.db, &user_id, &input.secret, &input.code, now_s).await?
+    else {
+        return enrol_view(
+            &ctx,
+            input.secret,
+            &email,
+            &[field_error("code", "error-code")],
+        );
+    };
+    // Enrolment finishes a pending login: a new session id for the now complete login.
+    let mut response = render(&RecoveryCodesPage {
+        shell: Shell::new(&ctx, "recovery-title"),
+        codes,
+    })?;
+    if ctx.user.is_none() {
+        if let Some(old) = &ctx.session_token {
+            identity::delete_session(&state.db, old).await?;
+        }
+        let token = identity::create_session(
+            &state.db,
+            &state.settings.session,
+            &user_id,
+            SessionStage::Complete,
+        )
+        .await?;
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
+    }
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "recovery.html")]
+struct RecoveryCodesPage {
+    shell: Shell,
+    codes: Vec<String>,
+}
+
+async fn recovery_regenerate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let codes = identity::regenerate_recovery_codes(&state.db, p).await?;
+    account_view(&state, &ctx, None, codes, &[]).await
+}
+
+#[derive(Deserialize)]
+struct TokenInput {
+    #[serde(default)]
+    name: String,
+}
+
+async fn token_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<TokenInput>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        ApiTokens {
+            user_id: p.user_id.clone(),
+        },
+        Purpose::EigenGegevens,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    match identity::create_token(&mut tx, &auth, &input.name, None).await {
+        Ok(token) => {
+            tx.commit().await?;
+            account_view(&state, &ctx, Some(token), Vec::new(), &[]).await
+        }
+        Err(IdentityError::Invalid(errors)) => {
+            drop(tx);
+            let mut r = account_view(&state, &ctx, None, Vec::new(), &errors).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts.
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    shell: Shell,
+    search: Form,
+    users: Vec<identity::UserSummary>,
+    pager: Pager,
+    can_create: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    organisatie: String,
+    #[serde(default)]
+    pagina: Option<i64>,
+}
+
+async fn users_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        UserDirectory,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let page = q.pagina.unwrap_or(1).max(1);
+    let filter = UserFilter {
+        q: Some(q.q.clone()),
+        organisation_id: Some(q.organisatie.clone()),
+        limit: Pager::PER_PAGE,
+        offset: (page - 1) * Pager::PER_PAGE,
+    };
+    let mut tx = state.db.begin().await?;
+    let (mut users, total) = identity::list_users(&mut tx, &auth, &filter).await?;
+    tx.commit().await?;
+    for u in &mut users {
+        u.roles = u.roles.iter().map(|r| role_label(&ctx.lang, r)).collect();
+    }
+    let mut orgs = vec![(String::new(), ctx.t("all"))];
+    if UserDirectory::scope(p) == access::Scope::All {
+        orgs.extend(
+            identity::list_organisations(&state.db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name)),
+        );
+    }
+    let mut fields = vec![
+        FormField::new("q", ctx.t("field-search-users"), FieldKind::Search).value(q.q.clone()),
+    ];
+    if orgs.len() > 1 {
+        fields.push(
+            FormField::new(
+                "organisatie",
+                ctx.t("field-organisation"),
+                FieldKind::Select(orgs),
+            )
+            .value(q.organisatie.clone()),
+        );
+    }
+    let search = Form::new("/gebruikers", ctx.t("search"), fields).get();
+    let base = format!(
+        "/gebruikers?q={}&organisatie={}",
+        encode(&q.q),
+        encode(&q.organisatie)
+    );
+    render(&UsersPage {
+        shell: Shell::new(&ctx, "users-title"),
+        search,
+        users,
+        pager: Pager::new(&base, page, total),
+        can_create: p.has(Role::Beheerder),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    shell: Shell,
+    user: identity::UserDetail,
+    roles: Vec<String>,
+    created: String,
+    admin: bool,
+    roles_form: Option<Form>,
+    teams_form: Option<Form>,
+}
+
+async fn user_resource(state: &AppState, id: &str) -> Result<UserAccount, WebError> {
+    let organisation_id = identity::user_organisation(&state.db, id).await?;
+    Ok(UserAccount {
+        id: id.to_string(),
+        organisation_id,
+    })
+}
+
+fn purpose_for(p: &Principal, user: &UserAccount) -> Purpose {
+    if p.user_id == user.id {
+        Purpose::EigenGegevens
+    } else if p.has(Role::Beheerder) {
+        Purpose::Beheer
+    } else if p.has(Role::Auditor) {
+        Purpose::Controle
+    } else {
+        Purpose::Uitvoering
+    }
+}
+
+async fn user_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let resource = user_resource(&state, &id).await?;
+    let purpose = purpose_for(p, &resource);
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Read,
+        resource.clone(),
+        purpose,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let user = identity::read_user(&mut tx, &auth).await?;
+    tx.commit().await?;
+    let admin = p.has(Role::Beheerder);
+    let (roles_form, teams_form) = if admin {
+        let roles = Role::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.slug().to_string(),
+                    ctx.t(&r.label_key()),
+                    user.roles.iter().any(|x| x == r.slug()),
+                )
+            })
+            .collect();
+        let teams = identity::list_teams(&state.db, &user.organisation_id)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let on = user.teams.iter().any(|x| x.id == t.id);
+                (t.id, t.name, on)
+            })
+            .collect();
+        (
+            Some(Form::new(
+                format!("/gebruikers/{id}/rollen"),
+                ctx.t("save-roles"),
+                vec![FormField::new(
+                    "rol",
+                    ctx.t("field-roles"),
+                    FieldKind::Checkboxes(roles),
+                )],
+            )),
+            Some(Form::new(
+                format!("/gebruikers/{id}/teams"),
+                ctx.t("save-teams"),
+                vec![FormField::new(
+                    "team",
+                    ctx.t("field-teams"),
+                    FieldKind::Checkboxes(teams),
+                )],
+            )),
+        )
+    } else {
+        (None, None)
+    };
+    render(&UserPage {
+        shell: Shell::titled(&ctx, user.name.clone()),
+        roles: user
+            .roles
+            .iter()
+            .map(|r| role_label(&ctx.lang, r))
+            .collect(),
+        created: fmt_time(user.created_at, false),
+        user,
+        admin,
+        roles_form,
+        teams_form,
+    })
+}
+
+/// Reads repeated form fields (checkbox groups) from a urlencoded body.
+fn multi(body: &str, name: &str) -> Vec<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+async fn user_roles_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    body: String,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let roles: Vec<Role> = multi(&body, "rol")
+        .iter()
+        .filter_map(|s| Role::from_slug(s))
+        .collect();
+    // An administrator cannot take away their own administration role: that would lock everyone out.
+    if p.user_id == id && !roles.contains(&Role::Beheerder) {
+        return Err(WebError::Forbidden);
+    }
+    user_resource(&state, &id).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        RoleAssignment {
+            user_id: id.clone(),
+        },
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    identity::set_roles(&mut tx, &auth, &roles).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response())
+}
+
+async fn user_teams_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    body: String,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let resource = user_resource(&state, &id).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        resource,
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    identity::set_teams(&mut tx, &auth, &multi(&body, "team")).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct StatusInput {
+    actie: String,
+}
+
+async fn user_status_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(input): AxForm<StatusInput>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let change = match input.actie.as_str() {
+        "blokkeren" if p.user_id != id => AccountChange::Disable,
+        "deblokkeren" => AccountChange::Enable,
+        "ontgrendelen" => AccountChange::Unlock,
+        "tweestaps-resetten" => AccountChange::ResetTwoFactor,
+        _ => return Err(WebError::NotFound),
+    };
+    let resource = user_resource(&state, &id).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        resource,
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    identity::change_account(&mut tx, &auth, change).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct NewUserInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn new_user_form(
+    state: &AppState,
+    ctx: &Ctx,
+    input: &NewUserInput,
+    checked: &[String],
+) -> Result<Form, WebError> {
+    let orgs = identity::list_organisations(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.slug().to_string(),
+                ctx.t(&r.label_key()),
+                checked.iter().any(|c| c == r.slug()),
+            )
+        })
+        .collect();
+    Ok(Form::new(
+        "/gebruikers/nieuw",
+        ctx.t("user-create"),
+        vec![
+            FormField::new("name", ctx.t("field-name"), FieldKind::Text)
+                .value(input.name.clone())
+                .autocomplete("off")
+                .required(),
+            FormField::new("email", ctx.t("field-email"), FieldKind::Email)
+                .value(input.email.clone())
+                .autocomplete("off")
+                .required(),
+            FormField::new(
+                "organisation",
+                ctx.t("field-organisation"),
+                FieldKind::Select(orgs),
+            )
+            .value(input.organisation.clone())
+            .required(),
+            FormField::new("rol", ctx.t("field-roles"), FieldKind::Checkboxes(roles)),
+            FormField::new(
+                "password",
+                ctx.t("field-initial-password"),
+                FieldKind::Password,
+            )
+            .hint(ctx.t("field-password-hint"))
+            .autocomplete("new-password")
+            .required(),
+        ],
+    ))
+}
+
+async fn user_new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = require_user(&ctx)?;
+    if !p.has(Role::Beheerder) {
+        return Err(WebError::Forbidden);
+    }
+    let form = new_user_form(&state, &ctx, &NewUserInput::default(), &[]).await?;
+    render(&form_page(&ctx, "user-new-title", "user-new-intro", form))
+}
+
+async fn user_new_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    body: String,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let input: NewUserInput = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let role_slugs = multi(&body, "rol");
+    let roles: Vec<Role> = role_slugs
+        .iter()
+        .filter_map(|s| Role::from_slug(s))
+        .collect();
+    let new = NewUser {
+        email: input.email.clone(),
+        name: input.name.clone(),
+        organisation_id: input.organisation.clone(),
+        roles,
+        password: input.password.clone(),
+    };
+    let mut errors = new.validate();
+    if identity::organisation(&state.db, &input.organisation)
+        .await
+        .is_err()
+    {
+        errors.push(field_error("organisation", "error-choice"));
+    }
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        UserAccount {
+            id: String::new(),
+            organisation_id: input.organisation.clone(),
+        },
+        Purpose::Beheer,
+    )
+    .await?;
+    if errors.is_empty() {
+        let mut tx = state.db.begin().await?;
+        auth.record(&mut tx).await?;
+        match identity::create_user(&mut tx, &new).await {
+            Ok(id) => {
+                tx.commit().await?;
+                return Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response());
+            }
+            Err(IdentityError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let form = new_user_form(&state, &ctx, &input, &role_slugs)
+        .await?
+        .with_errors(&ctx.lang, &errors);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(&ctx, "user-new-title", "user-new-intro", form),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisations and teams.
+
+#[derive(Template)]
+#[template(path = "organisations.html")]
+struct OrganisationsPage {
+    shell: Shell,
+    organisations: Vec<identity::Organisation>,
+    form: Form,
+}
+
+fn kind_options(ctx: &Ctx) -> Vec<(String, String)> {
+    identity::ORGANISATION_KINDS
+        .iter()
+        .map(|k| (k.to_string(), ctx.t(&format!("kind-{k}"))))
+        .collect()
+}
+
+fn organisation_form(ctx: &Ctx, input: &NewOrganisation) -> Form {
+    Form::new(
+        "/beheer/organisaties",
+        ctx.t("organisation-create"),
+        vec![
+            FormField::new("name", ctx.t("field-name"), FieldKind::Text)
+                .value(input.name.clone())
+                .required(),
+            FormField::new("slug", ctx.t("field-slug"), FieldKind::Text)
+                .value(input.slug.clone())
+                .hint(ctx.t("field-slug-hint"))
+                .required(),
+            FormField::new(
+                "kind",
+                ctx.t("field-kind"),
+                FieldKind::Select(kind_options(ctx)),
+            )
+            .value(input.kind.clone()),
+        ],
+    )
+}
+
+fn require_admin(ctx: &Ctx) -> Result<&Principal, WebError> {
+    let p = require_user(ctx)?;
+    if p.has(Role::Beheerder) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+async fn organisations_view(state: &AppState, ctx: &Ctx, form: Form) -> WebResult {
+    require_admin(ctx)?;
+    let status = if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &OrganisationsPage {
+            shell: Shell::new(ctx, "organisations-title"),
+            organisations: identity::list_organisations(&state.db).await?,
+            form,
+        },
+    )
+}
+
+async fn organisations_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let form = organisation_form(
+        &ctx,
+        &NewOrganisation {
+            kind: "partner".into(),
+            ..Default::default()
+        },
+    );
+    organisations_view(&state, &ctx, form).await
+}
+
+async fn organisation_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<NewOrganisation>,
+) -> WebResult {
+    let p = require_admin(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Organisations { id: None },
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    match identity::create_organisation(&mut tx, &input).await {
+        Ok(org) => {
+            auth.record(&mut tx).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/beheer/organisaties/{}", org.id)).into_response())
+        }
+        Err(IdentityError::Invalid(errors)) => {
+            drop(tx);
+            organisations_view(
+                &state,
+                &ctx,
+                organisation_form(&ctx, &input).with_errors(&ctx.lang, &errors),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    shell: Shell,
+    organisation: identity::Organisation,
+    teams: Vec<identity::Team>,
+    edit: Form,
+    team_form: Form,
+}
+
+#[derive(Deserialize, Default)]
+struct TeamInput {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn organisation_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    edit_errors: &[identity::FieldError],
+    team: &TeamInput,
+    team_errors: &[identity::FieldError],
+) -> WebResult {
+    require_admin(ctx)?;
+    let organisation = identity::organisation(&state.db, id).await?;
+    let edit = Form::new(
+        format!("/beheer/organisaties/{id}"),
+        ctx.t("save"),
+        vec![
+            FormField::new("name", ctx.t("field-name"), FieldKind::Text)
+                .value(organisation.name.clone())
+                .required(),
+            FormField::new(
+                "kind",
+                ctx.t("field-kind"),
+                FieldKind::Select(kind_options(ctx)),
+            )
+            .value(organisation.kind.clone()),
+        ],
+    )
+    .with_errors(&ctx.lang, edit_errors);
+    let team_form = Form::new(
+        format!("/beheer/organisaties/{id}/teams"),
+        ctx.t("team-create"),
+        vec![
+            FormField::new("name", ctx.t("field-team-name"), FieldKind::Text)
+                .value(team.name.clone())
+                .required(),
+            FormField::new("slug", ctx.t("field-slug"), FieldKind::Text)
+                .value(team.slug.clone())
+                .hint(ctx.t("field-slug-hint"))
+                .required(),
+        ],
+    )
+    .with_errors(&ctx.lang, team_errors);
+    let status = if edit_errors.is_empty() && team_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &OrganisationPage {
+            shell: Shell::titled(ctx, organisation.name.clone()),
+            teams: identity::list_teams(&state.db, id).await?,
+            organisation,
+            edit,
+            team_form,
+        },
+    )
+}
+
+async fn organisation_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    organisation_view(&state, &ctx, &id, &[], &TeamInput::default(), &[]).await
+}
+
+#[derive(Deserialize, Default)]
+struct OrganisationEdit {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn organisation_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(input): AxForm<OrganisationEdit>,
+) -> WebResult {
+    let p = require_admin(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Organisations {
+            id: Some(id.clone()),
+        },
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    match identity::update_organisation(&mut tx, &id, &input.name, &input.kind).await {
+        Ok(()) => {
+            auth.record(&mut tx).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/beheer/organisaties/{id}")).into_response())
+        }
+        Err(IdentityError::Invalid(errors)) => {
+            drop(tx);
+            organisation_view(&state, &ctx, &id, &errors, &TeamInput::default(), &[]).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn team_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(input): AxForm<TeamInput>,
+) -> WebResult {
+    let p = require_admin(&ctx)?;
+    identity::organisation(&state.db, &id).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Organisations {
+            id: Some(id.clone()),
+        },
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    match identity::create_team(&mut tx, &id, &input.slug, &input.name).await {
+        Ok(_) => {
+            auth.record(&mut tx).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/beheer/organisaties/{id}")).into_response())
+        }
+        Err(IdentityError::Invalid(errors)) => {
+            drop(tx);
+            organisation_view(&state, &ctx, &id, &[], &input, &errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit log.
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub organisation: String,
+    pub action: String,
+    pub resource: String,
+    pub purpose: String,
+    pub outcome: String,
+    pub denied: bool,
+    pub reason: String,
+    pub request_id: String,
+}
+
+impl AuditRow {
+    fn new(_lang: &str, r: &AuditRecord) -> Self {
+        AuditRow {
+            seq: r.seq,
+            at: fmt_time(r.at, true),
+            actor: r.actor_name.clone(),
+            organisation: r.actor_org_name.clone().unwrap_or_default(),
+            action: r.action.clone(),
+            resource: match &r.resource_id {
+                Some(id) => format!("{} {}", r.resource_type, id),
+                None => r.resource_type.clone(),
+            },
+            purpose: r.purpose.clone(),
+            outcome: r.outcome.clone(),
+            denied: r.outcome == Outcome::Denied.slug() || r.outcome == Outcome::Failure.slug(),
+            reason: r.reason.clone().unwrap_or_default(),
+            request_id: r.request_id.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    shell: Shell,
+    search: Form,
+    rows: Vec<AuditRow>,
+    pager: Pager,
+    export_url: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct AuditQuery {
+    #[serde(default)]
+    wie: String,
+    #[serde(default)]
+    actie: String,
+    #[serde(default)]
+    resultaat: String,
+    #[serde(default)]
+    van: String,
+    #[serde(default)]
+    tot: String,
+    #[serde(default)]
+    pagina: Option<i64>,
+}
+
+/// Parses a date (yyyy-mm-dd) as the start of that day in Amsterdam, in ms.
+fn day_start_ms(s: &str) -> Option<i64> {
+    let date: jiff::civil::Date = s.trim().parse().ok()?;
+    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").ok()?;
+    date.to_zoned(tz)
+        .ok()
+        .map(|z| z.timestamp().as_millisecond())
+}
+
+impl AuditQuery {
+    fn filter(&self, limit: i64, offset: i64) -> Result<AuditFilter, Vec<identity::FieldError>> {
+        let mut errors = Vec::new();
+        let from_ms = match self.van.trim() {
+            "" => None,
+            s => day_start_ms(s).or_else(|| {
+                errors.push(field_error("van", "error-date"));
+                None
+            }),
+        };
+        let to_ms = match self.tot.trim() {
+            "" => None,
+            s => day_start_ms(s).map(|m| m + 86_400_000).or_else(|| {
+                errors.push(field_error("tot", "error-date"));
+                None
+            }),
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(AuditFilter {
+            who: Some(self.wie.clone()),
+            action: Some(self.actie.clone()),
+            resource_type: None,
+            outcome: Some(self.resultaat.clone()),
+            from_ms,
+            to_ms,
+            limit,
+            offset,
+        })
+    }
+
+    fn query_string(&self) -> String {
+        format!(
+            "wie={}&actie={}&resultaat={}&van={}&tot={}",
+            encode(&self.wie),
+            encode(&self.actie),
+            encode(&self.resultaat),
+            encode(&self.van),
+            encode(&self.tot)
+        )
+    }
+}
+
+const AUDIT_ACTIONS: [&str; 14] = [
+    "read",
+    "list",
+    "create",
+    "update",
+    "delete",
+    "export",
+    "login",
+    "login-password",
+    "login-second-factor",
+    "logout",
+    "lock-account",
+    "enrol-2fa",
+    "grant-role",
+    "revoke-role",
+];
+
+async fn audit_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<AuditQuery>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        AuditTrail,
+        Purpose::Controle,
+    )
+    .await?;
+    let page = q.pagina.unwrap_or(1).max(1);
+    let mut actions = vec![(String::new(), ctx.t("all"))];
+    actions.extend(AUDIT_ACTIONS.iter().map(|a| (a.to_string(), a.to_string())));
+    let outcomes = vec![
+        (String::new(), ctx.t("all")),
+        ("allowed".into(), ctx.t("outcome-allowed")),
+        ("denied".into(), ctx.t("outcome-denied")),
+        ("success".into(), ctx.t("outcome-success")),
+        ("failure".into(), ctx.t("outcome-failure")),
+    ];
+    let search = Form::new(
+        "/audit",
+        ctx.t("search"),
+        vec![
+            FormField::new("wie", ctx.t("field-audit-who"), FieldKind::Search)
+                .value(q.wie.clone())
+                .hint(ctx.t("field-audit-who-hint")),
+            FormField::new("actie", ctx.t("field-action"), FieldKind::Select(actions))
+                .value(q.actie.clone()),
+            FormField::new(
+                "resultaat",
+                ctx.t("field-outcome"),
+                FieldKind::Select(outcomes),
+            )
+            .value(q.resultaat.clone()),
+            FormField::new("van", ctx.t("field-from"), FieldKind::Date).value(q.van.clone()),
+            FormField::new("tot", ctx.t("field-until"), FieldKind::Date).value(q.tot.clone()),
+        ],
+    )
+    .get();
+    let (search, rows, total) = match q.filter(Pager::PER_PAGE, (page - 1) * Pager::PER_PAGE) {
+        Ok(filter) => {
+            let mut tx = state.db.begin().await?;
+            let (records, total) = audit::search(&mut tx, &auth, &filter).await?;
+            tx.commit().await?;
+            (
+                search,
+                records
+                    .iter()
+                    .map(|r| AuditRow::new(&ctx.lang, r))
+                    .collect(),
+                total,
+            )
+        }
+        Err(errors) => (search.with_errors(&ctx.lang, &errors), Vec::new(), 0),
+    };
+    render(&AuditPage {
+        shell: Shell::new(&ctx, "audit-title"),
+        search,
+        rows,
+        pager: Pager::new(&format!("/audit?{}", q.query_string()), page, total),
+        export_url: format!("/audit/export.csv?{}", q.query_string()),
+    })
+}
+
+/// A CSV cell that spreadsheet programs will not execute as a formula.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    format!("\"{}\"", v.replace('"', "\"\""))
+}
+
+async fn audit_export(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Export,
+        AuditTrail,
+        Purpose::Controle,
+    )
+    .await?;
+    let Ok(filter) = q.filter(100_000, 0) else {
+        return Err(WebError::NotFound);
+    };
+    let mut tx = state.db.begin().await?;
+    let (records, _) = audit::search(&mut tx, &auth, &filter).await?;
+    tx.commit().await?;
+    let mut out = String::from("\u{feff}");
+    out.push_str("volgnummer;tijdstip;verzoek;gebruiker_id;gebruiker;organisatie_id;organisatie;rollen;namens;herkomst;actie;soort;object_id;betrokkene_id;doel;resultaat;reden;vorige_hash;hash\r\n");
+    for r in &records {
+        let cells = [
+            r.seq.to_string(),
+            fmt_time(r.at, true),
+            r.request_id.clone(),
+            r.actor_user_id.clone().unwrap_or_default(),
+            r.actor_name.clone(),
+            r.actor_org_id.clone().unwrap_or_default(),
+            r.actor_org_name.clone().unwrap_or_default(),
+            r.actor_roles.clone(),
+            r.on_behalf_of.clone().unwrap_or_default(),
+            r.origin.clone(),
+            r.action.clone(),
+            r.resource_type.clone(),
+            r.resource_id.clone().unwrap_or_default(),
+            r.subject_id.clone().unwrap_or_default(),
+            r.purpose.clone(),
+            r.outcome.clone(),
+            r.reason.clone().unwrap_or_default(),
+            r.prev_hash.clone(),
+            r.hash.clone(),
+        ];
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"auditlog.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_neutralise_formulas_and_quote() {
+        assert_eq!(csv_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
+        assert_eq!(csv_cell("a\"b"), "\"a\"\"b\"");
+        assert_eq!(csv_cell("-1"), "\"'-1\"");
+        assert_eq!(csv_cell("plain"), "\"plain\"");
+    }
+}
