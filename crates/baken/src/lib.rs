@@ -13,21 +13,11 @@ use platform::web::{AppState, WebSettings};
 pub mod config;
 
 /// Everything the server needs to run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ServerOptions {
     pub session: SessionPolicy,
     pub login: LoginPolicy,
     pub smtp: Option<SmtpConfig>,
-}
-
-impl Default for ServerOptions {
-    fn default() -> Self {
-        ServerOptions {
-            session: SessionPolicy::default(),
-            login: LoginPolicy::default(),
-            smtp: None,
-        }
-    }
 }
 
 /// The whole web application on `db`.

@@ -13,7 +13,9 @@ use crate::secrets;
 pub const GEMEENTE: &str = "vijfheerenlanden";
 
 /// (slug, name, kind, teams as (slug, name)).
-pub const ORGANISATIONS: &[(&str, &str, &str, &[(&str, &str)])] = &[
+type ReferenceOrganisation = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+pub const ORGANISATIONS: &[ReferenceOrganisation] = &[
     (
         GEMEENTE,
         "Gemeente Vijfheerenlanden",
