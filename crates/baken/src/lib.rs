@@ -8,7 +8,8 @@ use platform::db::Db;
 use platform::identity::{LoginPolicy, SessionPolicy};
 use platform::jobs::Runner;
 use platform::mail::SmtpConfig;
-use platform::web::{AppState, WebSettings};
+use platform::web::{AppState, ModuleNav, WebSettings};
+use utoipa_axum::router::OpenApiRouter;
 
 pub mod config;
 
@@ -20,6 +21,26 @@ pub struct ServerOptions {
     pub smtp: Option<SmtpConfig>,
 }
 
+/// The API of the platform and every module, with its documentation.
+fn api() -> OpenApiRouter<AppState> {
+    platform::web::api::openapi_router()
+}
+
+/// The pages of the modules.
+fn pages() -> axum::Router<AppState> {
+    axum::Router::new()
+}
+
+/// The modules' menu entries.
+fn module_nav() -> Vec<ModuleNav> {
+    Vec::new()
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
 /// The whole web application on `db`.
 pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
     let state = AppState {
@@ -28,9 +49,10 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             session: options.session.clone(),
             login: options.login.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            module_nav: module_nav(),
         }),
     };
-    platform::web::router(state, axum::Router::new())
+    platform::web::router(state, pages(), api())
 }
 
 /// Migrates and loads the reference data (idempotent).

@@ -40,7 +40,9 @@ async fn test_db() -> TestDb {
     match std::env::var("BAKEN_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let name = format!("baken_t_{}", uuid::Uuid::now_v7().simple());
-            let admin = Db::connect(&base).await.expect("connect to BAKEN_TEST_DATABASE_URL");
+            let admin = Db::connect(&base)
+                .await
+                .expect("connect to BAKEN_TEST_DATABASE_URL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(admin.pool())
                 .await
@@ -106,11 +108,20 @@ async fn spawn_app() -> App {
 
 impl App {
     async fn org_id(&self, slug: &str) -> String {
-        identity::organisation_by_slug(&self.db, slug).await.unwrap().id
+        identity::organisation_by_slug(&self.db, slug)
+            .await
+            .unwrap()
+            .id
     }
 
     /// Creates an account; with `totp` a known secret is set, as after enrolment.
-    async fn user(&self, email: &str, org: &str, role: Role, totp: bool) -> (String, Option<String>) {
+    async fn user(
+        &self,
+        email: &str,
+        org: &str,
+        role: Role,
+        totp: bool,
+    ) -> (String, Option<String>) {
         let organisation_id = self.org_id(org).await;
         let mut tx = self.db.begin().await.unwrap();
         let id = identity::create_user(
@@ -127,17 +138,21 @@ impl App {
         .unwrap();
         let secret = totp.then(platform::secrets::new_totp_secret);
         if let Some(s) = &secret {
-            identity::set_totp_secret_unchecked(&mut tx, &id, s).await.unwrap();
+            identity::set_totp_secret_unchecked(&mut tx, &id, s)
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
         (id, secret)
     }
 
     async fn audit_rows(&self, where_sql: &str) -> Vec<sqlx::any::AnyRow> {
-        sqlx::query(&format!("SELECT * FROM audit_log WHERE {where_sql} ORDER BY seq"))
-            .fetch_all(self.db.pool())
-            .await
-            .unwrap()
+        sqlx::query(&format!(
+            "SELECT * FROM audit_log WHERE {where_sql} ORDER BY seq"
+        ))
+        .fetch_all(self.db.pool())
+        .await
+        .unwrap()
     }
 }
 
@@ -293,9 +308,16 @@ async fn pages_carry_security_headers_and_a_language() {
     assert!(page.body.contains("<html lang=\"nl\">"));
     assert!(page.body.contains("Direct naar de inhoud"));
     let cookie = page.headers[SET_COOKIE].to_str().unwrap();
-    assert!(cookie.starts_with("__Host-baken_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"));
+    assert!(
+        cookie.starts_with("__Host-baken_csrf=")
+            && cookie.contains("Secure")
+            && cookie.contains("HttpOnly")
+    );
     let en = b.get("/inloggen?lang=en").await;
-    assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("Log in with your e-mail address"));
+    assert!(
+        en.body.contains("<html lang=\"en\">")
+            && en.body.contains("Log in with your e-mail address")
+    );
     let missing = b.get("/bestaat-niet").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("<title>") && missing.body.contains("baken-skip-link"));
@@ -304,13 +326,17 @@ async fn pages_carry_security_headers_and_a_language() {
 #[tokio::test]
 async fn login_without_second_factor_for_a_council_member_and_logout() {
     let app = spawn_app().await;
-    app.user("raad@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    app.user("raad@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut b = Browser::new(&app);
     let page = b.login("raad@example.nl", PASSWORD, None).await;
     assert_eq!(page.location().as_deref(), Some("/"));
     let home = b.get("/").await;
     assert!(home.body.contains("Test raad@example.nl"), "{}", home.body);
-    assert!(!home.body.contains("/audit\""), "no audit link for a council member");
+    assert!(
+        !home.body.contains("/audit\""),
+        "no audit link for a council member"
+    );
     let token = b.session().unwrap();
     let out = b.post("/uitloggen", &[]).await;
     assert_eq!(out.location().as_deref(), Some("/inloggen?uitgelogd=1"));
@@ -325,23 +351,33 @@ async fn login_without_second_factor_for_a_council_member_and_logout() {
         .iter()
         .map(|r| r.try_get::<String, _>("action").unwrap())
         .collect();
-    assert!(actions.contains(&"login-password".to_string()) && actions.contains(&"logout".to_string()));
+    assert!(
+        actions.contains(&"login-password".to_string()) && actions.contains(&"logout".to_string())
+    );
 }
 
 #[tokio::test]
 async fn login_with_second_factor_rotates_the_session_and_refuses_a_replayed_code() {
     let app = spawn_app().await;
-    let (_, secret) = app.user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true).await;
+    let (_, secret) = app
+        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+        .await;
     let secret = secret.unwrap();
     let mut b = Browser::new(&app);
     b.get("/inloggen").await;
     let page = b
-        .post("/inloggen", &[("email", "IV@example.nl "), ("password", PASSWORD)])
+        .post(
+            "/inloggen",
+            &[("email", "IV@example.nl "), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(page.location().as_deref(), Some("/inloggen/tweestaps"));
     let pending = b.session().unwrap();
     // A half-finished login sees nothing.
-    assert_eq!(b.get("/gebruikers").await.location().as_deref(), Some("/inloggen"));
+    assert_eq!(
+        b.get("/gebruikers").await.location().as_deref(),
+        Some("/inloggen")
+    );
     let wrong = b.post("/inloggen/tweestaps", &[("code", "000000")]).await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("Deze code klopt niet"));
@@ -349,16 +385,26 @@ async fn login_with_second_factor_rotates_the_session_and_refuses_a_replayed_cod
     let ok = b.post("/inloggen/tweestaps", &[("code", &code)]).await;
     assert_eq!(ok.location().as_deref(), Some("/"));
     let complete = b.session().unwrap();
-    assert_ne!(pending, complete, "session id rotates when the login completes");
+    assert_ne!(
+        pending, complete,
+        "session id rotates when the login completes"
+    );
     assert_eq!(b.get("/").await.status, 200);
     // The pending session is gone.
     let mut old = Browser::new(&app);
     old.cookies.insert("__Host-baken_session".into(), pending);
-    assert_eq!(old.get("/inloggen/tweestaps").await.location().as_deref(), Some("/inloggen"));
+    assert_eq!(
+        old.get("/inloggen/tweestaps").await.location().as_deref(),
+        Some("/inloggen")
+    );
     // The same code cannot be used for a second login.
     let mut c = Browser::new(&app);
     c.get("/inloggen").await;
-    c.post("/inloggen", &[("email", "iv@example.nl"), ("password", PASSWORD)]).await;
+    c.post(
+        "/inloggen",
+        &[("email", "iv@example.nl"), ("password", PASSWORD)],
+    )
+    .await;
     let replay = c.post("/inloggen/tweestaps", &[("code", &code)]).await;
     assert_eq!(replay.status, 422, "a TOTP code is accepted once");
 }
@@ -366,11 +412,20 @@ async fn login_with_second_factor_rotates_the_session_and_refuses_a_replayed_cod
 #[tokio::test]
 async fn accounts_that_see_personal_data_must_enrol_a_second_factor() {
     let app = spawn_app().await;
-    app.user("nieuw@example.nl", "vijfheerenlanden", Role::Handhaver, false).await;
+    app.user(
+        "nieuw@example.nl",
+        "vijfheerenlanden",
+        Role::Handhaver,
+        false,
+    )
+    .await;
     let mut b = Browser::new(&app);
     let page = b.login("nieuw@example.nl", PASSWORD, None).await;
     assert_eq!(page.location().as_deref(), Some("/account/tweestaps"));
-    assert_eq!(b.get("/").await.location().as_deref(), Some("/inloggen/tweestaps"));
+    assert_eq!(
+        b.get("/").await.location().as_deref(),
+        Some("/inloggen/tweestaps")
+    );
     let enrol = b.get("/account/tweestaps").await;
     assert!(enrol.body.contains("<svg"), "QR code as SVG");
     let secret = enrol
@@ -384,7 +439,10 @@ async fn accounts_that_see_personal_data_must_enrol_a_second_factor() {
         .to_string();
     let before = b.session().unwrap();
     let done = b
-        .post("/account/tweestaps", &[("secret", &secret), ("code", &totp_now(&secret))])
+        .post(
+            "/account/tweestaps",
+            &[("secret", &secret), ("code", &totp_now(&secret))],
+        )
         .await;
     assert_eq!(done.status, 200);
     let codes: Vec<String> = done
@@ -399,12 +457,20 @@ async fn accounts_that_see_personal_data_must_enrol_a_second_factor() {
     // A recovery code works once as the second factor.
     let mut c = Browser::new(&app);
     c.get("/inloggen").await;
-    c.post("/inloggen", &[("email", "nieuw@example.nl"), ("password", PASSWORD)]).await;
+    c.post(
+        "/inloggen",
+        &[("email", "nieuw@example.nl"), ("password", PASSWORD)],
+    )
+    .await;
     let r = c.post("/inloggen/tweestaps", &[("code", &codes[0])]).await;
     assert_eq!(r.location().as_deref(), Some("/"));
     let mut d = Browser::new(&app);
     d.get("/inloggen").await;
-    d.post("/inloggen", &[("email", "nieuw@example.nl"), ("password", PASSWORD)]).await;
+    d.post(
+        "/inloggen",
+        &[("email", "nieuw@example.nl"), ("password", PASSWORD)],
+    )
+    .await;
     let r = d.post("/inloggen/tweestaps", &[("code", &codes[0])]).await;
     assert_eq!(r.status, 422, "a recovery code is used up");
     assert_eq!(app.audit_rows("action = 'enrol-2fa'").await.len(), 1);
@@ -413,33 +479,59 @@ async fn accounts_that_see_personal_data_must_enrol_a_second_factor() {
 #[tokio::test]
 async fn repeated_failures_lock_the_account() {
     let app = spawn_app().await;
-    app.user("doel@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    app.user("doel@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut b = Browser::new(&app);
     b.get("/inloggen").await;
     for i in 0..4 {
         let p = b
-            .post("/inloggen", &[("email", "doel@example.nl"), ("password", "fout-wachtwoord")])
+            .post(
+                "/inloggen",
+                &[
+                    ("email", "doel@example.nl"),
+                    ("password", "fout-wachtwoord"),
+                ],
+            )
             .await;
         assert_eq!(p.status, 422, "attempt {i}");
         assert!(p.body.contains("klopt niet"));
     }
     let p = b
-        .post("/inloggen", &[("email", "doel@example.nl"), ("password", "fout-wachtwoord")])
+        .post(
+            "/inloggen",
+            &[
+                ("email", "doel@example.nl"),
+                ("password", "fout-wachtwoord"),
+            ],
+        )
         .await;
-    assert!(p.body.contains("tijdelijk geblokkeerd"), "fifth failure locks");
+    assert!(
+        p.body.contains("tijdelijk geblokkeerd"),
+        "fifth failure locks"
+    );
     let p = b.login("doel@example.nl", PASSWORD, None).await;
-    assert_eq!(p.status, 422, "the right password does not open a locked account");
+    assert_eq!(
+        p.status, 422,
+        "the right password does not open a locked account"
+    );
     assert!(p.body.contains("tijdelijk geblokkeerd"));
     assert_eq!(app.audit_rows("action = 'lock-account'").await.len(), 1);
     assert_eq!(
-        app.audit_rows("action = 'login' AND outcome = 'failure'").await.len(),
+        app.audit_rows("action = 'login' AND outcome = 'failure'")
+            .await
+            .len(),
         6
     );
     // An unknown account answers exactly like a wrong password.
     let p = b
-        .post("/inloggen", &[("email", "niemand@example.nl"), ("password", "x")])
+        .post(
+            "/inloggen",
+            &[("email", "niemand@example.nl"), ("password", "x")],
+        )
         .await;
-    assert!(p.body.contains("Het e-mailadres of het wachtwoord klopt niet"));
+    assert!(p
+        .body
+        .contains("Het e-mailadres of het wachtwoord klopt niet"));
 }
 
 #[tokio::test]
@@ -449,29 +541,41 @@ async fn sessions_end_after_the_idle_time() {
         absolute_ms: 3_600_000,
     })
     .await;
-    app.user("kort@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    app.user("kort@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut b = Browser::new(&app);
     b.login("kort@example.nl", PASSWORD, None).await;
     assert_eq!(b.get("/account").await.status, 200);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    assert_eq!(b.get("/account").await.location().as_deref(), Some("/inloggen"));
+    assert_eq!(
+        b.get("/account").await.location().as_deref(),
+        Some("/inloggen")
+    );
 }
 
 #[tokio::test]
 async fn state_changing_requests_without_the_csrf_token_are_refused() {
     let app = spawn_app().await;
-    app.user("csrf@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    app.user("csrf@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut b = Browser::new(&app);
     b.get("/inloggen").await;
     let p = b
-        .post_raw("/inloggen", &[("email", "csrf@example.nl"), ("password", PASSWORD)])
+        .post_raw(
+            "/inloggen",
+            &[("email", "csrf@example.nl"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(p.status, 403);
     assert!(p.body.contains("Formulier verlopen"));
     let p = b
         .post_raw(
             "/inloggen",
-            &[("email", "csrf@example.nl"), ("password", PASSWORD), ("csrf", "x".repeat(43).as_str())],
+            &[
+                ("email", "csrf@example.nl"),
+                ("password", PASSWORD),
+                ("csrf", "x".repeat(43).as_str()),
+            ],
         )
         .await;
     assert_eq!(p.status, 403);
@@ -502,22 +606,31 @@ async fn api_get(app: &App, path: &str, auth: Option<&str>) -> reqwest::Response
 #[tokio::test]
 async fn api_answers_401_problem_for_missing_malformed_unknown_and_expired_tokens() {
     let app = spawn_app().await;
-    let (id, _) = app.user("api@example.nl", "vijfheerenlanden", Role::Beheerder, true).await;
+    let (id, _) = app
+        .user("api@example.nl", "vijfheerenlanden", Role::Beheerder, true)
+        .await;
     // An expired token, made through the store with an expiry in the past.
-    let p = identity::load_principal(&app.db, &id).await.unwrap().unwrap();
+    let p = identity::load_principal(&app.db, &id)
+        .await
+        .unwrap()
+        .unwrap();
     let ctx = platform::access::RequestContext::new("cli");
     let auth = platform::access::authorize(
         &app.db,
         &ctx,
         &p,
         platform::access::Action::Create,
-        platform::access::ApiTokens { user_id: id.clone() },
+        platform::access::ApiTokens {
+            user_id: id.clone(),
+        },
         platform::access::Purpose::EigenGegevens,
     )
     .await
     .unwrap();
     let mut tx = app.db.begin().await.unwrap();
-    let expired = identity::create_token(&mut tx, &auth, "oud", Some(1)).await.unwrap();
+    let expired = identity::create_token(&mut tx, &auth, "oud", Some(1))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let fake = format!("{}{}", identity::TOKEN_PREFIX, "A".repeat(43));
     let cases = [
@@ -531,10 +644,20 @@ async fn api_answers_401_problem_for_missing_malformed_unknown_and_expired_token
     for (header, why) in cases {
         let r = api_get(&app, "/api/v1/me", header.as_deref()).await;
         assert_eq!(r.status(), 401, "{why}");
-        assert_eq!(r.headers()["content-type"], "application/problem+json", "{why}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/problem+json",
+            "{why}"
+        );
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["status"], 401);
-        assert!(body["detail"].as_str().unwrap().contains(why.split(' ').next().unwrap()), "{why}: {body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains(why.split(' ').next().unwrap()),
+            "{why}: {body}"
+        );
     }
     let r = api_get(&app, "/api/v1/nope", None).await;
     assert_eq!(r.status(), 404);
@@ -548,14 +671,24 @@ fn cli_token(app: &App, email: &str) -> String {
         .env("BAKEN_DATABASE_URL", &app._test_db.url)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[tokio::test]
 async fn api_validates_input_naming_the_field() {
     let app = spawn_app().await;
-    app.user("admin@example.nl", "vijfheerenlanden", Role::Beheerder, true).await;
+    app.user(
+        "admin@example.nl",
+        "vijfheerenlanden",
+        Role::Beheerder,
+        true,
+    )
+    .await;
     let token = cli_token(&app, "admin@example.nl");
     let client = reqwest::Client::new();
     let post = |body: String| {
@@ -566,44 +699,95 @@ async fn api_validates_input_naming_the_field() {
             .body(body)
             .send()
     };
-    let r = post(r#"{"slug":"Fout Slug","name":"","kind":"partner"}"#.into()).await.unwrap();
+    let r = post(r#"{"slug":"Fout Slug","name":"","kind":"partner"}"#.into())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let v: serde_json::Value = r.json().await.unwrap();
-    let fields: Vec<&str> = v["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, vec!["slug", "name"]);
-    let r = post(r#"{"slug":"x","kind":"partner"}"#.into()).await.unwrap();
+    let r = post(r#"{"slug":"x","kind":"partner"}"#.into())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["errors"][0]["field"], "name");
     let r = post("{not json".into()).await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let r = post(r#"{"slug":"nieuwe-partner","name":"Nieuwe partner","kind":"partner"}"#.into()).await.unwrap();
+    let r = post(r#"{"slug":"nieuwe-partner","name":"Nieuwe partner","kind":"partner"}"#.into())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
-    let r = post(r#"{"slug":"nieuwe-partner","name":"Dubbel","kind":"partner"}"#.into()).await.unwrap();
+    let r = post(r#"{"slug":"nieuwe-partner","name":"Dubbel","kind":"partner"}"#.into())
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422, "a taken slug is the client's mistake");
-    let r = api_get(&app, "/api/v1/users?limit=0", Some(&format!("Bearer {token}"))).await;
+    let r = api_get(
+        &app,
+        "/api/v1/users?limit=0",
+        Some(&format!("Bearer {token}")),
+    )
+    .await;
     assert_eq!(r.status(), 422);
 }
 
 #[tokio::test]
 async fn every_personal_data_read_and_every_denial_is_audited() {
     let app = spawn_app().await;
-    let (colleague, _) = app.user("collega@example.nl", "vijfheerenlanden", Role::Handhaver, true).await;
-    app.user("politie@example.nl", "politie-lekpoort", Role::Ketenpartner, true).await;
-    app.user("collega2@example.nl", "politie-lekpoort", Role::Ketenpartner, true).await;
+    let (colleague, _) = app
+        .user(
+            "collega@example.nl",
+            "vijfheerenlanden",
+            Role::Handhaver,
+            true,
+        )
+        .await;
+    app.user(
+        "politie@example.nl",
+        "politie-lekpoort",
+        Role::Ketenpartner,
+        true,
+    )
+    .await;
+    app.user(
+        "collega2@example.nl",
+        "politie-lekpoort",
+        Role::Ketenpartner,
+        true,
+    )
+    .await;
     let partner = cli_token(&app, "politie@example.nl");
     let bearer = format!("Bearer {partner}");
 
     // A partner reads a colleague in its own organisation: allowed and audited with the subject.
-    let own_org_user = identity::user_id_by_email(&app.db, "collega2@example.nl").await.unwrap();
-    let r = api_get(&app, &format!("/api/v1/users/{own_org_user}"), Some(&bearer)).await;
+    let own_org_user = identity::user_id_by_email(&app.db, "collega2@example.nl")
+        .await
+        .unwrap();
+    let r = api_get(
+        &app,
+        &format!("/api/v1/users/{own_org_user}"),
+        Some(&bearer),
+    )
+    .await;
     assert_eq!(r.status(), 200);
-    let rows = app.audit_rows(&format!("subject_id = '{own_org_user}' AND action = 'read'")).await;
+    let rows = app
+        .audit_rows(&format!(
+            "subject_id = '{own_org_user}' AND action = 'read'"
+        ))
+        .await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].try_get::<String, _>("outcome").unwrap(), "allowed");
     assert_eq!(rows[0].try_get::<String, _>("origin").unwrap(), "api");
-    assert_eq!(rows[0].try_get::<String, _>("purpose").unwrap(), "uitvoering");
+    assert_eq!(
+        rows[0].try_get::<String, _>("purpose").unwrap(),
+        "uitvoering"
+    );
 
     // A partner reads a municipal account: refused, and the refusal is audited.
     let r = api_get(&app, &format!("/api/v1/users/{colleague}"), Some(&bearer)).await;
@@ -611,34 +795,68 @@ async fn every_personal_data_read_and_every_denial_is_audited() {
     let rows = app.audit_rows(&format!("subject_id = '{colleague}'")).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].try_get::<String, _>("outcome").unwrap(), "denied");
-    assert_eq!(rows[0].try_get::<String, _>("reason").unwrap(), "other-organisation");
+    assert_eq!(
+        rows[0].try_get::<String, _>("reason").unwrap(),
+        "other-organisation"
+    );
 
     // The list is filtered in SQL: only the partner's own organisation.
     let r = api_get(&app, "/api/v1/users", Some(&bearer)).await;
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["total"], 2);
-    let emails: Vec<&str> = v["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
-    assert!(emails.iter().all(|e| e.ends_with("@example.nl") && !e.starts_with("collega@")));
-    assert_eq!(app.audit_rows("resource_type = 'user-directory'").await.len(), 1);
+    let emails: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert!(emails
+        .iter()
+        .all(|e| e.ends_with("@example.nl") && !e.starts_with("collega@")));
+    assert_eq!(
+        app.audit_rows("resource_type = 'user-directory'")
+            .await
+            .len(),
+        1
+    );
 
     // The audit log itself is closed to a partner, and that denial is audited too.
     let r = api_get(&app, "/api/v1/audit-events", Some(&bearer)).await;
     assert_eq!(r.status(), 403);
-    assert_eq!(app.audit_rows("resource_type = 'audit-log' AND outcome = 'denied'").await.len(), 1);
+    assert_eq!(
+        app.audit_rows("resource_type = 'audit-log' AND outcome = 'denied'")
+            .await
+            .len(),
+        1
+    );
 
     // The web page of a user is audited the same way.
     let mut b = Browser::new(&app);
-    app.user("beheer@example.nl", "vijfheerenlanden", Role::Beheerder, false).await;
+    app.user(
+        "beheer@example.nl",
+        "vijfheerenlanden",
+        Role::Beheerder,
+        false,
+    )
+    .await;
     let secret = platform::secrets::new_totp_secret();
-    let admin = identity::user_id_by_email(&app.db, "beheer@example.nl").await.unwrap();
+    let admin = identity::user_id_by_email(&app.db, "beheer@example.nl")
+        .await
+        .unwrap();
     let mut tx = app.db.begin().await.unwrap();
-    identity::set_totp_secret_unchecked(&mut tx, &admin, &secret).await.unwrap();
+    identity::set_totp_secret_unchecked(&mut tx, &admin, &secret)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     b.login("beheer@example.nl", PASSWORD, Some(&secret)).await;
     let page = b.get(&format!("/gebruikers/{colleague}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("collega@example.nl"));
-    let rows = app.audit_rows(&format!("subject_id = '{colleague}' AND outcome = 'allowed'")).await;
+    let rows = app
+        .audit_rows(&format!(
+            "subject_id = '{colleague}' AND outcome = 'allowed'"
+        ))
+        .await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].try_get::<String, _>("purpose").unwrap(), "beheer");
     assert_eq!(rows[0].try_get::<String, _>("origin").unwrap(), "web");
@@ -647,20 +865,53 @@ async fn every_personal_data_read_and_every_denial_is_audited() {
 #[tokio::test]
 async fn administrators_manage_organisations_teams_users_and_roles_in_the_web_ui() {
     let app = spawn_app().await;
-    let (_, secret) = app.user("beheer@example.nl", "vijfheerenlanden", Role::Beheerder, true).await;
+    let (_, secret) = app
+        .user(
+            "beheer@example.nl",
+            "vijfheerenlanden",
+            Role::Beheerder,
+            true,
+        )
+        .await;
     let mut b = Browser::new(&app);
-    b.login("beheer@example.nl", PASSWORD, secret.as_deref()).await;
+    b.login("beheer@example.nl", PASSWORD, secret.as_deref())
+        .await;
     let list = b.get("/beheer/organisaties").await;
     assert!(list.body.contains("Politie basisteam Lekpoort") && list.body.contains("Fien Wonen"));
     // A bad form keeps the input and names the field, in the summary and next to it.
-    let bad = b.post("/beheer/organisaties", &[("name", "Nieuwe partner"), ("slug", "Fout!"), ("kind", "partner")]).await;
+    let bad = b
+        .post(
+            "/beheer/organisaties",
+            &[
+                ("name", "Nieuwe partner"),
+                ("slug", "Fout!"),
+                ("kind", "partner"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("Er is een probleem") && bad.body.contains("href=\"#veld-slug\""));
-    assert!(bad.body.contains("id=\"veld-slug-fout\"") && bad.body.contains("value=\"Nieuwe partner\""));
-    let ok = b.post("/beheer/organisaties", &[("name", "Reclassering"), ("slug", "reclassering"), ("kind", "partner")]).await;
+    assert!(
+        bad.body.contains("id=\"veld-slug-fout\"") && bad.body.contains("value=\"Nieuwe partner\"")
+    );
+    let ok = b
+        .post(
+            "/beheer/organisaties",
+            &[
+                ("name", "Reclassering"),
+                ("slug", "reclassering"),
+                ("kind", "partner"),
+            ],
+        )
+        .await;
     let org_path = ok.location().unwrap();
     assert!(org_path.starts_with("/beheer/organisaties/"));
-    let team = b.post(&format!("{org_path}/teams"), &[("name", "Toezicht"), ("slug", "toezicht")]).await;
+    let team = b
+        .post(
+            &format!("{org_path}/teams"),
+            &[("name", "Toezicht"), ("slug", "toezicht")],
+        )
+        .await;
     assert_eq!(team.status, 303);
     assert!(b.get(&org_path).await.body.contains("Toezicht"));
     let org_id = org_path.rsplit('/').next().unwrap().to_string();
@@ -684,20 +935,52 @@ async fn administrators_manage_organisations_teams_users_and_roles_in_the_web_ui
     assert!(page.body.contains("Rick Reclassering") && page.body.contains("Ketenpartner"));
     // Roles change; each grant and revocation is audited.
     let r = b
-        .post_raw(&format!("{user_path}/rollen"), &[("rol", "ketenpartner"), ("rol", "auditor"), ("csrf", &b.csrf())])
+        .post_raw(
+            &format!("{user_path}/rollen"),
+            &[
+                ("rol", "ketenpartner"),
+                ("rol", "auditor"),
+                ("csrf", &b.csrf()),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303);
-    b.post_raw(&format!("{user_path}/rollen"), &[("rol", "auditor"), ("csrf", &b.csrf())]).await;
-    let grants = app.audit_rows(&format!("subject_id = '{user_id}' AND action IN ('grant-role', 'revoke-role')")).await;
-    let detail: Vec<String> = grants.iter().map(|r| format!("{}:{}", r.try_get::<String, _>("action").unwrap(), r.try_get::<String, _>("reason").unwrap())).collect();
-    assert_eq!(detail, vec!["grant-role:auditor", "revoke-role:ketenpartner"]);
+    b.post_raw(
+        &format!("{user_path}/rollen"),
+        &[("rol", "auditor"), ("csrf", &b.csrf())],
+    )
+    .await;
+    let grants = app
+        .audit_rows(&format!(
+            "subject_id = '{user_id}' AND action IN ('grant-role', 'revoke-role')"
+        ))
+        .await;
+    let detail: Vec<String> = grants
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}",
+                r.try_get::<String, _>("action").unwrap(),
+                r.try_get::<String, _>("reason").unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        detail,
+        vec!["grant-role:auditor", "revoke-role:ketenpartner"]
+    );
     // Disabling ends the account's access.
-    b.post(&format!("{user_path}/status"), &[("actie", "blokkeren")]).await;
+    b.post(&format!("{user_path}/status"), &[("actie", "blokkeren")])
+        .await;
     let mut rick = Browser::new(&app);
-    let p = rick.login("rick@example.nl", "een lang wachtwoord", None).await;
+    let p = rick
+        .login("rick@example.nl", "een lang wachtwoord", None)
+        .await;
     assert_eq!(p.status, 422);
     // Only administrators reach these pages.
-    let (_, s2) = app.user("hh@example.nl", "vijfheerenlanden", Role::Handhaver, true).await;
+    let (_, s2) = app
+        .user("hh@example.nl", "vijfheerenlanden", Role::Handhaver, true)
+        .await;
     let mut hh = Browser::new(&app);
     hh.login("hh@example.nl", PASSWORD, s2.as_deref()).await;
     assert_eq!(hh.get("/beheer/organisaties").await.status, 403);
@@ -710,12 +993,16 @@ async fn administrators_manage_organisations_teams_users_and_roles_in_the_web_ui
 #[tokio::test]
 async fn auditors_search_and_export_the_log_as_csv() {
     let app = spawn_app().await;
-    let (_, secret) = app.user("audit@example.nl", "vijfheerenlanden", Role::Auditor, true).await;
-    app.user("x@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    let (_, secret) = app
+        .user("audit@example.nl", "vijfheerenlanden", Role::Auditor, true)
+        .await;
+    app.user("x@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut other = Browser::new(&app);
     other.login("x@example.nl", "fout wachtwoord!", None).await;
     let mut b = Browser::new(&app);
-    b.login("audit@example.nl", PASSWORD, secret.as_deref()).await;
+    b.login("audit@example.nl", PASSWORD, secret.as_deref())
+        .await;
     let page = b.get("/audit?resultaat=failure").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("x@example.nl") && page.body.contains("wrong-password"));
@@ -724,15 +1011,26 @@ async fn auditors_search_and_export_the_log_as_csv() {
     let csv = b.get("/audit/export.csv?resultaat=failure").await;
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
     assert!(csv.body.starts_with('\u{feff}'));
-    assert!(csv.body.lines().next().unwrap().contains("volgnummer;tijdstip"));
+    assert!(csv
+        .body
+        .lines()
+        .next()
+        .unwrap()
+        .contains("volgnummer;tijdstip"));
     assert!(csv.body.contains("\"wrong-password\""));
-    assert_eq!(app.audit_rows("resource_type = 'audit-log' AND action = 'export'").await.len(), 1);
+    assert_eq!(
+        app.audit_rows("resource_type = 'audit-log' AND action = 'export'")
+            .await
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn the_audit_log_refuses_changes_and_verify_finds_tampering() {
     let app = spawn_app().await;
-    app.user("t@example.nl", "vijfheerenlanden", Role::Raadslid, false).await;
+    app.user("t@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
     let mut b = Browser::new(&app);
     for _ in 0..3 {
         b.login("t@example.nl", PASSWORD, None).await;
@@ -746,18 +1044,34 @@ async fn the_audit_log_refuses_changes_and_verify_finds_tampering() {
             .unwrap()
     };
     let out = verify();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The database itself refuses UPDATE and DELETE.
-    for sql in ["UPDATE audit_log SET actor_name = 'x' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 2"] {
-        assert!(sqlx::query(sql).execute(app.db.pool()).await.is_err(), "{sql}");
+    for sql in [
+        "UPDATE audit_log SET actor_name = 'x' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 2",
+    ] {
+        assert!(
+            sqlx::query(sql).execute(app.db.pool()).await.is_err(),
+            "{sql}"
+        );
     }
     // Someone with full database rights drops the protection and edits a record: verify notices.
     match app.db.backend() {
         Backend::Sqlite => {
-            sqlx::query("DROP TRIGGER audit_log_no_update").execute(app.db.pool()).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_log_no_update")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
         }
         Backend::Postgres => {
-            sqlx::query("DROP TRIGGER audit_log_no_update ON audit_log").execute(app.db.pool()).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_log_no_update ON audit_log")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
         }
     }
     sqlx::query("UPDATE audit_log SET actor_name = 'iemand anders' WHERE seq = 3")
@@ -787,32 +1101,140 @@ async fn the_cli_adds_users_and_fails_with_one_clear_line() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
     let url = app._test_db.url.clone();
-    let add = ["user", "add", "--email", "cli@example.nl", "--name", "Cli Gebruiker", "--org", "vijfheerenlanden", "--role", "beheerder", "--password-stdin"];
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "cli@example.nl",
+        "--name",
+        "Cli Gebruiker",
+        "--org",
+        "vijfheerenlanden",
+        "--role",
+        "beheerder",
+        "--password-stdin",
+    ];
     let out = run(&add, "een heel lang wachtwoord\n", &url);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let p = identity::load_principal(&app.db, &identity::user_id_by_email(&app.db, "cli@example.nl").await.unwrap()).await.unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = identity::load_principal(
+        &app.db,
+        &identity::user_id_by_email(&app.db, "cli@example.nl")
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(p.roles, vec![Role::Beheerder]);
     // Bad input: a clear line, non-zero exit, no panic.
     let cases: Vec<(Vec<&str>, &str, String, &str)> = vec![
-        (add.to_vec(), "een heel lang wachtwoord", url.clone(), "al in gebruik"),
-        (vec!["user", "add", "--email", "y@example.nl", "--name", "Y", "--org", "nergens", "--role", "beheerder", "--password-stdin"], "een heel lang wachtwoord", url.clone(), "onbekende organisatie"),
-        (vec!["user", "add", "--email", "y@example.nl", "--name", "Y", "--org", "vijfheerenlanden", "--role", "koning", "--password-stdin"], "een heel lang wachtwoord", url.clone(), "onbekende rol"),
-        (vec!["user", "add", "--email", "y@example.nl", "--name", "Y", "--org", "vijfheerenlanden", "--role", "beheerder", "--password-stdin"], "kort", url.clone(), "minstens 12 tekens"),
-        (vec!["token", "create", "--user", "niemand@example.nl"], "", url.clone(), "geen account"),
-        (vec!["migrate"], "", "mysql://localhost/x".into(), "sqlite:// or postgres://"),
-        (vec!["migrate"], "", "postgres://nobody@127.0.0.1:1/none".into(), "cannot open the database"),
-        (vec!["--config", "/bestaat/niet.conf", "migrate"], "", url.clone(), "kan het configuratiebestand"),
+        (
+            add.to_vec(),
+            "een heel lang wachtwoord",
+            url.clone(),
+            "al in gebruik",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "y@example.nl",
+                "--name",
+                "Y",
+                "--org",
+                "nergens",
+                "--role",
+                "beheerder",
+                "--password-stdin",
+            ],
+            "een heel lang wachtwoord",
+            url.clone(),
+            "onbekende organisatie",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "y@example.nl",
+                "--name",
+                "Y",
+                "--org",
+                "vijfheerenlanden",
+                "--role",
+                "koning",
+                "--password-stdin",
+            ],
+            "een heel lang wachtwoord",
+            url.clone(),
+            "onbekende rol",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "y@example.nl",
+                "--name",
+                "Y",
+                "--org",
+                "vijfheerenlanden",
+                "--role",
+                "beheerder",
+                "--password-stdin",
+            ],
+            "kort",
+            url.clone(),
+            "minstens 12 tekens",
+        ),
+        (
+            vec!["token", "create", "--user", "niemand@example.nl"],
+            "",
+            url.clone(),
+            "geen account",
+        ),
+        (
+            vec!["migrate"],
+            "",
+            "mysql://localhost/x".into(),
+            "sqlite:// or postgres://",
+        ),
+        (
+            vec!["migrate"],
+            "",
+            "postgres://nobody@127.0.0.1:1/none".into(),
+            "cannot open the database",
+        ),
+        (
+            vec!["--config", "/bestaat/niet.conf", "migrate"],
+            "",
+            url.clone(),
+            "kan het configuratiebestand",
+        ),
     ];
     for (args, stdin, url, expect) in cases {
         let out = run(&args, stdin, &url);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?}");
         assert!(err.contains(expect), "{args:?}: {err}");
-        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{err}"
+        );
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     }
 }
@@ -837,27 +1259,68 @@ async fn serve_refuses_a_taken_port() {
 async fn jobs_are_claimed_once_retried_and_finished() {
     let app = spawn_app().await;
     use platform::jobs;
-    let id = jobs::enqueue(&app.db, "test.werk", &serde_json::json!({"n": 1}), None, 2).await.unwrap();
+    let id = jobs::enqueue(&app.db, "test.werk", &serde_json::json!({"n": 1}), None, 2)
+        .await
+        .unwrap();
     let first = jobs::claim(&app.db, "a", 60_000).await.unwrap().unwrap();
     assert_eq!(first.id, id);
-    assert!(jobs::claim(&app.db, "b", 60_000).await.unwrap().is_none(), "a leased job is not handed out twice");
+    assert!(
+        jobs::claim(&app.db, "b", 60_000).await.unwrap().is_none(),
+        "a leased job is not handed out twice"
+    );
     jobs::fail(&app.db, &first, "boom").await.unwrap();
-    assert!(jobs::claim(&app.db, "b", 60_000).await.unwrap().is_none(), "a failed job waits for its backoff");
-    sqlx::query("UPDATE jobs SET run_at = 0").execute(app.db.pool()).await.unwrap();
+    assert!(
+        jobs::claim(&app.db, "b", 60_000).await.unwrap().is_none(),
+        "a failed job waits for its backoff"
+    );
+    sqlx::query("UPDATE jobs SET run_at = 0")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     // Concurrent claimers: exactly one gets the job.
-    let (x, y) = tokio::join!(jobs::claim(&app.db, "x", 60_000), jobs::claim(&app.db, "y", 60_000));
+    let (x, y) = tokio::join!(
+        jobs::claim(&app.db, "x", 60_000),
+        jobs::claim(&app.db, "y", 60_000)
+    );
     let got: Vec<_> = [x.unwrap(), y.unwrap()].into_iter().flatten().collect();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].attempts, 2);
     jobs::fail(&app.db, &got[0], "boom again").await.unwrap();
-    let row = sqlx::query("SELECT failed_at, last_error FROM jobs WHERE id = $1").bind(&id).fetch_one(app.db.pool()).await.unwrap();
-    assert!(row.try_get::<Option<i64>, _>("failed_at").unwrap().is_some(), "gives up after max attempts");
+    let row = sqlx::query("SELECT failed_at, last_error FROM jobs WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        row.try_get::<Option<i64>, _>("failed_at")
+            .unwrap()
+            .is_some(),
+        "gives up after max attempts"
+    );
     // The runner runs a registered handler to completion.
     let mut runner = jobs::Runner::new();
-    runner.register("test.ok", |_db, v| async move { if v["ok"] == true { Ok(()) } else { Err("no".into()) } });
-    let ok_id = jobs::enqueue(&app.db, "test.ok", &serde_json::json!({"ok": true}), None, 3).await.unwrap();
+    runner.register("test.ok", |_db, v| async move {
+        if v["ok"] == true {
+            Ok(())
+        } else {
+            Err("no".into())
+        }
+    });
+    let ok_id = jobs::enqueue(
+        &app.db,
+        "test.ok",
+        &serde_json::json!({"ok": true}),
+        None,
+        3,
+    )
+    .await
+    .unwrap();
     assert_eq!(runner.run_due(&app.db, "r").await.unwrap(), 1);
-    let row = sqlx::query("SELECT done_at FROM jobs WHERE id = $1").bind(&ok_id).fetch_one(app.db.pool()).await.unwrap();
+    let row = sqlx::query("SELECT done_at FROM jobs WHERE id = $1")
+        .bind(&ok_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     assert!(row.try_get::<Option<i64>, _>("done_at").unwrap().is_some());
 }
 
@@ -865,19 +1328,70 @@ async fn jobs_are_claimed_once_retried_and_finished() {
 async fn full_text_search_finds_words_and_prefixes() {
     let app = spawn_app().await;
     let mut tx = app.db.begin().await.unwrap();
-    platform::search::index(&mut tx, "melding", "1", "Woninginbraak Vianen", "Inbraak in een woning aan de Lange Dreef").await.unwrap();
-    platform::search::index(&mut tx, "melding", "2", "Jeugdoverlast", "Groep jongeren bij het winkelcentrum").await.unwrap();
-    platform::search::index(&mut tx, "dossier", "3", "Overlast", "Jongeren bij de school").await.unwrap();
+    platform::search::index(
+        &mut tx,
+        "melding",
+        "1",
+        "Woninginbraak Vianen",
+        "Inbraak in een woning aan de Lange Dreef",
+    )
+    .await
+    .unwrap();
+    platform::search::index(
+        &mut tx,
+        "melding",
+        "2",
+        "Jeugdoverlast",
+        "Groep jongeren bij het winkelcentrum",
+    )
+    .await
+    .unwrap();
+    platform::search::index(
+        &mut tx,
+        "dossier",
+        "3",
+        "Overlast",
+        "Jongeren bij de school",
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    let ids = |hits: Vec<platform::search::Hit>| hits.into_iter().map(|h| h.ref_id).collect::<Vec<_>>();
-    assert_eq!(ids(platform::search::search(&app.db, "melding", "jongeren", 10).await.unwrap()), vec!["2"]);
-    assert_eq!(ids(platform::search::search(&app.db, "melding", "woning", 10).await.unwrap()), vec!["1"]);
-    assert_eq!(ids(platform::search::search(&app.db, "melding", "winkel", 10).await.unwrap()), vec!["2"], "prefix");
-    assert!(platform::search::search(&app.db, "melding", "\" OR 1=1 --", 10).await.unwrap().is_empty());
+    let ids =
+        |hits: Vec<platform::search::Hit>| hits.into_iter().map(|h| h.ref_id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(platform::search::search(&app.db, "melding", "jongeren", 10)
+            .await
+            .unwrap()),
+        vec!["2"]
+    );
+    assert_eq!(
+        ids(platform::search::search(&app.db, "melding", "woning", 10)
+            .await
+            .unwrap()),
+        vec!["1"]
+    );
+    assert_eq!(
+        ids(platform::search::search(&app.db, "melding", "winkel", 10)
+            .await
+            .unwrap()),
+        vec!["2"],
+        "prefix"
+    );
+    assert!(
+        platform::search::search(&app.db, "melding", "\" OR 1=1 --", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let mut tx = app.db.begin().await.unwrap();
-    platform::search::remove(&mut tx, "melding", "2").await.unwrap();
+    platform::search::remove(&mut tx, "melding", "2")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert!(platform::search::search(&app.db, "melding", "jongeren", 10).await.unwrap().is_empty());
+    assert!(platform::search::search(&app.db, "melding", "jongeren", 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -885,12 +1399,27 @@ async fn files_are_checked_and_stored_with_their_hash() {
     let app = spawn_app().await;
     let mut tx = app.db.begin().await.unwrap();
     let png = b"\x89PNG\r\n\x1a\n rest of a png";
-    let f = platform::files::store(&mut tx, &platform::files::IMAGES, "../foto.png", png, None).await.unwrap();
-    assert_eq!((f.content_type.as_str(), f.file_name.as_str(), f.size_bytes), ("image/png", "foto.png", png.len() as i64));
-    let err = platform::files::store(&mut tx, &platform::files::IMAGES, "x.png", b"<html>", None).await;
-    assert!(matches!(err, Err(platform::files::FileError::Rejected(platform::files::FileRejection::TypeNotAllowed))));
+    let f = platform::files::store(&mut tx, &platform::files::IMAGES, "../foto.png", png, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (f.content_type.as_str(), f.file_name.as_str(), f.size_bytes),
+        ("image/png", "foto.png", png.len() as i64)
+    );
+    let err =
+        platform::files::store(&mut tx, &platform::files::IMAGES, "x.png", b"<html>", None).await;
+    assert!(matches!(
+        err,
+        Err(platform::files::FileError::Rejected(
+            platform::files::FileRejection::TypeNotAllowed
+        ))
+    ));
     tx.commit().await.unwrap();
-    let row = sqlx::query("SELECT data, sha256 FROM files WHERE id = $1").bind(&f.id).fetch_one(app.db.pool()).await.unwrap();
+    let row = sqlx::query("SELECT data, sha256 FROM files WHERE id = $1")
+        .bind(&f.id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     assert_eq!(row.try_get::<Vec<u8>, _>("data").unwrap(), png.to_vec());
     assert_eq!(row.try_get::<String, _>("sha256").unwrap().len(), 64);
 }
@@ -898,7 +1427,16 @@ async fn files_are_checked_and_stored_with_their_hash() {
 /// A real SMTP server (Python's aiosmtpd) on a free port; prints each message it receives.
 fn start_smtp(port: u16) -> std::process::Child {
     Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Debugging", "stdout", "-l", &format!("127.0.0.1:{port}")])
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Debugging",
+            "stdout",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -908,11 +1446,28 @@ fn start_smtp(port: u16) -> std::process::Child {
 #[tokio::test]
 async fn mail_waits_in_the_outbox_while_smtp_is_down() {
     let app = spawn_app().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let smtp = platform::mail::SmtpConfig { host: "127.0.0.1".into(), port, from: "baken@example.nl".into() };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let smtp = platform::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "baken@example.nl".into(),
+    };
     let mut tx = app.db.begin().await.unwrap();
-    platform::mail::enqueue(&mut tx, "ontvanger@example.nl", "Melding ontvangen", "Dank voor uw melding.").await.unwrap();
-    assert!(platform::mail::enqueue(&mut tx, "geen adres", "x", "y").await.is_err());
+    platform::mail::enqueue(
+        &mut tx,
+        "ontvanger@example.nl",
+        "Melding ontvangen",
+        "Dank voor uw melding.",
+    )
+    .await
+    .unwrap();
+    assert!(platform::mail::enqueue(&mut tx, "geen adres", "x", "y")
+        .await
+        .is_err());
     tx.commit().await.unwrap();
     let report = platform::mail::deliver_due(&app.db, &smtp).await.unwrap();
     assert_eq!((report.sent, report.failed), (0, 1), "server down: kept");
@@ -938,20 +1493,35 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down() {
 
 #[tokio::test]
 async fn openapi_matches_the_snapshot() {
-    let doc = platform::web::api::openapi().to_pretty_json().unwrap();
+    let doc = baken::openapi().to_pretty_json().unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.snapshot.json");
     if std::env::var("BAKEN_UPDATE_SNAPSHOTS").is_ok() {
         std::fs::write(&path, &doc).unwrap();
     }
     let expected = std::fs::read_to_string(&path).expect("run once with BAKEN_UPDATE_SNAPSHOTS=1");
-    assert_eq!(doc, expected, "the API changed: review and update with BAKEN_UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        doc, expected,
+        "the API changed: review and update with BAKEN_UPDATE_SNAPSHOTS=1"
+    );
     let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
     assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
-    for p in ["/healthz", "/api/v1/me", "/api/v1/organisations", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/audit-events"] {
+    for p in [
+        "/healthz",
+        "/api/v1/me",
+        "/api/v1/organisations",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/api/v1/audit-events",
+    ] {
         assert!(v["paths"][p].is_object(), "{p}");
     }
     let app = spawn_app().await;
-    let served: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", app.base)).await.unwrap().json().await.unwrap();
+    let served: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(served, v);
 }
 
@@ -966,7 +1536,9 @@ async fn sqlite_and_postgres_migrations_have_the_same_tables_and_columns() {
         return;
     };
     let dir = temp_dir();
-    let sqlite = Db::connect(&format!("sqlite://{}", dir.0.join("m.db").display())).await.unwrap();
+    let sqlite = Db::connect(&format!("sqlite://{}", dir.0.join("m.db").display()))
+        .await
+        .unwrap();
     sqlite.migrate().await.unwrap();
     let pg_db = test_db().await;
     assert!(pg_db.url.starts_with("postgres"), "{pg_base}");
@@ -979,9 +1551,15 @@ async fn sqlite_and_postgres_migrations_have_the_same_tables_and_columns() {
         .unwrap();
     for t in tables {
         let name: String = t.try_get("name").unwrap();
-        let cols = sqlx::query(&format!("SELECT name FROM pragma_table_info('{name}')")).fetch_all(sqlite.pool()).await.unwrap();
+        let cols = sqlx::query(&format!("SELECT name FROM pragma_table_info('{name}')"))
+            .fetch_all(sqlite.pool())
+            .await
+            .unwrap();
         for c in cols {
-            lite.push(format!("{name}.{}", c.try_get::<String, _>("name").unwrap()));
+            lite.push(format!(
+                "{name}.{}",
+                c.try_get::<String, _>("name").unwrap()
+            ));
         }
     }
     let mut post: Vec<String> = sqlx::query(

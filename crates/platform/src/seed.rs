@@ -13,7 +13,12 @@ use crate::secrets;
 pub const GEMEENTE: &str = "vijfheerenlanden";
 
 /// (slug, name, kind, teams as (slug, name)).
-type ReferenceOrganisation = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+type ReferenceOrganisation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 pub const ORGANISATIONS: &[ReferenceOrganisation] = &[
     (

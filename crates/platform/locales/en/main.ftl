@@ -18,6 +18,7 @@ continue = Continue
 previous = Previous
 next = Next
 page = Page
+selection = selection
 pagination = Pagination
 back-home = Back to the home page
 back-users = Back to users

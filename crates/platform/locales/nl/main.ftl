@@ -18,6 +18,7 @@ continue = Verder
 previous = Vorige
 next = Volgende
 page = Pagina
+selection = selectie
 pagination = Paginering
 back-home = Terug naar de startpagina
 back-users = Terug naar gebruikers

@@ -483,7 +483,8 @@ impl Modify for BearerAuth {
 )]
 struct ApiDoc;
 
-fn openapi_router() -> OpenApiRouter<AppState> {
+/// The platform's API routes with their documentation; modules merge theirs into it.
+pub fn openapi_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .routes(routes!(me))
@@ -493,13 +494,9 @@ fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_events))
 }
 
-/// The OpenAPI document, as served at `/api/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    openapi_router().split_for_parts().1
-}
-
-pub fn routes() -> Router<AppState> {
-    let (router, doc) = openapi_router().split_for_parts();
+/// Serves the API routes and their OpenAPI document at `/api/openapi.json`.
+pub fn routes(api: OpenApiRouter<AppState>) -> Router<AppState> {
+    let (router, doc) = api.split_for_parts();
     let json = doc.to_pretty_json().unwrap_or_default();
     router.route(
         "/api/openapi.json",

@@ -175,7 +175,14 @@ impl Pager {
         let pages = ((total + Self::PER_PAGE - 1) / Self::PER_PAGE).max(1);
         let page = page.clamp(1, pages);
         let sep = if base.contains('?') { '&' } else { '?' };
-        let link = |p: i64| format!("{base}{sep}pagina={p}");
+        // Page 1 is the list itself, so it has one address (and one title).
+        let link = |p: i64| {
+            if p == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{sep}pagina={p}")
+            }
+        };
         Pager {
             page,
             pages,
@@ -187,6 +194,26 @@ impl Pager {
 
     pub fn offset(&self) -> i64 {
         (self.page - 1) * Self::PER_PAGE
+    }
+}
+
+/// A query string of the non-empty parameters, so an unfiltered list has one address.
+pub fn query_string(params: &[(&str, &str)]) -> String {
+    params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A list URL with its filter query.
+pub fn list_url(path: &str, params: &[(&str, &str)]) -> String {
+    let q = query_string(params);
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{q}")
     }
 }
 
@@ -211,6 +238,13 @@ mod tests {
         let p = Pager::new("/audit?wie=x", 3, 120);
         assert_eq!(p.pages, 3);
         assert_eq!(p.prev.as_deref(), Some("/audit?wie=x&pagina=2"));
+        let p = Pager::new("/audit", 2, 120);
+        assert_eq!(p.prev.as_deref(), Some("/audit"));
+        assert_eq!(p.next.as_deref(), Some("/audit?pagina=3"));
+        assert_eq!(
+            list_url("/audit", &[("wie", ""), ("actie", "read")]),
+            "/audit?actie=read"
+        );
         assert_eq!(p.next, None);
         assert_eq!(p.offset(), 100);
         let p = Pager::new("/gebruikers", 0, 0);

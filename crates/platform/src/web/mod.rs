@@ -36,6 +36,18 @@ pub struct WebSettings {
     pub session: SessionPolicy,
     pub login: LoginPolicy,
     pub version: String,
+    /// Menu entries of the modules, after the platform's own first entry ("Start").
+    pub module_nav: Vec<ModuleNav>,
+}
+
+/// A menu entry a module adds; the kernel knows no module, so modules hand these in.
+#[derive(Clone, Debug)]
+pub struct ModuleNav {
+    pub href: &'static str,
+    /// The label in a language ("nl" or "en").
+    pub label: fn(&str) -> String,
+    /// Whether this person may use what the entry leads to.
+    pub visible: fn(&Principal) -> bool,
 }
 
 #[derive(Clone)]
@@ -58,6 +70,8 @@ pub struct Ctx {
     /// Set when the request carried a bearer token that was not accepted.
     pub token_problem: Option<TokenProblem>,
     pub via_token: bool,
+    /// The menu for this person, built once per request.
+    pub nav: Vec<NavItem>,
 }
 
 impl Ctx {
@@ -175,7 +189,7 @@ impl Shell {
             lang: ctx.lang.clone(),
             title,
             csrf: ctx.csrf.clone(),
-            nav: navigation(ctx),
+            nav: ctx.nav.clone(),
             user: ctx.user.clone(),
             path: ctx.path.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -195,25 +209,31 @@ impl Shell {
     }
 }
 
-/// The menu shows each role only what it may use.
-pub fn navigation(ctx: &Ctx) -> Vec<NavItem> {
+/// The menu shows each role only what it may use: the platform's pages and the modules' entries.
+pub fn navigation(ctx: &Ctx, modules: &[ModuleNav]) -> Vec<NavItem> {
     let Some(p) = &ctx.user else {
         return Vec::new();
     };
-    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav-home")];
-    items.push(("/gebruikers", "nav-users"));
+    let mut items: Vec<(&'static str, String)> = vec![("/", ctx.t("nav-home"))];
+    items.extend(
+        modules
+            .iter()
+            .filter(|m| (m.visible)(p))
+            .map(|m| (m.href, (m.label)(&ctx.lang))),
+    );
+    items.push(("/gebruikers", ctx.t("nav-users")));
     if p.has(Role::Beheerder) {
-        items.push(("/beheer/organisaties", "nav-organisations"));
+        items.push(("/beheer/organisaties", ctx.t("nav-organisations")));
     }
     if p.has(Role::Auditor) || p.has(Role::Beheerder) {
-        items.push(("/audit", "nav-audit"));
+        items.push(("/audit", ctx.t("nav-audit")));
     }
-    items.push(("/account", "nav-account"));
+    items.push(("/account", ctx.t("nav-account")));
     items
         .into_iter()
-        .map(|(href, key)| NavItem {
+        .map(|(href, label)| NavItem {
             href,
-            label: ctx.t(key),
+            label,
             current: if href == "/" {
                 ctx.path == "/"
             } else {
@@ -280,6 +300,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         path: path.clone(),
         token_problem: None,
         via_token: false,
+        nav: Vec::new(),
     };
 
     let mut new_csrf = None;
@@ -333,6 +354,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         .or_else(|| ctx.user.as_ref().and_then(|u| i18n::normalize(&u.lang)))
         .unwrap_or("nl")
         .to_string();
+    ctx.nav = navigation(&ctx, &state.settings.module_nav);
 
     // CSRF: every state-changing request made with cookies must carry the token.
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -480,12 +502,17 @@ fn finish(mut r: Response, new_csrf: Option<String>, lang: Option<&str>, path: &
     r
 }
 
-/// The whole web application: pages, API, static files and health check.
-pub fn router(state: AppState, extra: Router<AppState>) -> Router {
+/// The whole web application: the platform's and the modules' pages (`pages`) and API
+/// (`api`, documented in the OpenAPI document), static files and the health check.
+pub fn router(
+    state: AppState,
+    pages: Router<AppState>,
+    api: utoipa_axum::router::OpenApiRouter<AppState>,
+) -> Router {
     Router::new()
         .merge(pages::routes())
-        .merge(api::routes())
-        .merge(extra)
+        .merge(api::routes(api))
+        .merge(pages)
         .route("/static/{*path}", axum::routing::get(assets::serve))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(

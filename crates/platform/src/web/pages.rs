@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
-use super::forms::{encode, FieldKind, Form, FormField, Pager};
+use super::forms::{list_url, FieldKind, Form, FormField, Pager};
 use super::{
     render, render_status, require_user, set_cookie, AppState, Ctx, Shell, WebError, WebResult,
     SESSION_COOKIE,
@@ -732,6 +732,19 @@ async fn token_create(
     }
 }
 
+/// A list page's title says whether it shows a selection and which page, so every page's title
+/// is its own (WCAG 2.4.2).
+fn list_title(ctx: &Ctx, key: &str, filtered: bool, page: i64) -> String {
+    let mut title = ctx.t(key);
+    if filtered {
+        title = format!("{title} ({})", ctx.t("selection"));
+    }
+    if page > 1 {
+        title = format!("{title}, {} {page}", ctx.t("page").to_lowercase());
+    }
+    title
+}
+
 // ---------------------------------------------------------------------------------------------
 // Accounts.
 
@@ -806,13 +819,13 @@ async fn users_page(
         );
     }
     let search = Form::new("/gebruikers", ctx.t("search"), fields).get();
-    let base = format!(
-        "/gebruikers?q={}&organisatie={}",
-        encode(&q.q),
-        encode(&q.organisatie)
+    let base = list_url(
+        "/gebruikers",
+        &[("q", &q.q), ("organisatie", &q.organisatie)],
     );
+    let filtered = !q.q.trim().is_empty() || !q.organisatie.is_empty();
     render(&UsersPage {
-        shell: Shell::new(&ctx, "users-title"),
+        shell: Shell::titled(&ctx, list_title(&ctx, "users-title", filtered, page)),
         search,
         users,
         pager: Pager::new(&base, page, total),
@@ -1542,15 +1555,18 @@ impl AuditQuery {
         })
     }
 
-    fn query_string(&self) -> String {
-        format!(
-            "wie={}&actie={}&resultaat={}&van={}&tot={}",
-            encode(&self.wie),
-            encode(&self.actie),
-            encode(&self.resultaat),
-            encode(&self.van),
-            encode(&self.tot)
-        )
+    fn params(&self) -> [(&'static str, &str); 5] {
+        [
+            ("wie", &self.wie),
+            ("actie", &self.actie),
+            ("resultaat", &self.resultaat),
+            ("van", &self.van),
+            ("tot", &self.tot),
+        ]
+    }
+
+    fn filtered(&self) -> bool {
+        self.params().iter().any(|(_, v)| !v.is_empty())
     }
 }
 
@@ -1633,11 +1649,11 @@ async fn audit_page(
         Err(errors) => (search.with_errors(&ctx.lang, &errors), Vec::new(), 0),
     };
     render(&AuditPage {
-        shell: Shell::new(&ctx, "audit-title"),
+        shell: Shell::titled(&ctx, list_title(&ctx, "audit-title", q.filtered(), page)),
         search,
         rows,
-        pager: Pager::new(&format!("/audit?{}", q.query_string()), page, total),
-        export_url: format!("/audit/export.csv?{}", q.query_string()),
+        pager: Pager::new(&list_url("/audit", &q.params()), page, total),
+        export_url: list_url("/audit/export.csv", &q.params()),
     })
 }
 
