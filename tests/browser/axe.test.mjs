@@ -336,12 +336,17 @@ function isIdLike(segment) {
   return /\d/.test(segment) && /^[A-Za-z0-9_.~%-]{4,}$/.test(segment);
 }
 
-/** The route a URL belongs to: id-like path segments become :id, query values are dropped. */
-function shapeOf(url) {
-  const pathShape = url.pathname
+/** The route of a URL's path: id-like path segments become :id. */
+function pathShapeOf(url) {
+  return url.pathname
     .split('/')
     .map((s) => (isIdLike(s) ? ':id' : s))
     .join('/');
+}
+
+/** The route a URL belongs to, with its query keys (values dropped). */
+function shapeOf(url) {
+  const pathShape = pathShapeOf(url);
   const keys = [...new Set(url.searchParams.keys())].sort();
   return keys.length ? `${pathShape}?${keys.join('&')}` : pathShape;
 }
@@ -465,7 +470,7 @@ async function crawl(context, base, { seeds, mode, who, loggedIn }) {
   const pages = [];
   const problems = [];
   const skipped = {};
-  const titles = new Map(); // title -> Set(shape)
+  const titles = new Map(); // title -> Map(path shape -> first URL)
   const add = (p) => problems.push({ mode: mode.label, who, ...p });
 
   const page = await context.newPage();
@@ -533,7 +538,8 @@ async function crawl(context, base, { seeds, mode, who, loggedIn }) {
           if (!title) add({ kind: 'title', url: finalUrl, detail: 'empty or missing <title>' });
           else if (status < 400) {
             if (!titles.has(title)) titles.set(title, new Map());
-            titles.get(title).set(shapeOf(final), finalUrl);
+            // Filters, sorting and pagination of one page may share its title; different pages may not.
+          titles.get(title).set(pathShapeOf(final), finalUrl);
           }
           if (!info.skip.ok) {
             add({
