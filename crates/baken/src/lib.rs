@@ -28,12 +28,14 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The pages of the modules.
 fn pages() -> axum::Router<AppState> {
-    axum::Router::new()
+    axum::Router::new().merge(monitor::routes())
 }
 
 /// The modules' menu entries.
 fn module_nav() -> Vec<ModuleNav> {
-    Vec::new()
+    let mut nav = Vec::new();
+    nav.extend(monitor::nav());
+    nav
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
@@ -58,6 +60,7 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
 /// Migrates and loads the reference data (idempotent).
 pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
+    monitor::prepare(db).await?;
     platform::seed::reference(db).await?;
     Ok(())
 }

@@ -55,6 +55,21 @@ enum Command {
     Audit(AuditCommand),
     /// Compute a statutory deadline: `baken termijn bezwaar 2026-01-05`.
     Termijn(TermijnArgs),
+    /// Police figures: import files.
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
+}
+
+#[derive(Subcommand)]
+enum MonitorCommand {
+    /// Import a police table (OData JSON or the semicolon CSV export) as a new version; a file
+    /// with any wrong row is refused whole.
+    Import {
+        file: PathBuf,
+        /// The table of a CSV file (47022NED, 47018NED or 47013NED); JSON names its own.
+        #[arg(long)]
+        table: Option<String>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -318,6 +333,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Termijn(args) => termijn(args),
+        Command::Monitor(MonitorCommand::Import { file, table }) => {
+            let raw = std::fs::read(&file)
+                .with_context(|| format!("kan {} niet lezen", file.display()))?;
+            let db = open_db(&settings).await?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let by = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+            match monitor::import_file(&db, &name, &raw, table.as_deref(), &format!("cli:{by}"))
+                .await
+            {
+                Ok(monitor::store::ImportOutcome::Imported {
+                    cells, suppressed, ..
+                }) => {
+                    println!("geïmporteerd: {cells} cellen ({suppressed} niet gepubliceerd) als nieuwe versie");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(monitor::store::ImportOutcome::Unchanged { .. }) => {
+                    println!("dit bestand is al eerder geïmporteerd; niets veranderd");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(monitor::ImportError::Refused(problems)) => {
+                    eprintln!(
+                        "baken: bestand geweigerd, niets geïmporteerd ({} fouten):",
+                        problems.len()
+                    );
+                    for p in problems.iter().take(50) {
+                        eprintln!("  regel {}: {}", p.line, p.reason);
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
     }
 }
 

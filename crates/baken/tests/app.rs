@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "app/monitor.rs"]
+mod monitor;
+
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -182,7 +182,6 @@ pub enum Decision {
 pub enum Scope {
     All,
     Organisation(String),
-    Own(String),
 }
 
 /// A thing an access decision is about.

@@ -417,10 +417,6 @@ pub async fn list_users(
             binds.push(org);
             clauses.push(format!("u.organisation_id = ${}", binds.len()));
         }
-        Scope::Own(id) => {
-            binds.push(id);
-            clauses.push(format!("u.id = ${}", binds.len()));
-        }
     }
     if let Some(org) = filter.organisation_id.as_deref().filter(|s| !s.is_empty()) {
         binds.push(org.to_string());

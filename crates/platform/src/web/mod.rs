@@ -368,7 +368,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             subtle::ConstantTimeEq::ct_eq(s.as_bytes(), ctx.csrf.as_bytes()).into()
         }) && new_csrf.is_none();
         if !ok {
-            let mut r = if is_api(&path) {
+            let r = if is_api(&path) {
                 api::problem(
                     StatusCode::FORBIDDEN,
                     "csrf",
@@ -376,13 +376,8 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
                     None,
                 )
             } else {
-                let mut r = StatusCode::FORBIDDEN.into_response();
-                r.extensions_mut().insert(ErrorPage(StatusCode::FORBIDDEN));
-                r
+                error_page(&ctx, StatusCode::FORBIDDEN, "error-csrf")
             };
-            if let Some(ext) = r.extensions().get::<ErrorPage>().copied() {
-                r = error_page(&state, &ctx, ext.0, "error-csrf");
-            }
             return finish(r, new_csrf, lang_param, &path);
         }
         Body::from(bytes)
@@ -399,7 +394,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
                 StatusCode::FORBIDDEN => "error-403",
                 _ => "error-500",
             };
-            error_page(&state, &ctx, status, key)
+            error_page(&ctx, status, key)
         }
         None => response,
     };
@@ -424,8 +419,7 @@ fn internal(e: String, path: &str) -> Response {
     }
 }
 
-fn error_page(state: &AppState, ctx: &Ctx, status: StatusCode, key: &str) -> Response {
-    let _ = state;
+fn error_page(ctx: &Ctx, status: StatusCode, key: &str) -> Response {
     let shell = Shell::new(ctx, &format!("{key}-title"));
     let page = ErrorTemplate {
         message: ctx.t(key),

@@ -549,7 +549,13 @@ async fn account_language(
     let mut tx = state.db.begin().await?;
     match identity::set_language(&mut tx, &auth, &input.lang).await {
         Ok(()) => tx.commit().await?,
-        Err(IdentityError::Invalid(_)) => return Err(WebError::NotFound),
+        Err(IdentityError::Invalid(_)) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Onbekende taal / unknown language",
+            )
+                .into_response())
+        }
         Err(e) => return Err(e.into()),
     }
     let mut r = Redirect::to("/account").into_response();

@@ -1,0 +1,331 @@
+//! Monitor pages: the overview (areas, versions, series choice) and a series with chart and table.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Extension, Router};
+use serde::Deserialize;
+
+use crate::model::Period;
+use crate::store::{self, Point, Region};
+use platform::web::forms::{FieldKind, Form, FormField};
+use platform::web::{render, require_user, AppState, Ctx, Shell, WebError, WebResult};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/monitor", get(overview))
+        .route("/monitor/reeks", get(series_page))
+}
+
+/// The module's texts in templates: `{{ m.t("key") }}`.
+pub struct Texts {
+    lang: String,
+}
+
+impl Texts {
+    pub fn t(&self, key: &str) -> String {
+        crate::t(&self.lang, key)
+    }
+}
+
+fn texts(ctx: &Ctx) -> Texts {
+    Texts {
+        lang: ctx.lang.clone(),
+    }
+}
+
+fn check(ctx: &Ctx) -> Result<(), WebError> {
+    let p = require_user(ctx)?;
+    if crate::may_view(p) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn store_err(e: store::StoreError) -> WebError {
+    WebError::Internal(e.to_string())
+}
+
+pub struct VersionRow {
+    pub table: String,
+    pub file: String,
+    pub cells: i64,
+    pub suppressed: i64,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_overview.html")]
+struct OverviewPage {
+    shell: Shell,
+    m: Texts,
+    form: Form,
+    versions: Vec<VersionRow>,
+    areas: Vec<Region>,
+}
+
+fn fmt_date(ms: i64) -> String {
+    jiff_free_date(ms)
+}
+
+/// Date as dd-mm-yyyy (UTC) without pulling in a time zone database here.
+fn jiff_free_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{d:02}-{m:02}-{y}")
+}
+
+async fn choice_form(
+    state: &AppState,
+    ctx: &Ctx,
+    area: &str,
+    crime: &str,
+) -> Result<Form, WebError> {
+    let m = texts(ctx);
+    let areas = store::regions(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|r| r.level != "land")
+        .map(|r| {
+            (
+                r.code.clone(),
+                format!("{} ({}, {})", r.name, r.level, r.code),
+            )
+        })
+        .collect();
+    let crimes = store::crime_types(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|c| (c.code, c.title))
+        .collect();
+    Ok(Form::new(
+        "/monitor/reeks",
+        m.t("monitor-show"),
+        vec![
+            FormField::new("gebied", m.t("monitor-area"), FieldKind::Select(areas)).value(area),
+            FormField::new(
+                "soort",
+                m.t("monitor-crime-type"),
+                FieldKind::Select(crimes),
+            )
+            .value(crime),
+        ],
+    )
+    .get())
+}
+
+async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    check(&ctx)?;
+    let versions = store::imports(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|v| VersionRow {
+            table: v.table_id,
+            file: v.file_name,
+            cells: v.cells,
+            suppressed: v.suppressed,
+            at: fmt_date(v.imported_at),
+        })
+        .collect();
+    let areas = store::regions(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|r| r.level == "gemeente" || r.level == "wijk")
+        .collect();
+    render(&OverviewPage {
+        shell: Shell::titled(&ctx, crate::t(&ctx.lang, "monitor-title")),
+        form: choice_form(&state, &ctx, "GM1961", "0.0.0").await?,
+        m: texts(&ctx),
+        versions,
+        areas,
+    })
+}
+
+#[derive(Deserialize)]
+struct SeriesQuery {
+    #[serde(default)]
+    gebied: String,
+    #[serde(default)]
+    soort: String,
+}
+
+pub struct SeriesRow {
+    pub label: String,
+    pub value: String,
+    pub previous: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_series.html")]
+struct SeriesPage {
+    shell: Shell,
+    m: Texts,
+    form: Form,
+    heading: String,
+    svg: String,
+    rows: Vec<SeriesRow>,
+}
+
+/// A bar chart of the last 36 months as inline SVG; missing (unpublished) months have no bar.
+pub fn chart_svg(points: &[Point], label: &str) -> String {
+    let shown = &points[points.len().saturating_sub(36)..];
+    let max = shown
+        .iter()
+        .filter_map(|p| p.value)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (w, h, left, bottom) = (720.0_f64, 240.0_f64, 40.0_f64, 24.0_f64);
+    let bar_w = (w - left) / shown.len().max(1) as f64;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\" focusable=\"false\">",
+        askama_escape(label)
+    );
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{w}\" y2=\"{}\" stroke=\"#3d5374\"/><text x=\"0\" y=\"14\" font-size=\"12\" fill=\"#001a40\">{max}</text><text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#001a40\">0</text>",
+        h - bottom,
+        h - bottom,
+        h - bottom
+    ));
+    for (i, p) in shown.iter().enumerate() {
+        let x = left + i as f64 * bar_w;
+        if let Some(v) = p.value {
+            let bh = (h - bottom - 10.0) * v as f64 / max as f64;
+            svg.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#3b0fb0\"/>",
+                x + 1.0,
+                h - bottom - bh,
+                (bar_w - 2.0).max(1.0),
+                bh
+            ));
+        }
+        if let Some(period) = Period::parse(&p.period).filter(|p| p.month == 1) {
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#001a40\">{}</text>",
+                x,
+                h - 6.0,
+                period.year
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+async fn series_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<SeriesQuery>,
+) -> WebResult {
+    check(&ctx)?;
+    let m = texts(&ctx);
+    let region = store::regions(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .find(|r| r.code == q.gebied)
+        .ok_or(WebError::NotFound)?;
+    let crime = store::crime_types(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .find(|c| c.code == q.soort)
+        .ok_or(WebError::NotFound)?;
+    let points = store::series(&state.db, &region.code, &crime.code)
+        .await
+        .map_err(store_err)?;
+    let by_period: std::collections::HashMap<String, Option<i64>> =
+        points.iter().map(|p| (p.period.clone(), p.value)).collect();
+    let show = |v: Option<i64>| {
+        v.map(|v| v.to_string())
+            .unwrap_or_else(|| m.t("monitor-not-published"))
+    };
+    let rows = points
+        .iter()
+        .rev()
+        .filter_map(|p| {
+            let period = Period::parse(&p.period)?;
+            let prev = Period {
+                year: period.year - 1,
+                month: period.month,
+            }
+            .code();
+            Some(SeriesRow {
+                label: period.label(),
+                value: show(p.value),
+                previous: by_period
+                    .get(&prev)
+                    .map(|v| show(*v))
+                    .unwrap_or_else(|| "–".into()),
+            })
+        })
+        .collect();
+    let heading = format!("{}: {}", crime.title, region.name);
+    render(&SeriesPage {
+        shell: Shell::titled(&ctx, format!("{} — {heading}", m.t("monitor-series-title"))),
+        form: choice_form(&state, &ctx, &region.code, &crime.code).await?,
+        svg: if points.is_empty() {
+            String::new()
+        } else {
+            chart_svg(&points, &m.t("monitor-chart-label"))
+        },
+        heading,
+        rows,
+        m,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_chart() {
+        assert_eq!(jiff_free_date(0), "01-01-1970");
+        assert_eq!(jiff_free_date(1_709_251_200_000), "01-03-2024");
+        let pts = vec![
+            Point {
+                period: "2024MM01".into(),
+                value: Some(4),
+            },
+            Point {
+                period: "2024MM02".into(),
+                value: None,
+            },
+            Point {
+                period: "2024MM03".into(),
+                value: Some(2),
+            },
+        ];
+        let svg = chart_svg(&pts, "x \"y\"");
+        assert_eq!(
+            svg.matches("<rect").count(),
+            2,
+            "no bar for an unpublished month"
+        );
+        assert!(svg.contains("aria-label=\"x &quot;y&quot;\""));
+        assert!(svg.contains(">2024<"));
+    }
+}

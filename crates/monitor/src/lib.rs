@@ -1,0 +1,89 @@
+//! The monitor module: CBS regions and boundaries of the gemeente, imports of police tables
+//! (47022NED, 47018NED, 47013NED) kept as versions, and series per area and crime type.
+//! Figures are aggregated counts, not personal data; imports are audited.
+
+pub mod html;
+pub mod model;
+pub mod store;
+
+use platform::access::{Principal, Role};
+use platform::db::Db;
+use platform::web::{AppState, ModuleNav};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "nl",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The module's own texts.
+pub fn t(lang: &str, key: &str) -> String {
+    use fluent_templates::Loader;
+    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
+    LOCALES
+        .try_lookup(&id, key)
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// Who may see the monitor: the gemeente's own staff (chain partners have their own figures).
+pub fn may_view(p: &Principal) -> bool {
+    !p.roles.is_empty()
+        && p.organisation_slug == platform::seed::GEMEENTE
+        && !p.has(Role::Ketenpartner)
+}
+
+pub fn nav() -> Vec<ModuleNav> {
+    vec![ModuleNav {
+        href: "/monitor",
+        label: |lang| t(lang, "monitor-nav"),
+        visible: may_view,
+    }]
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    html::routes()
+}
+
+/// Loads the regions, boundaries and crime types on first start.
+pub async fn prepare(db: &Db) -> Result<(), store::StoreError> {
+    store::load_reference(db).await.map(|_| ())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("het bestand is geweigerd; niets is geïmporteerd:\n{}", .0.iter().map(|p| format!("  regel {}: {}", p.line, p.reason)).collect::<Vec<_>>().join("\n"))]
+    Refused(Vec<model::ImportProblem>),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// Imports a police file: JSON (OData TypedDataSet) or semicolon CSV (then `table` names the
+/// table, e.g. 47022NED). All rows or none.
+pub async fn import_file(
+    db: &Db,
+    file_name: &str,
+    raw: &[u8],
+    table: Option<&str>,
+    by: &str,
+) -> Result<store::ImportOutcome, ImportError> {
+    let text = String::from_utf8_lossy(raw);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let parsed = if trimmed.starts_with('{') {
+        model::parse_odata_json(trimmed)
+    } else {
+        let table = table
+            .map(str::to_string)
+            .or_else(|| {
+                model::TABLES
+                    .iter()
+                    .find(|t| file_name.contains(*t))
+                    .map(|t| t.to_string())
+            })
+            .unwrap_or_default();
+        model::parse_csv(trimmed, &table)
+    };
+    let dataset = parsed.map_err(ImportError::Refused)?;
+    Ok(store::import(db, &dataset, file_name, raw, by).await?)
+}

@@ -1,0 +1,522 @@
+//! Pure monitor logic: region codes, periods, the police/CBS file formats and point-in-polygon.
+
+use serde::Serialize;
+
+/// The level of a CBS region code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Land,
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+impl Level {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Level::Land => "land",
+            Level::Gemeente => "gemeente",
+            Level::Wijk => "wijk",
+            Level::Buurt => "buurt",
+        }
+    }
+}
+
+/// Reads a region code (padded or not): its level and its parent (`BU19612401` → `WK196124`
+/// → `GM1961`).
+pub fn region_level(code: &str) -> Option<(Level, Option<String>)> {
+    let code = code.trim();
+    let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+    if code == "NL00" || code == "NL01" {
+        Some((Level::Land, None))
+    } else if let Some(rest) = code.strip_prefix("GM").filter(|r| digits(r, 4)) {
+        let _ = rest;
+        Some((Level::Gemeente, None))
+    } else if let Some(rest) = code.strip_prefix("WK").filter(|r| digits(r, 6)) {
+        Some((Level::Wijk, Some(format!("GM{}", &rest[..4]))))
+    } else if let Some(rest) = code.strip_prefix("BU").filter(|r| digits(r, 8)) {
+        Some((Level::Buurt, Some(format!("WK{}", &rest[..6]))))
+    } else {
+        None
+    }
+}
+
+/// A CBS period: a month (`2023MM01`) or a year (`2023JJ00`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i32,
+    /// 1–12 for a month, 0 for a whole year.
+    pub month: u8,
+}
+
+impl Period {
+    pub fn parse(code: &str) -> Option<Period> {
+        let code = code.trim();
+        if code.len() != 8 || !code.is_char_boundary(4) || !code.is_char_boundary(6) {
+            return None;
+        }
+        let year: i32 = code[..4].parse().ok()?;
+        let n: u8 = code[6..].parse().ok()?;
+        match &code[4..6] {
+            "MM" if (1..=12).contains(&n) => Some(Period { year, month: n }),
+            "JJ" if n == 0 => Some(Period { year, month: 0 }),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> String {
+        if self.month == 0 {
+            format!("{}JJ00", self.year)
+        } else {
+            format!("{}MM{:02}", self.year, self.month)
+        }
+    }
+
+    pub fn is_month(self) -> bool {
+        self.month > 0
+    }
+
+    /// "jan 2024" style label in Dutch.
+    pub fn label(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        ];
+        match MONTHS.get(usize::from(self.month).wrapping_sub(1)) {
+            Some(m) => format!("{m} {}", self.year),
+            None => self.year.to_string(),
+        }
+    }
+}
+
+/// One cell of a police table: crime type × region × period; `None` is a suppressed cell
+/// (never zero).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub crime_type: String,
+    pub region: String,
+    pub period: Period,
+    pub value: Option<i64>,
+}
+
+/// A parsed file, all rows valid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub table: String,
+    pub cells: Vec<Cell>,
+}
+
+/// One reason a file is refused, with where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportProblem {
+    /// Line (CSV) or row number (JSON, 1-based).
+    pub line: usize,
+    pub reason: String,
+}
+
+pub const TABLES: [&str; 3] = ["47022NED", "47018NED", "47013NED"];
+const VALUE_COLUMN: &str = "GeregistreerdeMisdrijven_1";
+
+fn region_key<'a>(keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    keys.into_iter()
+        .find(|k| *k == "WijkenEnBuurten" || *k == "RegioS")
+}
+
+/// Checks one row's fields and adds a cell or problems.
+fn check_row(
+    line: usize,
+    crime: Option<&str>,
+    region: Option<&str>,
+    period: Option<&str>,
+    value: Result<Option<i64>, String>,
+    table: &str,
+    cells: &mut Vec<Cell>,
+    problems: &mut Vec<ImportProblem>,
+) {
+    let mut bad = |reason: String| problems.push(ImportProblem { line, reason });
+    let crime = match crime.map(str::trim) {
+        Some(c) if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') => c,
+        other => {
+            return bad(format!(
+                "soort misdrijf ontbreekt of is ongeldig: {other:?}"
+            ))
+        }
+    };
+    let region = match region.map(str::trim) {
+        Some(r) if region_level(r).is_some() => r,
+        other => return bad(format!("onbekende regiocode: {other:?}")),
+    };
+    let Some(period) = period.and_then(Period::parse) else {
+        return bad(format!(
+            "ongeldige periode: {:?} (verwacht bijv. 2023MM01 of 2023JJ00)",
+            period.unwrap_or("")
+        ));
+    };
+    if table == "47018NED" && period.is_month() {
+        return bad(format!(
+            "47018NED heeft jaarcijfers, maar {} is een maand",
+            period.code()
+        ));
+    }
+    match value {
+        Ok(value) => cells.push(Cell {
+            crime_type: crime.to_string(),
+            region: region.to_string(),
+            period,
+            value,
+        }),
+        Err(reason) => bad(reason),
+    }
+}
+
+/// Reads an OData v3 `TypedDataSet` reply (JSON). The table comes from `odata.metadata`.
+pub fn parse_odata_json(text: &str) -> Result<Dataset, Vec<ImportProblem>> {
+    let fail = |reason: String| vec![ImportProblem { line: 0, reason }];
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| fail(format!("geen geldige JSON: {e}")))?;
+    let table = doc
+        .get("odata.metadata")
+        .and_then(|v| v.as_str())
+        .and_then(|m| TABLES.into_iter().find(|t| m.contains(t)))
+        .ok_or_else(|| {
+            fail(format!(
+                "odata.metadata noemt geen bekende tabel ({})",
+                TABLES.join(", ")
+            ))
+        })?;
+    let rows = doc
+        .get("value")
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| fail("geen 'value'-lijst met rijen".into()))?;
+    let mut cells = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Some(obj) = row.as_object() else {
+            problems.push(ImportProblem {
+                line: i + 1,
+                reason: "rij is geen object".into(),
+            });
+            continue;
+        };
+        let region_col = region_key(obj.keys().map(String::as_str)).unwrap_or("WijkenEnBuurten");
+        let value =
+            match obj.get(VALUE_COLUMN) {
+                Some(serde_json::Value::Null) => Ok(None),
+                Some(v) => v.as_i64().filter(|n| *n >= 0).map(Some).ok_or_else(|| {
+                    format!("{VALUE_COLUMN} is geen niet-negatief geheel getal: {v}")
+                }),
+                None => Err(format!("kolom {VALUE_COLUMN} ontbreekt")),
+            };
+        check_row(
+            i + 1,
+            obj.get("SoortMisdrijf").and_then(|v| v.as_str()),
+            obj.get(region_col).and_then(|v| v.as_str()),
+            obj.get("Perioden").and_then(|v| v.as_str()),
+            value,
+            table,
+            &mut cells,
+            &mut problems,
+        );
+    }
+    finish(table, cells, problems)
+}
+
+/// Reads the semicolon CSV export ("onbewerkte dataset") of data.politie.nl: a header with the
+/// codes (`ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1`), `.` for a
+/// suppressed cell. The table cannot be read from the file, so it is given.
+pub fn parse_csv(text: &str, table: &str) -> Result<Dataset, Vec<ImportProblem>> {
+    let fail = |line: usize, reason: String| vec![ImportProblem { line, reason }];
+    let table = TABLES.into_iter().find(|t| *t == table).ok_or_else(|| {
+        fail(
+            0,
+            format!("onbekende tabel {table} (bekend: {})", TABLES.join(", ")),
+        )
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| fail(1, format!("kopregel onleesbaar: {e}")))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let region_name = region_key(headers.iter().map(str::trim)).unwrap_or("WijkenEnBuurten");
+    let (Some(c_crime), Some(c_region), Some(c_period), Some(c_value)) = (
+        col("SoortMisdrijf"),
+        col(region_name),
+        col("Perioden"),
+        col(VALUE_COLUMN),
+    ) else {
+        return Err(fail(
+            1,
+            format!("kopregel mist een van de kolommen SoortMisdrijf, WijkenEnBuurten/RegioS, Perioden, {VALUE_COLUMN}"),
+        ));
+    };
+    let mut cells = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(ImportProblem {
+                    line,
+                    reason: format!("regel onleesbaar: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let value = match record.get(c_value).map(str::trim) {
+            Some(".") | Some("") => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(Some)
+                .ok_or_else(|| format!("aantal is geen niet-negatief geheel getal: {v:?}")),
+            None => Err(format!("kolom {VALUE_COLUMN} ontbreekt op deze regel")),
+        };
+        check_row(
+            line,
+            record.get(c_crime),
+            record.get(c_region),
+            record.get(c_period),
+            value,
+            table,
+            &mut cells,
+            &mut problems,
+        );
+    }
+    finish(table, cells, problems)
+}
+
+fn finish(
+    table: &str,
+    cells: Vec<Cell>,
+    mut problems: Vec<ImportProblem>,
+) -> Result<Dataset, Vec<ImportProblem>> {
+    // The same cell twice in one file is ambiguous: refuse rather than pick one.
+    let mut seen = std::collections::HashSet::new();
+    for (i, c) in cells.iter().enumerate() {
+        if !seen.insert((&c.crime_type, &c.region, c.period)) {
+            problems.push(ImportProblem {
+                line: i + 1,
+                reason: format!(
+                    "dubbele cel {} {} {}",
+                    c.crime_type,
+                    c.region,
+                    c.period.code()
+                ),
+            });
+        }
+    }
+    if cells.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 0,
+            reason: "het bestand bevat geen rijen".into(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(Dataset {
+            table: table.to_string(),
+            cells,
+        })
+    } else {
+        problems.sort_by_key(|p| p.line);
+        Err(problems)
+    }
+}
+
+/// A polygon as rings of (lon, lat); the first ring is the outline, the others holes.
+pub type Polygon = Vec<Vec<(f64, f64)>>;
+
+/// Reads the polygons of a GeoJSON geometry (Polygon or MultiPolygon).
+pub fn geometry_polygons(geometry: &serde_json::Value) -> Vec<Polygon> {
+    fn ring(v: &serde_json::Value) -> Vec<(f64, f64)> {
+        v.as_array()
+            .map(|pts| {
+                pts.iter()
+                    .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    fn polygon(v: &serde_json::Value) -> Polygon {
+        v.as_array()
+            .map(|rings| rings.iter().map(ring).collect())
+            .unwrap_or_default()
+    }
+    match (
+        geometry.get("type").and_then(|t| t.as_str()),
+        geometry.get("coordinates"),
+    ) {
+        (Some("Polygon"), Some(c)) => vec![polygon(c)],
+        (Some("MultiPolygon"), Some(c)) => c
+            .as_array()
+            .map(|ps| ps.iter().map(polygon).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn in_ring(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (xi, yi) = ring[i];
+        let (xj, yj) = ring[j];
+        if (yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Even-odd ray casting: inside the outline and not in a hole.
+pub fn contains(polygons: &[Polygon], lon: f64, lat: f64) -> bool {
+    polygons.iter().any(|p| match p.split_first() {
+        Some((outer, holes)) => {
+            in_ring(outer, lon, lat) && !holes.iter().any(|h| in_ring(h, lon, lat))
+        }
+        None => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_codes_know_their_parents() {
+        assert_eq!(
+            region_level("BU19612401"),
+            Some((Level::Buurt, Some("WK196124".into())))
+        );
+        assert_eq!(
+            region_level("WK196124  "),
+            Some((Level::Wijk, Some("GM1961".into())))
+        );
+        assert_eq!(region_level("GM1961    "), Some((Level::Gemeente, None)));
+        assert_eq!(region_level("NL00      "), Some((Level::Land, None)));
+        assert_eq!(region_level("XX12"), None);
+        assert_eq!(region_level("BU1961240"), None);
+    }
+
+    #[test]
+    fn periods_parse_and_print() {
+        assert_eq!(
+            Period::parse("2023MM01"),
+            Some(Period {
+                year: 2023,
+                month: 1
+            })
+        );
+        assert_eq!(
+            Period::parse("2023JJ00"),
+            Some(Period {
+                year: 2023,
+                month: 0
+            })
+        );
+        assert_eq!(Period::parse("2023MM13"), None);
+        assert_eq!(Period::parse("2023KW01"), None);
+        assert_eq!(Period::parse("2023MM1é"), None);
+        assert_eq!(
+            Period {
+                year: 2024,
+                month: 2
+            }
+            .code(),
+            "2024MM02"
+        );
+        assert_eq!(
+            Period {
+                year: 2024,
+                month: 2
+            }
+            .label(),
+            "feb 2024"
+        );
+    }
+
+    #[test]
+    fn the_real_national_file_parses_with_padded_keys() {
+        let ds = parse_odata_json(include_str!(
+            "../data/politie_47022NED_NL00_typeddataset_reshaped_2019-2021.json"
+        ))
+        .unwrap();
+        assert_eq!(ds.table, "47022NED");
+        assert_eq!(ds.cells.len(), 72);
+        let first = &ds.cells[0];
+        assert_eq!(
+            (
+                first.crime_type.as_str(),
+                first.region.as_str(),
+                first.period.code().as_str(),
+                first.value
+            ),
+            ("0.0.0", "NL00", "2019MM01", Some(67097))
+        );
+    }
+
+    #[test]
+    fn json_problems_are_all_reported_with_row_numbers() {
+        let text = r#"{"odata.metadata": "https://x/47022NED/$metadata", "value": [
+            {"SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": "BU19610101", "Perioden": "2024MM01", "GeregistreerdeMisdrijven_1": null},
+            {"SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": "XX", "Perioden": "2024MM01", "GeregistreerdeMisdrijven_1": 1},
+            {"SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": "BU19610101", "Perioden": "2024MM99", "GeregistreerdeMisdrijven_1": 1},
+            {"SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": "BU19610101", "Perioden": "2024MM02", "GeregistreerdeMisdrijven_1": -3}
+        ]}"#;
+        let problems = parse_odata_json(text).unwrap_err();
+        assert_eq!(
+            problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+            vec![2, 3, 4]
+        );
+        assert!(parse_odata_json("{").is_err());
+        assert!(
+            parse_odata_json(r#"{"odata.metadata": "https://x/99999NED", "value": []}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn csv_suppressed_cells_stay_missing_and_errors_name_lines() {
+        let good = "\u{feff}\"ID\";\"SoortMisdrijf\";\"WijkenEnBuurten\";\"Perioden\";\"GeregistreerdeMisdrijven_1\"\n\
+                    \"0\";\"1.1.1 \";\"BU19610101\";\"2024MM01\";\"      3\"\n\
+                    \"1\";\"1.1.1 \";\"BU19610101\";\"2024MM02\";\".\"\n";
+        let ds = parse_csv(good, "47022NED").unwrap();
+        assert_eq!(
+            ds.cells.iter().map(|c| c.value).collect::<Vec<_>>(),
+            vec![Some(3), None]
+        );
+        let bad = "ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n0;1.1.1;BU19610101;2024MM01;x\n1;1.1.1;BU19610101;2024MM01;2\n2;1.1.1;BU19610101;2024MM01;2\n";
+        let problems = parse_csv(bad, "47022NED").unwrap_err();
+        assert_eq!(problems[0].line, 2);
+        assert!(problems.iter().any(|p| p.reason.contains("dubbele cel")));
+        assert!(parse_csv("a;b\n1;2\n", "47022NED").unwrap_err()[0]
+            .reason
+            .contains("kopregel"));
+        let yearly_month = "SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n1.1.1;GM1961;2024MM01;5\n";
+        assert!(parse_csv(yearly_month, "47018NED").is_err());
+    }
+
+    #[test]
+    fn point_in_polygon_with_hole() {
+        let square = vec![
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ],
+            vec![(4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0), (4.0, 4.0)],
+        ];
+        assert!(contains(&[square.clone()], 1.0, 1.0));
+        assert!(!contains(&[square.clone()], 5.0, 5.0));
+        assert!(!contains(&[square], 11.0, 1.0));
+    }
+}
