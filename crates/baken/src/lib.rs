@@ -65,6 +65,20 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Demo content of the modules (fictitious cases and people; real, attributed open data).
+pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    // The real national police figures shipped with the monitor (Bron: CBS / Politie).
+    monitor::import_file(
+        db,
+        "47022NED-NL00-2019-2021.json",
+        monitor::DEMO_NATIONAL_FILE.as_bytes(),
+        None,
+        "demo",
+    )
+    .await?;
+    Ok(())
+}
+
 /// The background work of a server process: due jobs, the mail outbox, expired sessions.
 pub fn spawn_background(db: Db, options: &ServerOptions) {
     let mut runner = Runner::new();

@@ -458,6 +458,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
         db.backend().name()
     );
     if args.demo {
+        baken::seed_demo(&db).await?;
         let accounts = platform::seed::demo(&db).await?;
         println!(
             "Demo-accounts (fictieve personen; tweestapsverificatie met het getoonde TOTP-geheim):"

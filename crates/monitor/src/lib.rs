@@ -27,6 +27,10 @@ pub fn t(lang: &str, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
+/// Real national monthly counts (0.0.0 and 1.1.1, 2019–2021) for the demo; CC BY 4.0, CBS / Politie.
+pub const DEMO_NATIONAL_FILE: &str =
+    include_str!("../data/politie_47022NED_NL00_typeddataset_reshaped_2019-2021.json");
+
 /// Who may see the monitor: the gemeente's own staff (chain partners have their own figures).
 pub fn may_view(p: &Principal) -> bool {
     !p.roles.is_empty()
