@@ -19,28 +19,40 @@ pub struct ServerOptions {
     pub session: SessionPolicy,
     pub login: LoginPolicy,
     pub smtp: Option<SmtpConfig>,
+    /// Public submissions per client per minute (0 = no limit).
+    pub public_rate_limit: u32,
 }
 
 /// The API of the platform and every module, with its documentation.
-fn api() -> OpenApiRouter<AppState> {
+fn api(public_rate_limit: u32) -> OpenApiRouter<AppState> {
     platform::web::api::openapi_router()
+        .merge(beleid::api())
+        .merge(meldingen::api_limited(public_rate_limit))
+        .merge(maatregelen::api())
 }
 
 /// The pages of the modules.
-fn pages() -> axum::Router<AppState> {
-    axum::Router::new().merge(monitor::routes())
+fn pages(public_rate_limit: u32) -> axum::Router<AppState> {
+    axum::Router::new()
+        .merge(monitor::routes())
+        .merge(beleid::routes())
+        .merge(meldingen::routes(public_rate_limit))
+        .merge(maatregelen::routes())
 }
 
 /// The modules' menu entries.
 fn module_nav() -> Vec<ModuleNav> {
     let mut nav = Vec::new();
     nav.extend(monitor::nav());
+    nav.extend(beleid::nav());
+    nav.extend(meldingen::nav());
+    nav.extend(maatregelen::nav());
     nav
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api(0).split_for_parts().1
 }
 
 /// The whole web application on `db`.
@@ -52,9 +64,14 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             login: options.login.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             module_nav: module_nav(),
+            public_links: vec![("/melden", meldingen::public_label)],
         }),
     };
-    platform::web::router(state, pages(), api())
+    platform::web::router(
+        state,
+        pages(options.public_rate_limit),
+        api(options.public_rate_limit),
+    )
 }
 
 /// Migrates and loads the reference data (idempotent).
@@ -62,6 +79,9 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
     monitor::prepare(db).await?;
     platform::seed::reference(db).await?;
+    beleid::seed(db).await?;
+    meldingen::seed(db).await?;
+    maatregelen::seed(db).await?;
     Ok(())
 }
 
@@ -76,6 +96,8 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         "demo",
     )
     .await?;
+    beleid::seed_demo(db).await?;
+    meldingen::seed_demo(db).await?;
     Ok(())
 }
 

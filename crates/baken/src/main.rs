@@ -58,6 +58,26 @@ enum Command {
     /// Police figures: import files.
     #[command(subcommand)]
     Monitor(MonitorCommand),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Benchmarks (figures for the issue notes; never timed tests).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The progress report on the IVB to the council (raadsrapportage) for a year.
+    Ivb {
+        #[arg(long)]
+        year: i64,
+        /// html (a print view); pdf is not built yet.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -70,9 +90,64 @@ enum MonitorCommand {
         #[arg(long)]
         table: Option<String>,
     },
+    /// Increase alarms (improved Farrington) for one series in a CSV with `period,count`.
+    Farrington(FarringtonArgs),
+    /// The simulation protocol: false-positive rate, detection and timeliness per method.
+    Evaluate {
+        #[arg(long, default_value_t = 20261127)]
+        seed: u64,
+    },
 }
 
-#[derive(Args, Default)]
+#[derive(Args)]
+struct FarringtonArgs {
+    #[arg(long)]
+    input: PathBuf,
+    /// Periods per year: 12 (months), 26 (fortnights) or 52 (ISO weeks).
+    #[arg(long)]
+    freq: u32,
+    /// Evaluate only the last N periods (default: every period with enough history).
+    #[arg(long)]
+    last: Option<usize>,
+    /// Print JSON (the only output format).
+    #[arg(long)]
+    json: bool,
+    #[arg(long, default_value_t = 5)]
+    b: usize,
+    #[arg(long, default_value_t = 3)]
+    w: usize,
+    #[arg(long, default_value_t = 10)]
+    no_periods: usize,
+    #[arg(long, default_value_t = 2.58)]
+    weights_threshold: f64,
+    /// Default: 26 weeks or its equivalent (6 months, 13 fortnights).
+    #[arg(long)]
+    past_periods_not_included: Option<usize>,
+    /// One-sided significance level of the threshold.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    #[arg(long)]
+    no_trend: bool,
+    #[arg(long, default_value_t = 5.0)]
+    limit54_cases: f64,
+    #[arg(long, default_value_t = 4)]
+    limit54_periods: usize,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Farrington alarms over many generated monthly series (every buurt × crime type in NL).
+    Monitor {
+        #[arg(long, default_value_t = 840_000)]
+        series: usize,
+        #[arg(long, default_value_t = 24)]
+        periods: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "BAKEN_BIND")]
@@ -90,6 +165,9 @@ struct ServeArgs {
     smtp_port: Option<u16>,
     #[arg(long, env = "BAKEN_MAIL_FROM")]
     mail_from: Option<String>,
+    /// Public reports per client per minute (0 switches the limit off, e.g. for benchmarks).
+    #[arg(long, env = "BAKEN_PUBLIC_RATE_LIMIT", default_value_t = meldingen::DEFAULT_PUBLIC_RATE_LIMIT)]
+    public_rate_limit: u32,
 }
 
 #[derive(Subcommand)]
@@ -208,7 +286,11 @@ fn redact(url: &str) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `baken` alone is `baken serve`, with serve's flags and environment variables.
+        cli = Cli::parse_from(std::env::args().chain(["serve".to_string()]));
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BAKEN_LOG")
@@ -238,7 +320,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = settings(&cli.common)?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let Some(command) = cli.command else {
+        bail!("geen opdracht; zie baken --help");
+    };
+    match command {
         Command::Serve(args) => serve(&settings, args).await,
         Command::Migrate => {
             let db = open_db(&settings).await?;
@@ -333,6 +418,61 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Termijn(args) => termijn(args),
+        Command::Monitor(MonitorCommand::Farrington(args)) => {
+            let text = std::fs::read_to_string(&args.input)
+                .with_context(|| format!("kan {} niet lezen", args.input.display()))?;
+            let params = surveillance::FarringtonParams {
+                b: args.b,
+                w: args.w,
+                no_periods: args.no_periods,
+                weights_threshold: args.weights_threshold,
+                past_periods_not_included: args.past_periods_not_included,
+                alpha: args.alpha,
+                trend: !args.no_trend,
+                limit54_cases: args.limit54_cases,
+                limit54_periods: args.limit54_periods,
+                ..Default::default()
+            };
+            let _ = args.json;
+            let json = surveillance::farrington_csv(&text, &params, args.freq, args.last)
+                .map_err(|e| anyhow!("{e}"))?;
+            println!("{json}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Monitor(MonitorCommand::Evaluate { seed }) => {
+            let rows = surveillance::simulate::evaluate(seed);
+            println!("{}", surveillance::simulate::format_table(&rows));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Monitor {
+            series,
+            periods,
+            seed,
+        }) => {
+            let r = surveillance::bench(series, periods, seed).map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "{} series x {} periods: {} Farrington evaluations in {:.1} s on {} threads ({:.0}/s; generating the series took {:.1} s); {} alarms",
+                r.series, r.periods, r.evaluations, r.total_seconds, r.threads, r.evaluations_per_second, r.generate_seconds, r.alarms
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(ReportCommand::Ivb { year, format, out }) => {
+            if format != "html" {
+                bail!("formaat '{format}' wordt nog niet ondersteund: alleen html (een afdrukweergave) is gebouwd; pdf volgt");
+            }
+            let db = open_db(&settings).await?;
+            let html = match beleid::report_html(&db, year).await {
+                Ok(h) => h,
+                Err(beleid::BeleidError::NotFound) => {
+                    bail!("geen beleid met het jaar {year} in zijn looptijd")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            std::fs::write(&out, html)
+                .with_context(|| format!("kan {} niet schrijven", out.display()))?;
+            println!("raadsrapportage {year} geschreven naar {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Monitor(MonitorCommand::Import { file, table }) => {
             let raw = std::fs::read(&file)
                 .with_context(|| format!("kan {} niet lezen", file.display()))?;
@@ -413,7 +553,10 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             })
             .transpose()?,
     };
-    let mut options = baken::ServerOptions::default();
+    let mut options = baken::ServerOptions {
+        public_rate_limit: args.public_rate_limit,
+        ..Default::default()
+    };
     if let Some(m) = idle {
         if !(1..=1440).contains(&m) {
             bail!("--session-idle-minutes moet tussen 1 en 1440 liggen");

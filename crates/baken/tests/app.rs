@@ -3,6 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "app/beleid.rs"]
+mod beleid;
+#[path = "app/maatregelen.rs"]
+mod maatregelen;
+#[path = "app/meldingen.rs"]
+mod meldingen;
 #[path = "app/monitor.rs"]
 mod monitor;
 
@@ -91,6 +97,7 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
         session,
         login: fast_login(),
         smtp: None,
+        public_rate_limit: 0,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -1579,4 +1586,28 @@ async fn sqlite_and_postgres_migrations_have_the_same_tables_and_columns() {
     post.sort();
     assert_eq!(lite, post);
     assert!(lite.len() > 60);
+}
+
+/// A cookie-less API request has no ambient credentials to forge, so the public API takes it
+/// without a CSRF token; the same request with a cookie must carry the token.
+#[tokio::test]
+async fn the_public_api_takes_cookieless_posts_without_a_csrf_token() {
+    let app = spawn_app().await;
+    let body = serde_json::json!({"categorie": "overig", "omschrijving": "Losliggende stoeptegels bij de school", "locatie": {"lat": 51.99, "lon": 5.09}, "anoniem": true});
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/api/v1/public/meldingen", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let r = client
+        .post(format!("{}/api/v1/public/meldingen", app.base))
+        .header(COOKIE, "__Host-baken_session=gestolen")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }

@@ -168,6 +168,52 @@ pub struct SeriesRow {
     pub label: String,
     pub value: String,
     pub previous: String,
+    pub expected: String,
+    pub threshold: String,
+    pub alarm: bool,
+}
+
+/// The months from the first to the last point, with `None` where a month is missing or
+/// unpublished, so the alarm method sees the real calendar.
+pub fn continuous(points: &[Point]) -> Vec<Point> {
+    let parsed: Vec<(Period, Option<i64>)> = points
+        .iter()
+        .filter_map(|p| Some((Period::parse(&p.period)?, p.value)))
+        .collect();
+    let (Some(first), Some(last)) = (parsed.first(), parsed.last()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = (first.0.year, first.0.month);
+    while (y, m) <= (last.0.year, last.0.month) {
+        let period = Period { year: y, month: m };
+        let value = parsed
+            .iter()
+            .find(|(p, _)| *p == period)
+            .and_then(|(_, v)| *v);
+        out.push(Point {
+            period: period.code(),
+            value,
+        });
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// Improved Farrington (monthly) over the last 24 months, where the series is long enough.
+pub fn alarms(points: &[Point]) -> Vec<Option<surveillance::FarringtonResult>> {
+    let series: Vec<Option<f64>> = points.iter().map(|p| p.value.map(|v| v as f64)).collect();
+    let mut out = vec![None; points.len()];
+    if let Ok(results) =
+        surveillance::farrington(&series, 12, &surveillance::FarringtonParams::default(), 24)
+    {
+        for r in results {
+            if let Some(slot) = out.get_mut(r.index) {
+                *slot = Some(r);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Template)]
@@ -179,16 +225,30 @@ struct SeriesPage {
     heading: String,
     svg: String,
     rows: Vec<SeriesRow>,
+    evaluated: bool,
 }
 
 /// A bar chart of the last 36 months as inline SVG; missing (unpublished) months have no bar.
-pub fn chart_svg(points: &[Point], label: &str) -> String {
-    let shown = &points[points.len().saturating_sub(36)..];
+pub fn chart_svg(
+    points: &[Point],
+    results: &[Option<surveillance::FarringtonResult>],
+    label: &str,
+) -> String {
+    let start = points.len().saturating_sub(36);
+    let shown = &points[start..];
+    let shown_results = results.get(start..).unwrap_or(&[]);
+    let max_threshold = shown_results
+        .iter()
+        .flatten()
+        .map(|r| r.upperbound.ceil() as i64)
+        .max()
+        .unwrap_or(0);
     let max = shown
         .iter()
         .filter_map(|p| p.value)
         .max()
         .unwrap_or(0)
+        .max(max_threshold)
         .max(1);
     let (w, h, left, bottom) = (720.0_f64, 240.0_f64, 40.0_f64, 24.0_f64);
     let bar_w = (w - left) / shown.len().max(1) as f64;
@@ -212,6 +272,15 @@ pub fn chart_svg(points: &[Point], label: &str) -> String {
                 h - bottom - bh,
                 (bar_w - 2.0).max(1.0),
                 bh
+            ));
+        }
+        if let Some(Some(r)) = shown_results.get(i) {
+            // The alarm threshold as a dashed step; a bar above it is an alarm.
+            let y = h - bottom - (h - bottom - 10.0) * r.upperbound / max as f64;
+            svg.push_str(&format!(
+                "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#a01d23\" stroke-width=\"2\" stroke-dasharray=\"4 2\"/>",
+                x,
+                x + bar_w
             ));
         }
         if let Some(period) = Period::parse(&p.period).filter(|p| p.month == 1) {
@@ -253,9 +322,12 @@ async fn series_page(
         .into_iter()
         .find(|c| c.code == q.soort)
         .ok_or(WebError::NotFound)?;
-    let points = store::series(&state.db, &region.code, &crime.code)
-        .await
-        .map_err(store_err)?;
+    let points = continuous(
+        &store::series(&state.db, &region.code, &crime.code)
+            .await
+            .map_err(store_err)?,
+    );
+    let results = alarms(&points);
     let by_period: std::collections::HashMap<String, Option<i64>> =
         points.iter().map(|p| (p.period.clone(), p.value)).collect();
     let show = |v: Option<i64>| {
@@ -264,8 +336,9 @@ async fn series_page(
     };
     let rows = points
         .iter()
+        .zip(results.iter())
         .rev()
-        .filter_map(|p| {
+        .filter_map(|(p, r)| {
             let period = Period::parse(&p.period)?;
             let prev = Period {
                 year: period.year - 1,
@@ -279,6 +352,15 @@ async fn series_page(
                     .get(&prev)
                     .map(|v| show(*v))
                     .unwrap_or_else(|| "–".into()),
+                expected: r
+                    .as_ref()
+                    .map(|r| format!("{:.1}", r.expected))
+                    .unwrap_or_else(|| "–".into()),
+                threshold: r
+                    .as_ref()
+                    .map(|r| format!("{:.1}", r.upperbound))
+                    .unwrap_or_else(|| "–".into()),
+                alarm: r.as_ref().is_some_and(|r| r.alarm),
             })
         })
         .collect();
@@ -289,8 +371,9 @@ async fn series_page(
         svg: if points.is_empty() {
             String::new()
         } else {
-            chart_svg(&points, &m.t("monitor-chart-label"))
+            chart_svg(&points, &results, &m.t("monitor-chart-label"))
         },
+        evaluated: results.iter().any(Option::is_some),
         heading,
         rows,
         m,
@@ -300,6 +383,46 @@ async fn series_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gaps_become_missing_months_and_long_series_get_alarms() {
+        let pts = vec![
+            Point {
+                period: "2023MM11".into(),
+                value: Some(1),
+            },
+            Point {
+                period: "2024MM02".into(),
+                value: Some(2),
+            },
+        ];
+        let c = continuous(&pts);
+        assert_eq!(
+            c.iter().map(|p| p.period.as_str()).collect::<Vec<_>>(),
+            vec!["2023MM11", "2023MM12", "2024MM01", "2024MM02"]
+        );
+        assert_eq!(c[1].value, None);
+        // Ten years of a flat ~20 a month, then a spike: the spike alarms.
+        let mut long: Vec<Point> = (0..120)
+            .map(|i| Point {
+                period: Period {
+                    year: 2015 + i / 12,
+                    month: (i % 12 + 1) as u8,
+                }
+                .code(),
+                value: Some(18 + (i % 5) as i64),
+            })
+            .collect();
+        long.push(Point {
+            period: "2025MM01".into(),
+            value: Some(80),
+        });
+        let r = alarms(&long);
+        assert!(r.last().unwrap().as_ref().unwrap().alarm);
+        assert!(r[0].is_none(), "no evaluation without history");
+        let svg = chart_svg(&long, &r, "x");
+        assert!(svg.contains("stroke-dasharray"), "threshold drawn");
+    }
 
     #[test]
     fn dates_and_chart() {
@@ -319,7 +442,7 @@ mod tests {
                 value: Some(2),
             },
         ];
-        let svg = chart_svg(&pts, "x \"y\"");
+        let svg = chart_svg(&pts, &[], "x \"y\"");
         assert_eq!(
             svg.matches("<rect").count(),
             2,

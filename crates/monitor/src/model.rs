@@ -29,17 +29,17 @@ pub fn region_level(code: &str) -> Option<(Level, Option<String>)> {
     let code = code.trim();
     let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
     if code == "NL00" || code == "NL01" {
-        Some((Level::Land, None))
-    } else if let Some(rest) = code.strip_prefix("GM").filter(|r| digits(r, 4)) {
-        let _ = rest;
-        Some((Level::Gemeente, None))
-    } else if let Some(rest) = code.strip_prefix("WK").filter(|r| digits(r, 6)) {
-        Some((Level::Wijk, Some(format!("GM{}", &rest[..4]))))
-    } else if let Some(rest) = code.strip_prefix("BU").filter(|r| digits(r, 8)) {
-        Some((Level::Buurt, Some(format!("WK{}", &rest[..6]))))
-    } else {
-        None
+        return Some((Level::Land, None));
     }
+    if code.strip_prefix("GM").is_some_and(|r| digits(r, 4)) {
+        return Some((Level::Gemeente, None));
+    }
+    if let Some(rest) = code.strip_prefix("WK").filter(|r| digits(r, 6)) {
+        return Some((Level::Wijk, Some(format!("GM{}", &rest[..4]))));
+    }
+    code.strip_prefix("BU")
+        .filter(|r| digits(r, 8))
+        .map(|rest| (Level::Buurt, Some(format!("WK{}", &rest[..6]))))
 }
 
 /// A CBS period: a month (`2023MM01`) or a year (`2023JJ00`).
@@ -123,11 +123,12 @@ fn region_key<'a>(keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
 }
 
 /// Checks one row's fields and adds a cell or problems.
+/// The three keys of a row as read: crime type, region, period.
+type RowKeys<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
 fn check_row(
     line: usize,
-    crime: Option<&str>,
-    region: Option<&str>,
-    period: Option<&str>,
+    (crime, region, period): RowKeys<'_>,
     value: Result<Option<i64>, String>,
     table: &str,
     cells: &mut Vec<Cell>,
@@ -209,9 +210,11 @@ pub fn parse_odata_json(text: &str) -> Result<Dataset, Vec<ImportProblem>> {
             };
         check_row(
             i + 1,
-            obj.get("SoortMisdrijf").and_then(|v| v.as_str()),
-            obj.get(region_col).and_then(|v| v.as_str()),
-            obj.get("Perioden").and_then(|v| v.as_str()),
+            (
+                obj.get("SoortMisdrijf").and_then(|v| v.as_str()),
+                obj.get(region_col).and_then(|v| v.as_str()),
+                obj.get("Perioden").and_then(|v| v.as_str()),
+            ),
             value,
             table,
             &mut cells,
@@ -281,9 +284,11 @@ pub fn parse_csv(text: &str, table: &str) -> Result<Dataset, Vec<ImportProblem>>
         };
         check_row(
             line,
-            record.get(c_crime),
-            record.get(c_region),
-            record.get(c_period),
+            (
+                record.get(c_crime),
+                record.get(c_region),
+                record.get(c_period),
+            ),
             value,
             table,
             &mut cells,
@@ -515,8 +520,8 @@ mod tests {
             ],
             vec![(4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0), (4.0, 4.0)],
         ];
-        assert!(contains(&[square.clone()], 1.0, 1.0));
-        assert!(!contains(&[square.clone()], 5.0, 5.0));
+        assert!(contains(std::slice::from_ref(&square), 1.0, 1.0));
+        assert!(!contains(std::slice::from_ref(&square), 5.0, 5.0));
         assert!(!contains(&[square], 11.0, 1.0));
     }
 }

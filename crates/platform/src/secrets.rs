@@ -144,16 +144,7 @@ pub fn verify_totp(
 
 /// The otpauth:// URI an authenticator app reads from the QR code.
 pub fn totp_uri(secret_b32: &str, account: &str, issuer: &str) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
+    use crate::web::forms::encode as enc;
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),

@@ -169,3 +169,55 @@ async fn the_monitor_shows_series_to_gemeente_staff_only() {
     assert_eq!(p.get("/monitor").await.status, 403);
     assert!(!p.get("/").await.body.contains("href=\"/monitor\""));
 }
+
+#[tokio::test]
+async fn the_farrington_cli_prints_json_and_refuses_bad_csv() {
+    let dir = temp_dir();
+    let good = dir.0.join("reeks.csv");
+    let mut csv = String::from("period,count\n");
+    for i in 0..108 {
+        csv.push_str(&format!(
+            "{}-{:02},{}\n",
+            2016 + i / 12,
+            i % 12 + 1,
+            18 + (i * 7) % 6
+        ));
+    }
+    csv.push_str("2025-01,70\n");
+    std::fs::write(&good, csv).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args([
+            "monitor",
+            "farrington",
+            "--freq",
+            "12",
+            "--last",
+            "2",
+            "--json",
+            "--input",
+        ])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["period"], "2025-01");
+    assert_eq!(rows[1]["alarm"], true);
+    assert_eq!(rows[0]["alarm"], false);
+    assert!(rows[1]["expected"].as_f64().unwrap() < rows[1]["upperbound"].as_f64().unwrap());
+    let bad = dir.0.join("fout.csv");
+    std::fs::write(&bad, "period,count\n2024-01,x\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args(["monitor", "farrington", "--freq", "12", "--input"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}

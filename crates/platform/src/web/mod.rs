@@ -38,7 +38,13 @@ pub struct WebSettings {
     pub version: String,
     /// Menu entries of the modules, after the platform's own first entry ("Start").
     pub module_nav: Vec<ModuleNav>,
+    /// Pages of the modules for everyone, without login (e.g. the public report form), linked
+    /// from the welcome page: (href, label in a language).
+    pub public_links: Vec<PublicLink>,
 }
+
+/// A public page of a module: its address and its label in a language.
+pub type PublicLink = (&'static str, fn(&str) -> String);
 
 /// A menu entry a module adds; the kernel knows no module, so modules hand these in.
 #[derive(Clone, Debug)]
@@ -72,6 +78,8 @@ pub struct Ctx {
     pub via_token: bool,
     /// The menu for this person, built once per request.
     pub nav: Vec<NavItem>,
+    /// The modules' public pages, for the welcome page.
+    pub public_links: Vec<NavItem>,
 }
 
 impl Ctx {
@@ -301,6 +309,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         token_problem: None,
         via_token: false,
         nav: Vec::new(),
+        public_links: Vec::new(),
     };
 
     let mut new_csrf = None;
@@ -355,10 +364,22 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         .unwrap_or("nl")
         .to_string();
     ctx.nav = navigation(&ctx, &state.settings.module_nav);
+    ctx.public_links = state
+        .settings
+        .public_links
+        .iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label: label(&ctx.lang),
+            current: false,
+        })
+        .collect();
 
-    // CSRF: every state-changing request made with cookies must carry the token.
+    // CSRF: every state-changing request made with cookies must carry the token. An API request
+    // without any cookie carries no ambient credentials, so there is nothing to forge (public API).
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let body = if unsafe_method && !ctx.via_token {
+    let cookieless_api = is_api(&path) && !parts.headers.contains_key(header::COOKIE);
+    let body = if unsafe_method && !ctx.via_token && !cookieless_api {
         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
             Ok(b) => b,
             Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),

@@ -136,6 +136,7 @@ async fn count(state: &AppState, sql: &str, bind: Option<i64>) -> Result<i64, We
 #[template(path = "welcome.html")]
 struct WelcomePage {
     shell: Shell,
+    public_links: Vec<super::NavItem>,
 }
 
 async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
@@ -145,6 +146,7 @@ async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         }
         return render(&WelcomePage {
             shell: Shell::new(&ctx, "welcome-title"),
+            public_links: ctx.public_links.clone(),
         });
     };
     let own = access::authorize(

@@ -1,0 +1,212 @@
+//! Input of a step or a new measure, shared by the pages and the API: parsed into the model's
+//! types with errors that name the field.
+
+use jiff::civil::Date;
+use platform::identity::{field_error, FieldError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::model::{Eenheid, Ladder, Soort, Stap, StapSoort};
+use crate::store::Nieuw;
+
+/// A step to record.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct MaatregelStapIn {
+    /// Step slug: aanleiding, voornemen, zienswijze, afweging, besluit, bekendmaking,
+    /// uitvoering-start, uitvoering-einde, verlenging, verbeurte, invorderingsbesluit, bezwaar,
+    /// beslissing-bezwaar, beroep, evaluatie, beeindiging.
+    pub soort: String,
+    /// `YYYY-MM-DD` or `DD-MM-YYYY`.
+    pub datum: String,
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    /// Aanleiding: melding, inspectie or politierapport.
+    #[serde(default)]
+    pub bron: Option<String>,
+    #[serde(default)]
+    pub referentie: Option<String>,
+    /// Zienswijze: received or not.
+    #[serde(default)]
+    pub ontvangen: Option<bool>,
+    /// Zienswijze: term in days (default 14).
+    #[serde(default)]
+    pub dagen: Option<u32>,
+    /// Besluit dwangsom: end of the begunstigingstermijn; verlenging: new end; uitvoering-start:
+    /// planned end.
+    #[serde(default)]
+    pub tot: Option<String>,
+    #[serde(default)]
+    pub bedrag_cent: Option<i64>,
+    #[serde(default)]
+    pub maximum_cent: Option<i64>,
+    #[serde(default)]
+    pub noodzaak: Option<String>,
+    #[serde(default)]
+    pub evenredigheid: Option<String>,
+    #[serde(default)]
+    pub subsidiariteit: Option<String>,
+}
+
+pub fn datum(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match termijnen::parse_datum(v.trim()) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(field_error(
+                field,
+                "Geef een datum als JJJJ-MM-DD of DD-MM-JJJJ.",
+            ));
+            None
+        }
+    }
+}
+
+fn tekst(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+impl MaatregelStapIn {
+    pub fn parse(&self) -> Result<Stap, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let soort = StapSoort::from_slug(&self.soort);
+        if soort.is_none() {
+            errors.push(field_error("soort", "Onbekende stap."));
+        }
+        let d = datum("datum", &self.datum, &mut errors);
+        let tot = match tekst(&self.tot) {
+            Some(t) => datum("tot", &t, &mut errors),
+            None => None,
+        };
+        match (soort, d) {
+            (Some(soort), Some(d)) if errors.is_empty() => Ok(Stap {
+                soort,
+                datum: d,
+                toelichting: self.toelichting.clone().unwrap_or_default().trim().into(),
+                bron: tekst(&self.bron),
+                referentie: tekst(&self.referentie),
+                ontvangen: self.ontvangen,
+                dagen: self.dagen,
+                tot,
+                bedrag_cent: self.bedrag_cent,
+                maximum_cent: self.maximum_cent,
+                noodzaak: tekst(&self.noodzaak),
+                evenredigheid: tekst(&self.evenredigheid),
+                subsidiariteit: tekst(&self.subsidiariteit),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A new measure with its aanleiding.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct NieuweMaatregel {
+    /// Type slug; omit to follow the ladder's proposal.
+    #[serde(default)]
+    pub soort: Option<String>,
+    /// The person or operator the measure is about.
+    pub onderwerp: String,
+    /// The address (also the key for the history on a ladder).
+    pub locatie: String,
+    /// Date of the aanleiding (the offence), `YYYY-MM-DD`.
+    pub datum: String,
+    /// melding, inspectie or politierapport.
+    pub bron: String,
+    #[serde(default)]
+    pub referentie: Option<String>,
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    /// horeca, damocles or alcohol-19a.
+    #[serde(default)]
+    pub ladder: Option<String>,
+    /// Horeca: kind of offence; Damocles: woning, lokaal or erf.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// Damocles: harddrugs, softdrugs, hennep, voorbereiding.
+    #[serde(default)]
+    pub middel: Option<String>,
+    /// Damocles: grams or plants.
+    #[serde(default)]
+    pub hoeveelheid: Option<i64>,
+    /// Duration when deviating from the proposal.
+    #[serde(default)]
+    pub duur: Option<u32>,
+    /// dagen, weken or maanden.
+    #[serde(default)]
+    pub eenheid: Option<String>,
+    /// Required when the choice deviates from the proposal.
+    #[serde(default)]
+    pub afwijking_reden: Option<String>,
+}
+
+impl NieuweMaatregel {
+    pub fn parse(&self) -> Result<Nieuw, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let soort = match tekst(&self.soort) {
+            Some(s) => match Soort::from_slug(&s) {
+                Some(s) => Some(s),
+                None => {
+                    errors.push(field_error("soort", "Onbekende soort maatregel."));
+                    None
+                }
+            },
+            None => None,
+        };
+        let ladder = match tekst(&self.ladder) {
+            Some(l) => match Ladder::from_slug(&l) {
+                Some(l) => Some(l),
+                None => {
+                    errors.push(field_error("ladder", "Onbekende beleidsladder."));
+                    None
+                }
+            },
+            None => None,
+        };
+        let duur = match (self.duur, tekst(&self.eenheid)) {
+            (Some(d), Some(e)) => match Eenheid::from_slug(&e) {
+                Some(e) => Some((d, e)),
+                None => {
+                    errors.push(field_error("eenheid", "Kies dagen, weken of maanden."));
+                    None
+                }
+            },
+            (Some(_), None) => {
+                errors.push(field_error("eenheid", "Kies dagen, weken of maanden."));
+                None
+            }
+            _ => None,
+        };
+        let aanleiding = MaatregelStapIn {
+            soort: StapSoort::Aanleiding.slug().into(),
+            datum: self.datum.clone(),
+            toelichting: self.toelichting.clone(),
+            bron: Some(self.bron.clone()),
+            referentie: self.referentie.clone(),
+            ..MaatregelStapIn::default()
+        }
+        .parse();
+        let aanleiding = match aanleiding {
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        };
+        match aanleiding {
+            Some(aanleiding) if errors.is_empty() => Ok(Nieuw {
+                soort,
+                onderwerp: self.onderwerp.trim().into(),
+                locatie: self.locatie.trim().into(),
+                aanleiding,
+                ladder,
+                object: tekst(&self.object).unwrap_or_else(|| "*".into()),
+                middel: tekst(&self.middel).unwrap_or_else(|| "*".into()),
+                hoeveelheid: self.hoeveelheid.unwrap_or(0),
+                duur,
+                afwijking_reden: self.afwijking_reden.clone().unwrap_or_default(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The maatregelen module: administrative measures (sluiting 13b Opiumwet, 174a/151d Gemeentewet,
+//! last onder dwangsom/bestuursdwang, tijdelijk huisverbod, crisismaatregel Wvggz, horeca-kaarten,
+//! Alcoholwet 19a) with their procedure steps as a state machine, their deadlines from the
+//! `termijnen` crate, and the policy ladders (horeca, Damocles, 19a) as versioned data that propose
+//! the next step. Measures name persons and addresses: every access passes the access engine.
+
+pub mod access;
+pub mod api;
+pub mod demo;
+pub mod html;
+pub mod input;
+pub mod model;
+pub mod store;
+
+use platform::db::Db;
+use platform::web::{AppState, ModuleNav};
+
+pub use demo::seed_demo;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "nl",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The module's own texts.
+pub fn t(lang: &str, key: &str) -> String {
+    use fluent_templates::Loader;
+    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
+    LOCALES
+        .try_lookup(&id, key)
+        .unwrap_or_else(|| key.to_string())
+}
+
+pub fn nav() -> Vec<ModuleNav> {
+    vec![ModuleNav {
+        href: "/maatregelen",
+        label: |lang| t(lang, "maatregelen-nav"),
+        visible: access::may_read,
+    }]
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    html::routes()
+}
+
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router()
+}
+
+/// Reference data: version 1 of the policy ladders (idempotent).
+pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
+    store::seed(db).await
+}

@@ -1,0 +1,1660 @@
+//! Pure rules of the maatregelen module: measure types with their legal basis, the procedure as a
+//! state machine per type (a step out of order is refused with a Dutch reason), the deadlines of a
+//! measure (from the `termijnen` crate) and the policy ladders (horeca cards, Damocles, Alcoholwet
+//! art. 19a) that propose the next step. No I/O.
+
+use jiff::civil::Date;
+use termijnen::{bereken, datum_nl, Opties, Regel};
+
+/// A type of measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Soort {
+    Sluiting13b,
+    Sluiting174a,
+    Gedragsaanwijzing151d,
+    Dwangsom,
+    Bestuursdwang,
+    Huisverbod,
+    Crisismaatregel,
+    GeleKaart,
+    RodeKaart,
+    Verkoopverbod19a,
+}
+
+/// How a type's procedure runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Procedure {
+    /// Voornemen, zienswijze, besluit, bekendmaking, bezwaar and beroep (Awb).
+    Awb,
+    /// A warning: voornemen and zienswijze are optional.
+    Waarschuwing,
+    /// Imposed at once by the burgemeester; 10 days, extension to 28; direct beroep, no bezwaar.
+    Huisverbod,
+    /// Imposed at once; 3 days; beroep, no bezwaar.
+    Crisis,
+}
+
+impl Soort {
+    pub const ALL: [Soort; 10] = [
+        Soort::Sluiting13b,
+        Soort::Sluiting174a,
+        Soort::Gedragsaanwijzing151d,
+        Soort::Dwangsom,
+        Soort::Bestuursdwang,
+        Soort::Huisverbod,
+        Soort::Crisismaatregel,
+        Soort::GeleKaart,
+        Soort::RodeKaart,
+        Soort::Verkoopverbod19a,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Soort::Sluiting13b => "sluiting-13b",
+            Soort::Sluiting174a => "sluiting-174a",
+            Soort::Gedragsaanwijzing151d => "gedragsaanwijzing-151d",
+            Soort::Dwangsom => "dwangsom",
+            Soort::Bestuursdwang => "bestuursdwang",
+            Soort::Huisverbod => "huisverbod",
+            Soort::Crisismaatregel => "crisismaatregel",
+            Soort::GeleKaart => "gele-kaart",
+            Soort::RodeKaart => "rode-kaart",
+            Soort::Verkoopverbod19a => "verkoopverbod-19a",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Soort> {
+        Soort::ALL.into_iter().find(|x| x.slug() == s.trim())
+    }
+
+    pub fn naam(self) -> &'static str {
+        match self {
+            Soort::Sluiting13b => "Sluiting drugspand",
+            Soort::Sluiting174a => "Sluiting woning (openbare orde)",
+            Soort::Gedragsaanwijzing151d => "Gedragsaanwijzing woonoverlast",
+            Soort::Dwangsom => "Last onder dwangsom",
+            Soort::Bestuursdwang => "Last onder bestuursdwang",
+            Soort::Huisverbod => "Tijdelijk huisverbod",
+            Soort::Crisismaatregel => "Crisismaatregel",
+            Soort::GeleKaart => "Horeca: gele kaart",
+            Soort::RodeKaart => "Horeca: rode kaart (sluiting)",
+            Soort::Verkoopverbod19a => "Verkoopverbod alcohol",
+        }
+    }
+
+    pub fn grondslag(self) -> &'static str {
+        match self {
+            Soort::Sluiting13b => "art. 13b Opiumwet",
+            Soort::Sluiting174a => "art. 174a Gemeentewet",
+            Soort::Gedragsaanwijzing151d => {
+                "art. 151d Gemeentewet jo. APV (Wet aanpak woonoverlast)"
+            }
+            Soort::Dwangsom => "art. 5:32 e.v. Awb",
+            Soort::Bestuursdwang => "art. 5:21 e.v. Awb",
+            Soort::Huisverbod => "art. 2 en 9 Wet tijdelijk huisverbod",
+            Soort::Crisismaatregel => "art. 7:1 e.v. Wet verplichte geestelijke gezondheidszorg",
+            Soort::GeleKaart | Soort::RodeKaart => {
+                "horecabeleid (beleidsregel, art. 4:81 Awb) jo. APV en art. 174 Gemeentewet"
+            }
+            Soort::Verkoopverbod19a => "art. 19a Alcoholwet",
+        }
+    }
+
+    pub fn procedure(self) -> Procedure {
+        match self {
+            Soort::Huisverbod => Procedure::Huisverbod,
+            Soort::Crisismaatregel => Procedure::Crisis,
+            Soort::GeleKaart => Procedure::Waarschuwing,
+            _ => Procedure::Awb,
+        }
+    }
+
+    /// The steps that may be recorded for this type, in their usual order.
+    pub fn stappen(self) -> Vec<StapSoort> {
+        StapSoort::ALL
+            .into_iter()
+            .filter(|s| s.past_bij(self))
+            .collect()
+    }
+}
+
+/// A step of the procedure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StapSoort {
+    Aanleiding,
+    Voornemen,
+    Zienswijze,
+    Afweging,
+    Besluit,
+    Bekendmaking,
+    UitvoeringStart,
+    UitvoeringEinde,
+    Verlenging,
+    Verbeurte,
+    Invordering,
+    Bezwaar,
+    BeslissingBezwaar,
+    Beroep,
+    Evaluatie,
+    Beeindiging,
+}
+
+impl StapSoort {
+    pub const ALL: [StapSoort; 16] = [
+        StapSoort::Aanleiding,
+        StapSoort::Voornemen,
+        StapSoort::Zienswijze,
+        StapSoort::Afweging,
+        StapSoort::Besluit,
+        StapSoort::Bekendmaking,
+        StapSoort::UitvoeringStart,
+        StapSoort::UitvoeringEinde,
+        StapSoort::Verlenging,
+        StapSoort::Verbeurte,
+        StapSoort::Invordering,
+        StapSoort::Bezwaar,
+        StapSoort::BeslissingBezwaar,
+        StapSoort::Beroep,
+        StapSoort::Evaluatie,
+        StapSoort::Beeindiging,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            StapSoort::Aanleiding => "aanleiding",
+            StapSoort::Voornemen => "voornemen",
+            StapSoort::Zienswijze => "zienswijze",
+            StapSoort::Afweging => "afweging",
+            StapSoort::Besluit => "besluit",
+            StapSoort::Bekendmaking => "bekendmaking",
+            StapSoort::UitvoeringStart => "uitvoering-start",
+            StapSoort::UitvoeringEinde => "uitvoering-einde",
+            StapSoort::Verlenging => "verlenging",
+            StapSoort::Verbeurte => "verbeurte",
+            StapSoort::Invordering => "invorderingsbesluit",
+            StapSoort::Bezwaar => "bezwaar",
+            StapSoort::BeslissingBezwaar => "beslissing-bezwaar",
+            StapSoort::Beroep => "beroep",
+            StapSoort::Evaluatie => "evaluatie",
+            StapSoort::Beeindiging => "beeindiging",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<StapSoort> {
+        StapSoort::ALL.into_iter().find(|x| x.slug() == s.trim())
+    }
+
+    pub fn naam(self) -> &'static str {
+        match self {
+            StapSoort::Aanleiding => "Aanleiding",
+            StapSoort::Voornemen => "Voornemen",
+            StapSoort::Zienswijze => "Zienswijze",
+            StapSoort::Afweging => "Afweging noodzaak, evenredigheid en subsidiariteit",
+            StapSoort::Besluit => "Besluit",
+            StapSoort::Bekendmaking => "Bekendmaking",
+            StapSoort::UitvoeringStart => "Start uitvoering",
+            StapSoort::UitvoeringEinde => "Einde uitvoering",
+            StapSoort::Verlenging => "Verlenging",
+            StapSoort::Verbeurte => "Verbeurte dwangsom",
+            StapSoort::Invordering => "Invorderingsbesluit",
+            StapSoort::Bezwaar => "Bezwaar ontvangen",
+            StapSoort::BeslissingBezwaar => "Beslissing op bezwaar",
+            StapSoort::Beroep => "Beroep",
+            StapSoort::Evaluatie => "Evaluatie",
+            StapSoort::Beeindiging => "Beëindiging",
+        }
+    }
+
+    fn past_bij(self, soort: Soort) -> bool {
+        let p = soort.procedure();
+        match self {
+            StapSoort::Voornemen | StapSoort::Zienswijze => {
+                matches!(p, Procedure::Awb | Procedure::Waarschuwing)
+            }
+            StapSoort::Bezwaar | StapSoort::BeslissingBezwaar => {
+                matches!(p, Procedure::Awb | Procedure::Waarschuwing)
+            }
+            StapSoort::Verlenging => p == Procedure::Huisverbod,
+            StapSoort::Verbeurte | StapSoort::Invordering => soort == Soort::Dwangsom,
+            _ => true,
+        }
+    }
+}
+
+/// Where a measure came from.
+pub const BRONNEN: [(&str, &str); 3] = [
+    ("melding", "Melding"),
+    ("inspectie", "Inspectie of controle"),
+    ("politierapport", "Politierapport (bestuurlijke rapportage)"),
+];
+
+/// One recorded step with the facts it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stap {
+    pub soort: StapSoort,
+    pub datum: Date,
+    pub toelichting: String,
+    /// Aanleiding: melding, inspectie or politierapport.
+    pub bron: Option<String>,
+    /// Aanleiding: the number of the melding, inspection or report.
+    pub referentie: Option<String>,
+    /// Zienswijze: received or not.
+    pub ontvangen: Option<bool>,
+    /// Zienswijze: the term in days (default 14).
+    pub dagen: Option<u32>,
+    /// Besluit dwangsom: end of the begunstigingstermijn; verlenging: new end; uitvoering-start:
+    /// planned end of the closure.
+    pub tot: Option<Date>,
+    /// Besluit dwangsom: amount per violation; verbeurte: amount forfeited (euro cents).
+    pub bedrag_cent: Option<i64>,
+    /// Besluit dwangsom: maximum (euro cents).
+    pub maximum_cent: Option<i64>,
+    pub noodzaak: Option<String>,
+    pub evenredigheid: Option<String>,
+    pub subsidiariteit: Option<String>,
+}
+
+impl Stap {
+    pub fn new(soort: StapSoort, datum: Date) -> Stap {
+        Stap {
+            soort,
+            datum,
+            toelichting: String::new(),
+            bron: None,
+            referentie: None,
+            ontvangen: None,
+            dagen: None,
+            tot: None,
+            bedrag_cent: None,
+            maximum_cent: None,
+            noodzaak: None,
+            evenredigheid: None,
+            subsidiariteit: None,
+        }
+    }
+}
+
+fn filled(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+fn laatste(stappen: &[Stap], soort: StapSoort) -> Option<&Stap> {
+    stappen.iter().rev().find(|s| s.soort == soort)
+}
+
+fn heeft(stappen: &[Stap], soort: StapSoort) -> bool {
+    stappen.iter().any(|s| s.soort == soort)
+}
+
+pub fn euro(cent: i64) -> String {
+    format!("€ {},{:02}", cent / 100, (cent % 100).abs())
+}
+
+/// The zienswijze deadline of a zienswijze step.
+fn zienswijze_einde(s: &Stap) -> Option<termijnen::Termijn> {
+    bereken(
+        Regel::Zienswijze,
+        s.datum,
+        &Opties {
+            dagen: Some(s.dagen.unwrap_or(termijnen::STANDAARD_ZIENSWIJZE_DAGEN)),
+            ..Opties::default()
+        },
+    )
+    .ok()
+}
+
+fn regel(regel: Regel, datum: Date) -> Option<termijnen::Termijn> {
+    bereken(regel, datum, &Opties::default()).ok()
+}
+
+/// Checks whether `nieuw` may be recorded after `stappen` for a measure of type `soort`; the
+/// refusal is a Dutch sentence for the user.
+pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap) -> Result<(), String> {
+    use StapSoort::*;
+    let p = soort.procedure();
+    let een = |s: StapSoort| -> Result<(), String> {
+        if heeft(stappen, s) {
+            Err(format!("De stap '{}' is al vastgelegd.", s.naam()))
+        } else {
+            Ok(())
+        }
+    };
+    let vereist = |s: StapSoort, waarom: &str| -> Result<&Stap, String> {
+        laatste(stappen, s).ok_or_else(|| {
+            format!(
+                "Eerst moet de stap '{}' zijn vastgelegd{waarom}.",
+                s.naam().to_lowercase()
+            )
+        })
+    };
+    if !nieuw.soort.past_bij(soort) {
+        return Err(match nieuw.soort {
+            Bezwaar | BeslissingBezwaar if p == Procedure::Huisverbod => {
+                "Tegen een tijdelijk huisverbod staat direct beroep open bij de rechtbank, geen bezwaar.".into()
+            }
+            Voornemen | Zienswijze if p == Procedure::Huisverbod => {
+                "Een tijdelijk huisverbod wordt direct opgelegd: er is geen voornemen of zienswijze.".into()
+            }
+            _ => format!(
+                "De stap '{}' hoort niet bij een {}.",
+                nieuw.soort.naam().to_lowercase(),
+                soort.naam().to_lowercase()
+            ),
+        });
+    }
+    if nieuw.soort == Aanleiding {
+        een(Aanleiding)?;
+        if !BRONNEN
+            .iter()
+            .any(|(k, _)| Some(*k) == nieuw.bron.as_deref())
+        {
+            return Err(
+                "Een aanleiding verwijst naar een melding, een inspectie of een politierapport."
+                    .into(),
+            );
+        }
+        return Ok(());
+    }
+    let aanleiding = vereist(Aanleiding, "")?;
+    if nieuw.datum < aanleiding.datum {
+        return Err(format!(
+            "De datum ligt vóór de aanleiding ({}).",
+            datum_nl(aanleiding.datum)
+        ));
+    }
+    if heeft(stappen, Beeindiging) && !matches!(nieuw.soort, Bezwaar | BeslissingBezwaar | Beroep) {
+        return Err(
+            "De maatregel is beëindigd; alleen bezwaar en beroep kunnen nog worden vastgelegd."
+                .into(),
+        );
+    }
+    let besluit = laatste(stappen, Besluit);
+    let na = |eerder: &Stap, wat: &str| -> Result<(), String> {
+        if nieuw.datum < eerder.datum {
+            Err(format!(
+                "De datum ligt vóór {wat} ({}).",
+                datum_nl(eerder.datum)
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match nieuw.soort {
+        Aanleiding => Ok(()),
+        Voornemen => {
+            een(Voornemen)?;
+            if besluit.is_some() {
+                return Err("Er is al een besluit genomen; een voornemen komt daarvóór.".into());
+            }
+            Ok(())
+        }
+        Zienswijze => {
+            een(Zienswijze)?;
+            let v = vereist(
+                Voornemen,
+                ": een zienswijze wordt gevraagd op het voornemen",
+            )?;
+            na(v, "het voornemen")?;
+            if besluit.is_some() {
+                return Err("Er is al een besluit genomen; de zienswijze komt daarvóór.".into());
+            }
+            if nieuw.ontvangen.is_none() {
+                return Err("Geef aan of er een zienswijze is ontvangen.".into());
+            }
+            if nieuw.dagen == Some(0) {
+                return Err("De zienswijzetermijn duurt ten minste 1 dag.".into());
+            }
+            Ok(())
+        }
+        Afweging => {
+            if !(filled(&nieuw.noodzaak)
+                && filled(&nieuw.evenredigheid)
+                && filled(&nieuw.subsidiariteit))
+            {
+                return Err(
+                    "De afweging beschrijft noodzaak, evenredigheid én subsidiariteit.".into(),
+                );
+            }
+            Ok(())
+        }
+        Besluit => {
+            een(Besluit)?;
+            let a = laatste(stappen, Afweging).ok_or_else(|| {
+                "Een besluit kan niet worden vastgelegd zonder een vastgelegde afweging van noodzaak, evenredigheid en subsidiariteit."
+                    .to_string()
+            })?;
+            na(a, "de afweging")?;
+            if p == Procedure::Awb {
+                vereist(Voornemen, " vóór het besluit (art. 4:8 Awb)")?;
+                let z = vereist(
+                    Zienswijze,
+                    " (ontvangen of niet) vóór het besluit (art. 4:8 Awb)",
+                )?;
+                if z.ontvangen != Some(true) {
+                    if let Some(t) = zienswijze_einde(z) {
+                        if nieuw.datum <= t.datum {
+                            return Err(format!(
+                                "De zienswijzetermijn loopt nog tot en met {}; er is nog geen zienswijze ontvangen.",
+                                datum_nl(t.datum)
+                            ));
+                        }
+                    }
+                }
+            }
+            if soort == Soort::Dwangsom {
+                let (Some(bedrag), Some(max), Some(tot)) =
+                    (nieuw.bedrag_cent, nieuw.maximum_cent, nieuw.tot)
+                else {
+                    return Err("Een last onder dwangsom noemt het bedrag per overtreding, het maximum en het einde van de begunstigingstermijn.".into());
+                };
+                if bedrag <= 0 || max < bedrag {
+                    return Err("Het maximum is ten minste het bedrag per overtreding.".into());
+                }
+                if tot < nieuw.datum {
+                    return Err("De begunstigingstermijn eindigt niet vóór het besluit.".into());
+                }
+            }
+            Ok(())
+        }
+        Bekendmaking => {
+            een(Bekendmaking)?;
+            let b = vereist(Besluit, "")?;
+            na(b, "het besluit")
+        }
+        UitvoeringStart => {
+            een(UitvoeringStart)?;
+            let b = vereist(Besluit, "")?;
+            na(b, "het besluit")?;
+            if p == Procedure::Awb {
+                let bk = vereist(
+                    Bekendmaking,
+                    ": een besluit werkt pas na bekendmaking (art. 3:40 Awb)",
+                )?;
+                na(bk, "de bekendmaking")?;
+            }
+            if let Some(tot) = nieuw.tot {
+                if tot < nieuw.datum {
+                    return Err("Het voorziene einde ligt vóór de start.".into());
+                }
+            }
+            Ok(())
+        }
+        UitvoeringEinde => {
+            een(UitvoeringEinde)?;
+            let s = vereist(UitvoeringStart, "")?;
+            na(s, "de start van de uitvoering")
+        }
+        Verlenging => {
+            let b = vereist(Besluit, ": eerst wordt het huisverbod opgelegd")?;
+            let tien = regel(Regel::HuisverbodEinde, b.datum)
+                .ok_or("De termijn van het huisverbod kon niet worden berekend.")?;
+            let max = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum)
+                .ok_or("De termijn van het huisverbod kon niet worden berekend.")?;
+            na(b, "het opleggen van het huisverbod")?;
+            if nieuw.datum > tien.datum {
+                return Err(format!(
+                    "Het verlengingsbesluit moest vóór het einde van de eerste tien dagen worden genomen (uiterlijk {}); het huisverbod is verlopen.",
+                    datum_nl(tien.datum)
+                ));
+            }
+            let Some(tot) = nieuw.tot else {
+                return Err("Geef de nieuwe einddatum van het huisverbod.".into());
+            };
+            if tot <= tien.datum {
+                return Err(format!(
+                    "De nieuwe einddatum ligt niet na het einde van de eerste tien dagen ({}).",
+                    datum_nl(tien.datum)
+                ));
+            }
+            if tot > max.datum {
+                return Err(format!(
+                    "Een huisverbod duurt met verlenging ten hoogste 4 weken na oplegging: uiterlijk {} (art. 9 lid 1 Wth).",
+                    datum_nl(max.datum)
+                ));
+            }
+            if let Some(v) = laatste(stappen, Verlenging) {
+                if v.tot.is_some_and(|t| tot <= t) {
+                    return Err("De nieuwe einddatum ligt niet na de vorige verlenging.".into());
+                }
+            }
+            Ok(())
+        }
+        Verbeurte => {
+            let b = vereist(Besluit, "")?;
+            vereist(
+                Bekendmaking,
+                ": een dwangsom wordt pas verbeurd na bekendmaking",
+            )?;
+            if let Some(tot) = b.tot {
+                if nieuw.datum <= tot {
+                    return Err(format!(
+                        "Tijdens de begunstigingstermijn (tot en met {}) wordt geen dwangsom verbeurd (art. 5:32a Awb).",
+                        datum_nl(tot)
+                    ));
+                }
+            }
+            let per = nieuw.bedrag_cent.or(b.bedrag_cent).unwrap_or(0);
+            let max = b.maximum_cent.unwrap_or(0);
+            let al: i64 = stappen
+                .iter()
+                .filter(|s| s.soort == Verbeurte)
+                .map(|s| s.bedrag_cent.or(b.bedrag_cent).unwrap_or(0))
+                .sum();
+            if al + per > max {
+                return Err(format!(
+                    "Het maximum van {} is bereikt: al verbeurd {}, nog ten hoogste {}.",
+                    euro(max),
+                    euro(al),
+                    euro((max - al).max(0))
+                ));
+            }
+            Ok(())
+        }
+        Invordering => {
+            let verbeurd: Vec<&Stap> = stappen.iter().filter(|s| s.soort == Verbeurte).collect();
+            if verbeurd.is_empty() {
+                return Err("Eerst moet een verbeurte zijn vastgelegd.".into());
+            }
+            let open = verbeurd.iter().any(|v| {
+                regel(Regel::DwangsomVerjaring, v.datum).is_some_and(|t| nieuw.datum <= t.datum)
+            });
+            if !open {
+                return Err(
+                    "Alle verbeurde dwangsommen zijn verjaard (één jaar na verbeurte, art. 5:35 Awb)."
+                        .into(),
+                );
+            }
+            Ok(())
+        }
+        Bezwaar => {
+            een(Bezwaar)?;
+            let bk = vereist(
+                Bekendmaking,
+                ": bezwaar richt zich tegen een bekendgemaakt besluit",
+            )?;
+            na(bk, "de bekendmaking")
+        }
+        BeslissingBezwaar => {
+            een(BeslissingBezwaar)?;
+            let bz = vereist(Bezwaar, "")?;
+            na(bz, "het bezwaar")
+        }
+        Beroep => {
+            een(Beroep)?;
+            if matches!(p, Procedure::Huisverbod | Procedure::Crisis) {
+                let b = vereist(Besluit, "")?;
+                na(b, "het besluit")
+            } else {
+                let bb = vereist(
+                    BeslissingBezwaar,
+                    ": beroep staat open tegen de beslissing op bezwaar",
+                )?;
+                na(bb, "de beslissing op bezwaar")
+            }
+        }
+        Evaluatie => {
+            let b = vereist(Besluit, "")?;
+            na(b, "het besluit")
+        }
+        Beeindiging => {
+            een(Beeindiging)?;
+            let b = vereist(Besluit, "")?;
+            na(b, "het besluit")
+        }
+    }
+}
+
+/// A date on a measure's timeline: a recorded step or a deadline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mijlpaal {
+    pub datum: Date,
+    pub wat: String,
+    /// The termijnen rule slug, for a computed deadline.
+    pub regel: Option<&'static str>,
+    pub uitleg: String,
+    /// A deadline (not a recorded step).
+    pub termijn: bool,
+    /// For a deadline: the step that answers it has been recorded.
+    pub afgehandeld: bool,
+}
+
+fn mijlpaal(t: termijnen::Termijn, wat: &str, afgehandeld: bool) -> Mijlpaal {
+    Mijlpaal {
+        datum: t.datum,
+        wat: wat.into(),
+        regel: Some(t.regel.slug()),
+        uitleg: t.uitleg,
+        termijn: true,
+        afgehandeld,
+    }
+}
+
+/// The timeline of a measure: every recorded step and every deadline that follows from them,
+/// sorted by date.
+pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
+    use StapSoort::*;
+    let mut uit: Vec<Mijlpaal> = stappen
+        .iter()
+        .map(|s| Mijlpaal {
+            datum: s.datum,
+            wat: s.soort.naam().into(),
+            regel: None,
+            uitleg: s.toelichting.clone(),
+            termijn: false,
+            afgehandeld: true,
+        })
+        .collect();
+    let besluit = laatste(stappen, Besluit);
+    let bekendmaking = laatste(stappen, Bekendmaking);
+    let beeindigd = heeft(stappen, Beeindiging);
+    if let Some(z) = laatste(stappen, Zienswijze) {
+        if let Some(t) = zienswijze_einde(z) {
+            let klaar = z.ontvangen == Some(true) || besluit.is_some();
+            uit.push(mijlpaal(t, "Einde zienswijzetermijn", klaar));
+        }
+    }
+    if let (Some(bk), true) = (
+        bekendmaking,
+        matches!(soort.procedure(), Procedure::Awb | Procedure::Waarschuwing),
+    ) {
+        if let Some(t) = regel(Regel::Bezwaar, bk.datum) {
+            uit.push(mijlpaal(t, "Einde bezwaartermijn", true));
+        }
+        if heeft(stappen, Bezwaar) {
+            if let Some(t) = regel(Regel::BeslistermijnBezwaar, bk.datum) {
+                uit.push(mijlpaal(
+                    t,
+                    "Uiterste beslisdatum op bezwaar",
+                    heeft(stappen, BeslissingBezwaar),
+                ));
+            }
+        }
+    }
+    if let Some(bb) = laatste(stappen, BeslissingBezwaar) {
+        if let Some(t) = regel(Regel::Beroep, bb.datum) {
+            uit.push(mijlpaal(t, "Einde beroepstermijn", true));
+        }
+    }
+    if let Some(b) = besluit {
+        match soort.procedure() {
+            Procedure::Huisverbod => {
+                let verlengd = laatste(stappen, Verlenging);
+                if let Some(t) = regel(Regel::HuisverbodEinde, b.datum) {
+                    let wat = if verlengd.is_some() {
+                        "Oorspronkelijk einde huisverbod (10 dagen)"
+                    } else {
+                        "Einde huisverbod; uiterste dag voor het verlengingsbesluit"
+                    };
+                    uit.push(mijlpaal(t, wat, verlengd.is_some() || beeindigd));
+                }
+                if let Some(t) = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum) {
+                    uit.push(mijlpaal(
+                        t,
+                        "Uiterste einde bij verlenging (28 dagen)",
+                        beeindigd || verlengd.is_none(),
+                    ));
+                }
+                if let Some(v) = verlengd {
+                    if let Some(tot) = v.tot {
+                        uit.push(Mijlpaal {
+                            datum: tot,
+                            wat: "Einde verlengd huisverbod".into(),
+                            regel: None,
+                            uitleg: format!(
+                                "Het huisverbod is op {} verlengd tot en met {} (art. 9 Wet tijdelijk huisverbod).",
+                                datum_nl(v.datum),
+                                datum_nl(tot)
+                            ),
+                            termijn: true,
+                            afgehandeld: beeindigd,
+                        });
+                    }
+                }
+            }
+            Procedure::Crisis => {
+                if let Some(t) = regel(Regel::CrisismaatregelEinde, b.datum) {
+                    uit.push(mijlpaal(t, "Einde crisismaatregel", beeindigd));
+                }
+            }
+            _ => {}
+        }
+        if soort == Soort::Dwangsom {
+            if let Some(tot) = b.tot {
+                uit.push(Mijlpaal {
+                    datum: tot,
+                    wat: "Einde begunstigingstermijn".into(),
+                    regel: None,
+                    uitleg: format!(
+                        "Tot en met {} kan de last worden uitgevoerd zonder dat een dwangsom wordt verbeurd (art. 5:32a Awb).",
+                        datum_nl(tot)
+                    ),
+                    termijn: true,
+                    afgehandeld: true,
+                });
+            }
+            let invordering = laatste(stappen, Invordering);
+            for v in stappen.iter().filter(|s| s.soort == Verbeurte) {
+                if let Some(t) = regel(Regel::DwangsomVerjaring, v.datum) {
+                    let klaar = invordering.is_some_and(|i| i.datum >= v.datum) || beeindigd;
+                    uit.push(mijlpaal(t, "Verjaring verbeurde dwangsom", klaar));
+                }
+            }
+        }
+    }
+    if let Some(s) = laatste(stappen, UitvoeringStart) {
+        if let Some(tot) = s.tot {
+            uit.push(Mijlpaal {
+                datum: tot,
+                wat: "Voorzien einde uitvoering".into(),
+                regel: None,
+                uitleg: format!(
+                    "Volgens het besluit duurt de uitvoering tot en met {}.",
+                    datum_nl(tot)
+                ),
+                termijn: true,
+                afgehandeld: heeft(stappen, UitvoeringEinde) || beeindigd,
+            });
+        }
+    }
+    uit.sort_by_key(|m| (m.datum, m.termijn));
+    uit
+}
+
+/// The open deadlines of a timeline: overdue (before `vandaag`) and due within 7 days.
+pub fn open_termijnen(tijdlijn: &[Mijlpaal], vandaag: Date) -> (Vec<Mijlpaal>, Vec<Mijlpaal>) {
+    let week = termijnen::add_days(vandaag, 7).unwrap_or(vandaag);
+    let open = tijdlijn.iter().filter(|m| m.termijn && !m.afgehandeld);
+    let verlopen = open
+        .clone()
+        .filter(|m| m.datum < vandaag)
+        .cloned()
+        .collect();
+    let deze_week = open
+        .filter(|m| m.datum >= vandaag && m.datum <= week)
+        .cloned()
+        .collect();
+    (verlopen, deze_week)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ladders: municipal policy as data.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ladder {
+    Horeca,
+    Damocles,
+    Alcohol19a,
+}
+
+impl Ladder {
+    pub const ALL: [Ladder; 3] = [Ladder::Horeca, Ladder::Damocles, Ladder::Alcohol19a];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Ladder::Horeca => "horeca",
+            Ladder::Damocles => "damocles",
+            Ladder::Alcohol19a => "alcohol-19a",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Ladder> {
+        Ladder::ALL.into_iter().find(|x| x.slug() == s.trim())
+    }
+
+    pub fn naam(self) -> &'static str {
+        match self {
+            Ladder::Horeca => "Horeca: gele en rode kaart",
+            Ladder::Damocles => "Damocles (art. 13b Opiumwet)",
+            Ladder::Alcohol19a => "Alcoholwet art. 19a (three strikes)",
+        }
+    }
+
+    /// What one offence on this ladder is called.
+    pub fn feit_naam(self) -> &'static str {
+        match self {
+            Ladder::Horeca => "gele kaart",
+            Ladder::Damocles | Ladder::Alcohol19a => "overtreding",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eenheid {
+    Dagen,
+    Weken,
+    Maanden,
+}
+
+impl Eenheid {
+    pub const ALL: [Eenheid; 3] = [Eenheid::Dagen, Eenheid::Weken, Eenheid::Maanden];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Eenheid::Dagen => "dagen",
+            Eenheid::Weken => "weken",
+            Eenheid::Maanden => "maanden",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<Eenheid> {
+        Eenheid::ALL.into_iter().find(|x| x.slug() == s.trim())
+    }
+}
+
+/// One row of a ladder version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LadderRegel {
+    pub id: String,
+    pub ladder: Ladder,
+    pub versie: i64,
+    /// The policy's name, e.g. "horecabeleid 2023".
+    pub beleid: String,
+    pub positie: i64,
+    /// Horeca: the kind of offence; Damocles: woning, lokaal or erf; "*" matches all.
+    pub object: String,
+    /// Damocles: harddrugs, softdrugs, hennep, voorbereiding; "*" matches all.
+    pub middel: String,
+    /// Damocles: the row applies from this quantity (grams or plants).
+    pub hoeveelheid_vanaf: i64,
+    /// The offence number within the window (1 = first).
+    pub feit: u32,
+    pub venster_maanden: u32,
+    /// None: no measure (e.g. a written warning).
+    pub maatregel: Option<Soort>,
+    pub duur: u32,
+    pub eenheid: Eenheid,
+    /// What the step is, e.g. "rode kaart: sluiting 1 week".
+    pub omschrijving: String,
+}
+
+/// Checks an edited row; (field, Dutch message).
+pub fn valideer_regel(r: &LadderRegel) -> Vec<(&'static str, String)> {
+    let mut e = Vec::new();
+    if r.beleid.trim().is_empty() {
+        e.push(("beleid", "Geef de naam van het beleid.".into()));
+    }
+    if r.omschrijving.trim().is_empty() {
+        e.push(("omschrijving", "Geef een omschrijving.".into()));
+    }
+    if r.object.trim().is_empty() {
+        e.push(("object", "Gebruik * voor alle.".into()));
+    }
+    if r.middel.trim().is_empty() {
+        e.push(("middel", "Gebruik * voor alle.".into()));
+    }
+    if r.feit == 0 || r.feit > 20 {
+        e.push(("feit", "Een getal van 1 tot en met 20.".into()));
+    }
+    if r.venster_maanden == 0 || r.venster_maanden > 120 {
+        e.push(("venster_maanden", "Een getal van 1 tot en met 120.".into()));
+    }
+    if r.hoeveelheid_vanaf < 0 {
+        e.push(("hoeveelheid_vanaf", "Niet negatief.".into()));
+    }
+    if r.maatregel == Some(Soort::Verkoopverbod19a) {
+        let weken_ok = r.eenheid == Eenheid::Weken && (1..=12).contains(&r.duur);
+        if !weken_ok {
+            e.push((
+                "duur",
+                "Een verkoopverbod duurt ten minste 1 en ten hoogste 12 weken (art. 19a Alcoholwet)."
+                    .into(),
+            ));
+        }
+    }
+    e
+}
+
+/// An offence that may lead to a step on a ladder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Voorval {
+    pub datum: Date,
+    pub object: String,
+    pub middel: String,
+    pub hoeveelheid: i64,
+}
+
+/// What the policy proposes, with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Voorstel {
+    pub ladder: Ladder,
+    pub versie: i64,
+    pub beleid: String,
+    pub feit: u32,
+    pub maatregel: Option<Soort>,
+    pub duur: u32,
+    pub eenheid: Eenheid,
+    pub reden: String,
+}
+
+fn rangtelwoord(n: u32) -> String {
+    match n {
+        1 => "eerste".into(),
+        2 => "tweede".into(),
+        3 => "derde".into(),
+        4 => "vierde".into(),
+        5 => "vijfde".into(),
+        n => format!("{n}e"),
+    }
+}
+
+fn past(patroon: &str, waarde: &str) -> bool {
+    let p = patroon.trim();
+    p == "*" || p.eq_ignore_ascii_case(waarde.trim())
+}
+
+/// Proposes the next step on a ladder for `nieuw`, given the dates of the earlier offences at the
+/// same location or operator on this ladder. The offence number counts `nieuw` and the earlier
+/// offences within the window before it; past the ladder's last step the last step applies.
+pub fn voorstel(
+    regels: &[LadderRegel],
+    eerder: &[Date],
+    nieuw: &Voorval,
+) -> Result<Voorstel, String> {
+    let passend: Vec<&LadderRegel> = regels
+        .iter()
+        .filter(|r| {
+            past(&r.object, &nieuw.object)
+                && past(&r.middel, &nieuw.middel)
+                && r.hoeveelheid_vanaf <= nieuw.hoeveelheid
+        })
+        .collect();
+    let Some(eerste) = passend.first() else {
+        return Err("Het beleid heeft geen regel voor deze overtreding.".into());
+    };
+    let venster = passend
+        .iter()
+        .map(|r| r.venster_maanden)
+        .max()
+        .unwrap_or(12);
+    let begin = nieuw
+        .datum
+        .checked_sub(jiff::Span::new().months(i64::from(venster)))
+        .map_err(|_| "Datum buiten bereik.".to_string())?;
+    let telt = eerder
+        .iter()
+        .filter(|d| **d > begin && **d <= nieuw.datum)
+        .count() as u32;
+    let feit = telt + 1;
+    let hoogste = passend.iter().map(|r| r.feit).max().unwrap_or(1);
+    let stap = feit.min(hoogste);
+    // Most specific first: a named object or substance over "*", a higher quantity band.
+    let specifiek = |r: &LadderRegel| {
+        (
+            r.object.trim() != "*",
+            r.middel.trim() != "*",
+            r.hoeveelheid_vanaf,
+        )
+    };
+    let ladder = eerste.ladder;
+    let gekozen = passend
+        .iter()
+        .filter(|r| r.feit == stap)
+        .max_by_key(|r| specifiek(r))
+        .copied();
+    let (maatregel, duur, eenheid, omschrijving) = match gekozen {
+        Some(r) => (r.maatregel, r.duur, r.eenheid, r.omschrijving.clone()),
+        None => (
+            None,
+            0,
+            Eenheid::Dagen,
+            "nog geen maatregel volgens de ladder".to_string(),
+        ),
+    };
+    let reden = format!(
+        "{} {} binnen {} maanden → {} volgens {}",
+        rangtelwoord(feit),
+        ladder.feit_naam(),
+        venster,
+        omschrijving,
+        eerste.beleid
+    );
+    Ok(Voorstel {
+        ladder,
+        versie: eerste.versie,
+        beleid: eerste.beleid.clone(),
+        feit,
+        maatregel,
+        duur,
+        eenheid,
+        reden,
+    })
+}
+
+/// Checks the decider's choice against the proposal: a deviation needs a recorded reason.
+/// Returns whether the choice deviates.
+pub fn toets_keuze(
+    voorstel: &Voorstel,
+    gekozen: Soort,
+    duur: Option<(u32, Eenheid)>,
+    reden: &str,
+) -> Result<bool, String> {
+    let zelfde_duur = duur.is_none_or(|(d, e)| d == voorstel.duur && e == voorstel.eenheid);
+    let afwijking = voorstel.maatregel != Some(gekozen) || !zelfde_duur;
+    if afwijking && reden.trim().is_empty() {
+        return Err(format!(
+            "U wijkt af van het voorstel ({}); leg de reden van afwijking vast.",
+            voorstel.reden
+        ));
+    }
+    Ok(afwijking)
+}
+
+/// Version 1 of the ladders, as loaded on first start (fictitious values from the examples in
+/// legal-rules.md 2.8–2.13 and 5.1–5.4; the administrator adapts them to the gemeente's policy).
+pub fn standaard_ladders() -> Vec<LadderRegel> {
+    let r = |ladder,
+             beleid: &str,
+             object: &str,
+             middel: &str,
+             vanaf: i64,
+             feit: u32,
+             venster: u32,
+             maatregel: Option<Soort>,
+             duur: u32,
+             eenheid: Eenheid,
+             omschrijving: &str| LadderRegel {
+        id: String::new(),
+        ladder,
+        versie: 1,
+        beleid: beleid.into(),
+        positie: 0,
+        object: object.into(),
+        middel: middel.into(),
+        hoeveelheid_vanaf: vanaf,
+        feit,
+        venster_maanden: venster,
+        maatregel,
+        duur,
+        eenheid,
+        omschrijving: omschrijving.into(),
+    };
+    use Eenheid::*;
+    use Ladder::*;
+    use Soort::*;
+    let h = "horecabeleid 2023";
+    let d = "Damoclesbeleid 2022";
+    let a = "handhavingsprotocol Alcoholwet 2023";
+    let mut v = vec![
+        r(
+            Horeca,
+            h,
+            "*",
+            "*",
+            0,
+            1,
+            12,
+            Some(GeleKaart),
+            0,
+            Dagen,
+            "gele kaart: schriftelijke waarschuwing, 12 maanden geldig",
+        ),
+        r(
+            Horeca,
+            h,
+            "*",
+            "*",
+            0,
+            2,
+            12,
+            Some(RodeKaart),
+            1,
+            Weken,
+            "rode kaart: sluiting 1 week",
+        ),
+        r(
+            Horeca,
+            h,
+            "*",
+            "*",
+            0,
+            3,
+            12,
+            Some(RodeKaart),
+            4,
+            Weken,
+            "rode kaart: sluiting 4 weken",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "harddrugs",
+            1,
+            1,
+            24,
+            Some(Sluiting13b),
+            3,
+            Maanden,
+            "sluiting woning 3 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "harddrugs",
+            1,
+            2,
+            24,
+            Some(Sluiting13b),
+            6,
+            Maanden,
+            "sluiting woning 6 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "softdrugs",
+            5,
+            1,
+            24,
+            None,
+            0,
+            Dagen,
+            "schriftelijke waarschuwing",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "softdrugs",
+            5,
+            2,
+            24,
+            Some(Sluiting13b),
+            3,
+            Maanden,
+            "sluiting woning 3 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "softdrugs",
+            5,
+            3,
+            24,
+            Some(Sluiting13b),
+            6,
+            Maanden,
+            "sluiting woning 6 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "hennep",
+            6,
+            1,
+            24,
+            None,
+            0,
+            Dagen,
+            "schriftelijke waarschuwing",
+        ),
+        r(
+            Damocles,
+            d,
+            "woning",
+            "hennep",
+            6,
+            2,
+            24,
+            Some(Sluiting13b),
+            3,
+            Maanden,
+            "sluiting woning 3 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "lokaal",
+            "*",
+            1,
+            1,
+            24,
+            Some(Sluiting13b),
+            6,
+            Maanden,
+            "sluiting lokaal 6 maanden",
+        ),
+        r(
+            Damocles,
+            d,
+            "lokaal",
+            "*",
+            1,
+            2,
+            24,
+            Some(Sluiting13b),
+            12,
+            Maanden,
+            "sluiting lokaal 12 maanden",
+        ),
+        r(
+            Alcohol19a,
+            a,
+            "*",
+            "*",
+            0,
+            1,
+            12,
+            None,
+            0,
+            Dagen,
+            "geen verkoopverbod (eerste overtreding leeftijdsgrens)",
+        ),
+        r(
+            Alcohol19a,
+            a,
+            "*",
+            "*",
+            0,
+            2,
+            12,
+            None,
+            0,
+            Dagen,
+            "geen verkoopverbod (tweede overtreding leeftijdsgrens)",
+        ),
+        r(
+            Alcohol19a,
+            a,
+            "*",
+            "*",
+            0,
+            3,
+            12,
+            Some(Verkoopverbod19a),
+            2,
+            Weken,
+            "verkoopverbod alcohol 2 weken",
+        ),
+        r(
+            Alcohol19a,
+            a,
+            "*",
+            "*",
+            0,
+            4,
+            12,
+            Some(Verkoopverbod19a),
+            12,
+            Weken,
+            "verkoopverbod alcohol 12 weken",
+        ),
+    ];
+    for (i, x) in v.iter_mut().enumerate() {
+        x.positie = i as i64;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use StapSoort::*;
+
+    fn stap(soort: StapSoort, d: Date) -> Stap {
+        Stap::new(soort, d)
+    }
+
+    fn aanleiding(d: Date) -> Stap {
+        Stap {
+            bron: Some("politierapport".into()),
+            referentie: Some("PL0900-2026-123".into()),
+            ..stap(Aanleiding, d)
+        }
+    }
+
+    fn afweging(d: Date) -> Stap {
+        Stap {
+            noodzaak: Some("n".into()),
+            evenredigheid: Some("e".into()),
+            subsidiariteit: Some("s".into()),
+            ..stap(Afweging, d)
+        }
+    }
+
+    /// Records steps in order, asserting each is accepted.
+    fn keten(soort: Soort, stappen: &[Stap]) -> Vec<Stap> {
+        let mut done = Vec::new();
+        for s in stappen {
+            assert_eq!(toets(soort, &done, s), Ok(()), "{:?}", s.soort);
+            done.push(s.clone());
+        }
+        done
+    }
+
+    #[test]
+    fn every_type_has_a_slug_basis_and_steps() {
+        for s in Soort::ALL {
+            assert_eq!(Soort::from_slug(s.slug()), Some(s));
+            assert!(!s.grondslag().is_empty());
+            assert!(s.stappen().contains(&Besluit));
+        }
+        assert!(!Soort::Huisverbod.stappen().contains(&Bezwaar));
+        assert!(Soort::Dwangsom.stappen().contains(&Verbeurte));
+        for s in StapSoort::ALL {
+            assert_eq!(StapSoort::from_slug(s.slug()), Some(s));
+        }
+    }
+
+    #[test]
+    fn awb_closure_runs_in_order_and_refuses_steps_out_of_order() {
+        let d = |n| {
+            date(2026, 3, 2)
+                .checked_add(jiff::Span::new().days(n))
+                .unwrap()
+        };
+        let soort = Soort::Sluiting13b;
+        // Nothing before the aanleiding.
+        let e = toets(soort, &[], &stap(Voornemen, d(0))).unwrap_err();
+        assert!(e.contains("aanleiding"), "{e}");
+        // An aanleiding names its source.
+        assert!(toets(soort, &[], &stap(Aanleiding, d(0))).is_err());
+        let mut done = keten(soort, &[aanleiding(d(0)), stap(Voornemen, d(1))]);
+        // No besluit without the assessment.
+        let e = toets(soort, &done, &stap(Besluit, d(20))).unwrap_err();
+        assert!(
+            e.contains("noodzaak, evenredigheid en subsidiariteit"),
+            "{e}"
+        );
+        // An incomplete assessment is refused.
+        let half = Stap {
+            noodzaak: Some("n".into()),
+            ..stap(Afweging, d(2))
+        };
+        assert!(toets(soort, &done, &half).is_err());
+        done = keten(soort, &[done, vec![afweging(d(2))]].concat());
+        // Zienswijze is needed first under the Awb.
+        let e = toets(soort, &done, &stap(Besluit, d(20))).unwrap_err();
+        assert!(e.contains("zienswijze"), "{e}");
+        let zw = Stap {
+            ontvangen: Some(false),
+            dagen: Some(14),
+            ..stap(Zienswijze, d(1))
+        };
+        done = keten(soort, &[done, vec![zw]].concat());
+        // Not while the zienswijze term still runs.
+        let e = toets(soort, &done, &stap(Besluit, d(10))).unwrap_err();
+        assert!(e.contains("zienswijzetermijn loopt nog"), "{e}");
+        done = keten(soort, &[done, vec![stap(Besluit, d(20))]].concat());
+        // A second besluit, or execution before bekendmaking, is refused.
+        assert!(toets(soort, &done, &stap(Besluit, d(21))).is_err());
+        let e = toets(soort, &done, &stap(UitvoeringStart, d(21))).unwrap_err();
+        assert!(e.contains("bekendmaking"), "{e}");
+        assert!(toets(soort, &done, &stap(Bezwaar, d(21))).is_err());
+        let start = Stap {
+            tot: Some(d(111)),
+            ..stap(UitvoeringStart, d(25))
+        };
+        done = keten(
+            soort,
+            &[
+                done,
+                vec![stap(Bekendmaking, d(21)), start, stap(Bezwaar, d(30))],
+            ]
+            .concat(),
+        );
+        assert!(
+            toets(soort, &done, &stap(Beroep, d(31))).is_err(),
+            "beroep after bezwaar decision"
+        );
+        done = keten(
+            soort,
+            &[
+                done,
+                vec![
+                    stap(BeslissingBezwaar, d(60)),
+                    stap(Beroep, d(70)),
+                    stap(UitvoeringEinde, d(111)),
+                    stap(Beeindiging, d(112)),
+                ],
+            ]
+            .concat(),
+        );
+        let e = toets(soort, &done, &stap(Evaluatie, d(120))).unwrap_err();
+        assert!(e.contains("beëindigd"), "{e}");
+        // The timeline has the bezwaar and beslistermijn deadlines with their explanation.
+        let t = tijdlijn(soort, &done);
+        let bezwaar = t.iter().find(|m| m.regel == Some("bezwaar")).unwrap();
+        assert!(
+            bezwaar.uitleg.contains("6 weken") || bezwaar.uitleg.contains("zes weken"),
+            "{}",
+            bezwaar.uitleg
+        );
+        assert!(t
+            .iter()
+            .any(|m| m.regel == Some("beslistermijn-bezwaar") && m.afgehandeld));
+        assert!(t.iter().any(|m| m.regel == Some("zienswijze")));
+        assert!(t.windows(2).all(|w| w[0].datum <= w[1].datum));
+    }
+
+    #[test]
+    fn huisverbod_lasts_ten_days_and_extends_to_at_most_28() {
+        let soort = Soort::Huisverbod;
+        let d0 = date(2026, 5, 4);
+        let d = |n| d0.checked_add(jiff::Span::new().days(n)).unwrap();
+        let e = toets(soort, &[aanleiding(d0)], &stap(Voornemen, d0)).unwrap_err();
+        assert!(e.contains("direct opgelegd"), "{e}");
+        let done = keten(soort, &[aanleiding(d0), afweging(d0), stap(Besluit, d0)]);
+        let e = toets(soort, &done, &stap(Bezwaar, d(1))).unwrap_err();
+        assert!(e.contains("direct beroep"), "{e}");
+        let tien = bereken(Regel::HuisverbodEinde, d0, &Opties::default())
+            .unwrap()
+            .datum;
+        let max = bereken(Regel::HuisverbodVerlengingUiterlijk, d0, &Opties::default())
+            .unwrap()
+            .datum;
+        assert_eq!(tien, d(10));
+        assert_eq!(max, d(28));
+        // Too late, too long, or without an end date: refused.
+        let laat = Stap {
+            tot: Some(d(28)),
+            ..stap(Verlenging, d(11))
+        };
+        assert!(toets(soort, &done, &laat)
+            .unwrap_err()
+            .contains("eerste tien dagen"));
+        let lang = Stap {
+            tot: Some(d(29)),
+            ..stap(Verlenging, d(9))
+        };
+        assert!(toets(soort, &done, &lang)
+            .unwrap_err()
+            .contains("ten hoogste 4 weken"));
+        assert!(toets(soort, &done, &stap(Verlenging, d(9))).is_err());
+        let ok = Stap {
+            tot: Some(d(28)),
+            ..stap(Verlenging, d(9))
+        };
+        let done = keten(soort, &[done, vec![ok]].concat());
+        let t = tijdlijn(soort, &done);
+        let einde = t
+            .iter()
+            .find(|m| m.wat == "Einde verlengd huisverbod")
+            .unwrap();
+        assert_eq!(einde.datum, d(28));
+        assert!(!einde.afgehandeld);
+        let (verlopen, week) = open_termijnen(&t, d(25));
+        assert!(verlopen.is_empty());
+        assert!(week.iter().any(|m| m.datum == d(28)));
+    }
+
+    #[test]
+    fn crisismaatregel_ends_after_three_days() {
+        let d0 = date(2026, 5, 8);
+        let done = keten(
+            Soort::Crisismaatregel,
+            &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
+        );
+        let t = tijdlijn(Soort::Crisismaatregel, &done);
+        let e = t
+            .iter()
+            .find(|m| m.regel == Some("crisismaatregel-einde"))
+            .unwrap();
+        assert_eq!(e.datum, date(2026, 5, 11));
+        let (verlopen, _) = open_termijnen(&t, date(2026, 5, 20));
+        assert_eq!(verlopen.len(), 1);
+    }
+
+    #[test]
+    fn dwangsom_forfeits_after_the_grace_period_up_to_the_maximum_and_lapses() {
+        let soort = Soort::Dwangsom;
+        let d0 = date(2026, 1, 5);
+        let d = |n| d0.checked_add(jiff::Span::new().days(n)).unwrap();
+        let base = keten(
+            soort,
+            &[
+                aanleiding(d0),
+                stap(Voornemen, d(1)),
+                Stap {
+                    ontvangen: Some(true),
+                    ..stap(Zienswijze, d(2))
+                },
+                afweging(d(3)),
+            ],
+        );
+        let e = toets(soort, &base, &stap(Besluit, d(4))).unwrap_err();
+        assert!(e.contains("bedrag"), "{e}");
+        let besluit = Stap {
+            bedrag_cent: Some(100_000),
+            maximum_cent: Some(250_000),
+            tot: Some(d(18)),
+            ..stap(Besluit, d(4))
+        };
+        let done = keten(soort, &[base, vec![besluit]].concat());
+        assert!(toets(soort, &done, &stap(Verbeurte, d(20)))
+            .unwrap_err()
+            .contains("bekendmaking"));
+        let done = keten(soort, &[done, vec![stap(Bekendmaking, d(5))]].concat());
+        let e = toets(soort, &done, &stap(Verbeurte, d(18))).unwrap_err();
+        assert!(e.contains("begunstigingstermijn"), "{e}");
+        assert!(toets(soort, &done, &stap(Invordering, d(19))).is_err());
+        let done = keten(
+            soort,
+            &[done, vec![stap(Verbeurte, d(20)), stap(Verbeurte, d(30))]].concat(),
+        );
+        let e = toets(soort, &done, &stap(Verbeurte, d(40))).unwrap_err();
+        assert!(e.contains("maximum"), "{e}");
+        let half = Stap {
+            bedrag_cent: Some(50_000),
+            ..stap(Verbeurte, d(40))
+        };
+        let done = keten(soort, &[done, vec![half]].concat());
+        // Lapses one year after forfeiture.
+        let e = toets(soort, &done, &stap(Invordering, date(2027, 3, 1))).unwrap_err();
+        assert!(e.contains("verjaard"), "{e}");
+        let done = keten(soort, &[done, vec![stap(Invordering, d(60))]].concat());
+        let t = tijdlijn(soort, &done);
+        let v: Vec<_> = t
+            .iter()
+            .filter(|m| m.regel == Some("dwangsom-verjaring"))
+            .collect();
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0].datum, date(2027, 1, 25));
+        assert!(v.iter().all(|m| m.afgehandeld));
+    }
+
+    fn rows() -> Vec<LadderRegel> {
+        standaard_ladders()
+    }
+
+    fn of(l: Ladder) -> Vec<LadderRegel> {
+        rows().into_iter().filter(|r| r.ladder == l).collect()
+    }
+
+    fn voorval(d: Date, object: &str, middel: &str, q: i64) -> Voorval {
+        Voorval {
+            datum: d,
+            object: object.into(),
+            middel: middel.into(),
+            hoeveelheid: q,
+        }
+    }
+
+    #[test]
+    fn ladder_table() {
+        let d = date(2026, 6, 1);
+        struct Case {
+            ladder: Ladder,
+            eerder: Vec<Date>,
+            object: &'static str,
+            middel: &'static str,
+            q: i64,
+            maatregel: Option<Soort>,
+            duur: u32,
+            reden: &'static str,
+        }
+        let cases = [
+            Case { ladder: Ladder::Horeca, eerder: vec![], object: "openingstijden", middel: "", q: 0, maatregel: Some(Soort::GeleKaart), duur: 0, reden: "eerste gele kaart binnen 12 maanden → gele kaart" },
+            Case { ladder: Ladder::Horeca, eerder: vec![date(2025, 9, 1)], object: "geluid", middel: "", q: 0, maatregel: Some(Soort::RodeKaart), duur: 1, reden: "tweede gele kaart binnen 12 maanden → rode kaart: sluiting 1 week volgens horecabeleid 2023" },
+            // A yellow card older than its validity does not count.
+            Case { ladder: Ladder::Horeca, eerder: vec![date(2025, 5, 1)], object: "geluid", middel: "", q: 0, maatregel: Some(Soort::GeleKaart), duur: 0, reden: "eerste gele kaart" },
+            Case { ladder: Ladder::Horeca, eerder: vec![date(2025, 9, 1), date(2026, 1, 1), date(2026, 2, 1)], object: "x", middel: "", q: 0, maatregel: Some(Soort::RodeKaart), duur: 4, reden: "vierde gele kaart binnen 12 maanden → rode kaart: sluiting 4 weken" },
+            Case { ladder: Ladder::Damocles, eerder: vec![], object: "woning", middel: "harddrugs", q: 3, maatregel: Some(Soort::Sluiting13b), duur: 3, reden: "eerste overtreding binnen 24 maanden → sluiting woning 3 maanden volgens Damoclesbeleid 2022" },
+            Case { ladder: Ladder::Damocles, eerder: vec![], object: "woning", middel: "softdrugs", q: 30, maatregel: None, duur: 0, reden: "schriftelijke waarschuwing" },
+            Case { ladder: Ladder::Damocles, eerder: vec![date(2025, 1, 1)], object: "woning", middel: "softdrugs", q: 30, maatregel: Some(Soort::Sluiting13b), duur: 3, reden: "tweede overtreding" },
+            Case { ladder: Ladder::Damocles, eerder: vec![], object: "lokaal", middel: "hennep", q: 10, maatregel: Some(Soort::Sluiting13b), duur: 6, reden: "sluiting lokaal 6 maanden" },
+            Case { ladder: Ladder::Alcohol19a, eerder: vec![date(2026, 1, 1)], object: "", middel: "", q: 0, maatregel: None, duur: 0, reden: "tweede overtreding" },
+            Case { ladder: Ladder::Alcohol19a, eerder: vec![date(2025, 8, 1), date(2026, 1, 1)], object: "", middel: "", q: 0, maatregel: Some(Soort::Verkoopverbod19a), duur: 2, reden: "derde overtreding binnen 12 maanden → verkoopverbod alcohol 2 weken" },
+            Case { ladder: Ladder::Alcohol19a, eerder: vec![date(2025, 5, 1), date(2026, 1, 1)], object: "", middel: "", q: 0, maatregel: None, duur: 0, reden: "tweede overtreding" },
+        ];
+        for (i, c) in cases.iter().enumerate() {
+            let v = voorstel(
+                &of(c.ladder),
+                &c.eerder,
+                &voorval(d, c.object, c.middel, c.q),
+            )
+            .unwrap();
+            assert_eq!(v.maatregel, c.maatregel, "case {i}: {}", v.reden);
+            assert_eq!(v.duur, c.duur, "case {i}");
+            assert!(v.reden.contains(c.reden), "case {i}: {}", v.reden);
+            assert_eq!(v.versie, 1);
+        }
+        // Below the quantity threshold no row applies.
+        assert!(voorstel(
+            &of(Ladder::Damocles),
+            &[],
+            &voorval(d, "woning", "softdrugs", 2)
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn deviating_from_the_proposal_needs_a_reason() {
+        let v = voorstel(
+            &of(Ladder::Horeca),
+            &[date(2026, 1, 1)],
+            &voorval(date(2026, 6, 1), "*", "", 0),
+        )
+        .unwrap();
+        assert_eq!(toets_keuze(&v, Soort::RodeKaart, None, ""), Ok(false));
+        assert_eq!(
+            toets_keuze(&v, Soort::RodeKaart, Some((1, Eenheid::Weken)), ""),
+            Ok(false)
+        );
+        assert!(toets_keuze(&v, Soort::GeleKaart, None, " ")
+            .unwrap_err()
+            .contains("reden van afwijking"));
+        assert!(toets_keuze(&v, Soort::RodeKaart, Some((2, Eenheid::Weken)), "").is_err());
+        assert_eq!(
+            toets_keuze(&v, Soort::GeleKaart, None, "eerste kaart was onterecht"),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn edited_rows_are_checked() {
+        let mut r = of(Ladder::Alcohol19a).pop().unwrap();
+        assert!(valideer_regel(&r).is_empty());
+        r.duur = 13;
+        assert_eq!(valideer_regel(&r)[0].0, "duur");
+        r.duur = 2;
+        r.eenheid = Eenheid::Maanden;
+        assert_eq!(valideer_regel(&r)[0].0, "duur");
+        r.eenheid = Eenheid::Weken;
+        r.beleid = " ".into();
+        assert_eq!(valideer_regel(&r)[0].0, "beleid");
+    }
+}

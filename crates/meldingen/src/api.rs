@@ -1,0 +1,343 @@
+//! JSON API: the public endpoints under `/api/v1/public/…` (no login) and the back office under
+//! `/api/v1/meldingen`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use platform::access::{self, Action, Purpose};
+use platform::identity::{field_error, FieldError};
+use platform::web::api::{api_user, ApiError, ApiJson, Problem};
+use platform::web::{AppState, Ctx};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access::{Melding, Werkvoorraad};
+use crate::model::{self, Locatie, Submission};
+use crate::store::{self, Category, Change, Detail, Filter, PublicStatus, StoreError, Summary};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(public_categories))
+        .routes(routes!(public_create))
+        .routes(routes!(public_status))
+        .routes(routes!(list))
+        .routes(routes!(get_one, patch_one))
+}
+
+fn store_api(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Invalid(errors) => ApiError::Invalid(errors),
+        StoreError::NotFound => ApiError::NotFound,
+        StoreError::Db(d) => d.into(),
+    }
+}
+
+/// The categories residents can report in, with their IVB theme and extra question.
+#[utoipa::path(get, path = "/api/v1/public/categorieen", tag = "meldingen", responses(
+    (status = 200, body = [Category])
+))]
+async fn public_categories(State(state): State<AppState>) -> Result<Json<Vec<Category>>, ApiError> {
+    Ok(Json(store::categories(&state.db).await?))
+}
+
+/// Where it happened: an address with postcode, a point, or neither (`{}` = "weet ik niet").
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LocatieIn {
+    /// Street, number, postcode and place, e.g. "Voorstraat 1, 4132 AP Vianen".
+    pub adres: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMelding {
+    /// Category slug (see `/api/v1/public/categorieen`).
+    pub categorie: String,
+    pub omschrijving: String,
+    /// Omit or send `{}` when the location is not known.
+    #[serde(default)]
+    pub locatie: Option<LocatieIn>,
+    /// When it happened: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+    #[serde(default)]
+    pub wanneer: Option<String>,
+    /// Answer to the category's extra question (one of its options).
+    #[serde(default)]
+    pub extra_antwoord: Option<String>,
+    /// True to stay anonymous; otherwise give an e-mail address or phone number.
+    #[serde(default)]
+    pub anoniem: bool,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub telefoon: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Received {
+    /// Keep this code to follow the melding.
+    pub volgcode: String,
+    pub status: String,
+}
+
+fn locatie(l: Option<LocatieIn>) -> Result<Locatie, FieldError> {
+    let l = l.unwrap_or_default();
+    match (l.adres, l.lat, l.lon) {
+        (Some(a), None, None) => Ok(Locatie::Adres(a)),
+        (None, Some(lat), Some(lon)) => Ok(Locatie::Punt { lat, lon }),
+        (None, None, None) => Ok(Locatie::Onbekend),
+        _ => Err(field_error("locatie", "melding-fout-locatie-kiezen")),
+    }
+}
+
+/// Submits a melding without login. Nothing about the request is stored. Photos can be added
+/// through the web form only.
+#[utoipa::path(post, path = "/api/v1/public/meldingen", tag = "meldingen", request_body = NewMelding, responses(
+    (status = 201, body = Received),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")
+))]
+async fn public_create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewMelding>,
+) -> Result<Response, ApiError> {
+    let loc = locatie(input.locatie).map_err(|e| ApiError::Invalid(vec![e]))?;
+    let s = Submission {
+        categorie: input.categorie,
+        omschrijving: input.omschrijving,
+        locatie: loc,
+        wanneer: input.wanneer,
+        extra_antwoord: input.extra_antwoord,
+        anoniem: input.anoniem,
+        email: input.email,
+        telefoon: input.telefoon,
+    };
+    let created = store::create(&state.db, &s, &[], store::Bron::Api, platform::db::now_ms())
+        .await
+        .map_err(store_api)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Received {
+            volgcode: created.volgcode,
+            status: model::Status::Gemeld.slug().into(),
+        }),
+    )
+        .into_response())
+}
+
+/// The public status of a melding by its tracking code.
+#[utoipa::path(get, path = "/api/v1/public/meldingen/{volgcode}", tag = "meldingen", params(("volgcode" = String, Path)), responses(
+    (status = 200, body = PublicStatus),
+    (status = 404, body = Problem, content_type = "application/problem+json")
+))]
+async fn public_status(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<PublicStatus>, ApiError> {
+    let code = model::normalize_volgcode(&code).ok_or(ApiError::NotFound)?;
+    store::public_status(&state.db, &code)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct ListQuery {
+    /// Status slug.
+    status: Option<String>,
+    /// Category slug.
+    categorie: Option<String>,
+    /// Theme slug.
+    thema: Option<String>,
+    /// Team id or slug, or "geen".
+    team: Option<String>,
+    /// op-tijd, bijna or te-laat.
+    termijn: Option<String>,
+    /// Full-text search.
+    q: Option<String>,
+    /// nieuwste (default), oudste, termijn or nummer.
+    sorteer: Option<String>,
+    page: Option<i64>,
+    /// At most 100.
+    per_page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeldingPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub items: Vec<Summary>,
+}
+
+/// The work queue (beheerder, adviseur-iv, handhaver of the gemeente).
+#[utoipa::path(get, path = "/api/v1/meldingen", tag = "meldingen", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, body = MeldingPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<MeldingPage>, ApiError> {
+    let p = api_user(&ctx)?;
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    let mut errors = Vec::new();
+    if page < 1 {
+        errors.push(field_error("page", "must be at least 1"));
+    }
+    if !(1..=100).contains(&per_page) {
+        errors.push(field_error("per_page", "must be between 1 and 100"));
+    }
+    if let Some(s) = q.status.as_deref().filter(|s| !s.is_empty()) {
+        if model::Status::from_slug(s).is_none() {
+            errors.push(field_error("status", "unknown status"));
+        }
+    }
+    if let Some(t) = q.termijn.as_deref().filter(|s| !s.is_empty()) {
+        if !["op-tijd", "bijna", "te-laat"].contains(&t) {
+            errors.push(field_error("termijn", "must be op-tijd, bijna or te-laat"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Werkvoorraad,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let ids = match q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(
+            platform::search::search(&state.db, store::SEARCH_KIND, text, 500)
+                .await?
+                .into_iter()
+                .map(|h| h.ref_id)
+                .collect(),
+        ),
+        None => None,
+    };
+    let filter = Filter {
+        status: q.status,
+        categorie: q.categorie,
+        thema: q.thema,
+        team: q.team,
+        termijn: q.termijn,
+        ids,
+        sort: q.sorteer,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+    };
+    let mut tx = state.db.begin().await?;
+    let listing = store::list(&mut tx, &auth, &filter).await?;
+    tx.commit().await?;
+    Ok(Json(MeldingPage {
+        total: listing.total,
+        page,
+        per_page,
+        items: listing.items,
+    }))
+}
+
+async fn authorize_one(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+) -> Result<access::Authorized<Melding>, ApiError> {
+    let p = api_user(ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        Melding { id: id.to_string() },
+        Purpose::Uitvoering,
+    )
+    .await?;
+    if !store::exists(&state.db, id).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(auth)
+}
+
+/// One melding with the reporter's contact details and its history; the read is audited.
+#[utoipa::path(get, path = "/api/v1/meldingen/{id}", tag = "meldingen", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = Detail),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")
+))]
+async fn get_one(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Json<Detail>, ApiError> {
+    let auth = authorize_one(&state, &ctx, &id, Action::Read).await?;
+    let mut tx = state.db.begin().await?;
+    let d = store::read(&mut tx, &auth).await.map_err(store_api)?;
+    tx.commit().await?;
+    Ok(Json(d))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeldingChange {
+    /// New status slug, allowed by the category's workflow.
+    pub status: Option<String>,
+    /// Team id or slug of the gemeente.
+    pub team: Option<String>,
+    /// Explanation of the status change (in the closing mail for "afgehandeld").
+    pub toelichting: Option<String>,
+    /// An internal note.
+    pub notitie: Option<String>,
+    /// Number of the melding this one duplicates.
+    pub duplicaat_van: Option<i64>,
+}
+
+/// Changes status, team, adds a note or links a duplicate; every change is in the history.
+#[utoipa::path(patch, path = "/api/v1/meldingen/{id}", tag = "meldingen", security(("bearer" = [])), params(("id" = String, Path)), request_body = MeldingChange, responses(
+    (status = 200, body = Detail),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn patch_one(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MeldingChange>,
+) -> Result<Json<Detail>, ApiError> {
+    let auth = authorize_one(&state, &ctx, &id, Action::Update).await?;
+    // Returning the result is a read of its own, recorded as such.
+    let read = authorize_one(&state, &ctx, &id, Action::Read).await?;
+    let mut tx = state.db.begin().await?;
+    store::update(
+        &mut tx,
+        &auth,
+        &Change {
+            status: input.status,
+            team: input.team,
+            toelichting: input.toelichting,
+            notitie: input.notitie,
+            duplicaat_van: input.duplicaat_van,
+        },
+    )
+    .await
+    .map_err(store_api)?;
+    let d = store::read(&mut tx, &read).await.map_err(store_api)?;
+    tx.commit().await?;
+    Ok(Json(d))
+}

@@ -1,0 +1,1106 @@
+//! Pages: the public form at `/melden` and the tracking page, and the back office at `/meldingen`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::{Extension, Form as AxForm};
+use platform::access::{self, Action, Purpose};
+use platform::identity::FieldError;
+use platform::web::forms::{list_url, FieldKind, Form, FormField, Pager};
+use platform::web::{
+    render, render_status, require_user, AppState, Ctx, Shell, WebError, WebResult,
+};
+use serde::Deserialize;
+
+use crate::access::{Melding, Werkvoorraad};
+use crate::i18n::{FormState, I18n};
+use crate::model::{self, Locatie, Status, Submission};
+use crate::store::{
+    self, Category, Change, Detail, Filter, Photo, StoreError, Summary, TeamOverview,
+};
+
+fn fmt_time(ms: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).strftime("%d-%m-%Y %H:%M").to_string()
+}
+
+fn fmt_date(iso: &str) -> String {
+    match iso.parse::<jiff::civil::Date>() {
+        Ok(d) => d.strftime("%d-%m-%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
+fn store_err(e: StoreError) -> WebError {
+    match e {
+        StoreError::NotFound => WebError::NotFound,
+        StoreError::Db(d) => d.into(),
+        StoreError::Invalid(errors) => {
+            WebError::Internal(format!("unexpected validation: {errors:?}"))
+        }
+    }
+}
+
+/// The errors of one form, translated with the module's strings (the platform's form only knows
+/// its own).
+fn only(lang: &str, errors: &[FieldError], field: &str) -> Vec<FieldError> {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| platform::identity::field_error(&e.field, &crate::i18n::t(lang, &e.message)))
+        .collect()
+}
+
+fn translate(lang: &str, errors: &[FieldError]) -> Vec<(String, String)> {
+    errors
+        .iter()
+        .map(|e| (e.field.clone(), crate::i18n::t(lang, &e.message)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public: choosing a category.
+
+pub struct Theme {
+    pub naam: String,
+    pub categories: Vec<Category>,
+}
+
+fn themes(cats: Vec<Category>) -> Vec<Theme> {
+    let mut out: Vec<Theme> = Vec::new();
+    for c in cats {
+        match out.iter_mut().find(|t| t.naam == c.thema_naam) {
+            Some(t) => t.categories.push(c),
+            None => out.push(Theme {
+                naam: c.thema_naam.clone(),
+                categories: vec![c],
+            }),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "melden_start.html")]
+struct StartPage {
+    shell: Shell,
+    i: I18n,
+    themes: Vec<Theme>,
+}
+
+pub async fn start(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let i = I18n::new(&ctx.lang);
+    let cats = store::categories(&state.db).await?;
+    render(&StartPage {
+        shell: Shell::titled(&ctx, i.t("melden-title")),
+        i,
+        themes: themes(cats),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public: the form.
+
+#[derive(Template)]
+#[template(path = "melden_form.html")]
+struct FormPage {
+    shell: Shell,
+    i: I18n,
+    cat: Category,
+    f: FormState,
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+) -> WebResult {
+    let cat = store::category(&state.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let i = I18n::new(&ctx.lang);
+    let mut f = FormState::default();
+    f.values.insert("locatie".into(), "adres".into());
+    render(&FormPage {
+        shell: Shell::titled(&ctx, format!("{}: {}", i.t("melden-title"), cat.naam)),
+        i,
+        cat,
+        f,
+    })
+}
+
+/// Reads the posted form: multipart (with photos) or urlencoded (without).
+async fn read_form(
+    req: Request,
+    state: &AppState,
+) -> Result<(HashMap<String, String>, Vec<Photo>), Vec<FieldError>> {
+    let ctype = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut values = HashMap::new();
+    let mut photos = Vec::new();
+    let bad = || {
+        vec![platform::identity::field_error(
+            "omschrijving",
+            "melding-fout-formulier",
+        )]
+    };
+    if ctype.starts_with("multipart/form-data") {
+        let mut mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| bad())?;
+        while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "foto" {
+                let file_name = field.file_name().unwrap_or("foto").to_string();
+                let data = field.bytes().await.map_err(|_| bad())?;
+                if !data.is_empty() {
+                    photos.push(Photo {
+                        name: file_name,
+                        data: data.to_vec(),
+                    });
+                }
+            } else {
+                let text = field.text().await.map_err(|_| bad())?;
+                values.insert(name, text);
+            }
+        }
+    } else {
+        let AxForm(v) = AxForm::<HashMap<String, String>>::from_request(req, state)
+            .await
+            .map_err(|_| bad())?;
+        values = v;
+    }
+    Ok((values, photos))
+}
+
+fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<FieldError>) {
+    let get = |k: &str| v.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let opt = |k: &str| Some(get(k)).filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    let locatie = match get("locatie").as_str() {
+        "adres" => Locatie::Adres(get("adres")),
+        "punt" => {
+            let lat = get("lat").replace(',', ".").parse::<f64>();
+            let lon = get("lon").replace(',', ".").parse::<f64>();
+            match (lat, lon) {
+                (Ok(lat), Ok(lon)) => Locatie::Punt { lat, lon },
+                _ => {
+                    errors.push(platform::identity::field_error("lat", "melding-fout-punt"));
+                    Locatie::Onbekend
+                }
+            }
+        }
+        "onbekend" => Locatie::Onbekend,
+        _ => {
+            errors.push(platform::identity::field_error(
+                "locatie",
+                "melding-fout-locatie-kiezen",
+            ));
+            Locatie::Onbekend
+        }
+    };
+    let wanneer = match (opt("wanneer_datum"), opt("wanneer_tijd")) {
+        (Some(d), Some(t)) => Some(format!("{d}T{t}")),
+        (Some(d), None) => Some(d),
+        (None, Some(_)) => {
+            errors.push(platform::identity::field_error(
+                "wanneer",
+                "melding-fout-wanneer",
+            ));
+            None
+        }
+        (None, None) => None,
+    };
+    let contact = get("contact");
+    if contact != "anoniem" && contact != "contact" {
+        errors.push(platform::identity::field_error(
+            "contact",
+            "melding-fout-contact-of-anoniem",
+        ));
+    }
+    let anoniem = contact == "anoniem";
+    let s = Submission {
+        categorie: slug.to_string(),
+        omschrijving: get("omschrijving"),
+        locatie,
+        wanneer,
+        extra_antwoord: opt("extra"),
+        anoniem,
+        email: if anoniem { None } else { opt("email") },
+        telefoon: if anoniem { None } else { opt("telefoon") },
+    };
+    (s, errors)
+}
+
+pub async fn form_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    req: Request,
+) -> WebResult {
+    let cat = store::category(&state.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let i = I18n::new(&ctx.lang);
+    let (values, photos, mut errors) = match read_form(req, &state).await {
+        Ok((v, p)) => (v, p, Vec::new()),
+        Err(e) => (HashMap::new(), Vec::new(), e),
+    };
+    let (sub, form_errors) = submission_from(&slug, &values);
+    errors.extend(form_errors);
+    let result = if errors.is_empty() {
+        store::create(
+            &state.db,
+            &sub,
+            &photos,
+            store::Bron::Formulier,
+            platform::db::now_ms(),
+        )
+        .await
+    } else {
+        // Collect the model's errors too, so the person sees every problem at once.
+        let today = store::today();
+        let had_contact = errors.iter().any(|x| x.field == "contact");
+        errors.extend(
+            model::validate(&sub, true, &cat.extra_opties, today)
+                .into_iter()
+                .filter(|e| !(e.field == "contact" && had_contact)),
+        );
+        if photos.len() > model::MAX_FOTOS {
+            errors.push(platform::identity::field_error(
+                "foto",
+                "melding-fout-foto-aantal",
+            ));
+        }
+        if let Some(r) = photos
+            .iter()
+            .find_map(|p| platform::files::check(&platform::files::IMAGES, &p.data).err())
+        {
+            errors.push(store::photo_error(&r));
+        }
+        Err(StoreError::Invalid(errors))
+    };
+    match result {
+        Ok(created) => Ok(
+            Redirect::to(&format!("/melden/volg/{}?ontvangen=1", created.volgcode)).into_response(),
+        ),
+        Err(StoreError::Invalid(errors)) => {
+            let mut values = values;
+            values.remove("csrf");
+            let f = FormState {
+                values,
+                errors: translate(&ctx.lang, &errors),
+            };
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    shell: Shell::titled(
+                        &ctx,
+                        format!(
+                            "{} — {}: {}",
+                            i.t("error-title-prefix"),
+                            i.t("melden-title"),
+                            cat.naam
+                        ),
+                    ),
+                    i,
+                    cat,
+                    f,
+                },
+            )
+        }
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public: tracking.
+
+#[derive(Template)]
+#[template(path = "melden_volg.html")]
+struct TrackPage {
+    shell: Shell,
+    i: I18n,
+    lookup: Form,
+    status: Option<store::PublicStatus>,
+    received: bool,
+    ontvangen: String,
+    bijgewerkt: String,
+    not_found: bool,
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    volgcode: String,
+}
+
+fn lookup_form(ctx: &Ctx, value: &str) -> Form {
+    Form::new(
+        "/melden/volg",
+        crate::i18n::t(&ctx.lang, "volg-zoek"),
+        vec![FormField::new(
+            "volgcode",
+            crate::i18n::t(&ctx.lang, "volg-code"),
+            FieldKind::Text,
+        )
+        .value(value)
+        .hint(crate::i18n::t(&ctx.lang, "volg-code-hint"))
+        .autocomplete("off")],
+    )
+    .get()
+}
+
+pub async fn track_lookup(
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<LookupQuery>,
+) -> WebResult {
+    let i = I18n::new(&ctx.lang);
+    if q.volgcode.trim().is_empty() {
+        return render(&TrackPage {
+            shell: Shell::titled(&ctx, i.t("volg-title")),
+            lookup: lookup_form(&ctx, ""),
+            i,
+            status: None,
+            received: false,
+            ontvangen: String::new(),
+            bijgewerkt: String::new(),
+            not_found: false,
+        });
+    }
+    match model::normalize_volgcode(&q.volgcode) {
+        Some(code) => Ok(Redirect::to(&format!("/melden/volg/{code}")).into_response()),
+        None => {
+            let lookup = lookup_form(&ctx, &q.volgcode).with_errors(
+                &ctx.lang,
+                &[platform::identity::field_error(
+                    "volgcode",
+                    &i.t("volg-code-fout"),
+                )],
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TrackPage {
+                    shell: Shell::titled(
+                        &ctx,
+                        format!("{} — {}", i.t("error-title-prefix"), i.t("volg-title")),
+                    ),
+                    lookup,
+                    i,
+                    status: None,
+                    received: false,
+                    ontvangen: String::new(),
+                    bijgewerkt: String::new(),
+                    not_found: false,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TrackQuery {
+    ontvangen: Option<String>,
+}
+
+pub async fn track(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> WebResult {
+    let i = I18n::new(&ctx.lang);
+    let code = model::normalize_volgcode(&code).unwrap_or_default();
+    let status = if code.is_empty() {
+        None
+    } else {
+        store::public_status(&state.db, &code).await?
+    };
+    let not_found = status.is_none();
+    let page = TrackPage {
+        shell: Shell::titled(
+            &ctx,
+            if not_found {
+                i.t("volg-niet-gevonden-title")
+            } else {
+                format!("{} {code}", i.t("volg-title"))
+            },
+        ),
+        lookup: lookup_form(&ctx, if not_found { "" } else { &code }),
+        received: q.ontvangen.is_some() && !not_found,
+        ontvangen: status
+            .as_ref()
+            .map(|s| fmt_time(s.ontvangen))
+            .unwrap_or_default(),
+        bijgewerkt: status
+            .as_ref()
+            .map(|s| fmt_time(s.bijgewerkt))
+            .unwrap_or_default(),
+        status,
+        not_found,
+        i,
+    };
+    if not_found {
+        render_status(StatusCode::NOT_FOUND, &page)
+    } else {
+        render(&page)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back office: the work queue.
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    thema: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    termijn: String,
+    #[serde(default)]
+    sorteer: String,
+    #[serde(default)]
+    q: String,
+    pagina: Option<i64>,
+}
+
+pub struct Row {
+    pub s: Summary,
+    pub status: String,
+    pub termijn: String,
+    pub termijn_label: String,
+    pub ontvangen: String,
+    pub kort: String,
+}
+
+#[derive(Template)]
+#[template(path = "meldingen_lijst.html")]
+struct ListPage {
+    shell: Shell,
+    i: I18n,
+    search: Form,
+    rows: Vec<Row>,
+    pager: Pager,
+    export: Option<String>,
+}
+
+fn select(all: String, items: Vec<(String, String)>) -> FieldKind {
+    let mut o = vec![(String::new(), all)];
+    o.extend(items);
+    FieldKind::Select(o)
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Werkvoorraad,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let i = I18n::new(&ctx.lang);
+    let page = q.pagina.unwrap_or(1).max(1);
+    let ids = search_ids(&state, &q.q).await?;
+    let filter = Filter {
+        status: Some(q.status.clone()),
+        categorie: Some(q.categorie.clone()),
+        thema: Some(q.thema.clone()),
+        team: Some(q.team.clone()),
+        termijn: Some(q.termijn.clone()),
+        ids,
+        sort: Some(q.sorteer.clone()),
+        limit: Pager::PER_PAGE,
+        offset: (page - 1) * Pager::PER_PAGE,
+    };
+    let mut tx = state.db.begin().await?;
+    let listing = store::list(&mut tx, &auth, &filter).await?;
+    tx.commit().await?;
+    let cats = store::categories(&state.db).await?;
+    let teams = store::teams(&state.db).await?;
+    let mut themes: Vec<(String, String)> = Vec::new();
+    for c in &cats {
+        if !themes.iter().any(|(s, _)| *s == c.thema) {
+            themes.push((c.thema.clone(), c.thema_naam.clone()));
+        }
+    }
+    let all = i.t("all");
+    let fields = vec![
+        FormField::new("q", i.t("lijst-zoek"), FieldKind::Search).value(q.q.clone()),
+        FormField::new(
+            "status",
+            i.t("veld-status"),
+            select(
+                all.clone(),
+                Status::ALL
+                    .iter()
+                    .map(|s| (s.slug().to_string(), i.status(s.slug())))
+                    .collect(),
+            ),
+        )
+        .value(q.status.clone()),
+        FormField::new(
+            "categorie",
+            i.t("veld-categorie"),
+            select(
+                all.clone(),
+                cats.iter()
+                    .map(|c| (c.slug.clone(), c.naam.clone()))
+                    .collect(),
+            ),
+        )
+        .value(q.categorie.clone()),
+        FormField::new("thema", i.t("veld-thema"), select(all.clone(), themes))
+            .value(q.thema.clone()),
+        FormField::new(
+            "team",
+            i.t("veld-team"),
+            select(
+                all.clone(),
+                teams
+                    .iter()
+                    .map(|t| (t.slug.clone(), t.naam.clone()))
+                    .chain([("geen".to_string(), i.t("team-geen"))])
+                    .collect(),
+            ),
+        )
+        .value(q.team.clone()),
+        FormField::new(
+            "termijn",
+            i.t("veld-termijn"),
+            select(
+                all,
+                ["op-tijd", "bijna", "te-laat"]
+                    .iter()
+                    .map(|s| (s.to_string(), i.termijn(s)))
+                    .collect(),
+            ),
+        )
+        .value(q.termijn.clone()),
+        FormField::new(
+            "sorteer",
+            i.t("veld-sorteer"),
+            FieldKind::Select(
+                ["nieuwste", "oudste", "termijn", "nummer"]
+                    .iter()
+                    .map(|s| (s.to_string(), i.t(&format!("sorteer-{s}"))))
+                    .collect(),
+            ),
+        )
+        .value(q.sorteer.clone()),
+    ];
+    let search = Form::new("/meldingen", i.t("lijst-filter"), fields).get();
+    let params = [
+        ("q", q.q.as_str()),
+        ("status", q.status.as_str()),
+        ("categorie", q.categorie.as_str()),
+        ("thema", q.thema.as_str()),
+        ("team", q.team.as_str()),
+        ("termijn", q.termijn.as_str()),
+        ("sorteer", q.sorteer.as_str()),
+    ];
+    let filtered = params.iter().any(|(_, v)| !v.trim().is_empty());
+    let base = list_url("/meldingen", &params);
+    let mut title = i.t("meldingen-title");
+    if filtered {
+        title = format!("{title} ({})", i.t("selection"));
+    }
+    if page > 1 {
+        title = format!("{title}, {} {page}", i.t("page").to_lowercase());
+    }
+    let rows = listing
+        .items
+        .into_iter()
+        .map(|s| Row {
+            status: i.status(&s.status),
+            termijn: fmt_date(&s.termijn),
+            termijn_label: i.termijn(&s.termijn_status),
+            ontvangen: fmt_time(s.created_at),
+            kort: s.omschrijving.chars().take(80).collect(),
+            s,
+        })
+        .collect();
+    let export = crate::access::may_export(p).then(|| list_url("/meldingen/export.csv", &params));
+    render(&ListPage {
+        shell: Shell::titled(&ctx, title),
+        i,
+        search,
+        rows,
+        pager: Pager::new(&base, page, listing.total),
+        export,
+    })
+}
+
+async fn search_ids(state: &AppState, q: &str) -> Result<Option<Vec<String>>, WebError> {
+    if q.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        platform::search::search(&state.db, store::SEARCH_KIND, q, store::MAX_EXPORT)
+            .await?
+            .into_iter()
+            .map(|h| h.ref_id)
+            .collect(),
+    ))
+}
+
+/// The filtered queue as CSV (semicolon-separated, UTF-8 with BOM for spreadsheets); without the
+/// reporters' contact details. The export is audited.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ListQuery>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Export,
+        Werkvoorraad,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let filter = Filter {
+        status: Some(q.status),
+        categorie: Some(q.categorie),
+        thema: Some(q.thema),
+        team: Some(q.team),
+        termijn: Some(q.termijn),
+        ids: search_ids(&state, &q.q).await?,
+        sort: Some(q.sorteer),
+        limit: store::MAX_EXPORT,
+        offset: 0,
+    };
+    let mut tx = state.db.begin().await?;
+    let listing = store::list(&mut tx, &auth, &filter).await?;
+    tx.commit().await?;
+    let cell = platform::web::pages::csv_cell;
+    let mut out = String::from("\u{feff}nummer;ontvangen;categorie;thema;status;team;termijn;termijnstatus;adres;omschrijving;fotos\r\n");
+    for s in &listing.items {
+        let cells = [
+            format!("M-{}", s.nummer),
+            fmt_time(s.created_at),
+            s.categorie_naam.clone(),
+            s.thema.clone(),
+            s.status.clone(),
+            s.team_naam.clone().unwrap_or_default(),
+            s.termijn.clone(),
+            s.termijn_status.clone(),
+            s.adres.clone().unwrap_or_default(),
+            s.omschrijving.clone(),
+            s.fotos.to_string(),
+        ];
+        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";"));
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"meldingen.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "meldingen_termijnen.html")]
+struct OverviewPage {
+    shell: Shell,
+    i: I18n,
+    teams: Vec<TeamOverview>,
+}
+
+pub async fn overview_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    if access::decide(p, Action::List, &Werkvoorraad, Purpose::Uitvoering)
+        != access::Decision::Allow
+    {
+        // Records the denial.
+        access::authorize(
+            &state.db,
+            &ctx.request,
+            p,
+            Action::List,
+            Werkvoorraad,
+            Purpose::Uitvoering,
+        )
+        .await?;
+        return Err(WebError::Forbidden);
+    }
+    let i = I18n::new(&ctx.lang);
+    let teams = store::overview_per_team(&state.db).await?;
+    render(&OverviewPage {
+        shell: Shell::titled(&ctx, i.t("overzicht-title")),
+        i,
+        teams,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back office: one melding.
+
+pub struct HistoryRow {
+    pub at: String,
+    pub wie: String,
+    pub wat: String,
+    pub toelichting: String,
+}
+
+#[derive(Template)]
+#[template(path = "melding.html")]
+struct DetailPage {
+    shell: Shell,
+    i: I18n,
+    m: Detail,
+    status: String,
+    termijn: String,
+    termijn_label: String,
+    ontvangen: String,
+    history: Vec<HistoryRow>,
+    status_form: Option<Form>,
+    team_form: Form,
+    note_form: Form,
+    dup_form: Form,
+}
+
+async fn authorize_melding(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+) -> Result<access::Authorized<Melding>, WebError> {
+    let p = require_user(ctx)?;
+    if !store::exists(&state.db, id).await? {
+        // Do not tell others whether a melding exists.
+        if !crate::access::works_meldingen(p) {
+            access::authorize(
+                &state.db,
+                &ctx.request,
+                p,
+                action,
+                Melding { id: id.to_string() },
+                Purpose::Uitvoering,
+            )
+            .await?;
+        }
+        return Err(WebError::NotFound);
+    }
+    Ok(access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        Melding { id: id.to_string() },
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+async fn detail_response(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> WebResult {
+    let auth = authorize_melding(state, ctx, id, Action::Read).await?;
+    let mut tx = state.db.begin().await?;
+    let m = store::read(&mut tx, &auth).await.map_err(store_err)?;
+    tx.commit().await?;
+    let i = I18n::new(&ctx.lang);
+    let teams = store::teams(&state.db).await?;
+    let base = format!("/meldingen/{}", m.id);
+    let status_form = (!m.volgende_statussen.is_empty()).then(|| {
+        Form::new(
+            format!("{base}/status"),
+            i.t("actie-status"),
+            vec![
+                FormField::new(
+                    "status",
+                    i.t("veld-nieuwe-status"),
+                    FieldKind::Select(
+                        m.volgende_statussen
+                            .iter()
+                            .map(|s| (s.clone(), i.status(s)))
+                            .collect(),
+                    ),
+                ),
+                FormField::new("toelichting", i.t("veld-toelichting"), FieldKind::Text)
+                    .hint(i.t("veld-toelichting-hint")),
+            ],
+        )
+        .with_errors(&ctx.lang, &only(&ctx.lang, errors, "status"))
+    });
+    let team_form = Form::new(
+        format!("{base}/team"),
+        i.t("actie-team"),
+        vec![FormField::new(
+            "team",
+            i.t("veld-team"),
+            FieldKind::Select(
+                teams
+                    .iter()
+                    .map(|t| (t.id.clone(), t.naam.clone()))
+                    .collect(),
+            ),
+        )
+        .value(m.team_id.clone().unwrap_or_default())],
+    )
+    .with_errors(&ctx.lang, &only(&ctx.lang, errors, "team"));
+    let note_form = Form::new(
+        format!("{base}/notitie"),
+        i.t("actie-notitie"),
+        vec![FormField::new("notitie", i.t("veld-notitie"), FieldKind::Text).required()],
+    )
+    .with_errors(&ctx.lang, &only(&ctx.lang, errors, "notitie"));
+    let dup_form = Form::new(
+        format!("{base}/duplicaat"),
+        i.t("actie-duplicaat"),
+        vec![
+            FormField::new("duplicaat_van", i.t("veld-duplicaat"), FieldKind::Text)
+                .hint(i.t("veld-duplicaat-hint")),
+        ],
+    )
+    .with_errors(&ctx.lang, &only(&ctx.lang, errors, "duplicaat_van"));
+    let history = m
+        .historie
+        .iter()
+        .map(|h| {
+            let wat = match h.soort.as_str() {
+                "status" => format!(
+                    "{}: {} → {}",
+                    i.soort("status"),
+                    h.oud.as_deref().map(|s| i.status(s)).unwrap_or_default(),
+                    h.nieuw.as_deref().map(|s| i.status(s)).unwrap_or_default()
+                ),
+                "aangemaakt" => i.soort("aangemaakt"),
+                other => format!(
+                    "{}{}",
+                    i.soort(other),
+                    h.nieuw
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                ),
+            };
+            HistoryRow {
+                at: fmt_time(h.at),
+                wie: h.wie.clone(),
+                wat,
+                toelichting: h.toelichting.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut title = format!("{} M-{}", i.t("melding-title"), m.nummer);
+    if !errors.is_empty() {
+        title = format!("{} — {title}", i.t("error-title-prefix"));
+    }
+    let page = DetailPage {
+        shell: Shell::titled(ctx, title),
+        status: i.status(&m.status),
+        termijn: fmt_date(&m.termijn),
+        termijn_label: i.termijn(&m.termijn_status),
+        ontvangen: fmt_time(m.created_at),
+        i,
+        history,
+        status_form,
+        team_form,
+        note_form,
+        dup_form,
+        m,
+    };
+    render_status(status, &page)
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    detail_response(&state, &ctx, &id, &[], StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    toelichting: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    notitie: String,
+    #[serde(default)]
+    duplicaat_van: String,
+}
+
+async fn apply(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    change: Change,
+    extra: Vec<FieldError>,
+) -> WebResult {
+    let auth = authorize_melding(&state, &ctx, &id, Action::Update).await?;
+    if !extra.is_empty() {
+        return detail_response(&state, &ctx, &id, &extra, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let mut tx = state.db.begin().await?;
+    match store::update(&mut tx, &auth, &change).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/meldingen/{id}")).into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            drop(tx);
+            detail_response(&state, &ctx, &id, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+pub async fn status_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let change = Change {
+        status: Some(f.status),
+        toelichting: Some(f.toelichting),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, Vec::new()).await
+}
+
+pub async fn team_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let mut extra = Vec::new();
+    if f.team.trim().is_empty() {
+        extra.push(platform::identity::field_error("team", "melding-fout-team"));
+    }
+    let change = Change {
+        team: Some(f.team),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, extra).await
+}
+
+pub async fn note_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let mut extra = Vec::new();
+    if f.notitie.trim().is_empty() {
+        extra.push(platform::identity::field_error("notitie", "error-required"));
+    }
+    let change = Change {
+        notitie: Some(f.notitie),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, extra).await
+}
+
+pub async fn duplicate_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let text = f
+        .duplicaat_van
+        .trim()
+        .trim_start_matches(['M', 'm'])
+        .trim_start_matches('-');
+    match text.parse::<i64>() {
+        Ok(n) => {
+            let change = Change {
+                duplicaat_van: Some(n),
+                ..Change::default()
+            };
+            apply(state, ctx, id, change, Vec::new()).await
+        }
+        Err(_) => {
+            apply(
+                state,
+                ctx,
+                id,
+                Change::default(),
+                vec![platform::identity::field_error(
+                    "duplicaat_van",
+                    "melding-fout-duplicaat",
+                )],
+            )
+            .await
+        }
+    }
+}
+
+/// A photo of a melding; reading it is an audited read of the melding.
+pub async fn photo(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, file_id)): Path<(String, String)>,
+) -> WebResult {
+    let auth = authorize_melding(&state, &ctx, &id, Action::Read).await?;
+    if !store::has_photo(&state.db, &id, &file_id).await? {
+        return Err(WebError::NotFound);
+    }
+    let mut tx = state.db.begin().await?;
+    let file = platform::files::read(&mut tx, &auth, &file_id)
+        .await
+        .map_err(|e| match e {
+            platform::files::FileError::Db(d) => WebError::from(d),
+            other => WebError::Internal(other.to_string()),
+        })?;
+    tx.commit().await?;
+    let Some((meta, data)) = file else {
+        return Err(WebError::NotFound);
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, meta.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", meta.file_name),
+            ),
+        ],
+        data,
+    )
+        .into_response())
+}

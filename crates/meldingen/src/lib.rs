@@ -1,0 +1,100 @@
+//! Module meldingen: reports from residents about safety (drugs, nuisance, suspicious premises,
+//! concern about a person, …). A public form and API without login, with a tracking code; a
+//! back-office work queue with per-category workflow, deadlines in working days, routing to
+//! teams, history and audited access to the reporter's contact details.
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use platform::db::Db;
+use platform::web::{AppState, ModuleNav};
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod access;
+pub mod api;
+mod demo;
+pub mod html;
+pub mod i18n;
+pub mod limiter;
+pub mod model;
+pub mod store;
+
+pub use limiter::RateLimiter;
+
+/// Public submissions per client per minute when nothing else is configured.
+pub const DEFAULT_PUBLIC_RATE_LIMIT: u32 = 10;
+
+/// The pages: `/melden` (public) and `/meldingen` (back office). `rate_limit` is the number of
+/// public submissions per client per minute (0 = off).
+pub fn routes(rate_limit: u32) -> Router<AppState> {
+    let limiter = Arc::new(RateLimiter::new(rate_limit));
+    Router::new()
+        .route("/melden", get(html::start))
+        .route("/melden/volg", get(html::track_lookup))
+        .route("/melden/volg/{volgcode}", get(html::track))
+        .route(
+            "/melden/{categorie}",
+            get(html::form_page).post(html::form_submit),
+        )
+        .route("/meldingen", get(html::list_page))
+        .route("/meldingen/termijnen", get(html::overview_page))
+        .route("/meldingen/export.csv", get(html::export_csv))
+        .route("/meldingen/{id}", get(html::detail_page))
+        .route("/meldingen/{id}/status", post(html::status_submit))
+        .route("/meldingen/{id}/team", post(html::team_submit))
+        .route("/meldingen/{id}/notitie", post(html::note_submit))
+        .route("/meldingen/{id}/duplicaat", post(html::duplicate_submit))
+        .route("/meldingen/{id}/foto/{file_id}", get(html::photo))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            limiter::limit,
+        ))
+}
+
+/// The JSON API with its documentation, public submissions limited to `rate_limit` per client
+/// per minute (0 = off).
+pub fn api_limited(rate_limit: u32) -> OpenApiRouter<AppState> {
+    let limiter = Arc::new(RateLimiter::new(rate_limit));
+    api::router().layer(axum::middleware::from_fn_with_state(
+        limiter,
+        limiter::limit,
+    ))
+}
+
+/// The JSON API with the default rate limit.
+pub fn api() -> OpenApiRouter<AppState> {
+    api_limited(DEFAULT_PUBLIC_RATE_LIMIT)
+}
+
+fn show(p: &platform::access::Principal) -> bool {
+    access::works_meldingen(p)
+}
+
+fn label(lang: &str) -> String {
+    i18n::t(lang, "nav-meldingen")
+}
+
+/// The label of the public report form, for the welcome page.
+pub fn public_label(lang: &str) -> String {
+    i18n::t(lang, "public-link")
+}
+
+/// The menu entry (only for those who work the queue).
+pub fn nav() -> Vec<ModuleNav> {
+    vec![ModuleNav {
+        href: "/meldingen",
+        label,
+        visible: show,
+    }]
+}
+
+/// Reference data: the default categories with their workflow and the routing rules.
+pub async fn seed(db: &Db) -> Result<(), platform::db::DbError> {
+    store::seed(db).await
+}
+
+/// About 30 fictitious meldingen in various states (only when there are none yet).
+pub async fn seed_demo(db: &Db) -> Result<(), store::StoreError> {
+    store::seed_demo(db).await
+}

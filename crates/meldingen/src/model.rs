@@ -1,0 +1,899 @@
+//! Pure types and rules of meldingen: statuses and per-category workflows, deadlines in working
+//! days (Dutch holidays via `termijnen`), routing rules, tracking codes and input validation.
+//! No I/O.
+
+use jiff::civil::Date;
+use platform::identity::{field_error, valid_email, FieldError};
+use termijnen::Calendar;
+
+// ---------------------------------------------------------------------------------------------
+// Statuses and workflows.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Gemeld,
+    InBehandeling,
+    WachtOpMelder,
+    Afgehandeld,
+    Geannuleerd,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Gemeld,
+        Status::InBehandeling,
+        Status::WachtOpMelder,
+        Status::Afgehandeld,
+        Status::Geannuleerd,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::Gemeld => "gemeld",
+            Status::InBehandeling => "in-behandeling",
+            Status::WachtOpMelder => "wacht-op-melder",
+            Status::Afgehandeld => "afgehandeld",
+            Status::Geannuleerd => "geannuleerd",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.slug() == s)
+    }
+
+    /// The Fluent message id of the status name.
+    pub fn label_key(self) -> String {
+        format!("melding-status-{}", self.slug())
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Afgehandeld | Status::Geannuleerd)
+    }
+
+    /// While the municipality waits for the reporter, the deadline clock stands still.
+    pub fn suspends_deadline(self) -> bool {
+        self == Status::WachtOpMelder
+    }
+}
+
+/// A category's workflow: which status changes are allowed and the handling time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workflow {
+    pub transitions: Vec<(Status, Status)>,
+    pub termijn_werkdagen: u32,
+}
+
+pub const DEFAULT_TRANSITIONS: &str =
+    "gemeld>in-behandeling;gemeld>afgehandeld;gemeld>geannuleerd;\
+in-behandeling>wacht-op-melder;in-behandeling>afgehandeld;in-behandeling>geannuleerd;\
+wacht-op-melder>in-behandeling;wacht-op-melder>afgehandeld;wacht-op-melder>geannuleerd;\
+afgehandeld>in-behandeling";
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("unknown status '{0}' in workflow")]
+    UnknownStatus(String),
+    #[error("status change from {0} to {1} is not allowed")]
+    NotAllowed(&'static str, &'static str),
+}
+
+impl Workflow {
+    /// Parses the stored form `"from>to;from>to"`.
+    pub fn parse(text: &str, termijn_werkdagen: u32) -> Result<Workflow, WorkflowError> {
+        let mut transitions = Vec::new();
+        for pair in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (a, b) = pair
+                .split_once('>')
+                .ok_or_else(|| WorkflowError::UnknownStatus(pair.to_string()))?;
+            let from = Status::from_slug(a.trim())
+                .ok_or_else(|| WorkflowError::UnknownStatus(a.to_string()))?;
+            let to = Status::from_slug(b.trim())
+                .ok_or_else(|| WorkflowError::UnknownStatus(b.to_string()))?;
+            transitions.push((from, to));
+        }
+        Ok(Workflow {
+            transitions,
+            termijn_werkdagen,
+        })
+    }
+
+    pub fn allowed_from(&self, from: Status) -> Vec<Status> {
+        self.transitions
+            .iter()
+            .filter(|(a, _)| *a == from)
+            .map(|(_, b)| *b)
+            .collect()
+    }
+
+    pub fn check(&self, from: Status, to: Status) -> Result<(), WorkflowError> {
+        if self.transitions.contains(&(from, to)) {
+            Ok(())
+        } else {
+            Err(WorkflowError::NotAllowed(from.slug(), to.slug()))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines.
+
+/// Working days before the deadline from which a melding counts as "bijna" (almost late).
+pub const BIJNA_WERKDAGEN: u32 = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineState {
+    OpTijd,
+    Bijna,
+    TeLaat,
+    Gepauzeerd,
+    Gesloten,
+}
+
+impl DeadlineState {
+    pub fn slug(self) -> &'static str {
+        match self {
+            DeadlineState::OpTijd => "op-tijd",
+            DeadlineState::Bijna => "bijna",
+            DeadlineState::TeLaat => "te-laat",
+            DeadlineState::Gepauzeerd => "gepauzeerd",
+            DeadlineState::Gesloten => "gesloten",
+        }
+    }
+    pub fn label_key(self) -> String {
+        format!("melding-termijn-{}", self.slug())
+    }
+}
+
+/// The deadline of a melding received on `received`: `days` working days later (the day of
+/// receipt does not count; weekends and Dutch public holidays are skipped).
+pub fn initial_deadline(cal: &Calendar, received: Date, days: u32) -> Date {
+    cal.add_working_days(received, days).unwrap_or(received)
+}
+
+/// The deadline after a suspension from `paused_on` until `resumed_on`: moved on by the working
+/// days the melding waited for the reporter.
+pub fn resume_deadline(cal: &Calendar, deadline: Date, paused_on: Date, resumed_on: Date) -> Date {
+    let waited = cal.working_days_between(paused_on, resumed_on);
+    cal.add_working_days(deadline, waited).unwrap_or(deadline)
+}
+
+/// The last date that counts as "bijna" seen from `today`.
+pub fn bijna_grens(cal: &Calendar, today: Date) -> Date {
+    cal.add_working_days(today, BIJNA_WERKDAGEN)
+        .unwrap_or(today)
+}
+
+pub fn deadline_state(
+    cal: &Calendar,
+    status: Status,
+    deadline: Date,
+    today: Date,
+) -> DeadlineState {
+    if !status.is_open() {
+        DeadlineState::Gesloten
+    } else if status.suspends_deadline() {
+        DeadlineState::Gepauzeerd
+    } else if deadline < today {
+        DeadlineState::TeLaat
+    } else if deadline <= bijna_grens(cal, today) {
+        DeadlineState::Bijna
+    } else {
+        DeadlineState::OpTijd
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categories.
+
+/// A category-specific extra question with its answer options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraVraag {
+    pub label: String,
+    pub opties: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CategorySeed {
+    pub slug: &'static str,
+    pub naam: &'static str,
+    pub thema: &'static str,
+    pub thema_naam: &'static str,
+    pub termijn_werkdagen: u32,
+    pub extra_vraag: Option<(&'static str, &'static [&'static str])>,
+}
+
+/// The default category tree: IVB theme → category.
+pub const DEFAULT_CATEGORIES: &[CategorySeed] = &[
+    CategorySeed {
+        slug: "verdacht-pand",
+        naam: "Verdacht gebruik van panden of schuren",
+        thema: "ondermijning",
+        thema_naam: "Ondermijning",
+        termijn_werkdagen: 10,
+        extra_vraag: Some((
+            "Wat valt u op?",
+            &[
+                "Geur (bijvoorbeeld hennep)",
+                "Veel komen en gaan",
+                "Afgeplakte ramen",
+                "Iets anders",
+            ],
+        )),
+    },
+    CategorySeed {
+        slug: "drugsoverlast",
+        naam: "Drugsoverlast",
+        thema: "woon-leefomgeving",
+        thema_naam: "Veilige woon- en leefomgeving",
+        termijn_werkdagen: 5,
+        extra_vraag: Some(("Hoe vaak?", &["Eenmalig", "Wekelijks", "Dagelijks"])),
+    },
+    CategorySeed {
+        slug: "woonoverlast",
+        naam: "Woonoverlast of burenoverlast",
+        thema: "woon-leefomgeving",
+        thema_naam: "Veilige woon- en leefomgeving",
+        termijn_werkdagen: 10,
+        extra_vraag: Some((
+            "Hoe lang speelt dit al?",
+            &[
+                "Minder dan een maand",
+                "1 tot 6 maanden",
+                "Langer dan 6 maanden",
+            ],
+        )),
+    },
+    CategorySeed {
+        slug: "jeugdoverlast",
+        naam: "Jeugdoverlast",
+        thema: "jeugd",
+        thema_naam: "Jeugd en veiligheid",
+        termijn_werkdagen: 5,
+        extra_vraag: Some((
+            "Om hoeveel jongeren gaat het?",
+            &["1 tot 5", "5 tot 10", "Meer dan 10"],
+        )),
+    },
+    CategorySeed {
+        slug: "horeca",
+        naam: "Overlast uitgaan of horeca",
+        thema: "uitgaan",
+        thema_naam: "Veilig uitgaan en horeca",
+        termijn_werkdagen: 5,
+        extra_vraag: Some(("Hoe laat?", &["Overdag", "'s Avonds", "Na middernacht"])),
+    },
+    CategorySeed {
+        slug: "online-fraude",
+        naam: "Online fraude",
+        thema: "cyber",
+        thema_naam: "Cyberveiligheid",
+        termijn_werkdagen: 10,
+        extra_vraag: Some(("Bent u geld kwijtgeraakt?", &["Ja", "Nee"])),
+    },
+    CategorySeed {
+        slug: "zorg-persoon",
+        naam: "Zorg om een persoon",
+        thema: "zorg-veiligheid",
+        thema_naam: "Zorg en veiligheid",
+        termijn_werkdagen: 3,
+        extra_vraag: None,
+    },
+    CategorySeed {
+        slug: "radicalisering",
+        naam: "Radicalisering",
+        thema: "radicalisering",
+        thema_naam: "Polarisatie en radicalisering",
+        termijn_werkdagen: 5,
+        extra_vraag: None,
+    },
+    CategorySeed {
+        slug: "overig",
+        naam: "Overig",
+        thema: "overig",
+        thema_naam: "Overig",
+        termijn_werkdagen: 10,
+        extra_vraag: None,
+    },
+];
+
+/// Default routing rules: (category, keyword, team slug) in order.
+pub const DEFAULT_RULES: &[(Option<&str>, Option<&str>, &str)] = &[
+    (Some("verdacht-pand"), None, "integrale-veiligheid"),
+    (
+        Some("drugsoverlast"),
+        Some("hennep"),
+        "integrale-veiligheid",
+    ),
+    (Some("drugsoverlast"), None, "handhaving"),
+    (Some("woonoverlast"), None, "handhaving"),
+    (Some("jeugdoverlast"), None, "handhaving"),
+    (Some("horeca"), None, "vergunningen"),
+    (Some("zorg-persoon"), None, "sociaal-domein"),
+    (Some("radicalisering"), None, "integrale-veiligheid"),
+    (None, None, "integrale-veiligheid"),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Routing.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub position: i64,
+    pub categorie: Option<String>,
+    pub trefwoord: Option<String>,
+    pub team_id: String,
+    pub team_naam: String,
+}
+
+impl Rule {
+    pub fn matches(&self, categorie: &str, text: &str) -> bool {
+        let cat_ok = self.categorie.as_deref().is_none_or(|c| c == categorie);
+        let kw_ok = self
+            .trefwoord
+            .as_deref()
+            .is_none_or(|k| text.to_lowercase().contains(&k.to_lowercase()));
+        cat_ok && kw_ok
+    }
+}
+
+/// The first rule (by position) that matches.
+pub fn route<'a>(rules: &'a [Rule], categorie: &str, text: &str) -> Option<&'a Rule> {
+    let mut sorted: Vec<&Rule> = rules.iter().collect();
+    sorted.sort_by_key(|r| r.position);
+    sorted.into_iter().find(|r| r.matches(categorie, text))
+}
+
+pub fn route_explanation(rule: &Rule) -> String {
+    format!(
+        "toegewezen aan team {} door regel {}",
+        rule.team_naam, rule.position
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracking codes.
+
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A tracking code from 60 random bits: `XXXX-XXXX-XXXX` in Crockford base32.
+pub fn volgcode_from(random: u64) -> String {
+    let mut out = String::with_capacity(14);
+    for i in 0..12 {
+        if i == 4 || i == 8 {
+            out.push('-');
+        }
+        let idx = ((random >> (i * 5)) & 31) as usize;
+        out.push(char::from(ALPHABET[idx]));
+    }
+    out
+}
+
+/// Normalises a typed code (case, spaces, dashes, look-alike letters); `None` if it cannot be one.
+pub fn normalize_volgcode(input: &str) -> Option<String> {
+    let chars: Vec<char> = input
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    if chars.len() != 12 || !chars.iter().all(|c| ALPHABET.contains(&(*c as u8))) {
+        return None;
+    }
+    let s: String = chars.into_iter().collect();
+    Some(format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..12]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A public submission and its validation.
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Locatie {
+    Adres(String),
+    Punt { lat: f64, lon: f64 },
+    Onbekend,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Submission {
+    pub categorie: String,
+    pub omschrijving: String,
+    pub locatie: Locatie,
+    /// When it happened: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, optional.
+    pub wanneer: Option<String>,
+    pub extra_antwoord: Option<String>,
+    pub anoniem: bool,
+    pub email: Option<String>,
+    pub telefoon: Option<String>,
+}
+
+pub const MAX_FOTOS: usize = 3;
+pub const MAX_OMSCHRIJVING: usize = 3000;
+
+/// True when `text` holds a Dutch postcode (4 digits, optional space, 2 letters).
+pub fn has_postcode(text: &str) -> bool {
+    let b: Vec<char> = text.chars().collect();
+    (0..b.len()).any(|i| {
+        let digits = b.len() >= i + 4
+            && b[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && b[i] != '0'
+            && (i == 0 || !b[i - 1].is_ascii_digit());
+        if !digits {
+            return false;
+        }
+        let mut j = i + 4;
+        if b.get(j) == Some(&' ') {
+            j += 1;
+        }
+        b.len() >= j + 2
+            && b[j..j + 2].iter().all(|c| c.is_ascii_alphabetic())
+            && b.get(j + 2).is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+pub fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'))
+        && (10..=15).contains(&digits)
+}
+
+fn parse_wanneer(s: &str) -> Option<Date> {
+    let date_part = s.get(0..10)?;
+    let d: Date = date_part.parse().ok()?;
+    match s.len() {
+        10 => Some(d),
+        16 => {
+            let t = s.get(11..16)?;
+            let ok = s
+                .as_bytes()
+                .get(10)
+                .is_some_and(|c| *c == b'T' || *c == b' ')
+                && t.parse::<jiff::civil::Time>().is_ok();
+            ok.then_some(d)
+        }
+        _ => None,
+    }
+}
+
+/// Checks a submission; `extra_opties` are the answer options of the category's extra question.
+/// Messages are Fluent ids.
+pub fn validate(
+    s: &Submission,
+    known_category: bool,
+    extra_opties: &[String],
+    today: Date,
+) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if !known_category {
+        e.push(field_error("categorie", "melding-fout-categorie"));
+    }
+    let len = s.omschrijving.trim().chars().count();
+    if len < 10 {
+        e.push(field_error(
+            "omschrijving",
+            "melding-fout-omschrijving-kort",
+        ));
+    } else if len > MAX_OMSCHRIJVING {
+        e.push(field_error(
+            "omschrijving",
+            "melding-fout-omschrijving-lang",
+        ));
+    }
+    match &s.locatie {
+        Locatie::Adres(a) if a.trim().is_empty() => {
+            e.push(field_error("adres", "melding-fout-adres-leeg"))
+        }
+        Locatie::Adres(a) if !has_postcode(a) => {
+            e.push(field_error("adres", "melding-fout-postcode"))
+        }
+        Locatie::Punt { lat, lon }
+            if !(50.7..=53.7).contains(lat) || !(3.2..=7.3).contains(lon) =>
+        {
+            e.push(field_error("locatie", "melding-fout-punt"))
+        }
+        _ => {}
+    }
+    if let Some(w) = s.wanneer.as_deref().filter(|w| !w.trim().is_empty()) {
+        match parse_wanneer(w.trim()) {
+            None => e.push(field_error("wanneer", "melding-fout-wanneer")),
+            Some(d) if d > today => e.push(field_error("wanneer", "melding-fout-wanneer-toekomst")),
+            Some(_) => {}
+        }
+    }
+    if let Some(a) = s.extra_antwoord.as_deref().filter(|a| !a.is_empty()) {
+        if !extra_opties.iter().any(|o| o == a) {
+            e.push(field_error("extra", "melding-fout-extra"));
+        }
+    }
+    let email = s.email.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let phone = s
+        .telefoon
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    if s.anoniem {
+        if email.is_some() || phone.is_some() {
+            e.push(field_error("anoniem", "melding-fout-anoniem-met-contact"));
+        }
+    } else {
+        if email.is_none() && phone.is_none() {
+            e.push(field_error("contact", "melding-fout-contact-kiezen"));
+        }
+        if let Some(m) = email {
+            if !valid_email(m) {
+                e.push(field_error("email", "melding-fout-email"));
+            }
+        }
+        if let Some(p) = phone {
+            if !valid_phone(p) {
+                e.push(field_error("telefoon", "melding-fout-telefoon"));
+            }
+        }
+    }
+    e
+}
+
+// ---------------------------------------------------------------------------------------------
+// Photos: metadata removed before storing.
+
+/// Removes metadata that can identify a reporter (EXIF with GPS position and camera serial,
+/// XMP, comments, text chunks) from a JPEG or PNG; other data is returned unchanged. The image
+/// itself is not re-encoded.
+pub fn strip_metadata(data: &[u8]) -> Vec<u8> {
+    if data.starts_with(&[0xFF, 0xD8]) {
+        strip_jpeg(data).unwrap_or_else(|| data.to_vec())
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        strip_png(data).unwrap_or_else(|| data.to_vec())
+    } else {
+        data.to_vec()
+    }
+}
+
+fn strip_jpeg(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0xFF, 0xD8];
+    let mut i = 2;
+    loop {
+        if *data.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *data.get(i + 1)?;
+        if marker == 0xDA {
+            // Start of scan: the rest is image data.
+            out.extend_from_slice(data.get(i..)?);
+            return Some(out);
+        }
+        let len = usize::from(*data.get(i + 2)?) << 8 | usize::from(*data.get(i + 3)?);
+        let end = i + 2 + len;
+        let segment = data.get(i..end)?;
+        // APP1..APP15 (EXIF, XMP, …) and COM (comments) go; APP0 (JFIF) and the rest stay.
+        let drop = (0xE1..=0xEF).contains(&marker) || marker == 0xFE;
+        if !drop {
+            out.extend_from_slice(segment);
+        }
+        i = end;
+    }
+}
+
+fn strip_png(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = data.get(..8)?.to_vec();
+    let mut i = 8;
+    while i < data.len() {
+        let len = u32::from_be_bytes(data.get(i..i + 4)?.try_into().ok()?) as usize;
+        let kind = data.get(i + 4..i + 8)?;
+        let end = i + 12 + len;
+        let chunk = data.get(i..end)?;
+        if !matches!(kind, b"tEXt" | b"iTXt" | b"zTXt" | b"eXIf" | b"tIME") {
+            out.extend_from_slice(chunk);
+        }
+        i = end;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use jiff::civil::date;
+
+    fn wf() -> Workflow {
+        Workflow::parse(DEFAULT_TRANSITIONS, 5).unwrap()
+    }
+
+    #[test]
+    fn default_workflow_allows_the_usual_path_and_nothing_else() {
+        let w = wf();
+        use Status::*;
+        for (a, b) in [
+            (Gemeld, InBehandeling),
+            (InBehandeling, WachtOpMelder),
+            (WachtOpMelder, InBehandeling),
+            (InBehandeling, Afgehandeld),
+            (Afgehandeld, InBehandeling),
+            (Gemeld, Geannuleerd),
+        ] {
+            assert!(w.check(a, b).is_ok(), "{a:?} -> {b:?}");
+        }
+        for (a, b) in [
+            (Gemeld, WachtOpMelder),
+            (Geannuleerd, InBehandeling),
+            (Afgehandeld, Geannuleerd),
+            (Gemeld, Gemeld),
+        ] {
+            assert_eq!(
+                w.check(a, b),
+                Err(WorkflowError::NotAllowed(a.slug(), b.slug()))
+            );
+        }
+        assert!(w.allowed_from(Geannuleerd).is_empty());
+        assert_eq!(w.allowed_from(Gemeld).len(), 3);
+    }
+
+    #[test]
+    fn workflows_are_data_per_category() {
+        let strict = Workflow::parse("gemeld>afgehandeld", 3).unwrap();
+        assert!(strict.check(Status::Gemeld, Status::InBehandeling).is_err());
+        assert!(strict.check(Status::Gemeld, Status::Afgehandeld).is_ok());
+        assert!(Workflow::parse("gemeld>weg", 3).is_err());
+        assert!(Workflow::parse("gemeld", 3).is_err());
+    }
+
+    #[test]
+    fn status_slugs_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_slug(s.slug()), Some(s));
+        }
+        assert_eq!(Status::from_slug("x"), None);
+    }
+
+    #[test]
+    fn deadlines_skip_weekends_and_holidays() {
+        let cal = Calendar::new();
+        // Friday 2026-04-24, 5 working days: Mon 27 April is Koningsdag, so Mon..Fri = 28,29,30, 1 May, 4 May.
+        assert_eq!(
+            initial_deadline(&cal, date(2026, 4, 24), 5),
+            date(2026, 5, 4)
+        );
+        // Wednesday 2026-12-23, 3 working days: 24, (25/26 Christmas, 27 Sunday) 28, 29.
+        assert_eq!(
+            initial_deadline(&cal, date(2026, 12, 23), 3),
+            date(2026, 12, 29)
+        );
+    }
+
+    #[test]
+    fn waiting_for_the_reporter_suspends_the_deadline() {
+        let cal = Calendar::new();
+        let deadline = date(2026, 3, 13); // Friday
+                                          // Waiting from Monday 2 March to Wednesday 4 March: 2 working days more.
+        assert_eq!(
+            resume_deadline(&cal, deadline, date(2026, 3, 2), date(2026, 3, 4)),
+            date(2026, 3, 17)
+        );
+        // Resumed the same day: unchanged.
+        assert_eq!(
+            resume_deadline(&cal, deadline, date(2026, 3, 2), date(2026, 3, 2)),
+            deadline
+        );
+    }
+
+    #[test]
+    fn deadline_states() {
+        let cal = Calendar::new();
+        let today = date(2026, 3, 2); // Monday
+        let st = |s, d| deadline_state(&cal, s, d, today);
+        assert_eq!(st(Status::Gemeld, date(2026, 2, 27)), DeadlineState::TeLaat);
+        assert_eq!(st(Status::Gemeld, today), DeadlineState::Bijna);
+        assert_eq!(
+            st(Status::InBehandeling, date(2026, 3, 4)),
+            DeadlineState::Bijna
+        );
+        assert_eq!(
+            st(Status::InBehandeling, date(2026, 3, 5)),
+            DeadlineState::OpTijd
+        );
+        assert_eq!(
+            st(Status::WachtOpMelder, date(2026, 2, 1)),
+            DeadlineState::Gepauzeerd
+        );
+        assert_eq!(
+            st(Status::Afgehandeld, date(2026, 2, 1)),
+            DeadlineState::Gesloten
+        );
+    }
+
+    fn rules() -> Vec<Rule> {
+        DEFAULT_RULES
+            .iter()
+            .enumerate()
+            .map(|(i, (c, k, t))| Rule {
+                position: i as i64 + 1,
+                categorie: c.map(str::to_string),
+                trefwoord: k.map(str::to_string),
+                team_id: t.to_string(),
+                team_naam: t.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn routing_takes_the_first_matching_rule() {
+        let r = rules();
+        let hit = route(&r, "drugsoverlast", "Sterke HENNEPgeur uit de schuur").unwrap();
+        assert_eq!(
+            (hit.position, hit.team_id.as_str()),
+            (2, "integrale-veiligheid")
+        );
+        let hit = route(&r, "drugsoverlast", "dealen bij het station").unwrap();
+        assert_eq!((hit.position, hit.team_id.as_str()), (3, "handhaving"));
+        let hit = route(&r, "online-fraude", "nep webwinkel").unwrap();
+        assert_eq!(hit.position, 9, "fallback rule");
+        assert_eq!(
+            route_explanation(route(&r, "woonoverlast", "x").unwrap()),
+            "toegewezen aan team handhaving door regel 4"
+        );
+        assert!(route(&r[..2], "overig", "x").is_none());
+    }
+
+    #[test]
+    fn tracking_codes_are_short_and_normalised() {
+        let c = volgcode_from(0x0FED_CBA9_8765_4321);
+        assert_eq!(c.len(), 14);
+        assert_ne!(volgcode_from(1), volgcode_from(2));
+        assert_eq!(
+            normalize_volgcode(&c.to_lowercase().replace('-', " ")),
+            Some(c.clone())
+        );
+        assert_eq!(
+            normalize_volgcode("oooo-iiii-llll").as_deref(),
+            Some("0000-1111-1111")
+        );
+        assert_eq!(normalize_volgcode("ABC"), None);
+        assert_eq!(normalize_volgcode("UUUU-UUUU-UUUU"), None);
+    }
+
+    #[test]
+    fn photo_metadata_is_removed() {
+        let exif = b"\xFF\xE1\x00\x0DExif\x00\x00GPS!!";
+        let jfif = b"\xFF\xE0\x00\x06JFIF";
+        let scan = b"\xFF\xDA\x00\x04\x01\x02image-data\xFF\xD9";
+        let jpeg = [&b"\xFF\xD8"[..], jfif, exif, b"\xFF\xFE\x00\x06mijn", scan].concat();
+        let clean = strip_metadata(&jpeg);
+        assert_eq!(clean, [&b"\xFF\xD8"[..], jfif, scan].concat());
+        let png_chunk = |kind: &[u8], body: &[u8]| {
+            [&(body.len() as u32).to_be_bytes()[..], kind, body, b"CRC!"].concat()
+        };
+        let ihdr = png_chunk(b"IHDR", b"0123456789abc");
+        let text = png_chunk(b"tEXt", b"Author\x00Jan");
+        let iend = png_chunk(b"IEND", b"");
+        let png = [&b"\x89PNG\r\n\x1a\n"[..], &ihdr, &text, &iend].concat();
+        assert_eq!(
+            strip_metadata(&png),
+            [&b"\x89PNG\r\n\x1a\n"[..], &ihdr, &iend].concat()
+        );
+        // Broken files are kept as they are (the type check already passed).
+        assert_eq!(strip_metadata(b"\xFF\xD8\xFF"), b"\xFF\xD8\xFF");
+        assert_eq!(strip_metadata(b"other"), b"other");
+    }
+
+    #[test]
+    fn postcodes_and_phones() {
+        assert!(has_postcode("Voorstraat 1, 4132 AP Vianen"));
+        assert!(has_postcode("4141AB Leerdam"));
+        assert!(!has_postcode("Voorstraat 1, Vianen"));
+        assert!(!has_postcode("0132 AP"));
+        assert!(!has_postcode("41321 AP"));
+        assert!(valid_phone("06-12345678"));
+        assert!(valid_phone("+31 6 1234 5678"));
+        assert!(!valid_phone("123"));
+        assert!(!valid_phone("06 1234 567x"));
+    }
+
+    fn sub() -> Submission {
+        Submission {
+            categorie: "drugsoverlast".into(),
+            omschrijving: "Er wordt elke avond gedeald bij het speeltuintje.".into(),
+            locatie: Locatie::Punt {
+                lat: 51.99,
+                lon: 5.09,
+            },
+            wanneer: Some("2026-03-01T21:30".into()),
+            extra_antwoord: Some("Dagelijks".into()),
+            anoniem: true,
+            email: None,
+            telefoon: None,
+        }
+    }
+
+    fn fields(e: Vec<FieldError>) -> Vec<String> {
+        e.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let today = date(2026, 3, 2);
+        let opts = vec!["Eenmalig".to_string(), "Dagelijks".to_string()];
+        assert!(validate(&sub(), true, &opts, today).is_empty());
+        let mut s = sub();
+        s.omschrijving = "kort".into();
+        s.locatie = Locatie::Adres("Voorstraat 1 Vianen".into());
+        s.wanneer = Some("2026-03-05".into());
+        s.extra_antwoord = Some("Soms".into());
+        assert_eq!(
+            fields(validate(&s, false, &opts, today)),
+            ["categorie", "omschrijving", "adres", "wanneer", "extra"]
+        );
+        let mut s = sub();
+        s.locatie = Locatie::Punt {
+            lat: 40.0,
+            lon: 5.0,
+        };
+        s.email = Some("a@example.nl".into());
+        assert_eq!(
+            fields(validate(&s, true, &opts, today)),
+            ["locatie", "anoniem"]
+        );
+        let mut s = sub();
+        s.anoniem = false;
+        s.locatie = Locatie::Onbekend;
+        assert_eq!(fields(validate(&s, true, &opts, today)), ["contact"]);
+        s.email = Some("geen-adres".into());
+        s.telefoon = Some("12".into());
+        assert_eq!(
+            fields(validate(&s, true, &opts, today)),
+            ["email", "telefoon"]
+        );
+        s.email = Some("melder@example.nl".into());
+        s.telefoon = None;
+        assert!(validate(&s, true, &opts, today).is_empty());
+        s.wanneer = Some("gisteren".into());
+        assert_eq!(fields(validate(&s, true, &opts, today)), ["wanneer"]);
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn day(offset: i64) -> Date {
+            jiff::civil::date(2020, 1, 1)
+                .checked_add(jiff::Span::new().days(offset))
+                .unwrap_or(jiff::civil::date(2020, 1, 1))
+        }
+
+        proptest! {
+            /// A deadline never ends on a weekend or a public holiday, and always lies after
+            /// the day of receipt; a suspension never shortens it.
+            #[test]
+            fn deadlines_end_on_working_days(start in 0i64..5800, days in 1u32..40, waited in 0i64..30) {
+                let cal = Calendar::new();
+                let received = day(start);
+                let deadline = initial_deadline(&cal, received, days);
+                prop_assert!(cal.is_working_day(deadline));
+                prop_assert!(deadline > received);
+                let resumed = resume_deadline(&cal, deadline, received, day(start + waited));
+                prop_assert!(cal.is_working_day(resumed));
+                prop_assert!(resumed >= deadline);
+            }
+
+            /// Whatever is asked, a melding only ever reaches the first status or a target of a
+            /// listed transition, and only along listed transitions.
+            #[test]
+            fn the_state_machine_never_leaves_its_workflow(asks in proptest::collection::vec(0usize..5, 0..40)) {
+                let wf = Workflow::parse(DEFAULT_TRANSITIONS, 5).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let mut state = Status::Gemeld;
+                for a in asks {
+                    let to = Status::ALL[a];
+                    if wf.check(state, to).is_ok() {
+                        prop_assert!(wf.transitions.contains(&(state, to)));
+                        state = to;
+                    }
+                    prop_assert!(state == Status::Gemeld || wf.transitions.iter().any(|(_, b)| *b == state));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1297 @@
+//! The module's tables (`melding_*`): the only code that touches them.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jiff::civil::Date;
+use platform::access::Authorized;
+use platform::audit::{self, AuditEntry};
+use platform::db::{new_id, now_ms, Db, DbError, Tx};
+use platform::files::{self, FileError, FileRejection};
+use platform::identity::{field_error, FieldError};
+use rand::RngCore;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use termijnen::Calendar;
+
+use crate::access::{Melding, Werkvoorraad};
+use crate::model::{self, DeadlineState, Locatie, Rule, Status, Submission, Workflow};
+
+pub const SEARCH_KIND: &str = "melding";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e.into())
+    }
+}
+
+impl From<FileError> for StoreError {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::Rejected(r) => StoreError::Invalid(vec![photo_error(&r)]),
+            FileError::Db(d) => StoreError::Db(d),
+        }
+    }
+}
+
+pub fn photo_error(r: &FileRejection) -> FieldError {
+    match r {
+        FileRejection::Empty => field_error("foto", "melding-fout-foto-leeg"),
+        FileRejection::TooLarge { .. } => field_error("foto", "melding-fout-foto-groot"),
+        FileRejection::TypeNotAllowed => field_error("foto", "melding-fout-foto-type"),
+    }
+}
+
+/// Today in the Netherlands.
+pub fn today() -> Date {
+    let now = jiff::Timestamp::now();
+    match jiff::tz::TimeZone::get("Europe/Amsterdam") {
+        Ok(tz) => now.to_zoned(tz).date(),
+        Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    }
+}
+
+fn date_of_ms(ms: i64) -> Date {
+    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    match jiff::tz::TimeZone::get("Europe/Amsterdam") {
+        Ok(tz) => ts.to_zoned(tz).date(),
+        Err(_) => ts.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    }
+}
+
+fn parse_date(s: &str) -> Date {
+    s.parse().unwrap_or(Date::MIN)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference data.
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Category {
+    pub slug: String,
+    pub naam: String,
+    pub thema: String,
+    pub thema_naam: String,
+    pub termijn_werkdagen: i64,
+    /// The category-specific extra question, if any.
+    pub extra_vraag: Option<String>,
+    pub extra_opties: Vec<String>,
+    #[serde(skip)]
+    pub overgangen: String,
+}
+
+impl Category {
+    pub fn workflow(&self) -> Workflow {
+        Workflow::parse(&self.overgangen, self.termijn_werkdagen.max(0) as u32).unwrap_or(
+            Workflow {
+                transitions: Vec::new(),
+                termijn_werkdagen: 10,
+            },
+        )
+    }
+}
+
+/// Loads the default categories and routing rules on first start (idempotent).
+pub async fn seed(db: &Db) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    for (i, c) in model::DEFAULT_CATEGORIES.iter().enumerate() {
+        let (vraag, opties) = match c.extra_vraag {
+            Some((v, o)) => (Some(v), Some(o.join("|"))),
+            None => (None, None),
+        };
+        sqlx::query(
+            "INSERT INTO melding_categorie (slug, naam, thema, thema_naam, volgorde, termijn_werkdagen, overgangen, extra_vraag, extra_opties, actief) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(c.slug)
+        .bind(c.naam)
+        .bind(c.thema)
+        .bind(c.thema_naam)
+        .bind(i as i64 + 1)
+        .bind(i64::from(c.termijn_werkdagen))
+        .bind(model::DEFAULT_TRANSITIONS)
+        .bind(vraag)
+        .bind(opties)
+        .execute(tx.conn()?)
+        .await?;
+    }
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM melding_regel")
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("n")?;
+    if n == 0 {
+        for (i, (cat, kw, team)) in model::DEFAULT_RULES.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO melding_regel (id, positie, categorie, trefwoord, team_id) \
+                 SELECT $1, $2, $3, $4, t.id FROM teams t JOIN organisations o ON o.id = t.organisation_id \
+                 WHERE o.slug = $5 AND t.slug = $6",
+            )
+            .bind(new_id())
+            .bind(i as i64 + 1)
+            .bind(*cat)
+            .bind(*kw)
+            .bind(platform::seed::GEMEENTE)
+            .bind(*team)
+            .execute(tx.conn()?)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn category_from(row: &AnyRow) -> Result<Category, sqlx::Error> {
+    let opties: Option<String> = row.try_get("extra_opties")?;
+    Ok(Category {
+        slug: row.try_get("slug")?,
+        naam: row.try_get("naam")?,
+        thema: row.try_get("thema")?,
+        thema_naam: row.try_get("thema_naam")?,
+        termijn_werkdagen: row.try_get("termijn_werkdagen")?,
+        extra_vraag: row.try_get("extra_vraag")?,
+        extra_opties: opties
+            .map(|o| o.split('|').map(str::to_string).collect())
+            .unwrap_or_default(),
+        overgangen: row.try_get("overgangen")?,
+    })
+}
+
+const CATEGORY_COLUMNS: &str =
+    "slug, naam, thema, thema_naam, termijn_werkdagen, overgangen, extra_vraag, extra_opties";
+
+/// The active categories in display order (public reference data).
+pub async fn categories(db: &Db) -> Result<Vec<Category>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie WHERE actief = 1 ORDER BY volgorde"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(category_from).collect::<Result<_, _>>()?)
+}
+
+pub async fn category(db: &Db, slug: &str) -> Result<Option<Category>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie WHERE slug = $1 AND actief = 1"
+    ))
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.as_ref().map(category_from).transpose()?)
+}
+
+async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie WHERE slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(tx.conn()?)
+    .await?;
+    Ok(row.as_ref().map(category_from).transpose()?)
+}
+
+async fn rules(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
+    let rows = sqlx::query(
+        "SELECT r.positie, r.categorie, r.trefwoord, r.team_id, t.name AS team_naam \
+         FROM melding_regel r JOIN teams t ON t.id = r.team_id ORDER BY r.positie",
+    )
+    .fetch_all(tx.conn()?)
+    .await?;
+    let get = |r: &AnyRow| -> Result<Rule, sqlx::Error> {
+        Ok(Rule {
+            position: r.try_get("positie")?,
+            categorie: r.try_get("categorie")?,
+            trefwoord: r.try_get("trefwoord")?,
+            team_id: r.try_get("team_id")?,
+            team_naam: r.try_get("team_naam")?,
+        })
+    };
+    Ok(rows.iter().map(get).collect::<Result<_, _>>()?)
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TeamRef {
+    pub id: String,
+    pub slug: String,
+    pub naam: String,
+}
+
+/// The gemeente's teams, to which meldingen can be assigned.
+pub async fn teams(db: &Db) -> Result<Vec<TeamRef>, DbError> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.slug, t.name FROM teams t JOIN organisations o ON o.id = t.organisation_id \
+         WHERE o.slug = $1 ORDER BY t.name",
+    )
+    .bind(platform::seed::GEMEENTE)
+    .fetch_all(db.pool())
+    .await?;
+    let get = |r: &AnyRow| -> Result<TeamRef, sqlx::Error> {
+        Ok(TeamRef {
+            id: r.try_get("id")?,
+            slug: r.try_get("slug")?,
+            naam: r.try_get("name")?,
+        })
+    };
+    Ok(rows.iter().map(get).collect::<Result<_, _>>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public submission.
+
+/// Where a melding came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bron {
+    Formulier,
+    Api,
+    Demo,
+}
+
+impl Bron {
+    fn slug(self) -> &'static str {
+        match self {
+            Bron::Formulier => "formulier",
+            Bron::Api => "api",
+            Bron::Demo => "demo",
+        }
+    }
+}
+
+pub struct Photo {
+    /// The name on the reporter's device; not stored.
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+pub struct Created {
+    pub id: String,
+    pub nummer: i64,
+    pub volgcode: String,
+}
+
+fn new_volgcode() -> String {
+    model::volgcode_from(rand::rngs::OsRng.next_u64())
+}
+
+/// Stores a public submission. Nothing about the request (address, user agent, headers) is
+/// passed in, so nothing of it can be stored. The receipt mail, the search index, the routing
+/// and the audit record commit with the melding or not at all.
+pub async fn create(
+    db: &Db,
+    s: &Submission,
+    photos: &[Photo],
+    bron: Bron,
+    received_ms: i64,
+) -> Result<Created, StoreError> {
+    let today = today();
+    let cat = category(db, &s.categorie).await?;
+    let opties = cat
+        .as_ref()
+        .map(|c| c.extra_opties.clone())
+        .unwrap_or_default();
+    let mut errors = model::validate(s, cat.is_some(), &opties, today);
+    if photos.len() > model::MAX_FOTOS {
+        errors.push(field_error("foto", "melding-fout-foto-aantal"));
+    }
+    for p in photos {
+        if let Err(r) = files::check(&files::IMAGES, &p.data) {
+            errors.push(photo_error(&r));
+            break;
+        }
+    }
+    let Some(cat) = cat.filter(|_| errors.is_empty()) else {
+        return Err(StoreError::Invalid(errors));
+    };
+    // Numbers are handed out as MAX + 1 and codes at random: two concurrent submissions on
+    // PostgreSQL can collide on a unique key (or fail to serialise); then the whole
+    // transaction is simply tried again. SQLite's BEGIN IMMEDIATE serialises them anyway.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match insert(db, s, photos, bron, received_ms, &cat).await {
+            Err(StoreError::Db(e)) if attempt < 5 && retryable(&e) => continue,
+            other => return other,
+        }
+    }
+}
+
+fn retryable(e: &DbError) -> bool {
+    platform::db::is_unique_violation(e)
+        || matches!(e, DbError::Sql(sqlx::Error::Database(d)) if d.code().as_deref() == Some("40001"))
+}
+
+async fn insert(
+    db: &Db,
+    s: &Submission,
+    photos: &[Photo],
+    bron: Bron,
+    received_ms: i64,
+    cat: &Category,
+) -> Result<Created, StoreError> {
+    let cal = Calendar::new();
+    let received = date_of_ms(received_ms);
+    let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
+    let mut tx = db.begin().await?;
+    let rules = rules(&mut tx).await?;
+    let rule = model::route(&rules, &cat.slug, &s.omschrijving).cloned();
+    let nummer: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) + 1 AS n FROM melding")
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("n")?;
+    let id = new_id();
+    let volgcode = new_volgcode();
+    let (adres, lat, lon, onbekend) = match &s.locatie {
+        Locatie::Adres(a) => (Some(a.trim().to_string()), None, None, 0_i64),
+        Locatie::Punt { lat, lon } => (None, Some(*lat), Some(*lon), 0),
+        Locatie::Onbekend => (None, None, None, 1),
+    };
+    let trim = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let email = if s.anoniem { None } else { trim(&s.email) };
+    let telefoon = if s.anoniem { None } else { trim(&s.telefoon) };
+    sqlx::query(
+        "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
+         locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, gepauzeerd_sinds, anoniem, \
+         contact_email, contact_telefoon, duplicaat_van, bron, created_at, updated_at, gesloten_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $17, $18, NULL, $19, $20, $20, NULL)",
+    )
+    .bind(&id)
+    .bind(nummer)
+    .bind(&volgcode)
+    .bind(&cat.slug)
+    .bind(s.omschrijving.trim())
+    .bind(trim(&s.extra_antwoord))
+    .bind(&adres)
+    .bind(lat)
+    .bind(lon)
+    .bind(onbekend)
+    .bind(trim(&s.wanneer))
+    .bind(Status::Gemeld.slug())
+    .bind(rule.as_ref().map(|r| r.team_id.clone()))
+    .bind(rule.as_ref().map(model::route_explanation))
+    .bind(deadline.to_string())
+    .bind(i64::from(s.anoniem))
+    .bind(&email)
+    .bind(&telefoon)
+    .bind(bron.slug())
+    .bind(received_ms)
+    .execute(tx.conn()?)
+    .await?;
+    for (i, p) in photos.iter().enumerate() {
+        // Neither the device's file name nor the photo's metadata (GPS, camera) is kept.
+        let clean = model::strip_metadata(&p.data);
+        let ext = if clean.starts_with(b"\x89PNG") {
+            "png"
+        } else {
+            "jpg"
+        };
+        let name = format!("foto-{}.{ext}", i + 1);
+        let f = files::store(&mut tx, &files::IMAGES, &name, &clean, None).await?;
+        sqlx::query("INSERT INTO melding_foto (melding_id, file_id, positie) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&f.id)
+            .bind(i as i64 + 1)
+            .execute(tx.conn()?)
+            .await?;
+    }
+    history(
+        &mut tx,
+        &id,
+        None,
+        "melder",
+        "aangemaakt",
+        None,
+        Some(Status::Gemeld.slug()),
+        None,
+        received_ms,
+    )
+    .await?;
+    if let Some(r) = &rule {
+        history(
+            &mut tx,
+            &id,
+            None,
+            "systeem",
+            "team",
+            None,
+            Some(&r.team_naam),
+            Some(&model::route_explanation(r)),
+            received_ms,
+        )
+        .await?;
+    }
+    index(
+        &mut tx,
+        &id,
+        nummer,
+        &cat.naam,
+        s.omschrijving.trim(),
+        adres.as_deref(),
+    )
+    .await?;
+    if let Some(to) = &email {
+        let body = format!(
+            "Beste melder,\n\nBedankt voor uw melding over \"{}\". Wij hebben deze ontvangen.\n\n\
+             Uw volgcode is {volgcode}. Hiermee kunt u de status volgen op /melden/volg/{volgcode}.\n\n\
+             Met vriendelijke groet,\nGemeente Vijfheerenlanden",
+            cat.naam
+        );
+        platform::mail::enqueue(&mut tx, to, "Uw melding is ontvangen", &body)
+            .await
+            .map_err(|e| match e {
+                platform::mail::MailError::Address(_) => {
+                    StoreError::Invalid(vec![field_error("email", "melding-fout-email")])
+                }
+                platform::mail::MailError::Db(d) => StoreError::Db(d),
+            })?;
+    }
+    let mut entry = AuditEntry::system(bron_origin(bron), "create", "melding");
+    entry.actor_name = "melder (publiek)".into();
+    entry.resource_id = Some(id.clone());
+    entry.purpose = "uitvoering".into();
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(Created {
+        id,
+        nummer,
+        volgcode,
+    })
+}
+
+fn bron_origin(b: Bron) -> &'static str {
+    match b {
+        Bron::Formulier => "web",
+        Bron::Api => "api",
+        Bron::Demo => "cli",
+    }
+}
+
+async fn index(
+    tx: &mut Tx,
+    id: &str,
+    nummer: i64,
+    categorie: &str,
+    omschrijving: &str,
+    adres: Option<&str>,
+) -> Result<(), DbError> {
+    platform::search::index(
+        tx,
+        SEARCH_KIND,
+        id,
+        &format!("M-{nummer} {categorie}"),
+        &format!("{omschrijving} {}", adres.unwrap_or("")),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn history(
+    tx: &mut Tx,
+    melding_id: &str,
+    actor_user_id: Option<&str>,
+    actor_naam: &str,
+    soort: &str,
+    oud: Option<&str>,
+    nieuw: Option<&str>,
+    toelichting: Option<&str>,
+    at: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO melding_historie (id, melding_id, at, actor_user_id, actor_naam, soort, oud, nieuw, toelichting) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(melding_id)
+    .bind(at)
+    .bind(actor_user_id)
+    .bind(actor_naam)
+    .bind(soort)
+    .bind(oud)
+    .bind(nieuw)
+    .bind(toelichting)
+    .execute(tx.conn()?)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public status.
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub volgcode: String,
+    pub categorie: String,
+    /// Status slug: gemeld, in-behandeling, wacht-op-melder, afgehandeld, geannuleerd.
+    pub status: String,
+    /// Milliseconds since the Unix epoch.
+    pub ontvangen: i64,
+    pub bijgewerkt: i64,
+}
+
+/// The public face of a melding: category and status only.
+pub async fn public_status(db: &Db, volgcode: &str) -> Result<Option<PublicStatus>, DbError> {
+    let row = sqlx::query(
+        "SELECT m.volgcode, c.naam, m.status, m.created_at, m.updated_at FROM melding m \
+         JOIN melding_categorie c ON c.slug = m.categorie WHERE m.volgcode = $1",
+    )
+    .bind(volgcode)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(PublicStatus {
+        volgcode: r.try_get("volgcode")?,
+        categorie: r.try_get("naam")?,
+        status: r.try_get("status")?,
+        ontvangen: r.try_get("created_at")?,
+        bijgewerkt: r.try_get("updated_at")?,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work queue.
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub categorie: Option<String>,
+    pub thema: Option<String>,
+    pub team: Option<String>,
+    /// op-tijd, bijna or te-laat.
+    pub termijn: Option<String>,
+    /// Ids from the full-text search, when a search was made.
+    pub ids: Option<Vec<String>>,
+    /// nieuwste (default), oudste, termijn, nummer.
+    pub sort: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub id: String,
+    pub nummer: i64,
+    pub categorie: String,
+    pub categorie_naam: String,
+    pub thema: String,
+    pub status: String,
+    pub omschrijving: String,
+    pub adres: Option<String>,
+    pub team_id: Option<String>,
+    pub team_naam: Option<String>,
+    /// The deadline, `YYYY-MM-DD`.
+    pub termijn: String,
+    /// op-tijd, bijna, te-laat, gepauzeerd or gesloten.
+    pub termijn_status: String,
+    pub fotos: i64,
+    pub created_at: i64,
+}
+
+/// The most rows one list or export returns.
+pub const MAX_EXPORT: i64 = 10_000;
+
+pub struct Listing {
+    pub items: Vec<Summary>,
+    pub total: i64,
+    /// How many SQL statements this store function issued (constant whatever the page size).
+    pub queries: u32,
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The WHERE clause and its binds for a filter.
+fn where_clause(f: &Filter, today: Date, grens: Date) -> (String, Vec<String>) {
+    let mut clauses = vec!["1 = 1".to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    // Adds a bind and returns its placeholder.
+    fn bind(binds: &mut Vec<String>, v: &str) -> String {
+        binds.push(v.to_string());
+        format!("${}", binds.len())
+    }
+    if let Some(s) = nonempty(&f.status) {
+        clauses.push(format!("m.status = {}", bind(&mut binds, s)));
+    }
+    if let Some(s) = nonempty(&f.categorie) {
+        clauses.push(format!("m.categorie = {}", bind(&mut binds, s)));
+    }
+    if let Some(s) = nonempty(&f.thema) {
+        clauses.push(format!("c.thema = {}", bind(&mut binds, s)));
+    }
+    if let Some(s) = nonempty(&f.team) {
+        if s == "geen" {
+            clauses.push("m.team_id IS NULL".into());
+        } else {
+            let n = bind(&mut binds, s);
+            clauses.push(format!("(m.team_id = {n} OR t.slug = {n})"));
+        }
+    }
+    let open = "m.status IN ('gemeld', 'in-behandeling')";
+    let today = today.to_string();
+    let grens = grens.to_string();
+    match nonempty(&f.termijn) {
+        Some("te-laat") => {
+            clauses.push(format!(
+                "{open} AND m.termijn_datum < {}",
+                bind(&mut binds, &today)
+            ));
+        }
+        Some("bijna") => {
+            let a = bind(&mut binds, &today);
+            let b = bind(&mut binds, &grens);
+            clauses.push(format!(
+                "{open} AND m.termijn_datum >= {a} AND m.termijn_datum <= {b}"
+            ));
+        }
+        Some("op-tijd") => {
+            clauses.push(format!(
+                "{open} AND m.termijn_datum > {}",
+                bind(&mut binds, &grens)
+            ));
+        }
+        _ => {}
+    }
+    if let Some(ids) = &f.ids {
+        if ids.is_empty() {
+            clauses.push("1 = 0".into());
+        } else {
+            let marks: Vec<String> = ids.iter().map(|id| bind(&mut binds, id)).collect();
+            clauses.push(format!("m.id IN ({})", marks.join(", ")));
+        }
+    }
+    (clauses.join(" AND "), binds)
+}
+
+fn order_by(sort: Option<&str>) -> &'static str {
+    match sort {
+        Some("oudste") => "m.created_at ASC, m.nummer ASC",
+        Some("termijn") => "m.termijn_datum ASC, m.nummer ASC",
+        Some("nummer") => "m.nummer ASC",
+        _ => "m.created_at DESC, m.nummer DESC",
+    }
+}
+
+/// One page of the work queue: one query for the rows (joins and a subselect, no query per
+/// row) and one for the count, plus the audit record of the list access.
+pub async fn list(
+    tx: &mut Tx,
+    auth: &Authorized<Werkvoorraad>,
+    f: &Filter,
+) -> Result<Listing, DbError> {
+    let counter = AtomicU32::new(0);
+    auth.record(tx).await?;
+    counter.fetch_add(1, Ordering::Relaxed);
+    let cal = Calendar::new();
+    let today = today();
+    let grens = model::bijna_grens(&cal, today);
+    let (clause, binds) = where_clause(f, today, grens);
+    let from = "FROM melding m JOIN melding_categorie c ON c.slug = m.categorie \
+                LEFT JOIN teams t ON t.id = m.team_id";
+    let sql = format!(
+        "SELECT m.id, m.nummer, m.categorie, c.naam AS categorie_naam, c.thema_naam, m.status, m.omschrijving, \
+         m.adres, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
+         (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
+         {from} WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
+        order_by(nonempty(&f.sort)),
+        f.limit.clamp(1, MAX_EXPORT),
+        f.offset.max(0)
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(tx.conn()?).await?;
+    counter.fetch_add(1, Ordering::Relaxed);
+    let count_sql = format!("SELECT COUNT(*) AS n {from} WHERE {clause}");
+    let mut q = sqlx::query(&count_sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let total: i64 = q.fetch_one(tx.conn()?).await?.try_get("n")?;
+    counter.fetch_add(1, Ordering::Relaxed);
+    let items = rows
+        .iter()
+        .map(|r| -> Result<Summary, sqlx::Error> {
+            let status: String = r.try_get("status")?;
+            let termijn: String = r.try_get("termijn_datum")?;
+            let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
+            Ok(Summary {
+                id: r.try_get("id")?,
+                nummer: r.try_get("nummer")?,
+                categorie: r.try_get("categorie")?,
+                categorie_naam: r.try_get("categorie_naam")?,
+                thema: r.try_get("thema_naam")?,
+                termijn_status: model::deadline_state(&cal, st, parse_date(&termijn), today)
+                    .slug()
+                    .to_string(),
+                status,
+                omschrijving: r.try_get("omschrijving")?,
+                adres: r.try_get("adres")?,
+                team_id: r.try_get("team_id")?,
+                team_naam: r.try_get("team_naam")?,
+                termijn,
+                fotos: r.try_get("fotos")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        queries: counter.load(Ordering::Relaxed),
+    })
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TeamOverview {
+    pub team: String,
+    pub open: i64,
+    pub bijna: i64,
+    pub te_laat: i64,
+    pub gepauzeerd: i64,
+}
+
+/// Open meldingen per team with how many are almost late or late (aggregated figures).
+pub async fn overview_per_team(db: &Db) -> Result<Vec<TeamOverview>, DbError> {
+    let cal = Calendar::new();
+    let today = today();
+    let grens = model::bijna_grens(&cal, today);
+    let rows = sqlx::query(
+        "SELECT COALESCE(t.name, '') AS team, \
+         CAST(SUM(CASE WHEN m.status IN ('gemeld', 'in-behandeling', 'wacht-op-melder') THEN 1 ELSE 0 END) AS BIGINT) AS open, \
+         CAST(SUM(CASE WHEN m.status IN ('gemeld', 'in-behandeling') AND m.termijn_datum >= $1 AND m.termijn_datum <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS bijna, \
+         CAST(SUM(CASE WHEN m.status IN ('gemeld', 'in-behandeling') AND m.termijn_datum < $1 THEN 1 ELSE 0 END) AS BIGINT) AS te_laat, \
+         CAST(SUM(CASE WHEN m.status = 'wacht-op-melder' THEN 1 ELSE 0 END) AS BIGINT) AS gepauzeerd \
+         FROM melding m LEFT JOIN teams t ON t.id = m.team_id GROUP BY COALESCE(t.name, '') ORDER BY COALESCE(t.name, '')",
+    )
+    .bind(today.to_string())
+    .bind(grens.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let get = |r: &AnyRow| -> Result<TeamOverview, sqlx::Error> {
+        Ok(TeamOverview {
+            team: r.try_get("team")?,
+            open: r.try_get("open")?,
+            bijna: r.try_get("bijna")?,
+            te_laat: r.try_get("te_laat")?,
+            gepauzeerd: r.try_get("gepauzeerd")?,
+        })
+    };
+    Ok(rows.iter().map(get).collect::<Result<_, _>>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// One melding.
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryItem {
+    pub at: i64,
+    pub wie: String,
+    /// aangemaakt, status, team, notitie, duplicaat.
+    pub soort: String,
+    pub oud: Option<String>,
+    pub nieuw: Option<String>,
+    pub toelichting: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PhotoRef {
+    pub file_id: String,
+    pub naam: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Detail {
+    pub id: String,
+    pub nummer: i64,
+    pub volgcode: String,
+    pub categorie: String,
+    pub categorie_naam: String,
+    pub thema: String,
+    pub omschrijving: String,
+    pub extra_vraag: Option<String>,
+    pub extra_antwoord: Option<String>,
+    pub adres: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub locatie_onbekend: bool,
+    pub wanneer: Option<String>,
+    pub status: String,
+    /// Statuses this melding may move to, by its category's workflow.
+    pub volgende_statussen: Vec<String>,
+    pub team_id: Option<String>,
+    pub team_naam: Option<String>,
+    pub toewijzing_uitleg: Option<String>,
+    pub termijn: String,
+    pub termijn_status: String,
+    pub anoniem: bool,
+    /// Personal data; reading it is audited.
+    pub contact_email: Option<String>,
+    pub contact_telefoon: Option<String>,
+    pub duplicaat_van: Option<i64>,
+    pub duplicaten: Vec<i64>,
+    pub bron: String,
+    pub created_at: i64,
+    pub fotos: Vec<PhotoRef>,
+    pub historie: Vec<HistoryItem>,
+}
+
+/// The id of the melding with `nummer` (for links and duplicate lookups).
+pub async fn id_by_nummer(db: &Db, nummer: i64) -> Result<Option<String>, DbError> {
+    let row = sqlx::query("SELECT id FROM melding WHERE nummer = $1")
+        .bind(nummer)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+pub async fn exists(db: &Db, id: &str) -> Result<bool, DbError> {
+    Ok(sqlx::query("SELECT id FROM melding WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some())
+}
+
+/// A melding with its contact details, photos and history; the read is audited in `tx`.
+pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, StoreError> {
+    auth.record(tx).await?;
+    let id = auth.resource().id.clone();
+    let r = sqlx::query(
+        "SELECT m.*, c.naam AS categorie_naam, c.thema_naam, c.extra_vraag, c.overgangen, c.termijn_werkdagen, \
+         t.name AS team_naam, d.nummer AS duplicaat_nummer \
+         FROM melding m JOIN melding_categorie c ON c.slug = m.categorie LEFT JOIN teams t ON t.id = m.team_id \
+         LEFT JOIN melding d ON d.id = m.duplicaat_van WHERE m.id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let fotos = sqlx::query(
+        "SELECT f.file_id, fl.file_name FROM melding_foto f JOIN files fl ON fl.id = f.file_id \
+         WHERE f.melding_id = $1 ORDER BY f.positie",
+    )
+    .bind(&id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PhotoRef {
+            file_id: r.try_get("file_id")?,
+            naam: r.try_get("file_name")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let historie = sqlx::query(
+        "SELECT at, actor_naam, soort, oud, nieuw, toelichting FROM melding_historie \
+         WHERE melding_id = $1 ORDER BY at, id",
+    )
+    .bind(&id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(HistoryItem {
+            at: r.try_get("at")?,
+            wie: r.try_get("actor_naam")?,
+            soort: r.try_get("soort")?,
+            oud: r.try_get("oud")?,
+            nieuw: r.try_get("nieuw")?,
+            toelichting: r.try_get("toelichting")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let duplicaten =
+        sqlx::query("SELECT nummer FROM melding WHERE duplicaat_van = $1 ORDER BY nummer")
+            .bind(&id)
+            .fetch_all(tx.conn()?)
+            .await?
+            .iter()
+            .map(|r| r.try_get("nummer"))
+            .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+    let status: String = r.try_get("status")?;
+    let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
+    let termijn: String = r.try_get("termijn_datum")?;
+    let overgangen: String = r.try_get("overgangen")?;
+    let wf = Workflow::parse(&overgangen, 0).unwrap_or(Workflow {
+        transitions: Vec::new(),
+        termijn_werkdagen: 0,
+    });
+    let cal = Calendar::new();
+    Ok(Detail {
+        id: r.try_get("id")?,
+        nummer: r.try_get("nummer")?,
+        volgcode: r.try_get("volgcode")?,
+        categorie: r.try_get("categorie")?,
+        categorie_naam: r.try_get("categorie_naam")?,
+        thema: r.try_get("thema_naam")?,
+        omschrijving: r.try_get("omschrijving")?,
+        extra_vraag: r.try_get("extra_vraag")?,
+        extra_antwoord: r.try_get("extra_antwoord")?,
+        adres: r.try_get("adres")?,
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        locatie_onbekend: r.try_get::<i64, _>("locatie_onbekend")? == 1,
+        wanneer: r.try_get("wanneer")?,
+        volgende_statussen: wf
+            .allowed_from(st)
+            .into_iter()
+            .map(|s| s.slug().to_string())
+            .collect(),
+        termijn_status: model::deadline_state(&cal, st, parse_date(&termijn), today())
+            .slug()
+            .to_string(),
+        status,
+        team_id: r.try_get("team_id")?,
+        team_naam: r.try_get("team_naam")?,
+        toewijzing_uitleg: r.try_get("toewijzing_uitleg")?,
+        termijn,
+        anoniem: r.try_get::<i64, _>("anoniem")? == 1,
+        contact_email: r.try_get("contact_email")?,
+        contact_telefoon: r.try_get("contact_telefoon")?,
+        duplicaat_van: r.try_get("duplicaat_nummer")?,
+        duplicaten,
+        bron: r.try_get("bron")?,
+        created_at: r.try_get("created_at")?,
+        fotos,
+        historie,
+    })
+}
+
+/// Whether `file_id` is a photo of the melding (so its authorization covers the file).
+pub async fn has_photo(db: &Db, melding_id: &str, file_id: &str) -> Result<bool, DbError> {
+    Ok(
+        sqlx::query("SELECT file_id FROM melding_foto WHERE melding_id = $1 AND file_id = $2")
+            .bind(melding_id)
+            .bind(file_id)
+            .fetch_optional(db.pool())
+            .await?
+            .is_some(),
+    )
+}
+
+/// A change requested by a staff member.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    pub status: Option<String>,
+    pub team: Option<String>,
+    pub toelichting: Option<String>,
+    pub notitie: Option<String>,
+    /// The nummer of the melding this one duplicates.
+    pub duplicaat_van: Option<i64>,
+}
+
+/// Applies a change: status (per the category's workflow, with suspension of the deadline and
+/// the closing mail), team, note, duplicate link. Every change becomes a history row and the
+/// access an audit record, in one transaction.
+pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Result<(), StoreError> {
+    auth.record(tx).await?;
+    let id = auth.resource().id.clone();
+    let p = auth.principal();
+    let now = now_ms();
+    let r = sqlx::query(
+        "SELECT m.status, m.categorie, m.team_id, m.termijn_datum, m.gepauzeerd_sinds, m.contact_email, m.volgcode, \
+         m.nummer, t.name AS team_naam FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE m.id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let status: String = r.try_get("status")?;
+    let from = Status::from_slug(&status).unwrap_or(Status::Gemeld);
+    let categorie: String = r.try_get("categorie")?;
+    let toelichting = nonempty(&c.toelichting).map(str::to_string);
+    let mut errors = Vec::new();
+
+    if let Some(to_slug) = nonempty(&c.status) {
+        let cat = category_tx(tx, &categorie)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        match Status::from_slug(to_slug) {
+            None => errors.push(field_error("status", "melding-fout-status")),
+            Some(to) if to == from => {}
+            Some(to) => match cat.workflow().check(from, to) {
+                Err(_) => errors.push(field_error("status", "melding-fout-overgang")),
+                Ok(()) => {
+                    let cal = Calendar::new();
+                    let mut deadline: String = r.try_get("termijn_datum")?;
+                    let paused: Option<i64> = r.try_get("gepauzeerd_sinds")?;
+                    let mut new_paused = paused;
+                    if to.suspends_deadline() {
+                        new_paused = Some(now);
+                    } else if let Some(since) = paused {
+                        deadline = model::resume_deadline(
+                            &cal,
+                            parse_date(&deadline),
+                            date_of_ms(since),
+                            today(),
+                        )
+                        .to_string();
+                        new_paused = None;
+                    }
+                    let closed = (!to.is_open()).then_some(now);
+                    sqlx::query(
+                        "UPDATE melding SET status = $1, termijn_datum = $2, gepauzeerd_sinds = $3, gesloten_at = $4, updated_at = $5 WHERE id = $6",
+                    )
+                    .bind(to.slug())
+                    .bind(&deadline)
+                    .bind(new_paused)
+                    .bind(closed)
+                    .bind(now)
+                    .bind(&id)
+                    .execute(tx.conn()?)
+                    .await?;
+                    history(
+                        tx,
+                        &id,
+                        Some(&p.user_id),
+                        &p.name,
+                        "status",
+                        Some(from.slug()),
+                        Some(to.slug()),
+                        toelichting.as_deref(),
+                        now,
+                    )
+                    .await?;
+                    let email: Option<String> = r.try_get("contact_email")?;
+                    if let (Status::Afgehandeld, Some(to_addr)) = (to, email) {
+                        let volgcode: String = r.try_get("volgcode")?;
+                        let body = format!(
+                            "Beste melder,\n\nUw melding met volgcode {volgcode} is afgehandeld.\n\n{}\
+                             Met vriendelijke groet,\nGemeente Vijfheerenlanden",
+                            toelichting.as_deref().map(|t| format!("{t}\n\n")).unwrap_or_default()
+                        );
+                        platform::mail::enqueue(tx, &to_addr, "Uw melding is afgehandeld", &body)
+                            .await
+                            .map_err(|e| match e {
+                                platform::mail::MailError::Db(d) => StoreError::Db(d),
+                                platform::mail::MailError::Address(_) => {
+                                    StoreError::Invalid(vec![field_error(
+                                        "status",
+                                        "melding-fout-email",
+                                    )])
+                                }
+                            })?;
+                    }
+                }
+            },
+        }
+    }
+
+    if let Some(team) = nonempty(&c.team) {
+        let t = sqlx::query(
+            "SELECT t.id, t.name FROM teams t JOIN organisations o ON o.id = t.organisation_id \
+             WHERE o.slug = $1 AND (t.id = $2 OR t.slug = $2)",
+        )
+        .bind(platform::seed::GEMEENTE)
+        .bind(team)
+        .fetch_optional(tx.conn()?)
+        .await?;
+        match t {
+            None => errors.push(field_error("team", "melding-fout-team")),
+            Some(t) => {
+                let team_id: String = t.try_get("id")?;
+                let naam: String = t.try_get("name")?;
+                let old_id: Option<String> = r.try_get("team_id")?;
+                if old_id.as_deref() != Some(team_id.as_str()) {
+                    let old: Option<String> = r.try_get("team_naam")?;
+                    let uitleg = format!("toegewezen aan team {naam} door {}", p.name);
+                    sqlx::query("UPDATE melding SET team_id = $1, toewijzing_uitleg = $2, updated_at = $3 WHERE id = $4")
+                        .bind(&team_id)
+                        .bind(&uitleg)
+                        .bind(now)
+                        .bind(&id)
+                        .execute(tx.conn()?)
+                        .await?;
+                    history(
+                        tx,
+                        &id,
+                        Some(&p.user_id),
+                        &p.name,
+                        "team",
+                        old.as_deref(),
+                        Some(&naam),
+                        toelichting.as_deref(),
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+
+    if let Some(note) = nonempty(&c.notitie) {
+        if note.chars().count() > 5000 {
+            errors.push(field_error("notitie", "melding-fout-notitie"));
+        } else {
+            history(
+                tx,
+                &id,
+                Some(&p.user_id),
+                &p.name,
+                "notitie",
+                None,
+                None,
+                Some(note),
+                now,
+            )
+            .await?;
+            sqlx::query("UPDATE melding SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+        }
+    }
+
+    if let Some(nummer) = c.duplicaat_van {
+        let own: i64 = r.try_get("nummer")?;
+        let other = sqlx::query("SELECT id FROM melding WHERE nummer = $1")
+            .bind(nummer)
+            .fetch_optional(tx.conn()?)
+            .await?;
+        match other {
+            Some(o) if nummer != own => {
+                let other_id: String = o.try_get("id")?;
+                sqlx::query("UPDATE melding SET duplicaat_van = $1, updated_at = $2 WHERE id = $3")
+                    .bind(&other_id)
+                    .bind(now)
+                    .bind(&id)
+                    .execute(tx.conn()?)
+                    .await?;
+                let text = format!("M-{nummer}");
+                history(
+                    tx,
+                    &id,
+                    Some(&p.user_id),
+                    &p.name,
+                    "duplicaat",
+                    None,
+                    Some(&text),
+                    toelichting.as_deref(),
+                    now,
+                )
+                .await?;
+                history(
+                    tx,
+                    &other_id,
+                    Some(&p.user_id),
+                    &p.name,
+                    "duplicaat",
+                    None,
+                    Some(&format!("M-{own} is een dubbele melding hiervan")),
+                    None,
+                    now,
+                )
+                .await?;
+            }
+            _ => errors.push(field_error("duplicaat_van", "melding-fout-duplicaat")),
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
+/// For the demo: moves a melding straight to a state and age, bypassing the workflow.
+async fn demo_backdate(
+    tx: &mut Tx,
+    id: &str,
+    status: Status,
+    created_ms: i64,
+    deadline: Date,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE melding SET status = $1, created_at = $2, updated_at = $2, termijn_datum = $3, \
+         gepauzeerd_sinds = $4, gesloten_at = $5 WHERE id = $6",
+    )
+    .bind(status.slug())
+    .bind(created_ms)
+    .bind(deadline.to_string())
+    .bind(status.suspends_deadline().then_some(created_ms))
+    .bind((!status.is_open()).then_some(created_ms))
+    .bind(id)
+    .execute(tx.conn()?)
+    .await?;
+    sqlx::query("UPDATE melding_historie SET at = $1 WHERE melding_id = $2")
+        .bind(created_ms)
+        .bind(id)
+        .execute(tx.conn()?)
+        .await?;
+    if status != Status::Gemeld {
+        history(
+            tx,
+            id,
+            None,
+            "Demo",
+            "status",
+            Some("gemeld"),
+            Some(status.slug()),
+            None,
+            created_ms + 3_600_000,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// ~30 fictitious meldingen in various states for the demo (idempotent: only when none exist).
+pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM melding")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    if n > 0 {
+        return Ok(());
+    }
+    let cats = categories(db).await?;
+    let cal = Calendar::new();
+    let now = now_ms();
+    for (i, d) in crate::demo::MELDINGEN.iter().enumerate() {
+        let Some(cat) = cats.iter().find(|c| c.slug == d.categorie) else {
+            continue;
+        };
+        let s = Submission {
+            categorie: d.categorie.into(),
+            omschrijving: d.omschrijving.into(),
+            locatie: match d.adres {
+                Some(a) => Locatie::Adres(a.into()),
+                None => Locatie::Onbekend,
+            },
+            wanneer: None,
+            extra_antwoord: cat.extra_opties.first().cloned(),
+            anoniem: d.email.is_none(),
+            email: d.email.map(str::to_string),
+            telefoon: None,
+        };
+        let created_ms = now - d.dagen_geleden * 86_400_000 - (i as i64) * 60_000;
+        let created = create(db, &s, &[], Bron::Demo, created_ms).await?;
+        let deadline = model::initial_deadline(
+            &cal,
+            date_of_ms(created_ms),
+            cat.termijn_werkdagen.max(0) as u32,
+        );
+        let mut tx = db.begin().await?;
+        demo_backdate(&mut tx, &created.id, d.status, created_ms, deadline).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+pub fn deadline_label(state: DeadlineState) -> &'static str {
+    state.slug()
+}
