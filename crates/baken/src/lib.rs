@@ -98,6 +98,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     .await?;
     beleid::seed_demo(db).await?;
     meldingen::seed_demo(db).await?;
+    maatregelen::seed_demo(db).await?;
     Ok(())
 }
 

@@ -460,8 +460,7 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
         .unwrap();
     assert_eq!(
         serde_json::to_value(
-            plan
-                .themes
+            plan.themes
                 .iter()
                 .map(|t| (
                     &t.budget,
