@@ -27,14 +27,7 @@ pub const HEADER: [&str; 18] = [
     "besteed",
 ];
 
-/// A cell a spreadsheet would treat as a formula gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
+pub use platform::export::neutralise;
 
 /// Undoes [`neutralise`].
 pub fn restore(cell: &str) -> String {

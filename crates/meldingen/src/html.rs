@@ -696,7 +696,7 @@ pub async fn export_csv(
     let mut tx = state.db.begin().await?;
     let listing = store::list(&mut tx, &auth, &filter).await?;
     tx.commit().await?;
-    let cell = platform::web::pages::csv_cell;
+    let cell = platform::export::csv_cell;
     let mut out = String::from("\u{feff}nummer;ontvangen;categorie;thema;status;team;termijn;termijnstatus;adres;omschrijving;fotos\r\n");
     for s in &listing.items {
         let cells = [

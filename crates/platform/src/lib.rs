@@ -11,6 +11,7 @@
 pub mod access;
 pub mod audit;
 pub mod db;
+pub mod export;
 pub mod files;
 pub mod identity;
 pub mod jobs;

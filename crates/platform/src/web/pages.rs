@@ -1665,15 +1665,7 @@ async fn audit_page(
     })
 }
 
-/// A CSV cell that spreadsheet programs will not execute as a formula.
-pub fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    format!("\"{}\"", v.replace('"', "\"\""))
-}
+use crate::export::csv_cell;
 
 async fn audit_export(
     State(state): State<AppState>,
@@ -1740,17 +1732,4 @@ async fn audit_export(
         out,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_neutralise_formulas_and_quote() {
-        assert_eq!(csv_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
-        assert_eq!(csv_cell("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_cell("-1"), "\"'-1\"");
-        assert_eq!(csv_cell("plain"), "\"plain\"");
-    }
 }
