@@ -16,22 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use store::BeleidError;
 
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "nl",
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The module's own message for `key` in `lang` (the key itself when missing).
-pub fn t(lang: &str, key: &str) -> String {
-    use fluent_templates::Loader;
-    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
-    LOCALES
-        .try_lookup(&id, key)
-        .unwrap_or_else(|| key.to_string())
-}
+platform::module_texts!();
 
 /// The pages under `/beleid`.
 pub fn routes() -> axum::Router<AppState> {

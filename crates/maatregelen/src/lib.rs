@@ -17,22 +17,7 @@ use platform::web::{AppState, ModuleNav};
 
 pub use demo::seed_demo;
 
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "nl",
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The module's own texts.
-pub fn t(lang: &str, key: &str) -> String {
-    use fluent_templates::Loader;
-    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
-    LOCALES
-        .try_lookup(&id, key)
-        .unwrap_or_else(|| key.to_string())
-}
+platform::module_texts!();
 
 pub fn nav() -> Vec<ModuleNav> {
     vec![ModuleNav {

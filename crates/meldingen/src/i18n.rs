@@ -2,23 +2,7 @@
 
 use std::collections::HashMap;
 
-use fluent_templates::{LanguageIdentifier, Loader};
-
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "nl",
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The message for `key` in `lang`; the platform's strings as fallback, then the key itself.
-pub fn t(lang: &str, key: &str) -> String {
-    let id: LanguageIdentifier = lang.parse().unwrap_or_default();
-    LOCALES
-        .try_lookup(&id, key)
-        .unwrap_or_else(|| platform::web::i18n::t(lang, key))
-}
+platform::module_texts!();
 
 /// Translation helper handed to templates.
 #[derive(Clone, Debug)]

@@ -10,22 +10,7 @@ use platform::access::{Principal, Role};
 use platform::db::Db;
 use platform::web::{AppState, ModuleNav};
 
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "nl",
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
-
-/// The module's own texts.
-pub fn t(lang: &str, key: &str) -> String {
-    use fluent_templates::Loader;
-    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
-    LOCALES
-        .try_lookup(&id, key)
-        .unwrap_or_else(|| key.to_string())
-}
+platform::module_texts!();
 
 /// Real national monthly counts (0.0.0 and 1.1.1, 2019–2021) for the demo; CC BY 4.0, CBS / Politie.
 pub const DEMO_NATIONAL_FILE: &str =

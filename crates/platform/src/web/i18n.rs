@@ -41,6 +41,31 @@ pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String 
         .unwrap_or_else(|| key.to_string())
 }
 
+/// A module's own Fluent texts: loads the calling crate's `locales/` (Dutch default) and defines
+/// `pub fn t(lang, key)`, which falls back to the platform's texts, then to the key itself.
+/// The calling crate depends on `fluent-templates`.
+#[macro_export]
+macro_rules! module_texts {
+    () => {
+        ::fluent_templates::static_loader! {
+            static LOCALES = {
+                locales: "./locales",
+                fallback_language: "nl",
+                customise: |bundle| bundle.set_use_isolating(false),
+            };
+        }
+
+        /// The module's message for `key` in `lang`; the platform's as fallback, then the key.
+        pub fn t(lang: &str, key: &str) -> String {
+            use ::fluent_templates::Loader;
+            let id: ::fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
+            LOCALES
+                .try_lookup(&id, key)
+                .unwrap_or_else(|| $crate::web::i18n::t(lang, key))
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
