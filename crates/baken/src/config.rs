@@ -39,7 +39,7 @@ pub fn read_file(path: &Path) -> Result<HashMap<String, String>, String> {
     Ok(map)
 }
 
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "database_url",
     "bind",
     "data_dir",
@@ -47,6 +47,7 @@ pub const KEYS: [&str; 7] = [
     "smtp_host",
     "smtp_port",
     "mail_from",
+    "data_key",
 ];
 
 /// The default database: `baken.db` in the data directory.

@@ -21,6 +21,8 @@ pub struct ServerOptions {
     pub smtp: Option<SmtpConfig>,
     /// Public submissions per client per minute (0 = no limit).
     pub public_rate_limit: u32,
+    /// The key for identifying data at rest (BSN) and keyed identifier hashes.
+    pub data_key: Option<platform::secrets::DataKey>,
 }
 
 /// The API of the platform and every module, with its documentation.
@@ -29,6 +31,7 @@ fn api(public_rate_limit: u32) -> OpenApiRouter<AppState> {
         .merge(beleid::api())
         .merge(meldingen::api_limited(public_rate_limit))
         .merge(maatregelen::api())
+        .merge(dossiers::api())
 }
 
 /// The pages of the modules.
@@ -38,6 +41,7 @@ fn pages(public_rate_limit: u32) -> axum::Router<AppState> {
         .merge(beleid::routes())
         .merge(meldingen::routes(public_rate_limit))
         .merge(maatregelen::routes())
+        .merge(dossiers::routes())
 }
 
 /// The modules' menu entries.
@@ -47,6 +51,7 @@ fn module_nav() -> Vec<ModuleNav> {
     nav.extend(beleid::nav());
     nav.extend(meldingen::nav());
     nav.extend(maatregelen::nav());
+    nav.extend(dossiers::nav());
     nav
 }
 
@@ -65,6 +70,7 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             version: env!("CARGO_PKG_VERSION").to_string(),
             module_nav: module_nav(),
             public_links: vec![("/melden", meldingen::public_label)],
+            data_key: options.data_key.clone(),
         }),
     };
     platform::web::router(
@@ -82,6 +88,7 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     beleid::seed(db).await?;
     meldingen::seed(db).await?;
     maatregelen::seed(db).await?;
+    dossiers::seed(db).await?;
     Ok(())
 }
 
@@ -102,6 +109,15 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo case files; they are directed by the demo accounts, so those must exist first.
+pub async fn seed_demo_cases(
+    db: &Db,
+    key: Option<&platform::secrets::DataKey>,
+) -> anyhow::Result<()> {
+    dossiers::seed_demo(db, key).await?;
+    Ok(())
+}
+
 /// The background work of a server process: due jobs, the mail outbox, expired sessions.
 pub fn spawn_background(db: Db, options: &ServerOptions) {
     let mut runner = Runner::new();
@@ -116,6 +132,20 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
         }
     });
     tokio::spawn(runner.run_forever(db.clone(), Duration::from_secs(5)));
+    // The retention of case files: closed cases past their term are destroyed once a day.
+    let retention_db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            match dossiers::destroy_expired(&retention_db).await {
+                Ok(done) if !done.is_empty() => {
+                    tracing::info!(count = done.len(), "case files destroyed after retention")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "case file retention"),
+            }
+            tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+        }
+    });
     let session = options.session.clone();
     let purge_db = db.clone();
     tokio::spawn(async move {

@@ -168,6 +168,10 @@ struct ServeArgs {
     /// Public reports per client per minute (0 switches the limit off, e.g. for benchmarks).
     #[arg(long, env = "BAKEN_PUBLIC_RATE_LIMIT", default_value_t = meldingen::DEFAULT_PUBLIC_RATE_LIMIT)]
     public_rate_limit: u32,
+    /// The key (64 hexadecimal characters) that encrypts identifying data such as a BSN; without
+    /// it, Baken creates one in the data directory (data.key) on first start.
+    #[arg(long, env = "BAKEN_DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -553,8 +557,22 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             })
             .transpose()?,
     };
+    let data_key = match args.data_key.or_else(|| file.get("data_key").cloned()) {
+        Some(hex) => platform::secrets::DataKey::from_hex(&hex).map_err(|e| anyhow!("{e}"))?,
+        None => {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "kan de datamap {} niet aanmaken; kies een andere met --data-dir",
+                    settings.data_dir.display()
+                )
+            })?;
+            platform::secrets::DataKey::load_or_create(&settings.data_dir.join("data.key"))
+                .map_err(|e| anyhow!("{e}"))?
+        }
+    };
     let mut options = baken::ServerOptions {
         public_rate_limit: args.public_rate_limit,
+        data_key: Some(data_key),
         ..Default::default()
     };
     if let Some(m) = idle {
@@ -615,6 +633,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
                 a.totp_secret.as_deref().unwrap_or("-")
             );
         }
+        baken::seed_demo_cases(&db, options.data_key.as_ref()).await?;
     }
     baken::spawn_background(db.clone(), &options);
     let app = baken::app(db.clone(), &options);

@@ -5,6 +5,8 @@
 
 #[path = "app/beleid.rs"]
 mod beleid;
+#[path = "app/dossiers.rs"]
+mod dossiers;
 #[path = "app/maatregelen.rs"]
 mod maatregelen;
 #[path = "app/meldingen.rs"]
@@ -98,6 +100,7 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
         login: fast_login(),
         smtp: None,
         public_rate_limit: 0,
+        data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -432,6 +432,34 @@ impl<R: Resource> Authorized<R> {
         );
         audit::append(tx, &entry).await.map(|_| ())
     }
+
+    /// Appends one "allowed" read record per item shown under this decision (e.g. each entry
+    /// of a case file), so that the log answers "who saw this entry" and not only "who opened
+    /// the file". `subject` is the person or case the items belong to.
+    pub async fn record_each(
+        &self,
+        tx: &mut Tx,
+        kind: &'static str,
+        ids: &[String],
+        subject: Option<&str>,
+    ) -> Result<(), DbError> {
+        for id in ids {
+            let mut entry = entry_for(
+                &self.principal,
+                &self.context,
+                Action::Read,
+                &self.resource,
+                self.purpose,
+                Outcome::Allowed,
+                None,
+            );
+            entry.resource_type = kind.to_string();
+            entry.resource_id = Some(id.clone());
+            entry.subject_id = subject.map(str::to_string);
+            audit::append(tx, &entry).await?;
+        }
+        Ok(())
+    }
 }
 
 fn entry_for<R: Resource + ?Sized>(

@@ -403,6 +403,34 @@ pub async fn search(
     Ok((records, total))
 }
 
+/// The records about the given subjects (NEN 7513 "cliënt"), oldest first: who accessed a
+/// person's data and when, for that person's access request. The caller's decision to show
+/// them is recorded first.
+pub async fn records_about<R: crate::access::Resource>(
+    tx: &mut Tx,
+    auth: &Authorized<R>,
+    subject_ids: &[String],
+) -> Result<Vec<AuditRecord>, DbError> {
+    auth.record(tx).await?;
+    if subject_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=subject_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE subject_id IN ({}) ORDER BY seq",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for s in subject_ids {
+        q = q.bind(s);
+    }
+    let rows = q.fetch_all(&mut *tx.conn()?).await?;
+    rows.iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(DbError::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

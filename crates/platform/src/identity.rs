@@ -249,6 +249,17 @@ pub async fn list_teams(db: &Db, organisation_id: &str) -> Result<Vec<Team>, Ide
         .collect()
 }
 
+/// The teams a user is a member of (their ids).
+pub async fn team_ids_of_user(db: &Db, user_id: &str) -> Result<Vec<String>, IdentityError> {
+    let rows = sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get("team_id").map_err(IdentityError::from))
+        .collect()
+}
+
 pub async fn create_team(
     tx: &mut Tx,
     organisation_id: &str,

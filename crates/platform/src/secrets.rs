@@ -189,6 +189,120 @@ pub fn normalize_recovery_code(code: &str) -> String {
     }
 }
 
+/// HMAC-SHA-256 with a 32-byte key, zero-padded to the block size as RFC 2104 does itself, so
+/// the fixed-size (infallible) constructor applies.
+fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new(&block.into());
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// The key that protects identifying data at rest (a BSN, for example) and keys the hashes by
+/// which records about the same person are found without storing the identifier itself.
+/// Two sub-keys are derived from it, so encryption and hashing never share a key.
+#[derive(Clone)]
+pub struct DataKey {
+    encryption: [u8; 32],
+    hashing: [u8; 32],
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DataKeyError {
+    #[error("de gegevenssleutel moet 64 hexadecimale tekens zijn (32 bytes)")]
+    Format,
+    #[error("versleutelde waarde is beschadigd of hoort bij een andere sleutel")]
+    Decrypt,
+    #[error("kan het sleutelbestand {0} niet lezen of schrijven: {1}")]
+    File(String, String),
+}
+
+impl DataKey {
+    pub fn from_bytes(master: [u8; 32]) -> Self {
+        DataKey {
+            encryption: hmac_sha256(&master, &[b"baken data encryption v1"]),
+            hashing: hmac_sha256(&master, &[b"baken keyed identifier hash v1"]),
+        }
+    }
+
+    /// A key written as 64 hexadecimal characters (configuration, `BAKEN_DATA_KEY`).
+    pub fn from_hex(text: &str) -> Result<Self, DataKeyError> {
+        let bytes = hex::decode(text.trim()).map_err(|_| DataKeyError::Format)?;
+        let master: [u8; 32] = bytes.try_into().map_err(|_| DataKeyError::Format)?;
+        Ok(Self::from_bytes(master))
+    }
+
+    /// Reads the key file, or creates it with a new random key (readable by the owner only).
+    pub fn load_or_create(path: &std::path::Path) -> Result<Self, DataKeyError> {
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_hex(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let text = hex::encode(random_bytes::<32>());
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options
+                    .open(path)
+                    .map_err(|e| DataKeyError::File(shown.clone(), e.to_string()))?;
+                std::io::Write::write_all(&mut file, text.as_bytes())
+                    .map_err(|e| DataKeyError::File(shown, e.to_string()))?;
+                Self::from_hex(&text)
+            }
+            Err(e) => Err(DataKeyError::File(shown, e.to_string())),
+        }
+    }
+
+    /// ChaCha20-Poly1305 with a random nonce; the result is base64 of nonce and ciphertext.
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new((&self.encryption).into());
+        let nonce = random_bytes::<12>();
+        let mut out = nonce.to_vec();
+        // Encryption with a valid key and nonce cannot fail for inputs this small.
+        if let Ok(ct) = cipher.encrypt((&nonce).into(), plaintext.as_bytes()) {
+            out.extend(ct);
+        }
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<String, DataKeyError> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let raw = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(stored)
+            .map_err(|_| DataKeyError::Decrypt)?;
+        if raw.len() < 12 + 16 {
+            return Err(DataKeyError::Decrypt);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let cipher = chacha20poly1305::ChaCha20Poly1305::new((&self.encryption).into());
+        let nonce: [u8; 12] = nonce.try_into().map_err(|_| DataKeyError::Decrypt)?;
+        let pt = cipher
+            .decrypt((&nonce).into(), ct)
+            .map_err(|_| DataKeyError::Decrypt)?;
+        String::from_utf8(pt).map_err(|_| DataKeyError::Decrypt)
+    }
+
+    /// HMAC-SHA-256 of `kind` and `value`, hex: equal identifiers give equal hashes, and
+    /// without the key the hash reveals nothing (a BSN has only 10^9 values).
+    pub fn keyed_hash(&self, kind: &str, value: &str) -> String {
+        hex::encode(hmac_sha256(
+            &self.hashing,
+            &[kind.as_bytes(), &[0], value.as_bytes()],
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +382,25 @@ mod tests {
     fn qr_is_svg() {
         let svg = qr_svg(&totp_uri("JBSWY3DPEHPK3PXP", "a@b.nl", "Baken")).unwrap();
         assert!(svg.contains("<svg"));
+    }
+
+    #[test]
+    fn data_key_round_trips_and_detects_tampering() {
+        let key = DataKey::from_bytes([7; 32]);
+        let a = key.encrypt("123456782");
+        let b = key.encrypt("123456782");
+        assert_ne!(a, b, "random nonces");
+        assert_eq!(key.decrypt(&a).unwrap(), "123456782");
+        let other = DataKey::from_bytes([8; 32]);
+        assert!(other.decrypt(&a).is_err());
+        let mut bad = a.clone();
+        bad.replace_range(20..21, if &a[20..21] == "A" { "B" } else { "A" });
+        assert!(key.decrypt(&bad).is_err());
+        assert!(key.decrypt("kort").is_err());
+        assert_eq!(key.keyed_hash("bsn", "1"), key.keyed_hash("bsn", "1"));
+        assert_ne!(key.keyed_hash("bsn", "1"), key.keyed_hash("kvk", "1"));
+        assert_ne!(key.keyed_hash("bsn", "1"), other.keyed_hash("bsn", "1"));
+        assert!(DataKey::from_hex("abc").is_err());
+        assert!(DataKey::from_hex(&"ab".repeat(32)).is_ok());
     }
 }

@@ -14,6 +14,8 @@ pub enum FieldKind {
     /// Several choices: (value, label, checked).
     Checkboxes(Vec<(String, String, bool)>),
     Hidden,
+    /// Several lines of text.
+    TextArea,
 }
 
 #[derive(Clone, Debug)]
@@ -75,6 +77,9 @@ impl FormField {
     }
     pub fn is_checkboxes(&self) -> bool {
         matches!(self.kind, FieldKind::Checkboxes(_))
+    }
+    pub fn is_textarea(&self) -> bool {
+        self.kind == FieldKind::TextArea
     }
     pub fn is_hidden(&self) -> bool {
         self.kind == FieldKind::Hidden

@@ -41,6 +41,9 @@ pub struct WebSettings {
     /// Pages of the modules for everyone, without login (e.g. the public report form), linked
     /// from the welcome page: (href, label in a language).
     pub public_links: Vec<PublicLink>,
+    /// The key for identifying data at rest (BSN) and keyed identifier hashes; None when the
+    /// server was started without one, and then such data is refused rather than kept in clear.
+    pub data_key: Option<crate::secrets::DataKey>,
 }
 
 /// A public page of a module: its address and its label in a language.

@@ -61,7 +61,8 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/export.csv", get(audit_export))
 }
 
-fn fmt_time(ms: i64, with_seconds: bool) -> String {
+/// A moment in Dutch local time, as dd-mm-jjjj uu:mm(:ss).
+pub fn fmt_time(ms: i64, with_seconds: bool) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
         return String::new();
     };

@@ -1,0 +1,1294 @@
+//! Dossiers: case files shared under a covenant, per data category; revocation, expiry, legal
+//! hold, destruction, the subject access export, and a randomized property test of the access
+//! rule through the API and the HTML pages.
+
+use super::*;
+
+async fn api_send(
+    app: &App,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut r = reqwest::Client::new()
+        .request(method, format!("{}{path}", app.base))
+        .header("authorization", format!("Bearer {token}"));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().await.unwrap()
+}
+
+async fn post(app: &App, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {
+    api_send(app, reqwest::Method::POST, path, token, Some(body)).await
+}
+
+async fn get(app: &App, path: &str, token: &str) -> reqwest::Response {
+    api_send(app, reqwest::Method::GET, path, token, None).await
+}
+
+/// An API token for a user, made through the store as the user would on the account page.
+async fn token_for(app: &App, user_id: &str) -> String {
+    let p = identity::load_principal(&app.db, user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let auth = platform::access::authorize(
+        &app.db,
+        &platform::access::RequestContext::new("cli"),
+        &p,
+        platform::access::Action::Create,
+        platform::access::ApiTokens {
+            user_id: user_id.into(),
+        },
+        platform::access::Purpose::EigenGegevens,
+    )
+    .await
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let t = identity::create_token(&mut tx, &auth, "test", None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    t
+}
+
+async fn team_id(app: &App, slug: &str) -> String {
+    let org = app.org_id("vijfheerenlanden").await;
+    identity::list_teams(&app.db, &org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .unwrap()
+        .id
+}
+
+async fn join_team(app: &App, user_id: &str, team: &str) {
+    sqlx::query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)")
+        .bind(team)
+        .bind(user_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+struct Person {
+    id: String,
+    token: String,
+    email: String,
+    secret: Option<String>,
+}
+
+async fn person(app: &App, email: &str, org: &str, role: Role, team: Option<&str>) -> Person {
+    let (id, secret) = app.user(email, org, role, true).await;
+    if let Some(t) = team {
+        join_team(app, &id, t).await;
+    }
+    Person {
+        token: token_for(app, &id).await,
+        id,
+        email: email.into(),
+        secret,
+    }
+}
+
+fn today() -> jiff::civil::Date {
+    ::dossiers::store::vandaag()
+}
+
+fn day(n: i64) -> String {
+    today()
+        .checked_add(jiff::Span::new().days(n))
+        .unwrap()
+        .to_string()
+}
+
+/// The PGA covenant of the tests: police (basis + criminal), GGD (basis + health), corporation
+/// (basis + housing).
+async fn covenant(app: &App, admin: &str, van: &str, tot: &str, zaaktypen: &[&str]) -> String {
+    let r = post(
+        app,
+        "/api/v1/dossiers/convenanten",
+        admin,
+        serde_json::json!({
+            "naam": format!("Convenant {van}"), "doelen": "PGA", "zaaktypen": zaaktypen,
+            "geldig_van": van, "geldig_tot": tot,
+            "partijen": [
+                {"organisation_id": app.org_id("politie-lekpoort").await, "ontvangen": ["basisgegevens", "strafrechtelijk"], "verstrekken": ["strafrechtelijk"]},
+                {"organisation_id": app.org_id("ggd-regio-utrecht").await, "ontvangen": ["basisgegevens", "zorg-welzijn"], "verstrekken": ["zorg-welzijn"]},
+                {"organisation_id": app.org_id("kleurrijk-wonen").await, "ontvangen": ["wonen"], "verstrekken": ["wonen"]}
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn new_case(app: &App, token: &str, team: &str, zaaktype: &str) -> String {
+    let r = post(
+        app,
+        "/api/v1/dossiers",
+        token,
+        serde_json::json!({"zaaktype": zaaktype, "titel": "Casus", "regie_team_id": team}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["dossier"]["id"].as_str().unwrap().to_string()
+}
+
+async fn admit(app: &App, token: &str, case: &str, org: &str, cov: &str) -> reqwest::Response {
+    post(
+        app,
+        &format!("/api/v1/dossiers/{case}/deelnames"),
+        token,
+        serde_json::json!({"organisation_id": app.org_id(org).await, "convenant_id": cov, "doel": "PGA"}),
+    )
+    .await
+}
+
+async fn item(app: &App, token: &str, case: &str, cat: &str, titel: &str) -> reqwest::Response {
+    post(
+        app,
+        &format!("/api/v1/dossiers/{case}/items"),
+        token,
+        serde_json::json!({"soort": "notitie", "categorie": cat, "titel": titel}),
+    )
+    .await
+}
+
+fn titles(detail: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = detail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["soort"] == "notitie")
+        .map(|i| i["titel"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+struct Pga {
+    app: App,
+    admin: Person,
+    regie: Person,
+    politie: Person,
+    ggd: Person,
+    wonen: Person,
+    case: String,
+    cov: String,
+}
+
+async fn pga() -> Pga {
+    let app = spawn_app().await;
+    let admin = person(
+        &app,
+        "admin@example.nl",
+        "vijfheerenlanden",
+        Role::Beheerder,
+        None,
+    )
+    .await;
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let regie = person(
+        &app,
+        "regie@example.nl",
+        "vijfheerenlanden",
+        Role::Procesregisseur,
+        Some(&zorg),
+    )
+    .await;
+    let politie = person(
+        &app,
+        "agent@example.nl",
+        "politie-lekpoort",
+        Role::Ketenpartner,
+        None,
+    )
+    .await;
+    let ggd = person(
+        &app,
+        "ggd@example.nl",
+        "ggd-regio-utrecht",
+        Role::Ketenpartner,
+        None,
+    )
+    .await;
+    let wonen = person(
+        &app,
+        "wonen@example.nl",
+        "kleurrijk-wonen",
+        Role::Ketenpartner,
+        None,
+    )
+    .await;
+    let cov = covenant(&app, &admin.token, &day(-30), &day(365), &["pga"]).await;
+    let case = new_case(&app, &regie.token, &zorg, "pga").await;
+    Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        ggd,
+        wonen,
+        case,
+        cov,
+    }
+}
+
+#[tokio::test]
+async fn a_pga_case_shows_police_ggd_and_corporation_exactly_what_the_covenant_allows() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        ggd,
+        wonen,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/subjecten"),
+        &regie.token,
+        serde_json::json!({"soort": "persoon", "naam": "Piet Proef", "geboortedatum": "1990-01-02", "bsn": "111222333", "adres": "Dorpsstraat 1", "postcode": "4131 AB"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    for org in ["politie-lekpoort", "ggd-regio-utrecht", "kleurrijk-wonen"] {
+        assert_eq!(
+            admit(&app, &regie.token, &case, org, &cov).await.status(),
+            201
+        );
+    }
+    for (cat, t) in [
+        ("basisgegevens", "B-notitie"),
+        ("zorg-welzijn", "Z-notitie"),
+        ("strafrechtelijk", "S-notitie"),
+        ("wonen", "W-notitie"),
+        ("financien", "F-notitie"),
+    ] {
+        assert_eq!(item(&app, &regie.token, &case, cat, t).await.status(), 201);
+    }
+    // A partner records in the categories it may provide, and not in others.
+    assert_eq!(
+        item(&app, &politie.token, &case, "strafrechtelijk", "S-politie")
+            .await
+            .status(),
+        201
+    );
+    let r = item(&app, &politie.token, &case, "zorg-welzijn", "Z-politie").await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+
+    let seen = |token: String| {
+        let app = &app;
+        let case = case.clone();
+        async move {
+            let r = get(app, &format!("/api/v1/dossiers/{case}"), &token).await;
+            assert_eq!(r.status(), 200);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let d = seen(regie.token.clone()).await;
+    assert_eq!(
+        titles(&d),
+        [
+            "B-notitie",
+            "F-notitie",
+            "S-notitie",
+            "S-politie",
+            "W-notitie",
+            "Z-notitie"
+        ]
+    );
+    assert_eq!(
+        d["subjecten"][0]["bsn"], "111222333",
+        "the directing team sees the BSN"
+    );
+    let d = seen(politie.token.clone()).await;
+    assert_eq!(titles(&d), ["B-notitie", "S-notitie", "S-politie"]);
+    assert_eq!(d["subjecten"][0]["naam"], "Piet Proef");
+    assert!(
+        d["subjecten"][0]["bsn"].is_null(),
+        "partners never see the BSN"
+    );
+    assert!(d["historie"].as_array().unwrap().is_empty());
+    let d = seen(ggd.token.clone()).await;
+    assert_eq!(titles(&d), ["B-notitie", "Z-notitie"]);
+    let d = seen(wonen.token.clone()).await;
+    assert_eq!(titles(&d), ["W-notitie"]);
+    assert!(
+        d["subjecten"].as_array().unwrap().is_empty(),
+        "no basisgegevens, no names"
+    );
+
+    // The same through the HTML page.
+    let mut b = Browser::new(&app);
+    let page = b.login(&ggd.email, PASSWORD, ggd.secret.as_deref()).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.get(&format!("/dossiers/{case}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Z-notitie") && page.body.contains("B-notitie"));
+    for hidden in [
+        "S-notitie",
+        "W-notitie",
+        "F-notitie",
+        "S-politie",
+        "111222333",
+    ] {
+        assert!(!page.body.contains(hidden), "GGD sees {hidden}");
+    }
+    // The list shows the case to partners.
+    let page = b.get("/dossiers").await;
+    assert!(page.body.contains(&format!("/dossiers/{case}")));
+
+    // Every entry shown was audited, per reader.
+    // The four template tasks of a PGA case are basisgegevens.
+    for (who, n) in [(&politie.id, 3 + 4), (&ggd.id, 2 + 4), (&wonen.id, 1)] {
+        let rows = app
+            .audit_rows(&format!(
+                "resource_type = 'dossier-item' AND actor_user_id = '{who}' AND outcome = 'allowed'"
+            ))
+            .await;
+        let distinct: std::collections::BTreeSet<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("resource_id").unwrap())
+            .collect();
+        assert_eq!(distinct.len(), n);
+    }
+    // Nothing of the case reaches a municipal colleague outside the directing team.
+    let other = person(
+        &app,
+        "hh@example.nl",
+        "vijfheerenlanden",
+        Role::Handhaver,
+        None,
+    )
+    .await;
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &other.token)
+            .await
+            .status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn admission_outside_a_valid_covenant_is_refused_with_the_reason() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        case,
+        ..
+    } = pga().await;
+    let expired = covenant(&app, &admin.token, &day(-400), &day(-1), &["pga"]).await;
+    let future = covenant(&app, &admin.token, &day(1), &day(400), &["pga"]).await;
+    let other_type = covenant(&app, &admin.token, &day(-1), &day(400), &["ondermijning"]).await;
+    for (cov, why) in [
+        (&expired, "verlopen"),
+        (&future, "geldt nog niet"),
+        (&other_type, "dekt dit zaaktype niet"),
+    ] {
+        let r = admit(&app, &regie.token, &case, "politie-lekpoort", cov).await;
+        assert_eq!(r.status(), 422);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(body.to_string().contains(why), "{why}: {body}");
+    }
+    // Veilig Thuis is no party to the PGA covenant.
+    let good = covenant(&app, &admin.token, &day(-1), &day(400), &["pga"]).await;
+    let r = admit(&app, &regie.token, &case, "veilig-thuis", &good).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("geen partij"));
+    // A partner cannot admit anyone, nor change the case.
+    let politie = person(
+        &app,
+        "p2@example.nl",
+        "politie-lekpoort",
+        Role::Ketenpartner,
+        None,
+    )
+    .await;
+    assert_eq!(
+        admit(&app, &regie.token, &case, "politie-lekpoort", &good)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        admit(&app, &politie.token, &case, "ggd-regio-utrecht", &good)
+            .await
+            .status(),
+        403
+    );
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/sturing"),
+        &politie.token,
+        serde_json::json!({"fase": "triage"}),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // The refusal in the HTML form: the reason in the error summary, input kept.
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let org = app.org_id("politie-lekpoort").await;
+    let page = b
+        .post(
+            &format!("/dossiers/{case}/deelname"),
+            &[
+                ("organisation_id", &org),
+                ("convenant_id", &expired),
+                ("doel", "Mijn doel"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("het convenant is verlopen"));
+    assert!(page.body.contains("Mijn doel"));
+}
+
+#[tokio::test]
+async fn revocation_and_expiry_end_a_partners_access_at_once() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    let r = admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let deelname = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    item(&app, &regie.token, &case, "strafrechtelijk", "S").await;
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        200
+    );
+    let list: serde_json::Value = get(&app, "/api/v1/dossiers", &politie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+
+    // Expiry: the covenant's end date passes (moved to yesterday).
+    sqlx::query("UPDATE dossiers_convenant SET geldig_tot = $1 WHERE id = $2")
+        .bind(day(-1))
+        .bind(&cov)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/api/v1/dossiers/{case}/items"),
+            &politie.token
+        )
+        .await
+        .status(),
+        403
+    );
+    let list: serde_json::Value = get(&app, "/api/v1/dossiers", &politie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    let denied = app
+        .audit_rows(&format!(
+            "actor_user_id = '{}' AND outcome = 'denied' AND reason = 'convenant-verlopen'",
+            politie.id
+        ))
+        .await;
+    assert!(!denied.is_empty(), "denials are audited with their reason");
+
+    // Valid again, then the participation is revoked.
+    sqlx::query("UPDATE dossiers_convenant SET geldig_tot = $1 WHERE id = $2")
+        .bind(day(30))
+        .bind(&cov)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        200
+    );
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/deelnames/{deelname}/intrekken"),
+        &regie.token,
+        serde_json::json!({"reden": ""}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/deelnames/{deelname}/intrekken"),
+        &regie.token,
+        serde_json::json!({"reden": "Einde samenwerking"}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        403
+    );
+    let mut b = Browser::new(&app);
+    b.login(&politie.email, PASSWORD, politie.secret.as_deref())
+        .await;
+    assert_eq!(b.get(&format!("/dossiers/{case}")).await.status, 403);
+}
+
+#[tokio::test]
+async fn the_overlap_check_names_only_case_type_and_team_and_is_audited() {
+    let Pga {
+        app, regie, case, ..
+    } = pga().await;
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let other = new_case(&app, &regie.token, &zorg, "woonoverlast").await;
+    let subject = |case: String, naam: &'static str| {
+        let app = &app;
+        let token = regie.token.clone();
+        async move {
+            let r = post(app, &format!("/api/v1/dossiers/{case}/subjecten"), &token,
+                serde_json::json!({"soort": "persoon", "naam": naam, "bsn": "123456782", "rol": "bewoner"})).await;
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let first = subject(case.clone(), "A. Eerste").await;
+    assert!(first["signalen"].as_array().unwrap().is_empty());
+    let second = subject(other.clone(), "A. Eerste").await;
+    let s = &second["signalen"].as_array().unwrap()[0];
+    assert_eq!(s["zaaktype"], "pga");
+    assert_eq!(s["regie_team_id"], zorg);
+    assert_eq!(
+        s.as_object().unwrap().len(),
+        3,
+        "case type, team and time only: {s}"
+    );
+    let checks = app
+        .audit_rows("resource_type = 'dossier-overlap-check'")
+        .await;
+    assert_eq!(checks.len(), 2);
+    let hits = app
+        .audit_rows("resource_type = 'dossier-overlap-hit'")
+        .await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].try_get::<String, _>("resource_id").unwrap(), case);
+    // The BSN is stored encrypted: the clear number is nowhere in the table.
+    let rows = sqlx::query("SELECT bsn_versleuteld FROM dossiers_subject")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    for r in rows {
+        let enc: String = r.try_get("bsn_versleuteld").unwrap();
+        assert!(!enc.contains("123456782"));
+    }
+    // Invalid BSN and postcode: field errors.
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/subjecten"),
+        &regie.token,
+        serde_json::json!({"soort": "persoon", "naam": "X", "bsn": "123456789", "postcode": "12"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body.to_string().contains("bsn") && body.to_string().contains("postcode"),
+        "{body}"
+    );
+    // And in the HTML form, next to the field.
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = b
+        .post(
+            &format!("/dossiers/{case}/subject"),
+            &[("soort", "persoon"), ("naam", "Y"), ("bsn", "123456789")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("elfproef"));
+    assert!(page.body.contains("veld-bsn-fout"));
+}
+
+#[tokio::test]
+async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/subjecten"),
+        &regie.token,
+        serde_json::json!({"soort": "persoon", "naam": "Inzage Persoon", "bsn": "111222333"}),
+    )
+    .await;
+    let sid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    item(&app, &regie.token, &case, "strafrechtelijk", "Voorval").await;
+    // The partner reads the case, so the access log has something to show.
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        200
+    );
+
+    let steer = |body: serde_json::Value| {
+        let app = &app;
+        let token = regie.token.clone();
+        let case = case.clone();
+        async move {
+            post(
+                app,
+                &format!("/api/v1/dossiers/{case}/sturing"),
+                &token,
+                body,
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        steer(serde_json::json!({"fase": "uitvoering"})).await,
+        422,
+        "no skipping phases"
+    );
+    assert_eq!(
+        steer(serde_json::json!({"fase": "triage", "toelichting": "ok"})).await,
+        204
+    );
+    assert_eq!(
+        steer(serde_json::json!({"soort": "ave", "fase": 5, "toelichting": "x"})).await,
+        422
+    );
+    assert_eq!(
+        steer(serde_json::json!({"soort": "ave", "fase": 3, "toelichting": "opschalen"})).await,
+        204
+    );
+    assert_eq!(
+        steer(serde_json::json!({"soort": "zvh", "tafel": "top-x", "toelichting": "verwijzing"}))
+            .await,
+        204
+    );
+    assert_eq!(steer(serde_json::json!({"soort": "zvh", "tafel": "", "toelichting": "afgeschaald, plan loopt"})).await, 204);
+    assert_eq!(
+        steer(
+            serde_json::json!({"soort": "inwoner", "status": "betrokken", "toelichting": "gesprek"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        steer(serde_json::json!({"fase": "gesloten", "toelichting": ""})).await,
+        422
+    );
+    assert_eq!(
+        steer(serde_json::json!({"fase": "gesloten", "toelichting": "verhuisd"})).await,
+        204
+    );
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = d["historie"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["soort"].as_str().unwrap())
+        .collect();
+    for k in ["fase", "ave", "zvh", "inwoner", "deelname", "subject"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    assert_eq!(
+        d["dossier"]["bewaren_tot"],
+        today()
+            .checked_add(jiff::Span::new().years(5))
+            .unwrap()
+            .to_string()
+    );
+
+    // Subject access export: the data across cases and who looked at it.
+    let r = get(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+        &regie.token,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let inzage: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(inzage["subject"]["bsn"], "111222333");
+    assert_eq!(
+        inzage["dossiers"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["titel"] == "Voorval")
+            .count(),
+        1
+    );
+    let who: Vec<String> = inzage["toegang"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["actor_user_id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        who.contains(&politie.id),
+        "the partner's read is in the access list"
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+            &politie.token
+        )
+        .await
+        .status(),
+        403
+    );
+    // The same as a page and a download.
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = b.get("/dossiers/inzage?q=inzage").await;
+    assert!(page.body.contains(&format!("/dossiers/inzage/{sid}")));
+    let page = b.get(&format!("/dossiers/inzage/{sid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Voorval") && page.body.contains("Wie heeft deze gegevens ingezien")
+    );
+    let page = b.get(&format!("/dossiers/inzage/{sid}/export.json")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("\"toegang\""));
+    // Correction keeps the old value.
+    let page = b
+        .post(
+            &format!("/dossiers/inzage/{sid}/correctie"),
+            &[
+                ("veld", "naam"),
+                ("waarde", "Inzage Persoon-Jansen"),
+                ("toelichting", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    let page = b
+        .post(
+            &format!("/dossiers/inzage/{sid}/correctie"),
+            &[
+                ("veld", "naam"),
+                ("waarde", "Inzage Persoon-Jansen"),
+                ("toelichting", "Verzoek betrokkene art. 16"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let inzage: serde_json::Value = get(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+        &regie.token,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(inzage["subject"]["naam"], "Inzage Persoon-Jansen");
+    assert_eq!(inzage["correcties"][0]["oude_waarde"], "Inzage Persoon");
+
+    // Legal hold keeps an expired case; lifting it lets the job destroy it.
+    assert_eq!(
+        steer(serde_json::json!({"soort": "legal-hold", "aan": true, "reden": "bezwaarprocedure"}))
+            .await,
+        204
+    );
+    let later = today().checked_add(jiff::Span::new().years(6)).unwrap();
+    let done = ::dossiers::store::destroy_expired(&app.db, later, "test")
+        .await
+        .unwrap();
+    assert!(done.is_empty());
+    assert_eq!(
+        steer(
+            serde_json::json!({"soort": "legal-hold", "aan": false, "reden": "procedure afgerond"})
+        )
+        .await,
+        204
+    );
+    let not_yet = ::dossiers::store::destroy_expired(&app.db, today(), "test")
+        .await
+        .unwrap();
+    assert!(not_yet.is_empty(), "within the retention term nothing goes");
+    let done = ::dossiers::store::destroy_expired(&app.db, later, "test")
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert!(done[0].items >= 1);
+    for table in [
+        "dossiers_dossier",
+        "dossiers_item",
+        "dossiers_subject",
+        "dossiers_sleutel",
+        "dossiers_deelname",
+    ] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(n, 0, "{table} emptied");
+    }
+    let rec = app
+        .audit_rows("action = 'delete' AND resource_type = 'dossier'")
+        .await;
+    assert_eq!(rec.len(), 1);
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+            .await
+            .status(),
+        404
+    );
+    platform::audit::verify(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_meeting_shows_each_case_record_only_to_those_who_see_that_case() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        wonen,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let second = new_case(&app, &regie.token, &zorg, "pga").await;
+    let r = post(&app, "/api/v1/dossiers/overleggen", &regie.token, serde_json::json!({
+        "soort": "pga", "titel": "PGA-overleg", "datum": day(0),
+        "deelnemers": [app.org_id("politie-lekpoort").await, app.org_id("kleurrijk-wonen").await],
+        "agenda": [case, second]
+    })).await;
+    assert_eq!(r.status(), 201);
+    let oid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = b
+        .post(
+            &format!("/dossiers/overleggen/{oid}/dossier/{case}"),
+            &[
+                ("categorie", "strafrechtelijk"),
+                ("tekst", "Besproken: aanpak"),
+                (
+                    "besluiten",
+                    "Politie legt huisbezoek af\nGemeente belt corporatie",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b
+        .post(
+            &format!("/dossiers/overleggen/{oid}/dossier/{second}"),
+            &[
+                ("categorie", "strafrechtelijk"),
+                ("tekst", "Geheim tweede dossier"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    // The police take part in the first case only.
+    let mut p = Browser::new(&app);
+    p.login(&politie.email, PASSWORD, politie.secret.as_deref())
+        .await;
+    let page = p.get(&format!("/dossiers/overleggen/{oid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Besproken: aanpak") && page.body.contains("Politie legt huisbezoek af")
+    );
+    assert!(!page.body.contains("Geheim tweede dossier"));
+    // The corporation attends but takes part in neither case.
+    let mut w = Browser::new(&app);
+    w.login(&wonen.email, PASSWORD, wonen.secret.as_deref())
+        .await;
+    let page = w.get(&format!("/dossiers/overleggen/{oid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Besproken") && !page.body.contains("Geheim"));
+    // Decisions became tasks in the case.
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tasks: Vec<&str> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["soort"] == "taak")
+        .map(|i| i["titel"].as_str().unwrap())
+        .collect();
+    assert!(
+        tasks.contains(&"Politie legt huisbezoek af")
+            && tasks.contains(&"Gemeente belt corporatie")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The property test.
+
+/// SplitMix64: a small deterministic generator, so a failing scenario can be replayed by seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn subset<T: Clone>(&mut self, items: &[T], percent: u64) -> Vec<T> {
+        items
+            .iter()
+            .filter(|_| self.chance(percent))
+            .cloned()
+            .collect()
+    }
+}
+
+const CATS: [&str; 6] = [
+    "basisgegevens",
+    "zorg-welzijn",
+    "strafrechtelijk",
+    "wonen",
+    "onderwijs",
+    "financien",
+];
+const TYPES: [&str; 4] = ["pga", "nazorg", "ondermijning", "jeugdgroep"];
+
+struct Viewer {
+    id: String,
+    token: String,
+    org: String,
+    /// Member of the directing team with a directing role.
+    regie_team: Option<String>,
+    role: Role,
+    browser: Browser,
+}
+
+struct Cov {
+    id: String,
+    valid: bool,
+    types: Vec<&'static str>,
+    /// (organisation, categories it may receive)
+    parties: Vec<(String, Vec<&'static str>)>,
+}
+
+/// The rule, restated plainly: which categories `v` may see in a case.
+fn expected(
+    v: &Viewer,
+    zaaktype: &str,
+    regie_team: &str,
+    parts: &[(String, usize, bool)],
+    covs: &[Cov],
+) -> Option<Vec<&'static str>> {
+    if v.regie_team.as_deref() == Some(regie_team) {
+        return None; // everything
+    }
+    if !(v.role == Role::Ketenpartner || v.role == Role::Procesregisseur) {
+        return Some(Vec::new());
+    }
+    let mut cats = Vec::new();
+    for (org, ci, revoked) in parts {
+        let c = &covs[*ci];
+        if *org != v.org || *revoked || !c.valid || !c.types.contains(&zaaktype) {
+            continue;
+        }
+        if let Some((_, r)) = c.parties.iter().find(|(o, _)| o == org) {
+            cats.extend(r.iter().copied());
+        }
+    }
+    Some(cats)
+}
+
+#[tokio::test]
+async fn no_user_ever_receives_an_entry_their_organisations_grant_does_not_cover() {
+    let scenarios: usize = std::env::var("BAKEN_PROPERTY_SCENARIOS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let app = spawn_app().await;
+    let gemeente = app.org_id("vijfheerenlanden").await;
+    let team_a = team_id(&app, "sociaal-domein").await;
+    let team_b = team_id(&app, "integrale-veiligheid").await;
+    let partner_slugs = [
+        "politie-lekpoort",
+        "ggd-regio-utrecht",
+        "veilig-thuis",
+        "kleurrijk-wonen",
+        "openbaar-ministerie",
+    ];
+    let mut partners = Vec::new();
+    for s in partner_slugs {
+        partners.push(app.org_id(s).await);
+    }
+    // The viewers: a partner user in every partner organisation, and municipal staff inside and
+    // outside the directing teams.
+    let mut viewers = Vec::new();
+    let mut specs: Vec<(String, String, Role, Option<String>)> = partner_slugs
+        .iter()
+        .map(|s| {
+            (
+                format!("kp-{s}@example.nl"),
+                s.to_string(),
+                Role::Ketenpartner,
+                None,
+            )
+        })
+        .collect();
+    specs.push((
+        "regie-a@example.nl".into(),
+        "vijfheerenlanden".into(),
+        Role::Procesregisseur,
+        Some(team_a.clone()),
+    ));
+    specs.push((
+        "regie-b@example.nl".into(),
+        "vijfheerenlanden".into(),
+        Role::Procesregisseur,
+        Some(team_b.clone()),
+    ));
+    specs.push((
+        "adviseur-a@example.nl".into(),
+        "vijfheerenlanden".into(),
+        Role::AdviseurIv,
+        Some(team_a.clone()),
+    ));
+    specs.push((
+        "handhaver-a@example.nl".into(),
+        "vijfheerenlanden".into(),
+        Role::Handhaver,
+        Some(team_a.clone()),
+    ));
+    specs.push((
+        "beheerder@example.nl".into(),
+        "vijfheerenlanden".into(),
+        Role::Beheerder,
+        None,
+    ));
+    for (email, org, role, team) in specs {
+        let p = person(&app, &email, &org, role, team.as_deref()).await;
+        let mut browser = Browser::new(&app);
+        let page = browser.login(&email, PASSWORD, p.secret.as_deref()).await;
+        assert_eq!(page.status, 303, "login {email}");
+        viewers.push(Viewer {
+            org: app.org_id(&org).await,
+            regie_team: team.filter(|_| matches!(role, Role::Procesregisseur | Role::AdviseurIv)),
+            id: p.id,
+            token: p.token,
+            role,
+            browser,
+        });
+    }
+    let mut rng = Rng(0x0BAC_E5EE_D000_0001);
+    let mut checked_items = 0usize;
+    let mut hidden_items = 0usize;
+    for n in 0..scenarios {
+        // Covenants with random parties, grants, validity and case types.
+        let mut covs = Vec::new();
+        let mut tx = app.db.begin().await.unwrap();
+        for _ in 0..(1 + rng.below(3)) {
+            let id = platform::db::new_id();
+            let (van, tot, valid) = match rng.below(8) {
+                0 => (day(-400), day(-1), false),
+                1 => (day(1), day(400), false),
+                _ => (
+                    day(-10 - rng.below(300) as i64),
+                    day(rng.below(300) as i64),
+                    true,
+                ),
+            };
+            let revoked = rng.chance(10);
+            let types = rng.subset(&TYPES, 75);
+            sqlx::query("INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, ingetrokken_at, created_by, created_at) VALUES ($1, 'c', '', $2, $3, $4, $5, 'test', 0)")
+                .bind(&id).bind(types.join(",")).bind(&van).bind(&tot).bind(revoked.then_some(1i64))
+                .execute(&mut *tx.conn().unwrap()).await.unwrap();
+            let mut parties = Vec::new();
+            for org in rng.subset(&partners, 60) {
+                let r = rng.subset(&CATS, 50);
+                let p = rng.subset(&CATS, 40);
+                sqlx::query("INSERT INTO dossiers_convenant_partij (convenant_id, organisation_id, ontvangen, verstrekken) VALUES ($1, $2, $3, $4)")
+                    .bind(&id).bind(&org).bind(r.join(",")).bind(p.join(","))
+                    .execute(&mut *tx.conn().unwrap()).await.unwrap();
+                parties.push((org, r));
+            }
+            covs.push(Cov {
+                id,
+                valid: valid && !revoked,
+                types,
+                parties,
+            });
+        }
+        // One case, participations (also stale ones: on covenants that lapsed or that do not
+        // name the organisation), entries in random categories.
+        let case = platform::db::new_id();
+        let zaaktype = TYPES[rng.below(TYPES.len())];
+        let regie_team = if rng.chance(50) { &team_a } else { &team_b };
+        sqlx::query("INSERT INTO dossiers_dossier (id, nummer, zaaktype, titel, regie_organisation_id, regie_team_id, herkomst, fase, ave_fase, inwoner, legal_hold, created_by, created_at, updated_at) VALUES ($1, $2, $3, 't', $4, $5, 'team', 'intake', 1, 'niet-uitgenodigd', 0, 'test', $6, $6)")
+            .bind(&case).bind(format!("P-{n}")).bind(zaaktype).bind(&gemeente).bind(regie_team).bind(platform::db::now_ms() + n as i64 * 1000)
+            .execute(&mut *tx.conn().unwrap()).await.unwrap();
+        let mut parts = Vec::new();
+        for _ in 0..rng.below(5) {
+            let ci = rng.below(covs.len());
+            // Mostly a party to the covenant, sometimes not (a stale or wrong participation).
+            let parties = &covs[ci].parties;
+            let org = if !parties.is_empty() && rng.chance(70) {
+                parties[rng.below(parties.len())].0.clone()
+            } else {
+                partners[rng.below(partners.len())].clone()
+            };
+            let revoked = rng.chance(20);
+            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, doel, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, 'd', 0, 'test', $5)")
+                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(revoked.then_some(1i64))
+                .execute(&mut *tx.conn().unwrap()).await.unwrap();
+            parts.push((org, ci, revoked));
+        }
+        let mut items = Vec::new();
+        for k in 0..(1 + rng.below(6)) {
+            let id = platform::db::new_id();
+            let cat = CATS[rng.below(CATS.len())];
+            let titel = format!("e{n}x{k}q");
+            sqlx::query("INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, created_by, created_by_name, created_by_organisation_id, created_at) VALUES ($1, $2, 'notitie', $3, $4, '', 'test', 'test', $5, 0)")
+                .bind(&id).bind(&case).bind(cat).bind(&titel).bind(&gemeente)
+                .execute(&mut *tx.conn().unwrap()).await.unwrap();
+            items.push((id, cat, titel));
+        }
+        tx.commit().await.unwrap();
+
+        // Half the time a user of a participating organisation, so both sides of the rule
+        // are exercised; the partner viewers come first, in the order of `partners`.
+        let vi = if !parts.is_empty() && rng.chance(50) {
+            let org = &parts[rng.below(parts.len())].0;
+            partners.iter().position(|p| p == org).unwrap()
+        } else {
+            rng.below(viewers.len())
+        };
+        let v = &mut viewers[vi];
+        let want = expected(v, zaaktype, regie_team, &parts, &covs);
+        let visible: Vec<&(String, &str, String)> = items
+            .iter()
+            .filter(|(_, c, _)| want.as_ref().is_none_or(|cats| cats.contains(c)))
+            .collect();
+        let may_open = want.as_ref().is_none_or(|c| !c.is_empty());
+        let ctx = format!(
+            "scenario {n}: viewer {:?} in {}, zaaktype {zaaktype}, want {want:?}",
+            v.role, v.org
+        );
+
+        // API detail.
+        let r = get(&app, &format!("/api/v1/dossiers/{case}"), &v.token).await;
+        if may_open {
+            assert_eq!(r.status(), 200, "{ctx}");
+            let d: serde_json::Value = r.json().await.unwrap();
+            let mut got: Vec<String> = d["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+                .collect();
+            got.sort();
+            let mut exp: Vec<String> = visible.iter().map(|(id, _, _)| id.clone()).collect();
+            exp.sort();
+            assert_eq!(got, exp, "{ctx}");
+        } else {
+            assert_eq!(r.status(), 403, "{ctx}");
+        }
+        // API list: the newest case is on the first page exactly when it may be opened.
+        let r = get(&app, "/api/v1/dossiers", &v.token).await;
+        let listed = if r.status() == 403 {
+            false
+        } else {
+            let list: serde_json::Value = r.json().await.unwrap();
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["id"] == case.as_str())
+        };
+        assert_eq!(listed, may_open, "list, {ctx}");
+        // The HTML page.
+        let page = v.browser.get(&format!("/dossiers/{case}")).await;
+        if may_open {
+            assert_eq!(page.status, 200, "{ctx}");
+        } else {
+            assert_eq!(page.status, 403, "{ctx}");
+        }
+        for (_, _, titel) in &items {
+            let shown = page.body.contains(titel.as_str());
+            let allowed = visible.iter().any(|(_, _, t)| t == titel);
+            assert!(!shown || allowed, "HTML leaked {titel}, {ctx}");
+            assert_eq!(shown, allowed, "HTML {titel}, {ctx}");
+        }
+        // Every entry read left an audit record for this reader: once through the API, once
+        // through the page.
+        for (id, _, _) in &visible {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE resource_type = 'dossier-item' AND resource_id = $1 AND actor_user_id = $2 AND outcome = 'allowed'")
+                .bind(id).bind(&v.id).fetch_one(app.db.pool()).await.unwrap().try_get("n").unwrap();
+            assert_eq!(n, 2, "audit of {id}, {ctx}");
+        }
+        checked_items += items.len();
+        hidden_items += items.len() - visible.len();
+    }
+    // The generator must exercise both sides of the rule.
+    assert!(
+        hidden_items > checked_items / 10 && checked_items - hidden_items > checked_items / 10,
+        "{hidden_items} hidden of {checked_items}"
+    );
+}

@@ -1,0 +1,1 @@
+dossiers-nav = Case files

@@ -1,0 +1,2243 @@
+//! Pages: the case list, a case with what its viewer may see, the forms that change it (one
+//! page each, so each works without JavaScript), meetings, covenants and case types, the
+//! subject access request, and the destruction records.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use platform::access::{self, Action, Principal, Purpose};
+use platform::web::forms::{FieldKind, Form, FormField, Pager};
+use platform::web::pages::fmt_time;
+use platform::web::{
+    render, render_status, require_user, AppState, Ctx, Shell, WebError, WebResult,
+};
+
+use crate::access::{
+    mag_convenanten_beheren, mag_module_zien, mag_regie_voeren, zicht, Convenanten, Dossierlijst,
+    Inzageverzoek, Zicht,
+};
+use crate::model::{self, Categorie, Fase};
+use crate::store::{
+    self, DossierDetail, NieuwConvenant, NieuwDossier, NieuwItem, NieuwOverleg, NieuwSubject,
+    NieuwZaaktype, NieuwePartij, StoreError, Sturing,
+};
+
+type Fields = Vec<(String, String)>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dossiers", get(list_page))
+        .route("/dossiers/nieuw", get(new_page).post(new_post))
+        .route("/dossiers/overleggen", get(meetings_page))
+        .route(
+            "/dossiers/overleggen/nieuw",
+            get(meeting_new_page).post(meeting_new_post),
+        )
+        .route("/dossiers/overleggen/{id}", get(meeting_page))
+        .route(
+            "/dossiers/overleggen/{id}/dossier/{dossier}",
+            get(discussion_page).post(discussion_post),
+        )
+        .route("/dossiers/convenanten", get(covenants_page))
+        .route(
+            "/dossiers/convenanten/nieuw",
+            get(covenant_new_page).post(covenant_new_post),
+        )
+        .route(
+            "/dossiers/convenanten/{id}/intrekken",
+            post(covenant_revoke),
+        )
+        .route(
+            "/dossiers/zaaktypen/nieuw",
+            get(casetype_new_page).post(casetype_new_post),
+        )
+        .route("/dossiers/inzage", get(sar_search_page))
+        .route("/dossiers/inzage/{id}", get(sar_page))
+        .route("/dossiers/inzage/{id}/export.json", get(sar_json))
+        .route(
+            "/dossiers/inzage/{id}/correctie",
+            get(correction_page).post(correction_post),
+        )
+        .route("/dossiers/{id}", get(detail_page))
+        .route("/dossiers/{id}/vastleggen", get(item_page).post(item_post))
+        .route(
+            "/dossiers/{id}/subject",
+            get(subject_page).post(subject_post),
+        )
+        .route("/dossiers/{id}/deelname", get(admit_page).post(admit_post))
+        .route(
+            "/dossiers/{id}/deelname/{pid}/intrekken",
+            get(revoke_page).post(revoke_post),
+        )
+        .route(
+            "/dossiers/{id}/sturing/{soort}",
+            get(steer_page).post(steer_post),
+        )
+        .route("/dossiers/{id}/taak/{item}/gereed", post(task_done))
+}
+
+fn store_err(e: StoreError) -> WebError {
+    match e {
+        StoreError::NotFound => WebError::NotFound,
+        StoreError::Forbidden(_) => WebError::Forbidden,
+        other => WebError::Internal(other.to_string()),
+    }
+}
+
+fn user(ctx: &Ctx) -> Result<&Principal, WebError> {
+    let p = require_user(ctx)?;
+    if mag_module_zien(p) || mag_convenanten_beheren(p) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn val(v: &Fields, k: &str) -> String {
+    v.iter()
+        .find(|(a, _)| a == k)
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default()
+}
+
+fn vals(v: &Fields, k: &str) -> Vec<String> {
+    v.iter()
+        .filter(|(a, _)| a == k)
+        .map(|(_, b)| b.clone())
+        .collect()
+}
+
+fn opts(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn with_empty(first: &str, rest: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), first.to_string())];
+    v.extend(rest);
+    v
+}
+
+fn categorie_opts(allowed: impl Fn(Categorie) -> bool) -> Vec<(String, String)> {
+    Categorie::ALL
+        .into_iter()
+        .filter(|c| allowed(*c))
+        .map(|c| (c.slug().to_string(), c.naam().to_string()))
+        .collect()
+}
+
+async fn org_names(state: &AppState) -> HashMap<String, String> {
+    platform::identity::list_organisations(&state.db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect()
+}
+
+async fn team_names(state: &AppState, org: &str) -> HashMap<String, String> {
+    platform::identity::list_teams(&state.db, org)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "form_page.html")]
+struct FormPage {
+    shell: Shell,
+    intro: String,
+    form: Form,
+    after: Vec<(String, String)>,
+}
+
+fn form_page(
+    ctx: &Ctx,
+    title: String,
+    intro: String,
+    form: Form,
+    back: (String, String),
+    status: StatusCode,
+) -> WebResult {
+    render_status(
+        status,
+        &FormPage {
+            shell: Shell::titled(ctx, title),
+            intro,
+            form,
+            after: vec![back],
+        },
+    )
+}
+
+fn back_to(id: &str) -> (String, String) {
+    (
+        format!("/dossiers/{id}"),
+        "Terug naar het dossier".to_string(),
+    )
+}
+
+/// Shows the form again with the errors next to the fields (422), or a refusal as the general
+/// error, or passes other failures on.
+fn refused(
+    ctx: &Ctx,
+    form: Form,
+    e: StoreError,
+    title: String,
+    intro: String,
+    back: (String, String),
+) -> WebResult {
+    match e {
+        StoreError::Invalid(errors) => form_page(
+            ctx,
+            title,
+            intro,
+            form.with_errors(&ctx.lang, &errors),
+            back,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        StoreError::Refused(reason) => {
+            let mut form = form;
+            form.general_error = Some(reason);
+            form_page(
+                ctx,
+                title,
+                intro,
+                form,
+                back,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        other => Err(store_err(other)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list.
+
+pub struct Rij {
+    pub id: String,
+    pub nummer: String,
+    pub titel: String,
+    pub zaaktype: String,
+    pub fase: String,
+    pub ave: i64,
+    pub review: String,
+    pub review_verlopen: bool,
+    pub regie: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers_lijst.html")]
+struct ListPage {
+    shell: Shell,
+    form: Form,
+    rows: Vec<Rij>,
+    pager: Pager,
+    may_create: bool,
+    may_sar: bool,
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Dossierlijst,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let filter = store::Filter {
+        zaaktype: q.get("zaaktype").cloned(),
+        fase: q.get("fase").cloned(),
+        review_verlopen: q.get("review").is_some_and(|v| v == "verlopen"),
+    };
+    let page: i64 = q.get("pagina").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let (items, total) = store::list(&state.db, &auth, &filter, page)
+        .await
+        .map_err(store_err)?;
+    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let names: HashMap<String, String> = zaaktypen
+        .iter()
+        .map(|z| (z.slug.clone(), z.naam.clone()))
+        .collect();
+    let teams = team_names(&state, &p.organisation_id).await;
+    let today = store::vandaag().to_string();
+    let rows = items
+        .into_iter()
+        .map(|d| Rij {
+            review_verlopen: d.fase != "gesloten"
+                && d.reviewdatum.as_deref().is_some_and(|r| r < today.as_str()),
+            review: d.reviewdatum.clone().unwrap_or_default(),
+            zaaktype: names.get(&d.zaaktype).cloned().unwrap_or(d.zaaktype),
+            fase: Fase::from_slug(&d.fase)
+                .map(|f| f.naam().to_string())
+                .unwrap_or(d.fase),
+            ave: d.ave_fase,
+            regie: teams
+                .get(&d.regie_team_id)
+                .cloned()
+                .unwrap_or_else(|| "andere organisatie".into()),
+            id: d.id,
+            nummer: d.nummer,
+            titel: d.titel,
+        })
+        .collect();
+    let zt = q.get("zaaktype").cloned().unwrap_or_default();
+    let fase = q.get("fase").cloned().unwrap_or_default();
+    let review = q.get("review").cloned().unwrap_or_default();
+    let base = platform::web::forms::list_url(
+        "/dossiers",
+        &[("zaaktype", &zt), ("fase", &fase), ("review", &review)],
+    );
+    let form = Form::new(
+        "/dossiers",
+        "Filteren".into(),
+        vec![
+            FormField::new(
+                "zaaktype",
+                "Zaaktype".into(),
+                FieldKind::Select(with_empty(
+                    "alle",
+                    zaaktypen
+                        .iter()
+                        .map(|z| (z.slug.clone(), z.naam.clone()))
+                        .collect(),
+                )),
+            )
+            .value(zt),
+            FormField::new(
+                "fase",
+                "Fase".into(),
+                FieldKind::Select(with_empty(
+                    "alle",
+                    Fase::ALL
+                        .iter()
+                        .map(|f| (f.slug().to_string(), f.naam().to_string()))
+                        .collect(),
+                )),
+            )
+            .value(fase),
+            FormField::new(
+                "review",
+                "Herbeoordeling".into(),
+                FieldKind::Select(vec![
+                    (String::new(), "alle".into()),
+                    ("verlopen".into(), "datum verstreken".into()),
+                ]),
+            )
+            .value(review),
+        ],
+    )
+    .get();
+    render(&ListPage {
+        shell: Shell::titled(&ctx, "Dossiers".into()),
+        form,
+        rows,
+        pager: Pager::new(&base, page, total),
+        may_create: mag_regie_voeren(p),
+        may_sar: may_sar(p),
+    })
+}
+
+fn may_sar(p: &Principal) -> bool {
+    let probe = Inzageverzoek {
+        subject_id: String::new(),
+    };
+    platform::access::decide(p, Action::Export, &probe, Purpose::Uitvoering)
+        == platform::access::Decision::Allow
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new case.
+
+async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, WebError> {
+    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let mine = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
+    let teams: Vec<(String, String)> =
+        platform::identity::list_teams(&state.db, &p.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|t| mine.contains(&t.id))
+            .map(|t| (t.id, t.name))
+            .collect();
+    Ok(Form::new(
+        "/dossiers/nieuw",
+        "Dossier aanmaken".into(),
+        vec![
+            FormField::new("zaaktype", "Zaaktype".into(), FieldKind::Select(with_empty("kies", zaaktypen.iter().map(|z| (z.slug.clone(), z.naam.clone())).collect()))).value(val(v, "zaaktype")).required(),
+            FormField::new("titel", "Korte titel".into(), FieldKind::Text).value(val(v, "titel")).hint("Geen namen: die legt u vast als betrokkene, zodat alleen wie ze mag zien ze ziet.".into()).required(),
+            FormField::new("regie_team_id", "Regievoerend team".into(), FieldKind::Select(with_empty("kies", teams))).value(val(v, "regie_team_id")).required(),
+            FormField::new("herkomst", "Herkomst".into(), FieldKind::Select(opts(&model::HERKOMST))).value(val(v, "herkomst")),
+            FormField::new("reviewdatum", "Datum herbeoordeling".into(), FieldKind::Date).value(val(v, "reviewdatum")),
+        ],
+    ))
+}
+
+const NEW_INTRO: &str = "Het regievoerende team ziet het hele dossier. Ketenpartners zien alleen wat hun convenant toestaat, nadat u hen toelaat.";
+
+async fn new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = user(&ctx)?;
+    if !mag_regie_voeren(p) {
+        return Err(WebError::Forbidden);
+    }
+    let form = new_form(&state, p, &Vec::new()).await?;
+    form_page(
+        &ctx,
+        "Nieuw dossier".into(),
+        NEW_INTRO.into(),
+        form,
+        ("/dossiers".into(), "Terug naar de dossiers".into()),
+        StatusCode::OK,
+    )
+}
+
+async fn new_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Dossierlijst,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let n = NieuwDossier {
+        zaaktype: val(&v, "zaaktype"),
+        titel: val(&v, "titel"),
+        regie_team_id: val(&v, "regie_team_id"),
+        herkomst: val(&v, "herkomst"),
+        reviewdatum: Some(val(&v, "reviewdatum")),
+    };
+    match store::create(&state.db, &auth, &n).await {
+        Ok(id) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => {
+            let form = new_form(&state, p, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                "Nieuw dossier".into(),
+                NEW_INTRO.into(),
+                ("/dossiers".into(), "Terug naar de dossiers".into()),
+            )
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One case.
+
+pub struct ItemView {
+    pub id: String,
+    pub soort: String,
+    pub categorie: String,
+    pub titel: String,
+    pub tekst: String,
+    pub extra: String,
+    pub door: String,
+    pub at: String,
+    pub open_taak: bool,
+}
+
+pub struct Regel {
+    pub a: String,
+    pub b: String,
+    pub c: String,
+    pub d: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DetailPage {
+    shell: Shell,
+    d: DossierDetail,
+    kop: Vec<(String, String)>,
+    zicht: String,
+    subjecten: Vec<Regel>,
+    deelnames: Vec<(Regel, String, bool)>,
+    items: Vec<ItemView>,
+    taken: Vec<ItemView>,
+    historie: Vec<Regel>,
+    signalen: Vec<Regel>,
+    sturing: Vec<(String, String)>,
+    may_add: bool,
+}
+
+fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
+    let mut extra = Vec::new();
+    if let Some(l) = i.leefgebied.as_deref().and_then(model::leefgebied_naam) {
+        extra.push(format!("Leefgebied: {l}"));
+    }
+    if let Some(o) = &i.eigenaar_organisation_id {
+        extra.push(format!(
+            "Uitvoerder: {}",
+            orgs.get(o).cloned().unwrap_or_default()
+        ));
+    }
+    if let Some(d) = &i.deadline {
+        extra.push(format!("Uiterlijk: {d}"));
+    }
+    if i.soort == "taak" {
+        extra.push(if i.gereed {
+            "Gereed".into()
+        } else {
+            "Open".into()
+        });
+    }
+    ItemView {
+        id: i.id.clone(),
+        soort: model::item_soort_naam(&i.soort).unwrap_or("").to_string(),
+        categorie: Categorie::from_slug(&i.categorie)
+            .map(|c| c.naam())
+            .unwrap_or("")
+            .to_string(),
+        titel: i.titel.clone(),
+        tekst: i.tekst.clone(),
+        extra: extra.join(" · "),
+        door: format!(
+            "{} ({})",
+            i.door,
+            orgs.get(&i.door_organisation_id)
+                .cloned()
+                .unwrap_or_default()
+        ),
+        at: fmt_time(i.created_at, false),
+        open_taak: i.soort == "taak" && !i.gereed,
+    }
+}
+
+async fn detail_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Read)
+        .await
+        .map_err(store_err)?;
+    let key = state.settings.data_key.as_ref();
+    let d = store::detail(&state.db, &auth, kop, key)
+        .await
+        .map_err(store_err)?;
+    let orgs = org_names(&state).await;
+    let teams = team_names(&state, &d.dossier.regie_organisation_id).await;
+    let zaaktype = store::zaaktype(&state.db, &d.dossier.zaaktype)
+        .await
+        .map(|z| z.naam)
+        .unwrap_or_default();
+    let k = &d.dossier;
+    let mut kop = vec![
+        ("Zaaktype".to_string(), zaaktype),
+        (
+            "Fase".into(),
+            Fase::from_slug(&k.fase)
+                .map(|f| f.naam())
+                .unwrap_or("")
+                .into(),
+        ),
+        ("AVE".into(), model::ave_naam(k.ave_fase).into()),
+        (
+            "Zorg- en Veiligheidshuis".into(),
+            k.zvh_tafel
+                .as_deref()
+                .and_then(model::zvh_naam)
+                .unwrap_or("niet opgeschaald")
+                .into(),
+        ),
+        ("Inwoner".into(), model::inwoner_naam(&k.inwoner).into()),
+        (
+            "Regie".into(),
+            format!(
+                "{} – {}",
+                orgs.get(&k.regie_organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                teams.get(&k.regie_team_id).cloned().unwrap_or_default()
+            ),
+        ),
+        (
+            "Herbeoordeling".into(),
+            k.reviewdatum.clone().unwrap_or_else(|| "geen datum".into()),
+        ),
+    ];
+    if k.legal_hold {
+        kop.push((
+            "Bewaarplicht (legal hold)".into(),
+            k.legal_hold_reden.clone().unwrap_or_default(),
+        ));
+    }
+    if let Some(t) = &k.bewaren_tot {
+        kop.push(("Bewaren tot".into(), t.clone()));
+    }
+    let zicht = if d.regie {
+        "U ziet het hele dossier: uw team voert de regie.".to_string()
+    } else {
+        format!(
+            "U ziet alleen de vastleggingen in de categorieën die het convenant uw organisatie geeft: {}.",
+            d.zicht.iter().filter_map(|s| Categorie::from_slug(s)).map(|c| c.naam()).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let subjecten = d
+        .subjecten
+        .iter()
+        .map(|s| Regel {
+            a: format!(
+                "{} ({})",
+                s.naam,
+                model::subject_soort_naam(&s.soort).unwrap_or("")
+            ),
+            b: s.rol.clone(),
+            c: [
+                s.geboortedatum.clone(),
+                s.adres.clone(),
+                s.postcode.clone(),
+                s.kvk.clone().map(|k| format!("KvK {k}")),
+                s.contact.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+            d: match (&s.bsn, s.heeft_bsn) {
+                (Some(b), _) => format!("BSN {b}"),
+                (None, true) => "BSN vastgelegd (niet zichtbaar voor u)".into(),
+                _ => String::new(),
+            } + &s
+                .beperkt_reden
+                .as_ref()
+                .map(|r| format!(" Verwerking beperkt: {r}"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let deelnames = d
+        .deelnames
+        .iter()
+        .map(|x| {
+            (
+                Regel {
+                    a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
+                    b: x.convenant_naam.clone(),
+                    c: x.doel.clone(),
+                    d: if x.actief {
+                        format!("actief sinds {}", fmt_time(x.gestart_at, false))
+                    } else if let Some(at) = x.ingetrokken_at {
+                        format!(
+                            "ingetrokken op {} ({})",
+                            fmt_time(at, false),
+                            x.ingetrokken_reden.clone().unwrap_or_default()
+                        )
+                    } else {
+                        "geen toegang: het convenant geldt niet (meer)".into()
+                    },
+                },
+                x.id.clone(),
+                x.ingetrokken_at.is_none(),
+            )
+        })
+        .collect();
+    let all: Vec<ItemView> = d.items.iter().map(|i| item_view(i, &orgs)).collect();
+    let (taken, items): (Vec<ItemView>, Vec<ItemView>) =
+        all.into_iter().partition(|i| i.soort == "Taak");
+    let historie = d
+        .historie
+        .iter()
+        .map(|h| Regel {
+            a: fmt_time(h.at, false),
+            b: h.soort.clone(),
+            c: format!(
+                "{}{}",
+                h.van
+                    .as_ref()
+                    .map(|v| format!("{v} → "))
+                    .unwrap_or_default(),
+                h.naar
+            ),
+            d: format!("{} – {}", h.toelichting, h.door),
+        })
+        .collect();
+    let signalen = d
+        .signalen
+        .iter()
+        .map(|s| Regel {
+            a: fmt_time(s.at, false),
+            b: s.zaaktype.clone(),
+            c: teams
+                .get(&s.regie_team_id)
+                .cloned()
+                .unwrap_or_else(|| "team van een andere organisatie".into()),
+            d: String::new(),
+        })
+        .collect();
+    let sturing = if d.regie && k.fase != "gesloten" {
+        STURING
+            .iter()
+            .map(|(s, l)| (format!("/dossiers/{}/sturing/{s}", k.id), l.to_string()))
+            .collect()
+    } else if d.regie {
+        vec![(
+            format!("/dossiers/{}/sturing/legal-hold", k.id),
+            "Bewaarplicht (legal hold)".to_string(),
+        )]
+    } else {
+        Vec::new()
+    };
+    let may_add = k.fase != "gesloten"
+        && matches!(
+            &auth.resource().zicht,
+            Zicht::Regie | Zicht::Deelnemer { .. }
+        )
+        && Categorie::ALL
+            .iter()
+            .any(|c| auth.resource().zicht.mag_toevoegen(*c));
+    render(&DetailPage {
+        shell: Shell::titled(&ctx, format!("Dossier {} – {}", k.nummer, k.titel)),
+        kop,
+        zicht,
+        subjecten,
+        deelnames,
+        items,
+        taken,
+        historie,
+        signalen,
+        sturing,
+        may_add,
+        d,
+    })
+}
+
+const STURING: [(&str, &str); 6] = [
+    ("fase", "Fase wijzigen"),
+    ("ave", "AVE-fase wijzigen"),
+    (
+        "zvh",
+        "Opschalen naar of terug van het Zorg- en Veiligheidshuis",
+    ),
+    ("inwoner", "Betrokkenheid van de inwoner"),
+    ("review", "Datum herbeoordeling"),
+    ("legal-hold", "Bewaarplicht (legal hold)"),
+];
+
+// Entries.
+
+fn item_form(id: &str, z: &Zicht, orgs: &HashMap<String, String>, v: &Fields) -> Form {
+    let cats = categorie_opts(|c| z.mag_toevoegen(c));
+    let mut org_opts: Vec<(String, String)> =
+        orgs.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+    org_opts.sort_by(|a, b| a.1.cmp(&b.1));
+    Form::new(
+        format!("/dossiers/{id}/vastleggen"),
+        "Vastleggen".into(),
+        vec![
+            FormField::new("soort", "Soort".into(), FieldKind::Select(opts(&model::ITEM_SOORTEN))).value(val(v, "soort")).required(),
+            FormField::new("categorie", "Gegevenscategorie".into(), FieldKind::Select(with_empty("kies", cats))).value(val(v, "categorie")).hint("Bepaalt wie deze vastlegging ziet: alleen partners die deze categorie onder het convenant mogen ontvangen.".into()).required(),
+            FormField::new("titel", "Titel".into(), FieldKind::Text).value(val(v, "titel")).required(),
+            FormField::new("tekst", "Tekst".into(), FieldKind::TextArea).value(val(v, "tekst")),
+            FormField::new("leefgebied", "Leefgebied (bij een doel)".into(), FieldKind::Select(with_empty("geen", opts(&model::LEEFGEBIEDEN)))).value(val(v, "leefgebied")),
+            FormField::new("eigenaar_organisation_id", "Uitvoerder (bij een taak)".into(), FieldKind::Select(with_empty("geen", org_opts))).value(val(v, "eigenaar_organisation_id")),
+            FormField::new("deadline", "Uiterlijk (bij een taak)".into(), FieldKind::Date).value(val(v, "deadline")),
+        ],
+    )
+}
+
+fn nieuw_item(v: &Fields) -> NieuwItem {
+    let opt = |k: &str| Some(val(v, k)).filter(|s| !s.is_empty());
+    NieuwItem {
+        soort: val(v, "soort"),
+        categorie: val(v, "categorie"),
+        titel: val(v, "titel"),
+        tekst: val(v, "tekst"),
+        leefgebied: opt("leefgebied"),
+        eigenaar_organisation_id: opt("eigenaar_organisation_id"),
+        deadline: opt("deadline"),
+        overleg_id: None,
+    }
+}
+
+const ITEM_INTRO: &str = "Elke vastlegging heeft één gegevenscategorie. U kunt alleen categorieën kiezen die uw organisatie in dit dossier mag vastleggen.";
+
+async fn item_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+        .await
+        .map_err(store_err)?;
+    let form = item_form(
+        &id,
+        &auth.resource().zicht,
+        &org_names(&state).await,
+        &Vec::new(),
+    );
+    form_page(
+        &ctx,
+        format!("Vastleggen in {}", kop.nummer),
+        ITEM_INTRO.into(),
+        form,
+        back_to(&id),
+        StatusCode::OK,
+    )
+}
+
+async fn item_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+        .await
+        .map_err(store_err)?;
+    match store::add_item(&state.db, &auth, &nieuw_item(&v)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => {
+            let form = item_form(&id, &auth.resource().zicht, &org_names(&state).await, &v);
+            refused(
+                &ctx,
+                form,
+                e,
+                format!("Vastleggen in {}", kop.nummer),
+                ITEM_INTRO.into(),
+                back_to(&id),
+            )
+        }
+    }
+}
+
+async fn task_done(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, item)): Path<(String, String)>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+        .await
+        .map_err(store_err)?;
+    match store::complete_task(&state.db, &auth, &item).await {
+        Ok(()) | Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())
+        }
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+// Subjects.
+
+fn subject_form(id: &str, v: &Fields) -> Form {
+    Form::new(
+        format!("/dossiers/{id}/subject"),
+        "Betrokkene toevoegen".into(),
+        vec![
+            FormField::new(
+                "soort",
+                "Soort".into(),
+                FieldKind::Select(opts(&model::SUBJECT_SOORTEN)),
+            )
+            .value(val(v, "soort"))
+            .required(),
+            FormField::new("naam", "Naam of omschrijving".into(), FieldKind::Text)
+                .value(val(v, "naam"))
+                .required(),
+            FormField::new("rol", "Rol in het dossier".into(), FieldKind::Text)
+                .value(val(v, "rol"))
+                .hint("Bijvoorbeeld: betrokkene, ouder, pand, exploitant.".into()),
+            FormField::new(
+                "geboortedatum",
+                "Geboortedatum (persoon)".into(),
+                FieldKind::Date,
+            )
+            .value(val(v, "geboortedatum")),
+            FormField::new("bsn", "BSN (persoon, optioneel)".into(), FieldKind::Text)
+                .value(val(v, "bsn"))
+                .hint("Wordt versleuteld opgeslagen en alleen aan het regieteam getoond.".into()),
+            FormField::new("adres", "Adres".into(), FieldKind::Text).value(val(v, "adres")),
+            FormField::new("postcode", "Postcode".into(), FieldKind::Text)
+                .value(val(v, "postcode")),
+            FormField::new("kvk", "KvK-nummer (bedrijf)".into(), FieldKind::Text)
+                .value(val(v, "kvk")),
+            FormField::new("bag_id", "BAG-id (locatie)".into(), FieldKind::Text)
+                .value(val(v, "bag_id")),
+            FormField::new("contact", "Contactgegevens".into(), FieldKind::Text)
+                .value(val(v, "contact")),
+        ],
+    )
+}
+
+const SUBJECT_INTRO: &str = "Na het toevoegen controleert Baken of dezelfde persoon, hetzelfde adres of bedrijf al in een ander lopend dossier staat. U ziet dan alleen het zaaktype en het regieteam van dat dossier, nooit de inhoud.";
+
+async fn subject_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    form_page(
+        &ctx,
+        format!("Betrokkene toevoegen aan {}", kop.nummer),
+        SUBJECT_INTRO.into(),
+        subject_form(&id, &Vec::new()),
+        back_to(&id),
+        StatusCode::OK,
+    )
+}
+
+async fn subject_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    let opt = |k: &str| Some(val(&v, k)).filter(|s| !s.trim().is_empty());
+    let n = NieuwSubject {
+        soort: val(&v, "soort"),
+        naam: val(&v, "naam"),
+        geboortedatum: opt("geboortedatum"),
+        bsn: opt("bsn"),
+        adres: opt("adres"),
+        postcode: opt("postcode"),
+        contact: opt("contact"),
+        kvk: opt("kvk"),
+        bag_id: opt("bag_id"),
+        rol: val(&v, "rol"),
+        ..Default::default()
+    };
+    match store::add_subject(&state.db, &auth, state.settings.data_key.as_ref(), &n).await {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => refused(
+            &ctx,
+            subject_form(&id, &v),
+            e,
+            format!("Betrokkene toevoegen aan {}", kop.nummer),
+            SUBJECT_INTRO.into(),
+            back_to(&id),
+        ),
+    }
+}
+
+// Participation.
+
+async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebError> {
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let covenants = store::convenanten(&state.db).await.map_err(store_err)?;
+    Ok(Form::new(
+        format!("/dossiers/{id}/deelname"),
+        "Toelaten".into(),
+        vec![
+            FormField::new(
+                "organisation_id",
+                "Organisatie".into(),
+                FieldKind::Select(with_empty(
+                    "kies",
+                    orgs.into_iter()
+                        .filter(|o| o.kind != "gemeente")
+                        .map(|o| (o.id, o.name))
+                        .collect(),
+                )),
+            )
+            .value(val(v, "organisation_id"))
+            .required(),
+            FormField::new(
+                "convenant_id",
+                "Convenant".into(),
+                FieldKind::Select(with_empty(
+                    "kies",
+                    covenants
+                        .into_iter()
+                        .map(|c| {
+                            (
+                                c.id,
+                                format!("{} ({} t/m {})", c.naam, c.geldig_van, c.geldig_tot),
+                            )
+                        })
+                        .collect(),
+                )),
+            )
+            .value(val(v, "convenant_id"))
+            .required(),
+            FormField::new("doel", "Doel van de deelname".into(), FieldKind::Text)
+                .value(val(v, "doel"))
+                .hint("Het doel uit het convenant waarvoor deze partner gegevens krijgt.".into())
+                .required(),
+        ],
+    ))
+}
+
+const ADMIT_INTRO: &str = "Een partner krijgt alleen toegang op grond van een geldig convenant dat dit zaaktype dekt en de organisatie als partij noemt; anders weigert Baken met de reden. De partner ziet daarna alleen de categorieën die het convenant toestaat.";
+
+async fn admit_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    let form = admit_form(&state, &id, &Vec::new()).await?;
+    form_page(
+        &ctx,
+        format!("Partner toelaten tot {}", kop.nummer),
+        ADMIT_INTRO.into(),
+        form,
+        back_to(&id),
+        StatusCode::OK,
+    )
+}
+
+async fn admit_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    match store::admit(
+        &state.db,
+        &auth,
+        &kop,
+        &val(&v, "organisation_id"),
+        &val(&v, "convenant_id"),
+        &val(&v, "doel"),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => {
+            let form = admit_form(&state, &id, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                format!("Partner toelaten tot {}", kop.nummer),
+                ADMIT_INTRO.into(),
+                back_to(&id),
+            )
+        }
+    }
+}
+
+fn revoke_form(id: &str, pid: &str, v: &Fields) -> Form {
+    Form::new(
+        format!("/dossiers/{id}/deelname/{pid}/intrekken"),
+        "Deelname intrekken".into(),
+        vec![FormField::new("reden", "Reden".into(), FieldKind::Text)
+            .value(val(v, "reden"))
+            .required()],
+    )
+}
+
+const REVOKE_INTRO: &str = "Na het intrekken ziet deze partner het dossier niet meer, direct.";
+
+async fn revoke_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, pid)): Path<(String, String)>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    form_page(
+        &ctx,
+        format!("Deelname intrekken – {}", kop.nummer),
+        REVOKE_INTRO.into(),
+        revoke_form(&id, &pid, &Vec::new()),
+        back_to(&id),
+        StatusCode::OK,
+    )
+}
+
+async fn revoke_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, pid)): Path<(String, String)>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    match store::revoke(&state.db, &auth, &kop, &pid, &val(&v, "reden")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => refused(
+            &ctx,
+            revoke_form(&id, &pid, &v),
+            e,
+            format!("Deelname intrekken – {}", kop.nummer),
+            REVOKE_INTRO.into(),
+            back_to(&id),
+        ),
+    }
+}
+
+// Steering: phase, AVE, ZVH, involvement, review date, legal hold.
+
+fn steer_form(id: &str, soort: &str, kop: &store::DossierKop, v: &Fields) -> Option<Form> {
+    let action = format!("/dossiers/{id}/sturing/{soort}");
+    let toelichting = |label: &str| {
+        FormField::new("toelichting", label.into(), FieldKind::TextArea)
+            .value(val(v, "toelichting"))
+    };
+    let fields = match soort {
+        "fase" => {
+            let now = Fase::from_slug(&kop.fase)?;
+            vec![
+                FormField::new(
+                    "fase",
+                    format!("Van {} naar", now.naam()),
+                    FieldKind::Select(
+                        now.volgende()
+                            .iter()
+                            .map(|f| (f.slug().to_string(), f.naam().to_string()))
+                            .collect(),
+                    ),
+                )
+                .value(val(v, "fase"))
+                .required(),
+                toelichting("Toelichting (verplicht bij sluiten)"),
+            ]
+        }
+        "ave" => vec![
+            FormField::new(
+                "fase",
+                "AVE-fase".into(),
+                FieldKind::Select(
+                    (1..=4)
+                        .map(|i| (i.to_string(), model::ave_naam(i).to_string()))
+                        .collect(),
+                ),
+            )
+            .value(if v.is_empty() {
+                kop.ave_fase.to_string()
+            } else {
+                val(v, "fase")
+            }),
+            toelichting("Toelichting"),
+        ],
+        "zvh" => vec![
+            FormField::new(
+                "tafel",
+                "Tafel".into(),
+                FieldKind::Select(with_empty(
+                    "terug van de tafel (afschalen)",
+                    opts(&model::ZVH_TAFELS),
+                )),
+            )
+            .value(val(v, "tafel")),
+            toelichting("Reden van verwijzing, of de uitkomst bij terugkeer"),
+        ],
+        "inwoner" => vec![
+            FormField::new(
+                "status",
+                "Betrokkenheid".into(),
+                FieldKind::Select(opts(&model::INWONER)),
+            )
+            .value(if v.is_empty() {
+                kop.inwoner.clone()
+            } else {
+                val(v, "status")
+            }),
+            toelichting("Toelichting (bijvoorbeeld: uitgenodigd per brief op …)"),
+        ],
+        "review" => vec![
+            FormField::new("datum", "Datum herbeoordeling".into(), FieldKind::Date)
+                .value(if v.is_empty() {
+                    kop.reviewdatum.clone().unwrap_or_default()
+                } else {
+                    val(v, "datum")
+                })
+                .required(),
+        ],
+        "legal-hold" => vec![
+            FormField::new(
+                "aan",
+                "Bewaarplicht".into(),
+                FieldKind::Select(vec![
+                    ("aan".into(), "aan: niet vernietigen".into()),
+                    ("uit".into(), "uit".into()),
+                ]),
+            )
+            .value(val(v, "aan")),
+            FormField::new("reden", "Reden".into(), FieldKind::Text)
+                .value(val(v, "reden"))
+                .required(),
+        ],
+        _ => return None,
+    };
+    Some(Form::new(action, "Opslaan".into(), fields))
+}
+
+fn steer_title(soort: &str, nummer: &str) -> String {
+    let label = STURING
+        .iter()
+        .find(|(s, _)| *s == soort)
+        .map(|(_, l)| *l)
+        .unwrap_or("Sturing");
+    format!("{label} – {nummer}")
+}
+
+async fn steer_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, soort)): Path<(String, String)>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    let form = steer_form(&id, &soort, &kop, &Vec::new()).ok_or(WebError::NotFound)?;
+    form_page(
+        &ctx,
+        steer_title(&soort, &kop.nummer),
+        "Elke wijziging komt in de geschiedenis van het dossier.".into(),
+        form,
+        back_to(&id),
+        StatusCode::OK,
+    )
+}
+
+async fn steer_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, soort)): Path<(String, String)>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    let form = steer_form(&id, &soort, &kop, &v).ok_or(WebError::NotFound)?;
+    let toelichting = val(&v, "toelichting");
+    let result = match soort.as_str() {
+        "fase" => store::change_fase(&state.db, &auth, &kop, &val(&v, "fase"), &toelichting).await,
+        other => {
+            let s = match other {
+                "ave" => Sturing::Ave {
+                    fase: val(&v, "fase").parse().unwrap_or(0),
+                    toelichting,
+                },
+                "zvh" => Sturing::Zvh {
+                    tafel: val(&v, "tafel"),
+                    toelichting,
+                },
+                "inwoner" => Sturing::Inwoner {
+                    status: val(&v, "status"),
+                    toelichting,
+                },
+                "review" => Sturing::Review {
+                    datum: val(&v, "datum"),
+                },
+                _ => Sturing::LegalHold {
+                    aan: val(&v, "aan") == "aan",
+                    reden: val(&v, "reden"),
+                },
+            };
+            store::stuur(&state.db, &auth, &kop, &s).await
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(e) => refused(
+            &ctx,
+            form,
+            e,
+            steer_title(&soort, &kop.nummer),
+            "Elke wijziging komt in de geschiedenis van het dossier.".into(),
+            back_to(&id),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings.
+
+#[derive(Template)]
+#[template(path = "dossiers_overleggen.html")]
+struct MeetingsPage {
+    shell: Shell,
+    rows: Vec<Regel>,
+    may_create: bool,
+}
+
+async fn meetings_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = user(&ctx)?;
+    let list = store::overleggen(&state.db, p).await.map_err(store_err)?;
+    let rows = list
+        .into_iter()
+        .map(|o| Regel {
+            a: o.datum,
+            b: o.titel,
+            c: model::overleg_soort_naam(&o.soort).unwrap_or("").into(),
+            d: o.id,
+        })
+        .collect();
+    render(&MeetingsPage {
+        shell: Shell::titled(&ctx, "Casusoverleggen".into()),
+        rows,
+        may_create: mag_regie_voeren(p),
+    })
+}
+
+async fn meeting_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    v: &Fields,
+) -> Result<Form, WebError> {
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Dossierlijst,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let (mine, _) = store::list(&state.db, &auth, &store::Filter::default(), 1)
+        .await
+        .map_err(store_err)?;
+    let chosen = vals(v, "agenda");
+    let chosen_orgs = vals(v, "deelnemers");
+    Ok(Form::new(
+        "/dossiers/overleggen/nieuw",
+        "Overleg plannen".into(),
+        vec![
+            FormField::new(
+                "soort",
+                "Soort overleg".into(),
+                FieldKind::Select(opts(&model::OVERLEG_SOORTEN)),
+            )
+            .value(val(v, "soort")),
+            FormField::new("titel", "Titel".into(), FieldKind::Text)
+                .value(val(v, "titel"))
+                .required(),
+            FormField::new("datum", "Datum".into(), FieldKind::Date)
+                .value(val(v, "datum"))
+                .required(),
+            FormField::new(
+                "deelnemers",
+                "Deelnemende organisaties".into(),
+                FieldKind::Checkboxes(
+                    orgs.into_iter()
+                        .filter(|o| o.id != p.organisation_id)
+                        .map(|o| {
+                            let c = chosen_orgs.contains(&o.id);
+                            (o.id, o.name, c)
+                        })
+                        .collect(),
+                ),
+            ),
+            FormField::new(
+                "agenda",
+                "Dossiers op de agenda (waarvan uw team de regie voert)".into(),
+                FieldKind::Checkboxes(
+                    mine.into_iter()
+                        .filter(|d| {
+                            d.regie_organisation_id == p.organisation_id && d.fase != "gesloten"
+                        })
+                        .map(|d| {
+                            let c = chosen.contains(&d.id);
+                            (d.id, format!("{} – {}", d.nummer, d.titel), c)
+                        })
+                        .collect(),
+                ),
+            ),
+        ],
+    ))
+}
+
+const MEETING_INTRO: &str = "Het verslag per dossier ziet alleen wie dat dossier mag zien, en alleen in de categorieën van het convenant.";
+
+async fn meeting_new_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    if !mag_regie_voeren(p) {
+        return Err(WebError::Forbidden);
+    }
+    let form = meeting_form(&state, &ctx, p, &Vec::new()).await?;
+    form_page(
+        &ctx,
+        "Nieuw casusoverleg".into(),
+        MEETING_INTRO.into(),
+        form,
+        (
+            "/dossiers/overleggen".into(),
+            "Terug naar de overleggen".into(),
+        ),
+        StatusCode::OK,
+    )
+}
+
+async fn meeting_new_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    if !mag_regie_voeren(p) {
+        return Err(WebError::Forbidden);
+    }
+    let n = NieuwOverleg {
+        soort: val(&v, "soort"),
+        titel: val(&v, "titel"),
+        datum: val(&v, "datum"),
+        deelnemers: vals(&v, "deelnemers"),
+        agenda: vals(&v, "agenda"),
+    };
+    match store::create_overleg(&state.db, &ctx.request, p, &n).await {
+        Ok(id) => Ok(Redirect::to(&format!("/dossiers/overleggen/{id}")).into_response()),
+        Err(e) => {
+            let form = meeting_form(&state, &ctx, p, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                "Nieuw casusoverleg".into(),
+                MEETING_INTRO.into(),
+                (
+                    "/dossiers/overleggen".into(),
+                    "Terug naar de overleggen".into(),
+                ),
+            )
+        }
+    }
+}
+
+pub struct Agendapunt {
+    pub id: String,
+    pub nummer: String,
+    pub toegang: bool,
+    pub reden: String,
+    pub items: Vec<ItemView>,
+    pub may_record: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers_overleg.html")]
+struct MeetingPage {
+    shell: Shell,
+    o: store::Overleg,
+    soort: String,
+    deelnemers: Vec<String>,
+    agenda: Vec<Agendapunt>,
+}
+
+async fn meeting_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let o = store::overleg(&state.db, p, &id).await.map_err(store_err)?;
+    let orgs = org_names(&state).await;
+    let mut agenda = Vec::new();
+    for did in &o.agenda {
+        let (kop, f) = store::feiten(&state.db, p, did).await.map_err(store_err)?;
+        // Those without access see that the case is on the agenda, nothing more; their view is
+        // not attempted, so no denial is logged for merely opening the meeting.
+        if let Zicht::Geen(r) = zicht(p, &f) {
+            agenda.push(Agendapunt {
+                id: did.clone(),
+                nummer: kop.nummer,
+                toegang: false,
+                reden: store::reden_tekst(r).into(),
+                items: Vec::new(),
+                may_record: false,
+            });
+            continue;
+        }
+        let (kop, auth) = store::open(&state.db, &ctx.request, p, did, Action::Read)
+            .await
+            .map_err(store_err)?;
+        let items = store::overleg_items(&state.db, &auth, &id)
+            .await
+            .map_err(store_err)?;
+        agenda.push(Agendapunt {
+            id: did.clone(),
+            nummer: format!("{} – {}", kop.nummer, kop.titel),
+            toegang: true,
+            reden: String::new(),
+            items: items.iter().map(|i| item_view(i, &orgs)).collect(),
+            may_record: auth.resource().zicht.is_regie(),
+        });
+    }
+    render(&MeetingPage {
+        shell: Shell::titled(&ctx, format!("{} op {}", o.titel, o.datum)),
+        soort: model::overleg_soort_naam(&o.soort).unwrap_or("").into(),
+        deelnemers: o
+            .deelnemers
+            .iter()
+            .map(|d| orgs.get(d).cloned().unwrap_or_default())
+            .collect(),
+        agenda,
+        o,
+    })
+}
+
+fn discussion_form(oid: &str, did: &str, v: &Fields) -> Form {
+    Form::new(
+        format!("/dossiers/overleggen/{oid}/dossier/{did}"),
+        "Verslag opslaan".into(),
+        vec![
+            FormField::new(
+                "categorie",
+                "Gegevenscategorie van het verslag".into(),
+                FieldKind::Select(with_empty("kies", categorie_opts(|_| true))),
+            )
+            .value(val(v, "categorie"))
+            .required(),
+            FormField::new("tekst", "Verslag".into(), FieldKind::TextArea)
+                .value(val(v, "tekst"))
+                .required(),
+            FormField::new(
+                "besluiten",
+                "Besluiten (één per regel; elk wordt een taak)".into(),
+                FieldKind::TextArea,
+            )
+            .value(val(v, "besluiten")),
+        ],
+    )
+}
+
+async fn discussion_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((oid, did)): Path<(String, String)>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let o = store::overleg(&state.db, p, &oid)
+        .await
+        .map_err(store_err)?;
+    let (kop, _) = store::open(&state.db, &ctx.request, p, &did, Action::Update)
+        .await
+        .map_err(store_err)?;
+    form_page(
+        &ctx,
+        format!("Bespreking {} in {}", kop.nummer, o.titel),
+        MEETING_INTRO.into(),
+        discussion_form(&oid, &did, &Vec::new()),
+        (
+            format!("/dossiers/overleggen/{oid}"),
+            "Terug naar het overleg".into(),
+        ),
+        StatusCode::OK,
+    )
+}
+
+async fn discussion_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((oid, did)): Path<(String, String)>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let o = store::overleg(&state.db, p, &oid)
+        .await
+        .map_err(store_err)?;
+    let (kop, auth) = store::open(&state.db, &ctx.request, p, &did, Action::Update)
+        .await
+        .map_err(store_err)?;
+    let cat = val(&v, "categorie");
+    let verslag = NieuwItem {
+        soort: "verslag".into(),
+        categorie: cat.clone(),
+        titel: format!("Verslag {} ({})", o.titel, o.datum),
+        tekst: val(&v, "tekst"),
+        ..Default::default()
+    };
+    let besluiten: Vec<NieuwItem> = val(&v, "besluiten")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| NieuwItem {
+            soort: "taak".into(),
+            categorie: cat.clone(),
+            titel: l.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    let result = if val(&v, "tekst").trim().is_empty() {
+        Err(StoreError::Invalid(vec![platform::identity::field_error(
+            "tekst",
+            "Vul het verslag in.",
+        )]))
+    } else {
+        store::record_discussion(&state.db, &auth, &oid, &verslag, &besluiten).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/overleggen/{oid}")).into_response()),
+        Err(e) => refused(
+            &ctx,
+            discussion_form(&oid, &did, &v),
+            e,
+            format!("Bespreking {} in {}", kop.nummer, o.titel),
+            MEETING_INTRO.into(),
+            (
+                format!("/dossiers/overleggen/{oid}"),
+                "Terug naar het overleg".into(),
+            ),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Covenants, case types, destruction records.
+
+#[derive(Template)]
+#[template(path = "dossiers_convenanten.html")]
+struct CovenantsPage {
+    shell: Shell,
+    convenanten: Vec<(store::Convenant, String, Vec<Regel>)>,
+    zaaktypen: Vec<store::Zaaktype>,
+    vernietigd: Vec<Regel>,
+    may_admin: bool,
+}
+
+async fn covenants_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Convenanten,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let orgs = org_names(&state).await;
+    let today = store::vandaag();
+    let names = |list: &[String]| {
+        list.iter()
+            .filter_map(|s| Categorie::from_slug(s))
+            .map(|c| c.naam())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let convenanten = store::convenanten(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|c| {
+            let status = if c.ingetrokken {
+                "ingetrokken"
+            } else if c.geldig_op(today) {
+                "geldig"
+            } else {
+                "niet geldig vandaag"
+            }
+            .to_string();
+            let partijen = c
+                .partijen
+                .iter()
+                .map(|x| Regel {
+                    a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
+                    b: names(&x.ontvangen),
+                    c: names(&x.verstrekken),
+                    d: String::new(),
+                })
+                .collect();
+            (c, status, partijen)
+        })
+        .collect();
+    let vernietigd = if mag_convenanten_beheren(p) {
+        store::vernietigingen(&state.db)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|v| Regel {
+                a: v.dossier_nummer,
+                b: v.zaaktype,
+                c: v.bewaren_tot,
+                d: format!(
+                    "{} ({} vastleggingen)",
+                    fmt_time(v.vernietigd_at, false),
+                    v.items
+                ),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(&CovenantsPage {
+        shell: Shell::titled(&ctx, "Convenanten en zaaktypen".into()),
+        convenanten,
+        zaaktypen: store::zaaktypen(&state.db).await.map_err(store_err)?,
+        vernietigd,
+        may_admin: mag_convenanten_beheren(p),
+    })
+}
+
+async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let chosen = vals(v, "zaaktypen");
+    let mut fields = vec![
+        FormField::new("naam", "Naam".into(), FieldKind::Text)
+            .value(val(v, "naam"))
+            .required(),
+        FormField::new("doelen", "Doelen".into(), FieldKind::TextArea).value(val(v, "doelen")),
+        FormField::new(
+            "zaaktypen",
+            "Zaaktypen die het convenant dekt".into(),
+            FieldKind::Checkboxes(
+                zaaktypen
+                    .into_iter()
+                    .map(|z| {
+                        let c = chosen.contains(&z.slug);
+                        (z.slug, z.naam, c)
+                    })
+                    .collect(),
+            ),
+        ),
+        FormField::new("geldig_van", "Geldig vanaf".into(), FieldKind::Date)
+            .value(val(v, "geldig_van"))
+            .required(),
+        FormField::new("geldig_tot", "Geldig tot en met".into(), FieldKind::Date)
+            .value(val(v, "geldig_tot"))
+            .required(),
+    ];
+    for o in orgs {
+        for (dir, label) in [
+            ("ontvangen", "mag ontvangen"),
+            ("verstrekken", "mag verstrekken"),
+        ] {
+            let name = format!("{dir}-{}", o.id);
+            let picked = vals(v, &name);
+            fields.push(FormField::new(
+                &name,
+                format!("{} {label}", o.name),
+                FieldKind::Checkboxes(
+                    Categorie::ALL
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.slug().to_string(),
+                                c.naam().to_string(),
+                                picked.iter().any(|x| x == c.slug()),
+                            )
+                        })
+                        .collect(),
+                ),
+            ));
+        }
+    }
+    Ok(Form::new(
+        "/dossiers/convenanten/nieuw",
+        "Convenant vastleggen".into(),
+        fields,
+    ))
+}
+
+const COVENANT_INTRO: &str = "Per partij de gegevenscategorieën die zij mag ontvangen en verstrekken. Een organisatie zonder categorieën is geen partij.";
+
+async fn covenant_new_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    if !mag_convenanten_beheren(p) {
+        return Err(WebError::Forbidden);
+    }
+    let form = covenant_form(&state, &Vec::new()).await?;
+    form_page(
+        &ctx,
+        "Nieuw convenant".into(),
+        COVENANT_INTRO.into(),
+        form,
+        (
+            "/dossiers/convenanten".into(),
+            "Terug naar de convenanten".into(),
+        ),
+        StatusCode::OK,
+    )
+}
+
+async fn covenant_new_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let partijen = orgs
+        .into_iter()
+        .map(|o| NieuwePartij {
+            ontvangen: vals(&v, &format!("ontvangen-{}", o.id)),
+            verstrekken: vals(&v, &format!("verstrekken-{}", o.id)),
+            organisation_id: o.id,
+        })
+        .filter(|x| !x.ontvangen.is_empty() || !x.verstrekken.is_empty())
+        .collect();
+    let n = NieuwConvenant {
+        naam: val(&v, "naam"),
+        doelen: val(&v, "doelen"),
+        zaaktypen: vals(&v, "zaaktypen"),
+        geldig_van: val(&v, "geldig_van"),
+        geldig_tot: val(&v, "geldig_tot"),
+        partijen,
+    };
+    match store::create_convenant(&state.db, &auth, &n).await {
+        Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
+        Err(e) => {
+            let form = covenant_form(&state, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                "Nieuw convenant".into(),
+                COVENANT_INTRO.into(),
+                (
+                    "/dossiers/convenanten".into(),
+                    "Terug naar de convenanten".into(),
+                ),
+            )
+        }
+    }
+}
+
+async fn covenant_revoke(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    store::revoke_convenant(&state.db, &auth, &id)
+        .await
+        .map_err(store_err)?;
+    Ok(Redirect::to("/dossiers/convenanten").into_response())
+}
+
+fn casetype_form(v: &Fields) -> Form {
+    let chosen = vals(v, "categorieen");
+    Form::new(
+        "/dossiers/zaaktypen/nieuw",
+        "Zaaktype toevoegen".into(),
+        vec![
+            FormField::new("slug", "Code".into(), FieldKind::Text)
+                .value(val(v, "slug"))
+                .hint("Kleine letters, cijfers en streepjes.".into())
+                .required(),
+            FormField::new("naam", "Naam".into(), FieldKind::Text)
+                .value(val(v, "naam"))
+                .required(),
+            FormField::new("omschrijving", "Omschrijving".into(), FieldKind::TextArea)
+                .value(val(v, "omschrijving")),
+            FormField::new(
+                "categorieen",
+                "Standaard gegevenscategorieën".into(),
+                FieldKind::Checkboxes(
+                    Categorie::ALL
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.slug().to_string(),
+                                c.naam().to_string(),
+                                chosen.iter().any(|x| x == c.slug()),
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
+            FormField::new(
+                "taken",
+                "Taken bij een nieuw dossier (één per regel)".into(),
+                FieldKind::TextArea,
+            )
+            .value(val(v, "taken")),
+            FormField::new(
+                "bewaartermijn_jaren",
+                "Bewaartermijn na sluiten (jaren)".into(),
+                FieldKind::Text,
+            )
+            .value(val(v, "bewaartermijn_jaren"))
+            .required(),
+        ],
+    )
+}
+
+async fn casetype_new_page(Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = user(&ctx)?;
+    if !mag_convenanten_beheren(p) {
+        return Err(WebError::Forbidden);
+    }
+    form_page(
+        &ctx,
+        "Nieuw zaaktype".into(),
+        "Een zaaktype is het sjabloon van een dossier.".into(),
+        casetype_form(&Vec::new()),
+        (
+            "/dossiers/convenanten".into(),
+            "Terug naar de convenanten en zaaktypen".into(),
+        ),
+        StatusCode::OK,
+    )
+}
+
+async fn casetype_new_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let years = val(&v, "bewaartermijn_jaren").trim().parse().unwrap_or(0);
+    let n = NieuwZaaktype {
+        slug: val(&v, "slug"),
+        naam: val(&v, "naam"),
+        omschrijving: val(&v, "omschrijving"),
+        categorieen: vals(&v, "categorieen"),
+        taken: val(&v, "taken").lines().map(str::to_string).collect(),
+        bewaartermijn_jaren: years,
+    };
+    match store::create_zaaktype(&state.db, &auth, &n).await {
+        Ok(()) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
+        Err(e) => refused(
+            &ctx,
+            casetype_form(&v),
+            e,
+            "Nieuw zaaktype".into(),
+            "Een zaaktype is het sjabloon van een dossier.".into(),
+            (
+                "/dossiers/convenanten".into(),
+                "Terug naar de convenanten en zaaktypen".into(),
+            ),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subject access request.
+
+#[derive(Template)]
+#[template(path = "dossiers_inzage.html")]
+struct SarPage {
+    shell: Shell,
+    form: Option<Form>,
+    hits: Vec<(String, String, String)>,
+    inzage: Option<store::Inzage>,
+    dossiers: Vec<(String, Vec<ItemView>, Vec<Regel>)>,
+    toegang: Vec<Regel>,
+    correcties: Vec<Regel>,
+}
+
+fn sar_user(ctx: &Ctx) -> Result<&Principal, WebError> {
+    let p = user(ctx)?;
+    if may_sar(p) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+async fn sar_search_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult {
+    let p = sar_user(&ctx)?;
+    let query = q.get("q").cloned().unwrap_or_default();
+    let hits = if query.trim().is_empty() {
+        Vec::new()
+    } else {
+        let auth = access::authorize(
+            &state.db,
+            &ctx.request,
+            p,
+            Action::List,
+            Dossierlijst,
+            Purpose::Uitvoering,
+        )
+        .await?;
+        store::find_subjects(&state.db, &auth, &query)
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|(a, b, c)| {
+                (
+                    a,
+                    model::subject_soort_naam(&b).unwrap_or("").to_string(),
+                    c,
+                )
+            })
+            .collect()
+    };
+    let form = Form::new(
+        "/dossiers/inzage",
+        "Zoeken".into(),
+        vec![FormField::new("q", "Naam van de betrokkene".into(), FieldKind::Search).value(query)],
+    )
+    .get();
+    render(&SarPage {
+        shell: Shell::titled(&ctx, "Inzageverzoek (AVG art. 15)".into()),
+        form: Some(form),
+        hits,
+        inzage: None,
+        dossiers: Vec::new(),
+        toegang: Vec::new(),
+        correcties: Vec::new(),
+    })
+}
+
+async fn load_sar(state: &AppState, ctx: &Ctx, id: &str) -> Result<store::Inzage, WebError> {
+    let p = sar_user(ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Export,
+        Inzageverzoek {
+            subject_id: id.to_string(),
+        },
+        Purpose::Uitvoering,
+    )
+    .await?;
+    store::inzage(&state.db, &auth, state.settings.data_key.as_ref())
+        .await
+        .map_err(store_err)
+}
+
+async fn sar_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let inzage = load_sar(&state, &ctx, &id).await?;
+    let orgs = org_names(&state).await;
+    let dossiers = inzage
+        .dossiers
+        .iter()
+        .map(|d| {
+            (
+                format!("{} – {}", d.dossier.nummer, d.dossier.titel),
+                d.items.iter().map(|i| item_view(i, &orgs)).collect(),
+                d.historie
+                    .iter()
+                    .map(|h| Regel {
+                        a: fmt_time(h.at, false),
+                        b: h.soort.clone(),
+                        c: h.naar.clone(),
+                        d: h.toelichting.clone(),
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let toegang = inzage
+        .toegang
+        .iter()
+        .map(|r| Regel {
+            a: fmt_time(r.at, true),
+            b: format!(
+                "{} ({})",
+                r.actor_name,
+                r.actor_org_name.clone().unwrap_or_default()
+            ),
+            c: format!("{} {}", r.action, r.resource_type),
+            d: r.outcome.clone(),
+        })
+        .collect();
+    let correcties = inzage
+        .correcties
+        .iter()
+        .map(|c| Regel {
+            a: fmt_time(c.at, false),
+            b: c.veld.clone(),
+            c: c.oude_waarde.clone(),
+            d: format!("{} – {}", c.toelichting, c.door),
+        })
+        .collect();
+    render(&SarPage {
+        shell: Shell::titled(&ctx, format!("Inzage: {}", inzage.subject.naam)),
+        form: None,
+        hits: Vec::new(),
+        dossiers,
+        toegang,
+        correcties,
+        inzage: Some(inzage),
+    })
+}
+
+async fn sar_json(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let inzage = load_sar(&state, &ctx, &id).await?;
+    let body = serde_json::to_vec_pretty(&inzage).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"inzage-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn correction_form(id: &str, v: &Fields) -> Form {
+    Form::new(
+        format!("/dossiers/inzage/{id}/correctie"),
+        "Vastleggen".into(),
+        vec![
+            FormField::new(
+                "veld",
+                "Wat".into(),
+                FieldKind::Select(vec![
+                    ("naam".into(), "Naam corrigeren (art. 16)".into()),
+                    ("adres".into(), "Adres corrigeren (art. 16)".into()),
+                    (
+                        "contact".into(),
+                        "Contactgegevens corrigeren (art. 16)".into(),
+                    ),
+                    (
+                        "geboortedatum".into(),
+                        "Geboortedatum corrigeren (art. 16)".into(),
+                    ),
+                    ("beperking".into(), "Verwerking beperken (art. 18)".into()),
+                ]),
+            )
+            .value(val(v, "veld")),
+            FormField::new(
+                "waarde",
+                "Juiste waarde (of 'opheffen' om een beperking op te heffen)".into(),
+                FieldKind::Text,
+            )
+            .value(val(v, "waarde")),
+            FormField::new(
+                "toelichting",
+                "Grond en toelichting".into(),
+                FieldKind::TextArea,
+            )
+            .value(val(v, "toelichting"))
+            .required(),
+        ],
+    )
+}
+
+async fn correction_page(Extension(ctx): Extension<Ctx>, Path(id): Path<String>) -> WebResult {
+    sar_user(&ctx)?;
+    form_page(
+        &ctx,
+        "Correctie of beperking vastleggen".into(),
+        "De oude waarde blijft bewaard in de correctiegeschiedenis.".into(),
+        correction_form(&id, &Vec::new()),
+        (
+            format!("/dossiers/inzage/{id}"),
+            "Terug naar de inzage".into(),
+        ),
+        StatusCode::OK,
+    )
+}
+
+async fn correction_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = sar_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Inzageverzoek {
+            subject_id: id.clone(),
+        },
+        Purpose::Uitvoering,
+    )
+    .await?;
+    match store::correct(
+        &state.db,
+        &auth,
+        &val(&v, "veld"),
+        &val(&v, "waarde"),
+        &val(&v, "toelichting"),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/inzage/{id}")).into_response()),
+        Err(e) => refused(
+            &ctx,
+            correction_form(&id, &v),
+            e,
+            "Correctie of beperking vastleggen".into(),
+            "De oude waarde blijft bewaard in de correctiegeschiedenis.".into(),
+            (
+                format!("/dossiers/inzage/{id}"),
+                "Terug naar de inzage".into(),
+            ),
+        ),
+    }
+}

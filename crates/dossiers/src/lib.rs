@@ -1,0 +1,45 @@
+//! The dossiers module: multidisciplinary case files (PGA, Zorg- en Veiligheidshuis, nazorg,
+//! ondermijning, jeugdgroepen, woonoverlast) on persons, locations, businesses and groups,
+//! shared with chain partners strictly under a privacy covenant: a partner sees a case only
+//! while its organisation takes part under a valid covenant, and then only the entries of the
+//! data categories its grant covers. Every entry read is audited.
+
+pub mod access;
+pub mod api;
+pub mod demo;
+pub mod html;
+pub mod model;
+pub mod store;
+
+use platform::db::Db;
+use platform::web::{AppState, ModuleNav};
+
+pub use demo::seed_demo;
+
+platform::module_texts!();
+
+pub fn nav() -> Vec<ModuleNav> {
+    vec![ModuleNav {
+        href: "/dossiers",
+        label: |lang| t(lang, "dossiers-nav"),
+        visible: |p| access::mag_module_zien(p) || access::mag_convenanten_beheren(p),
+    }]
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    html::routes()
+}
+
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router()
+}
+
+/// Reference data: the shipped case types (idempotent).
+pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
+    store::seed(db).await
+}
+
+/// The retention job: destroys closed cases past their term (not on legal hold).
+pub async fn destroy_expired(db: &Db) -> Result<Vec<store::Vernietiging>, store::StoreError> {
+    store::destroy_expired(db, store::vandaag(), "job").await
+}
