@@ -31,6 +31,7 @@ fn api(public_rate_limit: u32) -> OpenApiRouter<AppState> {
         .merge(beleid::api())
         .merge(meldingen::api_limited(public_rate_limit))
         .merge(maatregelen::api())
+        .merge(monitor::api())
         .merge(dossiers::api())
 }
 

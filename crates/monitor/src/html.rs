@@ -1,20 +1,35 @@
 //! Monitor pages: the overview (areas, versions, series choice) and a series with chart and table.
 
+use std::collections::HashMap;
+
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
 use crate::model::Period;
-use crate::store::{self, Point, Region};
+use crate::review::{self, Decision};
+use crate::store::{self, Point, Region, Review, ReviewSummary};
+use crate::ReviewError;
+use platform::identity::FieldError;
 use platform::web::forms::{FieldKind, Form, FormField};
-use platform::web::{render, require_user, AppState, Ctx, Shell, WebError, WebResult};
+use platform::web::{
+    render, render_status, require_user, AppState, Ctx, Shell, WebError, WebResult,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/monitor", get(overview))
         .route("/monitor/reeks", get(series_page))
+        .route(
+            "/monitor/besprekingen",
+            get(reviews_page).post(reviews_post),
+        )
+        .route("/monitor/besprekingen/{id}", get(review_page))
+        .route("/monitor/besprekingen/{id}/besluit", post(decision_post))
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
@@ -34,10 +49,10 @@ fn texts(ctx: &Ctx) -> Texts {
     }
 }
 
-fn check(ctx: &Ctx) -> Result<(), WebError> {
+fn check(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
     let p = require_user(ctx)?;
     if crate::may_view(p) {
-        Ok(())
+        Ok(p)
     } else {
         Err(WebError::Forbidden)
     }
@@ -378,6 +393,328 @@ async fn series_page(
         rows,
         m,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two-weekly review.
+
+pub struct ReviewRow {
+    pub id: String,
+    pub held_on: String,
+    pub title: String,
+    pub alarms: i64,
+    pub decided: i64,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_reviews.html")]
+struct ReviewsPage {
+    shell: Shell,
+    m: Texts,
+    rows: Vec<ReviewRow>,
+    form: Form,
+}
+
+fn field(v: &HashMap<String, String>, name: &str) -> String {
+    v.get(name).cloned().unwrap_or_default()
+}
+
+fn session_form(m: &Texts, held_on: &str, title: &str) -> Form {
+    Form::new(
+        "/monitor/besprekingen",
+        m.t("monitor-review-start"),
+        vec![
+            FormField::new("held_on", m.t("monitor-review-date"), FieldKind::Date)
+                .value(held_on)
+                .hint(m.t("monitor-review-date-hint"))
+                .required(),
+            FormField::new("title", m.t("monitor-review-name"), FieldKind::Text)
+                .value(title)
+                .required(),
+        ],
+    )
+}
+
+async fn render_reviews(ctx: &Ctx, state: &AppState, form: Form, status: StatusCode) -> WebResult {
+    let m = texts(ctx);
+    let rows = store::reviews(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|s: ReviewSummary| ReviewRow {
+            held_on: review::display_date(&s.session.held_on),
+            id: s.session.id,
+            title: s.session.title,
+            alarms: s.alarms,
+            decided: s.decided,
+            by: s.session.created_by_name,
+        })
+        .collect();
+    render_status(
+        status,
+        &ReviewsPage {
+            shell: Shell::titled(ctx, m.t("monitor-reviews-title")),
+            m,
+            rows,
+            form,
+        },
+    )
+}
+
+async fn reviews_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    check(&ctx)?;
+    let m = texts(&ctx);
+    let today = review::iso_date(platform::db::now_ms());
+    let form = session_form(&m, &today, &m.t("monitor-review-default-name"));
+    render_reviews(&ctx, &state, form, StatusCode::OK).await
+}
+
+/// Fluent keys to messages in the page's language (platform keys as fallback).
+fn translated(ctx: &Ctx, errors: &[FieldError]) -> Vec<FieldError> {
+    crate::translate_errors(&ctx.lang, errors)
+}
+
+async fn reviews_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let p = check(&ctx)?;
+    let (held_on, title) = (field(&v, "held_on"), field(&v, "title"));
+    match crate::start_review(&state.db, p, &ctx.request, &held_on, &title).await {
+        Ok(id) => Ok(Redirect::to(&format!("/monitor/besprekingen/{id}")).into_response()),
+        Err(ReviewError::Invalid(errors)) => {
+            let m = texts(&ctx);
+            let form = session_form(&m, &held_on, &title)
+                .with_errors(&ctx.lang, &translated(&ctx, &errors));
+            render_reviews(&ctx, &state, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(ReviewError::NotFound) => Err(WebError::NotFound),
+        Err(ReviewError::Store(e)) => Err(store_err(e)),
+    }
+}
+
+pub struct DecisionRow {
+    pub label: String,
+    pub note: String,
+    pub link: Option<String>,
+    pub by: String,
+    pub at: String,
+}
+
+pub struct AlarmRow {
+    pub seq: i64,
+    pub area: String,
+    pub level: String,
+    pub crime: String,
+    pub period: String,
+    pub observed: i64,
+    pub expected: String,
+    pub threshold: String,
+    pub explanation: String,
+    /// The current (latest) decision's label, or empty.
+    pub current: String,
+    pub decisions: Vec<DecisionRow>,
+    pub series_href: String,
+    pub form: Form,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_review.html")]
+struct ReviewPage {
+    shell: Shell,
+    m: Texts,
+    heading: String,
+    meta: String,
+    rows: Vec<AlarmRow>,
+}
+
+/// The decision form of alarm `seq`: its fields carry the number so every id on the page is
+/// unique; the hidden `alarm` says which alarm the form is about.
+fn decision_form(
+    m: &Texts,
+    session_id: &str,
+    seq: i64,
+    v: Option<&HashMap<String, String>>,
+) -> Form {
+    let value = |name: &str| {
+        v.map(|v| field(v, &format!("{name}-{seq}")))
+            .unwrap_or_default()
+    };
+    let mut choices = vec![(String::new(), m.t("monitor-decision-choose"))];
+    choices.extend(
+        Decision::ALL
+            .iter()
+            .map(|d| (d.slug().to_string(), m.t(d.label_key()))),
+    );
+    Form::new(
+        format!("/monitor/besprekingen/{session_id}/besluit"),
+        m.t("monitor-decision-save"),
+        vec![
+            FormField::new("alarm", String::new(), FieldKind::Hidden).value(seq.to_string()),
+            FormField::new(
+                &format!("decision-{seq}"),
+                m.t("monitor-decision"),
+                FieldKind::Select(choices),
+            )
+            .value(value("decision")),
+            FormField::new(
+                &format!("note-{seq}"),
+                m.t("monitor-decision-note"),
+                FieldKind::Text,
+            )
+            .value(value("note")),
+            FormField::new(
+                &format!("link-{seq}"),
+                m.t("monitor-decision-link"),
+                FieldKind::Text,
+            )
+            .value(value("link"))
+            .hint(m.t("monitor-decision-link-hint")),
+        ],
+    )
+}
+
+fn render_review(
+    ctx: &Ctx,
+    r: Review,
+    failed: Option<(i64, Form)>,
+    status: StatusCode,
+) -> WebResult {
+    let m = texts(ctx);
+    let mut failed = failed;
+    let rows = r
+        .alarms
+        .iter()
+        .map(|a| {
+            let form = match failed.take() {
+                Some((seq, form)) if seq == a.seq => form,
+                other => {
+                    failed = other;
+                    decision_form(&m, &r.session.id, a.seq, None)
+                }
+            };
+            AlarmRow {
+                seq: a.seq,
+                area: a.alarm.region_name.clone(),
+                level: a.alarm.region_level.clone(),
+                crime: a.alarm.crime_title.clone(),
+                period: a.alarm.period_label(),
+                observed: a.alarm.observed,
+                expected: review::decimal(a.alarm.expected, &ctx.lang),
+                threshold: review::decimal(a.alarm.upperbound, &ctx.lang),
+                explanation: crate::explain(&a.alarm, &ctx.lang),
+                current: a
+                    .decisions
+                    .first()
+                    .map(|d| m.t(d.decision.label_key()))
+                    .unwrap_or_default(),
+                decisions: a
+                    .decisions
+                    .iter()
+                    .map(|d| DecisionRow {
+                        label: m.t(d.decision.label_key()),
+                        note: d.note.clone(),
+                        link: d.link.clone(),
+                        by: d.decided_by_name.clone(),
+                        at: fmt_date(d.decided_at),
+                    })
+                    .collect(),
+                series_href: format!(
+                    "/monitor/reeks?gebied={}&soort={}",
+                    a.alarm.region, a.alarm.crime_type
+                ),
+                form,
+            }
+        })
+        .collect();
+    let date = review::display_date(&r.session.held_on);
+    let heading = format!("{} ({date})", r.session.title);
+    let meta = crate::t_args(
+        &ctx.lang,
+        "monitor-review-meta",
+        &[
+            ("by", r.session.created_by_name.clone()),
+            ("count", r.alarms.len().to_string()),
+        ],
+    );
+    render_status(
+        status,
+        &ReviewPage {
+            shell: Shell::titled(ctx, format!("{} — {heading}", m.t("monitor-review-title"))),
+            m,
+            heading,
+            meta,
+            rows,
+        },
+    )
+}
+
+async fn load_review(state: &AppState, id: &str) -> Result<Review, WebError> {
+    store::review(&state.db, id)
+        .await
+        .map_err(store_err)?
+        .ok_or(WebError::NotFound)
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    check(&ctx)?;
+    let r = load_review(&state, &id).await?;
+    render_review(&ctx, r, None, StatusCode::OK)
+}
+
+async fn decision_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let p = check(&ctx)?;
+    let r = load_review(&state, &id).await?;
+    let seq: i64 = field(&v, "alarm")
+        .trim()
+        .parse()
+        .map_err(|_| WebError::NotFound)?;
+    let alarm = r
+        .alarms
+        .iter()
+        .find(|a| a.seq == seq)
+        .ok_or(WebError::NotFound)?;
+    let result = crate::decide(
+        &state.db,
+        p,
+        &ctx.request,
+        alarm,
+        &field(&v, &format!("decision-{seq}")),
+        &field(&v, &format!("note-{seq}")),
+        &field(&v, &format!("link-{seq}")),
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/monitor/besprekingen/{id}#signaal-{seq}")).into_response())
+        }
+        Err(ReviewError::Invalid(errors)) => {
+            // The checks name `decision`, `note`, `link`; this alarm's fields carry its number.
+            let errors: Vec<FieldError> = translated(&ctx, &errors)
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("{}-{seq}", e.field),
+                    message: e.message,
+                })
+                .collect();
+            let m = texts(&ctx);
+            let form = decision_form(&m, &id, seq, Some(&v)).with_errors(&ctx.lang, &errors);
+            render_review(&ctx, r, Some((seq, form)), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(ReviewError::NotFound) => Err(WebError::NotFound),
+        Err(ReviewError::Store(e)) => Err(store_err(e)),
+    }
 }
 
 #[cfg(test)]

@@ -2,15 +2,34 @@
 //! (47022NED, 47018NED, 47013NED) kept as versions, and series per area and crime type.
 //! Figures are aggregated counts, not personal data; imports are audited.
 
+pub mod api;
 pub mod html;
 pub mod model;
+pub mod review;
 pub mod store;
 
-use platform::access::{Principal, Role};
+use std::collections::HashMap;
+
+use platform::access::{Principal, RequestContext, Role};
 use platform::db::Db;
+use platform::identity::FieldError;
 use platform::web::{AppState, ModuleNav};
 
 platform::module_texts!();
+
+/// The module's message for `key` with arguments (strings), as [`t`] does without.
+pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String {
+    use fluent_templates::fluent_bundle::FluentValue;
+    use fluent_templates::Loader;
+    let id: fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
+    let map: HashMap<std::borrow::Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (std::borrow::Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(&id, key, &map)
+        .unwrap_or_else(|| key.to_string())
+}
 
 /// Real national monthly counts (0.0.0 and 1.1.1, 2019–2021) for the demo; CC BY 4.0, CBS / Politie.
 pub const DEMO_NATIONAL_FILE: &str =
@@ -33,6 +52,11 @@ pub fn nav() -> Vec<ModuleNav> {
 
 pub fn routes() -> axum::Router<AppState> {
     html::routes()
+}
+
+/// The JSON API under `/api/v1/monitor/…`.
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router()
 }
 
 /// Loads the regions, boundaries and crime types on first start.
@@ -75,4 +99,168 @@ pub async fn import_file(
     };
     let dataset = parsed.map_err(ImportError::Refused)?;
     Ok(store::import(db, &dataset, file_name, raw, by).await?)
+}
+
+/// The short explanation of an alarm in `lang` (observed vs expected, threshold, the same month a
+/// year earlier, the trend).
+pub fn explain(alarm: &review::Alarm, lang: &str) -> String {
+    t_args(
+        lang,
+        "monitor-review-explanation",
+        &alarm.explanation_args(lang),
+    )
+}
+
+/// The alarms of every series with figures: improved Farrington (monthly) over the last 24
+/// months, as on the series page; sorted newest first.
+pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreError> {
+    let regions: HashMap<String, store::Region> = store::regions(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
+    let crimes: HashMap<String, String> = store::crime_types(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.title))
+        .collect();
+    let mut out = Vec::new();
+    for (region, crime, points) in store::all_series(db).await? {
+        let points = html::continuous(&points);
+        let results = html::alarms(&points);
+        let by_period: HashMap<&str, Option<i64>> = points
+            .iter()
+            .map(|p| (p.period.as_str(), p.value))
+            .collect();
+        for (p, r) in points.iter().zip(results) {
+            let (Some(r), Some(observed)) = (r.filter(|r| r.alarm), p.value) else {
+                continue;
+            };
+            let previous_year = model::Period::parse(&p.period).and_then(|period| {
+                let prev = model::Period {
+                    year: period.year - 1,
+                    month: period.month,
+                };
+                by_period.get(prev.code().as_str()).copied().flatten()
+            });
+            let (region_name, region_level) = regions
+                .get(&region)
+                .map(|r| (r.name.clone(), r.level.clone()))
+                .unwrap_or_else(|| {
+                    (
+                        region.clone(),
+                        model::region_level(&region)
+                            .map(|(l, _)| l.slug().to_string())
+                            .unwrap_or_default(),
+                    )
+                });
+            out.push(review::Alarm {
+                region: region.clone(),
+                region_name,
+                region_level,
+                crime_type: crime.clone(),
+                crime_title: crimes.get(&crime).cloned().unwrap_or_else(|| crime.clone()),
+                period: p.period.clone(),
+                observed,
+                expected: r.expected,
+                upperbound: r.upperbound,
+                previous_year,
+                trend: r.trend,
+            });
+        }
+    }
+    review::sort_alarms(&mut out);
+    Ok(out)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// Input that failed the checks; messages are Fluent keys.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// Starts a review session: it lists the alarms no earlier session listed. Audited.
+pub async fn start_review(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    held_on: &str,
+    title: &str,
+) -> Result<String, ReviewError> {
+    let new = review::check_session(held_on, title).map_err(ReviewError::Invalid)?;
+    let listed = store::listed_alarm_keys(db).await?;
+    let alarms = review::new_alarms(current_alarms(db).await?, &listed, &new.held_on);
+    Ok(store::create_review(db, p, request, &new, &alarms).await?)
+}
+
+/// Records what the team decided about one alarm of a session. Audited.
+pub async fn decide(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    alarm: &store::ReviewAlarm,
+    decision: &str,
+    note: &str,
+    link: &str,
+) -> Result<String, ReviewError> {
+    let d = review::check_decision(decision, note, link).map_err(ReviewError::Invalid)?;
+    Ok(store::record_decision(db, p, request, alarm, &d).await?)
+}
+
+/// Field errors with their Fluent keys replaced by the message in `lang`.
+pub fn translate_errors(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|e| FieldError {
+            field: e.field.clone(),
+            message: t(lang, &e.message),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alarm_is_explained_in_dutch_and_english() {
+        let mut a = review::Alarm {
+            region: "GM1961".into(),
+            region_name: "Vijfheerenlanden".into(),
+            region_level: "gemeente".into(),
+            crime_type: "1.1.1".into(),
+            crime_title: "Diefstal/inbraak woning".into(),
+            period: "2025MM01".into(),
+            observed: 12,
+            expected: 4.26,
+            upperbound: 8.94,
+            previous_year: Some(5),
+            trend: false,
+        };
+        assert_eq!(
+            explain(&a, "nl"),
+            "In jan 2025 zijn 12 misdrijven geregistreerd, terwijl er 4,3 werden verwacht; de drempel voor een signaal was 8,9. Dezelfde maand een jaar eerder: 5. De reeks heeft geen significante trend."
+        );
+        a.previous_year = None;
+        a.trend = true;
+        let en = explain(&a, "en");
+        assert!(en.contains("against 4.3 expected"), "{en}");
+        assert!(en.contains("No figure is known") && en.contains("significant trend, which"));
+    }
+
+    #[test]
+    fn module_errors_are_translated_and_platform_ones_too() {
+        let errors = vec![
+            platform::identity::field_error("link", "monitor-error-link"),
+            platform::identity::field_error("title", "error-required"),
+        ];
+        let out = translate_errors("nl", &errors);
+        assert!(out[0].message.starts_with("Vul een pad in Baken in"));
+        assert_eq!(out[1].message, "Vul dit veld in.");
+    }
 }

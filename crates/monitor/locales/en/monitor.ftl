@@ -30,3 +30,54 @@ monitor-alarm = Alarm
 monitor-alarm-yes = increase
 monitor-alarms-explained = Expected value and threshold come from the improved Farrington method (Noufaily et al. 2013) over the same period in the five years before, with season and trend; an alarm means the count is above the threshold (one-sided 5%) and there were at least 5 cases in the last 4 months. The dashed line in the chart is the threshold.
 monitor-alarms-too-short = Increase alarms need at least five years of monthly figures; this series is shorter.
+monitor-reviews-link = Two-weekly review of the alarms with the police
+monitor-reviews-title = Two-weekly reviews
+monitor-reviews-intro = Every two weeks the team reviews the increase alarms with the police. A review lists the alarms that have come up since the previous review; for each alarm the team records what it decides.
+monitor-reviews-held = Reviews held
+monitor-reviews-none = No reviews have been recorded yet.
+monitor-reviews-back = Back to the reviews
+monitor-review-new = Start a new review
+monitor-review-new-intro = The new review lists every alarm that no earlier review listed, up to and including the month of the date.
+monitor-review-start = Start review
+monitor-review-date = Date
+monitor-review-date-hint = For example 2026-11-27 (yyyy-mm-dd).
+monitor-review-name = Title
+monitor-review-default-name = Two-weekly review with the police
+monitor-review-alarms = Alarms
+monitor-review-decided = Decided
+monitor-review-by = Started by
+monitor-review-title = Review
+monitor-review-meta = Started by { $by }. Alarms since the previous review: { $count }.
+monitor-review-no-alarms = There are no new alarms since the previous review.
+monitor-review-intro = Per alarm: the number of registered crimes against the expected value and the threshold of the improved Farrington method. Record for each alarm what the team decides.
+monitor-review-alarms-caption = Alarms in this review
+monitor-review-number = No.
+monitor-review-observed = Registered
+monitor-review-alarm = Alarm
+monitor-review-series-link = View the monthly series of this area and type
+monitor-review-explanation = In { $period } { $observed } crimes were registered, against { $expected } expected; the alarm threshold was { $threshold }. { $previous ->
+        [none] No figure is known for the same month a year earlier.
+       *[other] The same month a year earlier: { $previous }.
+    } { $trend ->
+        [yes] The series has a significant trend, which is part of the expected value.
+       *[no] The series has no significant trend.
+    }
+monitor-decision = Decision
+monitor-decisions = Recorded decisions
+monitor-decision-choose = Choose a decision
+monitor-decision-open = no decision yet
+monitor-decision-none = No decision has been recorded for this alarm yet.
+monitor-decision-record = Record a decision
+monitor-decision-save = Record decision
+monitor-decision-note = Note
+monitor-decision-link = Link (optional)
+monitor-decision-link-hint = A path in Baken, for example /maatregelen/… of the measure taken.
+monitor-decision-geen-actie = No action
+monitor-decision-preventieve-actie = Preventive action
+monitor-decision-maatregel = Measure
+monitor-decision-communicatie = Communication
+monitor-error-note-long = The note is too long (at most 2000 characters).
+monitor-error-link = Enter a path in Baken starting with /, for example /maatregelen/…
+monitor-error-region = Unknown region code.
+monitor-error-crime-type = Unknown crime type.
+monitor-error-alarm = This alarm does not belong to this review.

@@ -30,3 +30,54 @@ monitor-alarm = Signaal
 monitor-alarm-yes = toename
 monitor-alarms-explained = Verwacht en drempel volgen uit de verbeterde Farrington-methode (Noufaily e.a. 2013) over dezelfde periode in de vijf jaren ervoor, met seizoen en trend; een signaal betekent dat het aantal boven de drempel ligt (eenzijdig 5%) en dat er in de laatste 4 maanden minstens 5 gevallen waren. De stippellijn in de grafiek is de drempel.
 monitor-alarms-too-short = Voor toenamesignalen zijn minstens vijf jaar aan maandcijfers nodig; deze reeks is korter.
+monitor-reviews-link = Tweewekelijkse bespreking van de signalen met de politie
+monitor-reviews-title = Tweewekelijkse besprekingen
+monitor-reviews-intro = Elke twee weken bespreekt het team met de politie de signalen van toename. Een bespreking toont de signalen die sinds de vorige bespreking zijn bijgekomen; per signaal legt het team vast wat het besluit.
+monitor-reviews-held = Gehouden besprekingen
+monitor-reviews-none = Er zijn nog geen besprekingen vastgelegd.
+monitor-reviews-back = Terug naar de besprekingen
+monitor-review-new = Nieuwe bespreking starten
+monitor-review-new-intro = De nieuwe bespreking neemt alle signalen op die nog in geen eerdere bespreking stonden, tot en met de maand van de datum.
+monitor-review-start = Bespreking starten
+monitor-review-date = Datum
+monitor-review-date-hint = Bijvoorbeeld 2026-11-27 (jjjj-mm-dd).
+monitor-review-name = Titel
+monitor-review-default-name = Tweewekelijkse bespreking met de politie
+monitor-review-alarms = Signalen
+monitor-review-decided = Met besluit
+monitor-review-by = Gestart door
+monitor-review-title = Bespreking
+monitor-review-meta = Gestart door { $by }. Signalen sinds de vorige bespreking: { $count }.
+monitor-review-no-alarms = Er zijn geen nieuwe signalen sinds de vorige bespreking.
+monitor-review-intro = Per signaal: het aantal geregistreerde misdrijven tegenover de verwachting en de drempel van de verbeterde Farrington-methode. Leg per signaal vast wat het team besluit.
+monitor-review-alarms-caption = Signalen in deze bespreking
+monitor-review-number = Nr.
+monitor-review-observed = Geregistreerd
+monitor-review-alarm = Signaal
+monitor-review-series-link = Maandreeks van dit gebied en deze soort bekijken
+monitor-review-explanation = In { $period } zijn { $observed } misdrijven geregistreerd, terwijl er { $expected } werden verwacht; de drempel voor een signaal was { $threshold }. { $previous ->
+        [none] Voor dezelfde maand een jaar eerder is geen cijfer bekend.
+       *[other] Dezelfde maand een jaar eerder: { $previous }.
+    } { $trend ->
+        [yes] De reeks heeft een significante trend; die zit in de verwachting.
+       *[no] De reeks heeft geen significante trend.
+    }
+monitor-decision = Besluit
+monitor-decisions = Vastgelegde besluiten
+monitor-decision-choose = Kies een besluit
+monitor-decision-open = nog geen besluit
+monitor-decision-none = Voor dit signaal is nog geen besluit vastgelegd.
+monitor-decision-record = Besluit vastleggen
+monitor-decision-save = Besluit vastleggen
+monitor-decision-note = Toelichting
+monitor-decision-link = Koppeling (niet verplicht)
+monitor-decision-link-hint = Een pad in Baken, bijvoorbeeld /maatregelen/… van de genomen maatregel.
+monitor-decision-geen-actie = Geen actie
+monitor-decision-preventieve-actie = Preventieve actie
+monitor-decision-maatregel = Maatregel
+monitor-decision-communicatie = Communicatie
+monitor-error-note-long = De toelichting is te lang (maximaal 2000 tekens).
+monitor-error-link = Vul een pad in Baken in dat begint met /, bijvoorbeeld /maatregelen/…
+monitor-error-region = Onbekende regiocode.
+monitor-error-crime-type = Onbekende soort misdrijf.
+monitor-error-alarm = Dit signaal hoort niet bij deze bespreking.

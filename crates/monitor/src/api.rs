@@ -1,0 +1,464 @@
+//! JSON API under `/api/v1/monitor/…`: regions, a series with its Farrington figures, the current
+//! alarms, and the two-weekly review sessions with their decisions.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use platform::identity::field_error;
+use platform::web::api::{api_user, ApiError, ApiJson, Problem};
+use platform::web::{AppState, Ctx};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::review::Alarm;
+use crate::store::{self, Review, ReviewSummary, StoreError};
+use crate::ReviewError;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(regions))
+        .routes(routes!(series))
+        .routes(routes!(alarms))
+        .routes(routes!(reviews_list, reviews_create))
+        .routes(routes!(review_get))
+        .routes(routes!(decision_create))
+}
+
+/// The API speaks Dutch in its explanations and messages, as the pages do by default.
+const LANG: &str = "nl";
+
+fn store_api(e: StoreError) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+fn review_api(e: ReviewError) -> ApiError {
+    match e {
+        ReviewError::Invalid(errors) => ApiError::Invalid(crate::translate_errors(LANG, &errors)),
+        ReviewError::NotFound => ApiError::NotFound,
+        ReviewError::Store(e) => store_api(e),
+    }
+}
+
+/// The caller, if the monitor is theirs to see (the gemeente's own staff).
+fn viewer(ctx: &Ctx) -> Result<&platform::access::Principal, ApiError> {
+    let p = api_user(ctx)?;
+    if crate::may_view(p) {
+        Ok(p)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorRegion {
+    /// CBS code: `GM1961`, `WK196124`, `BU19612401` (or `NL00`).
+    pub code: String,
+    /// `land`, `gemeente`, `wijk` or `buurt`.
+    pub level: String,
+    pub name: String,
+    /// The enclosing region: the wijk of a buurt, the gemeente of a wijk.
+    pub parent_code: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct RegionQuery {
+    /// Only this level: `gemeente`, `wijk`, `buurt`.
+    level: Option<String>,
+}
+
+/// The CBS regions of the gemeente (codes are stable while names change).
+#[utoipa::path(get, path = "/api/v1/monitor/regions", tag = "monitor", security(("bearer" = [])), params(RegionQuery), responses(
+    (status = 200, body = [MonitorRegion]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn regions(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<RegionQuery>,
+) -> Result<Json<Vec<MonitorRegion>>, ApiError> {
+    viewer(&ctx)?;
+    let level = q.level.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let out = store::regions(&state.db)
+        .await
+        .map_err(store_api)?
+        .into_iter()
+        .filter(|r| level.is_none_or(|l| r.level == l))
+        .map(|r| MonitorRegion {
+            code: r.code,
+            level: r.level,
+            name: r.name,
+            parent_code: r.parent_code,
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+struct SeriesQuery {
+    /// Region code, e.g. `GM1961`.
+    region: Option<String>,
+    /// Crime type code, e.g. `1.1.1` (woninginbraak).
+    crime_type: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorSeriesPoint {
+    /// CBS period code, e.g. `2024MM01`.
+    pub period: String,
+    /// Registered crimes; `null` when the month is missing or unpublished (never zero).
+    pub count: Option<i64>,
+    /// Farrington's expected count, where the period was evaluated (the last 24 months).
+    pub expected: Option<f64>,
+    /// The alarm threshold (negative-binomial plug-in, one-sided 5%).
+    pub upperbound: Option<f64>,
+    pub alarm: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorSeries {
+    pub region: String,
+    pub region_name: String,
+    pub crime_type: String,
+    pub crime_title: String,
+    pub points: Vec<MonitorSeriesPoint>,
+}
+
+/// The monthly series of an area and crime type, with expected value, threshold and alarm.
+#[utoipa::path(get, path = "/api/v1/monitor/series", tag = "monitor", security(("bearer" = [])), params(SeriesQuery), responses(
+    (status = 200, body = MonitorSeries),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn series(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<SeriesQuery>,
+) -> Result<Json<MonitorSeries>, ApiError> {
+    viewer(&ctx)?;
+    let region_code = q.region.unwrap_or_default();
+    let crime_code = q.crime_type.unwrap_or_default();
+    let region = store::regions(&state.db)
+        .await
+        .map_err(store_api)?
+        .into_iter()
+        .find(|r| r.code == region_code.trim());
+    let crime = store::crime_types(&state.db)
+        .await
+        .map_err(store_api)?
+        .into_iter()
+        .find(|c| c.code == crime_code.trim());
+    let mut errors = Vec::new();
+    if region.is_none() {
+        errors.push(field_error(
+            "region",
+            &crate::t(LANG, "monitor-error-region"),
+        ));
+    }
+    if crime.is_none() {
+        errors.push(field_error(
+            "crime_type",
+            &crate::t(LANG, "monitor-error-crime-type"),
+        ));
+    }
+    let (Some(region), Some(crime)) = (region, crime) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let points = crate::html::continuous(
+        &store::series(&state.db, &region.code, &crime.code)
+            .await
+            .map_err(store_api)?,
+    );
+    let results = crate::html::alarms(&points);
+    Ok(Json(MonitorSeries {
+        region: region.code,
+        region_name: region.name,
+        crime_type: crime.code,
+        crime_title: crime.title,
+        points: points
+            .into_iter()
+            .zip(results)
+            .map(|(p, r)| MonitorSeriesPoint {
+                period: p.period,
+                count: p.value,
+                expected: r.as_ref().map(|r| r.expected),
+                upperbound: r.as_ref().map(|r| r.upperbound),
+                alarm: r.is_some_and(|r| r.alarm),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorAlarm {
+    pub region: String,
+    pub region_name: String,
+    /// `gemeente`, `wijk` or `buurt`.
+    pub region_level: String,
+    pub crime_type: String,
+    pub crime_title: String,
+    /// CBS period code, e.g. `2025MM01`.
+    pub period: String,
+    pub observed: i64,
+    pub expected: f64,
+    /// The alarm threshold.
+    pub upperbound: f64,
+    /// The same month a year earlier, if known.
+    pub previous_year: Option<i64>,
+    /// Whether the model kept a significant trend.
+    pub trend: bool,
+    /// A short explanation in Dutch.
+    pub explanation: String,
+}
+
+fn alarm_out(a: &Alarm) -> MonitorAlarm {
+    MonitorAlarm {
+        region: a.region.clone(),
+        region_name: a.region_name.clone(),
+        region_level: a.region_level.clone(),
+        crime_type: a.crime_type.clone(),
+        crime_title: a.crime_title.clone(),
+        period: a.period.clone(),
+        observed: a.observed,
+        expected: a.expected,
+        upperbound: a.upperbound,
+        previous_year: a.previous_year,
+        trend: a.trend,
+        explanation: crate::explain(a, LANG),
+    }
+}
+
+/// The current alarms of every series with figures (Farrington over the last 24 months),
+/// newest first.
+#[utoipa::path(get, path = "/api/v1/monitor/alarms", tag = "monitor", security(("bearer" = [])), responses(
+    (status = 200, body = [MonitorAlarm]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn alarms(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<MonitorAlarm>>, ApiError> {
+    viewer(&ctx)?;
+    let alarms = crate::current_alarms(&state.db).await.map_err(store_api)?;
+    Ok(Json(alarms.iter().map(alarm_out).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorReviewSummary {
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub title: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub created_by: String,
+    /// Alarms the session listed.
+    pub alarms: i64,
+    /// Alarms with at least one decision.
+    pub decided: i64,
+}
+
+fn summary_out(s: &ReviewSummary) -> MonitorReviewSummary {
+    MonitorReviewSummary {
+        id: s.session.id.clone(),
+        held_on: s.session.held_on.clone(),
+        title: s.session.title.clone(),
+        created_at: s.session.created_at,
+        created_by: s.session.created_by_name.clone(),
+        alarms: s.alarms,
+        decided: s.decided,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorDecision {
+    pub id: String,
+    /// `geen-actie`, `preventieve-actie`, `maatregel` or `communicatie`.
+    pub decision: String,
+    pub label: String,
+    pub note: String,
+    /// A path inside Baken, e.g. `/maatregelen/…`.
+    pub link: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub decided_at: i64,
+    pub decided_by: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorReviewAlarm {
+    /// Use this id to record a decision.
+    pub id: String,
+    /// 1, 2, … within the session.
+    pub seq: i64,
+    pub alarm: MonitorAlarm,
+    /// The decisions, newest first; the first is the current one.
+    pub decisions: Vec<MonitorDecision>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorReview {
+    pub id: String,
+    pub held_on: String,
+    pub title: String,
+    pub created_at: i64,
+    pub created_by: String,
+    pub alarms: Vec<MonitorReviewAlarm>,
+}
+
+fn review_out(r: &Review) -> MonitorReview {
+    MonitorReview {
+        id: r.session.id.clone(),
+        held_on: r.session.held_on.clone(),
+        title: r.session.title.clone(),
+        created_at: r.session.created_at,
+        created_by: r.session.created_by_name.clone(),
+        alarms: r
+            .alarms
+            .iter()
+            .map(|a| MonitorReviewAlarm {
+                id: a.id.clone(),
+                seq: a.seq,
+                alarm: alarm_out(&a.alarm),
+                decisions: a
+                    .decisions
+                    .iter()
+                    .map(|d| MonitorDecision {
+                        id: d.id.clone(),
+                        decision: d.decision.slug().into(),
+                        label: crate::t(LANG, d.decision.label_key()),
+                        note: d.note.clone(),
+                        link: d.link.clone(),
+                        decided_at: d.decided_at,
+                        decided_by: d.decided_by_name.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The review sessions, the latest first.
+#[utoipa::path(get, path = "/api/v1/monitor/reviews", tag = "monitor", security(("bearer" = [])), responses(
+    (status = 200, body = [MonitorReviewSummary]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn reviews_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<MonitorReviewSummary>>, ApiError> {
+    viewer(&ctx)?;
+    let list = store::reviews(&state.db).await.map_err(store_api)?;
+    Ok(Json(list.iter().map(summary_out).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMonitorReview {
+    /// The date of the session, `YYYY-MM-DD`.
+    pub held_on: String,
+    pub title: String,
+}
+
+/// Starts a review session; it lists the alarms no earlier session listed (audited).
+#[utoipa::path(post, path = "/api/v1/monitor/reviews", tag = "monitor", security(("bearer" = [])), request_body = NewMonitorReview, responses(
+    (status = 201, body = MonitorReview),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn reviews_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(input): ApiJson<NewMonitorReview>,
+) -> Result<Response, ApiError> {
+    let p = viewer(&ctx)?;
+    let id = crate::start_review(&state.db, p, &ctx.request, &input.held_on, &input.title)
+        .await
+        .map_err(review_api)?;
+    let r = store::review(&state.db, &id)
+        .await
+        .map_err(store_api)?
+        .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
+}
+
+/// One review session with its alarms and their decisions.
+#[utoipa::path(get, path = "/api/v1/monitor/reviews/{id}", tag = "monitor", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = MonitorReview),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")
+))]
+async fn review_get(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Json<MonitorReview>, ApiError> {
+    viewer(&ctx)?;
+    let r = store::review(&state.db, &id)
+        .await
+        .map_err(store_api)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(review_out(&r)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMonitorDecision {
+    /// The id of an alarm of this session.
+    pub alarm_id: String,
+    /// `geen-actie`, `preventieve-actie`, `maatregel` or `communicatie`.
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+    /// A path inside Baken, e.g. `/maatregelen/…`.
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+/// Records what the team decided about an alarm of the session (audited); answers the session.
+#[utoipa::path(post, path = "/api/v1/monitor/reviews/{id}/decisions", tag = "monitor", security(("bearer" = [])), params(("id" = String, Path)), request_body = NewMonitorDecision, responses(
+    (status = 201, body = MonitorReview),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn decision_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewMonitorDecision>,
+) -> Result<Response, ApiError> {
+    let p = viewer(&ctx)?;
+    let r = store::review(&state.db, &id)
+        .await
+        .map_err(store_api)?
+        .ok_or(ApiError::NotFound)?;
+    let Some(alarm) = r.alarms.iter().find(|a| a.id == input.alarm_id) else {
+        return Err(ApiError::Invalid(vec![field_error(
+            "alarm_id",
+            &crate::t(LANG, "monitor-error-alarm"),
+        )]));
+    };
+    crate::decide(
+        &state.db,
+        p,
+        &ctx.request,
+        alarm,
+        &input.decision,
+        &input.note,
+        input.link.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(review_api)?;
+    let r = store::review(&state.db, &id)
+        .await
+        .map_err(store_api)?
+        .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
+}
