@@ -11,6 +11,8 @@
 //   BAKEN_CHROMIUM         browser binary (default: /usr/bin/chromium; Debian package `chromium`)
 //   BAKEN_AXE_MAX_PAGES    pages per crawl (default 60)
 //   BAKEN_AXE_MAX_PER_SHAPE  pages per URL shape, ids replaced by :id (default 3)
+//   BAKEN_AXE_ROLES        only these demo roles, comma-separated (default: all; for a quick local run)
+//   BAKEN_AXE_SEEDS        where logged-in crawls start, comma-separated paths (default: /)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +45,8 @@ const CHROMIUM_ARGS = [
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const MAX_PAGES = positiveInt(process.env.BAKEN_AXE_MAX_PAGES, 60);
 const MAX_PER_SHAPE = positiveInt(process.env.BAKEN_AXE_MAX_PER_SHAPE, 3);
+const ONLY_ROLES = (process.env.BAKEN_AXE_ROLES || '').split(',').map((r) => r.trim()).filter(Boolean);
+const SEEDS = (process.env.BAKEN_AXE_SEEDS || '/').split(',').map((r) => r.trim()).filter(Boolean);
 const SESSION_COOKIE = '__Host-baken_session';
 const HEALTH_TIMEOUT_MS = 60_000;
 const AXE_TIMEOUT_MS = 60_000;
@@ -733,6 +737,7 @@ test('axe-core (WCAG 2.1 AA) on every page, per demo account, with and without J
   });
 
   for (const account of server.accounts) {
+    if (ONLY_ROLES.length > 0 && !ONLY_ROLES.includes(account.role)) continue;
     const who = `${account.role} <${account.email}>`;
     await t.test(who, async () => {
       const problems = [];
@@ -742,7 +747,7 @@ test('axe-core (WCAG 2.1 AA) on every page, per demo account, with and without J
       try {
         await logIn(jsContext, server.base, account);
 
-        const withJs = await crawl(jsContext, server.base, { seeds: ['/'], mode: MODES.js, who, loggedIn: true });
+        const withJs = await crawl(jsContext, server.base, { seeds: SEEDS, mode: MODES.js, who, loggedIn: true });
         problems.push(...withJs.problems);
         counts.push(`${withJs.pages.length} ${MODES.js.label}${describeSkipped(withJs.skipped)}`);
 
@@ -759,7 +764,7 @@ test('axe-core (WCAG 2.1 AA) on every page, per demo account, with and without J
         await probe.close();
         assert.ok(stillIn, `${who}: the session did not carry over to the context without JavaScript (${probeSummary})`);
 
-        const withoutJs = await crawl(nojsContext, server.base, { seeds: ['/'], mode: MODES.nojs, who, loggedIn: true });
+        const withoutJs = await crawl(nojsContext, server.base, { seeds: SEEDS, mode: MODES.nojs, who, loggedIn: true });
         problems.push(...withoutJs.problems);
         counts.push(`${withoutJs.pages.length} ${MODES.nojs.label}${describeSkipped(withoutJs.skipped)}`);
       } finally {

@@ -659,19 +659,28 @@ async fn detail_page(
     let all: Vec<ItemView> = d.items.iter().map(|i| item_view(i, &orgs)).collect();
     let (taken, items): (Vec<ItemView>, Vec<ItemView>) =
         all.into_iter().partition(|i| i.soort == "Taak");
+    let naam = |v: &str| -> String {
+        if let Some(n) = orgs.get(v) {
+            return n.clone();
+        }
+        if let Some(x) = d.deelnames.iter().find(|x| x.id == v) {
+            return orgs.get(&x.organisation_id).cloned().unwrap_or_default();
+        }
+        Fase::from_slug(v)
+            .map(|f| f.naam().to_string())
+            .or_else(|| model::zvh_naam(v).map(str::to_string))
+            .unwrap_or_else(|| model::inwoner_naam_of(v).unwrap_or(v).to_string())
+    };
     let historie = d
         .historie
         .iter()
         .map(|h| Regel {
             a: fmt_time(h.at, false),
-            b: h.soort.clone(),
+            b: historie_soort(&h.soort).to_string(),
             c: format!(
                 "{}{}",
-                h.van
-                    .as_ref()
-                    .map(|v| format!("{v} → "))
-                    .unwrap_or_default(),
-                h.naar
+                h.van.as_deref().map(|v| format!("{} → ", naam(v))).unwrap_or_default(),
+                naam(&h.naar)
             ),
             d: format!("{} – {}", h.toelichting, h.door),
         })
@@ -724,6 +733,21 @@ async fn detail_page(
         may_add,
         d,
     })
+}
+
+fn historie_soort(s: &str) -> &str {
+    match s {
+        "fase" => "Fase",
+        "ave" => "AVE-fase",
+        "zvh" => "Zorg- en Veiligheidshuis",
+        "inwoner" => "Betrokkenheid inwoner",
+        "review" => "Herbeoordeling",
+        "legal-hold" => "Bewaarplicht",
+        "deelname" => "Partner toegelaten",
+        "deelname-ingetrokken" => "Deelname ingetrokken",
+        "subject" => "Betrokkene toegevoegd",
+        other => other,
+    }
 }
 
 const STURING: [(&str, &str); 6] = [

@@ -175,11 +175,11 @@ pub const INWONER: [(&str, &str); 4] = [
 ];
 
 pub fn inwoner_naam(slug: &str) -> &'static str {
-    INWONER
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .map(|(_, n)| *n)
-        .unwrap_or("Onbekend")
+    inwoner_naam_of(slug).unwrap_or("Onbekend")
+}
+
+pub fn inwoner_naam_of(slug: &str) -> Option<&'static str> {
+    INWONER.iter().find(|(s, _)| *s == slug).map(|(_, n)| *n)
 }
 
 /// Where a case came from.
