@@ -56,6 +56,7 @@ CREATE TABLE dossiers_dossier (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX dossiers_dossier_regie ON dossiers_dossier (regie_organisation_id, updated_at);
+CREATE INDEX dossiers_dossier_updated ON dossiers_dossier (updated_at);
 CREATE INDEX dossiers_dossier_bewaren ON dossiers_dossier (bewaren_tot);
 
 CREATE TABLE dossiers_historie (
@@ -134,13 +135,18 @@ CREATE TABLE dossiers_deelname (
     dossier_id TEXT NOT NULL REFERENCES dossiers_dossier (id),
     organisation_id TEXT NOT NULL,
     convenant_id TEXT NOT NULL REFERENCES dossiers_convenant (id),
+    -- The case's type (fixed at creation), so a partner's list is counted from this table alone.
+    zaaktype TEXT NOT NULL,
     doel TEXT NOT NULL,
     gestart_at BIGINT NOT NULL,
     gestart_door TEXT NOT NULL,
     ingetrokken_at BIGINT,
     ingetrokken_reden TEXT
 );
-CREATE INDEX dossiers_deelname_org ON dossiers_deelname (organisation_id, dossier_id);
+-- Active participations only: the partner's list is counted from this index alone.
+CREATE INDEX dossiers_deelname_org ON dossiers_deelname (organisation_id, convenant_id, zaaktype, dossier_id) WHERE ingetrokken_at IS NULL;
+-- An organisation takes part in a case once at a time (so a count of participations counts cases).
+CREATE UNIQUE INDEX dossiers_deelname_actief ON dossiers_deelname (dossier_id, organisation_id) WHERE ingetrokken_at IS NULL;
 CREATE INDEX dossiers_deelname_dossier ON dossiers_deelname (dossier_id);
 
 CREATE TABLE dossiers_overleg (

@@ -145,6 +145,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// A partner's case list over many generated cases and entries (on --database-url, or a
+    /// fresh SQLite file in a temporary directory).
+    Dossiers {
+        #[arg(long, default_value_t = 100_000)]
+        dossiers: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: usize,
+        #[arg(long, default_value_t = 1_000)]
+        queries: usize,
+    },
 }
 
 #[derive(Args)]
@@ -460,6 +470,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Dossiers {
+            dossiers,
+            entries,
+            queries,
+        }) => {
+            let url = if cli.common.database_url.is_some() {
+                settings.database_url.clone()
+            } else {
+                let dir =
+                    std::env::temp_dir().join(format!("baken-bench-{}", platform::db::new_id()));
+                std::fs::create_dir_all(&dir)?;
+                format!("sqlite://{}", dir.join("bench.db").display())
+            };
+            let db = Db::connect(&url).await?;
+            baken::prepare(&db).await?;
+            let r = dossiers::bench::run(&db, dossiers, entries, queries).await?;
+            println!(
+                "{} cases, {} entries (generated in {:.1} s) on {}; a police user sees {} cases; {} list calls: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+                r.dossiers, r.entries, r.generate_seconds, db.backend().name(), r.visible, r.queries, r.p50_ms, r.p99_ms, r.max_ms
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report(ReportCommand::Ivb { year, format, out }) => {
             if format != "html" {
                 bail!("formaat '{format}' wordt nog niet ondersteund: alleen html (een afdrukweergave) is gebouwd; pdf volgt");
@@ -557,22 +589,8 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             })
             .transpose()?,
     };
-    let data_key = match args.data_key.or_else(|| file.get("data_key").cloned()) {
-        Some(hex) => platform::secrets::DataKey::from_hex(&hex).map_err(|e| anyhow!("{e}"))?,
-        None => {
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-                format!(
-                    "kan de datamap {} niet aanmaken; kies een andere met --data-dir",
-                    settings.data_dir.display()
-                )
-            })?;
-            platform::secrets::DataKey::load_or_create(&settings.data_dir.join("data.key"))
-                .map_err(|e| anyhow!("{e}"))?
-        }
-    };
     let mut options = baken::ServerOptions {
         public_rate_limit: args.public_rate_limit,
-        data_key: Some(data_key),
         ..Default::default()
     };
     if let Some(m) = idle {
@@ -611,6 +629,21 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             anyhow!("kan niet luisteren op {addr}: {e}")
         }
     })?;
+    // After binding, so a taken port fails fast and changes nothing.
+    let data_key = match args.data_key.or_else(|| file.get("data_key").cloned()) {
+        Some(hex) => platform::secrets::DataKey::from_hex(&hex).map_err(|e| anyhow!("{e}"))?,
+        None => {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "kan de datamap {} niet aanmaken; kies een andere met --data-dir",
+                    settings.data_dir.display()
+                )
+            })?;
+            platform::secrets::DataKey::load_or_create(&settings.data_dir.join("data.key"))
+                .map_err(|e| anyhow!("{e}"))?
+        }
+    };
+    options.data_key = Some(data_key);
     let db = open_db(settings).await?;
     let local = listener.local_addr()?;
     println!(

@@ -679,7 +679,10 @@ async fn detail_page(
             b: historie_soort(&h.soort).to_string(),
             c: format!(
                 "{}{}",
-                h.van.as_deref().map(|v| format!("{} → ", naam(v))).unwrap_or_default(),
+                h.van
+                    .as_deref()
+                    .map(|v| format!("{} → ", naam(v)))
+                    .unwrap_or_default(),
                 naam(&h.naar)
             ),
             d: format!("{} – {}", h.toelichting, h.door),

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod api;
+pub mod bench;
 pub mod demo;
 pub mod html;
 pub mod model;

@@ -566,9 +566,50 @@ pub struct Filter {
     pub review_verlopen: bool,
 }
 
+fn bind_all<'q>(
+    sql: &'q str,
+    binds: &[String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    // The text varies with teams and grants: not worth a cached prepared statement each.
+    let mut q = sqlx::query(sql).persistent(false);
+    for b in binds {
+        q = q.bind(b.clone());
+    }
+    q
+}
+
+/// The covenants under which `organisation_id` receives data today, with the case types each
+/// covers: few rows, read first so the list query needs no covenant join.
+async fn valid_grants(db: &Db, organisation_id: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let today = vandaag().to_string();
+    let rows = sqlx::query(
+        "SELECT c.id, c.zaaktypen FROM dossiers_convenant c \
+         JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id \
+         WHERE cp.organisation_id = $1 AND cp.ontvangen <> '' AND c.ingetrokken_at IS NULL \
+         AND c.geldig_van <= $2 AND c.geldig_tot >= $2",
+    )
+    .bind(organisation_id)
+    .bind(&today)
+    .fetch_all(db.pool())
+    .await?;
+    let mut grants = Vec::new();
+    for r in &rows {
+        let z: String = r.try_get("zaaktypen")?;
+        let types = split(&z);
+        if !types.is_empty() {
+            grants.push((r.try_get("id")?, types));
+        }
+    }
+    Ok(grants)
+}
+
 /// The cases `p` may see: those of their teams (process direction) and those their
 /// organisation takes part in under a covenant valid today that covers the case type and grants
 /// them at least one category. Newest change first, 50 a page.
+///
+/// The page walks the cases by last change and stops after the page (an index on
+/// `updated_at`); the count comes from the participations (an index on organisation, covenant
+/// and case type), so neither sorts or joins every visible case.
 pub async fn list(
     db: &Db,
     auth: &Authorized<Dossierlijst>,
@@ -583,63 +624,101 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let today = vandaag().to_string();
-    let mut binds: Vec<String> = vec![p.organisation_id.clone(), today.clone()];
-    let mut team_marks = Vec::new();
-    for t in &teams {
-        binds.push(t.clone());
-        team_marks.push(format!("${}", binds.len()));
-    }
-    let regie = if team_marks.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "SELECT id FROM dossiers_dossier WHERE regie_organisation_id = $1 AND regie_team_id IN ({}) UNION ",
-            team_marks.join(", ")
-        )
+    let grants = valid_grants(db, &p.organisation_id).await?;
+    let mut binds: Vec<String> = vec![p.organisation_id.clone()];
+    let mark = |binds: &mut Vec<String>, v: &str| {
+        binds.push(v.to_string());
+        format!("${}", binds.len())
     };
-    let mut conds = vec!["1 = 1".to_string()];
+    let regie = if teams.is_empty() {
+        None
+    } else {
+        let marks: Vec<String> = teams.iter().map(|t| mark(&mut binds, t)).collect();
+        Some(format!(
+            "(d.regie_organisation_id = $1 AND d.regie_team_id IN ({}))",
+            marks.join(", ")
+        ))
+    };
+    let mut grant_conds = Vec::new();
+    for (cov, types) in &grants {
+        let c = mark(&mut binds, cov);
+        let t: Vec<String> = types.iter().map(|z| mark(&mut binds, z)).collect();
+        grant_conds.push(format!(
+            "(p.convenant_id = {c} AND p.zaaktype IN ({}))",
+            t.join(", ")
+        ));
+    }
+    let deelname = if grant_conds.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "p.organisation_id = $1 AND p.ingetrokken_at IS NULL AND ({})",
+            grant_conds.join(" OR ")
+        ))
+    };
+    let visible = match (&regie, &deelname) {
+        (None, None) => return Ok((Vec::new(), 0)),
+        (Some(r), None) => r.clone(),
+        (None, Some(d)) => {
+            format!("EXISTS (SELECT 1 FROM dossiers_deelname p WHERE p.dossier_id = d.id AND {d})")
+        }
+        (Some(r), Some(d)) => format!(
+            "({r} OR EXISTS (SELECT 1 FROM dossiers_deelname p WHERE p.dossier_id = d.id AND {d}))"
+        ),
+    };
+    let mut conds = vec![visible];
+    let filtered = filter.zaaktype.as_deref().is_some_and(|z| !z.is_empty())
+        || filter.fase.as_deref().is_some_and(|f| !f.is_empty())
+        || filter.review_verlopen;
     if let Some(z) = filter.zaaktype.as_deref().filter(|z| !z.is_empty()) {
-        binds.push(z.to_string());
-        conds.push(format!("d.zaaktype = ${}", binds.len()));
+        let m = mark(&mut binds, z);
+        conds.push(format!("d.zaaktype = {m}"));
     }
     if let Some(f) = filter.fase.as_deref().filter(|f| !f.is_empty()) {
-        binds.push(f.to_string());
-        conds.push(format!("d.fase = ${}", binds.len()));
+        let m = mark(&mut binds, f);
+        conds.push(format!("d.fase = {m}"));
     }
     if filter.review_verlopen {
-        conds.push(
-            "d.reviewdatum IS NOT NULL AND d.reviewdatum < $2 AND d.fase <> 'gesloten'".into(),
-        );
+        let m = mark(&mut binds, &vandaag().to_string());
+        conds.push(format!(
+            "d.reviewdatum IS NOT NULL AND d.reviewdatum < {m} AND d.fase <> 'gesloten'"
+        ));
     }
-    let ids = format!(
-        "{regie}SELECT p.dossier_id FROM dossiers_deelname p \
-         JOIN dossiers_dossier dd ON dd.id = p.dossier_id \
-         JOIN dossiers_convenant c ON c.id = p.convenant_id \
-         JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id AND cp.organisation_id = p.organisation_id \
-         WHERE p.organisation_id = $1 AND p.ingetrokken_at IS NULL AND c.ingetrokken_at IS NULL \
-         AND c.geldig_van <= $2 AND c.geldig_tot >= $2 AND cp.ontvangen <> '' \
-         AND (',' || c.zaaktypen || ',') LIKE ('%,' || dd.zaaktype || ',%')"
-    );
     let where_sql = conds.join(" AND ");
-    let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE d.id IN ({ids}) AND {where_sql}"
-    );
-    let mut q = sqlx::query(&count_sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let total: i64 = q.fetch_one(db.pool()).await?.try_get("n")?;
+    // Without filters the count needs no case rows: the team's cases plus the distinct cases
+    // of the participations (the directing organisation never takes part in its own case).
+    let total: i64 = if filtered {
+        let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {where_sql}");
+        bind_all(&sql, &binds)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?
+    } else {
+        let mut n = 0;
+        if let Some(r) = &regie {
+            let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {r}");
+            n += bind_all(&sql, &binds)
+                .fetch_one(db.pool())
+                .await?
+                .try_get::<i64, _>("n")?;
+        }
+        if let Some(d) = &deelname {
+            let sql = format!(
+                "SELECT COUNT(DISTINCT p.dossier_id) AS n FROM dossiers_deelname p WHERE {d}"
+            );
+            n += bind_all(&sql, &binds)
+                .fetch_one(db.pool())
+                .await?
+                .try_get::<i64, _>("n")?;
+        }
+        n
+    };
     let per = platform::web::forms::Pager::PER_PAGE;
     let offset = (page.max(1) - 1) * per;
     let sql = format!(
-        "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE d.id IN ({ids}) AND {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
+        "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
     );
-    let mut q = sqlx::query(&sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(db.pool()).await?;
+    let rows = bind_all(&sql, &binds).fetch_all(db.pool()).await?;
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
@@ -1357,27 +1436,27 @@ pub async fn admit(
     let id = new_id();
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
-    // One active participation per organisation and covenant.
-    let dup: i64 = sqlx::query("SELECT COUNT(*) AS n FROM dossiers_deelname WHERE dossier_id = $1 AND organisation_id = $2 AND convenant_id = $3 AND ingetrokken_at IS NULL")
+    // One active participation per organisation and case (also a unique index).
+    let dup: i64 = sqlx::query("SELECT COUNT(*) AS n FROM dossiers_deelname WHERE dossier_id = $1 AND organisation_id = $2 AND ingetrokken_at IS NULL")
         .bind(&kop.id)
         .bind(organisation_id)
-        .bind(convenant_id)
         .fetch_one(&mut *tx.conn()?)
         .await?
         .try_get("n")?;
     if dup > 0 {
         return Err(invalid(
             "organisation_id",
-            "Deze organisatie neemt al deel op dit convenant.",
+            "Deze organisatie neemt al deel aan dit dossier; trek die deelname eerst in om haar op een ander convenant te laten deelnemen.",
         ));
     }
     sqlx::query(
-        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, doel, gestart_at, gestart_door) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, gestart_at, gestart_door) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(&kop.id)
     .bind(organisation_id)
     .bind(convenant_id)
+    .bind(&kop.zaaktype)
     .bind(doel.trim())
     .bind(now_ms())
     .bind(&auth.principal().user_id)

@@ -1195,8 +1195,11 @@ async fn no_user_ever_receives_an_entry_their_organisations_grant_does_not_cover
                 partners[rng.below(partners.len())].clone()
             };
             let revoked = rng.chance(20);
-            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, doel, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, 'd', 0, 'test', $5)")
-                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(revoked.then_some(1i64))
+            if !revoked && parts.iter().any(|(o, _, r): &(String, usize, bool)| *o == org && !*r) {
+                continue; // one active participation per organisation and case
+            }
+            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, 'd', 0, 'test', $6)")
+                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(zaaktype).bind(revoked.then_some(1i64))
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
             parts.push((org, ci, revoked));
         }
