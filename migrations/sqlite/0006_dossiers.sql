@@ -47,6 +47,8 @@ CREATE TABLE dossiers_dossier (
     zvh_tafel TEXT,
     inwoner TEXT NOT NULL,
     reviewdatum TEXT,
+    -- The review date for which the directing team was reminded (one reminder per date).
+    review_herinnerd TEXT,
     legal_hold BIGINT NOT NULL,
     legal_hold_reden TEXT,
     gesloten_at BIGINT,

@@ -133,7 +133,7 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
         }
     });
     tokio::spawn(runner.run_forever(db.clone(), Duration::from_secs(5)));
-    // The retention of case files: closed cases past their term are destroyed once a day.
+    // Case files, once a day: closed cases past their term are destroyed; review reminders go out.
     let retention_db = db.clone();
     tokio::spawn(async move {
         loop {
@@ -143,6 +143,9 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "case file retention"),
+            }
+            if let Err(e) = dossiers::remind_reviews(&retention_db).await {
+                tracing::warn!(error = %e, "case review reminders");
             }
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
         }

@@ -44,3 +44,8 @@ pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
 pub async fn destroy_expired(db: &Db) -> Result<Vec<store::Vernietiging>, store::StoreError> {
     store::destroy_expired(db, store::vandaag(), "job").await
 }
+
+/// The review reminders: mails to the directing team when a case's review date has come.
+pub async fn remind_reviews(db: &Db) -> Result<usize, store::StoreError> {
+    store::remind_reviews(db, store::vandaag()).await
+}

@@ -2585,13 +2585,49 @@ pub async fn vernietigingen(db: &Db) -> Result<Vec<Vernietiging>> {
         .collect()
 }
 
-/// Cases whose review date has passed, per directing team (for reminders).
-pub async fn reviews_due(db: &Db, vandaag: Date) -> Result<Vec<(String, String, String)>> {
-    sqlx::query("SELECT regie_team_id, nummer, reviewdatum FROM dossiers_dossier WHERE fase <> 'gesloten' AND reviewdatum IS NOT NULL AND reviewdatum <= $1 ORDER BY reviewdatum")
-        .bind(vandaag.to_string())
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("regie_team_id")?, r.try_get("nummer")?, r.try_get("reviewdatum")?)))
-        .collect()
+/// Reminds the directing team of each open case whose review date has come, once per date,
+/// through the mail outbox. The mail names the case number and the date only, never a person.
+pub async fn remind_reviews(db: &Db, vandaag: Date) -> Result<usize> {
+    let rows = sqlx::query(
+        "SELECT id, nummer, regie_team_id, reviewdatum FROM dossiers_dossier WHERE fase <> 'gesloten' \
+         AND reviewdatum IS NOT NULL AND reviewdatum <= $1 \
+         AND (review_herinnerd IS NULL OR review_herinnerd <> reviewdatum)",
+    )
+    .bind(vandaag.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut sent = 0;
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let nummer: String = r.try_get("nummer")?;
+        let team: String = r.try_get("regie_team_id")?;
+        let datum: String = r.try_get("reviewdatum")?;
+        let to = platform::identity::team_member_emails(db, &team)
+            .await
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let mut tx = db.begin().await?;
+        for address in &to {
+            let body = format!(
+                "De herbeoordeling van dossier {nummer} staat op {datum}.\n\nOpen het dossier in Baken: /dossiers/{id}\n"
+            );
+            // An address the mail server would refuse is skipped, not fatal for the others.
+            if platform::mail::enqueue(
+                &mut tx,
+                address,
+                &format!("Herbeoordeling dossier {nummer}"),
+                &body,
+            )
+            .await
+            .is_ok()
+            {
+                sent += 1;
+            }
+        }
+        sqlx::query("UPDATE dossiers_dossier SET review_herinnerd = reviewdatum WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *tx.conn()?)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(sent)
 }

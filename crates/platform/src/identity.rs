@@ -260,6 +260,20 @@ pub async fn team_ids_of_user(db: &Db, user_id: &str) -> Result<Vec<String>, Ide
         .collect()
 }
 
+/// The e-mail addresses of a team's active members (for notices to the team).
+pub async fn team_member_emails(db: &Db, team_id: &str) -> Result<Vec<String>, IdentityError> {
+    let rows = sqlx::query(
+        "SELECT u.email FROM team_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.team_id = $1 AND u.disabled_at IS NULL ORDER BY u.email",
+    )
+    .bind(team_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| r.try_get("email").map_err(IdentityError::from))
+        .collect()
+}
+
 pub async fn create_team(
     tx: &mut Tx,
     organisation_id: &str,

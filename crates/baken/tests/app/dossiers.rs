@@ -714,6 +714,35 @@ async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
         .await,
         204
     );
+    // The review date comes: the directing team gets one reminder per date, without names.
+    assert_eq!(
+        steer(serde_json::json!({"soort": "review", "datum": day(0)})).await,
+        204
+    );
+    assert_eq!(
+        ::dossiers::store::remind_reviews(&app.db, today())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ::dossiers::store::remind_reviews(&app.db, today())
+            .await
+            .unwrap(),
+        0,
+        "once per date"
+    );
+    let mails = sqlx::query("SELECT to_address, subject, body_text FROM mail_outbox")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(
+        mails[0].try_get::<String, _>("to_address").unwrap(),
+        regie.email
+    );
+    let body: String = mails[0].try_get("body_text").unwrap();
+    assert!(body.contains(&format!("/dossiers/{case}")) && !body.contains("Inzage Persoon"));
     assert_eq!(
         steer(serde_json::json!({"fase": "gesloten", "toelichting": ""})).await,
         422
@@ -1195,7 +1224,11 @@ async fn no_user_ever_receives_an_entry_their_organisations_grant_does_not_cover
                 partners[rng.below(partners.len())].clone()
             };
             let revoked = rng.chance(20);
-            if !revoked && parts.iter().any(|(o, _, r): &(String, usize, bool)| *o == org && !*r) {
+            if !revoked
+                && parts
+                    .iter()
+                    .any(|(o, _, r): &(String, usize, bool)| *o == org && !*r)
+            {
                 continue; // one active participation per organisation and case
             }
             sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, 'd', 0, 'test', $6)")
