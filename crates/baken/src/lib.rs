@@ -81,6 +81,131 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
     )
 }
 
+/// What a policy indicator can count from a module (aggregates only).
+enum Counter {
+    Dossiers {
+        gesloten: bool,
+        zaaktype: Option<&'static str>,
+    },
+    Maatregelen {
+        soort: Option<&'static str>,
+    },
+    Meldingen {
+        thema: Option<&'static str>,
+    },
+}
+
+struct Source {
+    key: &'static str,
+    label: String,
+    counter: Counter,
+}
+
+impl beleid::sources::CountSource for Source {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        period: beleid::sources::Period,
+    ) -> beleid::sources::CountFuture<'a> {
+        let (from, until) = (period.from_ms, period.until_ms);
+        Box::pin(async move {
+            match &self.counter {
+                Counter::Dossiers { gesloten, zaaktype } => {
+                    dossiers::store::count(db, *gesloten, *zaaktype, from, until)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Counter::Maatregelen { soort } => {
+                    maatregelen::store::count_created(db, *soort, from, until)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Counter::Meldingen { thema } => {
+                    meldingen::store::count_by_theme(db, *thema, from, until)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+            }
+        })
+    }
+}
+
+/// Registers, once per process, what the modules let policy indicators count. The sources live
+/// as long as the process, so they are leaked once.
+async fn register_sources(db: &Db) -> anyhow::Result<()> {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut sources = vec![
+        Source {
+            key: "dossiers.geopend",
+            label: "Dossiers geopend (alle zaaktypen)".into(),
+            counter: Counter::Dossiers {
+                gesloten: false,
+                zaaktype: None,
+            },
+        },
+        Source {
+            key: "dossiers.gesloten",
+            label: "Dossiers gesloten (alle zaaktypen)".into(),
+            counter: Counter::Dossiers {
+                gesloten: true,
+                zaaktype: None,
+            },
+        },
+        Source {
+            key: "maatregelen",
+            label: "Bestuurlijke maatregelen (alle soorten)".into(),
+            counter: Counter::Maatregelen { soort: None },
+        },
+        Source {
+            key: "meldingen",
+            label: "Meldingen (alle thema's)".into(),
+            counter: Counter::Meldingen { thema: None },
+        },
+    ];
+    for z in dossiers::model::ZAAKTYPEN {
+        sources.push(Source {
+            key: leak(format!("dossiers.geopend.{}", z.slug)),
+            label: format!("Dossiers geopend: {}", z.naam),
+            counter: Counter::Dossiers {
+                gesloten: false,
+                zaaktype: Some(z.slug),
+            },
+        });
+    }
+    for s in maatregelen::model::Soort::ALL {
+        sources.push(Source {
+            key: leak(format!("maatregelen.{}", s.slug())),
+            label: format!("Maatregelen: {}", s.naam()),
+            counter: Counter::Maatregelen {
+                soort: Some(s.slug()),
+            },
+        });
+    }
+    for (slug, naam) in meldingen::store::themes(db).await? {
+        sources.push(Source {
+            key: leak(format!("meldingen.{slug}")),
+            label: format!("Meldingen over {naam}"),
+            counter: Counter::Meldingen {
+                thema: Some(leak(slug)),
+            },
+        });
+    }
+    for s in sources {
+        beleid::sources::register(Box::leak(Box::new(s)));
+    }
+    Ok(())
+}
+
 /// Migrates and loads the reference data (idempotent).
 pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
@@ -90,6 +215,7 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     meldingen::seed(db).await?;
     maatregelen::seed(db).await?;
     dossiers::seed(db).await?;
+    register_sources(db).await?;
     Ok(())
 }
 

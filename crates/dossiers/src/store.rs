@@ -2631,3 +2631,29 @@ pub async fn remind_reviews(db: &Db, vandaag: Date) -> Result<usize> {
     }
     Ok(sent)
 }
+
+/// Cases opened (or closed) in `[from_ms, until_ms)`, of one case type or all: aggregated
+/// figures for policy indicators, no personal data.
+pub async fn count(
+    db: &Db,
+    gesloten: bool,
+    zaaktype: Option<&str>,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<i64> {
+    let column = if gesloten {
+        "gesloten_at"
+    } else {
+        "created_at"
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM dossiers_dossier WHERE {column} >= $1 AND {column} < $2 AND ($3 = '' OR zaaktype = $3)"
+    );
+    Ok(sqlx::query(&sql)
+        .bind(from_ms)
+        .bind(until_ms)
+        .bind(zaaktype.unwrap_or(""))
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
+}

@@ -557,3 +557,22 @@ pub async fn seed(db: &Db) -> Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Measures started in `[from_ms, until_ms)`, of one type or all: aggregated figures for policy
+/// indicators, no personal data.
+pub async fn count_created(
+    db: &Db,
+    soort: Option<&str>,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM maatregelen_maatregel WHERE created_at >= $1 AND created_at < $2 AND ($3 = '' OR soort = $3)",
+    )
+    .bind(from_ms)
+    .bind(until_ms)
+    .bind(soort.unwrap_or(""))
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?)
+}

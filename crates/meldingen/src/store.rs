@@ -1295,3 +1295,34 @@ pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
 pub fn deadline_label(state: DeadlineState) -> &'static str {
     state.slug()
 }
+
+/// The themes of the categories, as (slug, name), for counting per theme.
+pub async fn themes(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
+    let rows =
+        sqlx::query("SELECT DISTINCT thema, thema_naam FROM melding_categorie ORDER BY thema")
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("thema")?, r.try_get("thema_naam")?)))
+        .collect()
+}
+
+/// Meldingen received in `[from_ms, until_ms)`, of one theme or all: aggregated figures for
+/// policy indicators, no personal data.
+pub async fn count_by_theme(
+    db: &Db,
+    thema: Option<&str>,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM melding m JOIN melding_categorie c ON c.slug = m.categorie \
+         WHERE m.created_at >= $1 AND m.created_at < $2 AND ($3 = '' OR c.thema = $3)",
+    )
+    .bind(from_ms)
+    .bind(until_ms)
+    .bind(thema.unwrap_or(""))
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?)
+}

@@ -174,9 +174,9 @@ async fn beleid_an_edit_by_team_iv_is_audited_and_bad_input_is_422() {
     let path = format!("/beleid/actie/{}/2026", action.id);
     let page = b.get(&path).await;
     assert_eq!(page.status, 200);
-    assert!(page
-        .body
-        .contains("Baken kan nog niets voor indicatoren tellen"));
+    // The modules register what an indicator can count.
+    assert!(page.body.contains("Dossiers geopend (alle zaaktypen)"));
+    assert!(page.body.contains("Maatregelen: "));
     let bad = b
         .post(
             &path,

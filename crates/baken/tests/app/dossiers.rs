@@ -381,6 +381,26 @@ async fn a_pga_case_shows_police_ggd_and_corporation_exactly_what_the_covenant_a
 }
 
 #[tokio::test]
+async fn policy_indicators_count_cases_per_case_type() {
+    let Pga { app, .. } = pga().await;
+    let year = ::beleid::sources::Period::year(i64::from(today().year()));
+    let count = |key: &'static str| {
+        let db = app.db.clone();
+        async move { ::beleid::sources::count(&db, key, year).await }
+    };
+    assert_eq!(count("dossiers.geopend").await, Some(1));
+    assert_eq!(count("dossiers.geopend.pga").await, Some(1));
+    assert_eq!(count("dossiers.geopend.nazorg").await, Some(0));
+    assert_eq!(count("dossiers.gesloten").await, Some(0));
+    let last_year = ::beleid::sources::Period::year(i64::from(today().year()) - 1);
+    assert_eq!(
+        ::beleid::sources::count(&app.db, "dossiers.geopend", last_year).await,
+        Some(0)
+    );
+    assert_eq!(count("maatregelen").await, Some(0));
+}
+
+#[tokio::test]
 async fn admission_outside_a_valid_covenant_is_refused_with_the_reason() {
     let Pga {
         app,
