@@ -79,6 +79,7 @@ pub fn routes() -> Router<AppState> {
             get(steer_page).post(steer_post),
         )
         .route("/dossiers/{id}/taak/{item}/gereed", post(task_done))
+        .route("/dossiers/{id}/bestand/{item}", get(file_download))
 }
 
 fn store_err(e: StoreError) -> WebError {
@@ -450,6 +451,7 @@ async fn new_post(
 
 pub struct ItemView {
     pub id: String,
+    pub bestand: Option<String>,
     pub soort: String,
     pub categorie: String,
     pub titel: String,
@@ -507,6 +509,7 @@ fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
     }
     ItemView {
         id: i.id.clone(),
+        bestand: i.bestand_naam.clone(),
         soort: model::item_soort_naam(&i.soort).unwrap_or("").to_string(),
         categorie: Categorie::from_slug(&i.categorie)
             .map(|c| c.naam())
@@ -783,8 +786,51 @@ fn item_form(id: &str, z: &Zicht, orgs: &HashMap<String, String>, v: &Fields) ->
             FormField::new("leefgebied", "Leefgebied (bij een doel)".into(), FieldKind::Select(with_empty("geen", opts(&model::LEEFGEBIEDEN)))).value(val(v, "leefgebied")),
             FormField::new("eigenaar_organisation_id", "Uitvoerder (bij een taak)".into(), FieldKind::Select(with_empty("geen", org_opts))).value(val(v, "eigenaar_organisation_id")),
             FormField::new("deadline", "Uiterlijk (bij een taak)".into(), FieldKind::Date).value(val(v, "deadline")),
+            FormField::new("bestand", "Document (optioneel)".into(), FieldKind::File).hint("PDF, JPEG of PNG, ten hoogste 25 MB. Het document valt onder dezelfde gegevenscategorie.".into()),
         ],
     )
+}
+
+/// Reads the entry form: multipart (with a document) or urlencoded (without).
+async fn read_item_form(
+    req: axum::extract::Request,
+    state: &AppState,
+) -> Result<(Fields, Option<store::Upload>), WebError> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"));
+    let bad = |_| WebError::BadRequest;
+    if !multipart {
+        let axum::Form(v) = axum::Form::<Fields>::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest)?;
+        return Ok((v, None));
+    }
+    let mut mp = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|_| WebError::BadRequest)?;
+    let mut fields = Vec::new();
+    let mut upload = None;
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "bestand" {
+            let file_name = field.file_name().unwrap_or("document").to_string();
+            let data = field.bytes().await.map_err(bad)?;
+            // A form sent without a chosen file carries an empty part.
+            if !data.is_empty() {
+                upload = Some(store::Upload {
+                    name: file_name,
+                    data: data.to_vec(),
+                });
+            }
+        } else {
+            fields.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((fields, upload))
 }
 
 fn nieuw_item(v: &Fields) -> NieuwItem {
@@ -832,13 +878,14 @@ async fn item_post(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-    axum::Form(v): axum::Form<Fields>,
+    req: axum::extract::Request,
 ) -> WebResult {
     let p = user(&ctx)?;
+    let (v, upload) = read_item_form(req, &state).await?;
     let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
         .await
         .map_err(store_err)?;
-    match store::add_item(&state.db, &auth, &nieuw_item(&v)).await {
+    match store::add_item_with_file(&state.db, &auth, &nieuw_item(&v), upload.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
             let form = item_form(&id, &auth.resource().zicht, &org_names(&state).await, &v);
@@ -852,6 +899,37 @@ async fn item_post(
             )
         }
     }
+}
+
+/// A document attached to an entry: only for those who see the entry's category; audited.
+async fn file_download(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, item)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let p = user(&ctx)?;
+    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Read)
+        .await
+        .map_err(store_err)?;
+    let (file, data) = store::item_file(&state.db, &auth, &item)
+        .await
+        .map_err(store_err)?;
+    let name: String = file
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, file.content_type.clone()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }
 
 async fn task_done(

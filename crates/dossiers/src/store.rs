@@ -915,6 +915,8 @@ pub struct Item {
     pub deadline: Option<String>,
     pub gereed: bool,
     pub overleg_id: Option<String>,
+    /// The name of an attached document, if any (download through the case).
+    pub bestand_naam: Option<String>,
     pub door: String,
     pub door_organisation_id: String,
     pub created_at: i64,
@@ -932,6 +934,7 @@ fn item_row(r: &AnyRow) -> Result<Item> {
         deadline: r.try_get("deadline")?,
         gereed: r.try_get::<Option<i64>, _>("gereed_at")?.is_some(),
         overleg_id: r.try_get("overleg_id")?,
+        bestand_naam: r.try_get("bestand_naam")?,
         door: r.try_get("created_by_name")?,
         door_organisation_id: r.try_get("created_by_organisation_id")?,
         created_at: r.try_get("created_at")?,
@@ -984,10 +987,20 @@ async fn insert_item(
     dossier_id: &str,
     n: &NieuwItem,
 ) -> Result<String> {
+    insert_item_with(tx, p, dossier_id, n, None).await
+}
+
+async fn insert_item_with(
+    tx: &mut Tx,
+    p: &Principal,
+    dossier_id: &str,
+    n: &NieuwItem,
+    bestand: Option<&platform::files::StoredFile>,
+) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at, bestand_id, bestand_naam) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&id)
     .bind(dossier_id)
@@ -1003,6 +1016,8 @@ async fn insert_item(
     .bind(&p.name)
     .bind(&p.organisation_id)
     .bind(now_ms())
+    .bind(bestand.map(|b| b.id.as_str()))
+    .bind(bestand.map(|b| b.file_name.as_str()))
     .execute(&mut *tx.conn()?)
     .await?;
     sqlx::query("UPDATE dossiers_dossier SET updated_at = $1 WHERE id = $2")
@@ -1016,6 +1031,43 @@ async fn insert_item(
 /// Adds an entry: the directing team in any category, a partner only in the categories its
 /// organisation may provide under the covenant.
 pub async fn add_item(db: &Db, auth: &Authorized<Dossier>, n: &NieuwItem) -> Result<String> {
+    add_item_with_file(db, auth, n, None).await
+}
+
+/// An uploaded document: its name as sent and its content.
+pub struct Upload {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// Adds an entry with an attached document (PDF, JPEG or PNG, by content, at most 25 MB).
+pub async fn add_item_with_file(
+    db: &Db,
+    auth: &Authorized<Dossier>,
+    n: &NieuwItem,
+    upload: Option<&Upload>,
+) -> Result<String> {
+    let mut errors = match check_item(n) {
+        Ok(_) => Vec::new(),
+        Err(e) => e,
+    };
+    if let Some(u) = upload {
+        if let Err(rejected) = platform::files::check(&platform::files::DOCUMENTS, &u.data) {
+            let msg = match rejected {
+                platform::files::FileRejection::Empty => "Het bestand is leeg.",
+                platform::files::FileRejection::TooLarge { .. } => {
+                    "Het bestand is groter dan 25 MB."
+                }
+                platform::files::FileRejection::TypeNotAllowed => {
+                    "Alleen PDF, JPEG of PNG (Baken kijkt naar de inhoud, niet naar de naam)."
+                }
+            };
+            errors.push(field_error("bestand", msg));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
     let cat = check_item(n).map_err(StoreError::Invalid)?;
     if !auth.resource().zicht.mag_toevoegen(cat) {
         return Err(invalid(
@@ -1025,9 +1077,67 @@ pub async fn add_item(db: &Db, auth: &Authorized<Dossier>, n: &NieuwItem) -> Res
     }
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
-    let id = insert_item(&mut tx, auth.principal(), &auth.resource().id, n).await?;
+    let stored = match upload {
+        Some(u) => Some(
+            platform::files::store(
+                &mut tx,
+                &platform::files::DOCUMENTS,
+                &u.name,
+                &u.data,
+                Some(&auth.principal().user_id),
+            )
+            .await
+            .map_err(|e| StoreError::Refused(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let id = insert_item_with(
+        &mut tx,
+        auth.principal(),
+        &auth.resource().id,
+        n,
+        stored.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The document of an entry, if the decision lets its holder see that entry's category; the
+/// download is audited as a read of the entry.
+pub async fn item_file(
+    db: &Db,
+    auth: &Authorized<Dossier>,
+    item_id: &str,
+) -> Result<(platform::files::StoredFile, Vec<u8>)> {
+    let row = sqlx::query(
+        "SELECT categorie, bestand_id FROM dossiers_item WHERE id = $1 AND dossier_id = $2",
+    )
+    .bind(item_id)
+    .bind(&auth.resource().id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let cat: String = row.try_get("categorie")?;
+    let file: Option<String> = row.try_get("bestand_id")?;
+    let seen = Categorie::from_slug(&cat).is_some_and(|c| auth.resource().zicht.ziet(c));
+    let (true, Some(file)) = (seen, file) else {
+        return Err(StoreError::NotFound);
+    };
+    let mut tx = db.begin().await?;
+    auth.record_each(
+        &mut tx,
+        "dossier-item",
+        &[item_id.to_string()],
+        Some(&format!("dossier:{}", auth.resource().id)),
+    )
+    .await?;
+    let found = platform::files::read(&mut tx, auth, &file)
+        .await
+        .map_err(|e| StoreError::Refused(e.to_string()))?
+        .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(found)
 }
 
 /// Marks a task done (the directing team, or the organisation that owns the task).

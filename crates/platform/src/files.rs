@@ -157,6 +157,15 @@ pub async fn read<R: Resource>(
     Ok(Some(get(&row).map_err(DbError::from)?))
 }
 
+/// Deletes a file (when the record it belongs to is destroyed).
+pub async fn delete(tx: &mut Tx, id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM files WHERE id = $1")
+        .bind(id)
+        .execute(tx.conn()?)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

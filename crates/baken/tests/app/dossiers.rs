@@ -345,13 +345,72 @@ async fn a_pga_case_shows_police_ggd_and_corporation_exactly_what_the_covenant_a
     ] {
         assert!(!page.body.contains(hidden), "GGD sees {hidden}");
     }
+    // A document under zorg-welzijn: the GGD may download it, the police may not; a file that
+    // is no PDF/JPEG/PNG by its content is refused next to the field.
+    let mut r = Browser::new(&app);
+    r.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    r.get(&format!("/dossiers/{case}/vastleggen")).await;
+    let page = super::meldingen::post_multipart(
+        &mut r,
+        &format!("/dossiers/{case}/vastleggen"),
+        &[
+            ("soort", "document"),
+            ("categorie", "zorg-welzijn"),
+            ("titel", "Z-brief"),
+        ],
+        &[("bestand", "brief.pdf", b"%PDF-1.7 fictief")],
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let bad = super::meldingen::post_multipart(
+        &mut r,
+        &format!("/dossiers/{case}/vastleggen"),
+        &[
+            ("soort", "document"),
+            ("categorie", "zorg-welzijn"),
+            ("titel", "Z-exe"),
+        ],
+        &[("bestand", "brief.pdf", b"MZ\x90\x00 not a pdf")],
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Alleen PDF, JPEG of PNG") && bad.body.contains("value=\"Z-exe\""));
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let doc = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["titel"] == "Z-brief")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = b.get(&format!("/dossiers/{case}/bestand/{doc}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["content-type"], "application/pdf");
+    assert!(page.body.starts_with("%PDF"));
+    let mut pol = Browser::new(&app);
+    pol.login(&politie.email, PASSWORD, politie.secret.as_deref())
+        .await;
+    assert_eq!(
+        pol.get(&format!("/dossiers/{case}/bestand/{doc}"))
+            .await
+            .status,
+        404
+    );
+
     // The list shows the case to partners.
     let page = b.get("/dossiers").await;
     assert!(page.body.contains(&format!("/dossiers/{case}")));
 
     // Every entry shown was audited, per reader.
-    // The four template tasks of a PGA case are basisgegevens.
-    for (who, n) in [(&politie.id, 3 + 4), (&ggd.id, 2 + 4), (&wonen.id, 1)] {
+    // The four template tasks of a PGA case are basisgegevens; the GGD also downloaded a document.
+    for (who, n) in [(&politie.id, 3 + 4), (&ggd.id, 2 + 4 + 1), (&wonen.id, 1)] {
         let rows = app
             .audit_rows(&format!(
                 "resource_type = 'dossier-item' AND actor_user_id = '{who}' AND outcome = 'allowed'"

@@ -30,7 +30,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String,
     (boundary, body)
 }
 
-async fn post_multipart(
+pub(super) async fn post_multipart(
     b: &mut Browser,
     path: &str,
     fields: &[(&str, &str)],

@@ -16,6 +16,8 @@ pub enum FieldKind {
     Hidden,
     /// Several lines of text.
     TextArea,
+    /// A file upload (the form is then sent as multipart/form-data).
+    File,
 }
 
 #[derive(Clone, Debug)]
@@ -69,6 +71,7 @@ impl FormField {
             FieldKind::Search => "search",
             FieldKind::Date => "date",
             FieldKind::Hidden => "hidden",
+            FieldKind::File => "file",
             _ => "text",
         }
     }
@@ -131,6 +134,11 @@ impl Form {
     pub fn get(mut self) -> Self {
         self.method_get = true;
         self
+    }
+
+    /// Whether the form uploads a file (and so needs multipart/form-data).
+    pub fn is_multipart(&self) -> bool {
+        self.fields.iter().any(|f| f.kind == FieldKind::File)
     }
 
     pub fn has_errors(&self) -> bool {

@@ -98,6 +98,8 @@ impl Ctx {
 pub enum WebError {
     NotFound,
     Forbidden,
+    /// A request the server cannot read (e.g. a broken upload): the client's mistake, not ours.
+    BadRequest,
     /// Not logged in: send to the login page.
     Login,
     Internal(String),
@@ -111,6 +113,7 @@ impl IntoResponse for WebError {
         let status = match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::BadRequest => StatusCode::BAD_REQUEST,
             WebError::Login => return Redirect::to("/inloggen").into_response(),
             WebError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
@@ -416,6 +419,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             let key = match status {
                 StatusCode::NOT_FOUND => "error-404",
                 StatusCode::FORBIDDEN => "error-403",
+                StatusCode::BAD_REQUEST => "error-400",
                 _ => "error-500",
             };
             error_page(&ctx, status, key)
