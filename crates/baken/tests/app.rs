@@ -58,6 +58,13 @@ async fn test_db() -> TestDb {
                 .execute(admin.pool())
                 .await
                 .unwrap();
+            // A test database need not survive a crash: no waiting for each commit's flush.
+            sqlx::query(&format!(
+                "ALTER DATABASE {name} SET synchronous_commit = off"
+            ))
+            .execute(admin.pool())
+            .await
+            .unwrap();
             admin.close().await;
             let url = match base.rsplit_once('/') {
                 Some((prefix, _)) => format!("{prefix}/{name}"),

@@ -639,13 +639,22 @@ pub async fn list(
             marks.join(", ")
         ))
     };
-    let mut grant_conds = Vec::new();
+    // Per case type the covenants that cover it: a handful of OR terms with IN lists, however
+    // many covenants there are (a long OR chain exceeds SQLite's expression depth).
+    let mut by_type: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
     for (cov, types) in &grants {
-        let c = mark(&mut binds, cov);
-        let t: Vec<String> = types.iter().map(|z| mark(&mut binds, z)).collect();
+        for t in types {
+            by_type.entry(t.as_str()).or_default().push(cov.as_str());
+        }
+    }
+    let mut grant_conds = Vec::new();
+    for (t, covs) in &by_type {
+        let tm = mark(&mut binds, t);
+        let cm: Vec<String> = covs.iter().map(|c| mark(&mut binds, c)).collect();
         grant_conds.push(format!(
-            "(p.convenant_id = {c} AND p.zaaktype IN ({}))",
-            t.join(", ")
+            "(p.zaaktype = {tm} AND p.convenant_id IN ({}))",
+            cm.join(", ")
         ));
     }
     let deelname = if grant_conds.is_empty() {
