@@ -1279,7 +1279,6 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         partners,
         clock,
     } = sh;
-    let app = &*app;
     // The viewers: a partner user in every partner organisation, and municipal staff inside and
     // outside the directing teams.
     let mut viewers = Vec::new();
