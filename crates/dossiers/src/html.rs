@@ -1732,6 +1732,8 @@ struct CovenantsPage {
     zaaktypen: Vec<store::Zaaktype>,
     vernietigd: Vec<Regel>,
     may_admin: bool,
+    may_list: bool,
+    may_sar: bool,
 }
 
 async fn covenants_page(
@@ -1808,6 +1810,8 @@ async fn covenants_page(
         zaaktypen: store::zaaktypen(&state.db).await.map_err(store_err)?,
         vernietigd,
         may_admin: mag_convenanten_beheren(p),
+        may_list: mag_module_zien(p),
+        may_sar: may_sar(p),
     })
 }
 

@@ -20,11 +20,19 @@ pub use demo::seed_demo;
 platform::module_texts!();
 
 pub fn nav() -> Vec<ModuleNav> {
-    vec![ModuleNav {
-        href: "/dossiers",
-        label: |lang| t(lang, "dossiers-nav"),
-        visible: |p| access::mag_module_zien(p) || access::mag_convenanten_beheren(p),
-    }]
+    vec![
+        ModuleNav {
+            href: "/dossiers",
+            label: |lang| t(lang, "dossiers-nav"),
+            visible: access::mag_module_zien,
+        },
+        // Administrators and legal advisers keep the covenants without working in cases.
+        ModuleNav {
+            href: "/dossiers/convenanten",
+            label: |lang| t(lang, "dossiers-nav-convenanten"),
+            visible: |p| access::mag_convenanten_beheren(p) && !access::mag_module_zien(p),
+        },
+    ]
 }
 
 pub fn routes() -> axum::Router<AppState> {

@@ -1,1 +1,2 @@
 dossiers-nav = Case files
+dossiers-nav-convenanten = Covenants

@@ -1,1 +1,2 @@
 dossiers-nav = Dossiers
+dossiers-nav-convenanten = Convenanten
