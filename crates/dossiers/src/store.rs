@@ -1480,6 +1480,25 @@ pub struct Historie {
     pub at: i64,
 }
 
+async fn historie_of(db: &Db, dossier_id: &str) -> Result<Vec<Historie>> {
+    sqlx::query("SELECT * FROM dossiers_historie WHERE dossier_id = $1 ORDER BY at, id")
+        .bind(dossier_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Historie {
+                soort: r.try_get("soort")?,
+                van: r.try_get("van")?,
+                naar: r.try_get("naar")?,
+                toelichting: r.try_get("toelichting")?,
+                door: r.try_get("door")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Participation.
 
@@ -2093,23 +2112,7 @@ pub async fn detail(
         });
     }
     let (historie, signalen) = if regie {
-        let h =
-            sqlx::query("SELECT * FROM dossiers_historie WHERE dossier_id = $1 ORDER BY at, id")
-                .bind(&kop.id)
-                .fetch_all(db.pool())
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(Historie {
-                        soort: r.try_get("soort")?,
-                        van: r.try_get("van")?,
-                        naar: r.try_get("naar")?,
-                        toelichting: r.try_get("toelichting")?,
-                        door: r.try_get("door")?,
-                        at: r.try_get("at")?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
+        let h = historie_of(db, &kop.id).await?;
         let s = sqlx::query("SELECT * FROM dossiers_signaal WHERE dossier_id = $1 ORDER BY at")
             .bind(&kop.id)
             .fetch_all(db.pool())
@@ -2453,23 +2456,7 @@ pub async fn inzage(
                 .iter()
                 .map(item_row)
                 .collect::<Result<Vec<_>>>()?;
-        let historie =
-            sqlx::query("SELECT * FROM dossiers_historie WHERE dossier_id = $1 ORDER BY at")
-                .bind(&kop.id)
-                .fetch_all(db.pool())
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(Historie {
-                        soort: r.try_get("soort")?,
-                        van: r.try_get("van")?,
-                        naar: r.try_get("naar")?,
-                        toelichting: r.try_get("toelichting")?,
-                        door: r.try_get("door")?,
-                        at: r.try_get("at")?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
+        let historie = historie_of(db, &kop.id).await?;
         subjects.push(format!("dossier:{}", kop.id));
         dossiers.push(InzageDossier {
             dossier: kop,
