@@ -711,10 +711,20 @@ pub async fn list(
                 .await?
                 .try_get::<i64, _>("n")?;
         }
-        if let Some(d) = &deelname {
-            let sql = format!(
-                "SELECT COUNT(DISTINCT p.dossier_id) AS n FROM dossiers_deelname p WHERE {d}"
-            );
+        if !grant_conds.is_empty() {
+            // A sum of one count per case type: each follows the index on organisation,
+            // covenant and case type (an OR of them makes PostgreSQL scan the table). A
+            // participation has one type and one covenant, and an organisation takes part in a
+            // case once at a time (a unique index), so the sum counts each case once.
+            let parts: Vec<String> = grant_conds
+                .iter()
+                .map(|c| {
+                    format!(
+                        "(SELECT COUNT(*) FROM dossiers_deelname p WHERE p.organisation_id = $1 AND p.ingetrokken_at IS NULL AND {c})"
+                    )
+                })
+                .collect();
+            let sql = format!("SELECT {} AS n", parts.join(" + "));
             n += bind_all(&sql, &binds)
                 .fetch_one(db.pool())
                 .await?
