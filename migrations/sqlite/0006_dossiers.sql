@@ -187,6 +187,9 @@ CREATE TABLE dossiers_item (
     deadline TEXT,
     gereed_at BIGINT,
     overleg_id TEXT,
+    -- An attached document (platform files), shown under the same category rule as the entry.
+    bestand_id TEXT,
+    bestand_naam TEXT,
     created_by TEXT NOT NULL,
     created_by_name TEXT NOT NULL,
     created_by_organisation_id TEXT NOT NULL,
