@@ -162,8 +162,13 @@ pub const ZVH_TAFELS: [(&str, &str); 4] = [
     ("radicalisering", "Radicalisering en polarisatie"),
 ];
 
+/// The name beside `slug` in one of the (slug, name) lists below.
+fn naam_in(list: &[(&'static str, &'static str)], slug: &str) -> Option<&'static str> {
+    list.iter().find(|(s, _)| *s == slug).map(|(_, n)| *n)
+}
+
 pub fn zvh_naam(slug: &str) -> Option<&'static str> {
-    ZVH_TAFELS.iter().find(|(s, _)| *s == slug).map(|(_, n)| *n)
+    naam_in(&ZVH_TAFELS, slug)
 }
 
 /// The involvement of the person concerned ("niet over maar mét de inwoner").
@@ -179,7 +184,7 @@ pub fn inwoner_naam(slug: &str) -> &'static str {
 }
 
 pub fn inwoner_naam_of(slug: &str) -> Option<&'static str> {
-    INWONER.iter().find(|(s, _)| *s == slug).map(|(_, n)| *n)
+    naam_in(&INWONER, slug)
 }
 
 /// Where a case came from.
@@ -201,10 +206,7 @@ pub const ITEM_SOORTEN: [(&str, &str); 7] = [
 ];
 
 pub fn item_soort_naam(slug: &str) -> Option<&'static str> {
-    ITEM_SOORTEN
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .map(|(_, n)| *n)
+    naam_in(&ITEM_SOORTEN, slug)
 }
 
 /// Life domains for the goals of a plan (zelfredzaamheidsmatrix-style).
@@ -220,10 +222,7 @@ pub const LEEFGEBIEDEN: [(&str, &str); 8] = [
 ];
 
 pub fn leefgebied_naam(slug: &str) -> Option<&'static str> {
-    LEEFGEBIEDEN
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .map(|(_, n)| *n)
+    naam_in(&LEEFGEBIEDEN, slug)
 }
 
 /// Kinds of subjects.
@@ -235,10 +234,7 @@ pub const SUBJECT_SOORTEN: [(&str, &str); 4] = [
 ];
 
 pub fn subject_soort_naam(slug: &str) -> Option<&'static str> {
-    SUBJECT_SOORTEN
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .map(|(_, n)| *n)
+    naam_in(&SUBJECT_SOORTEN, slug)
 }
 
 /// Kinds of case meetings.
@@ -249,10 +245,7 @@ pub const OVERLEG_SOORTEN: [(&str, &str); 3] = [
 ];
 
 pub fn overleg_soort_naam(slug: &str) -> Option<&'static str> {
-    OVERLEG_SOORTEN
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .map(|(_, n)| *n)
+    naam_in(&OVERLEG_SOORTEN, slug)
 }
 
 /// The Dutch citizen service number check (elfproef): 9 digits (8 with a leading zero added),

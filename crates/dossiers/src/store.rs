@@ -57,8 +57,7 @@ fn invalid(field: &str, msg: &str) -> StoreError {
 
 /// Today in the Netherlands.
 pub fn vandaag() -> Date {
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
+    platform::db::today_nl()
 }
 
 fn date(s: &str) -> Option<Date> {
@@ -1066,10 +1065,8 @@ pub async fn add_item_with_file(
     n: &NieuwItem,
     upload: Option<&Upload>,
 ) -> Result<String> {
-    let mut errors = match check_item(n) {
-        Ok(_) => Vec::new(),
-        Err(e) => e,
-    };
+    let checked = check_item(n);
+    let mut errors = checked.clone().err().unwrap_or_default();
     if let Some(u) = upload {
         if let Err(rejected) = platform::files::check(&platform::files::DOCUMENTS, &u.data) {
             let msg = match rejected {
@@ -1084,10 +1081,10 @@ pub async fn add_item_with_file(
             errors.push(field_error("bestand", msg));
         }
     }
-    if !errors.is_empty() {
-        return Err(StoreError::Invalid(errors));
-    }
-    let cat = check_item(n).map_err(StoreError::Invalid)?;
+    let cat = match checked {
+        Ok(cat) if errors.is_empty() => cat,
+        _ => return Err(StoreError::Invalid(errors)),
+    };
     if !auth.resource().zicht.mag_toevoegen(cat) {
         return Err(invalid(
             "categorie",

@@ -60,8 +60,7 @@ fn store_err(e: StoreError) -> WebError {
 
 /// Today in the Netherlands.
 pub fn vandaag() -> Date {
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
+    platform::db::today_nl()
 }
 
 fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {

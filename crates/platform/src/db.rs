@@ -191,6 +191,12 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+/// Today's date in the Netherlands (legal dates and deadlines are Dutch calendar days).
+pub fn today_nl() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date()
+}
+
 /// A new UUIDv7 as text: time-ordered, so inserts stay local in B-tree indexes.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
