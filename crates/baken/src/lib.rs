@@ -35,9 +35,74 @@ fn api(public_rate_limit: u32) -> OpenApiRouter<AppState> {
         .merge(dossiers::api())
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Beleid(#[from] beleid::BeleidError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    #[error("het opmaken werd afgebroken: {0}")]
+    Join(String),
+}
+
+/// Typesets the raadsrapportage from its data; CPU-bound, so it runs off the async workers.
+async fn typeset_report(data: beleid::html::ReportData) -> Result<Vec<u8>, ReportError> {
+    tokio::task::spawn_blocking(move || {
+        let today = platform::db::today_nl();
+        let mut files = vec![("data.json", data.json)];
+        files.extend(data.charts.iter().map(|(n, b)| (n.as_str(), b.clone())));
+        pdf::render(&pdf::Document {
+            main: beleid::html::REPORT_TYPST,
+            files,
+            date: (
+                i32::from(today.year()),
+                today.month().unsigned_abs(),
+                today.day().unsigned_abs(),
+            ),
+        })
+    })
+    .await
+    .map_err(|e| ReportError::Join(e.to_string()))?
+    .map_err(ReportError::from)
+}
+
+/// The raadsrapportage of `year` as a tagged PDF (PDF/UA-1), for `baken report ivb --format pdf`.
+pub async fn report_pdf(db: &Db, year: i64) -> Result<Vec<u8>, ReportError> {
+    typeset_report(beleid::html::report_data(db, year).await?).await
+}
+
+/// `/beleid/rapportage/{year}/pdf`: the download of the report for whoever may read the policy.
+async fn report_pdf_download(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(ctx): axum::Extension<platform::web::Ctx>,
+    axum::extract::Path(year): axum::extract::Path<i64>,
+) -> Result<axum::response::Response, platform::web::WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let data = beleid::html::report_data_for(&state, &ctx, year).await?;
+    let bytes = typeset_report(data)
+        .await
+        .map_err(|e| platform::web::WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"raadsrapportage-{year}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The pages of the modules.
 fn pages(public_rate_limit: u32) -> axum::Router<AppState> {
     axum::Router::new()
+        .route(
+            "/beleid/rapportage/{year}/pdf",
+            axum::routing::get(report_pdf_download),
+        )
         .merge(monitor::routes())
         .merge(beleid::routes())
         .merge(meldingen::routes(public_rate_limit))

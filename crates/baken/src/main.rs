@@ -72,7 +72,7 @@ enum ReportCommand {
     Ivb {
         #[arg(long)]
         year: i64,
-        /// html (a print view); pdf is not built yet.
+        /// pdf (tagged, PDF/UA-1) or html (a print view).
         #[arg(long, default_value = "html")]
         format: String,
         #[arg(long)]
@@ -493,18 +493,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(ReportCommand::Ivb { year, format, out }) => {
-            if format != "html" {
-                bail!("formaat '{format}' wordt nog niet ondersteund: alleen html (een afdrukweergave) is gebouwd; pdf volgt");
+            if format != "html" && format != "pdf" {
+                bail!("onbekend formaat '{format}': kies pdf of html");
             }
             let db = open_db(&settings).await?;
-            let html = match beleid::report_html(&db, year).await {
-                Ok(h) => h,
-                Err(beleid::BeleidError::NotFound) => {
+            let bytes = if format == "pdf" {
+                baken::report_pdf(&db, year).await
+            } else {
+                beleid::report_html(&db, year)
+                    .await
+                    .map(String::into_bytes)
+                    .map_err(baken::ReportError::from)
+            };
+            let bytes = match bytes {
+                Ok(b) => b,
+                Err(baken::ReportError::Beleid(beleid::BeleidError::NotFound)) => {
                     bail!("geen beleid met het jaar {year} in zijn looptijd")
                 }
                 Err(e) => return Err(e.into()),
             };
-            std::fs::write(&out, html)
+            std::fs::write(&out, bytes)
                 .with_context(|| format!("kan {} niet schrijven", out.display()))?;
             println!("raadsrapportage {year} geschreven naar {}", out.display());
             Ok(ExitCode::SUCCESS)

@@ -255,6 +255,19 @@ impl Browser {
         self.take(r).await
     }
 
+    /// A GET whose body is binary (a PDF, a file): status, headers and bytes.
+    async fn get_bytes(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.bytes().await.unwrap().to_vec())
+    }
+
     fn csrf(&self) -> String {
         self.cookies
             .get("__Host-baken_csrf")

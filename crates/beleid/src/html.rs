@@ -141,6 +141,7 @@ fn set_errors(mut form: Form, lang: &str, problems: &[(&'static str, &'static st
 // ---------------------------------------------------------------------------------------------
 // View models.
 
+#[derive(serde::Serialize)]
 pub struct ActionView {
     pub id: String,
     pub code: String,
@@ -197,6 +198,7 @@ impl ActionView {
     }
 }
 
+#[derive(serde::Serialize)]
 pub struct IndicatorView {
     pub id: String,
     pub action_code: String,
@@ -241,6 +243,7 @@ fn indicator_views(tp: &store::ThemePlan) -> (Vec<IndicatorView>, String) {
     (views, chart)
 }
 
+#[derive(serde::Serialize)]
 pub struct BudgetView {
     pub present: bool,
     pub begroot: String,
@@ -265,7 +268,7 @@ impl BudgetView {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, serde::Serialize)]
 pub struct Counts {
     pub gepland: usize,
     pub lopend: usize,
@@ -1462,6 +1465,7 @@ async fn budget_submit(
 // ---------------------------------------------------------------------------------------------
 // The raadsrapportage.
 
+#[derive(serde::Serialize)]
 pub struct ReportTheme {
     pub id: String,
     pub number: String,
@@ -1563,6 +1567,91 @@ pub async fn report_document(db: &Db, year: i64) -> Result<String, BeleidError> 
     }
     .render()
     .map_err(|e| BeleidError::Other(e.to_string()))
+}
+
+/// The Typst layout of the printed report; the data reaches it as `data.json`, so no text typed
+/// in Baken is ever read as Typst markup.
+pub const REPORT_TYPST: &str = include_str!("../templates/beleid/report.typ");
+
+/// The labels the Typst layout prints, in Dutch like the HTML document.
+const REPORT_LABELS: &[&str] = &[
+    "beleid-report-title",
+    "beleid-report-intro",
+    "beleid-year",
+    "beleid-report-summary",
+    "beleid-report-summary-caption",
+    "beleid-theme",
+    "beleid-actions",
+    "beleid-planned",
+    "beleid-report-no-text",
+    "beleid-report-goals",
+    "beleid-report-planned-done",
+    "beleid-actions-caption",
+    "beleid-action",
+    "beleid-field-status",
+    "beleid-field-period",
+    "beleid-notes",
+    "beleid-indicators",
+    "beleid-indicators-caption",
+    "beleid-field-indicator",
+    "beleid-field-unit",
+    "beleid-field-target",
+    "beleid-field-actual",
+    "beleid-counted",
+    "beleid-budget",
+    "beleid-budget-caption",
+    "beleid-field-begroot",
+    "beleid-field-toegekend",
+    "beleid-field-subsidy-source",
+    "beleid-field-besteed",
+    "beleid-remaining",
+    "beleid-no-budget",
+    "beleid-total",
+];
+
+/// The report's data for the Typst layout: the same views the HTML document shows, plus each
+/// theme's indicator chart as an SVG file of its own (`chart-<theme id>.svg`).
+pub struct ReportData {
+    pub json: Vec<u8>,
+    pub charts: Vec<(String, Vec<u8>)>,
+}
+
+/// The report's data for someone who may read the policy, for the PDF download the binary
+/// serves (the binary owns the Typst renderer; this crate does not compile Typst).
+pub async fn report_data_for(
+    state: &AppState,
+    ctx: &Ctx,
+    year: i64,
+) -> Result<ReportData, WebError> {
+    reader(state, ctx).await?;
+    Ok(report_data(&state.db, year).await?)
+}
+
+pub async fn report_data(db: &Db, year: i64) -> Result<ReportData, BeleidError> {
+    let policy = store::policy_for_year(db, year).await?;
+    if year < policy.period_start || year > policy.period_end {
+        return Err(BeleidError::NotFound);
+    }
+    let plan = store::year_plan(db, &policy.id, year).await?;
+    let themes = report_themes(&plan);
+    let charts = themes
+        .iter()
+        .filter(|t| !t.chart.is_empty())
+        .map(|t| (format!("chart-{}.svg", t.id), t.chart.clone().into_bytes()))
+        .collect();
+    let labels: serde_json::Map<String, serde_json::Value> = REPORT_LABELS
+        .iter()
+        .map(|k| (k.to_string(), crate::t("nl", k).into()))
+        .collect();
+    let json = serde_json::to_vec(&serde_json::json!({
+        "year": year,
+        "policy": policy.title,
+        "labels": labels,
+        "themes": themes,
+        "totals": BudgetView::new(Some(&plan.totals)),
+    }))
+    .map_err(|e| BeleidError::Other(e.to_string()))?;
+    Ok(ReportData { json, charts })
 }
 
 #[derive(Template)]

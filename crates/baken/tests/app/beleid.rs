@@ -595,3 +595,110 @@ async fn beleid_report_html_shows_plan_indicators_and_budget() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Toelichting bewerken"));
 }
+
+/// The text of a PDF as pdftotext reads it (poppler-utils, installed by .ci/run), and its pages.
+fn pdf_text_and_pages(bytes: &[u8]) -> (String, usize) {
+    let dir = std::env::temp_dir().join(format!("baken-pdf-{}", platform::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("r.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let run = |cmd: &str, args: &[&str]| {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .arg(&file)
+            .args(if cmd == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (poppler-utils) is needed: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run("pdftotext", &["-layout"]);
+    let info = run("pdfinfo", &[]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Raadsrapportage 2026"),
+        "{info}"
+    );
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (text, pages)
+}
+
+#[tokio::test]
+async fn beleid_report_pdf_is_tagged_and_holds_the_plan_for_readers_only() {
+    let app = spawn_app().await;
+    ::beleid::seed_demo(&app.db).await.unwrap();
+    let policy = current_policy(&app).await;
+    let theme = &::beleid::store::themes(&app.db, &policy.id).await.unwrap()[0];
+    let mut b = adviseur(&app).await;
+    // Typed text that would be markup if Typst read it as such.
+    let typed = "Samen met de #politie [en] *RIEC* = 100% $inzet$.";
+    let r = b
+        .post(
+            &format!("/beleid/rapportage/2026/thema/{}", theme.id),
+            &[("text", typed)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let page = b.get("/beleid/rapportage/2026").await;
+    assert!(page.body.contains("href=\"/beleid/rapportage/2026/pdf\""));
+    let (status, headers, bytes) = b.get_bytes("/beleid/rapportage/2026/pdf").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let (text, pages) = pdf_text_and_pages(&bytes);
+    assert!(pages >= 10, "a page per theme and more: {pages}");
+    for expected in [
+        "Raadsrapportage 2026",
+        "2 Ondermijning",
+        "8.3 Veilige wijken",
+        "Wij voeren een Bibob-toets uit",
+        "Deelnemers buurtpreventie",
+        "Rijksbijdrage versterking aanpak ondermijning",
+        "Budget per thema 2026",
+        typed,
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the PDF text"
+        );
+    }
+    // The CLI's function gives the same document.
+    let cli = baken::report_pdf(&app.db, 2026).await.unwrap();
+    assert_eq!(pdf_text_and_pages(&cli), (text, pages));
+    assert!(matches!(
+        baken::report_pdf(&app.db, 2031).await,
+        Err(baken::ReportError::Beleid(::beleid::BeleidError::NotFound))
+    ));
+    assert_eq!(b.get_bytes("/beleid/rapportage/2031/pdf").await.0, 404);
+
+    let (_, secret) = app
+        .user("p@example.nl", "politie-lekpoort", Role::Ketenpartner, true)
+        .await;
+    let mut partner = Browser::new(&app);
+    partner
+        .login("p@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    assert_eq!(
+        partner.get_bytes("/beleid/rapportage/2026/pdf").await.0,
+        403
+    );
+    let mut anonymous = Browser::new(&app);
+    assert_ne!(
+        anonymous.get_bytes("/beleid/rapportage/2026/pdf").await.0,
+        200
+    );
+}

@@ -90,6 +90,7 @@ beleid-report-goals = What we want to achieve
 beleid-report-intro = Progress of the
 beleid-report-no-text = The team has not written an explanation for this theme yet.
 beleid-report-planned-done = Planned and done
+beleid-report-pdf = Download the council report as PDF (accessible, PDF/UA)
 beleid-report-print = This page is laid out for printing or saving as PDF with the browser's print function.
 beleid-report-summary = Summary
 beleid-report-summary-caption = State of the actions per theme in

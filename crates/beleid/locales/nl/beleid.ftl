@@ -90,6 +90,7 @@ beleid-report-goals = Wat we willen bereiken
 beleid-report-intro = Voortgang van het
 beleid-report-no-text = Het team heeft voor dit thema nog geen toelichting geschreven.
 beleid-report-planned-done = Gepland en gedaan
+beleid-report-pdf = Download de raadsrapportage als PDF (toegankelijk, PDF/UA)
 beleid-report-print = Deze pagina is ingericht om af te drukken of als PDF te bewaren via de afdrukfunctie van de browser.
 beleid-report-summary = Overzicht
 beleid-report-summary-caption = Stand van de acties per thema in
