@@ -6,7 +6,9 @@ use crate::model::{parse_euros, parse_number, Status};
 
 pub const BOM: &str = "\u{feff}";
 
-pub const HEADER: [&str; 18] = [
+/// The columns. `datum` came last, with progress notes; a file with the 18 columns before it
+/// (exported before notes were in the CSV) still imports.
+pub const HEADER: [&str; 19] = [
     "soort",
     "code",
     "thema",
@@ -25,7 +27,11 @@ pub const HEADER: [&str; 18] = [
     "toegekend",
     "subsidiebron",
     "besteed",
+    "datum",
 ];
+
+/// The columns a file without progress notes has.
+const HEADER_WITHOUT_NOTES: usize = 18;
 
 pub use platform::export::neutralise;
 
@@ -141,6 +147,29 @@ pub enum Row {
         subsidy_source: String,
         besteed: i64,
     },
+    /// A progress note: imported when the action does not have the same note already.
+    Note {
+        code: String,
+        noted_on: String,
+        text: String,
+    },
+}
+
+/// A date as a spreadsheet may have written "2026-03-15": "2026-03-15", "15-3-2026", "15/03/2026".
+pub fn date(v: &str) -> Result<String, String> {
+    let v = v.trim();
+    let parts: Vec<&str> = v.split(['-', '/']).collect();
+    let nums: Option<Vec<i16>> = parts.iter().map(|p| p.parse::<i16>().ok()).collect();
+    let ymd = match nums.as_deref() {
+        Some([y, m, d]) if parts[0].len() == 4 => Some((*y, *m, *d)),
+        Some([d, m, y]) if parts[2].len() == 4 => Some((*y, *m, *d)),
+        _ => None,
+    };
+    ymd.and_then(|(y, m, d)| {
+        jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+    })
+    .map(|d| d.to_string())
+    .ok_or_else(|| format!("datum \"{v}\" is geen geldige datum (jjjj-mm-dd)"))
 }
 
 /// A month in the plan's year from what a spreadsheet may have made of "2026-03":
@@ -179,7 +208,7 @@ pub fn parse_plan(
         return Err(vec![(1, "het bestand is leeg".into())]);
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    if header != HEADER {
+    if header != HEADER && header != HEADER[..HEADER_WITHOUT_NOTES] {
         return Err(vec![(
             1,
             format!("de kopregel moet zijn: {}", HEADER.join(";")),
@@ -190,14 +219,15 @@ pub fn parse_plan(
     let mut seen_budgets = std::collections::HashSet::new();
     for (line, rec) in records.iter().skip(1) {
         let line = *line;
-        if rec.len() != HEADER.len() {
+        if rec.len() != header.len() {
             errors.push((
                 line,
-                format!("{} velden in plaats van {}", rec.len(), HEADER.len()),
+                format!("{} velden in plaats van {}", rec.len(), header.len()),
             ));
             continue;
         }
-        let f: Vec<String> = rec.iter().map(|c| restore(c.trim())).collect();
+        let mut f: Vec<String> = rec.iter().map(|c| restore(c.trim())).collect();
+        f.resize(HEADER.len(), String::new());
         let code = f[1].clone();
         let mut problems = Vec::new();
         match f[0].to_lowercase().as_str() {
@@ -294,8 +324,24 @@ pub fn parse_plan(
                     });
                 }
             }
+            "voortgang" => {
+                if !action_codes.contains(&code) {
+                    problems.push(format!("onbekende actie \"{code}\""));
+                }
+                if f[3].is_empty() {
+                    problems.push("bij voortgang hoort een tekst".into());
+                }
+                let noted_on = date(&f[18]).map_err(|e| problems.push(e)).ok();
+                if let (Some(noted_on), true) = (noted_on, problems.is_empty()) {
+                    rows.push(Row::Note {
+                        code,
+                        noted_on,
+                        text: f[3].clone(),
+                    });
+                }
+            }
             other => problems.push(format!(
-                "soort \"{other}\" is niet actie, indicator of budget"
+                "soort \"{other}\" is niet actie, indicator, budget of voortgang"
             )),
         }
         errors.extend(problems.into_iter().map(|p| (line, p)));
@@ -348,6 +394,68 @@ mod tests {
         assert_eq!(month("1-3-2026", 2026).as_deref(), Ok("2026-03"));
         assert!(month("2025-03", 2026).is_err());
         assert!(month("maart", 2026).is_err());
+    }
+
+    #[test]
+    fn dates_in_spreadsheet_shapes() {
+        assert_eq!(date("2026-03-15").as_deref(), Ok("2026-03-15"));
+        assert_eq!(date("15-3-2026").as_deref(), Ok("2026-03-15"));
+        assert_eq!(date("15/03/2026").as_deref(), Ok("2026-03-15"));
+        assert!(date("2026-02-30").is_err());
+        assert!(date("").is_err());
+        assert!(date("morgen").is_err());
+    }
+
+    #[test]
+    fn progress_notes_import_and_old_files_without_them_still_do() {
+        let actions = vec!["T2-A1".to_string()];
+        let note = |code: &str, text: &str, day: &str| {
+            let mut v = vec!["voortgang", code, "", text];
+            v.resize(HEADER.len() - 1, "");
+            v.push(day);
+            v.join(";")
+        };
+        let text = [
+            HEADER.join(";"),
+            note("T2-A1", "Eerste controle gehouden", "12-2-2026"),
+            note("T2-A1", "", "2026-02-12"),
+            note("T9-A1", "Onbekend", "2026-13-01"),
+        ]
+        .join("\r\n");
+        let errors = parse_plan(&text, 2026, &actions, &[]).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![
+                (3, "bij voortgang hoort een tekst".to_string()),
+                (4, "onbekende actie \"T9-A1\"".to_string()),
+                (
+                    4,
+                    "datum \"2026-13-01\" is geen geldige datum (jjjj-mm-dd)".to_string()
+                ),
+            ]
+        );
+        let rows = parse_plan(
+            &text.lines().take(2).collect::<Vec<_>>().join("\n"),
+            2026,
+            &actions,
+            &[],
+        );
+        assert_eq!(
+            rows,
+            Ok(vec![Row::Note {
+                code: "T2-A1".into(),
+                noted_on: "2026-02-12".into(),
+                text: "Eerste controle gehouden".into(),
+            }])
+        );
+        let old = format!(
+            "{}\r\nactie;T2-A1;;;gepland;IV;;;;;;;;;;;;",
+            HEADER[..HEADER_WITHOUT_NOTES].join(";")
+        );
+        assert_eq!(
+            parse_plan(&old, 2026, &actions, &[]).map(|r| r.len()),
+            Ok(1)
+        );
     }
 
     #[test]

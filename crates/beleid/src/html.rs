@@ -768,8 +768,19 @@ pub fn plan_rows(plan: &YearPlan) -> Vec<Vec<String>> {
                 p.map(|p| p.planned_until.clone()).unwrap_or_default(),
                 p.map(|p| p.reason.clone()).unwrap_or_default(),
             ];
-            r.extend(blank(8));
+            r.extend(blank(9));
             rows.push(r);
+            for n in &ap.notes {
+                let mut r = vec![
+                    "voortgang".to_string(),
+                    ap.action.code.clone(),
+                    format!("{} {}", tp.theme.number, tp.theme.title),
+                    n.text.clone(),
+                ];
+                r.extend(blank(14));
+                r.push(n.noted_on.clone());
+                rows.push(r);
+            }
             for i in ap.indicators.iter().filter(|i| i.source.is_none()) {
                 let mut r = vec!["indicator".to_string(), ap.action.code.clone()];
                 r.extend(blank(8));
@@ -777,7 +788,7 @@ pub fn plan_rows(plan: &YearPlan) -> Vec<Vec<String>> {
                 r.push(i.unit.clone());
                 r.push(i.target.map(model::format_number).unwrap_or_default());
                 r.push(i.actual.map(model::format_number).unwrap_or_default());
-                r.extend(blank(4));
+                r.extend(blank(5));
                 rows.push(r);
             }
         }
@@ -792,6 +803,7 @@ pub fn plan_rows(plan: &YearPlan) -> Vec<Vec<String>> {
             r.push(model::format_euros(b.toegekend));
             r.push(b.subsidy_source.clone());
             r.push(model::format_euros(b.besteed));
+            r.push(String::new());
             rows.push(r);
         }
     }

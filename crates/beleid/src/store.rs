@@ -679,19 +679,7 @@ pub async fn add_note(
     text: &str,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO beleid_note (id, action_id, year, noted_on, text, author_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(action_id)
-    .bind(year)
-    .bind(noted_on)
-    .bind(text.trim())
-    .bind(&auth.principal().name)
-    .bind(now_ms())
-    .execute(tx.conn()?)
-    .await?;
+    let id = insert_note_tx(&mut tx, auth, action_id, year, noted_on, text.trim()).await?;
     record(
         &mut tx,
         auth,
@@ -704,6 +692,30 @@ pub async fn add_note(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+async fn insert_note_tx(
+    tx: &mut Tx,
+    auth: &Authorized<Beleid>,
+    action_id: &str,
+    year: i64,
+    noted_on: &str,
+    text: &str,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO beleid_note (id, action_id, year, noted_on, text, author_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(action_id)
+    .bind(year)
+    .bind(noted_on)
+    .bind(text)
+    .bind(&auth.principal().name)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    Ok(id)
 }
 
 pub struct NewIndicator {
@@ -986,6 +998,26 @@ pub async fn import_plan(
                     },
                 )
                 .await?;
+            }
+            CsvRow::Note {
+                code,
+                noted_on,
+                text,
+            } => {
+                let action_id = action_id(code)?;
+                let present: i64 = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM beleid_note WHERE action_id = $1 AND year = $2 AND noted_on = $3 AND text = $4",
+                )
+                .bind(&action_id)
+                .bind(year)
+                .bind(noted_on)
+                .bind(text)
+                .fetch_one(tx.conn()?)
+                .await?
+                .try_get("n")?;
+                if present == 0 {
+                    insert_note_tx(&mut tx, auth, &action_id, year, noted_on, text).await?;
+                }
             }
         }
     }

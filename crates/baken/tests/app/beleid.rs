@@ -298,6 +298,12 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
     assert_eq!(export.status, 200);
     assert!(export.body.starts_with('\u{feff}'), "UTF-8 with BOM");
     assert!(export.body.contains("soort;code;thema;tekst;status"));
+    assert!(
+        export
+            .body
+            .contains("voortgang;T2-A1;2 Ondermijning;Afgerond en besproken in de driehoek.;"),
+        "progress notes are in the export"
+    );
     let before = ::beleid::store::year_plan(&app.db, &policy.id, 2026)
         .await
         .unwrap();
@@ -327,6 +333,10 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
                             a.indicators
                                 .iter()
                                 .map(|i| (&i.name, i.target, i.actual))
+                                .collect::<Vec<_>>(),
+                            a.notes
+                                .iter()
+                                .map(|n| (&n.noted_on, &n.text))
                                 .collect::<Vec<_>>()
                         ))
                         .collect::<Vec<_>>()
@@ -347,6 +357,10 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
                             a.indicators
                                 .iter()
                                 .map(|i| (&i.name, i.target, i.actual))
+                                .collect::<Vec<_>>(),
+                            a.notes
+                                .iter()
+                                .map(|n| (&n.noted_on, &n.text))
                                 .collect::<Vec<_>>()
                         ))
                         .collect::<Vec<_>>()
@@ -368,6 +382,12 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
         .unwrap();
     records[i][4] = "gereed".into();
     records[i][5] = "=HYPERLINK(\"x\")".into();
+    let mut note = vec![String::new(); ::beleid::csv::HEADER.len()];
+    note[0] = "voortgang".into();
+    note[1] = "T5-A1".into();
+    note[3] = "Voorlichting over phishing gegeven op twee scholen".into();
+    note[18] = "3-11-2026".into();
+    records.push(note);
     let changed = ::beleid::csv::write(&records);
     let ok = b
         .post_raw(
@@ -390,6 +410,22 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
         .clone()
         .unwrap();
     assert_eq!(p.status, ::beleid::model::Status::Gereed);
+    let notes = &plan
+        .themes
+        .iter()
+        .flat_map(|t| t.actions.iter())
+        .find(|a| a.action.id == t5.id)
+        .unwrap()
+        .notes;
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n.noted_on == "2026-11-03"
+                && n.text == "Voorlichting over phishing gegeven op twee scholen")
+            .count(),
+        1,
+        "the new progress note is imported once: {notes:?}"
+    );
     let again = b
         .get(&format!("/beleid/plan/{}/2026/export.csv", policy.id))
         .await;
@@ -406,7 +442,7 @@ async fn beleid_plan_csv_round_trip_and_bad_csv_refused_with_line_numbers() {
     )
     .await;
     let row = |cells: &[(usize, &str)]| {
-        let mut v = vec![String::new(); 18];
+        let mut v = vec![String::new(); ::beleid::csv::HEADER.len()];
         for (i, c) in cells {
             v[*i] = c.to_string();
         }
