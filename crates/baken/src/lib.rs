@@ -338,6 +338,17 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
             if let Err(e) = dossiers::remind_reviews(&retention_db).await {
                 tracing::warn!(error = %e, "case review reminders");
             }
+            match meldingen::store::apply_retention(&retention_db, platform::db::today_nl(), "job")
+                .await
+            {
+                Ok(r) if r != Default::default() => tracing::info!(
+                    contact_removed = r.contact_removed,
+                    destroyed = r.destroyed,
+                    "meldingen retention"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "meldingen retention"),
+            }
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
         }
     });

@@ -157,6 +157,14 @@ struct ListQuery {
     team: Option<String>,
     /// op-tijd, bijna or te-laat.
     termijn: Option<String>,
+    /// Wijk code (WK196121); meldingen with a point on the map lie in a wijk.
+    wijk: Option<String>,
+    /// Buurt code (BU19612101).
+    buurt: Option<String>,
+    /// Received on or after this date (YYYY-MM-DD).
+    van: Option<String>,
+    /// Received on or before this date (YYYY-MM-DD).
+    tot: Option<String>,
     /// Full-text search.
     q: Option<String>,
     /// nieuwste (default), oudste, termijn or nummer.
@@ -206,6 +214,24 @@ async fn list(
             errors.push(field_error("termijn", "must be op-tijd, bijna or te-laat"));
         }
     }
+    for (field, v) in [("wijk", &q.wijk), ("buurt", &q.buurt)] {
+        if let Some(code) = v.as_deref().filter(|s| !s.is_empty()) {
+            let known = match field {
+                "wijk" => monitor::areas::wijken(),
+                _ => monitor::areas::buurten(),
+            };
+            if !known.iter().any(|a| a.code == code) {
+                errors.push(field_error(field, "unknown area code of GM1961"));
+            }
+        }
+    }
+    for (field, v) in [("van", &q.van), ("tot", &q.tot)] {
+        if let Some(d) = v.as_deref().filter(|s| !s.is_empty()) {
+            if d.parse::<jiff::civil::Date>().is_err() {
+                errors.push(field_error(field, "must be a date YYYY-MM-DD"));
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
@@ -233,6 +259,10 @@ async fn list(
         categorie: q.categorie,
         thema: q.thema,
         team: q.team,
+        wijk: q.wijk,
+        buurt: q.buurt,
+        van: q.van,
+        tot: q.tot,
         termijn: q.termijn,
         ids,
         sort: q.sorteer,
@@ -304,6 +334,17 @@ pub struct MeldingChange {
     pub notitie: Option<String>,
     /// Number of the melding this one duplicates.
     pub duplicaat_van: Option<i64>,
+    /// Another category slug; the routing rules run again (unless `team` is given too).
+    pub categorie: Option<String>,
+    /// The point where it is; wijk and buurt follow and the routing rules run again.
+    pub punt: Option<Punt>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Punt {
+    pub lat: f64,
+    pub lon: f64,
 }
 
 /// Changes status, team, adds a note or links a duplicate; every change is in the history.
@@ -333,6 +374,8 @@ async fn patch_one(
             toelichting: input.toelichting,
             notitie: input.notitie,
             duplicaat_van: input.duplicaat_van,
+            categorie: input.categorie,
+            punt: input.punt.map(|p| (p.lat, p.lon)),
         },
     )
     .await

@@ -473,10 +473,64 @@ pub struct ListQuery {
     #[serde(default)]
     termijn: String,
     #[serde(default)]
+    wijk: String,
+    #[serde(default)]
+    buurt: String,
+    #[serde(default)]
+    van: String,
+    #[serde(default)]
+    tot: String,
+    #[serde(default)]
     sorteer: String,
     #[serde(default)]
     q: String,
     pagina: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self, ids: Option<Vec<String>>, limit: i64, offset: i64) -> Filter {
+        Filter {
+            status: Some(self.status.clone()),
+            categorie: Some(self.categorie.clone()),
+            thema: Some(self.thema.clone()),
+            team: Some(self.team.clone()),
+            wijk: Some(self.wijk.clone()),
+            buurt: Some(self.buurt.clone()),
+            van: Some(self.van.clone()),
+            tot: Some(self.tot.clone()),
+            termijn: Some(self.termijn.clone()),
+            ids,
+            sort: Some(self.sorteer.clone()),
+            limit,
+            offset,
+        }
+    }
+
+    fn params(&self) -> [(&'static str, &str); 11] {
+        [
+            ("q", self.q.as_str()),
+            ("status", self.status.as_str()),
+            ("categorie", self.categorie.as_str()),
+            ("thema", self.thema.as_str()),
+            ("team", self.team.as_str()),
+            ("wijk", self.wijk.as_str()),
+            ("buurt", self.buurt.as_str()),
+            ("van", self.van.as_str()),
+            ("tot", self.tot.as_str()),
+            ("termijn", self.termijn.as_str()),
+            ("sorteer", self.sorteer.as_str()),
+        ]
+    }
+}
+
+/// The wijken or buurten of the gemeente as select options.
+fn area_options(areas: &[monitor::areas::Area]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = areas
+        .iter()
+        .map(|a| (a.code.clone(), a.name.clone()))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
 }
 
 pub struct Row {
@@ -523,17 +577,7 @@ pub async fn list_page(
     let i = I18n::new(&ctx.lang);
     let page = q.pagina.unwrap_or(1).max(1);
     let ids = search_ids(&state, &q.q).await?;
-    let filter = Filter {
-        status: Some(q.status.clone()),
-        categorie: Some(q.categorie.clone()),
-        thema: Some(q.thema.clone()),
-        team: Some(q.team.clone()),
-        termijn: Some(q.termijn.clone()),
-        ids,
-        sort: Some(q.sorteer.clone()),
-        limit: Pager::PER_PAGE,
-        offset: (page - 1) * Pager::PER_PAGE,
-    };
+    let filter = q.filter(ids, Pager::PER_PAGE, (page - 1) * Pager::PER_PAGE);
     let mut tx = state.db.begin().await?;
     let listing = store::list(&mut tx, &auth, &filter).await?;
     tx.commit().await?;
@@ -587,6 +631,20 @@ pub async fn list_page(
         )
         .value(q.team.clone()),
         FormField::new(
+            "wijk",
+            i.t("veld-wijk"),
+            select(all.clone(), area_options(monitor::areas::wijken())),
+        )
+        .value(q.wijk.clone()),
+        FormField::new(
+            "buurt",
+            i.t("veld-buurt"),
+            select(all.clone(), area_options(monitor::areas::buurten())),
+        )
+        .value(q.buurt.clone()),
+        FormField::new("van", i.t("veld-van"), FieldKind::Date).value(q.van.clone()),
+        FormField::new("tot", i.t("veld-tot"), FieldKind::Date).value(q.tot.clone()),
+        FormField::new(
             "termijn",
             i.t("veld-termijn"),
             select(
@@ -611,15 +669,7 @@ pub async fn list_page(
         .value(q.sorteer.clone()),
     ];
     let search = Form::new("/meldingen", i.t("lijst-filter"), fields).get();
-    let params = [
-        ("q", q.q.as_str()),
-        ("status", q.status.as_str()),
-        ("categorie", q.categorie.as_str()),
-        ("thema", q.thema.as_str()),
-        ("team", q.team.as_str()),
-        ("termijn", q.termijn.as_str()),
-        ("sorteer", q.sorteer.as_str()),
-    ];
+    let params = q.params();
     let filtered = params.iter().any(|(_, v)| !v.trim().is_empty());
     let base = list_url("/meldingen", &params);
     let mut title = i.t("meldingen-title");
@@ -682,17 +732,7 @@ pub async fn export_csv(
         Purpose::Uitvoering,
     )
     .await?;
-    let filter = Filter {
-        status: Some(q.status),
-        categorie: Some(q.categorie),
-        thema: Some(q.thema),
-        team: Some(q.team),
-        termijn: Some(q.termijn),
-        ids: search_ids(&state, &q.q).await?,
-        sort: Some(q.sorteer),
-        limit: store::MAX_EXPORT,
-        offset: 0,
-    };
+    let filter = q.filter(search_ids(&state, &q.q).await?, store::MAX_EXPORT, 0);
     let mut tx = state.db.begin().await?;
     let listing = store::list(&mut tx, &auth, &filter).await?;
     tx.commit().await?;
@@ -788,6 +828,7 @@ struct DetailPage {
     history: Vec<HistoryRow>,
     status_form: Option<Form>,
     team_form: Form,
+    place_form: Form,
     note_form: Form,
     dup_form: Form,
 }
@@ -876,6 +917,31 @@ async fn detail_response(
         .value(m.team_id.clone().unwrap_or_default())],
     )
     .with_errors(&ctx.lang, &only(&ctx.lang, errors, "team"));
+    let cats = store::categories(&state.db).await?;
+    let coord = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut place_errors = only(&ctx.lang, errors, "categorie");
+    place_errors.extend(only(&ctx.lang, errors, "punt"));
+    let place_form = Form::new(
+        format!("{base}/indeling"),
+        i.t("actie-indeling"),
+        vec![
+            FormField::new(
+                "categorie",
+                i.t("veld-categorie"),
+                FieldKind::Select(
+                    cats.iter()
+                        .map(|c| (c.slug.clone(), c.naam.clone()))
+                        .collect(),
+                ),
+            )
+            .value(m.categorie.clone()),
+            FormField::new("lat", i.t("veld-lat"), FieldKind::Text)
+                .value(coord(m.lat))
+                .hint(i.t("veld-punt-hint")),
+            FormField::new("lon", i.t("veld-lon"), FieldKind::Text).value(coord(m.lon)),
+        ],
+    )
+    .with_errors(&ctx.lang, &place_errors);
     let note_form = Form::new(
         format!("{base}/notitie"),
         i.t("actie-notitie"),
@@ -934,6 +1000,7 @@ async fn detail_response(
         history,
         status_form,
         team_form,
+        place_form,
         note_form,
         dup_form,
         m,
@@ -961,6 +1028,12 @@ pub struct ChangeForm {
     notitie: String,
     #[serde(default)]
     duplicaat_van: String,
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
 }
 
 async fn apply(
@@ -1014,6 +1087,35 @@ pub async fn team_submit(
     }
     let change = Change {
         team: Some(f.team),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, extra).await
+}
+
+/// Category and point: the routing rules run again when either changes.
+pub async fn place_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let mut extra = Vec::new();
+    let number = |v: &str| v.trim().replace(',', ".").parse::<f64>().ok();
+    let punt = match (f.lat.trim(), f.lon.trim()) {
+        ("", "") => None,
+        (lat, lon) => match (number(lat), number(lon)) {
+            (Some(lat), Some(lon)) => Some((lat, lon)),
+            _ => {
+                extra.push(platform::identity::field_error("punt", "melding-fout-punt"));
+                None
+            }
+        },
+    };
+    let current = store::point(&state.db, &id).await?;
+    let change = Change {
+        categorie: Some(f.categorie),
+        // Only a moved point is a change (the form shows the current one).
+        punt: punt.filter(|p| Some(*p) != current),
         ..Change::default()
     };
     apply(state, ctx, id, change, extra).await

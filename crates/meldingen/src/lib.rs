@@ -43,6 +43,7 @@ pub fn routes(rate_limit: u32) -> Router<AppState> {
         .route("/meldingen/{id}", get(html::detail_page))
         .route("/meldingen/{id}/status", post(html::status_submit))
         .route("/meldingen/{id}/team", post(html::team_submit))
+        .route("/meldingen/{id}/indeling", post(html::place_submit))
         .route("/meldingen/{id}/notitie", post(html::note_submit))
         .route("/meldingen/{id}/duplicaat", post(html::duplicate_submit))
         .route("/meldingen/{id}/foto/{file_id}", get(html::photo))

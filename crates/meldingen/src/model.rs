@@ -321,26 +321,41 @@ pub struct Rule {
     pub position: i64,
     pub categorie: Option<String>,
     pub trefwoord: Option<String>,
+    /// A wijk (WK…) or buurt (BU…) code: the melding must lie in it.
+    pub gebied: Option<String>,
     pub team_id: String,
     pub team_naam: String,
 }
 
+/// What routing looks at in a melding.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RouteInput<'a> {
+    pub categorie: &'a str,
+    pub text: &'a str,
+    pub wijk: Option<&'a str>,
+    pub buurt: Option<&'a str>,
+}
+
 impl Rule {
-    pub fn matches(&self, categorie: &str, text: &str) -> bool {
-        let cat_ok = self.categorie.as_deref().is_none_or(|c| c == categorie);
+    pub fn matches(&self, m: &RouteInput) -> bool {
+        let cat_ok = self.categorie.as_deref().is_none_or(|c| c == m.categorie);
         let kw_ok = self
             .trefwoord
             .as_deref()
-            .is_none_or(|k| text.to_lowercase().contains(&k.to_lowercase()));
-        cat_ok && kw_ok
+            .is_none_or(|k| m.text.to_lowercase().contains(&k.to_lowercase()));
+        let area_ok = self
+            .gebied
+            .as_deref()
+            .is_none_or(|g| m.wijk == Some(g) || m.buurt == Some(g));
+        cat_ok && kw_ok && area_ok
     }
 }
 
 /// The first rule (by position) that matches.
-pub fn route<'a>(rules: &'a [Rule], categorie: &str, text: &str) -> Option<&'a Rule> {
+pub fn route<'a>(rules: &'a [Rule], m: &RouteInput) -> Option<&'a Rule> {
     let mut sorted: Vec<&Rule> = rules.iter().collect();
     sorted.sort_by_key(|r| r.position);
-    sorted.into_iter().find(|r| r.matches(categorie, text))
+    sorted.into_iter().find(|r| r.matches(m))
 }
 
 pub fn route_explanation(rule: &Rule) -> String {
@@ -413,6 +428,11 @@ pub const MAX_FOTOS: usize = 3;
 pub const MAX_OMSCHRIJVING: usize = 3000;
 
 /// True when `text` holds a Dutch postcode (4 digits, optional space, 2 letters).
+/// A point roughly within the Netherlands (a typo such as swapped coordinates lands outside).
+pub fn in_netherlands(lat: f64, lon: f64) -> bool {
+    (50.7..=53.7).contains(&lat) && (3.2..=7.3).contains(&lon)
+}
+
 pub fn has_postcode(text: &str) -> bool {
     let b: Vec<char> = text.chars().collect();
     (0..b.len()).any(|i| {
@@ -490,9 +510,7 @@ pub fn validate(
         Locatie::Adres(a) if !has_postcode(a) => {
             e.push(field_error("adres", "melding-fout-postcode"))
         }
-        Locatie::Punt { lat, lon }
-            if !(50.7..=53.7).contains(lat) || !(3.2..=7.3).contains(lon) =>
-        {
+        Locatie::Punt { lat, lon } if !in_netherlands(*lat, *lon) => {
             e.push(field_error("locatie", "melding-fout-punt"))
         }
         _ => {}
@@ -714,29 +732,76 @@ mod tests {
                 position: i as i64 + 1,
                 categorie: c.map(str::to_string),
                 trefwoord: k.map(str::to_string),
+                gebied: None,
                 team_id: t.to_string(),
                 team_naam: t.to_string(),
             })
             .collect()
     }
 
+    fn input<'a>(categorie: &'a str, text: &'a str) -> RouteInput<'a> {
+        RouteInput {
+            categorie,
+            text,
+            ..RouteInput::default()
+        }
+    }
+
     #[test]
     fn routing_takes_the_first_matching_rule() {
         let r = rules();
-        let hit = route(&r, "drugsoverlast", "Sterke HENNEPgeur uit de schuur").unwrap();
+        let hit = route(
+            &r,
+            &input("drugsoverlast", "Sterke HENNEPgeur uit de schuur"),
+        )
+        .unwrap();
         assert_eq!(
             (hit.position, hit.team_id.as_str()),
             (2, "integrale-veiligheid")
         );
-        let hit = route(&r, "drugsoverlast", "dealen bij het station").unwrap();
+        let hit = route(&r, &input("drugsoverlast", "dealen bij het station")).unwrap();
         assert_eq!((hit.position, hit.team_id.as_str()), (3, "handhaving"));
-        let hit = route(&r, "online-fraude", "nep webwinkel").unwrap();
+        let hit = route(&r, &input("online-fraude", "nep webwinkel")).unwrap();
         assert_eq!(hit.position, 9, "fallback rule");
         assert_eq!(
-            route_explanation(route(&r, "woonoverlast", "x").unwrap()),
+            route_explanation(route(&r, &input("woonoverlast", "x")).unwrap()),
             "toegewezen aan team handhaving door regel 4"
         );
-        assert!(route(&r[..2], "overig", "x").is_none());
+        assert!(route(&r[..2], &input("overig", "x")).is_none());
+    }
+
+    #[test]
+    fn an_area_rule_matches_its_wijk_or_buurt_only() {
+        let mut r = rules();
+        r.insert(
+            0,
+            Rule {
+                position: 0,
+                categorie: None,
+                trefwoord: None,
+                gebied: Some("WK196121".into()),
+                team_id: "wijkteam-vianen".into(),
+                team_naam: "Wijkteam Vianen".into(),
+            },
+        );
+        let vianen = RouteInput {
+            wijk: Some("WK196121"),
+            buurt: Some("BU19612101"),
+            ..input("woonoverlast", "x")
+        };
+        assert_eq!(route(&r, &vianen).unwrap().team_id, "wijkteam-vianen");
+        r[0].gebied = Some("BU19612101".into());
+        assert_eq!(route(&r, &vianen).unwrap().team_id, "wijkteam-vianen");
+        let elders = RouteInput {
+            wijk: Some("WK196101"),
+            buurt: None,
+            ..input("woonoverlast", "x")
+        };
+        assert_eq!(route(&r, &elders).unwrap().team_id, "handhaving");
+        assert_eq!(
+            route(&r, &input("woonoverlast", "x")).unwrap().team_id,
+            "handhaving"
+        );
     }
 
     #[test]

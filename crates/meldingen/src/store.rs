@@ -68,6 +68,24 @@ fn date_of_ms(ms: i64) -> Date {
     }
 }
 
+/// "Vianen binnenstad, Vianen" for a buurt and wijk code.
+pub fn area_label(wijk: Option<&str>, buurt: Option<&str>) -> Option<String> {
+    let names: Vec<&str> = [buurt, wijk]
+        .into_iter()
+        .flatten()
+        .filter_map(monitor::areas::name)
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// The first millisecond of a day in the Netherlands.
+fn day_start_ms(d: Date) -> i64 {
+    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    d.to_zoned(tz)
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0)
+}
+
 fn parse_date(s: &str) -> Date {
     s.parse().unwrap_or(Date::MIN)
 }
@@ -87,6 +105,12 @@ pub struct Category {
     pub extra_opties: Vec<String>,
     #[serde(skip)]
     pub overgangen: String,
+    /// Months after closing until the reporter's contact details are removed.
+    #[serde(skip)]
+    pub bewaar_contact_maanden: i64,
+    /// Months after closing until the melding itself is destroyed (Selectielijst).
+    #[serde(skip)]
+    pub bewaar_maanden: i64,
 }
 
 impl Category {
@@ -162,11 +186,24 @@ fn category_from(row: &AnyRow) -> Result<Category, sqlx::Error> {
             .map(|o| o.split('|').map(str::to_string).collect())
             .unwrap_or_default(),
         overgangen: row.try_get("overgangen")?,
+        bewaar_contact_maanden: row.try_get("bewaar_contact_maanden")?,
+        bewaar_maanden: row.try_get("bewaar_maanden")?,
     })
 }
 
 const CATEGORY_COLUMNS: &str =
-    "slug, naam, thema, thema_naam, termijn_werkdagen, overgangen, extra_vraag, extra_opties";
+    "slug, naam, thema, thema_naam, termijn_werkdagen, overgangen, extra_vraag, extra_opties, \
+     bewaar_contact_maanden, bewaar_maanden";
+
+/// Every category, inactive ones too (retention applies to all).
+pub async fn all_categories(db: &Db) -> Result<Vec<Category>, DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie ORDER BY volgorde"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(category_from).collect::<Result<_, _>>()?)
+}
 
 /// The active categories in display order (public reference data).
 pub async fn categories(db: &Db) -> Result<Vec<Category>, DbError> {
@@ -200,7 +237,7 @@ async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbErro
 
 async fn rules(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
     let rows = sqlx::query(
-        "SELECT r.positie, r.categorie, r.trefwoord, r.team_id, t.name AS team_naam \
+        "SELECT r.positie, r.categorie, r.trefwoord, r.gebied, r.team_id, t.name AS team_naam \
          FROM melding_regel r JOIN teams t ON t.id = r.team_id ORDER BY r.positie",
     )
     .fetch_all(tx.conn()?)
@@ -210,6 +247,7 @@ async fn rules(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
             position: r.try_get("positie")?,
             categorie: r.try_get("categorie")?,
             trefwoord: r.try_get("trefwoord")?,
+            gebied: r.try_get("gebied")?,
             team_id: r.try_get("team_id")?,
             team_naam: r.try_get("team_naam")?,
         })
@@ -338,9 +376,24 @@ async fn insert(
     let cal = Calendar::new();
     let received = date_of_ms(received_ms);
     let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
+    let place = match &s.locatie {
+        Locatie::Punt { lat, lon } => monitor::areas::locate(*lon, *lat),
+        _ => None,
+    };
+    let wijk = place.as_ref().map(|p| p.wijk_code.clone());
+    let buurt = place.as_ref().and_then(|p| p.buurt_code.clone());
     let mut tx = db.begin().await?;
     let rules = rules(&mut tx).await?;
-    let rule = model::route(&rules, &cat.slug, &s.omschrijving).cloned();
+    let rule = model::route(
+        &rules,
+        &model::RouteInput {
+            categorie: &cat.slug,
+            text: &s.omschrijving,
+            wijk: wijk.as_deref(),
+            buurt: buurt.as_deref(),
+        },
+    )
+    .cloned();
     let nummer: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) + 1 AS n FROM melding")
         .fetch_one(tx.conn()?)
         .await?
@@ -363,8 +416,8 @@ async fn insert(
     sqlx::query(
         "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
          locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, gepauzeerd_sinds, anoniem, \
-         contact_email, contact_telefoon, duplicaat_van, bron, created_at, updated_at, gesloten_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $17, $18, NULL, $19, $20, $20, NULL)",
+         contact_email, contact_telefoon, duplicaat_van, bron, created_at, updated_at, gesloten_at, wijk, buurt) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $17, $18, NULL, $19, $20, $20, NULL, $21, $22)",
     )
     .bind(&id)
     .bind(nummer)
@@ -386,6 +439,8 @@ async fn insert(
     .bind(&telefoon)
     .bind(bron.slug())
     .bind(received_ms)
+    .bind(&wijk)
+    .bind(&buurt)
     .execute(tx.conn()?)
     .await?;
     for (i, p) in photos.iter().enumerate() {
@@ -567,6 +622,14 @@ pub struct Filter {
     pub categorie: Option<String>,
     pub thema: Option<String>,
     pub team: Option<String>,
+    /// A wijk code (WK…).
+    pub wijk: Option<String>,
+    /// A buurt code (BU…).
+    pub buurt: Option<String>,
+    /// Received on or after this date (`YYYY-MM-DD`).
+    pub van: Option<String>,
+    /// Received on or before this date.
+    pub tot: Option<String>,
     /// op-tijd, bijna or te-laat.
     pub termijn: Option<String>,
     /// Ids from the full-text search, when a search was made.
@@ -587,6 +650,8 @@ pub struct Summary {
     pub status: String,
     pub omschrijving: String,
     pub adres: Option<String>,
+    pub wijk: Option<String>,
+    pub buurt: Option<String>,
     pub team_id: Option<String>,
     pub team_naam: Option<String>,
     /// The deadline, `YYYY-MM-DD`.
@@ -636,6 +701,23 @@ fn where_clause(f: &Filter, today: Date, grens: Date) -> (String, Vec<String>) {
             let n = bind(&mut binds, s);
             clauses.push(format!("(m.team_id = {n} OR t.slug = {n})"));
         }
+    }
+    if let Some(s) = nonempty(&f.wijk) {
+        clauses.push(format!("m.wijk = {}", bind(&mut binds, s)));
+    }
+    if let Some(s) = nonempty(&f.buurt) {
+        clauses.push(format!("m.buurt = {}", bind(&mut binds, s)));
+    }
+    // Dates bound as text would not compare with the BIGINT column on PostgreSQL; they are
+    // checked dates, so their milliseconds are written into the statement.
+    if let Some(d) = nonempty(&f.van).and_then(|d| d.parse::<Date>().ok()) {
+        clauses.push(format!("m.created_at >= {}", day_start_ms(d)));
+    }
+    if let Some(d) = nonempty(&f.tot).and_then(|d| d.parse::<Date>().ok()) {
+        clauses.push(format!(
+            "m.created_at < {}",
+            day_start_ms(d.tomorrow().unwrap_or(d))
+        ));
     }
     let open = "m.status IN ('gemeld', 'in-behandeling')";
     let today = today.to_string();
@@ -700,7 +782,7 @@ pub async fn list(
                 LEFT JOIN teams t ON t.id = m.team_id";
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, c.naam AS categorie_naam, c.thema_naam, m.status, m.omschrijving, \
-         m.adres, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
+         m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
          (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
          {from} WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
         order_by(nonempty(&f.sort)),
@@ -738,6 +820,8 @@ pub async fn list(
                 status,
                 omschrijving: r.try_get("omschrijving")?,
                 adres: r.try_get("adres")?,
+                wijk: r.try_get("wijk")?,
+                buurt: r.try_get("buurt")?,
                 team_id: r.try_get("team_id")?,
                 team_naam: r.try_get("team_naam")?,
                 termijn,
@@ -826,6 +910,11 @@ pub struct Detail {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub locatie_onbekend: bool,
+    /// The wijk and buurt codes of the point (GM1961 boundaries).
+    pub wijk: Option<String>,
+    pub buurt: Option<String>,
+    /// "buurt, wijk" by name, where known.
+    pub gebied_naam: Option<String>,
     pub wanneer: Option<String>,
     pub status: String,
     /// Statuses this melding may move to, by its category's workflow.
@@ -854,6 +943,22 @@ pub async fn id_by_nummer(db: &Db, nummer: i64) -> Result<Option<String>, DbErro
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// The point of a melding, if it has one (not personal data: no read record).
+pub async fn point(db: &Db, id: &str) -> Result<Option<(f64, f64)>, DbError> {
+    let row = sqlx::query("SELECT lat, lon FROM melding WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => {
+            let lat: Option<f64> = r.try_get("lat")?;
+            let lon: Option<f64> = r.try_get("lon")?;
+            lat.zip(lon)
+        }
+        None => None,
+    })
 }
 
 pub async fn exists(db: &Db, id: &str) -> Result<bool, DbError> {
@@ -943,6 +1048,12 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
         lat: r.try_get("lat")?,
         lon: r.try_get("lon")?,
         locatie_onbekend: r.try_get::<i64, _>("locatie_onbekend")? == 1,
+        gebied_naam: area_label(
+            r.try_get::<Option<String>, _>("wijk")?.as_deref(),
+            r.try_get::<Option<String>, _>("buurt")?.as_deref(),
+        ),
+        wijk: r.try_get("wijk")?,
+        buurt: r.try_get("buurt")?,
         wanneer: r.try_get("wanneer")?,
         volgende_statussen: wf
             .allowed_from(st)
@@ -990,6 +1101,10 @@ pub struct Change {
     pub notitie: Option<String>,
     /// The nummer of the melding this one duplicates.
     pub duplicaat_van: Option<i64>,
+    /// Another category (slug): the routing rules run again.
+    pub categorie: Option<String>,
+    /// The point (lat, lon) where it is: wijk and buurt follow, the routing rules run again.
+    pub punt: Option<(f64, f64)>,
 }
 
 /// Applies a change: status (per the category's workflow, with suspension of the deadline and
@@ -1002,7 +1117,8 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
     let now = now_ms();
     let r = sqlx::query(
         "SELECT m.status, m.categorie, m.team_id, m.termijn_datum, m.gepauzeerd_sinds, m.contact_email, m.volgcode, \
-         m.nummer, t.name AS team_naam FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE m.id = $1",
+         m.nummer, m.omschrijving, m.wijk, m.buurt, t.name AS team_naam \
+         FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE m.id = $1",
     )
     .bind(&id)
     .fetch_optional(tx.conn()?)
@@ -1010,9 +1126,112 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
     .ok_or(StoreError::NotFound)?;
     let status: String = r.try_get("status")?;
     let from = Status::from_slug(&status).unwrap_or(Status::Gemeld);
-    let categorie: String = r.try_get("categorie")?;
+    let mut categorie: String = r.try_get("categorie")?;
     let toelichting = nonempty(&c.toelichting).map(str::to_string);
     let mut errors = Vec::new();
+    let mut wijk: Option<String> = r.try_get("wijk")?;
+    let mut buurt: Option<String> = r.try_get("buurt")?;
+    let mut reroute = false;
+
+    if let Some(new) = nonempty(&c.categorie).filter(|n| *n != categorie) {
+        match category_tx(tx, new).await? {
+            None => errors.push(field_error("categorie", "melding-fout-categorie")),
+            Some(cat) => {
+                sqlx::query("UPDATE melding SET categorie = $1, updated_at = $2 WHERE id = $3")
+                    .bind(&cat.slug)
+                    .bind(now)
+                    .bind(&id)
+                    .execute(tx.conn()?)
+                    .await?;
+                history(
+                    tx,
+                    &id,
+                    Some(&p.user_id),
+                    &p.name,
+                    "categorie",
+                    Some(&categorie),
+                    Some(&cat.slug),
+                    toelichting.as_deref(),
+                    now,
+                )
+                .await?;
+                categorie = cat.slug;
+                reroute = true;
+            }
+        }
+    }
+    if let Some((lat, lon)) = c.punt {
+        if model::in_netherlands(lat, lon) {
+            let place = monitor::areas::locate(lon, lat);
+            wijk = place.as_ref().map(|p| p.wijk_code.clone());
+            buurt = place.and_then(|p| p.buurt_code);
+            sqlx::query(
+                "UPDATE melding SET lat = $1, lon = $2, locatie_onbekend = 0, wijk = $3, buurt = $4, updated_at = $5 WHERE id = $6",
+            )
+            .bind(lat)
+            .bind(lon)
+            .bind(&wijk)
+            .bind(&buurt)
+            .bind(now)
+            .bind(&id)
+            .execute(tx.conn()?)
+            .await?;
+            let label = area_label(wijk.as_deref(), buurt.as_deref());
+            history(
+                tx,
+                &id,
+                Some(&p.user_id),
+                &p.name,
+                "locatie",
+                None,
+                Some(&format!("{lat:.5}, {lon:.5}")),
+                label.as_deref(),
+                now,
+            )
+            .await?;
+            reroute = true;
+        } else {
+            errors.push(field_error("punt", "melding-fout-punt"));
+        }
+    }
+    // A team chosen in the same change wins over the rules.
+    if reroute && nonempty(&c.team).is_none() {
+        let rules = rules(tx).await?;
+        let omschrijving: String = r.try_get("omschrijving")?;
+        let hit = model::route(
+            &rules,
+            &model::RouteInput {
+                categorie: &categorie,
+                text: &omschrijving,
+                wijk: wijk.as_deref(),
+                buurt: buurt.as_deref(),
+            },
+        );
+        let old_id: Option<String> = r.try_get("team_id")?;
+        if let Some(rule) = hit.filter(|h| old_id.as_deref() != Some(h.team_id.as_str())) {
+            let uitleg = model::route_explanation(rule);
+            sqlx::query("UPDATE melding SET team_id = $1, toewijzing_uitleg = $2, updated_at = $3 WHERE id = $4")
+                .bind(&rule.team_id)
+                .bind(&uitleg)
+                .bind(now)
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+            let old: Option<String> = r.try_get("team_naam")?;
+            history(
+                tx,
+                &id,
+                None,
+                "systeem",
+                "team",
+                old.as_deref(),
+                Some(&rule.team_naam),
+                Some(&uitleg),
+                now,
+            )
+            .await?;
+        }
+    }
 
     if let Some(to_slug) = nonempty(&c.status) {
         let cat = category_tx(tx, &categorie)
@@ -1325,4 +1544,130 @@ pub async fn count_by_theme(
     .fetch_one(db.pool())
     .await?
     .try_get("n")?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention.
+
+/// What one run of the retention job removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Retention {
+    /// Meldingen whose contact details were removed.
+    pub contact_removed: usize,
+    /// Meldingen destroyed with their photos and history.
+    pub destroyed: usize,
+}
+
+/// The first millisecond of the day `months` before `today`: what closed before it is due.
+fn cutoff_ms(today: Date, months: i64) -> i64 {
+    let span = jiff::Span::new().months(months.clamp(0, 1200));
+    day_start_ms(today.checked_sub(span).unwrap_or(Date::MIN))
+}
+
+/// Removes reporters' contact details, and later whole meldingen, once their category's terms
+/// after closing have passed. Every removal is a history row (contact) or an audit record
+/// (both), each melding in its own transaction so a failure loses nothing already done.
+pub async fn apply_retention(db: &Db, today: Date, origin: &str) -> Result<Retention, StoreError> {
+    let mut done = Retention::default();
+    for cat in all_categories(db).await? {
+        let contact_cutoff = cutoff_ms(today, cat.bewaar_contact_maanden);
+        let ids: Vec<String> = sqlx::query(
+            "SELECT id FROM melding WHERE categorie = $1 AND gesloten_at IS NOT NULL AND gesloten_at < $2 \
+             AND (contact_email IS NOT NULL OR contact_telefoon IS NOT NULL)",
+        )
+        .bind(&cat.slug)
+        .bind(contact_cutoff)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        for id in ids {
+            let now = now_ms();
+            let mut tx = db.begin().await?;
+            sqlx::query(
+                "UPDATE melding SET contact_email = NULL, contact_telefoon = NULL, contact_verwijderd_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(&id)
+            .execute(tx.conn()?)
+            .await?;
+            let reason = format!(
+                "{} maanden na afsluiten (onderwerp {})",
+                cat.bewaar_contact_maanden, cat.naam
+            );
+            history(
+                &mut tx,
+                &id,
+                None,
+                "systeem",
+                "contact-verwijderd",
+                None,
+                None,
+                Some(&reason),
+                now,
+            )
+            .await?;
+            let mut entry = AuditEntry::system(origin, "delete", "melding_contact");
+            entry.resource_id = Some(id.clone());
+            entry.reason = Some(format!("bewaartermijn contactgegevens: {reason}"));
+            audit::append(&mut tx, &entry).await?;
+            tx.commit().await?;
+            done.contact_removed += 1;
+        }
+
+        let cutoff = cutoff_ms(today, cat.bewaar_maanden);
+        let due = sqlx::query(
+            "SELECT id, nummer FROM melding WHERE categorie = $1 AND gesloten_at IS NOT NULL AND gesloten_at < $2",
+        )
+        .bind(&cat.slug)
+        .bind(cutoff)
+        .fetch_all(db.pool())
+        .await?;
+        for r in &due {
+            let id: String = r.try_get("id")?;
+            let nummer: i64 = r.try_get("nummer")?;
+            let mut tx = db.begin().await?;
+            let photos: Vec<String> =
+                sqlx::query("SELECT file_id FROM melding_foto WHERE melding_id = $1")
+                    .bind(&id)
+                    .fetch_all(tx.conn()?)
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get("file_id"))
+                    .collect::<Result<_, _>>()?;
+            sqlx::query("DELETE FROM melding_foto WHERE melding_id = $1")
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+            for f in &photos {
+                files::delete(&mut tx, f).await?;
+            }
+            sqlx::query("DELETE FROM melding_historie WHERE melding_id = $1")
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+            sqlx::query("UPDATE melding SET duplicaat_van = NULL WHERE duplicaat_van = $1")
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+            platform::search::remove(&mut tx, SEARCH_KIND, &id).await?;
+            sqlx::query("DELETE FROM melding WHERE id = $1")
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+            let mut entry = AuditEntry::system(origin, "delete", "melding");
+            entry.resource_id = Some(id.clone());
+            entry.reason = Some(format!(
+                "bewaartermijn verstreken: M-{nummer} vernietigd {} maanden na afsluiten (onderwerp {}), met {} foto's",
+                cat.bewaar_maanden,
+                cat.naam,
+                photos.len()
+            ));
+            audit::append(&mut tx, &entry).await?;
+            tx.commit().await?;
+            done.destroyed += 1;
+        }
+    }
+    Ok(done)
 }

@@ -3,6 +3,7 @@
 //! Figures are aggregated counts, not personal data; imports are audited.
 
 pub mod api;
+pub mod areas;
 pub mod html;
 pub mod model;
 pub mod review;

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::model::{self, Dataset, Level, Period};
+use crate::model::{self, Dataset, Period};
 use crate::review::{Alarm, AlarmKey, Decision, NewDecision, NewSession};
 use platform::access::{Principal, RequestContext};
 use platform::audit::{self, AuditEntry, Outcome};
@@ -25,11 +25,12 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-const REGIONS_CSV: &str =
+pub(crate) const REGIONS_CSV: &str =
     include_str!("../data/politie_47022NED_WijkenEnBuurten_GM1961_version2024.csv");
 const CRIME_TYPES_CSV: &str = include_str!("../data/politie_47022NED_SoortMisdrijf_codelist.csv");
-const WIJKEN_GEOJSON: &str = include_str!("../data/vijfheerenlanden_wijken_2023_cartomap.geojson");
-const BUURTEN_GEOJSON: &str =
+pub(crate) const WIJKEN_GEOJSON: &str =
+    include_str!("../data/vijfheerenlanden_wijken_2023_cartomap.geojson");
+pub(crate) const BUURTEN_GEOJSON: &str =
     include_str!("../data/vijfheerenlanden_buurten_2022_cartomap.geojson");
 
 fn geometries(geojson: &str) -> Result<Vec<(String, String)>, StoreError> {
@@ -130,35 +131,6 @@ pub async fn regions(db: &Db) -> Result<Vec<Region>, StoreError> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()?)
-}
-
-/// The buurt (or wijk) whose boundary contains the point, finest level first.
-pub async fn locate(db: &Db, lon: f64, lat: f64) -> Result<Option<Region>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT code, level, name, parent_code, geometry FROM monitor_region WHERE geometry IS NOT NULL ORDER BY level",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut best: Option<Region> = None;
-    for r in &rows {
-        let geometry: String = r.try_get("geometry")?;
-        let value: serde_json::Value = serde_json::from_str(&geometry).unwrap_or_default();
-        if model::contains(&model::geometry_polygons(&value), lon, lat) {
-            let region = Region {
-                code: r.try_get("code")?,
-                level: r.try_get("level")?,
-                name: r.try_get("name")?,
-                parent_code: r.try_get("parent_code")?,
-            };
-            let finer = best.as_ref().is_none_or(|b| {
-                region.level == Level::Buurt.slug() && b.level != Level::Buurt.slug()
-            });
-            if finer {
-                best = Some(region);
-            }
-        }
-    }
-    Ok(best)
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]

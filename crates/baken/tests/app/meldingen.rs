@@ -759,3 +759,234 @@ async fn meldingen_public_submissions_are_rate_limited_per_client() {
         assert!(!t.contains("127.0.0.1"), "client address stored: {t}");
     }
 }
+
+/// A point (lat, lon) that the shipped boundaries place in `buurt`.
+fn point_in(buurt: &str) -> (f64, f64) {
+    let area = ::monitor::areas::buurten()
+        .iter()
+        .find(|a| a.code == buurt)
+        .unwrap();
+    let (x0, y0, x1, y1) = area.bbox;
+    for i in 1..20 {
+        for j in 1..20 {
+            // Off the grid of the 3-decimal vertices, so never on an edge.
+            let lon = x0 + (x1 - x0) * (f64::from(i) + 0.37) / 20.0;
+            let lat = y0 + (y1 - y0) * (f64::from(j) + 0.41) / 20.0;
+            if ::monitor::areas::locate(lon, lat)
+                .and_then(|p| p.buurt_code)
+                .as_deref()
+                == Some(buurt)
+            {
+                return (lat, lon);
+            }
+        }
+    }
+    panic!("no point found in {buurt}");
+}
+
+#[tokio::test]
+async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed_after_retention() {
+    let app = spawn_app().await;
+    let (_, secret) = app
+        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+        .await;
+    let iv = format!("Bearer {}", cli_token(&app, "iv@example.nl"));
+    // An area rule before the default rules: the binnenstad of Vianen goes to Vergunningen.
+    sqlx::query(
+        "INSERT INTO melding_regel (id, positie, categorie, trefwoord, gebied, team_id) \
+         SELECT 'regel-vianen', 0, NULL, NULL, 'BU19612101', t.id FROM teams t \
+         JOIN organisations o ON o.id = t.organisation_id WHERE o.slug = 'vijfheerenlanden' AND t.slug = 'vergunningen'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let other = ::monitor::areas::buurten()
+        .iter()
+        .find(|a| !a.code.starts_with("BU196121"))
+        .unwrap()
+        .code
+        .clone();
+    let (lat, lon) = point_in("BU19612101");
+    let (lat2, lon2) = point_in(&other);
+    let post = |body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let r = public_post(app, &body).await;
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()["volgcode"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let in_vianen = post(serde_json::json!({"categorie": "woonoverlast",
+        "omschrijving": "Harde muziek tot diep in de nacht, al weken.",
+        "locatie": {"lat": lat, "lon": lon}, "anoniem": false, "email": "melder@example.nl"}))
+    .await;
+    let elsewhere = post(serde_json::json!({"categorie": "woonoverlast",
+        "omschrijving": "Afval naast de containers, elke week opnieuw.",
+        "locatie": {"lat": lat2, "lon": lon2}, "anoniem": true}))
+    .await;
+    let row = |code: String| {
+        let app = &app;
+        async move {
+            sqlx::query(
+                "SELECT m.id, m.wijk, m.buurt, m.toewijzing_uitleg, t.slug AS team FROM melding m \
+                 LEFT JOIN teams t ON t.id = m.team_id WHERE m.volgcode = $1",
+            )
+            .bind(code)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+        }
+    };
+    let a = row(in_vianen.clone()).await;
+    assert_eq!(a.get::<String, _>("wijk"), "WK196121");
+    assert_eq!(a.get::<String, _>("buurt"), "BU19612101");
+    assert_eq!(a.get::<String, _>("team"), "vergunningen");
+    assert!(a
+        .get::<String, _>("toewijzing_uitleg")
+        .ends_with("door regel 0"));
+    let b = row(elsewhere.clone()).await;
+    assert_eq!(b.get::<String, _>("buurt"), other);
+    assert_eq!(b.get::<String, _>("team"), "handhaving", "default rule");
+    let (id_a, id_b): (String, String) = (a.get("id"), b.get("id"));
+
+    // The queue's area and date filters, in the API and on the page.
+    let total = |q: &str| {
+        let (app, iv) = (&app, &iv);
+        let q = q.to_string();
+        async move {
+            let r = api_get(app, &format!("/api/v1/meldingen?{q}"), Some(iv)).await;
+            assert_eq!(r.status(), 200, "{q}");
+            r.json::<serde_json::Value>().await.unwrap()["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let today = platform::db::today_nl();
+    let yesterday = today.yesterday().unwrap();
+    assert_eq!(total("buurt=BU19612101").await, 1);
+    assert_eq!(total("wijk=WK196121&status=gemeld").await, 1);
+    assert_eq!(total(&format!("van={today}&tot={today}")).await, 2);
+    assert_eq!(total(&format!("tot={yesterday}")).await, 0);
+    for (q, field) in [("buurt=BU00000000", "buurt"), ("van=2026-13-01", "van")] {
+        let r = api_get(&app, &format!("/api/v1/meldingen?{q}"), Some(&iv)).await;
+        assert_eq!(r.status(), 422, "{q}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["errors"][0]["field"], field);
+    }
+    let mut browser = Browser::new(&app);
+    browser
+        .login("iv@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    let page = browser.get("/meldingen?buurt=BU19612101").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Harde muziek") && !page.body.contains("Afval naast"));
+    let detail = browser.get(&format!("/meldingen/{id_a}")).await;
+    assert!(detail.body.contains("Vianen binnenstad"), "buurt by name");
+
+    // Moving the second melding into the binnenstad runs the rules again.
+    let patch = |id: &str, body: serde_json::Value| {
+        reqwest::Client::new()
+            .patch(format!("{}/api/v1/meldingen/{id}", app.base))
+            .header("authorization", &iv)
+            .json(&body)
+            .send()
+    };
+    let r = patch(&id_b, serde_json::json!({"punt": {"lat": lat, "lon": lon}}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let d: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(d["buurt"], "BU19612101");
+    assert_eq!(d["team_naam"], "Vergunningen");
+    let history = d["historie"].as_array().unwrap();
+    assert!(history.iter().any(|h| h["soort"] == "locatie"));
+    assert!(history
+        .iter()
+        .any(|h| h["soort"] == "team" && h["wie"] == "systeem"));
+    let r = patch(
+        &id_b,
+        serde_json::json!({"punt": {"lat": 5.09, "lon": 51.99}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422, "swapped coordinates");
+    let r = patch(&id_b, serde_json::json!({"categorie": "bestaat-niet"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    // Retention: contact details after 6 months, the melding after 60, each audited.
+    for status in ["in-behandeling", "afgehandeld"] {
+        let r = patch(&id_a, serde_json::json!({ "status": status }))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let backdate = |months: i64| {
+        let app = &app;
+        let id = id_a.clone();
+        async move {
+            let when = today
+                .checked_sub(jiff::Span::new().months(months))
+                .unwrap()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .unwrap()
+                .timestamp()
+                .as_millisecond();
+            sqlx::query("UPDATE melding SET gesloten_at = $1 WHERE id = $2")
+                .bind(when)
+                .bind(id)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
+    backdate(5).await;
+    let r = ::meldingen::store::apply_retention(&app.db, today, "test")
+        .await
+        .unwrap();
+    assert_eq!((r.contact_removed, r.destroyed), (0, 0), "not yet due");
+    backdate(7).await;
+    let r = ::meldingen::store::apply_retention(&app.db, today, "test")
+        .await
+        .unwrap();
+    assert_eq!((r.contact_removed, r.destroyed), (1, 0));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM melding WHERE contact_email IS NOT NULL"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.audit_rows(&format!(
+            "resource_id = '{id_a}' AND action = 'delete' AND resource_type = 'melding_contact'"
+        ))
+        .await
+        .len(),
+        1
+    );
+    backdate(61).await;
+    let r = ::meldingen::store::apply_retention(&app.db, today, "test")
+        .await
+        .unwrap();
+    assert_eq!((r.contact_removed, r.destroyed), (0, 1));
+    for sql in [
+        format!("SELECT COUNT(*) FROM melding WHERE id = '{id_a}'"),
+        format!("SELECT COUNT(*) FROM melding_historie WHERE melding_id = '{id_a}'"),
+        format!("SELECT COUNT(*) FROM search_documents WHERE ref_id = '{id_a}'"),
+    ] {
+        assert_eq!(count(&app, &sql).await, 0, "{sql}");
+    }
+    let destroyed = app
+        .audit_rows(&format!(
+            "resource_id = '{id_a}' AND action = 'delete' AND resource_type = 'melding'"
+        ))
+        .await;
+    assert_eq!(destroyed.len(), 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 1);
+}

@@ -34,19 +34,19 @@ async fn regions_and_boundaries_of_the_gemeente_are_loaded() {
         (count("gemeente"), count("wijk"), count("buurt")),
         (1, 39, 88)
     );
-    let buurt = ::monitor::store::locate(&app.db, 5.092, 51.9945)
-        .await
-        .unwrap()
+    // The in-memory boundaries agree with the regions in the database.
+    let place = ::monitor::areas::locate(5.092, 51.9945).unwrap();
+    let buurt = regions
+        .iter()
+        .find(|r| Some(&r.code) == place.buurt_code.as_ref())
         .unwrap();
     assert_eq!(
         (buurt.code.as_str(), buurt.name.as_str()),
         ("BU19612101", "Vianen binnenstad")
     );
+    assert_eq!(buurt.parent_code.as_ref(), Some(&place.wijk_code));
     assert!(
-        ::monitor::store::locate(&app.db, 4.5, 52.5)
-            .await
-            .unwrap()
-            .is_none(),
+        ::monitor::areas::locate(4.5, 52.5).is_none(),
         "outside the gemeente"
     );
 }
