@@ -11,6 +11,7 @@ use platform::mail::SmtpConfig;
 use platform::web::{AppState, ModuleNav, WebSettings};
 use utoipa_axum::router::OpenApiRouter;
 
+pub mod bench;
 pub mod config;
 
 /// Everything the server needs to run.

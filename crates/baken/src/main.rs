@@ -64,6 +64,20 @@ enum Command {
     /// Benchmarks (figures for the issue notes; never timed tests).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Fictitious data in bulk, for benchmarks and load tests.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// Adds N fictitious meldingen spread over the wijken and buurten of GM1961 and three years.
+    Meldingen {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -154,6 +168,19 @@ enum BenchCommand {
         entries: usize,
         #[arg(long, default_value_t = 1_000)]
         queries: usize,
+    },
+    /// Anonymous public submissions and back-office list pages (50 per page, two filters) over
+    /// --count meldingen, through the real server on a local port (on --database-url, or a fresh
+    /// SQLite file; seeded meldingen already there are re-used).
+    Meldingen {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+        /// Seconds per phase.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
     },
 }
 
@@ -264,6 +291,16 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
     })
 }
 
+/// --database-url when given, else a fresh SQLite file in a temporary directory.
+fn bench_database_url(explicit_url: bool, settings: &Settings) -> anyhow::Result<String> {
+    if explicit_url {
+        return Ok(settings.database_url.clone());
+    }
+    let dir = std::env::temp_dir().join(format!("baken-bench-{}", platform::db::new_id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(format!("sqlite://{}", dir.join("bench.db").display()))
+}
+
 async fn open_db(s: &Settings) -> anyhow::Result<Db> {
     if s.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&s.data_dir).with_context(|| {
@@ -334,6 +371,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = settings(&cli.common)?;
+    let explicit_url = cli.common.database_url.is_some();
     let Some(command) = cli.command else {
         bail!("geen opdracht; zie baken --help");
     };
@@ -475,14 +513,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             entries,
             queries,
         }) => {
-            let url = if cli.common.database_url.is_some() {
-                settings.database_url.clone()
-            } else {
-                let dir =
-                    std::env::temp_dir().join(format!("baken-bench-{}", platform::db::new_id()));
-                std::fs::create_dir_all(&dir)?;
-                format!("sqlite://{}", dir.join("bench.db").display())
-            };
+            let url = bench_database_url(explicit_url, &settings)?;
             let db = Db::connect(&url).await?;
             baken::prepare(&db).await?;
             let r = dossiers::bench::run(&db, dossiers, entries, queries).await?;
@@ -490,6 +521,47 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{} cases, {} entries (generated in {:.1} s) on {}; a police user sees {} cases; {} list calls: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
                 r.dossiers, r.entries, r.generate_seconds, db.backend().name(), r.visible, r.queries, r.p50_ms, r.p99_ms, r.max_ms
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed(SeedCommand::Meldingen { count, seed }) => {
+            let db = open_db(&settings).await?;
+            let r = meldingen::bulk::seed(&db, count, seed).await?;
+            println!(
+                "{} meldingen added in {:.1} s ({:.0}/s); {} in total",
+                r.written,
+                r.seconds,
+                r.written as f64 / r.seconds.max(1e-9),
+                r.total
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Meldingen {
+            count,
+            seconds,
+            connections,
+        }) => {
+            let url = bench_database_url(explicit_url, &settings)?;
+            let db = Db::connect(&url).await?;
+            baken::prepare(&db).await?;
+            let r = baken::bench::meldingen(db.clone(), count, seconds, connections).await?;
+            println!(
+                "{} meldingen on {} ({} seeded now in {:.1} s); {} connections, {:.0} s per phase",
+                r.seeded.total + r.create.requests as i64,
+                db.backend().name(),
+                r.seeded.written,
+                r.seeded.seconds,
+                connections,
+                seconds
+            );
+            for (name, l) in [
+                ("anonymous create", &r.create),
+                ("list, 50 per page, two filters", &r.list),
+            ] {
+                println!(
+                    "{name}: {:.0} requests/s ({} requests, {} failed); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+                    l.per_second, l.requests, l.failures, l.p50_ms, l.p99_ms, l.max_ms
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(ReportCommand::Ivb { year, format, out }) => {

@@ -182,13 +182,7 @@ pub async fn run(
         }
     }
     flush(db, &mut cases, &mut parts, &mut items).await?;
-    // Fresh statistics and visibility maps, as a running database has them (PostgreSQL's
-    // autovacuum, SQLite's optimize); without them the planners guess.
-    let analyze = match db.backend() {
-        platform::db::Backend::Postgres => "VACUUM ANALYZE",
-        platform::db::Backend::Sqlite => "ANALYZE",
-    };
-    sqlx::query(analyze).execute(db.pool()).await?;
+    db.analyze().await?;
     let generate_seconds = started.elapsed().as_secs_f64();
 
     let p = Principal {

@@ -78,11 +78,11 @@ impl Resource for Melding {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use platform::access::decide;
 
-    fn principal(role: Role, org: &str) -> Principal {
+    pub(crate) fn principal(role: Role, org: &str) -> Principal {
         Principal {
             user_id: "me".into(),
             name: "Test".into(),

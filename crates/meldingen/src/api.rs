@@ -51,6 +51,8 @@ pub struct LocatieIn {
     pub adres: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// A buurt code of GM1961 (e.g. "BU19612101") when the exact spot is not known.
+    pub buurt: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -85,10 +87,11 @@ pub struct Received {
 
 fn locatie(l: Option<LocatieIn>) -> Result<Locatie, FieldError> {
     let l = l.unwrap_or_default();
-    match (l.adres, l.lat, l.lon) {
-        (Some(a), None, None) => Ok(Locatie::Adres(a)),
-        (None, Some(lat), Some(lon)) => Ok(Locatie::Punt { lat, lon }),
-        (None, None, None) => Ok(Locatie::Onbekend),
+    match (l.adres, l.lat, l.lon, l.buurt) {
+        (Some(a), None, None, None) => Ok(Locatie::Adres(a)),
+        (None, Some(lat), Some(lon), None) => Ok(Locatie::Punt { lat, lon }),
+        (None, None, None, Some(b)) => Ok(Locatie::Buurt(b)),
+        (None, None, None, None) => Ok(Locatie::Onbekend),
         _ => Err(field_error("locatie", "melding-fout-locatie-kiezen")),
     }
 }
@@ -176,7 +179,10 @@ struct ListQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct MeldingPage {
+    /// The number of meldingen in the selection, counted up to 10,000.
     pub total: i64,
+    /// True when the selection holds more than 10,000 meldingen (`total` is then 10,000).
+    pub more: bool,
     pub page: i64,
     pub per_page: i64,
     pub items: Vec<Summary>,
@@ -269,11 +275,10 @@ async fn list(
         limit: per_page,
         offset: (page - 1) * per_page,
     };
-    let mut tx = state.db.begin().await?;
-    let listing = store::list(&mut tx, &auth, &filter).await?;
-    tx.commit().await?;
+    let listing = store::list(&state.db, &auth, &filter).await?;
     Ok(Json(MeldingPage {
         total: listing.total,
+        more: listing.more,
         page,
         per_page,
         items: listing.items,

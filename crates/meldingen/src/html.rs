@@ -37,7 +37,7 @@ fn fmt_date(iso: &str) -> String {
     }
 }
 
-fn store_err(e: StoreError) -> WebError {
+pub(crate) fn store_err(e: StoreError) -> WebError {
     match e {
         StoreError::NotFound => WebError::NotFound,
         StoreError::Db(d) => d.into(),
@@ -114,6 +114,29 @@ struct FormPage {
     i: I18n,
     cat: Category,
     f: FormState,
+}
+
+impl FormPage {
+    /// The buurten of the gemeente by name: the list alternative to pointing on the map.
+    fn buurten(&self) -> Vec<(&'static str, &'static str)> {
+        let mut v: Vec<(&'static str, &'static str)> = monitor::areas::buurten()
+            .iter()
+            .map(|a| (a.code.as_str(), a.name.as_str()))
+            .collect();
+        v.sort_by(|a, b| a.1.cmp(b.1));
+        v
+    }
+}
+
+/// The wijk boundaries of the gemeente, drawn as the map on the public form.
+pub async fn areas_geojson() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        monitor::areas::WIJKEN_GEOJSON,
+    )
 }
 
 pub async fn form_page(
@@ -200,6 +223,7 @@ fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<
                 }
             }
         }
+        "buurt" => Locatie::Buurt(get("buurt")),
         "onbekend" => Locatie::Onbekend,
         _ => {
             errors.push(platform::identity::field_error(
@@ -551,6 +575,51 @@ struct ListPage {
     rows: Vec<Row>,
     pager: Pager,
     export: Option<String>,
+    configure: bool,
+    map: MapView,
+    /// The selection is larger than the counted total.
+    more: bool,
+}
+
+/// The map of the selection and its text alternative: the same points counted per wijk.
+pub struct MapView {
+    pub svg: String,
+    pub shown: usize,
+    pub per_wijk: Vec<(String, usize)>,
+}
+
+/// At most this many points on the map (the newest of the selection).
+const MAP_POINTS: i64 = 1000;
+
+fn map_view(i: &I18n, points: &[(f64, f64, Option<String>)]) -> MapView {
+    let mut per_wijk: Vec<(String, usize)> = Vec::new();
+    for (_, _, w) in points {
+        let name = w
+            .as_deref()
+            .and_then(monitor::areas::name)
+            .unwrap_or("—")
+            .to_string();
+        match per_wijk.iter_mut().find(|(n, _)| *n == name) {
+            Some(e) => e.1 += 1,
+            None => per_wijk.push((name, 1)),
+        }
+    }
+    per_wijk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let dots: Vec<(f64, f64)> = points.iter().map(|(x, y, _)| (*x, *y)).collect();
+    MapView {
+        svg: monitor::areas::svg_map(
+            &dots,
+            &|_| None,
+            &format!(
+                "{}: {} {}",
+                i.t("kaart-selectie"),
+                points.len(),
+                i.t("kaart-punten")
+            ),
+        ),
+        shown: points.len(),
+        per_wijk,
+    }
 }
 
 fn select(all: String, items: Vec<(String, String)>) -> FieldKind {
@@ -578,9 +647,11 @@ pub async fn list_page(
     let page = q.pagina.unwrap_or(1).max(1);
     let ids = search_ids(&state, &q.q).await?;
     let filter = q.filter(ids, Pager::PER_PAGE, (page - 1) * Pager::PER_PAGE);
-    let mut tx = state.db.begin().await?;
-    let listing = store::list(&mut tx, &auth, &filter).await?;
-    tx.commit().await?;
+    let listing = store::list(&state.db, &auth, &filter).await?;
+    let map = map_view(
+        &i,
+        &store::map_points(&state.db, &filter, MAP_POINTS).await?,
+    );
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;
     let mut themes: Vec<(String, String)> = Vec::new();
@@ -699,6 +770,9 @@ pub async fn list_page(
         rows,
         pager: Pager::new(&base, page, listing.total),
         export,
+        configure: crate::inrichting::may_configure(p),
+        map,
+        more: listing.more,
     })
 }
 
@@ -733,9 +807,7 @@ pub async fn export_csv(
     )
     .await?;
     let filter = q.filter(search_ids(&state, &q.q).await?, store::MAX_EXPORT, 0);
-    let mut tx = state.db.begin().await?;
-    let listing = store::list(&mut tx, &auth, &filter).await?;
-    tx.commit().await?;
+    let listing = store::list(&state.db, &auth, &filter).await?;
     let cell = platform::export::csv_cell;
     let mut out = String::from("\u{feff}nummer;ontvangen;categorie;thema;status;team;termijn;termijnstatus;adres;omschrijving;fotos\r\n");
     for s in &listing.items {

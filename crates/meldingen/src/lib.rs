@@ -13,9 +13,11 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod access;
 pub mod api;
+pub mod bulk;
 mod demo;
 pub mod html;
 pub mod i18n;
+pub mod inrichting;
 pub mod limiter;
 pub mod model;
 pub mod store;
@@ -32,6 +34,7 @@ pub fn routes(rate_limit: u32) -> Router<AppState> {
     Router::new()
         .route("/melden", get(html::start))
         .route("/melden/volg", get(html::track_lookup))
+        .route("/melden/gebieden.geojson", get(html::areas_geojson))
         .route("/melden/volg/{volgcode}", get(html::track))
         .route(
             "/melden/{categorie}",
@@ -39,6 +42,16 @@ pub fn routes(rate_limit: u32) -> Router<AppState> {
         )
         .route("/meldingen", get(html::list_page))
         .route("/meldingen/termijnen", get(html::overview_page))
+        .route("/meldingen/inrichting", get(inrichting::settings_page))
+        .route("/meldingen/inrichting/regels", post(inrichting::rule_add))
+        .route(
+            "/meldingen/inrichting/regels/{id}/{what}",
+            post(inrichting::rule_action),
+        )
+        .route(
+            "/meldingen/inrichting/categorie/{slug}",
+            get(inrichting::category_page).post(inrichting::category_submit),
+        )
         .route("/meldingen/export.csv", get(html::export_csv))
         .route("/meldingen/{id}", get(html::detail_page))
         .route("/meldingen/{id}/status", post(html::status_submit))

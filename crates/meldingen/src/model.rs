@@ -407,7 +407,12 @@ pub fn normalize_volgcode(input: &str) -> Option<String> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Locatie {
     Adres(String),
-    Punt { lat: f64, lon: f64 },
+    Punt {
+        lat: f64,
+        lon: f64,
+    },
+    /// A buurt chosen from the list (the alternative to pointing on the map): its code.
+    Buurt(String),
     Onbekend,
 }
 
@@ -509,6 +514,9 @@ pub fn validate(
         }
         Locatie::Adres(a) if !has_postcode(a) => {
             e.push(field_error("adres", "melding-fout-postcode"))
+        }
+        Locatie::Buurt(code) if !code.starts_with("BU") || monitor::areas::name(code).is_none() => {
+            e.push(field_error("buurt", "melding-fout-buurt"))
         }
         Locatie::Punt { lat, lon } if !in_netherlands(*lat, *lon) => {
             e.push(field_error("locatie", "melding-fout-punt"))

@@ -60,7 +60,7 @@ pub fn today() -> Date {
     }
 }
 
-fn date_of_ms(ms: i64) -> Date {
+pub fn date_of_ms(ms: i64) -> Date {
     let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     match jiff::tz::TimeZone::get("Europe/Amsterdam") {
         Ok(tz) => ts.to_zoned(tz).date(),
@@ -235,6 +235,11 @@ async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbErro
     Ok(row.as_ref().map(category_from).transpose()?)
 }
 
+/// The routing rules in order, read in `tx`.
+pub async fn rules_in(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
+    rules(tx).await
+}
+
 async fn rules(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
     let rows = sqlx::query(
         "SELECT r.positie, r.categorie, r.trefwoord, r.gebied, r.team_id, t.name AS team_naam \
@@ -293,7 +298,7 @@ pub enum Bron {
 }
 
 impl Bron {
-    fn slug(self) -> &'static str {
+    pub fn slug(self) -> &'static str {
         match self {
             Bron::Formulier => "formulier",
             Bron::Api => "api",
@@ -376,12 +381,15 @@ async fn insert(
     let cal = Calendar::new();
     let received = date_of_ms(received_ms);
     let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
-    let place = match &s.locatie {
-        Locatie::Punt { lat, lon } => monitor::areas::locate(*lon, *lat),
-        _ => None,
+    let (wijk, buurt) = match &s.locatie {
+        Locatie::Punt { lat, lon } => match monitor::areas::locate(*lon, *lat) {
+            Some(p) => (Some(p.wijk_code), p.buurt_code),
+            None => (None, None),
+        },
+        // Validated: a known buurt code, whose wijk is in its code (BU1961xxyy → WK1961xx).
+        Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
+        _ => (None, None),
     };
-    let wijk = place.as_ref().map(|p| p.wijk_code.clone());
-    let buurt = place.as_ref().and_then(|p| p.buurt_code.clone());
     let mut tx = db.begin().await?;
     let rules = rules(&mut tx).await?;
     let rule = model::route(
@@ -403,6 +411,7 @@ async fn insert(
     let (adres, lat, lon, onbekend) = match &s.locatie {
         Locatie::Adres(a) => (Some(a.trim().to_string()), None, None, 0_i64),
         Locatie::Punt { lat, lon } => (None, Some(*lat), Some(*lon), 0),
+        Locatie::Buurt(_) => (None, None, None, 0),
         Locatie::Onbekend => (None, None, None, 1),
     };
     let trim = |v: &Option<String>| {
@@ -540,14 +549,31 @@ async fn index(
     omschrijving: &str,
     adres: Option<&str>,
 ) -> Result<(), DbError> {
-    platform::search::index(
+    // A new melding: nothing to replace in the index.
+    let (title, body) = search_text(nummer, categorie, omschrijving, adres);
+    platform::search::index_new(
         tx,
         SEARCH_KIND,
-        id,
-        &format!("M-{nummer} {categorie}"),
-        &format!("{omschrijving} {}", adres.unwrap_or("")),
+        &[platform::search::NewDocument {
+            ref_id: id.to_string(),
+            title,
+            body,
+        }],
     )
     .await
+}
+
+/// The title and body a melding has in the search index.
+pub fn search_text(
+    nummer: i64,
+    categorie: &str,
+    omschrijving: &str,
+    adres: Option<&str>,
+) -> (String, String) {
+    (
+        format!("M-{nummer} {categorie}"),
+        format!("{omschrijving} {}", adres.unwrap_or("")),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -665,9 +691,16 @@ pub struct Summary {
 /// The most rows one list or export returns.
 pub const MAX_EXPORT: i64 = 10_000;
 
+/// A list counts its selection up to this many; beyond it says "more than" (counting a
+/// million rows for every page would cost more than the page).
+pub const COUNT_CAP: i64 = 10_000;
+
 pub struct Listing {
     pub items: Vec<Summary>,
+    /// The size of the selection, exact up to [`COUNT_CAP`].
     pub total: i64,
+    /// True when the selection has more than [`COUNT_CAP`] meldingen.
+    pub more: bool,
     /// How many SQL statements this store function issued (constant whatever the page size).
     pub queries: u32,
 }
@@ -691,15 +724,25 @@ fn where_clause(f: &Filter, today: Date, grens: Date) -> (String, Vec<String>) {
     if let Some(s) = nonempty(&f.categorie) {
         clauses.push(format!("m.categorie = {}", bind(&mut binds, s)));
     }
+    // Theme and team are resolved to the melding's own indexed columns (categorie, team_id)
+    // through small subqueries, so the planner can use the (column, status, created_at) indexes.
     if let Some(s) = nonempty(&f.thema) {
-        clauses.push(format!("c.thema = {}", bind(&mut binds, s)));
+        clauses.push(format!(
+            "m.categorie IN (SELECT slug FROM melding_categorie WHERE thema = {})",
+            bind(&mut binds, s)
+        ));
     }
     if let Some(s) = nonempty(&f.team) {
         if s == "geen" {
             clauses.push("m.team_id IS NULL".into());
         } else {
             let n = bind(&mut binds, s);
-            clauses.push(format!("(m.team_id = {n} OR t.slug = {n})"));
+            let g = bind(&mut binds, platform::seed::GEMEENTE);
+            // A scalar subquery: the planner treats it as one value and uses the index.
+            clauses.push(format!(
+                "m.team_id = (SELECT t2.id FROM teams t2 JOIN organisations o2 ON o2.id = t2.organisation_id \
+                 WHERE o2.slug = {g} AND (t2.id = {n} OR t2.slug = {n}) LIMIT 1)"
+            ));
         }
     }
     if let Some(s) = nonempty(&f.wijk) {
@@ -765,15 +808,15 @@ fn order_by(sort: Option<&str>) -> &'static str {
 }
 
 /// One page of the work queue: one query for the rows (joins and a subselect, no query per
-/// row) and one for the count, plus the audit record of the list access.
+/// row) and one for the (capped) count, plus the audit record of the list access. The reads
+/// run outside the write transaction, so pages are read in parallel; the audit record is
+/// written before anything is returned.
 pub async fn list(
-    tx: &mut Tx,
+    db: &Db,
     auth: &Authorized<Werkvoorraad>,
     f: &Filter,
 ) -> Result<Listing, DbError> {
     let counter = AtomicU32::new(0);
-    auth.record(tx).await?;
-    counter.fetch_add(1, Ordering::Relaxed);
     let cal = Calendar::new();
     let today = today();
     let grens = model::bijna_grens(&cal, today);
@@ -793,14 +836,21 @@ pub async fn list(
     for b in &binds {
         q = q.bind(b);
     }
-    let rows = q.fetch_all(tx.conn()?).await?;
+    let rows = q.fetch_all(db.pool()).await?;
     counter.fetch_add(1, Ordering::Relaxed);
-    let count_sql = format!("SELECT COUNT(*) AS n {from} WHERE {clause}");
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {clause} LIMIT {}) capped",
+        COUNT_CAP + 1
+    );
     let mut q = sqlx::query(&count_sql);
     for b in &binds {
         q = q.bind(b);
     }
-    let total: i64 = q.fetch_one(tx.conn()?).await?.try_get("n")?;
+    let counted: i64 = q.fetch_one(db.pool()).await?.try_get("n")?;
+    counter.fetch_add(1, Ordering::Relaxed);
+    let mut tx = db.begin().await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
     counter.fetch_add(1, Ordering::Relaxed);
     let items = rows
         .iter()
@@ -832,9 +882,36 @@ pub async fn list(
         .collect::<Result<_, _>>()?;
     Ok(Listing {
         items,
-        total,
+        total: counted.min(COUNT_CAP),
+        more: counted > COUNT_CAP,
         queries: counter.load(Ordering::Relaxed),
     })
+}
+
+/// The points of the newest meldingen of a selection (at most `limit`), for the map beside the
+/// list: (lon, lat, wijk code). One query, whatever the selection.
+pub async fn map_points(
+    db: &Db,
+    f: &Filter,
+    limit: i64,
+) -> Result<Vec<(f64, f64, Option<String>)>, DbError> {
+    let cal = Calendar::new();
+    let today = today();
+    let (clause, binds) = where_clause(f, today, model::bijna_grens(&cal, today));
+    let sql = format!(
+        "SELECT m.lon, m.lat, m.wijk FROM melding m WHERE {clause} AND m.lat IS NOT NULL \
+         ORDER BY m.created_at DESC LIMIT {}",
+        limit.clamp(1, MAX_EXPORT)
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((r.try_get("lon")?, r.try_get("lat")?, r.try_get("wijk")?)))
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -943,6 +1020,14 @@ pub async fn id_by_nummer(db: &Db, nummer: i64) -> Result<Option<String>, DbErro
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// How many meldingen there are (for the benchmark's re-use of seeded data).
+pub async fn count_all(db: &Db) -> Result<i64, DbError> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM melding")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?)
 }
 
 /// The point of a melding, if it has one (not personal data: no read record).

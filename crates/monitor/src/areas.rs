@@ -81,6 +81,9 @@ fn load() -> Areas {
 
 static AREAS: LazyLock<Areas> = LazyLock::new(load);
 
+/// The wijk boundaries as GeoJSON (WGS84), for maps. Source: CBS / PDOK via cartomap, CC BY 4.0.
+pub const WIJKEN_GEOJSON: &str = crate::store::WIJKEN_GEOJSON;
+
 /// The wijken with boundaries, in code order.
 pub fn wijken() -> &'static [Area] {
     &AREAS.wijken
@@ -121,6 +124,67 @@ pub fn locate(lon: f64, lat: f64) -> Option<Place> {
     })
 }
 
+/// The wijken as an SVG map (no script, no tiles) with `dots` (lon, lat) on top; `fill` gives a
+/// wijk's fill colour (for a choropleth), or None for the plain map. The SVG is one image with
+/// `label` as its text; the page shows the same data as a table next to it.
+pub fn svg_map(dots: &[(f64, f64)], fill: &dyn Fn(&str) -> Option<String>, label: &str) -> String {
+    let wijken = wijken();
+    let (x0, y0, x1, y1) = wijken.iter().fold(
+        (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+        |(a, b, c, d), w| {
+            (
+                a.min(w.bbox.0),
+                b.min(w.bbox.1),
+                c.max(w.bbox.2),
+                d.max(w.bbox.3),
+            )
+        },
+    );
+    if x0 > x1 {
+        return String::new();
+    }
+    // Equirectangular, with longitude shrunk by cos(latitude) so shapes keep their proportions.
+    let k = ((y0 + y1) / 2.0).to_radians().cos();
+    let width = 640.0;
+    let scale = width / ((x1 - x0) * k);
+    let height = (y1 - y0) * scale;
+    let px = |lon: f64, lat: f64| ((lon - x0) * k * scale, (y1 - lat) * scale);
+    let mut out = format!(
+        "<svg class=\"baken-map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"{}\">",
+        escape(label)
+    );
+    for w in wijken {
+        let mut d = String::new();
+        for ring in w.polygons.iter().flatten() {
+            for (i, (lon, lat)) in ring.iter().enumerate() {
+                let (x, y) = px(*lon, *lat);
+                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
+            }
+            d.push('Z');
+        }
+        let colour = fill(&w.code).unwrap_or_else(|| "#f3f0fb".to_string());
+        out.push_str(&format!(
+            "<path d=\"{d}\" fill=\"{}\" stroke=\"#3b0fb0\" stroke-width=\"0.8\" fill-rule=\"evenodd\"/>",
+            escape(&colour)
+        ));
+    }
+    for (lon, lat) in dots {
+        let (x, y) = px(*lon, *lat);
+        out.push_str(&format!(
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#001a40\" fill-opacity=\"0.7\"/>"
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +212,19 @@ mod tests {
         );
         assert_eq!(name(&buurt), p.buurt_naam.as_deref());
         assert_eq!(locate(5.1214, 52.0907), None, "Utrecht Domtoren");
+    }
+
+    #[test]
+    fn the_svg_map_has_every_wijk_and_every_dot() {
+        let svg = svg_map(
+            &[(5.092, 51.9945), (5.0, 51.9)],
+            &|code| (code == "WK196121").then(|| "#ff0000".to_string()),
+            "Kaart <test>",
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(svg.matches("<path").count(), wijken().len());
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("#ff0000").count(), 1);
+        assert!(svg.contains("aria-label=\"Kaart &lt;test&gt;\""));
     }
 }

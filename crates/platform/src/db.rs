@@ -5,6 +5,7 @@
 //! (full-text search, job claiming, audit protection) branch on [`Backend`].
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -54,7 +55,14 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process queue here, in order, instead
+    /// of all issuing BEGIN IMMEDIATE and retrying in SQLite's busy handler, which sleeps in
+    /// growing steps and turned a short queue into 100 ms+ stalls under load.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a writer waits for its turn before giving up, as SQLite's busy timeout did.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -93,7 +101,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     pub async fn migrate(&self) -> DbResult<()> {
@@ -108,6 +120,17 @@ impl Db {
         self.backend
     }
 
+    /// Fresh planner statistics (and, on PostgreSQL, visibility maps), as a running database
+    /// gets them from autovacuum or `PRAGMA optimize`; after a bulk load the planners guess.
+    pub async fn analyze(&self) -> DbResult<()> {
+        let sql = match self.backend {
+            Backend::Postgres => "VACUUM ANALYZE",
+            Backend::Sqlite => "ANALYZE",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -115,6 +138,14 @@ impl Db {
     /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`),
     /// so a transaction that reads and then writes never fails halfway on a lock upgrade.
     pub async fn begin(&self) -> DbResult<Tx> {
+        let turn = match self.backend {
+            Backend::Sqlite => Some(
+                tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| DbError::Sql(sqlx::Error::PoolTimedOut))?,
+            ),
+            Backend::Postgres => None,
+        };
         let mut conn = self.pool.acquire().await?;
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
@@ -124,6 +155,7 @@ impl Db {
         Ok(Tx {
             conn: Some(conn),
             backend: self.backend,
+            _turn: turn,
         })
     }
 
@@ -143,6 +175,8 @@ impl Db {
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
     backend: Backend,
+    /// The SQLite writer's turn, given up when the transaction ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Tx {

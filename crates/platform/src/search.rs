@@ -20,22 +20,137 @@ pub async fn index(
     body: &str,
 ) -> Result<(), DbError> {
     remove(tx, kind, ref_id).await?;
-    sqlx::query("INSERT INTO search_documents (kind, ref_id, title, body) VALUES ($1, $2, $3, $4)")
-        .bind(kind)
-        .bind(ref_id)
-        .bind(title)
-        .bind(body)
-        .execute(tx.conn()?)
-        .await?;
+    match tx.backend() {
+        Backend::Sqlite => {
+            let doc: i64 = sqlx::query(
+                "INSERT INTO search_documents_keys (kind, ref_id) VALUES ($1, $2) RETURNING doc",
+            )
+            .bind(kind)
+            .bind(ref_id)
+            .fetch_one(tx.conn()?)
+            .await?
+            .try_get("doc")?;
+            sqlx::query(
+                "INSERT INTO search_documents (rowid, kind, ref_id, title, body) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(doc)
+            .bind(kind)
+            .bind(ref_id)
+            .bind(title)
+            .bind(body)
+            .execute(tx.conn()?)
+            .await?;
+        }
+        Backend::Postgres => {
+            sqlx::query(
+                "INSERT INTO search_documents (kind, ref_id, title, body) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(kind)
+            .bind(ref_id)
+            .bind(title)
+            .bind(body)
+            .execute(tx.conn()?)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A new document for [`index_new`].
+pub struct NewDocument {
+    pub ref_id: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// Indexes documents that are not in the index yet, many rows per statement: for bulk loads.
+pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[NewDocument]) -> Result<(), DbError> {
+    for chunk in docs.chunks(200) {
+        let rows = |width: usize, first: usize| -> String {
+            (0..chunk.len())
+                .map(|i| {
+                    let marks: Vec<String> = (0..width)
+                        .map(|j| format!("${}", first + i * width + j))
+                        .collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match tx.backend() {
+            Backend::Sqlite => {
+                let sql = format!(
+                    "INSERT INTO search_documents_keys (kind, ref_id) VALUES {} RETURNING doc, ref_id",
+                    rows(2, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for d in chunk {
+                    q = q.bind(kind).bind(&d.ref_id);
+                }
+                let keys: std::collections::HashMap<String, i64> = q
+                    .fetch_all(tx.conn()?)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("ref_id")?, r.try_get("doc")?)))
+                    .collect::<Result<_, sqlx::Error>>()?;
+                let sql = format!(
+                    "INSERT INTO search_documents (rowid, kind, ref_id, title, body) VALUES {}",
+                    rows(5, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for d in chunk {
+                    q = q
+                        .bind(keys.get(&d.ref_id).copied())
+                        .bind(kind)
+                        .bind(&d.ref_id)
+                        .bind(&d.title)
+                        .bind(&d.body);
+                }
+                q.execute(tx.conn()?).await?;
+            }
+            Backend::Postgres => {
+                let sql = format!(
+                    "INSERT INTO search_documents (kind, ref_id, title, body) VALUES {}",
+                    rows(4, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for d in chunk {
+                    q = q.bind(kind).bind(&d.ref_id).bind(&d.title).bind(&d.body);
+                }
+                q.execute(tx.conn()?).await?;
+            }
+        }
+    }
     Ok(())
 }
 
 pub async fn remove(tx: &mut Tx, kind: &str, ref_id: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM search_documents WHERE kind = $1 AND ref_id = $2")
-        .bind(kind)
-        .bind(ref_id)
-        .execute(tx.conn()?)
-        .await?;
+    match tx.backend() {
+        Backend::Sqlite => {
+            let doc: Option<i64> = sqlx::query(
+                "DELETE FROM search_documents_keys WHERE kind = $1 AND ref_id = $2 RETURNING doc",
+            )
+            .bind(kind)
+            .bind(ref_id)
+            .fetch_optional(tx.conn()?)
+            .await?
+            .map(|r| r.try_get("doc"))
+            .transpose()?;
+            if let Some(doc) = doc {
+                sqlx::query("DELETE FROM search_documents WHERE rowid = $1")
+                    .bind(doc)
+                    .execute(tx.conn()?)
+                    .await?;
+            }
+        }
+        Backend::Postgres => {
+            sqlx::query("DELETE FROM search_documents WHERE kind = $1 AND ref_id = $2")
+                .bind(kind)
+                .bind(ref_id)
+                .execute(tx.conn()?)
+                .await?;
+        }
+    }
     Ok(())
 }
 

@@ -675,9 +675,8 @@ async fn meldingen_list_issues_a_constant_number_of_queries() {
         )
         .await
         .unwrap();
-        let mut tx = app.db.begin().await.unwrap();
         let listing = ::meldingen::store::list(
-            &mut tx,
+            &app.db,
             &auth,
             &::meldingen::store::Filter {
                 limit,
@@ -686,7 +685,6 @@ async fn meldingen_list_issues_a_constant_number_of_queries() {
         )
         .await
         .unwrap();
-        tx.commit().await.unwrap();
         assert_eq!(listing.items.len() as i64, limit.min(listing.total));
         counts.push(listing.queries);
     }
@@ -847,6 +845,28 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
     assert!(a
         .get::<String, _>("toewijzing_uitleg")
         .ends_with("door regel 0"));
+    // The list alternative to the map: a buurt chosen by name.
+    let by_list = post(serde_json::json!({"categorie": "overig",
+        "omschrijving": "Kapotte lantaarnpaal op de hoek, al een maand.",
+        "locatie": {"buurt": "BU19612101"}, "anoniem": true}))
+    .await;
+    let c = row(by_list).await;
+    assert_eq!(c.get::<String, _>("wijk"), "WK196121");
+    assert_eq!(c.get::<String, _>("team"), "vergunningen", "the area rule");
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "overig", "omschrijving": "Kapotte lantaarnpaal op de hoek.",
+            "locatie": {"buurt": "BU99999999"}, "anoniem": true}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["errors"][0]["field"], "buurt");
+    let form = Browser::new(&app).get("/melden/overig").await;
+    assert!(form.body.contains("data-baken-kaart") && form.body.contains("value=\"BU19612101\""));
+    let geo = Browser::new(&app).get("/melden/gebieden.geojson").await;
+    assert_eq!(geo.status, 200);
+    assert!(geo.body.contains("WK196121"));
     let b = row(elsewhere.clone()).await;
     assert_eq!(b.get::<String, _>("buurt"), other);
     assert_eq!(b.get::<String, _>("team"), "handhaving", "default rule");
@@ -866,9 +886,9 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
     };
     let today = platform::db::today_nl();
     let yesterday = today.yesterday().unwrap();
-    assert_eq!(total("buurt=BU19612101").await, 1);
-    assert_eq!(total("wijk=WK196121&status=gemeld").await, 1);
-    assert_eq!(total(&format!("van={today}&tot={today}")).await, 2);
+    assert_eq!(total("buurt=BU19612101").await, 2);
+    assert_eq!(total("wijk=WK196121&status=gemeld").await, 2);
+    assert_eq!(total(&format!("van={today}&tot={today}")).await, 3);
     assert_eq!(total(&format!("tot={yesterday}")).await, 0);
     for (q, field) in [("buurt=BU00000000", "buurt"), ("van=2026-13-01", "van")] {
         let r = api_get(&app, &format!("/api/v1/meldingen?{q}"), Some(&iv)).await;
@@ -883,6 +903,9 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
     let page = browser.get("/meldingen?buurt=BU19612101").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Harde muziek") && !page.body.contains("Afval naast"));
+    // The map of the selection: one dot (the melding with a point), and its table.
+    assert_eq!(page.body.matches("<circle").count(), 1);
+    assert!(page.body.contains("Meldingen op de kaart per wijk"));
     let detail = browser.get(&format!("/meldingen/{id_a}")).await;
     assert!(detail.body.contains("Vianen binnenstad"), "buurt by name");
 
@@ -988,5 +1011,182 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
         ))
         .await;
     assert_eq!(destroyed.len(), 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 2);
+}
+
+#[tokio::test]
+async fn meldingen_settings_are_for_administrators_validated_and_audited() {
+    let app = spawn_app().await;
+    let (_, secret) = app
+        .user(
+            "beheer@example.nl",
+            "vijfheerenlanden",
+            Role::Beheerder,
+            true,
+        )
+        .await;
+    let mut b = Browser::new(&app);
+    b.login("beheer@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    let queue = b.get("/meldingen").await;
+    assert!(queue.body.contains("href=\"/meldingen/inrichting\""));
+    let page = b.get("/meldingen/inrichting").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Woonoverlast of burenoverlast"));
+    let rules_before = count(&app, "SELECT COUNT(*) FROM melding_regel").await;
+
+    // A rule with an unknown area is refused, naming the field; nothing is added.
+    let bad = b
+        .post(
+            "/meldingen/inrichting/regels",
+            &[
+                ("categorie", ""),
+                ("trefwoord", ""),
+                ("gebied", "BU00000000"),
+                ("team", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Kies een wijk of buurt van de gemeente."));
+    assert!(bad.body.contains("Kies een team van de gemeente."));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM melding_regel").await,
+        rules_before
+    );
+
+    // A rule for the binnenstad of Vianen, moved to the top, routes a new melding there.
+    let ok = b
+        .post(
+            "/meldingen/inrichting/regels",
+            &[
+                ("categorie", ""),
+                ("trefwoord", ""),
+                ("gebied", "BU19612101"),
+                ("team", "vergunningen"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let id: String = sqlx::query("SELECT id FROM melding_regel WHERE gebied = 'BU19612101'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("id");
+    for _ in 0..rules_before {
+        let r = b
+            .post(&format!("/meldingen/inrichting/regels/{id}/omhoog"), &[])
+            .await;
+        assert_eq!(r.status, 303);
+    }
+    let top: String = sqlx::query("SELECT id FROM melding_regel ORDER BY positie LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("id");
+    assert_eq!(top, id);
+    let (lat, lon) = point_in("BU19612101");
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "jeugdoverlast", "omschrijving": "Jongeren op het plein, elke avond.",
+            "locatie": {"lat": lat, "lon": lon}, "anoniem": true}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let team: String = sqlx::query(
+        "SELECT t.slug FROM melding m JOIN teams t ON t.id = m.team_id ORDER BY m.nummer DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .get("slug");
+    assert_eq!(team, "vergunningen");
+
+    // A category: bad numbers and a dead-end workflow are named; a sound edit is stored.
+    let form = b.get("/meldingen/inrichting/categorie/woonoverlast").await;
+    assert_eq!(form.status, 200);
+    let bad = b
+        .post(
+            "/meldingen/inrichting/categorie/woonoverlast",
+            &[
+                ("naam", "Woonoverlast"),
+                ("termijn_werkdagen", "0"),
+                ("bewaar_contact_maanden", "6"),
+                ("bewaar_maanden", "60"),
+                ("actief", "ja"),
+                ("overgangen", "gemeld>in-behandeling"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad
+        .body
+        .contains("Vul een aantal werkdagen in van 1 tot en met 260."));
+    assert!(bad.body.contains("Elke open status"));
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("naam", "Woonoverlast"),
+        ("termijn_werkdagen", "15"),
+        ("bewaar_contact_maanden", "3"),
+        ("bewaar_maanden", "60"),
+    ];
+    let transitions: Vec<String> = ::meldingen::model::DEFAULT_TRANSITIONS
+        .split(';')
+        .map(str::to_string)
+        .collect();
+    fields.extend(transitions.iter().map(|t| ("overgangen", t.as_str())));
+    let ok = b
+        .post("/meldingen/inrichting/categorie/woonoverlast", &fields)
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let cat = ::meldingen::store::all_categories(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.slug == "woonoverlast")
+        .unwrap();
+    assert_eq!(
+        (
+            cat.naam.as_str(),
+            cat.termijn_werkdagen,
+            cat.bewaar_contact_maanden
+        ),
+        ("Woonoverlast", 15, 3)
+    );
+    let offered = ::meldingen::store::categories(&app.db).await.unwrap();
+    assert!(
+        offered.iter().all(|c| c.slug != "woonoverlast"),
+        "unticked 'aangeboden' takes it off the form"
+    );
+    assert!(
+        app.audit_rows(
+            "resource_type = 'melding-inrichting' AND outcome = 'allowed' AND action = 'update'"
+        )
+        .await
+        .len()
+            > rules_before as usize
+    );
+
+    // IV advisers work the queue but do not configure it.
+    let (_, secret) = app
+        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+        .await;
+    let mut iv = Browser::new(&app);
+    iv.login("iv@example.nl", PASSWORD, secret.as_deref()).await;
+    assert!(!iv
+        .get("/meldingen")
+        .await
+        .body
+        .contains("/meldingen/inrichting"));
+    assert_eq!(iv.get("/meldingen/inrichting").await.status, 403);
+    let r = iv
+        .post(
+            &format!("/meldingen/inrichting/regels/{id}/verwijderen"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM melding_regel").await,
+        rules_before + 1
+    );
 }
