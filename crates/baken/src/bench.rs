@@ -26,6 +26,8 @@ pub struct Load {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// The request line of the slowest request, to look into outliers.
+    pub slowest: String,
 }
 
 #[derive(Clone, Debug)]
@@ -92,26 +94,40 @@ async fn load(
             let mut conn = BufStream::new(TcpStream::connect(addr).await?);
             let mut latencies = Vec::new();
             let mut failures = 0usize;
+            let mut slowest = (0.0, 0usize);
             let mut i = c;
             while Instant::now() < deadline {
                 let t = Instant::now();
                 let status = exchange(&mut conn, &requests[i % requests.len()]).await?;
-                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                if ms > slowest.0 {
+                    slowest = (ms, i % requests.len());
+                }
+                latencies.push(ms);
                 if status != expect {
                     failures += 1;
                 }
                 i += connections;
             }
-            anyhow::Ok((latencies, failures))
+            anyhow::Ok((latencies, failures, slowest))
         }));
     }
     let mut latencies = Vec::new();
     let mut failures = 0;
+    let mut slowest = (0.0, 0usize);
     for t in tasks {
-        let (l, f) = t.await??;
+        let (l, f, s) = t.await??;
         latencies.extend(l);
         failures += f;
+        if s.0 > slowest.0 {
+            slowest = s;
+        }
     }
+    let slowest = String::from_utf8_lossy(&requests[slowest.1])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
     Ok(Load {
@@ -122,6 +138,7 @@ async fn load(
         p50_ms: percentile(&latencies, 0.5),
         p99_ms: percentile(&latencies, 0.99),
         max_ms: latencies.last().copied().unwrap_or(0.0),
+        slowest,
     })
 }
 

@@ -558,8 +558,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ("list, 50 per page, two filters", &r.list),
             ] {
                 println!(
-                    "{name}: {:.0} requests/s ({} requests, {} failed); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-                    l.per_second, l.requests, l.failures, l.p50_ms, l.p99_ms, l.max_ms
+                    "{name}: {:.0} requests/s ({} requests, {} failed); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({})",
+                    l.per_second, l.requests, l.failures, l.p50_ms, l.p99_ms, l.max_ms, l.slowest
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use jiff::civil::Date;
 use platform::access::Authorized;
 use platform::audit::{self, AuditEntry};
-use platform::db::{new_id, now_ms, Db, DbError, Tx};
+use platform::db::{new_id, now_ms, Backend, Db, DbError, Tx};
 use platform::files::{self, FileError, FileRejection};
 use platform::identity::{field_error, FieldError};
 use rand::RngCore;
@@ -710,7 +710,14 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
 }
 
 /// The WHERE clause and its binds for a filter.
-fn where_clause(f: &Filter, today: Date, grens: Date) -> (String, Vec<String>) {
+/// `ordered`: the clause serves a page sorted by time (not a count).
+fn where_clause(
+    f: &Filter,
+    today: Date,
+    grens: Date,
+    backend: Backend,
+    ordered: bool,
+) -> (String, Vec<String>) {
     let mut clauses = vec!["1 = 1".to_string()];
     let mut binds: Vec<String> = Vec::new();
     // Adds a bind and returns its placeholder.
@@ -727,8 +734,16 @@ fn where_clause(f: &Filter, today: Date, grens: Date) -> (String, Vec<String>) {
     // Theme and team are resolved to the melding's own indexed columns (categorie, team_id)
     // through small subqueries, so the planner can use the (column, status, created_at) indexes.
     if let Some(s) = nonempty(&f.thema) {
+        // For a sorted page on SQLite, the unary + keeps the planner from serving this IN-list
+        // from the category index and then sorting every match: it walks (status, created_at)
+        // in order instead. A count is best served from the category index, so no + there.
+        let plus = if ordered && backend == Backend::Sqlite {
+            "+"
+        } else {
+            ""
+        };
         clauses.push(format!(
-            "m.categorie IN (SELECT slug FROM melding_categorie WHERE thema = {})",
+            "{plus}m.categorie IN (SELECT slug FROM melding_categorie WHERE thema = {})",
             bind(&mut binds, s)
         ));
     }
@@ -807,10 +822,12 @@ fn order_by(sort: Option<&str>) -> &'static str {
     }
 }
 
-/// One page of the work queue: one query for the rows (joins and a subselect, no query per
-/// row) and one for the (capped) count, plus the audit record of the list access. The reads
-/// run outside the write transaction, so pages are read in parallel; the audit record is
-/// written before anything is returned.
+/// One page of the work queue: one query for the rows (a join and a subselect, no query per
+/// row), one for the (capped) count and one for the category names, plus the audit record of
+/// the list access. The reads run outside the write transaction, so pages are read in parallel;
+/// the audit record is written before anything is returned. The category names come from
+/// their own small query: joining them made SQLite's planner drive the page from the category
+/// table and sort every match.
 pub async fn list(
     db: &Db,
     auth: &Authorized<Werkvoorraad>,
@@ -820,14 +837,15 @@ pub async fn list(
     let cal = Calendar::new();
     let today = today();
     let grens = model::bijna_grens(&cal, today);
-    let (clause, binds) = where_clause(f, today, grens);
-    let from = "FROM melding m JOIN melding_categorie c ON c.slug = m.categorie \
-                LEFT JOIN teams t ON t.id = m.team_id";
+    let (clause, binds) = where_clause(f, today, grens, db.backend(), true);
+    let (count_clause, count_binds) = where_clause(f, today, grens, db.backend(), false);
+    let cats = all_categories(db).await?;
+    counter.fetch_add(1, Ordering::Relaxed);
     let sql = format!(
-        "SELECT m.id, m.nummer, m.categorie, c.naam AS categorie_naam, c.thema_naam, m.status, m.omschrijving, \
+        "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
          (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
-         {from} WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
+         FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
         order_by(nonempty(&f.sort)),
         f.limit.clamp(1, MAX_EXPORT),
         f.offset.max(0)
@@ -839,11 +857,11 @@ pub async fn list(
     let rows = q.fetch_all(db.pool()).await?;
     counter.fetch_add(1, Ordering::Relaxed);
     let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {clause} LIMIT {}) capped",
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT {}) capped",
         COUNT_CAP + 1
     );
     let mut q = sqlx::query(&count_sql);
-    for b in &binds {
+    for b in &count_binds {
         q = q.bind(b);
     }
     let counted: i64 = q.fetch_one(db.pool()).await?.try_get("n")?;
@@ -858,12 +876,14 @@ pub async fn list(
             let status: String = r.try_get("status")?;
             let termijn: String = r.try_get("termijn_datum")?;
             let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
+            let categorie: String = r.try_get("categorie")?;
+            let cat = cats.iter().find(|c| c.slug == categorie);
             Ok(Summary {
                 id: r.try_get("id")?,
                 nummer: r.try_get("nummer")?,
-                categorie: r.try_get("categorie")?,
-                categorie_naam: r.try_get("categorie_naam")?,
-                thema: r.try_get("thema_naam")?,
+                categorie,
+                categorie_naam: cat.map(|c| c.naam.clone()).unwrap_or_default(),
+                thema: cat.map(|c| c.thema_naam.clone()).unwrap_or_default(),
                 termijn_status: model::deadline_state(&cal, st, parse_date(&termijn), today)
                     .slug()
                     .to_string(),
@@ -897,7 +917,13 @@ pub async fn map_points(
 ) -> Result<Vec<(f64, f64, Option<String>)>, DbError> {
     let cal = Calendar::new();
     let today = today();
-    let (clause, binds) = where_clause(f, today, model::bijna_grens(&cal, today));
+    let (clause, binds) = where_clause(
+        f,
+        today,
+        model::bijna_grens(&cal, today),
+        db.backend(),
+        true,
+    );
     let sql = format!(
         "SELECT m.lon, m.lat, m.wijk FROM melding m WHERE {clause} AND m.lat IS NOT NULL \
          ORDER BY m.created_at DESC LIMIT {}",

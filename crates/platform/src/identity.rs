@@ -949,10 +949,11 @@ pub async fn login(
         };
         return register_failure(db, policy, &user_id, &email, "login", reason).await;
     }
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(&user_id)
-        .execute(db.pool())
-        .await?;
+    db.execute(
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(&user_id),
+    )
+    .await?;
     let needs_2fa = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
         .bind(&user_id)
         .fetch_all(db.pool())
@@ -1057,24 +1058,24 @@ pub async fn verify_second_factor(
     let mut ok = false;
     let mut how = "totp";
     if let Some(step) = secret.and_then(|s| secrets::verify_totp(&s, code, now_s, last)) {
-        let r = sqlx::query(
+        let r = db.execute(sqlx::query(
             "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
         )
         .bind(step)
         .bind(user_id)
-        .execute(db.pool())
+        )
         .await?;
         ok = r.rows_affected() == 1;
     } else if code.trim().len() > 6 {
         how = "recovery-code";
         let hash = secrets::token_hash(&secrets::normalize_recovery_code(code));
-        let r = sqlx::query(
+        let r = db.execute(sqlx::query(
             "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
         )
         .bind(now_ms())
         .bind(user_id)
         .bind(&hash)
-        .execute(db.pool())
+        )
         .await?;
         ok = r.rows_affected() == 1;
     }
@@ -1086,9 +1087,7 @@ pub async fn verify_second_factor(
         }
         return Ok(false);
     }
-    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
-        .bind(user_id)
-        .execute(db.pool())
+    db.execute(sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(user_id))
         .await?;
     audit::append_now(
         db,
@@ -1241,16 +1240,17 @@ pub async fn create_session(
 ) -> Result<String, IdentityError> {
     let token = secrets::random_token();
     let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at) \
+    db.execute(
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at) \
          VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(secrets::token_hash(&token))
+        .bind(user_id)
+        .bind(stage.slug())
+        .bind(now)
+        .bind(now + policy.absolute_ms),
     )
-    .bind(secrets::token_hash(&token))
-    .bind(user_id)
-    .bind(stage.slug())
-    .bind(now)
-    .bind(now + policy.absolute_ms)
-    .execute(db.pool())
     .await?;
     Ok(token)
 }
@@ -1275,19 +1275,18 @@ pub async fn load_session(
     let last_seen: i64 = row.try_get("last_seen_at")?;
     let expires: i64 = row.try_get("expires_at")?;
     if now - last_seen > policy.idle_ms || now > expires {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&hash)
-            .execute(db.pool())
+        db.execute(sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&hash))
             .await?;
         return Ok(None);
     }
     // Write at most once a minute per session, not on every request.
     if now - last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(&hash)
-            .execute(db.pool())
-            .await?;
+        db.execute(
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
+                .bind(&hash),
+        )
+        .await?;
     }
     let stage: String = row.try_get("stage")?;
     Ok(SessionStage::from_slug(&stage).map(|stage| SessionInfo {
@@ -1297,20 +1296,22 @@ pub async fn load_session(
 }
 
 pub async fn delete_session(db: &Db, token: &str) -> Result<(), IdentityError> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(secrets::token_hash(token))
-        .execute(db.pool())
-        .await?;
+    db.execute(
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secrets::token_hash(token)),
+    )
+    .await?;
     Ok(())
 }
 
 /// Removes expired sessions; run by the job runner.
 pub async fn purge_sessions(db: &Db, policy: &SessionPolicy) -> Result<u64, IdentityError> {
     let now = now_ms();
-    let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
-        .bind(now)
-        .bind(now - policy.idle_ms)
-        .execute(db.pool())
+    let r = db
+        .execute(
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+                .bind(now)
+                .bind(now - policy.idle_ms),
+        )
         .await?;
     Ok(r.rows_affected())
 }
@@ -1419,11 +1420,12 @@ pub async fn principal_for_token(
     let last_used: Option<i64> = row.try_get("last_used_at")?;
     if last_used.is_none_or(|t| now - t > 60_000) {
         let id: String = row.try_get("id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(db.pool())
-            .await?;
+        db.execute(
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id),
+        )
+        .await?;
     }
     let user_id: String = row.try_get("user_id")?;
     match load_principal(db, &user_id).await? {

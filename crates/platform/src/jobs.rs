@@ -34,7 +34,7 @@ pub async fn enqueue(
 ) -> Result<String, DbError> {
     let id = new_id();
     let now = now_ms();
-    sqlx::query(
+    db.execute(sqlx::query(
         "INSERT INTO jobs (id, kind, payload, run_at, max_attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
@@ -43,7 +43,7 @@ pub async fn enqueue(
     .bind(run_at.unwrap_or(now))
     .bind(max_attempts.max(1))
     .bind(now)
-    .execute(db.pool())
+    )
     .await?;
     Ok(id)
 }
@@ -91,12 +91,13 @@ pub async fn claim(db: &Db, worker: &str, lease_ms: i64) -> Result<Option<Claime
 }
 
 pub async fn complete(db: &Db, id: &str) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL WHERE id = $2",
+    db.execute(
+        sqlx::query(
+            "UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL WHERE id = $2",
+        )
+        .bind(now_ms())
+        .bind(id),
     )
-    .bind(now_ms())
-    .bind(id)
-    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -105,19 +106,19 @@ pub async fn complete(db: &Db, id: &str) -> Result<(), DbError> {
 pub async fn fail(db: &Db, job: &ClaimedJob, error: &str) -> Result<(), DbError> {
     let now = now_ms();
     if job.attempts >= job.max_attempts {
-        sqlx::query("UPDATE jobs SET failed_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $3")
+        db.execute(sqlx::query("UPDATE jobs SET failed_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $3")
             .bind(now)
             .bind(error)
             .bind(&job.id)
-            .execute(db.pool())
+            )
             .await?;
     } else {
         let backoff = 1000 * (1_i64 << job.attempts.clamp(0, 12));
-        sqlx::query("UPDATE jobs SET run_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $3")
+        db.execute(sqlx::query("UPDATE jobs SET run_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL WHERE id = $3")
             .bind(now + backoff)
             .bind(error)
             .bind(&job.id)
-            .execute(db.pool())
+            )
             .await?;
     }
     Ok(())

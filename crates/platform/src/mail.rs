@@ -86,22 +86,22 @@ pub async fn deliver_due(db: &Db, smtp: &SmtpConfig) -> Result<DeliveryReport, D
         match result {
             Ok(()) => {
                 report.sent += 1;
-                sqlx::query("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+                db.execute(sqlx::query("UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
                     .bind(now_ms())
                     .bind(&id)
-                    .execute(db.pool())
+                    )
                     .await?;
             }
             Err(e) => {
                 report.failed += 1;
                 let backoff = 30_000 * (1_i64 << attempts.clamp(0, 8));
-                sqlx::query(
+                db.execute(sqlx::query(
                     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
                 )
                 .bind(e)
                 .bind(now_ms() + backoff)
                 .bind(&id)
-                .execute(db.pool())
+                )
                 .await?;
             }
         }
@@ -133,8 +133,9 @@ pub async fn pending_count(db: &Db) -> Result<i64, DbError> {
 
 /// Makes every pending message due now (used after an outage, and by tests).
 pub async fn retry_now(db: &Db) -> Result<(), DbError> {
-    sqlx::query("UPDATE mail_outbox SET next_attempt_at = 0 WHERE sent_at IS NULL")
-        .execute(db.pool())
-        .await?;
+    db.execute(sqlx::query(
+        "UPDATE mail_outbox SET next_attempt_at = 0 WHERE sent_at IS NULL",
+    ))
+    .await?;
     Ok(())
 }
