@@ -3,7 +3,7 @@
 
 use platform::access::{Authorized, Principal, RequestContext};
 use platform::audit::{self, AuditEntry, Outcome};
-use platform::db::{new_id, now_ms, Db, DbError, Tx};
+use platform::db::{new_id, now_ms, BindF64, Db, DbError, Tx};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -751,8 +751,8 @@ async fn insert_indicator(
     .bind(pos + 1)
     .bind(i.name.trim())
     .bind(i.unit.trim())
-    .bind(i.target)
-    .bind(if i.source.is_some() { None } else { i.actual })
+    .bind_f64(i.target)
+    .bind_f64(if i.source.is_some() { None } else { i.actual })
     .bind(i.source.as_deref())
     .bind(now_ms())
     .execute(tx.conn()?)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use platform::access::{self, AccessError, Action, Authorized, Principal, Purpose, RequestContext};
 use platform::audit::{self, AuditEntry, AuditRecord, Outcome};
-use platform::db::{new_id, now_ms, Db, DbError, Tx};
+use platform::db::{new_id, now_ms, BindF64, Db, DbError, Tx};
 use platform::identity::{field_error, FieldError};
 use platform::secrets::DataKey;
 use sqlx::any::AnyRow;
@@ -1861,8 +1861,8 @@ pub async fn add_subject(
     .bind(clean(&n.contact))
     .bind(clean(&n.kvk))
     .bind(clean(&n.bag_id))
-    .bind(n.lat)
-    .bind(n.lon)
+    .bind_f64(n.lat)
+    .bind_f64(n.lon)
     .bind(now)
     .execute(&mut *tx.conn()?)
     .await?;

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use platform::db::{new_id, now_ms, Db, Tx};
+use platform::db::{new_id, now_ms, BindF64, Db, Tx};
 use platform::search::NewDocument;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
@@ -311,8 +311,8 @@ async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
             .bind(&r.categorie)
             .bind(&r.omschrijving)
             .bind(&r.adres)
-            .bind(r.lat)
-            .bind(r.lon)
+            .bind_f64(r.lat)
+            .bind_f64(r.lon)
             .bind(r.onbekend)
             .bind(r.status)
             .bind(&r.team_id)

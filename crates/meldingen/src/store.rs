@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use jiff::civil::Date;
 use platform::access::Authorized;
 use platform::audit::{self, AuditEntry};
-use platform::db::{new_id, now_ms, Backend, Db, DbError, Tx};
+use platform::db::{new_id, now_ms, Backend, BindF64, Db, DbError, Tx};
 use platform::files::{self, FileError, FileRejection};
 use platform::identity::{field_error, FieldError};
 use rand::RngCore;
@@ -237,15 +237,18 @@ async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbErro
 
 /// The routing rules in order, read in `tx`.
 pub async fn rules_in(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
-    rules(tx).await
+    rules(tx.conn()?).await
 }
 
-async fn rules(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
+/// The routing rules in order, from a transaction's connection or the pool.
+async fn rules<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    e: E,
+) -> Result<Vec<Rule>, DbError> {
     let rows = sqlx::query(
         "SELECT r.positie, r.categorie, r.trefwoord, r.gebied, r.team_id, t.name AS team_naam \
          FROM melding_regel r JOIN teams t ON t.id = r.team_id ORDER BY r.positie",
     )
-    .fetch_all(tx.conn()?)
+    .fetch_all(e)
     .await?;
     let get = |r: &AnyRow| -> Result<Rule, sqlx::Error> {
         Ok(Rule {
@@ -390,8 +393,9 @@ async fn insert(
         Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
         _ => (None, None),
     };
+    // Read before the write lock is taken: the lock is held as briefly as possible.
+    let rules = rules(db.pool()).await?;
     let mut tx = db.begin().await?;
-    let rules = rules(&mut tx).await?;
     let rule = model::route(
         &rules,
         &model::RouteInput {
@@ -435,8 +439,8 @@ async fn insert(
     .bind(s.omschrijving.trim())
     .bind(trim(&s.extra_antwoord))
     .bind(&adres)
-    .bind(lat)
-    .bind(lon)
+    .bind_f64(lat)
+    .bind_f64(lon)
     .bind(onbekend)
     .bind(trim(&s.wanneer))
     .bind(Status::Gemeld.slug())
@@ -1307,7 +1311,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
     }
     // A team chosen in the same change wins over the rules.
     if reroute && nonempty(&c.team).is_none() {
-        let rules = rules(tx).await?;
+        let rules = rules(tx.conn()?).await?;
         let omschrijving: String = r.try_get("omschrijving")?;
         let hit = model::route(
             &rules,

@@ -187,6 +187,23 @@ impl Db {
     }
 }
 
+/// Binding an optional float. sqlx 0.8's Any driver declares a NULL `f64` to PostgreSQL as
+/// float4 (and a NULL `f32` as float8); a statement first prepared with such a NULL then refuses
+/// the 8-byte value of a later execution ("incorrect binary data format"). So a missing value
+/// is bound as a NULL `f32`, which PostgreSQL sees as float8; SQLite sees a NULL either way.
+pub trait BindF64 {
+    fn bind_f64(self, value: Option<f64>) -> Self;
+}
+
+impl<'q> BindF64 for sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_f64(self, value: Option<f64>) -> Self {
+        match value {
+            Some(v) => self.bind(v),
+            None => self.bind(None::<f32>),
+        }
+    }
+}
+
 /// A transaction on one pooled connection. Dropped without `commit`, its connection is closed
 /// rather than returned to the pool, which rolls the transaction back on both backends.
 pub struct Tx {

@@ -1190,3 +1190,35 @@ async fn meldingen_settings_are_for_administrators_validated_and_audited() {
         rules_before + 1
     );
 }
+
+/// The bulk seed (for the benchmark) writes realistic meldingen in batches; on PostgreSQL this
+/// also covers a batch with a missing point after one with a point, which once failed on a
+/// cached statement ("incorrect binary data format").
+#[tokio::test]
+async fn meldingen_bulk_seed_spreads_fictitious_meldingen_over_the_gemeente() {
+    let app = spawn_app().await;
+    let r = ::meldingen::bulk::seed(&app.db, 1200, 7).await.unwrap();
+    assert_eq!((r.written, r.total), (1200, 1200));
+    let with_area = count(
+        &app,
+        "SELECT COUNT(*) FROM melding WHERE wijk LIKE 'WK1961%'",
+    )
+    .await;
+    assert!(
+        (800..=1100).contains(&with_area),
+        "about 80% have a point: {with_area}"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM melding WHERE contact_email IS NOT NULL AND contact_email NOT LIKE '%@example.nl'").await,
+        0,
+        "only fictitious addresses"
+    );
+    let hits = platform::search::search(&app.db, ::meldingen::store::SEARCH_KIND, "muziek", 2000)
+        .await
+        .unwrap();
+    assert!(!hits.is_empty(), "seeded meldingen are searchable");
+    // A second run adds to the first, numbering on.
+    let r = ::meldingen::bulk::seed(&app.db, 10, 8).await.unwrap();
+    assert_eq!(r.total, 1210);
+    assert_eq!(count(&app, "SELECT MAX(nummer) FROM melding").await, 1210);
+}
