@@ -355,9 +355,8 @@ pub async fn create(
     let Some(cat) = cat.filter(|_| errors.is_empty()) else {
         return Err(StoreError::Invalid(errors));
     };
-    // Numbers are handed out as MAX + 1 and codes at random: two concurrent submissions on
-    // PostgreSQL can collide on a unique key (or fail to serialise); then the whole
-    // transaction is simply tried again. SQLite's BEGIN IMMEDIATE serialises them anyway.
+    // Numbers are handed out in turn (see `insert`) and codes at random: should a code collide
+    // on its unique key, the whole transaction is simply tried again.
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -406,6 +405,14 @@ async fn insert(
         },
     )
     .cloned();
+    // On PostgreSQL, concurrent submissions would all read the same MAX and all but one fail
+    // on the unique number; they take their number in turn instead (SQLite's writers queue
+    // already does this).
+    if tx.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(1961001)")
+            .execute(tx.conn()?)
+            .await?;
+    }
     let nummer: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) + 1 AS n FROM melding")
         .fetch_one(tx.conn()?)
         .await?
