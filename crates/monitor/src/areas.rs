@@ -128,7 +128,16 @@ pub fn locate(lon: f64, lat: f64) -> Option<Place> {
 /// wijk's fill colour (for a choropleth), or None for the plain map. The SVG is one image with
 /// `label` as its text; the page shows the same data as a table next to it.
 pub fn svg_map(dots: &[(f64, f64)], fill: &dyn Fn(&str) -> Option<String>, label: &str) -> String {
-    let wijken = wijken();
+    svg_map_of(wijken(), dots, fill, label)
+}
+
+/// [`svg_map`] over given areas (the wijken, or the buurten for a finer map).
+pub fn svg_map_of(
+    wijken: &[Area],
+    dots: &[(f64, f64)],
+    fill: &dyn Fn(&str) -> Option<String>,
+    label: &str,
+) -> String {
     let (x0, y0, x1, y1) = wijken.iter().fold(
         (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
         |(a, b, c, d), w| {

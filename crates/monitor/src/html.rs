@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/monitor", get(overview))
         .route("/monitor/reeks", get(series_page))
+        .route("/monitor/kaart", get(map_page))
         .route(
             "/monitor/besprekingen",
             get(reviews_page).post(reviews_post),
@@ -168,6 +169,199 @@ async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         m: texts(&ctx),
         versions,
         areas,
+    })
+}
+
+#[derive(Deserialize)]
+struct MapQuery {
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    periode: String,
+    #[serde(default)]
+    niveau: String,
+    #[serde(default)]
+    min: String,
+}
+
+pub struct MapRow {
+    pub name: String,
+    pub code: String,
+    pub shown: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_map.html")]
+struct MapPage {
+    shell: Shell,
+    m: Texts,
+    form: Form,
+    svg: String,
+    rows: Vec<MapRow>,
+    legend: Vec<(String, String)>,
+    caption: String,
+}
+
+/// A choropleth of the wijken or buurten for one crime type and month, with the same figures
+/// as a table; counts below the minimum cell size are hidden on both.
+async fn map_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<MapQuery>,
+) -> WebResult {
+    check(&ctx)?;
+    let m = texts(&ctx);
+    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let crime = crimes
+        .iter()
+        .find(|c| c.code == q.soort)
+        .or_else(|| crimes.iter().find(|c| c.code == "1.1.1"))
+        .or(crimes.first())
+        .ok_or(WebError::NotFound)?;
+    let periods = store::periods(&state.db, &crime.code)
+        .await
+        .map_err(store_err)?;
+    let period = periods
+        .iter()
+        .find(|p| **p == q.periode)
+        .or(periods.first())
+        .cloned()
+        .unwrap_or_default();
+    let buurten = q.niveau == "buurt";
+    let min_cell = q
+        .min
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| (0..=100).contains(v))
+        .unwrap_or(5);
+    let areas = if buurten {
+        crate::areas::buurten()
+    } else {
+        crate::areas::wijken()
+    };
+    let values = if period.is_empty() {
+        HashMap::new()
+    } else {
+        store::period_values(&state.db, &crime.code, &period)
+            .await
+            .map_err(store_err)?
+    };
+    let ordered: Vec<Option<i64>> = areas
+        .iter()
+        .map(|a| values.get(&a.code).copied().flatten())
+        .collect();
+    let (cells, bounds) = crate::model::choropleth(&ordered, min_cell);
+    let colours: HashMap<&str, String> = areas
+        .iter()
+        .zip(cells.iter())
+        .map(|(a, c)| {
+            let colour = match c {
+                crate::model::MapCell::Shown { class, .. } => crate::model::CLASS_COLOURS[*class],
+                _ => "#ffffff",
+            };
+            (a.code.as_str(), colour.to_string())
+        })
+        .collect();
+    let mut rows: Vec<MapRow> = areas
+        .iter()
+        .zip(cells.iter())
+        .map(|(a, c)| MapRow {
+            name: a.name.clone(),
+            code: a.code.clone(),
+            shown: match c {
+                crate::model::MapCell::Shown { count, .. } => count.to_string(),
+                crate::model::MapCell::Hidden => {
+                    format!("{} {min_cell}", m.t("monitor-map-hidden"))
+                }
+                crate::model::MapCell::Missing => m.t("monitor-not-published"),
+            },
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    let period_label = Period::parse(&period)
+        .map(|p| p.label())
+        .unwrap_or_default();
+    let caption = format!(
+        "{}: {}, {}",
+        m.t("monitor-map-caption"),
+        crime.title,
+        period_label
+    );
+    let svg = crate::areas::svg_map_of(
+        areas,
+        &[],
+        &|code| colours.get(code).cloned(),
+        &format!("{caption}. {}", m.t("monitor-map-alt")),
+    );
+    let mut legend: Vec<(String, String)> = bounds
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            let label = match bounds.get(k + 1) {
+                Some(next) => format!("{b} – {}", next - 1),
+                None => format!("{b} {}", m.t("monitor-map-or-more")),
+            };
+            (crate::model::CLASS_COLOURS[k].to_string(), label)
+        })
+        .collect();
+    legend.push((
+        "#ffffff".into(),
+        format!(
+            "{} {min_cell} {}",
+            m.t("monitor-map-hidden"),
+            m.t("monitor-map-or-missing")
+        ),
+    ));
+    let form = Form::new(
+        "/monitor/kaart",
+        m.t("monitor-show"),
+        vec![
+            FormField::new(
+                "soort",
+                m.t("monitor-crime-type"),
+                FieldKind::Select(
+                    crimes
+                        .iter()
+                        .map(|c| (c.code.clone(), c.title.clone()))
+                        .collect(),
+                ),
+            )
+            .value(crime.code.clone()),
+            FormField::new(
+                "periode",
+                m.t("monitor-map-period"),
+                FieldKind::Select(
+                    periods
+                        .iter()
+                        .filter_map(|p| Some((p.clone(), Period::parse(p)?.label())))
+                        .collect(),
+                ),
+            )
+            .value(period.clone()),
+            FormField::new(
+                "niveau",
+                m.t("monitor-map-level"),
+                FieldKind::Select(vec![
+                    ("wijk".into(), m.t("monitor-map-wijken")),
+                    ("buurt".into(), m.t("monitor-map-buurten")),
+                ]),
+            )
+            .value(if buurten { "buurt" } else { "wijk" }),
+            FormField::new("min", m.t("monitor-map-min"), FieldKind::Text)
+                .value(min_cell.to_string())
+                .hint(m.t("monitor-map-min-hint")),
+        ],
+    )
+    .get();
+    render(&MapPage {
+        shell: Shell::titled(&ctx, m.t("monitor-map-title")),
+        m,
+        form,
+        svg,
+        rows,
+        legend,
+        caption,
     })
 }
 

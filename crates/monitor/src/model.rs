@@ -391,6 +391,51 @@ pub fn contains(polygons: &[Polygon], lon: f64, lat: f64) -> bool {
     })
 }
 
+/// What a choropleth shows for one area.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MapCell {
+    /// A published count at or above the minimum cell size, with its class (0 = lowest).
+    Shown { count: i64, class: usize },
+    /// A count below the minimum cell size: hidden, so small numbers cannot point at people.
+    Hidden,
+    /// Not published by the police (suppressed) or no figure.
+    Missing,
+}
+
+/// Sequential colours (light to dark) for the classes; colour-blind safe.
+pub const CLASS_COLOURS: [&str; 5] = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
+
+/// Classes by equal steps between the smallest and the largest shown count; `min_cell` hides
+/// counts from 1 up to it (exclusive). Returns the cells and the lower bound of each class.
+pub fn choropleth(values: &[Option<i64>], min_cell: i64) -> (Vec<MapCell>, Vec<i64>) {
+    let shown = |v: i64| v == 0 || v >= min_cell;
+    let visible: Vec<i64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| shown(*v))
+        .collect();
+    let lo = visible.iter().copied().min().unwrap_or(0);
+    let hi = visible.iter().copied().max().unwrap_or(0);
+    let n = CLASS_COLOURS.len() as i64;
+    let step = ((hi - lo) as f64 / n as f64).max(1.0);
+    let bounds: Vec<i64> = (0..n)
+        .map(|k| lo + (k as f64 * step).ceil() as i64)
+        .collect();
+    let cells = values
+        .iter()
+        .map(|v| match v {
+            None => MapCell::Missing,
+            Some(v) if !shown(*v) => MapCell::Hidden,
+            Some(v) => MapCell::Shown {
+                count: *v,
+                class: (((v - lo) as f64 / step) as usize).min(CLASS_COLOURS.len() - 1),
+            },
+        })
+        .collect();
+    (cells, bounds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,5 +568,38 @@ mod tests {
         assert!(contains(std::slice::from_ref(&square), 1.0, 1.0));
         assert!(!contains(std::slice::from_ref(&square), 5.0, 5.0));
         assert!(!contains(&[square], 11.0, 1.0));
+    }
+
+    #[test]
+    fn a_choropleth_hides_small_counts_and_classes_the_rest() {
+        let (cells, bounds) = choropleth(&[Some(0), Some(2), Some(10), Some(50), None], 5);
+        assert_eq!(cells[0], MapCell::Shown { count: 0, class: 0 });
+        assert_eq!(
+            cells[1],
+            MapCell::Hidden,
+            "2 is below the minimum cell size 5"
+        );
+        assert_eq!(
+            cells[2],
+            MapCell::Shown {
+                count: 10,
+                class: 1
+            }
+        );
+        assert_eq!(
+            cells[3],
+            MapCell::Shown {
+                count: 50,
+                class: 4
+            }
+        );
+        assert_eq!(cells[4], MapCell::Missing);
+        assert_eq!(bounds, vec![0, 10, 20, 30, 40]);
+        let (cells, _) = choropleth(&[Some(2)], 0);
+        assert_eq!(
+            cells[0],
+            MapCell::Shown { count: 2, class: 0 },
+            "0 shows everything"
+        );
     }
 }

@@ -310,6 +310,47 @@ pub async fn series(db: &Db, region: &str, crime_type: &str) -> Result<Vec<Point
     Ok(points)
 }
 
+/// The figure of every region for one crime type and period (the newest version of each).
+pub async fn period_values(
+    db: &Db,
+    crime_type: &str,
+    period: &str,
+) -> Result<std::collections::HashMap<String, Option<i64>>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.region, c.value FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         WHERE c.crime_type = $1 AND c.period = $2 ORDER BY c.region, i.imported_at DESC",
+    )
+    .bind(crime_type)
+    .bind(period)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    for r in &rows {
+        let region: String = r.try_get("region")?;
+        if !out.contains_key(&region) {
+            out.insert(region, r.try_get("value")?);
+        }
+    }
+    Ok(out)
+}
+
+/// The months that have figures for a crime type, newest first.
+pub async fn periods(db: &Db, crime_type: &str) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT period FROM monitor_count WHERE crime_type = $1 ORDER BY period DESC",
+    )
+    .bind(crime_type)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get::<String, _>("period"))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|p| Period::parse(p).is_some_and(|p| p.is_month()))
+        .collect())
+}
+
 /// Every monthly series that has figures: (region, crime type, points), the newest version of
 /// each period as in [`series`], in one query.
 pub async fn all_series(db: &Db) -> Result<Vec<(String, String, Vec<Point>)>, StoreError> {

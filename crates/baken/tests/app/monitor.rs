@@ -618,3 +618,42 @@ async fn the_two_weekly_review_lists_new_alarms_and_keeps_the_decisions() {
         "nothing recorded for the partner"
     );
 }
+
+#[tokio::test]
+async fn monitor_map_shows_wijken_by_colour_and_table_and_hides_small_counts() {
+    let app = spawn_app().await;
+    let csv = "ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n\
+               0;1.1.1;WK196121;2025MM03;12\n\
+               1;1.1.1;WK196101;2025MM03;2\n\
+               2;1.1.1;WK196102;2025MM03;.\n\
+               3;1.1.1;WK196103;2025MM03;0\n";
+    ::monitor::import_file(&app.db, "kaart.csv", csv.as_bytes(), Some("47022NED"), "test")
+        .await
+        .unwrap();
+    let (_, secret) = app
+        .user("analist@example.nl", "vijfheerenlanden", Role::Analist, true)
+        .await;
+    let mut b = Browser::new(&app);
+    b.login("analist@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    assert!(b.get("/monitor").await.body.contains("href=\"/monitor/kaart\""));
+    let page = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=5").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg class=\"baken-map\""));
+    let row = |code: &str| {
+        let i = page.body.find(&format!(">{code}<")).unwrap();
+        page.body[i..i + 160].to_string()
+    };
+    assert!(row("WK196121").contains(">12<"), "{}", row("WK196121"));
+    assert!(row("WK196101").contains("minder dan 5"), "2 is hidden");
+    assert!(!row("WK196101").contains(">2<"));
+    assert!(row("WK196102").contains("niet gepubliceerd"));
+    assert!(row("WK196103").contains(">0<"));
+    assert!(page.body.contains("Bron: CBS / Politie"));
+    // Everything shown with a minimum of 0; buurten as the finer level.
+    let all = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=0").await;
+    assert!(all.body.contains(">2<"));
+    let buurten = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&niveau=buurt").await;
+    assert_eq!(buurten.status, 200);
+    assert!(buurten.body.contains("BU19612101"));
+}
