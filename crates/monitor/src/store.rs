@@ -327,8 +327,9 @@ pub async fn period_values(
     let mut out = std::collections::HashMap::new();
     for r in &rows {
         let region: String = r.try_get("region")?;
-        if !out.contains_key(&region) {
-            out.insert(region, r.try_get("value")?);
+        // Rows come newest version first: the first value of a region is the one to keep.
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(region) {
+            e.insert(r.try_get("value")?);
         }
     }
     Ok(out)
