@@ -284,23 +284,12 @@ struct SeedRow {
     categorie_naam: String,
 }
 
-/// `($first, $first+1, …)` groups for `rows` rows of `width` values.
-fn placeholders(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|i| {
-            let marks: Vec<String> = (1..=width).map(|j| format!("${}", i * width + j)).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, adres, lat, lon, locatie_onbekend, \
          status, team_id, toewijzing_uitleg, termijn_datum, anoniem, contact_email, bron, created_at, updated_at, \
          gesloten_at, wijk, buurt) VALUES {}",
-        placeholders(rows.len(), 21)
+        platform::db::placeholders(rows.len(), 21)
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -330,7 +319,7 @@ async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
     q.execute(tx.conn()?).await?;
     let sql = format!(
         "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw) VALUES {}",
-        placeholders(rows.len(), 6)
+        platform::db::placeholders(rows.len(), 6)
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -366,11 +355,6 @@ async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_number_every_value_once() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-    }
 
     #[test]
     fn random_points_lie_in_the_gemeente() {

@@ -174,7 +174,16 @@ pub async fn update_category(
     .execute(tx.conn()?)
     .await?
     .rows_affected();
-    if n == 0 {
+    finish_one(tx, auth, n).await
+}
+
+/// Ends a change of one row: not found when no row changed, else audited and committed.
+async fn finish_one(
+    mut tx: platform::db::Tx,
+    auth: &Authorized<Inrichting>,
+    rows: u64,
+) -> Result<(), StoreError> {
+    if rows == 0 {
         return Err(StoreError::NotFound);
     }
     auth.record(&mut tx).await?;
@@ -288,12 +297,7 @@ pub async fn delete_rule(
         .execute(tx.conn()?)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    auth.record(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    finish_one(tx, auth, n).await
 }
 
 // ---------------------------------------------------------------------------------------------

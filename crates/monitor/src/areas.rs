@@ -187,7 +187,8 @@ pub fn svg_map_of(
     out
 }
 
-fn escape(s: &str) -> String {
+/// Text for SVG and HTML attributes and content.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -463,7 +463,7 @@ pub fn chart_svg(
     let bar_w = (w - left) / shown.len().max(1) as f64;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\" focusable=\"false\">",
-        askama_escape(label)
+        crate::areas::escape(label)
     );
     svg.push_str(&format!(
         "<line x1=\"{left}\" y1=\"{}\" x2=\"{w}\" y2=\"{}\" stroke=\"#3d5374\"/><text x=\"0\" y=\"14\" font-size=\"12\" fill=\"#001a40\">{max}</text><text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#001a40\">0</text>",
@@ -503,13 +503,6 @@ pub fn chart_svg(
     }
     svg.push_str("</svg>");
     svg
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 async fn series_page(

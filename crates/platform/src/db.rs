@@ -187,6 +187,17 @@ impl Db {
     }
 }
 
+/// `($1, $2, …), (…)`: placeholders for a multi-row INSERT of `rows` rows of `width` values.
+pub fn placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|i| {
+            let marks: Vec<String> = (1..=width).map(|j| format!("${}", i * width + j)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Binding an optional float. sqlx 0.8's Any driver declares a NULL `f64` to PostgreSQL as
 /// float4 (and a NULL `f32` as float8); a statement first prepared with such a NULL then refuses
 /// the 8-byte value of a later execution ("incorrect binary data format"). So a missing value
@@ -279,5 +290,14 @@ pub fn is_unique_violation(err: &DbError) -> bool {
                 || db.code().as_deref() == Some("23505")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_value_once() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(1, 1), "($1)");
     }
 }

@@ -66,22 +66,11 @@ pub struct NewDocument {
 /// Indexes documents that are not in the index yet, many rows per statement: for bulk loads.
 pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[NewDocument]) -> Result<(), DbError> {
     for chunk in docs.chunks(200) {
-        let rows = |width: usize, first: usize| -> String {
-            (0..chunk.len())
-                .map(|i| {
-                    let marks: Vec<String> = (0..width)
-                        .map(|j| format!("${}", first + i * width + j))
-                        .collect();
-                    format!("({})", marks.join(", "))
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         match tx.backend() {
             Backend::Sqlite => {
                 let sql = format!(
                     "INSERT INTO search_documents_keys (kind, ref_id) VALUES {} RETURNING doc, ref_id",
-                    rows(2, 1)
+                    crate::db::placeholders(chunk.len(), 2)
                 );
                 let mut q = sqlx::query(&sql);
                 for d in chunk {
@@ -95,7 +84,7 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[NewDocument]) -> Result<
                     .collect::<Result<_, sqlx::Error>>()?;
                 let sql = format!(
                     "INSERT INTO search_documents (rowid, kind, ref_id, title, body) VALUES {}",
-                    rows(5, 1)
+                    crate::db::placeholders(chunk.len(), 5)
                 );
                 let mut q = sqlx::query(&sql);
                 for d in chunk {
@@ -111,7 +100,7 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[NewDocument]) -> Result<
             Backend::Postgres => {
                 let sql = format!(
                     "INSERT INTO search_documents (kind, ref_id, title, body) VALUES {}",
-                    rows(4, 1)
+                    crate::db::placeholders(chunk.len(), 4)
                 );
                 let mut q = sqlx::query(&sql);
                 for d in chunk {

@@ -627,17 +627,34 @@ async fn monitor_map_shows_wijken_by_colour_and_table_and_hides_small_counts() {
                1;1.1.1;WK196101;2025MM03;2\n\
                2;1.1.1;WK196102;2025MM03;.\n\
                3;1.1.1;WK196103;2025MM03;0\n";
-    ::monitor::import_file(&app.db, "kaart.csv", csv.as_bytes(), Some("47022NED"), "test")
-        .await
-        .unwrap();
+    ::monitor::import_file(
+        &app.db,
+        "kaart.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
     let (_, secret) = app
-        .user("analist@example.nl", "vijfheerenlanden", Role::Analist, true)
+        .user(
+            "analist@example.nl",
+            "vijfheerenlanden",
+            Role::Analist,
+            true,
+        )
         .await;
     let mut b = Browser::new(&app);
     b.login("analist@example.nl", PASSWORD, secret.as_deref())
         .await;
-    assert!(b.get("/monitor").await.body.contains("href=\"/monitor/kaart\""));
-    let page = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=5").await;
+    assert!(b
+        .get("/monitor")
+        .await
+        .body
+        .contains("href=\"/monitor/kaart\""));
+    let page = b
+        .get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=5")
+        .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<svg class=\"baken-map\""));
     let row = |code: &str| {
@@ -651,9 +668,13 @@ async fn monitor_map_shows_wijken_by_colour_and_table_and_hides_small_counts() {
     assert!(row("WK196103").contains(">0<"));
     assert!(page.body.contains("Bron: CBS / Politie"));
     // Everything shown with a minimum of 0; buurten as the finer level.
-    let all = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=0").await;
+    let all = b
+        .get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=0")
+        .await;
     assert!(all.body.contains(">2<"));
-    let buurten = b.get("/monitor/kaart?soort=1.1.1&periode=2025MM03&niveau=buurt").await;
+    let buurten = b
+        .get("/monitor/kaart?soort=1.1.1&periode=2025MM03&niveau=buurt")
+        .await;
     assert_eq!(buurten.status, 200);
     assert!(buurten.body.contains("BU19612101"));
 }
