@@ -413,10 +413,6 @@ async fn insert(
             .execute(tx.conn()?)
             .await?;
     }
-    let nummer: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) + 1 AS n FROM melding")
-        .fetch_one(tx.conn()?)
-        .await?
-        .try_get("n")?;
     let id = new_id();
     let volgcode = new_volgcode();
     let (adres, lat, lon, onbekend) = match &s.locatie {
@@ -433,14 +429,14 @@ async fn insert(
     };
     let email = if s.anoniem { None } else { trim(&s.email) };
     let telefoon = if s.anoniem { None } else { trim(&s.telefoon) };
-    sqlx::query(
+    // The number is taken in the same statement (in turn: see the lock above).
+    let nummer: i64 = sqlx::query(
         "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
          locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, gepauzeerd_sinds, anoniem, \
          contact_email, contact_telefoon, duplicaat_van, bron, created_at, updated_at, gesloten_at, wijk, buurt) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, $16, $17, $18, NULL, $19, $20, $20, NULL, $21, $22)",
+         VALUES ($1, (SELECT COALESCE(MAX(nummer), 0) + 1 FROM melding), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16, $17, NULL, $18, $19, $19, NULL, $20, $21) RETURNING nummer",
     )
     .bind(&id)
-    .bind(nummer)
     .bind(&volgcode)
     .bind(&cat.slug)
     .bind(s.omschrijving.trim())
@@ -461,8 +457,9 @@ async fn insert(
     .bind(received_ms)
     .bind(&wijk)
     .bind(&buurt)
-    .execute(tx.conn()?)
-    .await?;
+    .fetch_one(tx.conn()?)
+    .await?
+    .try_get("nummer")?;
     for (i, p) in photos.iter().enumerate() {
         // Neither the device's file name nor the photo's metadata (GPS, camera) is kept.
         let clean = model::strip_metadata(&p.data);
@@ -480,32 +477,25 @@ async fn insert(
             .execute(tx.conn()?)
             .await?;
     }
-    history(
-        &mut tx,
-        &id,
-        None,
-        "melder",
-        "aangemaakt",
-        None,
-        Some(Status::Gemeld.slug()),
-        None,
-        received_ms,
-    )
-    .await?;
-    if let Some(r) = &rule {
-        history(
-            &mut tx,
-            &id,
-            None,
-            "systeem",
-            "team",
-            None,
-            Some(&r.team_naam),
-            Some(&model::route_explanation(r)),
-            received_ms,
-        )
-        .await?;
+    // Received, and routed when a rule matched: one statement.
+    let routed = rule
+        .as_ref()
+        .map(|r| (r.team_naam.clone(), model::route_explanation(r)));
+    let mut q = sqlx::query(if routed.is_some() {
+        "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) \
+         VALUES ($1, $2, $3, 'melder', 'aangemaakt', $4, NULL), ($5, $2, $3, 'systeem', 'team', $6, $7)"
+    } else {
+        "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) \
+         VALUES ($1, $2, $3, 'melder', 'aangemaakt', $4, NULL)"
+    })
+    .bind(new_id())
+    .bind(&id)
+    .bind(received_ms)
+    .bind(Status::Gemeld.slug());
+    if let Some((team, why)) = &routed {
+        q = q.bind(new_id()).bind(team).bind(why);
     }
+    q.execute(tx.conn()?).await?;
     index(
         &mut tx,
         &id,
