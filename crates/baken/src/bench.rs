@@ -216,6 +216,9 @@ pub async fn meldingen(
 
     let cats = meldingen::store::categories(&db).await?;
     let wijken = monitor::areas::wijken();
+    if cats.is_empty() || wijken.is_empty() {
+        bail!("no active categories or no wijken to filter on");
+    }
     let lists: Vec<Vec<u8>> = (0..1000)
         .map(|i| {
             let page = rng.gen_range(1..=10);

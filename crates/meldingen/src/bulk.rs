@@ -146,6 +146,10 @@ pub async fn seed(db: &Db, count: usize, seed: u64) -> Result<Seeded, StoreError
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
     let cats = store::categories(db).await?;
+    if cats.is_empty() {
+        // Every category switched off: there is nothing to report about.
+        return Err(StoreError::NotFound);
+    }
     let cal = Calendar::new();
     let mut tx = db.begin().await?;
     let rules = store::rules_in(&mut tx).await?;
