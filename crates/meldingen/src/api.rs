@@ -76,6 +76,17 @@ pub struct NewMelding {
     pub email: Option<String>,
     #[serde(default)]
     pub telefoon: Option<String>,
+    /// Up to 3 photos (JPEG or PNG, at most 10 MB each; the whole request at most 32 MB). Their
+    /// metadata (GPS position, camera) is removed before they are stored.
+    #[serde(default)]
+    pub fotos: Vec<FotoIn>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FotoIn {
+    /// The file, base64-encoded (standard alphabet, with padding).
+    pub data: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -96,8 +107,7 @@ fn locatie(l: Option<LocatieIn>) -> Result<Locatie, FieldError> {
     }
 }
 
-/// Submits a melding without login. Nothing about the request is stored. Photos can be added
-/// through the web form only.
+/// Submits a melding without login, with up to 3 photos. Nothing about the request is stored.
 #[utoipa::path(post, path = "/api/v1/public/meldingen", tag = "meldingen", request_body = NewMelding, responses(
     (status = 201, body = Received),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -119,9 +129,31 @@ async fn public_create(
         email: input.email,
         telefoon: input.telefoon,
     };
-    let created = store::create(&state.db, &s, &[], store::Bron::Api, platform::db::now_ms())
-        .await
-        .map_err(store_api)?;
+    use base64::Engine;
+    let mut photos = Vec::new();
+    for (i, f) in input.fotos.iter().enumerate() {
+        match base64::engine::general_purpose::STANDARD.decode(f.data.trim()) {
+            Ok(data) => photos.push(store::Photo {
+                name: format!("foto-{}", i + 1),
+                data,
+            }),
+            Err(_) => {
+                return Err(ApiError::Invalid(vec![field_error(
+                    "fotos",
+                    "melding-fout-foto-base64",
+                )]))
+            }
+        }
+    }
+    let created = store::create(
+        &state.db,
+        &s,
+        &photos,
+        store::Bron::Api,
+        platform::db::now_ms(),
+    )
+    .await
+    .map_err(store_api)?;
     Ok((
         StatusCode::CREATED,
         Json(Received {

@@ -1222,3 +1222,45 @@ async fn meldingen_bulk_seed_spreads_fictitious_meldingen_over_the_gemeente() {
     assert_eq!(r.total, 1210);
     assert_eq!(count(&app, "SELECT MAX(nummer) FROM melding").await, 1210);
 }
+
+#[tokio::test]
+async fn meldingen_public_api_takes_photos_checked_and_stripped_like_the_form() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let body = |fotos: serde_json::Value| {
+        serde_json::json!({"categorie": "overig", "omschrijving": "Gedumpt afval achter de sporthal.",
+            "locatie": {"adres": "Voorstraat 1, 4132 AP Vianen"}, "anoniem": true, "fotos": fotos})
+    };
+    let r = public_post(&app, &body(serde_json::json!([{ "data": b64(JPEG) }]))).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding_foto").await, 1);
+    let data: Vec<u8> = sqlx::query("SELECT data FROM files")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("data");
+    assert!(
+        !data.windows(4).any(|w| w == b"Exif") && data.ends_with(b"data\xFF\xD9"),
+        "metadata stripped, image kept"
+    );
+    // Not base64, not an image, too many: 422 naming the field, and nothing stored.
+    for (fotos, field) in [
+        (serde_json::json!([{ "data": "!!geen base64!!" }]), "fotos"),
+        (
+            serde_json::json!([{ "data": b64(b"%PDF-1.7 geen foto") }]),
+            "foto",
+        ),
+        (
+            serde_json::json!([{ "data": b64(JPEG) }, { "data": b64(JPEG) }, { "data": b64(JPEG) }, { "data": b64(JPEG) }]),
+            "foto",
+        ),
+    ] {
+        let r = public_post(&app, &body(fotos)).await;
+        assert_eq!(r.status(), 422);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM files").await, 1);
+}

@@ -109,6 +109,7 @@ melding-fout-telefoon = Enter a valid phone number, for example 06-12345678.
 melding-fout-foto-leeg = One of the photos is empty.
 melding-fout-foto-groot = A photo is larger than 10 MB.
 melding-fout-foto-type = Only photos in JPEG or PNG are possible.
+melding-fout-foto-base64 = A photo is not base64-encoded.
 melding-fout-foto-aantal = You can send at most 3 photos.
 melding-fout-formulier = The form could not be read. Please try again.
 melding-fout-status = This status does not exist.

@@ -109,6 +109,7 @@ melding-fout-telefoon = Vul een geldig telefoonnummer in, bijvoorbeeld 06-123456
 melding-fout-foto-leeg = Een van de foto's is leeg.
 melding-fout-foto-groot = Een foto is groter dan 10 MB.
 melding-fout-foto-type = Alleen foto's in JPEG of PNG zijn mogelijk.
+melding-fout-foto-base64 = Een foto is niet als base64 gecodeerd.
 melding-fout-foto-aantal = U kunt maximaal 3 foto's meesturen.
 melding-fout-formulier = Het formulier kon niet worden gelezen. Probeer het opnieuw.
 melding-fout-status = Deze status bestaat niet.
