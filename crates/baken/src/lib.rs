@@ -22,15 +22,17 @@ pub struct ServerOptions {
     pub smtp: Option<SmtpConfig>,
     /// Public submissions per client per minute (0 = no limit).
     pub public_rate_limit: u32,
+    /// Reverse proxies whose X-Forwarded-For names the client for that limit.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key for identifying data at rest (BSN) and keyed identifier hashes.
     pub data_key: Option<platform::secrets::DataKey>,
 }
 
 /// The API of the platform and every module, with its documentation.
-fn api(public_rate_limit: u32) -> OpenApiRouter<AppState> {
+fn api(limit: &meldingen::PublicLimit) -> OpenApiRouter<AppState> {
     platform::web::api::openapi_router()
         .merge(beleid::api())
-        .merge(meldingen::api_limited(public_rate_limit))
+        .merge(meldingen::api_limited(limit))
         .merge(maatregelen::api())
         .merge(monitor::api())
         .merge(dossiers::api())
@@ -98,7 +100,7 @@ async fn report_pdf_download(
 }
 
 /// The pages of the modules.
-fn pages(public_rate_limit: u32) -> axum::Router<AppState> {
+fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
     axum::Router::new()
         .route(
             "/beleid/rapportage/{year}/pdf",
@@ -106,7 +108,7 @@ fn pages(public_rate_limit: u32) -> axum::Router<AppState> {
         )
         .merge(monitor::routes())
         .merge(beleid::routes())
-        .merge(meldingen::routes(public_rate_limit))
+        .merge(meldingen::routes(limit))
         .merge(maatregelen::routes())
         .merge(dossiers::routes())
 }
@@ -124,11 +126,15 @@ fn module_nav() -> Vec<ModuleNav> {
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api(0).split_for_parts().1
+    api(&meldingen::PublicLimit::default()).split_for_parts().1
 }
 
 /// The whole web application on `db`.
 pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
+    let limit = meldingen::PublicLimit {
+        per_minute: options.public_rate_limit,
+        trusted_proxies: options.trusted_proxies.clone(),
+    };
     let state = AppState {
         db,
         settings: Arc::new(WebSettings {
@@ -140,11 +146,7 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             data_key: options.data_key.clone(),
         }),
     };
-    platform::web::router(
-        state,
-        pages(options.public_rate_limit),
-        api(options.public_rate_limit),
-    )
+    platform::web::router(state, pages(&limit), api(&limit))
 }
 
 /// What a policy indicator can count from a module (aggregates only).

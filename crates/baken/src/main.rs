@@ -205,6 +205,10 @@ struct ServeArgs {
     /// Public reports per client per minute (0 switches the limit off, e.g. for benchmarks).
     #[arg(long, env = "BAKEN_PUBLIC_RATE_LIMIT", default_value_t = meldingen::DEFAULT_PUBLIC_RATE_LIMIT)]
     public_rate_limit: u32,
+    /// Reverse proxies in front of Baken (comma-separated IP addresses): for connections from
+    /// them, the client address for that limit is read from X-Forwarded-For.
+    #[arg(long, env = "BAKEN_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<String>,
     /// The key (64 hexadecimal characters) that encrypts identifying data such as a BSN; without
     /// it, Baken creates one in the data directory (data.key) on first start.
     #[arg(long, env = "BAKEN_DATA_KEY", hide_env_values = true)]
@@ -669,8 +673,19 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             })
             .transpose()?,
     };
+    let trusted_proxies = args
+        .trusted_proxies
+        .iter()
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| {
+            a.trim().parse::<std::net::IpAddr>().map_err(|_| {
+                anyhow!("--trusted-proxies: \"{a}\" is geen IP-adres (bijvoorbeeld 10.0.0.1)")
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut options = baken::ServerOptions {
         public_rate_limit: args.public_rate_limit,
+        trusted_proxies,
         ..Default::default()
     };
     if let Some(m) = idle {

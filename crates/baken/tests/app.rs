@@ -107,6 +107,7 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
         login: fast_login(),
         smtp: None,
         public_rate_limit: 0,
+        trusted_proxies: Vec::new(),
         data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

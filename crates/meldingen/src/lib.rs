@@ -27,10 +27,21 @@ pub use limiter::RateLimiter;
 /// Public submissions per client per minute when nothing else is configured.
 pub const DEFAULT_PUBLIC_RATE_LIMIT: u32 = 10;
 
-/// The pages: `/melden` (public) and `/meldingen` (back office). `rate_limit` is the number of
-/// public submissions per client per minute (0 = off).
-pub fn routes(rate_limit: u32) -> Router<AppState> {
-    let limiter = Arc::new(RateLimiter::new(rate_limit));
+/// The limit on public submissions.
+#[derive(Clone, Debug, Default)]
+pub struct PublicLimit {
+    /// Submissions per client per minute (0 = off).
+    pub per_minute: u32,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// The pages: `/melden` (public) and `/meldingen` (back office), public submissions limited.
+pub fn routes(limit: &PublicLimit) -> Router<AppState> {
+    let limiter = Arc::new(RateLimiter::new(
+        limit.per_minute,
+        limit.trusted_proxies.clone(),
+    ));
     Router::new()
         .route("/melden", get(html::start))
         .route("/melden/volg", get(html::track_lookup))
@@ -66,10 +77,12 @@ pub fn routes(rate_limit: u32) -> Router<AppState> {
         ))
 }
 
-/// The JSON API with its documentation, public submissions limited to `rate_limit` per client
-/// per minute (0 = off).
-pub fn api_limited(rate_limit: u32) -> OpenApiRouter<AppState> {
-    let limiter = Arc::new(RateLimiter::new(rate_limit));
+/// The JSON API with its documentation, public submissions limited.
+pub fn api_limited(limit: &PublicLimit) -> OpenApiRouter<AppState> {
+    let limiter = Arc::new(RateLimiter::new(
+        limit.per_minute,
+        limit.trusted_proxies.clone(),
+    ));
     api::router().layer(axum::middleware::from_fn_with_state(
         limiter,
         limiter::limit,
@@ -78,7 +91,10 @@ pub fn api_limited(rate_limit: u32) -> OpenApiRouter<AppState> {
 
 /// The JSON API with the default rate limit.
 pub fn api() -> OpenApiRouter<AppState> {
-    api_limited(DEFAULT_PUBLIC_RATE_LIMIT)
+    api_limited(&PublicLimit {
+        per_minute: DEFAULT_PUBLIC_RATE_LIMIT,
+        trusted_proxies: Vec::new(),
+    })
 }
 
 fn show(p: &platform::access::Principal) -> bool {

@@ -17,21 +17,27 @@ use sha2::Sha256;
 pub struct RateLimiter {
     key: [u8; 32],
     limit: u32,
+    /// Reverse proxies whose X-Forwarded-For is believed (see [`client_addr`]).
+    trusted_proxies: Vec<IpAddr>,
     window: Mutex<(i64, HashMap<[u8; 16], u32>)>,
 }
 
 impl RateLimiter {
     /// `limit` submissions per client per minute; 0 turns the limit off.
-    pub fn new(limit: u32) -> Self {
+    pub fn new(limit: u32, trusted_proxies: Vec<IpAddr>) -> Self {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
-        Self::with_key(limit, key)
+        RateLimiter {
+            trusted_proxies,
+            ..Self::with_key(limit, key)
+        }
     }
 
     pub fn with_key(limit: u32, key: [u8; 32]) -> Self {
         RateLimiter {
             key,
             limit,
+            trusted_proxies: Vec::new(),
             window: Mutex::new((i64::MIN, HashMap::new())),
         }
     }
@@ -81,6 +87,27 @@ impl RateLimiter {
     }
 }
 
+/// The client behind a request. Only when the connection comes from a trusted reverse proxy is
+/// X-Forwarded-For believed: its entries are read from the right (the proxy appends the address
+/// it saw), skipping further trusted proxies; the first other address is the client. Behind an
+/// untrusted peer the header is ignored, so a client cannot pick its own counter.
+pub fn client_addr(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    forwarded_for
+        .into_iter()
+        .flat_map(|h| h.rsplit(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .find(|a| !trusted.contains(a))
+        .or(Some(peer))
+}
+
 fn is_public_submission(method: &Method, path: &str) -> bool {
     method == Method::POST
         && (path.starts_with("/melden/") || path == "/api/v1/public/meldingen")
@@ -90,10 +117,16 @@ fn is_public_submission(method: &Method, path: &str) -> bool {
 /// Middleware: refuses a public submission over the limit with 429.
 pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
     if is_public_submission(req.method(), req.uri().path()) {
-        let addr = req
+        let peer = req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        // Used for the in-memory counter only; neither address is stored or logged.
+        let addr = client_addr(peer, forwarded, &limiter.trusted_proxies);
         let minute = jiff::Timestamp::now().as_second().div_euclid(60);
         if !limiter.allow(addr, minute) {
             let api = req.uri().path().starts_with("/api/");
@@ -120,6 +153,38 @@ pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = [10, 0, 0, 1].into();
+        let client: IpAddr = [192, 0, 2, 7].into();
+        let trusted = [proxy];
+        assert_eq!(
+            client_addr(Some(proxy), Some("198.51.100.9, 192.0.2.7"), &trusted),
+            Some(client),
+            "the address the proxy saw, not what the client claimed before it"
+        );
+        assert_eq!(
+            client_addr(Some(proxy), Some("192.0.2.7, 10.0.0.1"), &trusted),
+            Some(client),
+            "further trusted proxies are skipped"
+        );
+        assert_eq!(client_addr(Some(proxy), None, &trusted), Some(proxy));
+        assert_eq!(
+            client_addr(Some(proxy), Some("onzin"), &trusted),
+            Some(proxy)
+        );
+        assert_eq!(
+            client_addr(Some(client), Some("203.0.113.5"), &trusted),
+            Some(client),
+            "an untrusted peer cannot choose its counter"
+        );
+        assert_eq!(
+            client_addr(Some(client), Some("203.0.113.5"), &[]),
+            Some(client)
+        );
+        assert_eq!(client_addr(None, Some("203.0.113.5"), &trusted), None);
+    }
 
     #[test]
     fn counts_per_client_per_minute_and_forgets() {

@@ -695,19 +695,17 @@ async fn meldingen_list_issues_a_constant_number_of_queries() {
     );
 }
 
-#[tokio::test]
-async fn meldingen_public_submissions_are_rate_limited_per_client() {
-    let app = spawn_app().await;
-    // The same database behind a router with a limit of 2 per minute, served as in production
-    // (with the peer address available to the limiter).
+/// The same database behind a router with `limit`, served as in production (with the peer
+/// address available to the limiter).
+async fn behind_limit(app: &App, limit: ::meldingen::PublicLimit) -> App {
     let state = platform::web::AppState {
         db: app.db.clone(),
         settings: std::sync::Arc::new(platform::web::WebSettings::default()),
     };
     let router = platform::web::router(
         state,
-        ::meldingen::routes(2),
-        platform::web::api::openapi_router().merge(::meldingen::api_limited(2)),
+        ::meldingen::routes(&limit),
+        platform::web::api::openapi_router().merge(::meldingen::api_limited(&limit)),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -719,14 +717,27 @@ async fn meldingen_public_submissions_are_rate_limited_per_client() {
         .await
         .unwrap();
     });
-    let limited = App {
+    App {
         base,
         db: app.db.clone(),
         _test_db: TestDb {
             url: app._test_db.url.clone(),
             _dir: None,
         },
-    };
+    }
+}
+
+#[tokio::test]
+async fn meldingen_public_submissions_are_rate_limited_per_client() {
+    let app = spawn_app().await;
+    let limited = behind_limit(
+        &app,
+        ::meldingen::PublicLimit {
+            per_minute: 2,
+            trusted_proxies: Vec::new(),
+        },
+    )
+    .await;
     let body = serde_json::json!({"categorie": "overig", "omschrijving": "Een melding om te tellen.", "anoniem": true});
     let mut statuses = Vec::new();
     for _ in 0..3 {
@@ -753,8 +764,31 @@ async fn meldingen_public_submissions_are_rate_limited_per_client() {
             .status(),
         404
     );
+    // Behind a trusted reverse proxy, each client behind it has its own budget; a forwarded
+    // address from an untrusted peer would be ignored (unit-tested in the limiter).
+    let proxied = behind_limit(
+        &app,
+        ::meldingen::PublicLimit {
+            per_minute: 1,
+            trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        },
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for client in ["192.0.2.1", "192.0.2.2", "192.0.2.1"] {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/public/meldingen", proxied.base))
+            .header("x-forwarded-for", client)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 429]);
     for t in all_text(&app).await {
         assert!(!t.contains("127.0.0.1"), "client address stored: {t}");
+        assert!(!t.contains("192.0.2."), "forwarded address stored: {t}");
     }
 }
 
