@@ -135,6 +135,15 @@ impl App {
             .id
     }
 
+    /// A browser logged in as a new account with `role` in organisation `org` (with two-factor
+    /// authentication, which every role but raadslid needs).
+    async fn browser_as(&self, email: &str, org: &str, role: Role) -> Browser {
+        let (_, secret) = self.user(email, org, role, true).await;
+        let mut b = Browser::new(self);
+        b.login(email, PASSWORD, secret.as_deref()).await;
+        b
+    }
+
     /// Creates an account; with `totp` a known secret is set, as after enrolment.
     async fn user(
         &self,

@@ -151,13 +151,12 @@ pub async fn seed(db: &Db, count: usize, seed: u64) -> Result<Seeded, StoreError
         return Err(StoreError::NotFound);
     }
     let cal = Calendar::new();
-    let mut tx = db.begin().await?;
-    let rules = store::rules_in(&mut tx).await?;
+    let rules = store::routing_rules(db).await?;
+    // A bulk load, not run beside live submissions: numbers simply continue from the highest.
     let mut nummer: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) AS n FROM melding")
-        .fetch_one(tx.conn()?)
+        .fetch_one(db.pool())
         .await?
         .try_get("n")?;
-    tx.commit().await?;
     let now = now_ms();
     let mut written = 0;
     while written < count {
@@ -173,7 +172,7 @@ pub async fn seed(db: &Db, count: usize, seed: u64) -> Result<Seeded, StoreError
                 .unwrap_or(&["Melding zonder nadere omschrijving."]);
             let omschrijving = texts[rng.gen_range(0..texts.len())].to_string();
             let created = now - rng.gen_range(0..3 * YEAR_MS);
-            let received = store::date_of_ms(created);
+            let received = platform::db::date_nl(created);
             let age_days = (now - created) / (24 * 3600 * 1000);
             let roll: f64 = rng.gen();
             let status = if age_days > 60 {

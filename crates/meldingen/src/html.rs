@@ -47,14 +47,22 @@ pub(crate) fn store_err(e: StoreError) -> WebError {
     }
 }
 
-/// The errors of one form, translated with the module's strings (the platform's form only knows
-/// its own).
-fn only(lang: &str, errors: &[FieldError], field: &str) -> Vec<FieldError> {
+/// Errors translated with the module's strings (the platform's form only knows its own).
+pub(crate) fn translated(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
     errors
         .iter()
-        .filter(|e| e.field == field)
         .map(|e| platform::identity::field_error(&e.field, &crate::i18n::t(lang, &e.message)))
         .collect()
+}
+
+/// The errors of one form, translated.
+fn only(lang: &str, errors: &[FieldError], field: &str) -> Vec<FieldError> {
+    let mine: Vec<FieldError> = errors
+        .iter()
+        .filter(|e| e.field == field)
+        .cloned()
+        .collect();
+    translated(lang, &mine)
 }
 
 fn translate(lang: &str, errors: &[FieldError]) -> Vec<(String, String)> {
@@ -118,13 +126,8 @@ struct FormPage {
 
 impl FormPage {
     /// The buurten of the gemeente by name: the list alternative to pointing on the map.
-    fn buurten(&self) -> Vec<(&'static str, &'static str)> {
-        let mut v: Vec<(&'static str, &'static str)> = monitor::areas::buurten()
-            .iter()
-            .map(|a| (a.code.as_str(), a.name.as_str()))
-            .collect();
-        v.sort_by(|a, b| a.1.cmp(b.1));
-        v
+    fn buurten(&self) -> Vec<(String, String)> {
+        area_options(monitor::areas::buurten())
     }
 }
 
@@ -206,23 +209,24 @@ async fn read_form(
     Ok((values, photos))
 }
 
+/// A coordinate as typed: a decimal comma is taken as a point.
+fn coordinate(v: &str) -> Option<f64> {
+    v.trim().replace(',', ".").parse().ok()
+}
+
 fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<FieldError>) {
     let get = |k: &str| v.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let opt = |k: &str| Some(get(k)).filter(|s| !s.is_empty());
     let mut errors = Vec::new();
     let locatie = match get("locatie").as_str() {
         "adres" => Locatie::Adres(get("adres")),
-        "punt" => {
-            let lat = get("lat").replace(',', ".").parse::<f64>();
-            let lon = get("lon").replace(',', ".").parse::<f64>();
-            match (lat, lon) {
-                (Ok(lat), Ok(lon)) => Locatie::Punt { lat, lon },
-                _ => {
-                    errors.push(platform::identity::field_error("lat", "melding-fout-punt"));
-                    Locatie::Onbekend
-                }
+        "punt" => match (coordinate(&get("lat")), coordinate(&get("lon"))) {
+            (Some(lat), Some(lon)) => Locatie::Punt { lat, lon },
+            _ => {
+                errors.push(platform::identity::field_error("lat", "melding-fout-punt"));
+                Locatie::Onbekend
             }
-        }
+        },
         "buurt" => Locatie::Buurt(get("buurt")),
         "onbekend" => Locatie::Onbekend,
         _ => {
@@ -293,7 +297,7 @@ pub async fn form_submit(
         .await
     } else {
         // Collect the model's errors too, so the person sees every problem at once.
-        let today = store::today();
+        let today = platform::db::today_nl();
         let had_contact = errors.iter().any(|x| x.field == "contact");
         errors.extend(
             model::validate(&sub, true, &cat.extra_opties, today)
@@ -1172,10 +1176,9 @@ pub async fn place_submit(
     AxForm(f): AxForm<ChangeForm>,
 ) -> WebResult {
     let mut extra = Vec::new();
-    let number = |v: &str| v.trim().replace(',', ".").parse::<f64>().ok();
     let punt = match (f.lat.trim(), f.lon.trim()) {
         ("", "") => None,
-        (lat, lon) => match (number(lat), number(lon)) {
+        (lat, lon) => match (coordinate(lat), coordinate(lon)) {
             (Some(lat), Some(lon)) => Some((lat, lon)),
             _ => {
                 extra.push(platform::identity::field_error("punt", "melding-fout-punt"));

@@ -330,16 +330,8 @@ async fn authorize(
     .await?)
 }
 
-fn translated(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
-    errors
-        .iter()
-        .map(|e| field_error(&e.field, &crate::i18n::t(lang, &e.message)))
-        .collect()
-}
-
 pub struct CategoryRow {
     pub c: Category,
-    pub actief: bool,
     pub overgangen: usize,
 }
 
@@ -384,11 +376,6 @@ async fn settings_response(
 ) -> WebResult {
     let i = I18n::new(&ctx.lang);
     let cats = store::all_categories(&state.db).await?;
-    let active: Vec<String> = store::categories(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| c.slug)
-        .collect();
     let teams = store::teams(&state.db).await?;
     let rules = rule_rows(&state.db).await?;
     let n = rules.len();
@@ -454,11 +441,10 @@ async fn settings_response(
             .required(),
         ],
     )
-    .with_errors(&ctx.lang, &translated(&ctx.lang, errors));
+    .with_errors(&ctx.lang, &crate::html::translated(&ctx.lang, errors));
     let categories = cats
         .into_iter()
         .map(|c| CategoryRow {
-            actief: active.contains(&c.slug),
             overgangen: c
                 .overgangen
                 .split(';')
@@ -607,16 +593,12 @@ async fn category_edit_of(state: &AppState, slug: &str) -> Result<CategoryEdit, 
         .into_iter()
         .find(|c| c.slug == slug)
         .ok_or(WebError::NotFound)?;
-    let actief = store::categories(&state.db)
-        .await?
-        .iter()
-        .any(|a| a.slug == slug);
     Ok(CategoryEdit {
         naam: c.naam,
         termijn_werkdagen: c.termijn_werkdagen.to_string(),
         bewaar_contact_maanden: c.bewaar_contact_maanden.to_string(),
         bewaar_maanden: c.bewaar_maanden.to_string(),
-        actief,
+        actief: c.actief,
         overgangen: c
             .overgangen
             .split(';')
@@ -691,7 +673,7 @@ pub async fn category_submit(
                         format!("{}: {}", i.t("inrichting-categorie"), current.naam),
                     ),
                     form: category_form(&i, &slug, &edit)
-                        .with_errors(&ctx.lang, &translated(&ctx.lang, &errors)),
+                        .with_errors(&ctx.lang, &crate::html::translated(&ctx.lang, &errors)),
                     i,
                 },
             )

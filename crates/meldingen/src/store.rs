@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use jiff::civil::Date;
 use platform::access::Authorized;
 use platform::audit::{self, AuditEntry};
-use platform::db::{new_id, now_ms, Backend, BindF64, Db, DbError, Tx};
+use platform::db::{
+    date_nl, day_start_ms_nl, new_id, now_ms, today_nl, Backend, BindF64, Db, DbError, Tx,
+};
 use platform::files::{self, FileError, FileRejection};
 use platform::identity::{field_error, FieldError};
 use rand::RngCore;
@@ -51,23 +53,6 @@ pub fn photo_error(r: &FileRejection) -> FieldError {
     }
 }
 
-/// Today in the Netherlands.
-pub fn today() -> Date {
-    let now = jiff::Timestamp::now();
-    match jiff::tz::TimeZone::get("Europe/Amsterdam") {
-        Ok(tz) => now.to_zoned(tz).date(),
-        Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
-    }
-}
-
-pub fn date_of_ms(ms: i64) -> Date {
-    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    match jiff::tz::TimeZone::get("Europe/Amsterdam") {
-        Ok(tz) => ts.to_zoned(tz).date(),
-        Err(_) => ts.to_zoned(jiff::tz::TimeZone::UTC).date(),
-    }
-}
-
 /// "Vianen binnenstad, Vianen" for a buurt and wijk code.
 pub fn area_label(wijk: Option<&str>, buurt: Option<&str>) -> Option<String> {
     let names: Vec<&str> = [buurt, wijk]
@@ -76,14 +61,6 @@ pub fn area_label(wijk: Option<&str>, buurt: Option<&str>) -> Option<String> {
         .filter_map(monitor::areas::name)
         .collect();
     (!names.is_empty()).then(|| names.join(", "))
-}
-
-/// The first millisecond of a day in the Netherlands.
-fn day_start_ms(d: Date) -> i64 {
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
-    d.to_zoned(tz)
-        .map(|z| z.timestamp().as_millisecond())
-        .unwrap_or(0)
 }
 
 fn parse_date(s: &str) -> Date {
@@ -111,6 +88,9 @@ pub struct Category {
     /// Months after closing until the melding itself is destroyed (Selectielijst).
     #[serde(skip)]
     pub bewaar_maanden: i64,
+    /// Offered on the public form.
+    #[serde(skip)]
+    pub actief: bool,
 }
 
 impl Category {
@@ -188,12 +168,13 @@ fn category_from(row: &AnyRow) -> Result<Category, sqlx::Error> {
         overgangen: row.try_get("overgangen")?,
         bewaar_contact_maanden: row.try_get("bewaar_contact_maanden")?,
         bewaar_maanden: row.try_get("bewaar_maanden")?,
+        actief: row.try_get::<i64, _>("actief")? == 1,
     })
 }
 
 const CATEGORY_COLUMNS: &str =
     "slug, naam, thema, thema_naam, termijn_werkdagen, overgangen, extra_vraag, extra_opties, \
-     bewaar_contact_maanden, bewaar_maanden";
+     bewaar_contact_maanden, bewaar_maanden, actief";
 
 /// Every category, inactive ones too (retention applies to all).
 pub async fn all_categories(db: &Db) -> Result<Vec<Category>, DbError> {
@@ -235,9 +216,9 @@ async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbErro
     Ok(row.as_ref().map(category_from).transpose()?)
 }
 
-/// The routing rules in order, read in `tx`.
-pub async fn rules_in(tx: &mut Tx) -> Result<Vec<Rule>, DbError> {
-    rules(tx.conn()?).await
+/// The routing rules in order.
+pub async fn routing_rules(db: &Db) -> Result<Vec<Rule>, DbError> {
+    rules(db.pool()).await
 }
 
 /// The routing rules in order, from a transaction's connection or the pool.
@@ -336,7 +317,7 @@ pub async fn create(
     bron: Bron,
     received_ms: i64,
 ) -> Result<Created, StoreError> {
-    let today = today();
+    let today = today_nl();
     let cat = category(db, &s.categorie).await?;
     let opties = cat
         .as_ref()
@@ -381,7 +362,7 @@ async fn insert(
     cat: &Category,
 ) -> Result<Created, StoreError> {
     let cal = Calendar::new();
-    let received = date_of_ms(received_ms);
+    let received = date_nl(received_ms);
     let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
     let (wijk, buurt) = match &s.locatie {
         Locatie::Punt { lat, lon } => match monitor::areas::locate(*lon, *lat) {
@@ -393,7 +374,7 @@ async fn insert(
         _ => (None, None),
     };
     // Read before the write lock is taken: the lock is held as briefly as possible.
-    let rules = rules(db.pool()).await?;
+    let rules = routing_rules(db).await?;
     let mut tx = db.begin().await?;
     let rule = model::route(
         &rules,
@@ -770,12 +751,12 @@ fn where_clause(
     // Dates bound as text would not compare with the BIGINT column on PostgreSQL; they are
     // checked dates, so their milliseconds are written into the statement.
     if let Some(d) = nonempty(&f.van).and_then(|d| d.parse::<Date>().ok()) {
-        clauses.push(format!("m.created_at >= {}", day_start_ms(d)));
+        clauses.push(format!("m.created_at >= {}", day_start_ms_nl(d)));
     }
     if let Some(d) = nonempty(&f.tot).and_then(|d| d.parse::<Date>().ok()) {
         clauses.push(format!(
             "m.created_at < {}",
-            day_start_ms(d.tomorrow().unwrap_or(d))
+            day_start_ms_nl(d.tomorrow().unwrap_or(d))
         ));
     }
     let open = "m.status IN ('gemeld', 'in-behandeling')";
@@ -836,7 +817,7 @@ pub async fn list(
 ) -> Result<Listing, DbError> {
     let counter = AtomicU32::new(0);
     let cal = Calendar::new();
-    let today = today();
+    let today = today_nl();
     let grens = model::bijna_grens(&cal, today);
     let (clause, binds) = where_clause(f, today, grens, db.backend(), true);
     let (count_clause, count_binds) = where_clause(f, today, grens, db.backend(), false);
@@ -917,7 +898,7 @@ pub async fn map_points(
     limit: i64,
 ) -> Result<Vec<(f64, f64, Option<String>)>, DbError> {
     let cal = Calendar::new();
-    let today = today();
+    let today = today_nl();
     let (clause, binds) = where_clause(
         f,
         today,
@@ -953,7 +934,7 @@ pub struct TeamOverview {
 /// Open meldingen per team with how many are almost late or late (aggregated figures).
 pub async fn overview_per_team(db: &Db) -> Result<Vec<TeamOverview>, DbError> {
     let cal = Calendar::new();
-    let today = today();
+    let today = today_nl();
     let grens = model::bijna_grens(&cal, today);
     let rows = sqlx::query(
         "SELECT COALESCE(t.name, '') AS team, \
@@ -1172,7 +1153,7 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
             .into_iter()
             .map(|s| s.slug().to_string())
             .collect(),
-        termijn_status: model::deadline_state(&cal, st, parse_date(&termijn), today())
+        termijn_status: model::deadline_state(&cal, st, parse_date(&termijn), today_nl())
             .slug()
             .to_string(),
         status,
@@ -1365,8 +1346,8 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
                         deadline = model::resume_deadline(
                             &cal,
                             parse_date(&deadline),
-                            date_of_ms(since),
-                            today(),
+                            date_nl(since),
+                            today_nl(),
                         )
                         .to_string();
                         new_paused = None;
@@ -1613,7 +1594,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
         let created = create(db, &s, &[], Bron::Demo, created_ms).await?;
         let deadline = model::initial_deadline(
             &cal,
-            date_of_ms(created_ms),
+            date_nl(created_ms),
             cat.termijn_werkdagen.max(0) as u32,
         );
         let mut tx = db.begin().await?;
@@ -1673,7 +1654,7 @@ pub struct Retention {
 /// The first millisecond of the day `months` before `today`: what closed before it is due.
 fn cutoff_ms(today: Date, months: i64) -> i64 {
     let span = jiff::Span::new().months(months.clamp(0, 1200));
-    day_start_ms(today.checked_sub(span).unwrap_or(Date::MIN))
+    day_start_ms_nl(today.checked_sub(span).unwrap_or(Date::MIN))
 }
 
 /// Removes reporters' contact details, and later whole meldingen, once their category's terms

@@ -270,10 +270,26 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+fn tz_nl() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// Today's date in the Netherlands (legal dates and deadlines are Dutch calendar days).
 pub fn today_nl() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
+    jiff::Timestamp::now().to_zoned(tz_nl()).date()
+}
+
+/// The Dutch calendar day of a stored time (milliseconds since the epoch).
+pub fn date_nl(ms: i64) -> jiff::civil::Date {
+    let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.to_zoned(tz_nl()).date()
+}
+
+/// The first millisecond of a Dutch calendar day, for comparing dates with stored times.
+pub fn day_start_ms_nl(date: jiff::civil::Date) -> i64 {
+    date.to_zoned(tz_nl())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0)
 }
 
 /// A new UUIDv7 as text: time-ordered, so inserts stay local in B-tree indexes.

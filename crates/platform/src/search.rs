@@ -20,40 +20,16 @@ pub async fn index(
     body: &str,
 ) -> Result<(), DbError> {
     remove(tx, kind, ref_id).await?;
-    match tx.backend() {
-        Backend::Sqlite => {
-            let doc: i64 = sqlx::query(
-                "INSERT INTO search_documents_keys (kind, ref_id) VALUES ($1, $2) RETURNING doc",
-            )
-            .bind(kind)
-            .bind(ref_id)
-            .fetch_one(tx.conn()?)
-            .await?
-            .try_get("doc")?;
-            sqlx::query(
-                "INSERT INTO search_documents (rowid, kind, ref_id, title, body) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(doc)
-            .bind(kind)
-            .bind(ref_id)
-            .bind(title)
-            .bind(body)
-            .execute(tx.conn()?)
-            .await?;
-        }
-        Backend::Postgres => {
-            sqlx::query(
-                "INSERT INTO search_documents (kind, ref_id, title, body) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(kind)
-            .bind(ref_id)
-            .bind(title)
-            .bind(body)
-            .execute(tx.conn()?)
-            .await?;
-        }
-    }
-    Ok(())
+    index_new(
+        tx,
+        kind,
+        &[NewDocument {
+            ref_id: ref_id.to_string(),
+            title: title.to_string(),
+            body: body.to_string(),
+        }],
+    )
+    .await
 }
 
 /// A new document for [`index_new`].

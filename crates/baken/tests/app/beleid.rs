@@ -721,12 +721,8 @@ async fn beleid_report_pdf_is_tagged_and_holds_the_plan_for_readers_only() {
     ));
     assert_eq!(b.get_bytes("/beleid/rapportage/2031/pdf").await.0, 404);
 
-    let (_, secret) = app
-        .user("p@example.nl", "politie-lekpoort", Role::Ketenpartner, true)
-        .await;
-    let mut partner = Browser::new(&app);
-    partner
-        .login("p@example.nl", PASSWORD, secret.as_deref())
+    let mut partner = app
+        .browser_as("p@example.nl", "politie-lekpoort", Role::Ketenpartner)
         .await;
     assert_eq!(
         partner.get_bytes("/beleid/rapportage/2026/pdf").await.0,

@@ -819,8 +819,8 @@ fn point_in(buurt: &str) -> (f64, f64) {
 #[tokio::test]
 async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed_after_retention() {
     let app = spawn_app().await;
-    let (_, secret) = app
-        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+    let mut browser = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
         .await;
     let iv = format!("Bearer {}", cli_token(&app, "iv@example.nl"));
     // An area rule before the default rules: the binnenstad of Vianen goes to Vergunningen.
@@ -930,10 +930,6 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
         let v: serde_json::Value = r.json().await.unwrap();
         assert_eq!(v["errors"][0]["field"], field);
     }
-    let mut browser = Browser::new(&app);
-    browser
-        .login("iv@example.nl", PASSWORD, secret.as_deref())
-        .await;
     let page = browser.get("/meldingen?buurt=BU19612101").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Harde muziek") && !page.body.contains("Afval naast"));
@@ -1051,16 +1047,8 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
 #[tokio::test]
 async fn meldingen_settings_are_for_administrators_validated_and_audited() {
     let app = spawn_app().await;
-    let (_, secret) = app
-        .user(
-            "beheer@example.nl",
-            "vijfheerenlanden",
-            Role::Beheerder,
-            true,
-        )
-        .await;
-    let mut b = Browser::new(&app);
-    b.login("beheer@example.nl", PASSWORD, secret.as_deref())
+    let mut b = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
         .await;
     let queue = b.get("/meldingen").await;
     assert!(queue.body.contains("href=\"/meldingen/inrichting\""));
@@ -1201,11 +1189,9 @@ async fn meldingen_settings_are_for_administrators_validated_and_audited() {
     );
 
     // IV advisers work the queue but do not configure it.
-    let (_, secret) = app
-        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
         .await;
-    let mut iv = Browser::new(&app);
-    iv.login("iv@example.nl", PASSWORD, secret.as_deref()).await;
     assert!(!iv
         .get("/meldingen")
         .await

@@ -636,16 +636,8 @@ async fn monitor_map_shows_wijken_by_colour_and_table_and_hides_small_counts() {
     )
     .await
     .unwrap();
-    let (_, secret) = app
-        .user(
-            "analist@example.nl",
-            "vijfheerenlanden",
-            Role::Analist,
-            true,
-        )
-        .await;
-    let mut b = Browser::new(&app);
-    b.login("analist@example.nl", PASSWORD, secret.as_deref())
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
         .await;
     assert!(b
         .get("/monitor")

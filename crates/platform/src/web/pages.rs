@@ -1526,10 +1526,7 @@ struct AuditQuery {
 /// Parses a date (yyyy-mm-dd) as the start of that day in Amsterdam, in ms.
 fn day_start_ms(s: &str) -> Option<i64> {
     let date: jiff::civil::Date = s.trim().parse().ok()?;
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").ok()?;
-    date.to_zoned(tz)
-        .ok()
-        .map(|z| z.timestamp().as_millisecond())
+    Some(crate::db::day_start_ms_nl(date))
 }
 
 impl AuditQuery {
