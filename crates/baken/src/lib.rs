@@ -48,25 +48,11 @@ pub enum ReportError {
     Join(String),
 }
 
-/// Typesets the raadsrapportage from its data; CPU-bound, so it runs off the async workers.
+/// Typesets the raadsrapportage from its data.
 async fn typeset_report(data: beleid::html::ReportData) -> Result<Vec<u8>, ReportError> {
-    tokio::task::spawn_blocking(move || {
-        let today = platform::db::today_nl();
-        let mut files = vec![("data.json", data.json)];
-        files.extend(data.charts.iter().map(|(n, b)| (n.as_str(), b.clone())));
-        pdf::render(&pdf::Document {
-            main: beleid::html::REPORT_TYPST,
-            files,
-            date: (
-                i32::from(today.year()),
-                today.month().unsigned_abs(),
-                today.day().unsigned_abs(),
-            ),
-        })
-    })
-    .await
-    .map_err(|e| ReportError::Join(e.to_string()))?
-    .map_err(ReportError::from)
+    let mut files = vec![("data.json".to_string(), data.json)];
+    files.extend(data.charts);
+    typeset(beleid::html::REPORT_TYPST, files).await
 }
 
 /// The raadsrapportage of `year` as a tagged PDF (PDF/UA-1), for `baken report ivb --format pdf`.
@@ -99,12 +85,74 @@ async fn report_pdf_download(
         .into_response())
 }
 
+/// Typesets a Typst document with its data files; CPU-bound, so off the async workers.
+async fn typeset(
+    main: &'static str,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, ReportError> {
+    tokio::task::spawn_blocking(move || {
+        let today = platform::db::today_nl();
+        pdf::render(&pdf::Document {
+            main,
+            files: files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect(),
+            date: (
+                i32::from(today.year()),
+                today.month().unsigned_abs(),
+                today.day().unsigned_abs(),
+            ),
+        })
+    })
+    .await
+    .map_err(|e| ReportError::Join(e.to_string()))?
+    .map_err(ReportError::from)
+}
+
+/// `/maatregelen/{id}/brieven/{brief}/pdf`: a drafted letter as a tagged PDF, for whoever may
+/// read the measure (the read is audited).
+async fn letter_pdf_download(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(ctx): axum::Extension<platform::web::Ctx>,
+    axum::extract::Path((id, brief)): axum::extract::Path<(String, String)>,
+) -> Result<axum::response::Response, platform::web::WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let letter = maatregelen::html::letter_for(&state, &ctx, &id, &brief).await?;
+    let bytes = typeset(
+        maatregelen::html::LETTER_TYPST,
+        vec![(
+            "data.json".to_string(),
+            maatregelen::html::letter_json(&letter),
+        )],
+    )
+    .await
+    .map_err(|e| platform::web::WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-{}.pdf\"",
+                    maatregelen::store::kenmerk(&id),
+                    letter.rij.brief.slug()
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The pages of the modules.
 fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
     axum::Router::new()
         .route(
             "/beleid/rapportage/{year}/pdf",
             axum::routing::get(report_pdf_download),
+        )
+        .route(
+            "/maatregelen/{id}/brieven/{brief}/pdf",
+            axum::routing::get(letter_pdf_download),
         )
         .merge(monitor::routes())
         .merge(beleid::routes())
@@ -351,6 +399,13 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "meldingen retention"),
+            }
+            match maatregelen::daily(&retention_db, "job").await {
+                Ok((sent, destroyed)) if sent + destroyed > 0 => {
+                    tracing::info!(sent, destroyed, "maatregelen reminders and retention")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "maatregelen reminders and retention"),
             }
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
         }

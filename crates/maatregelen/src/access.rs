@@ -165,6 +165,42 @@ impl Resource for Beleidsladder {
     }
 }
 
+/// The module's settings: letter templates and retention terms. No personal data; everyone who
+/// works with measures reads them. The administrator changes both; the legal adviser, who
+/// writes the letters, also changes the templates. Every change is audited.
+#[derive(Clone, Debug)]
+pub struct Inrichting {
+    pub onderdeel: &'static str,
+}
+
+pub const SJABLONEN: &str = "sjablonen";
+pub const BEWAARTERMIJNEN: &str = "bewaartermijnen";
+
+impl Resource for Inrichting {
+    fn kind(&self) -> &'static str {
+        "maatregel-inrichting"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.onderdeel.to_string())
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        let ok = match action {
+            Action::Read | Action::List => may_read(p),
+            Action::Update => {
+                may_write(p)
+                    && (p.has(Role::Beheerder)
+                        || (self.onderdeel == SJABLONEN && p.has(Role::Jurist)))
+            }
+            _ => false,
+        };
+        if ok {
+            Decision::Allow
+        } else {
+            Decision::Deny("role-not-allowed")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +274,26 @@ mod tests {
                     want,
                     "{role:?} {action:?} ladder"
                 );
+                for (onderdeel, editors) in [
+                    (SJABLONEN, &[Beheerder, Jurist][..]),
+                    (BEWAARTERMIJNEN, &[Beheerder][..]),
+                ] {
+                    let want = match action {
+                        Action::Read | Action::List => reader,
+                        Action::Update => editors.contains(&role),
+                        _ => false,
+                    };
+                    assert_eq!(
+                        allow(&|| decide(
+                            &p,
+                            action,
+                            &Inrichting { onderdeel },
+                            Purpose::Uitvoering
+                        )),
+                        want,
+                        "{role:?} {action:?} {onderdeel}"
+                    );
+                }
                 // Never another organisation's measures, never for another purpose.
                 let other = principal(role, "politie");
                 assert_ne!(

@@ -54,6 +54,8 @@ pub struct MaatregelSamenvatting {
     pub voorstel_soort: Option<String>,
     pub afwijking_reden: Option<String>,
     pub duur: Option<String>,
+    /// The id of the team that handles the measure and gets its reminders.
+    pub team: Option<String>,
 }
 
 impl From<&store::Maatregel> for MaatregelSamenvatting {
@@ -73,6 +75,7 @@ impl From<&store::Maatregel> for MaatregelSamenvatting {
             voorstel_soort: m.voorstel_soort.clone(),
             afwijking_reden: m.afwijking_reden.clone(),
             duur: (!duur.is_empty()).then_some(duur),
+            team: m.team_id.clone(),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct MaatregelStap {
     pub toelichting: String,
     pub bron: Option<String>,
     pub referentie: Option<String>,
+    /// Aanleiding from a melding: the melding's id (`/api/v1/meldingen/{id}`).
+    pub melding: Option<String>,
     pub ontvangen: Option<bool>,
     pub dagen: Option<u32>,
     pub tot: Option<String>,
@@ -107,6 +112,19 @@ pub struct MaatregelMijlpaal {
     pub termijn: bool,
     /// For a deadline: the step that answers it has been recorded.
     pub afgehandeld: bool,
+    /// A deadline for a decision of the mayor.
+    pub burgemeester: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MaatregelBrief {
+    pub id: String,
+    /// voornemen, besluit or verlenging.
+    pub soort: String,
+    pub titel: String,
+    pub datum: String,
+    /// The HTML page of the letter; add `/pdf` for the tagged PDF.
+    pub href: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -117,6 +135,8 @@ pub struct MaatregelDetail {
     pub tijdlijn: Vec<MaatregelMijlpaal>,
     /// The steps this type knows, in their usual order.
     pub mogelijke_stappen: Vec<String>,
+    /// The letters drafted for this measure.
+    pub brieven: Vec<MaatregelBrief>,
 }
 
 pub(crate) fn mijlpaal_out(m: &model::Mijlpaal) -> MaatregelMijlpaal {
@@ -127,6 +147,7 @@ pub(crate) fn mijlpaal_out(m: &model::Mijlpaal) -> MaatregelMijlpaal {
         uitleg: m.uitleg.clone(),
         termijn: m.termijn,
         afgehandeld: m.afgehandeld,
+        burgemeester: m.burgemeester,
     }
 }
 
@@ -143,6 +164,7 @@ fn detail_out(d: &Detail) -> MaatregelDetail {
                 toelichting: s.toelichting.clone(),
                 bron: s.bron.clone(),
                 referentie: s.referentie.clone(),
+                melding: s.melding_id.clone(),
                 ontvangen: s.ontvangen,
                 dagen: s.dagen,
                 tot: s.tot.map(|d| d.to_string()),
@@ -163,6 +185,17 @@ fn detail_out(d: &Detail) -> MaatregelDetail {
             .stappen()
             .iter()
             .map(|s| s.slug().to_string())
+            .collect(),
+        brieven: d
+            .brieven
+            .iter()
+            .map(|b| MaatregelBrief {
+                id: b.id.clone(),
+                soort: b.brief.slug().into(),
+                titel: b.titel.clone(),
+                datum: b.datum.to_string(),
+                href: format!("/maatregelen/{}/brieven/{}", d.maatregel.id, b.id),
+            })
             .collect(),
     }
 }

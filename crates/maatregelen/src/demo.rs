@@ -73,6 +73,12 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         lang: "nl".into(),
     };
     let ctx = RequestContext::new("cli");
+    let team = platform::identity::list_teams(db, &org.id)
+        .await
+        .map_err(|e| DemoError::Other(e.to_string()))?
+        .into_iter()
+        .find(|t| t.slug == "integrale-veiligheid")
+        .map(|t| t.id);
     let create = |n: Nieuw| {
         let p = p.clone();
         let ctx = ctx.clone();
@@ -128,6 +134,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         hoeveelheid: 0,
         duur: None,
         afwijking_reden: String::new(),
+        team_id: team.clone(),
     };
 
     // A 13b closure in progress (Damocles: harddrugs in a house, first offence → 3 months).

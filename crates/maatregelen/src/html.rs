@@ -18,7 +18,10 @@ use platform::web::{
 };
 use termijnen::datum_nl;
 
-use crate::access::{Beleidsladder, Maatregel, Maatregelen, Termijnoverzicht};
+use crate::access::{
+    Beleidsladder, Inrichting, Maatregel, Maatregelen, Termijnoverzicht, BEWAARTERMIJNEN, SJABLONEN,
+};
+use crate::brief::{self, BriefSoort};
 use crate::input::{MaatregelStapIn, NieuweMaatregel};
 use crate::model::{self, Eenheid, Ladder, LadderRegel, Mijlpaal, Soort, BRONNEN};
 use crate::store::{self, Detail, StoreError};
@@ -30,8 +33,23 @@ pub fn routes() -> Router<AppState> {
         .route("/maatregelen/termijnen", get(deadlines_page))
         .route("/maatregelen/beleid", get(ladders_page))
         .route("/maatregelen/beleid/{id}", get(row_page).post(row_post))
+        .route("/maatregelen/sjablonen", get(templates_page))
+        .route(
+            "/maatregelen/sjablonen/{brief}/{soort}",
+            get(template_page).post(template_post),
+        )
+        .route(
+            "/maatregelen/bewaartermijnen",
+            get(retention_page).post(retention_post),
+        )
         .route("/maatregelen/{id}", get(detail_page))
         .route("/maatregelen/{id}/stap", axum::routing::post(step_post))
+        .route("/maatregelen/{id}/team", axum::routing::post(team_post))
+        .route(
+            "/maatregelen/{id}/brieven",
+            axum::routing::post(letter_post),
+        )
+        .route("/maatregelen/{id}/brieven/{brief}", get(letter_page))
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
@@ -159,7 +177,20 @@ async fn list_page(
 // ---------------------------------------------------------------------------------------------
 // New measure.
 
-fn new_form(m: &Texts, v: &HashMap<String, String>) -> Form {
+/// The teams of the user's organisation as select options, with "no team" first.
+async fn team_options(state: &AppState, p: &Principal) -> Result<Vec<(String, String)>, WebError> {
+    let mut out = vec![(String::new(), "—".to_string())];
+    out.extend(
+        platform::identity::list_teams(&state.db, &p.organisation_id)
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .into_iter()
+            .map(|t| (t.id, t.name)),
+    );
+    Ok(out)
+}
+
+fn new_form(m: &Texts, v: &HashMap<String, String>, teams: Vec<(String, String)>) -> Form {
     let val = |k: &str| v.get(k).cloned().unwrap_or_default();
     let mut soorten = vec![(String::new(), m.t("maatregelen-follow-proposal"))];
     soorten.extend(Soort::ALL.iter().map(|s| {
@@ -201,9 +232,13 @@ fn new_form(m: &Texts, v: &HashMap<String, String>) -> Form {
             )
             .value(val("bron")),
             FormField::new("referentie", m.t("maatregelen-reference"), FieldKind::Text)
-                .value(val("referentie")),
+                .value(val("referentie"))
+                .hint(m.t("maatregelen-reference-hint")),
             FormField::new("toelichting", m.t("maatregelen-note"), FieldKind::Text)
                 .value(val("toelichting")),
+            FormField::new("team", m.t("maatregelen-team"), FieldKind::Select(teams))
+                .value(val("team"))
+                .hint(m.t("maatregelen-team-hint")),
             FormField::new(
                 "ladder",
                 m.t("maatregelen-ladder"),
@@ -241,13 +276,22 @@ fn new_form(m: &Texts, v: &HashMap<String, String>) -> Form {
     )
 }
 
-async fn new_page(Extension(ctx): Extension<Ctx>) -> WebResult {
-    reader(&ctx)?;
+async fn new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = reader(&ctx)?;
     let m = texts(&ctx);
+    let teams = team_options(&state, p).await?;
+    // The user's own team is the likely one.
+    let mine = platform::identity::team_ids_of_user(&state.db, &p.user_id)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut v = HashMap::new();
+    if let Some(t) = teams.iter().find(|(id, _)| mine.contains(id)) {
+        v.insert("team".to_string(), t.0.clone());
+    }
     render(&FormPage {
         shell: Shell::titled(&ctx, m.t("maatregelen-new-title")),
         intro: m.t("maatregelen-new-intro"),
-        form: new_form(&m, &HashMap::new()),
+        form: new_form(&m, &v, teams),
         after: vec![("/maatregelen".into(), m.t("maatregelen-back"))],
     })
 }
@@ -319,6 +363,7 @@ async fn new_post(
         duur: number(&v, "duur", &mut errors),
         eenheid: text(&v, "eenheid"),
         afwijking_reden: text(&v, "afwijking_reden"),
+        team: text(&v, "team"),
     };
     let result = match input.parse() {
         Ok(n) if errors.is_empty() => {
@@ -348,7 +393,7 @@ async fn new_post(
         Err(StoreError::Refused(r)) => vec![platform::identity::field_error("", &r)],
         Err(e) => return Err(store_err(e)),
     };
-    let form = new_form(&m, &v).with_errors(&ctx.lang, &errors);
+    let form = new_form(&m, &v, team_options(&state, p).await?).with_errors(&ctx.lang, &errors);
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &FormPage {
@@ -367,6 +412,23 @@ pub struct StepRow {
     pub naam: String,
     pub datum: String,
     pub details: String,
+    /// A link to the melding the aanleiding came from.
+    pub melding: Option<String>,
+}
+
+pub struct LetterRow {
+    pub href: String,
+    pub titel: String,
+    pub soort: String,
+    pub datum: String,
+}
+
+/// Forms shown again with the user's input and errors after a refused post.
+#[derive(Default)]
+struct Refused {
+    step: Option<Form>,
+    letter: Option<Form>,
+    team: Option<Form>,
 }
 
 pub struct TimeRow {
@@ -382,9 +444,15 @@ struct DetailPage {
     shell: Shell,
     m: Texts,
     d: Detail,
+    kenmerk: String,
+    team: Option<String>,
+    retention: String,
     steps: Vec<StepRow>,
     timeline: Vec<TimeRow>,
+    letters: Vec<LetterRow>,
     form: Option<Form>,
+    letter_form: Option<Form>,
+    team_form: Option<Form>,
 }
 
 fn step_details(s: &model::Stap) -> String {
@@ -508,11 +576,63 @@ fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
     )
 }
 
+fn letter_form(m: &Texts, d: &Detail) -> Option<Form> {
+    let choices: Vec<(String, String)> = BriefSoort::ALL
+        .into_iter()
+        .filter(|b| b.past_bij(d.maatregel.soort))
+        .map(|b| (b.slug().to_string(), b.naam().to_string()))
+        .collect();
+    (!choices.is_empty()).then(|| {
+        Form::new(
+            format!("/maatregelen/{}/brieven", d.maatregel.id),
+            m.t("maatregelen-letter-draft"),
+            vec![FormField::new(
+                "brief",
+                m.t("maatregelen-letter-kind"),
+                FieldKind::Select(choices),
+            )],
+        )
+    })
+}
+
+fn team_form(m: &Texts, d: &Detail, teams: Vec<(String, String)>) -> Form {
+    Form::new(
+        format!("/maatregelen/{}/team", d.maatregel.id),
+        m.t("maatregelen-team-save"),
+        vec![
+            FormField::new("team", m.t("maatregelen-team"), FieldKind::Select(teams))
+                .value(d.maatregel.team_id.clone().unwrap_or_default())
+                .hint(m.t("maatregelen-team-hint")),
+        ],
+    )
+}
+
+/// The retention line of a measure: until when it is kept, or how long after it ends.
+async fn retention_text(state: &AppState, d: &Detail) -> Result<String, WebError> {
+    let terms = store::bewaartermijnen(&state.db).await.map_err(store_err)?;
+    let Some(t) = terms.into_iter().find(|t| t.soort == d.maatregel.soort) else {
+        return Ok(String::new());
+    };
+    Ok(match model::bewaren_tot(&d.stappen, t.jaren) {
+        Some(tot) => format!(
+            "bewaren tot {} ({} jaar na de laatste stap; selectielijst {})",
+            datum_nl(tot),
+            t.jaren,
+            t.resultaat
+        ),
+        None => format!(
+            "{} jaar na beëindiging (selectielijst {})",
+            t.jaren, t.resultaat
+        ),
+    })
+}
+
 async fn render_detail(
+    state: &AppState,
     ctx: &Ctx,
     p: &Principal,
     d: Detail,
-    form: Option<Form>,
+    refused: Refused,
     status: StatusCode,
 ) -> WebResult {
     let m = texts(ctx);
@@ -524,26 +644,226 @@ async fn render_detail(
             naam: s.soort.naam().into(),
             datum: datum_nl(s.datum),
             details: step_details(s),
+            melding: s.melding_id.as_ref().map(|id| format!("/meldingen/{id}")),
         })
         .collect();
     let timeline = time_rows(&m, &model::tijdlijn(d.maatregel.soort, &d.stappen), today);
-    let form = if crate::access::may_write(p) {
-        Some(form.unwrap_or_else(|| step_form(&m, &d, &HashMap::new())))
+    let letters = d
+        .brieven
+        .iter()
+        .map(|b| LetterRow {
+            href: format!("/maatregelen/{}/brieven/{}", d.maatregel.id, b.id),
+            titel: b.titel.clone(),
+            soort: b.brief.naam().into(),
+            datum: datum_nl(b.datum),
+        })
+        .collect();
+    let teams = team_options(state, p).await?;
+    let team = d
+        .maatregel
+        .team_id
+        .as_ref()
+        .and_then(|id| teams.iter().find(|(t, _)| t == id))
+        .map(|(_, name)| name.clone());
+    let writer = crate::access::may_write(p);
+    let (form, letter_form, team_form) = if writer {
+        (
+            Some(
+                refused
+                    .step
+                    .unwrap_or_else(|| step_form(&m, &d, &HashMap::new())),
+            ),
+            refused.letter.or_else(|| letter_form(&m, &d)),
+            Some(refused.team.unwrap_or_else(|| team_form(&m, &d, teams))),
+        )
     } else {
-        None
+        (None, None, None)
     };
     let title = format!("{}: {}", d.maatregel.soort.naam(), d.maatregel.onderwerp);
     render_status(
         status,
         &DetailPage {
             shell: Shell::titled(ctx, title),
+            kenmerk: store::kenmerk(&d.maatregel.id),
+            retention: retention_text(state, &d).await?,
             m,
             d,
+            team,
             steps,
             timeline,
+            letters,
             form,
+            letter_form,
+            team_form,
         },
     )
+}
+
+/// The measure behind `id` with the caller authorised for `action` on it.
+async fn authorize_measure(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+) -> Result<access::Authorized<Maatregel>, WebError> {
+    let p = require_user(ctx)?;
+    let organisation_id = store::organisation_of(&state.db, id)
+        .await
+        .map_err(store_err)?;
+    Ok(access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        Maatregel {
+            id: Some(id.to_string()),
+            organisation_id,
+        },
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+/// Shows the measure again with a refused form (the read is audited like any other).
+async fn render_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    refused: impl FnOnce(&Texts, &Detail) -> Refused,
+) -> WebResult {
+    let p = require_user(ctx)?;
+    let read = authorize_measure(state, ctx, id, Action::Read).await?;
+    let d = store::get(&state.db, &read).await.map_err(store_err)?;
+    let refused = refused(&texts(ctx), &d);
+    render_detail(state, ctx, p, d, refused, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+fn field_errors(e: StoreError) -> Result<Vec<FieldError>, WebError> {
+    match e {
+        StoreError::Invalid(e) => Ok(e),
+        StoreError::Refused(r) => Ok(vec![platform::identity::field_error("", &r)]),
+        e => Err(store_err(e)),
+    }
+}
+
+async fn team_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let auth = authorize_measure(&state, &ctx, &id, Action::Update).await?;
+    let team = text(&v, "team");
+    let errors = match store::set_team(&state.db, &auth, team.as_deref()).await {
+        Ok(()) => return Ok(Redirect::to(&format!("/maatregelen/{id}")).into_response()),
+        Err(e) => field_errors(e)?,
+    };
+    let p = require_user(&ctx)?;
+    let teams = team_options(&state, p).await?;
+    render_refused(&state, &ctx, &id, |m, d| Refused {
+        team: Some(team_form(m, d, teams).with_errors(&ctx.lang, &errors)),
+        ..Refused::default()
+    })
+    .await
+}
+
+async fn letter_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let auth = authorize_measure(&state, &ctx, &id, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    let result = match v.get("brief").and_then(|b| BriefSoort::from_slug(b)) {
+        Some(b) => {
+            let gemeente = platform::identity::organisation(&state.db, &p.organisation_id)
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?
+                .name;
+            store::brief_opstellen(&state.db, &auth, b, &gemeente, vandaag(), &p.user_id).await
+        }
+        None => Err(StoreError::Invalid(vec![platform::identity::field_error(
+            "brief",
+            "Kies een soort brief.",
+        )])),
+    };
+    let errors = match result {
+        Ok(brief) => {
+            return Ok(Redirect::to(&format!("/maatregelen/{id}/brieven/{brief}")).into_response())
+        }
+        Err(e) => field_errors(e)?,
+    };
+    render_refused(&state, &ctx, &id, |m, d| Refused {
+        letter: letter_form(m, d).map(|f| f.with_errors(&ctx.lang, &errors)),
+        ..Refused::default()
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "maatregelen_brief.html")]
+struct LetterPage {
+    shell: Shell,
+    m: Texts,
+    back: String,
+    pdf: String,
+    kenmerk: String,
+    soort: String,
+    datum: String,
+    alineas: Vec<Vec<String>>,
+}
+
+/// A letter with its measure, for the page and the PDF; the read is audited.
+pub async fn letter_for(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    brief_id: &str,
+) -> Result<store::Brief, WebError> {
+    let auth = authorize_measure(state, ctx, id, Action::Read).await?;
+    store::brief(&state.db, &auth, brief_id)
+        .await
+        .map_err(store_err)
+}
+
+async fn letter_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, brief_id)): Path<(String, String)>,
+) -> WebResult {
+    let b = letter_for(&state, &ctx, &id, &brief_id).await?;
+    let m = texts(&ctx);
+    render(&LetterPage {
+        shell: Shell::titled(&ctx, b.rij.titel.clone()),
+        back: format!("/maatregelen/{id}"),
+        pdf: format!("/maatregelen/{id}/brieven/{brief_id}/pdf"),
+        kenmerk: store::kenmerk(&id),
+        soort: b.rij.brief.naam().into(),
+        datum: datum_nl(b.rij.datum),
+        // Each paragraph keeps its line breaks (address lines) as separate lines.
+        alineas: brief::alineas(&b.tekst)
+            .into_iter()
+            .map(|a| a.lines().map(str::to_string).collect())
+            .collect(),
+        m,
+    })
+}
+
+/// The Typst layout of a letter; its text arrives as `data.json`.
+pub const LETTER_TYPST: &str = include_str!("../templates/maatregelen/brief.typ");
+
+/// The data of a letter's PDF: title, reference, date and paragraphs as JSON.
+pub fn letter_json(b: &store::Brief) -> Vec<u8> {
+    serde_json::json!({
+        "titel": b.rij.titel,
+        "kenmerk": store::kenmerk(&b.maatregel_id),
+        "soort": b.rij.brief.naam(),
+        "datum": datum_nl(b.rij.datum),
+        "alineas": brief::alineas(&b.tekst),
+    })
+    .to_string()
+    .into_bytes()
 }
 
 async fn detail_page(
@@ -568,7 +888,7 @@ async fn detail_page(
     )
     .await?;
     let d = store::get(&state.db, &auth).await.map_err(store_err)?;
-    render_detail(&ctx, p, d, None, StatusCode::OK).await
+    render_detail(&state, &ctx, p, d, Refused::default(), StatusCode::OK).await
 }
 
 async fn step_post(
@@ -641,8 +961,19 @@ async fn step_post(
     .await?;
     let d = store::get(&state.db, &read).await.map_err(store_err)?;
     let m = texts(&ctx);
-    let form = step_form(&m, &d, &v).with_errors(&ctx.lang, &errors);
-    render_detail(&ctx, p, d, Some(form), StatusCode::UNPROCESSABLE_ENTITY).await
+    let step = Some(step_form(&m, &d, &v).with_errors(&ctx.lang, &errors));
+    render_detail(
+        &state,
+        &ctx,
+        p,
+        d,
+        Refused {
+            step,
+            ..Refused::default()
+        },
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -655,6 +986,7 @@ pub struct DeadlineRow {
     pub onderwerp: String,
     pub soort: String,
     pub uitleg: String,
+    pub team: String,
 }
 
 #[derive(Template)]
@@ -663,6 +995,7 @@ struct DeadlinesPage {
     shell: Shell,
     m: Texts,
     sections: Vec<Section>,
+    filter: Form,
 }
 
 pub struct Section {
@@ -674,6 +1007,7 @@ pub struct Section {
 async fn deadlines_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
     let auth = access::authorize(
@@ -690,12 +1024,28 @@ async fn deadlines_page(
     let all = store::all_with_steps(&state.db, &auth)
         .await
         .map_err(store_err)?;
+    let teams = team_options(&state, p).await?;
+    let team = q.get("team").cloned().unwrap_or_default();
+    let mayor = q.get("voor").map(String::as_str) == Some("burgemeester");
     let today = vandaag();
     let mut overdue = Vec::new();
     let mut week = Vec::new();
-    for d in &all {
-        let t = model::tijdlijn(d.maatregel.soort, &d.stappen);
+    for d in all
+        .iter()
+        .filter(|d| team.is_empty() || d.maatregel.team_id.as_deref() == Some(team.as_str()))
+    {
+        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen)
+            .into_iter()
+            .filter(|x| !mayor || x.burgemeester)
+            .collect();
         let (o, w) = model::open_termijnen(&t, today);
+        let team_naam = d
+            .maatregel
+            .team_id
+            .as_ref()
+            .and_then(|id| teams.iter().find(|(t, _)| t == id))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "—".into());
         let row = |x: &Mijlpaal| {
             (
                 x.datum,
@@ -706,6 +1056,7 @@ async fn deadlines_page(
                     onderwerp: d.maatregel.onderwerp.clone(),
                     soort: d.maatregel.soort.naam().into(),
                     uitleg: x.uitleg.clone(),
+                    team: team_naam.clone(),
                 },
             )
         };
@@ -727,10 +1078,28 @@ async fn deadlines_page(
             rows: week.into_iter().map(|(_, r)| r).collect(),
         },
     ];
+    let filter = Form::new(
+        "/maatregelen/termijnen",
+        m.t("maatregelen-filter"),
+        vec![
+            FormField::new("team", m.t("maatregelen-team"), FieldKind::Select(teams)).value(team),
+            FormField::new(
+                "voor",
+                m.t("maatregelen-deadlines-for"),
+                FieldKind::Select(vec![
+                    (String::new(), m.t("maatregelen-deadlines-all")),
+                    ("burgemeester".into(), m.t("maatregelen-deadlines-mayor")),
+                ]),
+            )
+            .value(if mayor { "burgemeester" } else { "" }),
+        ],
+    )
+    .get();
     render(&DeadlinesPage {
         shell: Shell::titled(&ctx, m.t("maatregelen-deadlines-title")),
         m,
         sections,
+        filter,
     })
 }
 
@@ -983,4 +1352,414 @@ async fn row_post(
             )],
         },
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letter templates.
+
+pub struct TemplateRow {
+    pub href: String,
+    pub brief: String,
+    pub soort: String,
+    pub titel: String,
+    pub versie: i64,
+}
+
+#[derive(Template)]
+#[template(path = "maatregelen_sjablonen.html")]
+struct TemplatesPage {
+    shell: Shell,
+    m: Texts,
+    rows: Vec<TemplateRow>,
+    placeholders: Vec<(&'static str, &'static str)>,
+    choose: Option<Form>,
+}
+
+async fn settings_auth(
+    state: &AppState,
+    ctx: &Ctx,
+    onderdeel: &'static str,
+    action: Action,
+) -> Result<access::Authorized<Inrichting>, WebError> {
+    let p = require_user(ctx)?;
+    Ok(access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        Inrichting { onderdeel },
+        Purpose::Beheer,
+    )
+    .await?)
+}
+
+fn may_edit(p: &Principal, onderdeel: &'static str) -> bool {
+    platform::access::decide(
+        p,
+        Action::Update,
+        &Inrichting { onderdeel },
+        Purpose::Beheer,
+    ) == platform::access::Decision::Allow
+}
+
+fn soort_segment(soort: Option<Soort>) -> &'static str {
+    soort.map(|s| s.slug()).unwrap_or("algemeen")
+}
+
+async fn templates_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    settings_auth(&state, &ctx, SJABLONEN, Action::List).await?;
+    let p = require_user(&ctx)?;
+    let m = texts(&ctx);
+    let rows = store::sjablonen(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|t| TemplateRow {
+            href: format!(
+                "/maatregelen/sjablonen/{}/{}",
+                t.brief.slug(),
+                soort_segment(t.soort)
+            ),
+            brief: t.brief.naam().into(),
+            soort: t
+                .soort
+                .map(|s| s.naam().to_string())
+                .unwrap_or_else(|| m.t("maatregelen-template-general")),
+            titel: t.titel,
+            versie: t.versie,
+        })
+        .collect();
+    // The choice of a type-specific template goes to its edit page (no script needed).
+    let choose = may_edit(p, SJABLONEN).then(|| {
+        let mut soorten = vec![("algemeen".to_string(), m.t("maatregelen-template-general"))];
+        soorten.extend(
+            Soort::ALL
+                .iter()
+                .map(|s| (s.slug().to_string(), s.naam().to_string())),
+        );
+        Form::new(
+            "/maatregelen/sjablonen/kies",
+            m.t("maatregelen-template-open"),
+            vec![
+                FormField::new(
+                    "brief",
+                    m.t("maatregelen-letter-kind"),
+                    FieldKind::Select(
+                        BriefSoort::ALL
+                            .iter()
+                            .map(|b| (b.slug().to_string(), b.naam().to_string()))
+                            .collect(),
+                    ),
+                ),
+                FormField::new("soort", m.t("maatregelen-type"), FieldKind::Select(soorten)),
+            ],
+        )
+        .get()
+    });
+    render(&TemplatesPage {
+        shell: Shell::titled(&ctx, m.t("maatregelen-templates-title")),
+        m,
+        rows,
+        placeholders: brief::PLAATSHOUDERS.to_vec(),
+        choose,
+    })
+}
+
+/// The (letter, type) of a template page; `kies` reads them from the query of the chooser.
+fn template_key(
+    brief_slug: &str,
+    soort_slug: &str,
+    q: &HashMap<String, String>,
+) -> Result<(BriefSoort, Option<Soort>), WebError> {
+    let (b, s) = if brief_slug == "kies" {
+        (
+            q.get("brief").map(String::as_str).unwrap_or(""),
+            q.get("soort").map(String::as_str).unwrap_or(""),
+        )
+    } else {
+        (brief_slug, soort_slug)
+    };
+    let brief = BriefSoort::from_slug(b).ok_or(WebError::NotFound)?;
+    let soort = match s {
+        "algemeen" | "" => None,
+        s => Some(Soort::from_slug(s).ok_or(WebError::NotFound)?),
+    };
+    Ok((brief, soort))
+}
+
+fn template_form(
+    m: &Texts,
+    brief: BriefSoort,
+    soort: Option<Soort>,
+    titel: &str,
+    tekst: &str,
+) -> Form {
+    Form::new(
+        format!(
+            "/maatregelen/sjablonen/{}/{}",
+            brief.slug(),
+            soort_segment(soort)
+        ),
+        m.t("maatregelen-save-version"),
+        vec![
+            FormField::new("titel", m.t("maatregelen-template-title"), FieldKind::Text)
+                .value(titel.to_string())
+                .required(),
+            FormField::new(
+                "tekst",
+                m.t("maatregelen-template-text"),
+                FieldKind::TextArea,
+            )
+            .value(tekst.to_string())
+            .hint(m.t("maatregelen-template-text-hint"))
+            .required(),
+        ],
+    )
+}
+
+fn template_title(m: &Texts, brief: BriefSoort, soort: Option<Soort>) -> String {
+    format!(
+        "{}: {} ({})",
+        m.t("maatregelen-template"),
+        brief.naam(),
+        soort
+            .map(|s| s.naam().to_string())
+            .unwrap_or_else(|| m.t("maatregelen-template-general"))
+    )
+}
+
+async fn template_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((b, s)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult {
+    let (brief, soort) = template_key(&b, &s, &q)?;
+    if b == "kies" {
+        return Ok(Redirect::to(&format!(
+            "/maatregelen/sjablonen/{}/{}",
+            brief.slug(),
+            soort_segment(soort)
+        ))
+        .into_response());
+    }
+    settings_auth(&state, &ctx, SJABLONEN, Action::Update).await?;
+    let m = texts(&ctx);
+    let all = store::sjablonen(&state.db).await.map_err(store_err)?;
+    // A type without its own template starts from the general one.
+    let current = all
+        .iter()
+        .find(|t| t.brief == brief && t.soort == soort)
+        .or_else(|| all.iter().find(|t| t.brief == brief && t.soort.is_none()));
+    let (titel, tekst) = current
+        .map(|t| (t.titel.clone(), t.tekst.clone()))
+        .unwrap_or_default();
+    let mut intro = m.t("maatregelen-template-intro");
+    intro.push(' ');
+    intro.push_str(
+        &brief::PLAATSHOUDERS
+            .iter()
+            .map(|(k, _)| format!("{{{{{k}}}}}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    render(&FormPage {
+        shell: Shell::titled(&ctx, template_title(&m, brief, soort)),
+        intro,
+        form: template_form(&m, brief, soort, &titel, &tekst),
+        after: vec![(
+            "/maatregelen/sjablonen".into(),
+            m.t("maatregelen-templates-title"),
+        )],
+    })
+}
+
+async fn template_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((b, s)): Path<(String, String)>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let (brief, soort) = template_key(&b, &s, &HashMap::new())?;
+    let auth = settings_auth(&state, &ctx, SJABLONEN, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    let m = texts(&ctx);
+    let titel = v.get("titel").cloned().unwrap_or_default();
+    let tekst = v.get("tekst").cloned().unwrap_or_default();
+    let errors =
+        match store::sjabloon_opslaan(&state.db, &auth, brief, soort, &titel, &tekst, &p.user_id)
+            .await
+        {
+            Ok(_) => return Ok(Redirect::to("/maatregelen/sjablonen").into_response()),
+            Err(e) => field_errors(e)?,
+        };
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            shell: Shell::titled(&ctx, template_title(&m, brief, soort)),
+            intro: m.t("maatregelen-template-intro"),
+            form: template_form(&m, brief, soort, &titel, &tekst).with_errors(&ctx.lang, &errors),
+            after: vec![(
+                "/maatregelen/sjablonen".into(),
+                m.t("maatregelen-templates-title"),
+            )],
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention terms.
+
+pub struct RetentionRow {
+    pub soort: String,
+    pub jaren: u32,
+    pub resultaat: String,
+}
+
+pub struct DestroyedRow {
+    pub soort: String,
+    pub beeindigd: String,
+    pub bewaren_tot: String,
+    pub stappen: i64,
+    pub brieven: i64,
+    pub vernietigd: String,
+}
+
+#[derive(Template)]
+#[template(path = "maatregelen_bewaartermijnen.html")]
+struct RetentionPage {
+    shell: Shell,
+    m: Texts,
+    rows: Vec<RetentionRow>,
+    form: Option<Form>,
+    destroyed: Vec<DestroyedRow>,
+}
+
+/// One form for every type's term: two fields per type.
+fn retention_form(
+    m: &Texts,
+    terms: &[store::Bewaartermijn],
+    v: Option<&HashMap<String, String>>,
+) -> Form {
+    let val = |k: String, d: String| v.and_then(|v| v.get(&k).cloned()).unwrap_or(d);
+    let mut fields = Vec::new();
+    for t in terms {
+        let slug = t.soort.slug();
+        fields.push(
+            FormField::new(
+                &format!("jaren-{slug}"),
+                format!("{}: {}", t.soort.naam(), m.t("maatregelen-retention-years")),
+                FieldKind::Text,
+            )
+            .value(val(format!("jaren-{slug}"), t.jaren.to_string())),
+        );
+        fields.push(
+            FormField::new(
+                &format!("resultaat-{slug}"),
+                format!(
+                    "{}: {}",
+                    t.soort.naam(),
+                    m.t("maatregelen-retention-result")
+                ),
+                FieldKind::Text,
+            )
+            .value(val(format!("resultaat-{slug}"), t.resultaat.clone())),
+        );
+    }
+    Form::new(
+        "/maatregelen/bewaartermijnen",
+        m.t("maatregelen-save"),
+        fields,
+    )
+}
+
+async fn render_retention(state: &AppState, ctx: &Ctx, refused: Option<Form>) -> WebResult {
+    let p = require_user(ctx)?;
+    let m = texts(ctx);
+    let terms = store::bewaartermijnen(&state.db).await.map_err(store_err)?;
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let form = if may_edit(p, BEWAARTERMIJNEN) {
+        Some(refused.unwrap_or_else(|| retention_form(&m, &terms, None)))
+    } else {
+        None
+    };
+    let rows = terms
+        .into_iter()
+        .map(|t| RetentionRow {
+            soort: t.soort.naam().into(),
+            jaren: t.jaren,
+            resultaat: t.resultaat,
+        })
+        .collect();
+    let destroyed = store::vernietigingen(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|v| DestroyedRow {
+            soort: v.soort.naam().into(),
+            beeindigd: datum_nl(v.beeindigd),
+            bewaren_tot: datum_nl(v.bewaren_tot),
+            stappen: v.stappen,
+            brieven: v.brieven,
+            vernietigd: datum_nl(platform::db::date_nl(v.vernietigd_at)),
+        })
+        .collect();
+    render_status(
+        status,
+        &RetentionPage {
+            shell: Shell::titled(ctx, m.t("maatregelen-retention-title")),
+            m,
+            rows,
+            form,
+            destroyed,
+        },
+    )
+}
+
+async fn retention_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    settings_auth(&state, &ctx, BEWAARTERMIJNEN, Action::List).await?;
+    render_retention(&state, &ctx, None).await
+}
+
+async fn retention_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let auth = settings_auth(&state, &ctx, BEWAARTERMIJNEN, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    let m = texts(&ctx);
+    let mut errors = Vec::new();
+    let terms: Vec<store::Bewaartermijn> = Soort::ALL
+        .into_iter()
+        .map(|soort| store::Bewaartermijn {
+            soort,
+            jaren: number(&v, &format!("jaren-{}", soort.slug()), &mut errors).unwrap_or(0),
+            resultaat: v
+                .get(&format!("resultaat-{}", soort.slug()))
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect();
+    let result = if errors.is_empty() {
+        store::bewaartermijnen_wijzig(&state.db, &auth, &terms, &p.user_id).await
+    } else {
+        Err(StoreError::Invalid(errors))
+    };
+    let errors = match result {
+        Ok(()) => return Ok(Redirect::to("/maatregelen/bewaartermijnen").into_response()),
+        Err(e) => field_errors(e)?,
+    };
+    let form = retention_form(&m, &terms, Some(&v)).with_errors(&ctx.lang, &errors);
+    render_retention(&state, &ctx, Some(form)).await
 }

@@ -85,6 +85,7 @@ impl MaatregelStapIn {
                 toelichting: self.toelichting.clone().unwrap_or_default().trim().into(),
                 bron: tekst(&self.bron),
                 referentie: tekst(&self.referentie),
+                melding_id: None,
                 ontvangen: self.ontvangen,
                 dagen: self.dagen,
                 tot,
@@ -138,6 +139,9 @@ pub struct NieuweMaatregel {
     /// Required when the choice deviates from the proposal.
     #[serde(default)]
     pub afwijking_reden: Option<String>,
+    /// The id of the team that handles the measure (its members get the deadline reminders).
+    #[serde(default)]
+    pub team: Option<String>,
 }
 
 impl NieuweMaatregel {
@@ -205,6 +209,7 @@ impl NieuweMaatregel {
                 hoeveelheid: self.hoeveelheid.unwrap_or(0),
                 duur,
                 afwijking_reden: self.afwijking_reden.clone().unwrap_or_default(),
+                team_id: tekst(&self.team),
             }),
             _ => Err(errors),
         }

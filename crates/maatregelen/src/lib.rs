@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod api;
+pub mod brief;
 pub mod demo;
 pub mod html;
 pub mod input;
@@ -38,4 +39,13 @@ pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
 /// Reference data: version 1 of the policy ladders (idempotent).
 pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
     store::seed(db).await
+}
+
+/// The daily work: reminders for deadlines that come near or passed, and the destruction of ended
+/// measures past their retention term. Returns (mails queued, measures destroyed).
+pub async fn daily(db: &Db, origin: &str) -> Result<(usize, usize), store::StoreError> {
+    let vandaag = platform::db::today_nl();
+    let sent = store::remind_deadlines(db, vandaag).await?;
+    let destroyed = store::destroy_expired(db, vandaag, origin).await?;
+    Ok((sent, destroyed.len()))
 }

@@ -238,6 +238,8 @@ pub struct Stap {
     pub bron: Option<String>,
     /// Aanleiding: the number of the melding, inspection or report.
     pub referentie: Option<String>,
+    /// Aanleiding from a melding: the melding's id (the number is checked against meldingen).
+    pub melding_id: Option<String>,
     /// Zienswijze: received or not.
     pub ontvangen: Option<bool>,
     /// Zienswijze: the term in days (default 14).
@@ -262,6 +264,7 @@ impl Stap {
             toelichting: String::new(),
             bron: None,
             referentie: None,
+            melding_id: None,
             ontvangen: None,
             dagen: None,
             tot: None,
@@ -616,6 +619,8 @@ pub struct Mijlpaal {
     pub termijn: bool,
     /// For a deadline: the step that answers it has been recorded.
     pub afgehandeld: bool,
+    /// A deadline for a decision of the burgemeester (the mayor's office overview).
+    pub burgemeester: bool,
 }
 
 fn mijlpaal(t: termijnen::Termijn, wat: &str, afgehandeld: bool) -> Mijlpaal {
@@ -626,7 +631,13 @@ fn mijlpaal(t: termijnen::Termijn, wat: &str, afgehandeld: bool) -> Mijlpaal {
         uitleg: t.uitleg,
         termijn: true,
         afgehandeld,
+        burgemeester: false,
     }
+}
+
+fn voor_burgemeester(mut m: Mijlpaal) -> Mijlpaal {
+    m.burgemeester = true;
+    m
 }
 
 /// The timeline of a measure: every recorded step and every deadline that follows from them,
@@ -642,6 +653,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
             uitleg: s.toelichting.clone(),
             termijn: false,
             afgehandeld: true,
+            burgemeester: false,
         })
         .collect();
     let besluit = laatste(stappen, Besluit);
@@ -650,7 +662,11 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
     if let Some(z) = laatste(stappen, Zienswijze) {
         if let Some(t) = zienswijze_einde(z) {
             let klaar = z.ontvangen == Some(true) || besluit.is_some();
-            uit.push(mijlpaal(t, "Einde zienswijzetermijn", klaar));
+            uit.push(voor_burgemeester(mijlpaal(
+                t,
+                "Einde zienswijzetermijn",
+                klaar,
+            )));
         }
     }
     if let (Some(bk), true) = (
@@ -662,11 +678,11 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
         }
         if heeft(stappen, Bezwaar) {
             if let Some(t) = regel(Regel::BeslistermijnBezwaar, bk.datum) {
-                uit.push(mijlpaal(
+                uit.push(voor_burgemeester(mijlpaal(
                     t,
                     "Uiterste beslisdatum op bezwaar",
                     heeft(stappen, BeslissingBezwaar),
-                ));
+                )));
             }
         }
     }
@@ -676,6 +692,14 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
         }
     }
     if let Some(b) = besluit {
+        if soort.procedure() == Procedure::Huisverbod {
+            // No bezwaar: direct beroep at the rechtbank, 6 weeks after uitreiking (Awb 6:7,
+            // 6:8); the huisverbod is handed over when imposed unless a bekendmaking is recorded.
+            let vanaf = bekendmaking.unwrap_or(b).datum;
+            if let Some(t) = regel(Regel::Beroep, vanaf) {
+                uit.push(mijlpaal(t, "Einde beroepstermijn (rechtbank)", true));
+            }
+        }
         match soort.procedure() {
             Procedure::Huisverbod => {
                 let verlengd = laatste(stappen, Verlenging);
@@ -685,7 +709,11 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                     } else {
                         "Einde huisverbod; uiterste dag voor het verlengingsbesluit"
                     };
-                    uit.push(mijlpaal(t, wat, verlengd.is_some() || beeindigd));
+                    uit.push(voor_burgemeester(mijlpaal(
+                        t,
+                        wat,
+                        verlengd.is_some() || beeindigd,
+                    )));
                 }
                 if let Some(t) = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum) {
                     uit.push(mijlpaal(
@@ -707,6 +735,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                             ),
                             termijn: true,
                             afgehandeld: beeindigd,
+                            burgemeester: false,
                         });
                     }
                 }
@@ -730,6 +759,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                     ),
                     termijn: true,
                     afgehandeld: true,
+                    burgemeester: false,
                 });
             }
             let invordering = laatste(stappen, Invordering);
@@ -753,6 +783,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                 ),
                 termijn: true,
                 afgehandeld: heeft(stappen, UitvoeringEinde) || beeindigd,
+                burgemeester: false,
             });
         }
     }
@@ -774,6 +805,66 @@ pub fn open_termijnen(tijdlijn: &[Mijlpaal], vandaag: Date) -> (Vec<Mijlpaal>, V
         .cloned()
         .collect();
     (verlopen, deze_week)
+}
+
+/// A reminder to send for an open deadline: once when it comes within reach, once when it is
+/// overdue. The key makes each reminder go out once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Herinnering {
+    pub sleutel: String,
+    pub mijlpaal: Mijlpaal,
+    pub verlopen: bool,
+}
+
+/// Deadlines this far ahead get a reminder.
+pub const HERINNER_DAGEN_VOORUIT: i64 = 3;
+/// Overdue deadlines older than this get no reminder (e.g. after the job was down for long).
+pub const HERINNER_VERLOPEN_DAGEN: i64 = 14;
+
+/// The reminders due on `vandaag` for a measure's timeline.
+pub fn herinneringen(tijdlijn: &[Mijlpaal], vandaag: Date) -> Vec<Herinnering> {
+    let vooruit = termijnen::add_days(vandaag, HERINNER_DAGEN_VOORUIT).unwrap_or(vandaag);
+    let oudste = termijnen::add_days(vandaag, -HERINNER_VERLOPEN_DAGEN).unwrap_or(vandaag);
+    tijdlijn
+        .iter()
+        .filter(|m| m.termijn && !m.afgehandeld && m.datum >= oudste && m.datum <= vooruit)
+        .map(|m| {
+            let verlopen = m.datum < vandaag;
+            Herinnering {
+                sleutel: format!(
+                    "{}|{}|{}",
+                    m.wat,
+                    m.datum,
+                    if verlopen { "verlopen" } else { "komt" }
+                ),
+                mijlpaal: m.clone(),
+                verlopen,
+            }
+        })
+        .collect()
+}
+
+/// The retention term Baken starts with per type: years after the measure ended, and the
+/// result in the Selectielijst gemeenten en intergemeentelijke organen 2020 (legal-rules.md §7d).
+/// Which result a closure falls under is the municipal archivist's choice, so the terms are
+/// configuration.
+pub fn standaard_bewaartermijn(soort: Soort) -> (u32, &'static str) {
+    match soort {
+        Soort::Huisverbod => (5, "12.2.3 Tijdelijk huisverbod"),
+        Soort::Crisismaatregel => (20, "12.2.4 Gedwongen opname psychiatrisch ziekenhuis"),
+        Soort::Gedragsaanwijzing151d => (5, "12.2.1 Doorlopende verplichting tot (niet) handelen"),
+        _ => (10, "12.2 Handhaving uitgevoerd"),
+    }
+}
+
+/// When a measure may be destroyed: `jaren` after its last recorded step, once it has ended
+/// (a bezwaar or beroep after the ending moves the start). None while it has not ended.
+pub fn bewaren_tot(stappen: &[Stap], jaren: u32) -> Option<Date> {
+    let einde = laatste(stappen, StapSoort::Beeindiging)?;
+    let laatst = stappen.iter().map(|s| s.datum).max().unwrap_or(einde.datum);
+    laatst
+        .checked_add(jiff::Span::new().years(i64::from(jaren)))
+        .ok()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1479,6 +1570,93 @@ mod tests {
         let (verlopen, week) = open_termijnen(&t, d(25));
         assert!(verlopen.is_empty());
         assert!(week.iter().any(|m| m.datum == d(28)));
+    }
+
+    #[test]
+    fn huisverbod_gets_a_beroep_deadline_and_mayoral_decisions_are_marked() {
+        // Imposed Monday 4 May 2026 and handed over at once: beroep until Monday 15 June.
+        let d0 = date(2026, 5, 4);
+        let done = keten(
+            Soort::Huisverbod,
+            &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
+        );
+        let t = tijdlijn(Soort::Huisverbod, &done);
+        let beroep = t
+            .iter()
+            .find(|m| m.wat == "Einde beroepstermijn (rechtbank)")
+            .unwrap();
+        assert_eq!(beroep.datum, date(2026, 6, 15));
+        assert_eq!(beroep.regel, Some("beroep"));
+        let verlenging = t
+            .iter()
+            .find(|m| m.regel == Some("huisverbod-einde"))
+            .unwrap();
+        assert!(verlenging.burgemeester);
+        assert!(!beroep.burgemeester);
+        // A 13b closure: the end of the zienswijze term awaits the mayor's decision.
+        let d1 = date(2026, 3, 2);
+        let done = keten(
+            Soort::Sluiting13b,
+            &[
+                aanleiding(d1),
+                stap(Voornemen, d1),
+                Stap {
+                    ontvangen: Some(false),
+                    ..stap(Zienswijze, d1)
+                },
+            ],
+        );
+        let t = tijdlijn(Soort::Sluiting13b, &done);
+        assert!(t
+            .iter()
+            .any(|m| m.wat == "Einde zienswijzetermijn" && m.burgemeester));
+    }
+
+    #[test]
+    fn reminders_go_out_once_ahead_and_once_overdue() {
+        let d0 = date(2026, 5, 4);
+        let done = keten(
+            Soort::Huisverbod,
+            &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
+        );
+        let t = tijdlijn(Soort::Huisverbod, &done);
+        // The ten days end on 14 May: nothing on 10 May, a reminder from 11 May, overdue on 15 May.
+        assert!(herinneringen(&t, date(2026, 5, 10)).is_empty());
+        let komt = herinneringen(&t, date(2026, 5, 11));
+        assert_eq!(komt.len(), 1);
+        assert!(!komt[0].verlopen);
+        assert_eq!(komt[0].mijlpaal.datum, date(2026, 5, 14));
+        assert_eq!(herinneringen(&t, date(2026, 5, 13)), komt);
+        let verlopen = herinneringen(&t, date(2026, 5, 15));
+        assert!(verlopen.iter().any(|h| h.verlopen));
+        assert_ne!(verlopen[0].sleutel, komt[0].sleutel);
+        // Long overdue: no mail flood after an outage.
+        assert!(herinneringen(&t, date(2026, 6, 30))
+            .iter()
+            .all(|h| !h.verlopen));
+    }
+
+    #[test]
+    fn retention_counts_from_the_last_step_after_the_ending() {
+        let d0 = date(2026, 5, 4);
+        let mut done = keten(
+            Soort::Huisverbod,
+            &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
+        );
+        assert_eq!(bewaren_tot(&done, 5), None);
+        done = keten(
+            Soort::Huisverbod,
+            &[done, vec![stap(Beeindiging, date(2026, 5, 14))]].concat(),
+        );
+        assert_eq!(bewaren_tot(&done, 5), Some(date(2031, 5, 14)));
+        done = keten(
+            Soort::Huisverbod,
+            &[done, vec![stap(Beroep, date(2026, 6, 1))]].concat(),
+        );
+        assert_eq!(bewaren_tot(&done, 5), Some(date(2031, 6, 1)));
+        assert_eq!(standaard_bewaartermijn(Soort::Huisverbod).0, 5);
+        assert_eq!(standaard_bewaartermijn(Soort::Crisismaatregel).0, 20);
+        assert_eq!(standaard_bewaartermijn(Soort::Sluiting13b).0, 10);
     }
 
     #[test]

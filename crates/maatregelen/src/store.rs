@@ -3,12 +3,14 @@
 
 use jiff::civil::Date;
 use platform::access::Authorized;
+use platform::audit::{self, AuditEntry};
 use platform::db::{new_id, now_ms, Db, DbError, Tx};
 use platform::identity::{field_error, FieldError};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::access;
+use crate::brief::{self, BriefSoort};
 use crate::model::{self, Eenheid, Ladder, LadderRegel, Soort, Stap, StapSoort, Voorval};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,8 @@ pub struct Maatregel {
     pub afwijking_reden: Option<String>,
     pub duur: Option<i64>,
     pub duur_eenheid: Option<String>,
+    /// The team that handles the measure (deadline overview, reminders).
+    pub team_id: Option<String>,
     pub created_at: i64,
 }
 
@@ -64,13 +68,24 @@ impl Maatregel {
 pub struct Detail {
     pub maatregel: Maatregel,
     pub stappen: Vec<Stap>,
+    pub brieven: Vec<BriefRij>,
+}
+
+/// A drafted letter in the list on a measure (without its text).
+#[derive(Clone, Debug)]
+pub struct BriefRij {
+    pub id: String,
+    pub brief: BriefSoort,
+    pub titel: String,
+    pub datum: Date,
+    pub created_at: i64,
 }
 
 fn date(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
-const MAATREGEL_COLS: &str = "id, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, created_at";
+const MAATREGEL_COLS: &str = "id, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, team_id, created_at";
 
 fn maatregel_row(r: &AnyRow) -> Result<Maatregel> {
     let soort: String = r.try_get("soort")?;
@@ -89,6 +104,7 @@ fn maatregel_row(r: &AnyRow) -> Result<Maatregel> {
         afwijking_reden: r.try_get("afwijking_reden")?,
         duur: r.try_get("duur")?,
         duur_eenheid: r.try_get("duur_eenheid")?,
+        team_id: r.try_get("team_id")?,
         created_at: r.try_get("created_at")?,
     })
 }
@@ -104,6 +120,7 @@ fn stap_row(r: &AnyRow) -> Result<Stap> {
         toelichting: r.try_get("toelichting")?,
         bron: r.try_get("bron")?,
         referentie: r.try_get("referentie")?,
+        melding_id: r.try_get("melding_id")?,
         ontvangen: ontvangen.map(|v| v != 0),
         dagen: dagen.and_then(|d| u32::try_from(d).ok()),
         tot: date(r.try_get("tot")?),
@@ -144,7 +161,20 @@ async fn load(tx: &mut Tx, id: &str) -> Result<Detail> {
     .ok_or(StoreError::NotFound)?;
     let maatregel = maatregel_row(&row)?;
     let stappen = load_steps(tx, id).await?;
-    Ok(Detail { maatregel, stappen })
+    let brieven = sqlx::query(
+        "SELECT id, brief, titel, datum, created_at FROM maatregelen_brief WHERE maatregel_id = $1 ORDER BY created_at, id",
+    )
+    .bind(id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(brief_rij)
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Detail {
+        maatregel,
+        stappen,
+        brieven,
+    })
 }
 
 /// One measure with its steps; the read is audited.
@@ -201,6 +231,7 @@ pub async fn all_with_steps(
         out.push(Detail {
             maatregel: m,
             stappen,
+            brieven: Vec::new(),
         });
     }
     auth.record(&mut tx).await?;
@@ -223,6 +254,7 @@ pub struct Nieuw {
     /// None: the proposal's duration (or none).
     pub duur: Option<(u32, Eenheid)>,
     pub afwijking_reden: String,
+    pub team_id: Option<String>,
 }
 
 fn sleutel(locatie: &str) -> String {
@@ -254,10 +286,20 @@ pub async fn create(
             "Kies een soort maatregel, of een beleidsladder die er een voorstelt.",
         ));
     }
+    let org = auth.resource().organisation_id.clone();
+    if let Some(team) = &n.team_id {
+        if !is_team_of(db, &org, team).await? {
+            errors.push(field_error("team", "Kies een team van uw organisatie."));
+        }
+    }
+    let mut aanleiding = n.aanleiding.clone();
+    match melding_of(db, &aanleiding).await {
+        Ok(m) => aanleiding.melding_id = m,
+        Err(e) => errors.push(e),
+    }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    let org = auth.resource().organisation_id.clone();
     let mut tx = db.begin().await?;
     let mut soort = n.soort;
     let mut duur = n.duur;
@@ -312,13 +354,13 @@ pub async fn create(
         voorstel = Some(v);
     }
     let soort = soort.ok_or(StoreError::NotFound)?;
-    model::toets(soort, &[], &n.aanleiding).map_err(StoreError::Refused)?;
+    model::toets(soort, &[], &aanleiding).map_err(StoreError::Refused)?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO maatregelen_maatregel (id, organisation_id, soort, onderwerp, locatie, locatie_sleutel, ladder, ladder_versie, beleid, \
          voorval_datum, voorval_object, voorval_middel, voorval_hoeveelheid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
+         created_by, created_at, updated_at, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
     )
     .bind(&id)
     .bind(&org)
@@ -344,9 +386,10 @@ pub async fn create(
     .bind(duur.map(|(_, e)| e.slug().to_string()))
     .bind(by)
     .bind(now)
+    .bind(n.team_id.clone())
     .execute(tx.conn()?)
     .await?;
-    insert_step(&mut tx, &id, 0, &n.aanleiding, by).await?;
+    insert_step(&mut tx, &id, 0, &aanleiding, by).await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
@@ -355,8 +398,8 @@ pub async fn create(
 async fn insert_step(tx: &mut Tx, id: &str, positie: i64, s: &Stap, by: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO maatregelen_stap (id, maatregel_id, positie, soort, datum, toelichting, bron, referentie, ontvangen, dagen, tot, \
-         bedrag_cent, maximum_cent, noodzaak, evenredigheid, subsidiariteit, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         bedrag_cent, maximum_cent, noodzaak, evenredigheid, subsidiariteit, created_by, created_at, melding_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(new_id())
     .bind(id)
@@ -376,8 +419,83 @@ async fn insert_step(tx: &mut Tx, id: &str, positie: i64, s: &Stap, by: &str) ->
     .bind(s.subsidiariteit.clone())
     .bind(by)
     .bind(now_ms())
+    .bind(s.melding_id.clone())
     .execute(tx.conn()?)
     .await?;
+    Ok(())
+}
+
+async fn is_team_of(db: &Db, organisation_id: &str, team_id: &str) -> Result<bool> {
+    let teams = platform::identity::list_teams(db, organisation_id)
+        .await
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    Ok(teams.iter().any(|t| t.id == team_id))
+}
+
+/// For an aanleiding from a melding: the melding's id, found by the number the user gave
+/// (through the meldingen module, which owns them). A number that does not exist is an error
+/// next to the field.
+async fn melding_of(db: &Db, a: &Stap) -> std::result::Result<Option<String>, FieldError> {
+    if a.bron.as_deref() != Some("melding") {
+        return Ok(None);
+    }
+    let Some(r) = a.referentie.as_deref() else {
+        return Err(field_error("referentie", "Geef het nummer van de melding."));
+    };
+    let t = r
+        .trim()
+        .trim_start_matches(['M', 'm'])
+        .trim_start_matches('-');
+    let nummer = match t.parse::<i64>() {
+        Ok(n) if n > 0 && t.chars().all(|c| c.is_ascii_digit()) => n,
+        _ => {
+            return Err(field_error(
+                "referentie",
+                "Het nummer van een melding bestaat uit cijfers, bijvoorbeeld 1024.",
+            ))
+        }
+    };
+    match meldingen::store::id_by_nummer(db, nummer).await {
+        Ok(Some(id)) => Ok(Some(id)),
+        Ok(None) => Err(field_error(
+            "referentie",
+            &format!("Melding {nummer} bestaat niet."),
+        )),
+        Err(e) => Err(field_error("referentie", &e.to_string())),
+    }
+}
+
+/// Sets the team that handles a measure.
+pub async fn set_team(
+    db: &Db,
+    auth: &Authorized<access::Maatregel>,
+    team_id: Option<&str>,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let org = &auth.resource().organisation_id;
+    if let Some(team) = team_id {
+        if !is_team_of(db, org, team).await? {
+            return Err(StoreError::Invalid(vec![field_error(
+                "team",
+                "Kies een team van uw organisatie.",
+            )]));
+        }
+    }
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE maatregelen_maatregel SET team_id = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4",
+    )
+    .bind(team_id)
+    .bind(now_ms())
+    .bind(&id)
+    .bind(org)
+    .execute(tx.conn()?)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -554,6 +672,15 @@ pub async fn seed(db: &Db) -> Result<()> {
             insert_ladder_row(&mut tx, &r, "systeem").await?;
         }
     }
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM maatregelen_sjabloon")
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("n")?;
+    if n == 0 {
+        for (b, titel, tekst) in brief::standaard_sjablonen() {
+            insert_sjabloon(&mut tx, b, None, titel, tekst, "systeem").await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -575,4 +702,507 @@ pub async fn count_created(
     .fetch_one(db.pool())
     .await?
     .try_get("n")?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letters.
+
+fn brief_rij(r: &AnyRow) -> Result<BriefRij> {
+    let soort: String = r.try_get("brief")?;
+    let datum: String = r.try_get("datum")?;
+    Ok(BriefRij {
+        id: r.try_get("id")?,
+        brief: BriefSoort::from_slug(&soort).ok_or(StoreError::NotFound)?,
+        titel: r.try_get("titel")?,
+        datum: datum.parse().map_err(|_| StoreError::NotFound)?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// A letter template (one version).
+#[derive(Clone, Debug)]
+pub struct Sjabloon {
+    pub id: String,
+    pub brief: BriefSoort,
+    /// None: the template every type uses unless it has its own.
+    pub soort: Option<Soort>,
+    pub versie: i64,
+    pub titel: String,
+    pub tekst: String,
+    pub created_at: i64,
+}
+
+fn sjabloon_row(r: &AnyRow) -> Result<Sjabloon> {
+    let brief: String = r.try_get("brief")?;
+    let soort: String = r.try_get("soort")?;
+    Ok(Sjabloon {
+        id: r.try_get("id")?,
+        brief: BriefSoort::from_slug(&brief).ok_or(StoreError::NotFound)?,
+        soort: Soort::from_slug(&soort),
+        versie: r.try_get("versie")?,
+        titel: r.try_get("titel")?,
+        tekst: r.try_get("tekst")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const HUIDIGE_SJABLONEN: &str = "SELECT * FROM maatregelen_sjabloon s WHERE versie = \
+     (SELECT MAX(versie) FROM maatregelen_sjabloon t WHERE t.brief = s.brief AND t.soort = s.soort)";
+
+/// The current version of every template (policy data, no personal data).
+pub async fn sjablonen(db: &Db) -> Result<Vec<Sjabloon>> {
+    let rows = sqlx::query(&format!("{HUIDIGE_SJABLONEN} ORDER BY brief, soort"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(sjabloon_row).collect()
+}
+
+/// One template version.
+pub async fn sjabloon(db: &Db, id: &str) -> Result<Sjabloon> {
+    let row = sqlx::query("SELECT * FROM maatregelen_sjabloon WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    sjabloon_row(&row)
+}
+
+async fn insert_sjabloon(
+    tx: &mut Tx,
+    brief: BriefSoort,
+    soort: Option<Soort>,
+    titel: &str,
+    tekst: &str,
+    by: &str,
+) -> Result<String> {
+    let versie: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(versie), 0) AS v FROM maatregelen_sjabloon WHERE brief = $1 AND soort = $2",
+    )
+    .bind(brief.slug())
+    .bind(soort.map(|s| s.slug()).unwrap_or(""))
+    .fetch_one(tx.conn()?)
+    .await?
+    .try_get("v")?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO maatregelen_sjabloon (id, brief, soort, versie, titel, tekst, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(brief.slug())
+    .bind(soort.map(|s| s.slug()).unwrap_or(""))
+    .bind(versie + 1)
+    .bind(titel.trim())
+    .bind(tekst.trim())
+    .bind(by)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    Ok(id)
+}
+
+/// Saves a template as a new version (letters drafted earlier keep their text). A type-specific
+/// template is how a gemeente gives, say, the 13b closure its own besluit letter.
+pub async fn sjabloon_opslaan(
+    db: &Db,
+    auth: &Authorized<access::Inrichting>,
+    brief: BriefSoort,
+    soort: Option<Soort>,
+    titel: &str,
+    tekst: &str,
+    by: &str,
+) -> Result<String> {
+    let mut fouten: Vec<FieldError> = brief::valideer_sjabloon(titel, tekst)
+        .iter()
+        .map(|(f, m)| field_error(f, m))
+        .collect();
+    if soort.is_some_and(|s| !brief.past_bij(s)) {
+        fouten.push(field_error(
+            "soort",
+            "Deze brief hoort niet bij die soort maatregel.",
+        ));
+    }
+    if !fouten.is_empty() {
+        return Err(StoreError::Invalid(fouten));
+    }
+    let mut tx = db.begin().await?;
+    let id = insert_sjabloon(&mut tx, brief, soort, titel, tekst, by).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A drafted letter with its text.
+#[derive(Clone, Debug)]
+pub struct Brief {
+    pub rij: BriefRij,
+    pub maatregel_id: String,
+    pub tekst: String,
+    pub sjabloon_id: String,
+}
+
+/// Drafts a letter from the current template (the measure type's own, else the general one)
+/// and stores it with the measure.
+pub async fn brief_opstellen(
+    db: &Db,
+    auth: &Authorized<access::Maatregel>,
+    soort_brief: BriefSoort,
+    gemeente: &str,
+    vandaag: Date,
+    by: &str,
+) -> Result<String> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let mut tx = db.begin().await?;
+    let d = load(&mut tx, &id).await?;
+    if d.maatregel.organisation_id != auth.resource().organisation_id {
+        return Err(StoreError::NotFound);
+    }
+    let m = &d.maatregel;
+    brief::mag_opstellen(soort_brief, m.soort, &d.stappen).map_err(StoreError::Refused)?;
+    let rows = sqlx::query(&format!(
+        "{HUIDIGE_SJABLONEN} AND s.brief = $1 AND (s.soort = $2 OR s.soort = '') ORDER BY s.soort DESC"
+    ))
+    .bind(soort_brief.slug())
+    .bind(m.soort.slug())
+    .fetch_all(tx.conn()?)
+    .await?;
+    let sjabloon = sjabloon_row(rows.first().ok_or(StoreError::NotFound)?)?;
+    let kenmerk = kenmerk(&m.id);
+    let g = brief::gegevens(
+        &brief::Context {
+            gemeente,
+            kenmerk: &kenmerk,
+            soort: m.soort,
+            onderwerp: &m.onderwerp,
+            locatie: &m.locatie,
+            duur: m.duur_tekst(),
+            datum: vandaag,
+        },
+        &d.stappen,
+    );
+    let brief_id = new_id();
+    sqlx::query(
+        "INSERT INTO maatregelen_brief (id, maatregel_id, brief, sjabloon_id, titel, tekst, datum, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&brief_id)
+    .bind(&id)
+    .bind(soort_brief.slug())
+    .bind(&sjabloon.id)
+    .bind(brief::vul(&sjabloon.titel, &g))
+    .bind(brief::vul(&sjabloon.tekst, &g))
+    .bind(vandaag.to_string())
+    .bind(by)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(brief_id)
+}
+
+/// The reference printed on letters: short, stable, and without personal data.
+pub fn kenmerk(maatregel_id: &str) -> String {
+    let kort: String = maatregel_id.chars().take(8).collect();
+    format!("MR-{}", kort.to_uppercase())
+}
+
+/// One letter of a measure; the read is audited as a read of the measure.
+pub async fn brief(db: &Db, auth: &Authorized<access::Maatregel>, brief_id: &str) -> Result<Brief> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "SELECT id, maatregel_id, brief, sjabloon_id, titel, tekst, datum, created_at FROM maatregelen_brief WHERE id = $1 AND maatregel_id = $2",
+    )
+    .bind(brief_id)
+    .bind(&id)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let out = Brief {
+        rij: brief_rij(&row)?,
+        maatregel_id: row.try_get("maatregel_id")?,
+        tekst: row.try_get("tekst")?,
+        sjabloon_id: row.try_get("sjabloon_id")?,
+    };
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders.
+
+/// Sends the reminders due on `vandaag` to the members of each measure's team, through the mail
+/// outbox; each goes out once. The mail names the deadline and links the measure, but not the
+/// person or the address: those stay behind the login. Returns the number of mails queued.
+pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MAATREGEL_COLS} FROM maatregelen_maatregel WHERE team_id IS NOT NULL AND id NOT IN \
+         (SELECT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging')"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let mut sent = 0;
+    for r in &rows {
+        let m = maatregel_row(r)?;
+        let Some(team) = m.team_id.clone() else {
+            continue;
+        };
+        let stappen =
+            sqlx::query("SELECT * FROM maatregelen_stap WHERE maatregel_id = $1 ORDER BY positie")
+                .bind(&m.id)
+                .fetch_all(db.pool())
+                .await?
+                .iter()
+                .map(stap_row)
+                .collect::<Result<Vec<_>>>()?;
+        let due = model::herinneringen(&model::tijdlijn(m.soort, &stappen), vandaag);
+        if due.is_empty() {
+            continue;
+        }
+        let to = platform::identity::team_member_emails(db, &team)
+            .await
+            .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let mut tx = db.begin().await?;
+        for h in &due {
+            let new = sqlx::query(
+                "INSERT INTO maatregelen_herinnering (maatregel_id, sleutel, verstuurd_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&m.id)
+            .bind(&h.sleutel)
+            .bind(now_ms())
+            .execute(tx.conn()?)
+            .await?
+            .rows_affected();
+            if new == 0 {
+                continue;
+            }
+            let (onderwerp, zin) = if h.verlopen {
+                ("Termijn verstreken", "is verstreken op")
+            } else {
+                ("Termijn nadert", "verloopt op")
+            };
+            let subject = format!("{onderwerp}: {} ({})", h.mijlpaal.wat, kenmerk(&m.id));
+            let body = format!(
+                "{} bij maatregel {} ({}) {zin} {}.\n\n{}\n\nOpen de maatregel in Baken: /maatregelen/{}\n",
+                h.mijlpaal.wat,
+                kenmerk(&m.id),
+                m.soort.naam(),
+                termijnen::datum_nl(h.mijlpaal.datum),
+                h.mijlpaal.uitleg,
+                m.id
+            );
+            for address in &to {
+                // An address the mail server would refuse is skipped, not fatal for the others.
+                if platform::mail::enqueue(&mut tx, address, &subject, &body)
+                    .await
+                    .is_ok()
+                {
+                    sent += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(sent)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention.
+
+/// The retention term of a type: years after the measure ended, with its Selectielijst result.
+#[derive(Clone, Debug)]
+pub struct Bewaartermijn {
+    pub soort: Soort,
+    pub jaren: u32,
+    pub resultaat: String,
+}
+
+/// The retention terms of every type (the defaults until an administrator changes one).
+pub async fn bewaartermijnen(db: &Db) -> Result<Vec<Bewaartermijn>> {
+    let rows = sqlx::query("SELECT soort, jaren, resultaat FROM maatregelen_bewaartermijn")
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::new();
+    for soort in Soort::ALL {
+        let row = rows
+            .iter()
+            .find(|r| r.try_get::<String, _>("soort").ok().as_deref() == Some(soort.slug()));
+        let (jaren, resultaat) = match row {
+            Some(r) => (
+                u32::try_from(r.try_get::<i64, _>("jaren")?).unwrap_or(0),
+                r.try_get("resultaat")?,
+            ),
+            None => {
+                let (j, res) = model::standaard_bewaartermijn(soort);
+                (j, res.to_string())
+            }
+        };
+        out.push(Bewaartermijn {
+            soort,
+            jaren,
+            resultaat,
+        });
+    }
+    Ok(out)
+}
+
+/// Changes the retention terms (all types at once, as the settings page sends them).
+pub async fn bewaartermijnen_wijzig(
+    db: &Db,
+    auth: &Authorized<access::Inrichting>,
+    terms: &[Bewaartermijn],
+    by: &str,
+) -> Result<()> {
+    let mut fouten = Vec::new();
+    for t in terms {
+        if !(1..=100).contains(&t.jaren) {
+            fouten.push(field_error(
+                &format!("jaren-{}", t.soort.slug()),
+                "Geef een bewaartermijn van 1 tot en met 100 jaar.",
+            ));
+        }
+        if t.resultaat.trim().is_empty() {
+            fouten.push(field_error(
+                &format!("resultaat-{}", t.soort.slug()),
+                "Noem het resultaat uit de selectielijst.",
+            ));
+        }
+    }
+    if !fouten.is_empty() {
+        return Err(StoreError::Invalid(fouten));
+    }
+    let mut tx = db.begin().await?;
+    for t in terms {
+        sqlx::query("DELETE FROM maatregelen_bewaartermijn WHERE soort = $1")
+            .bind(t.soort.slug())
+            .execute(tx.conn()?)
+            .await?;
+        sqlx::query(
+            "INSERT INTO maatregelen_bewaartermijn (soort, jaren, resultaat, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(t.soort.slug())
+        .bind(i64::from(t.jaren))
+        .bind(t.resultaat.trim())
+        .bind(by)
+        .bind(now_ms())
+        .execute(tx.conn()?)
+        .await?;
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the retention job destroyed: type and dates, never content.
+#[derive(Clone, Debug)]
+pub struct Vernietiging {
+    pub soort: Soort,
+    pub beeindigd: Date,
+    pub bewaren_tot: Date,
+    pub stappen: i64,
+    pub brieven: i64,
+    pub vernietigd_at: i64,
+}
+
+/// Destroys ended measures whose retention term passed before `vandaag`: steps, letters,
+/// reminders and the measure. A destruction record (type and dates) and an audit record stay.
+pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec<Vernietiging>> {
+    let termijnen = bewaartermijnen(db).await?;
+    let ids: Vec<String> = sqlx::query(
+        "SELECT DISTINCT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging'",
+    )
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get("maatregel_id"))
+    .collect::<std::result::Result<_, _>>()?;
+    let mut done = Vec::new();
+    for id in ids {
+        let mut tx = db.begin().await?;
+        let d = load(&mut tx, &id).await?;
+        let jaren = termijnen
+            .iter()
+            .find(|t| t.soort == d.maatregel.soort)
+            .map(|t| t.jaren)
+            .unwrap_or(model::standaard_bewaartermijn(d.maatregel.soort).0);
+        let (Some(tot), Some(einde)) = (
+            model::bewaren_tot(&d.stappen, jaren),
+            d.stappen
+                .iter()
+                .rev()
+                .find(|s| s.soort == StapSoort::Beeindiging)
+                .map(|s| s.datum),
+        ) else {
+            continue;
+        };
+        if tot >= vandaag {
+            continue;
+        }
+        for sql in [
+            "DELETE FROM maatregelen_stap WHERE maatregel_id = $1",
+            "DELETE FROM maatregelen_brief WHERE maatregel_id = $1",
+            "DELETE FROM maatregelen_herinnering WHERE maatregel_id = $1",
+            "DELETE FROM maatregelen_maatregel WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(&id).execute(tx.conn()?).await?;
+        }
+        let v = Vernietiging {
+            soort: d.maatregel.soort,
+            beeindigd: einde,
+            bewaren_tot: tot,
+            stappen: d.stappen.len() as i64,
+            brieven: d.brieven.len() as i64,
+            vernietigd_at: now_ms(),
+        };
+        sqlx::query(
+            "INSERT INTO maatregelen_vernietiging (id, soort, beeindigd, bewaren_tot, stappen, brieven, vernietigd_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(v.soort.slug())
+        .bind(v.beeindigd.to_string())
+        .bind(v.bewaren_tot.to_string())
+        .bind(v.stappen)
+        .bind(v.brieven)
+        .bind(v.vernietigd_at)
+        .execute(tx.conn()?)
+        .await?;
+        let mut entry = AuditEntry::system(origin, "delete", "maatregel");
+        entry.resource_id = Some(id.clone());
+        entry.subject_id = Some(format!("maatregel:{id}"));
+        entry.reason = Some(format!(
+            "bewaartermijn verstreken op {}; {} stappen en {} brieven vernietigd",
+            v.bewaren_tot, v.stappen, v.brieven
+        ));
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        done.push(v);
+    }
+    Ok(done)
+}
+
+/// The destruction records, newest first.
+pub async fn vernietigingen(db: &Db) -> Result<Vec<Vernietiging>> {
+    let rows = sqlx::query(
+        "SELECT soort, beeindigd, bewaren_tot, stappen, brieven, vernietigd_at FROM maatregelen_vernietiging ORDER BY vernietigd_at DESC LIMIT 200",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let soort: String = r.try_get("soort")?;
+            let beeindigd: String = r.try_get("beeindigd")?;
+            let tot: String = r.try_get("bewaren_tot")?;
+            Ok(Vernietiging {
+                soort: Soort::from_slug(&soort).ok_or(StoreError::NotFound)?,
+                beeindigd: beeindigd.parse().map_err(|_| StoreError::NotFound)?,
+                bewaren_tot: tot.parse().map_err(|_| StoreError::NotFound)?,
+                stappen: r.try_get("stappen")?,
+                brieven: r.try_get("brieven")?,
+                vernietigd_at: r.try_get("vernietigd_at")?,
+            })
+        })
+        .collect()
 }

@@ -1,0 +1,531 @@
+//! Draft letters: templates with `{{plaatshouder}}` fields, filled from a measure and its steps.
+//! Pure: the store reads the template and the measure, this decides whether the letter may be
+//! drafted and fills it. The result is plain text (paragraphs split by a blank line); the pages
+//! escape it as HTML and the PDF receives it as JSON, so a template can never inject markup.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use termijnen::{bereken, datum_nl, Opties, Regel};
+
+use crate::model::{euro, Procedure, Soort, Stap, StapSoort};
+
+/// The kinds of letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BriefSoort {
+    Voornemen,
+    Besluit,
+    Verlenging,
+}
+
+impl BriefSoort {
+    pub const ALL: [BriefSoort; 3] = [
+        BriefSoort::Voornemen,
+        BriefSoort::Besluit,
+        BriefSoort::Verlenging,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            BriefSoort::Voornemen => "voornemen",
+            BriefSoort::Besluit => "besluit",
+            BriefSoort::Verlenging => "verlenging",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<BriefSoort> {
+        BriefSoort::ALL.into_iter().find(|b| b.slug() == s.trim())
+    }
+
+    pub fn naam(self) -> &'static str {
+        match self {
+            BriefSoort::Voornemen => "Voornemenbrief",
+            BriefSoort::Besluit => "Besluitbrief",
+            BriefSoort::Verlenging => "Verlengingsbesluit huisverbod",
+        }
+    }
+
+    /// Whether a measure of type `soort` ever gets this letter.
+    pub fn past_bij(self, soort: Soort) -> bool {
+        match self {
+            BriefSoort::Voornemen => {
+                matches!(soort.procedure(), Procedure::Awb | Procedure::Waarschuwing)
+            }
+            BriefSoort::Besluit => true,
+            BriefSoort::Verlenging => soort.procedure() == Procedure::Huisverbod,
+        }
+    }
+}
+
+fn laatste(stappen: &[Stap], soort: StapSoort) -> Option<&Stap> {
+    stappen.iter().rev().find(|s| s.soort == soort)
+}
+
+/// Whether this letter may be drafted now; the refusal is a Dutch sentence for the user.
+pub fn mag_opstellen(brief: BriefSoort, soort: Soort, stappen: &[Stap]) -> Result<(), String> {
+    if !brief.past_bij(soort) {
+        return Err(format!(
+            "Bij een {} hoort geen {}.",
+            soort.naam().to_lowercase(),
+            brief.naam().to_lowercase()
+        ));
+    }
+    let besluit = laatste(stappen, StapSoort::Besluit);
+    match brief {
+        BriefSoort::Voornemen if besluit.is_some() => {
+            Err("Er is al een besluit genomen; een voornemen komt daarvóór.".into())
+        }
+        BriefSoort::Voornemen => Ok(()),
+        BriefSoort::Besluit if laatste(stappen, StapSoort::Afweging).is_none() => Err(
+            "Een besluitbrief motiveert het besluit: leg eerst de afweging van noodzaak, evenredigheid en subsidiariteit vast."
+                .into(),
+        ),
+        BriefSoort::Besluit => Ok(()),
+        BriefSoort::Verlenging if besluit.is_none() => {
+            Err("Eerst wordt het huisverbod opgelegd (stap 'besluit').".into())
+        }
+        BriefSoort::Verlenging => Ok(()),
+    }
+}
+
+/// The fields a template may use, with what they hold (shown beside the template editor).
+pub const PLAATSHOUDERS: [(&str, &str); 24] = [
+    ("gemeente", "naam van de gemeente"),
+    ("datum", "datum van de brief"),
+    ("kenmerk", "kenmerk van de maatregel"),
+    (
+        "onderwerp",
+        "persoon of exploitant tot wie de brief zich richt",
+    ),
+    ("locatie", "adres van het pand of de woning"),
+    ("maatregel", "soort maatregel"),
+    ("grondslag", "wettelijke grondslag"),
+    ("aanleiding_datum", "datum van de aanleiding"),
+    ("aanleiding", "toelichting bij de aanleiding"),
+    ("bron", "bron van de aanleiding met nummer"),
+    (
+        "duur",
+        "zin met de duur (\"De maatregel duurt 3 maanden.\"), of leeg",
+    ),
+    ("zienswijze_dagen", "zienswijzetermijn in dagen"),
+    (
+        "zienswijze_uiterlijk",
+        "laatste dag om een zienswijze te geven",
+    ),
+    (
+        "zienswijze",
+        "of er een zienswijze is ontvangen, met de inhoud",
+    ),
+    ("besluit_datum", "datum van het besluit"),
+    ("noodzaak", "afweging: noodzaak"),
+    ("evenredigheid", "afweging: evenredigheid"),
+    ("subsidiariteit", "afweging: subsidiariteit"),
+    (
+        "rechtsmiddel",
+        "bezwaar of beroep: waar en binnen welke termijn",
+    ),
+    (
+        "huisverbod_einde",
+        "einde van de eerste tien dagen van het huisverbod",
+    ),
+    ("verlengd_tot", "nieuwe einddatum van het huisverbod"),
+    ("dwangsom_bedrag", "dwangsom per overtreding"),
+    ("dwangsom_maximum", "maximum van de dwangsom"),
+    ("begunstigingstermijn", "einde van de begunstigingstermijn"),
+];
+
+/// What the letter is filled with beyond the steps.
+pub struct Context<'a> {
+    pub gemeente: &'a str,
+    pub kenmerk: &'a str,
+    pub soort: Soort,
+    pub onderwerp: &'a str,
+    pub locatie: &'a str,
+    pub duur: String,
+    pub datum: Date,
+}
+
+fn rechtsmiddel(soort: Soort, gemeente: &str) -> String {
+    match soort.procedure() {
+        Procedure::Awb | Procedure::Waarschuwing => format!(
+            "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken na de dag waarop het is bekendgemaakt een bezwaarschrift sturen aan de burgemeester van {gemeente} (artikelen 6:7 en 6:8 Algemene wet bestuursrecht). Een bezwaarschrift schort de werking van het besluit niet op; bij spoed kunt u de voorzieningenrechter van de rechtbank om een voorlopige voorziening vragen."
+        ),
+        Procedure::Huisverbod => "Tegen dit besluit staat geen bezwaar open. U kunt binnen zes weken na de dag van uitreiking beroep instellen bij de rechtbank (artikel 6:7 Algemene wet bestuursrecht en de Wet tijdelijk huisverbod). U kunt de voorzieningenrechter ook vragen het besluit te schorsen; die behandelt uw verzoek binnen drie dagen.".into(),
+        Procedure::Crisis => "Tegen deze crisismaatregel kunt u beroep instellen bij de rechtbank (Wet verplichte geestelijke gezondheidszorg). Uw advocaat kan dat voor u doen.".into(),
+    }
+}
+
+fn zienswijze_uiterlijk(datum: Date, dagen: u32) -> String {
+    bereken(
+        Regel::Zienswijze,
+        datum,
+        &Opties {
+            dagen: Some(dagen),
+            ..Opties::default()
+        },
+    )
+    .map(|t| datum_nl(t.datum))
+    .unwrap_or_default()
+}
+
+/// Every placeholder's value for this measure; a field without data is empty.
+pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String> {
+    let mut g = BTreeMap::new();
+    let aanleiding = laatste(stappen, StapSoort::Aanleiding);
+    let zienswijze = laatste(stappen, StapSoort::Zienswijze);
+    let afweging = laatste(stappen, StapSoort::Afweging);
+    let besluit = laatste(stappen, StapSoort::Besluit);
+    let dagen = zienswijze
+        .and_then(|z| z.dagen)
+        .unwrap_or(termijnen::STANDAARD_ZIENSWIJZE_DAGEN);
+    let text = |s: Option<&Stap>, f: fn(&Stap) -> Option<String>| s.and_then(f).unwrap_or_default();
+    // The organisation is called "Gemeente X"; the letter speaks of "de burgemeester van X".
+    let gemeente = c.gemeente.strip_prefix("Gemeente ").unwrap_or(c.gemeente);
+    g.insert("gemeente", gemeente.to_string());
+    g.insert("datum", datum_nl(c.datum));
+    g.insert("kenmerk", c.kenmerk.to_string());
+    g.insert("onderwerp", c.onderwerp.to_string());
+    g.insert("locatie", c.locatie.to_string());
+    g.insert("maatregel", c.soort.naam().to_lowercase());
+    g.insert("grondslag", c.soort.grondslag().to_string());
+    g.insert(
+        "aanleiding_datum",
+        aanleiding.map(|a| datum_nl(a.datum)).unwrap_or_default(),
+    );
+    g.insert(
+        "aanleiding",
+        text(aanleiding, |a| Some(a.toelichting.clone())),
+    );
+    g.insert(
+        "bron",
+        text(aanleiding, |a| {
+            let bron = crate::model::BRONNEN
+                .iter()
+                .find(|(k, _)| Some(*k) == a.bron.as_deref())
+                .map(|(_, v)| v.to_lowercase())?;
+            Some(match &a.referentie {
+                Some(r) => format!("{bron} {r}"),
+                None => bron,
+            })
+        }),
+    );
+    g.insert(
+        "duur",
+        if c.duur.is_empty() {
+            String::new()
+        } else {
+            format!("De maatregel duurt {}.", c.duur)
+        },
+    );
+    g.insert("zienswijze_dagen", dagen.to_string());
+    // The voornemen gives the person the term from the letter's date.
+    let vanaf = zienswijze.map(|z| z.datum).unwrap_or(c.datum);
+    g.insert("zienswijze_uiterlijk", zienswijze_uiterlijk(vanaf, dagen));
+    g.insert(
+        "zienswijze",
+        match zienswijze {
+            Some(z) if z.ontvangen == Some(true) => format!(
+                "Op {} ontving ik uw zienswijze. {}",
+                datum_nl(z.datum),
+                z.toelichting
+            )
+            .trim()
+            .to_string(),
+            Some(_) => "Binnen de gestelde termijn is geen zienswijze ontvangen.".to_string(),
+            None => String::new(),
+        },
+    );
+    g.insert(
+        "besluit_datum",
+        datum_nl(besluit.map(|b| b.datum).unwrap_or(c.datum)),
+    );
+    g.insert("noodzaak", text(afweging, |a| a.noodzaak.clone()));
+    g.insert("evenredigheid", text(afweging, |a| a.evenredigheid.clone()));
+    g.insert(
+        "subsidiariteit",
+        text(afweging, |a| a.subsidiariteit.clone()),
+    );
+    g.insert("rechtsmiddel", rechtsmiddel(c.soort, gemeente));
+    let tien =
+        besluit.and_then(|b| bereken(Regel::HuisverbodEinde, b.datum, &Opties::default()).ok());
+    let max = besluit.and_then(|b| {
+        bereken(
+            Regel::HuisverbodVerlengingUiterlijk,
+            b.datum,
+            &Opties::default(),
+        )
+        .ok()
+    });
+    g.insert(
+        "huisverbod_einde",
+        tien.map(|t| datum_nl(t.datum)).unwrap_or_default(),
+    );
+    let verlengd = laatste(stappen, StapSoort::Verlenging)
+        .and_then(|v| v.tot)
+        .or(max.map(|m| m.datum));
+    g.insert("verlengd_tot", verlengd.map(datum_nl).unwrap_or_default());
+    g.insert(
+        "dwangsom_bedrag",
+        besluit
+            .and_then(|b| b.bedrag_cent)
+            .map(euro)
+            .unwrap_or_default(),
+    );
+    g.insert(
+        "dwangsom_maximum",
+        besluit
+            .and_then(|b| b.maximum_cent)
+            .map(euro)
+            .unwrap_or_default(),
+    );
+    g.insert(
+        "begunstigingstermijn",
+        besluit
+            .and_then(|b| b.tot)
+            .map(datum_nl)
+            .unwrap_or_default(),
+    );
+    g
+}
+
+/// The placeholders in `tekst` that do not exist, in order of appearance, and whether every
+/// `{{` is closed.
+pub fn onbekend(tekst: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut rest = tekst;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err("Een plaatshouder begint met {{ maar sluit niet met }}.".into());
+        };
+        let naam = after[..end].trim();
+        if !PLAATSHOUDERS.iter().any(|(k, _)| *k == naam) && !out.iter().any(|o| o == naam) {
+            out.push(naam.to_string());
+        }
+        rest = &after[end + 2..];
+    }
+    Ok(out)
+}
+
+/// Checks a template as the administrator saves it: a title, a text, known placeholders only.
+pub fn valideer_sjabloon(titel: &str, tekst: &str) -> Vec<(&'static str, String)> {
+    let mut fouten = Vec::new();
+    if titel.trim().is_empty() {
+        fouten.push(("titel", "Geef de brief een titel.".to_string()));
+    }
+    if tekst.trim().is_empty() {
+        fouten.push(("tekst", "De brief heeft een tekst nodig.".to_string()));
+    } else if tekst.len() > 20_000 {
+        fouten.push(("tekst", "De tekst is langer dan 20.000 tekens.".to_string()));
+    } else {
+        match onbekend(tekst) {
+            Err(e) => fouten.push(("tekst", e)),
+            Ok(o) if !o.is_empty() => fouten.push((
+                "tekst",
+                format!(
+                    "Onbekende plaatshouder(s): {}. Gebruik alleen de plaatshouders uit de lijst.",
+                    o.iter()
+                        .map(|n| format!("{{{{{n}}}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            Ok(_) => {}
+        }
+    }
+    fouten
+}
+
+/// Fills the placeholders of `tekst`; an unknown placeholder stays visible, so a draft never
+/// silently drops text (templates are checked on saving, so this is a safeguard).
+pub fn vul(tekst: &str, g: &BTreeMap<&'static str, String>) -> String {
+    let mut out = String::with_capacity(tekst.len() + 256);
+    let mut rest = tekst;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                let naam = after[..end].trim();
+                match g.get(naam) {
+                    Some(v) => out.push_str(v),
+                    None => out.push_str(&rest[start..start + 2 + end + 2]),
+                }
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The paragraphs of a letter's text: split at blank lines, each trimmed, empty ones dropped.
+pub fn alineas(tekst: &str) -> Vec<String> {
+    tekst
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The templates Baken starts with (version 1); the administrator changes them in the UI.
+pub fn standaard_sjablonen() -> Vec<(BriefSoort, &'static str, &'static str)> {
+    vec![
+        (
+            BriefSoort::Voornemen,
+            "Voornemen tot {{maatregel}}",
+            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is mij gebleken ({{bron}}): {{aanleiding}}\n\nIk ben daarom van plan een {{maatregel}} op te leggen op grond van {{grondslag}}. {{duur}}\n\nVoordat ik een besluit neem, geef ik u de gelegenheid uw zienswijze te geven (artikel 4:8 Algemene wet bestuursrecht). U kunt dat schriftelijk of mondeling doen binnen {{zienswijze_dagen}} dagen, dus uiterlijk op {{zienswijze_uiterlijk}}.\n\nDit is nog geen besluit; u kunt hiertegen geen bezwaar maken.\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
+        ),
+        (
+            BriefSoort::Besluit,
+            "Besluit: {{maatregel}}",
+            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{besluit_datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is mij gebleken ({{bron}}): {{aanleiding}}\n\n{{zienswijze}}\n\nIk heb besloten tot een {{maatregel}} op grond van {{grondslag}}. {{duur}}\n\nNoodzaak: {{noodzaak}}\n\nEvenredigheid: {{evenredigheid}}\n\nSubsidiariteit: {{subsidiariteit}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
+        ),
+        (
+            BriefSoort::Verlenging,
+            "Verlenging tijdelijk huisverbod",
+            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{datum}}\n\nGeachte heer/mevrouw,\n\nOp {{besluit_datum}} is aan u een tijdelijk huisverbod opgelegd voor de woning {{locatie}}. Het huisverbod eindigt na tien dagen, op {{huisverbod_einde}}.\n\nUit de informatie die mij sindsdien bereikte blijkt dat het gevaar voortduurt. Ik verleng het huisverbod daarom tot en met {{verlengd_tot}} (artikel 9 Wet tijdelijk huisverbod). Met de verlenging duurt het huisverbod ten hoogste vier weken na het opleggen.\n\nNoodzaak: {{noodzaak}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn stap(soort: StapSoort, datum: &str) -> Stap {
+        Stap::new(soort, d(datum))
+    }
+
+    fn context(soort: Soort) -> Context<'static> {
+        Context {
+            gemeente: "Gemeente Vijfheerenlanden",
+            kenmerk: "MR-1",
+            soort,
+            onderwerp: "J. Jansen",
+            locatie: "Voorstraat 1, Vianen",
+            duur: "3 maanden".into(),
+            datum: d("2026-03-02"),
+        }
+    }
+
+    #[test]
+    fn every_default_template_uses_known_placeholders_only() {
+        for (brief, titel, tekst) in standaard_sjablonen() {
+            assert!(valideer_sjabloon(titel, tekst).is_empty(), "{brief:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_unclosed_placeholders_are_refused() {
+        let f = valideer_sjabloon("T", "Hallo {{naam}} en {{onderwerp}} en {{naam}}");
+        assert_eq!(f.len(), 1);
+        assert!(f[0].1.contains("{{naam}}"), "{}", f[0].1);
+        assert!(!f[0].1.contains("onderwerp"));
+        let f = valideer_sjabloon("T", "Hallo {{onderwerp");
+        assert!(f[0].1.contains("sluit niet"), "{}", f[0].1);
+        let f = valideer_sjabloon(" ", "");
+        assert_eq!(
+            f.iter().map(|x| x.0).collect::<Vec<_>>(),
+            ["titel", "tekst"]
+        );
+    }
+
+    #[test]
+    fn a_voornemen_names_the_zienswijze_deadline_from_the_letter_date() {
+        let mut a = stap(StapSoort::Aanleiding, "2026-02-20");
+        a.bron = Some("politierapport".into());
+        a.referentie = Some("PL0900-2026-1".into());
+        a.toelichting = "in de woning zijn 40 hennepplanten aangetroffen".into();
+        let g = gegevens(&context(Soort::Sluiting13b), &[a]);
+        let tekst = vul(standaard_sjablonen()[0].2, &g);
+        assert!(tekst.contains("Op vrijdag 20 februari 2026 is mij gebleken (politierapport (bestuurlijke rapportage) PL0900-2026-1): in de woning zijn 40 hennepplanten aangetroffen"), "{tekst}");
+        // 14 days from Monday 2 March 2026: Monday 16 March.
+        assert!(
+            tekst.contains("binnen 14 dagen, dus uiterlijk op maandag 16 maart 2026"),
+            "{tekst}"
+        );
+        assert!(
+            tekst.contains("art. 13b Opiumwet. De maatregel duurt 3 maanden."),
+            "{tekst}"
+        );
+        assert!(!tekst.contains("{{"));
+    }
+
+    #[test]
+    fn a_besluit_carries_the_assessment_and_the_right_remedy() {
+        let mut af = stap(StapSoort::Afweging, "2026-03-20");
+        af.noodzaak = Some("herstel van de openbare orde".into());
+        af.evenredigheid = Some("drie maanden is in verhouding".into());
+        af.subsidiariteit = Some("een waarschuwing hielp niet".into());
+        let stappen = vec![stap(StapSoort::Aanleiding, "2026-02-20"), af.clone()];
+        let g = gegevens(&context(Soort::Sluiting13b), &stappen);
+        let tekst = vul(standaard_sjablonen()[1].2, &g);
+        assert!(tekst.contains("Noodzaak: herstel van de openbare orde"));
+        assert!(tekst.contains("bezwaarschrift sturen aan de burgemeester van Vijfheerenlanden"));
+        let g = gegevens(&context(Soort::Huisverbod), &stappen);
+        let tekst = vul(standaard_sjablonen()[1].2, &g);
+        assert!(
+            tekst.contains("Tegen dit besluit staat geen bezwaar open"),
+            "{tekst}"
+        );
+    }
+
+    #[test]
+    fn an_extension_letter_gives_the_new_end_or_the_statutory_maximum() {
+        let stappen = vec![
+            stap(StapSoort::Aanleiding, "2026-04-01"),
+            stap(StapSoort::Besluit, "2026-04-01"),
+        ];
+        let g = gegevens(&context(Soort::Huisverbod), &stappen);
+        assert_eq!(g["huisverbod_einde"], "zaterdag 11 april 2026");
+        assert_eq!(g["verlengd_tot"], "woensdag 29 april 2026");
+        let mut v = stap(StapSoort::Verlenging, "2026-04-09");
+        v.tot = Some(d("2026-04-22"));
+        let mut met = stappen.clone();
+        met.push(v);
+        assert_eq!(
+            gegevens(&context(Soort::Huisverbod), &met)["verlengd_tot"],
+            "woensdag 22 april 2026"
+        );
+    }
+
+    #[test]
+    fn letters_follow_the_procedure() {
+        let a = stap(StapSoort::Aanleiding, "2026-02-20");
+        let alleen = std::slice::from_ref(&a);
+        let besluit = stap(StapSoort::Besluit, "2026-03-01");
+        assert!(mag_opstellen(BriefSoort::Voornemen, Soort::Sluiting13b, alleen).is_ok());
+        assert!(mag_opstellen(BriefSoort::Voornemen, Soort::Huisverbod, alleen).is_err());
+        assert!(mag_opstellen(
+            BriefSoort::Voornemen,
+            Soort::Sluiting13b,
+            &[a.clone(), besluit.clone()]
+        )
+        .is_err());
+        let e = mag_opstellen(BriefSoort::Besluit, Soort::Sluiting13b, alleen).unwrap_err();
+        assert!(e.contains("afweging"), "{e}");
+        assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Sluiting13b, alleen).is_err());
+        assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Huisverbod, alleen).is_err());
+        assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Huisverbod, &[a, besluit]).is_ok());
+    }
+
+    #[test]
+    fn filling_keeps_unknown_fields_visible_and_splits_paragraphs() {
+        let g = BTreeMap::from([("onderwerp", "X".to_string())]);
+        assert_eq!(
+            vul("a {{onderwerp}} {{nope}} {{open", &g),
+            "a X {{nope}} {{open"
+        );
+        assert_eq!(alineas("een\r\n\r\n\n twee \n\n\n\n"), ["een", "twee"]);
+    }
+}
