@@ -325,6 +325,43 @@ impl Browser {
     }
 }
 
+/// The text of a tagged PDF as pdftotext reads it (poppler-utils, installed by .ci/run), its
+/// pages and what pdfinfo says of it.
+fn read_pdf(bytes: &[u8]) -> (String, usize, String) {
+    let dir = std::env::temp_dir().join(format!("baken-pdf-{}", platform::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("r.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let run = |cmd: &str, args: &[&str]| {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .arg(&file)
+            .args(if cmd == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (poppler-utils) is needed: {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run("pdftotext", &["-layout"]);
+    let info = run("pdfinfo", &[]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (text, pages, info)
+}
+
 #[tokio::test]
 async fn health_reports_the_backend() {
     let app = spawn_app().await;

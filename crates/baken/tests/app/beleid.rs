@@ -632,43 +632,12 @@ async fn beleid_report_html_shows_plan_indicators_and_budget() {
     assert!(page.body.contains("Toelichting bewerken"));
 }
 
-/// The text of a PDF as pdftotext reads it (poppler-utils, installed by .ci/run), and its pages.
 fn pdf_text_and_pages(bytes: &[u8]) -> (String, usize) {
-    let dir = std::env::temp_dir().join(format!("baken-pdf-{}", platform::db::new_id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("r.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let run = |cmd: &str, args: &[&str]| {
-        let out = std::process::Command::new(cmd)
-            .args(args)
-            .arg(&file)
-            .args(if cmd == "pdftotext" {
-                &["-"][..]
-            } else {
-                &[][..]
-            })
-            .output()
-            .unwrap_or_else(|e| panic!("{cmd} (poppler-utils) is needed: {e}"));
-        assert!(
-            out.status.success(),
-            "{cmd}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let text = run("pdftotext", &["-layout"]);
-    let info = run("pdfinfo", &[]);
-    assert!(info.contains("Tagged:          yes"), "{info}");
+    let (text, pages, info) = read_pdf(bytes);
     assert!(
         info.contains("Title:           Raadsrapportage 2026"),
         "{info}"
     );
-    let pages = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     (text, pages)
 }
 

@@ -141,6 +141,36 @@ async fn a_huisverbod_runs_from_imposition_to_extension_with_computed_dates() {
     assert!(page.body.contains("donderdag 14 mei 2026"), "{}", page.body);
     assert!(page.body.contains("maandag 1 juni 2026"));
     assert!(page.body.contains("Einde verlengd huisverbod"));
+    // Direct beroep at the rechtbank: six weeks after the huisverbod was handed over.
+    let beroep = tijdlijn(&v, "beroep");
+    assert_eq!(beroep["datum"], "2026-06-15");
+    assert_eq!(beroep["wat"], "Einde beroepstermijn (rechtbank)");
+    assert_eq!(tijdlijn(&v, "huisverbod-einde")["burgemeester"], true);
+    // The extension letter names the new end; a huisverbod has no voornemen letter.
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/brieven"),
+            &[("brief", "voornemen")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("hoort geen voornemenbrief"), "{}", r.body);
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/brieven"),
+            &[("brief", "verlenging")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let letter = b.get(&r.location().unwrap()).await;
+    assert!(
+        letter.body.contains("tot en met maandag 1 juni 2026"),
+        "{}",
+        letter.body
+    );
+    assert!(letter
+        .body
+        .contains("Tegen dit besluit staat geen bezwaar open"));
 }
 
 #[tokio::test]
@@ -167,8 +197,8 @@ async fn a_besluit_is_refused_without_the_assessment() {
                 ("onderwerp", "B. Test"),
                 ("locatie", "Kerkstraat 2, Leerdam"),
                 ("datum", "2026-02-02"),
-                ("bron", "melding"),
-                ("referentie", "M-77"),
+                ("bron", "inspectie"),
+                ("referentie", "HC-77"),
                 ("soort", "sluiting-174a"),
             ],
         )
@@ -330,7 +360,7 @@ async fn a_partner_gets_403_and_the_denial_is_audited() {
         &app,
         "/api/v1/maatregelen",
         &token,
-        serde_json::json!({"soort": "crisismaatregel", "onderwerp": "C. Test", "locatie": "Laan 3", "datum": "2026-03-03", "bron": "melding"}),
+        serde_json::json!({"soort": "crisismaatregel", "onderwerp": "C. Test", "locatie": "Laan 3", "datum": "2026-03-03", "bron": "politierapport"}),
     )
     .await;
     assert_eq!(r.status(), 201);
@@ -495,4 +525,403 @@ async fn demo_measures_fill_the_deadline_overview_and_every_page_renders() {
     assert_eq!(h.get("/maatregelen").await.status, 200);
     assert_eq!(h.get("/maatregelen/termijnen").await.status, 403);
     assert!(!h.get(href).await.body.contains("Stap vastleggen"));
+}
+
+fn today() -> jiff::civil::Date {
+    ::maatregelen::html::vandaag()
+}
+
+fn day(n: i64) -> String {
+    today()
+        .checked_add(jiff::Span::new().days(n))
+        .unwrap()
+        .to_string()
+}
+
+async fn team_id(app: &App, slug: &str) -> String {
+    let org = app.org_id("vijfheerenlanden").await;
+    identity::list_teams(&app.db, &org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .unwrap()
+        .id
+}
+
+async fn record(b: &mut Browser, id: &str, soort: &str, datum: String, extra: &[(&str, &str)]) {
+    let mut f = vec![("soort", soort), ("datum", datum.as_str())];
+    f.extend_from_slice(extra);
+    let r = b.post(&format!("/maatregelen/{id}/stap"), &f).await;
+    assert_eq!(r.status, 303, "{f:?}: {}", r.body);
+}
+
+/// The legal adviser runs a 13b closure from a melding to its end: letters from the templates
+/// (HTML and tagged PDF), a reminder to the team, the overview per team and for the mayor, and
+/// the destruction after the retention term.
+#[tokio::test]
+async fn a_13b_closure_runs_from_melding_to_destruction_with_letters_and_reminders() {
+    let app = spawn_app().await;
+    ::meldingen::seed_demo(&app.db).await.unwrap();
+    let melding: i64 = sqlx::query("SELECT MIN(nummer) AS n FROM melding")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    let melding_id = ::meldingen::store::id_by_nummer(&app.db, melding)
+        .await
+        .unwrap()
+        .unwrap();
+    let handhaving = team_id(&app, "handhaving").await;
+    let (jurist_id, secret) = app
+        .user("jurist@example.nl", "vijfheerenlanden", Role::Jurist, true)
+        .await;
+    sqlx::query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)")
+        .bind(&handhaving)
+        .bind(&jurist_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mut b = Browser::new(&app);
+    b.login("jurist@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    // The form proposes the user's own team.
+    let form = b.get("/maatregelen/nieuw").await;
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{handhaving}\" selected")),
+        "{}",
+        form.body
+    );
+    let new = |referentie: &'static str| {
+        vec![
+            ("onderwerp", "P. Pand (fictief)"),
+            ("locatie", "Kerkstraat 5, 4141 AA Leerdam"),
+            ("bron", "melding"),
+            ("referentie", referentie),
+            ("toelichting", "Drugshandel vanuit de woning gemeld."),
+            ("soort", "sluiting-13b"),
+            ("duur", "3"),
+            ("eenheid", "maanden"),
+            ("team", ""),
+        ]
+    };
+    let start = day(-40);
+    let mut fields = new("999999");
+    fields.push(("datum", &start));
+    let r = b.post("/maatregelen/nieuw", &fields).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Melding 999999 bestaat niet."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("P. Pand (fictief)"), "input kept");
+    let nummer = melding.to_string();
+    let mut fields: Vec<(&str, &str)> = new("")
+        .into_iter()
+        .filter(|(k, _)| *k != "referentie" && *k != "team")
+        .collect();
+    fields.extend([
+        ("datum", start.as_str()),
+        ("referentie", nummer.as_str()),
+        ("team", handhaving.as_str()),
+    ]);
+    let r = b.post("/maatregelen/nieuw", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let href = r.location().unwrap();
+    let id = href.trim_start_matches("/maatregelen/").to_string();
+    let page = b.get(&href).await;
+    assert!(page
+        .body
+        .contains(&format!("href=\"/meldingen/{melding_id}\"")));
+    assert!(page.body.contains("Handhaving"));
+    assert!(page
+        .body
+        .contains("10 jaar na beëindiging (selectielijst 12.2 Handhaving uitgevoerd)"));
+
+    record(&mut b, &id, "voornemen", day(-38), &[]).await;
+    // The voornemen letter gives the zienswijze deadline from the letter's date.
+    let letter = |kind: &'static str| [("brief", kind)];
+    let r = b
+        .post(&format!("/maatregelen/{id}/brieven"), &letter("voornemen"))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let voornemen = b.get(&r.location().unwrap()).await;
+    assert_eq!(voornemen.status, 200);
+    assert!(voornemen.body.contains("Voornemen tot sluiting drugspand"));
+    assert!(voornemen.body.contains("binnen 14 dagen, dus uiterlijk op"));
+    assert!(voornemen.body.contains("melding "), "{}", voornemen.body);
+    assert!(voornemen
+        .body
+        .contains("de burgemeester van Vijfheerenlanden"));
+    record(
+        &mut b,
+        &id,
+        "zienswijze",
+        day(-38),
+        &[("ontvangen", "nee"), ("dagen", "14")],
+    )
+    .await;
+    // No besluit letter without the recorded assessment.
+    let r = b
+        .post(&format!("/maatregelen/{id}/brieven"), &letter("besluit"))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("leg eerst de afweging"), "{}", r.body);
+    record(
+        &mut b,
+        &id,
+        "afweging",
+        day(-20),
+        &[
+            ("noodzaak", "De woning is een verkooppunt van harddrugs."),
+            ("evenredigheid", "Drie maanden volgt het Damoclesbeleid."),
+            ("subsidiariteit", "Een waarschuwing hielp eerder niet."),
+        ],
+    )
+    .await;
+    record(&mut b, &id, "besluit", day(-19), &[]).await;
+    record(&mut b, &id, "bekendmaking", day(-18), &[]).await;
+    // The closure is planned to end in two days: the team gets a reminder.
+    let tot = day(2);
+    let mut f = vec![("soort", "uitvoering-start"), ("tot", tot.as_str())];
+    let d10 = day(-10);
+    f.push(("datum", &d10));
+    assert_eq!(
+        b.post(&format!("/maatregelen/{id}/stap"), &f).await.status,
+        303
+    );
+
+    // The legal adviser gives the 13b closure its own besluit letter; a wrong field is refused.
+    let t = b.get("/maatregelen/sjablonen").await;
+    assert_eq!(t.status, 200);
+    assert!(t.body.contains("{{zienswijze_uiterlijk}}"));
+    let r = b
+        .post(
+            "/maatregelen/sjablonen/besluit/sluiting-13b",
+            &[("titel", "Sluitingsbesluit"), ("tekst", "Beste {{naam}},")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Onbekende plaatshouder(s): {{naam}}"),
+        "{}",
+        r.body
+    );
+    let tekst = "Aan {{onderwerp}}\n\nIk sluit de woning {{locatie}} ({{grondslag}}). {{duur}}\n\nNoodzaak: {{noodzaak}}\n\n{{rechtsmiddel}}";
+    let r = b
+        .post(
+            "/maatregelen/sjablonen/besluit/sluiting-13b",
+            &[("titel", "Sluitingsbesluit Damocles"), ("tekst", tekst)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b
+        .post(&format!("/maatregelen/{id}/brieven"), &letter("besluit"))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let letter_href = r.location().unwrap();
+    let besluit = b.get(&letter_href).await;
+    assert!(besluit.body.contains("Sluitingsbesluit Damocles"));
+    assert!(besluit.body.contains("Ik sluit de woning Kerkstraat 5, 4141 AA Leerdam (art. 13b Opiumwet). De maatregel duurt 3 maanden."));
+    let (status, headers, pdf) = b.get_bytes(&format!("{letter_href}/pdf")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let (text, pages, info) = read_pdf(&pdf);
+    assert_eq!(pages, 1);
+    assert!(
+        info.contains("Title:           Sluitingsbesluit Damocles"),
+        "{info}"
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Noodzaak: De woning is een verkooppunt van harddrugs."),
+        "{flat}"
+    );
+    assert!(flat.contains("bezwaarschrift sturen aan de burgemeester van Vijfheerenlanden"));
+    let detail = b.get(&href).await;
+    assert_eq!(
+        detail
+            .body
+            .matches(&format!("href=\"/maatregelen/{id}/brieven/"))
+            .count(),
+        2
+    );
+
+    // Reminders: once per deadline, to the team, without the person or the address.
+    assert_eq!(
+        ::maatregelen::store::remind_deadlines(&app.db, today())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ::maatregelen::store::remind_deadlines(&app.db, today())
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    // (The demo meldingen queued their confirmations to the reporters as well.)
+    let mails = sqlx::query(
+        "SELECT to_address, subject, body_text FROM mail_outbox WHERE subject LIKE 'Termijn%'",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(
+        mails[0].try_get::<String, _>("to_address").unwrap(),
+        "jurist@example.nl"
+    );
+    let subject: String = mails[0].try_get("subject").unwrap();
+    let body: String = mails[0].try_get("body_text").unwrap();
+    assert!(
+        subject.starts_with("Termijn nadert: Voorzien einde uitvoering"),
+        "{subject}"
+    );
+    assert!(body.contains(&format!("/maatregelen/{id}")));
+    assert!(
+        !body.contains("Pand") && !body.contains("Kerkstraat"),
+        "{body}"
+    );
+
+    // The overview per team, and the mayor's (decisions only: the closure's end is not one).
+    let o = b
+        .get(&format!("/maatregelen/termijnen?team={handhaving}"))
+        .await;
+    assert!(o.body.contains("P. Pand (fictief)"), "{}", o.body);
+    let other = team_id(&app, "vergunningen").await;
+    let o = b.get(&format!("/maatregelen/termijnen?team={other}")).await;
+    assert!(!o.body.contains("P. Pand (fictief)"));
+    let o = b
+        .get("/maatregelen/termijnen?team=&voor=burgemeester")
+        .await;
+    assert!(!o.body.contains("Voorzien einde uitvoering"), "{}", o.body);
+
+    // The end; destroyed ten years after the last step, and only then.
+    let d0 = day(0);
+    for soort in ["uitvoering-einde", "beeindiging"] {
+        let r = b
+            .post(
+                &format!("/maatregelen/{id}/stap"),
+                &[("soort", soort), ("datum", &d0)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let kept = today().checked_add(jiff::Span::new().years(10)).unwrap();
+    let page = b.get(&href).await;
+    assert!(
+        page.body
+            .contains(&format!("bewaren tot {}", termijnen::datum_nl(kept))),
+        "{}",
+        page.body
+    );
+    assert!(::maatregelen::store::destroy_expired(&app.db, kept, "test")
+        .await
+        .unwrap()
+        .is_empty());
+    let later = kept.checked_add(jiff::Span::new().days(1)).unwrap();
+    let done = ::maatregelen::store::destroy_expired(&app.db, later, "test")
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!((done[0].stappen, done[0].brieven), (9, 2));
+    assert_eq!(b.get(&href).await.status, 404);
+    for table in [
+        "maatregelen_stap",
+        "maatregelen_brief",
+        "maatregelen_herinnering",
+    ] {
+        let n: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM {table} WHERE maatregel_id = $1"
+        ))
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let audit = app
+        .audit_rows(&format!(
+            "action = 'delete' AND resource_type = 'maatregel' AND resource_id = '{id}'"
+        ))
+        .await;
+    assert_eq!(audit.len(), 1);
+    let r = b.get("/maatregelen/bewaartermijnen").await;
+    assert!(r.body.contains("Vernietigde maatregelen"));
+    assert!(r.body.contains(&termijnen::datum_nl(kept)), "{}", r.body);
+}
+
+/// Retention terms are configuration: the administrator changes them, a bad value is refused
+/// next to its field, and other roles only read them.
+#[tokio::test]
+async fn retention_terms_are_set_by_the_administrator() {
+    let app = spawn_app().await;
+    let mut admin = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    let page = admin.get("/maatregelen/bewaartermijnen").await;
+    assert!(page.body.contains("12.2.3 Tijdelijk huisverbod"));
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for s in ::maatregelen::model::Soort::ALL {
+        let (j, r) = ::maatregelen::model::standaard_bewaartermijn(s);
+        fields.push((format!("jaren-{}", s.slug()), j.to_string()));
+        fields.push((format!("resultaat-{}", s.slug()), r.to_string()));
+    }
+    let set = |k: &str, v: &str, f: &mut Vec<(String, String)>| {
+        f.iter_mut().find(|(n, _)| n == k).unwrap().1 = v.to_string();
+    };
+    let mut bad = fields.clone();
+    set("jaren-huisverbod", "0", &mut bad);
+    let as_ref = |f: &[(String, String)]| {
+        f.iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let bad = as_ref(&bad);
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = admin.post("/maatregelen/bewaartermijnen", &bad).await;
+    assert_eq!(r.status, 422);
+    assert!(r
+        .body
+        .contains("Geef een bewaartermijn van 1 tot en met 100 jaar."));
+    set("jaren-sluiting-13b", "5", &mut fields);
+    set(
+        "resultaat-sluiting-13b",
+        "12.2.1 Doorlopende verplichting (einddatum sluiting)",
+        &mut fields,
+    );
+    let good: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = admin.post("/maatregelen/bewaartermijnen", &good).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let terms = ::maatregelen::store::bewaartermijnen(&app.db)
+        .await
+        .unwrap();
+    let t = terms
+        .iter()
+        .find(|t| t.soort == ::maatregelen::model::Soort::Sluiting13b)
+        .unwrap();
+    assert_eq!(t.jaren, 5);
+    let mut jurist = app
+        .browser_as("jur@example.nl", "vijfheerenlanden", Role::Jurist)
+        .await;
+    let page = jurist.get("/maatregelen/bewaartermijnen").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Termijnen wijzigen"));
+    assert_eq!(
+        jurist
+            .post("/maatregelen/bewaartermijnen", &good)
+            .await
+            .status,
+        403
+    );
 }
