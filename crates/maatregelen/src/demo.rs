@@ -8,6 +8,7 @@ use platform::db::Db;
 use sqlx::Row;
 
 use crate::access::Maatregel;
+use crate::brief::BriefSoort;
 use crate::model::{Ladder, Soort, Stap, StapSoort};
 use crate::store::{self, Nieuw, StoreError};
 
@@ -123,6 +124,28 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
             Ok::<_, DemoError>(())
         }
     };
+    // A draft letter from the shipped template, as the legal adviser would make it.
+    let letter = |id: String, brief: BriefSoort| {
+        let p = p.clone();
+        let ctx = ctx.clone();
+        let org = org.clone();
+        async move {
+            let auth = access::authorize(
+                db,
+                &ctx,
+                &p,
+                Action::Update,
+                Maatregel {
+                    id: Some(id),
+                    organisation_id: org.id.clone(),
+                },
+                Purpose::Uitvoering,
+            )
+            .await?;
+            store::brief_opstellen(db, &auth, brief, &org.name, dag(0), "demo").await?;
+            Ok::<_, DemoError>(())
+        }
+    };
     let leeg = |soort: Option<Soort>, onderwerp: &str, locatie: &str, a: Stap| Nieuw {
         soort,
         onderwerp: onderwerp.into(),
@@ -156,6 +179,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         )
     })
     .await?;
+    let id_13b = id.clone();
     steps(
         id,
         vec![
@@ -184,6 +208,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         ],
     )
     .await?;
+    letter(id_13b.clone(), BriefSoort::Besluit).await?;
 
     // A huisverbod, imposed three days ago: it ends (or must be extended) within the week.
     let id = create(leeg(
