@@ -232,8 +232,13 @@ pub fn explain(alarm: &review::Alarm, lang: &str) -> String {
     )
 }
 
+/// One buurt series tested in a month: its p-value, Farrington's alarm, and the alarm to list
+/// if it survives false-discovery control.
+type BuurtTest = (f64, bool, Option<review::Alarm>);
+
 /// The alarms of every series with figures: improved Farrington (monthly) over the last 24
-/// months, as on the series page; sorted newest first.
+/// months, as on the series page; buurt alarms only where they survive Benjamini–Hochberg
+/// (q ≤ 0.05) across the buurten tested for the same crime type and month; newest first.
 pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreError> {
     let regions: HashMap<String, store::Region> = store::regions(db)
         .await?
@@ -246,14 +251,27 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
         .map(|c| (c.code, c.title))
         .collect();
     let mut out = Vec::new();
+    // Buurt series are many and small: their alarms are kept only if they survive
+    // Benjamini–Hochberg across the buurten tested for the same crime type and month.
+    let mut buurt_tests: HashMap<(String, String), Vec<BuurtTest>> = HashMap::new();
     for (region, crime, points) in store::all_series(db).await? {
         let points = html::continuous(&points);
         let results = html::alarms(&points);
+        let is_buurt = model::region_level(&region).is_some_and(|(l, _)| l == model::Level::Buurt);
         let by_period: HashMap<&str, Option<i64>> = points
             .iter()
             .map(|p| (p.period.as_str(), p.value))
             .collect();
         for (p, r) in points.iter().zip(results) {
+            if is_buurt && !r.as_ref().is_some_and(|r| r.alarm) {
+                if let (Some(r), Some(_)) = (&r, p.value) {
+                    buurt_tests
+                        .entry((crime.clone(), p.period.clone()))
+                        .or_default()
+                        .push((r.p_value, false, None));
+                }
+                continue;
+            }
             let (Some(r), Some(observed)) = (r.filter(|r| r.alarm), p.value) else {
                 continue;
             };
@@ -275,7 +293,8 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                             .unwrap_or_default(),
                     )
                 });
-            out.push(review::Alarm {
+            let p_value = r.p_value;
+            let alarm = review::Alarm {
                 region: region.clone(),
                 region_name,
                 region_level,
@@ -287,7 +306,26 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                 upperbound: r.upperbound,
                 previous_year,
                 trend: r.trend,
-            });
+            };
+            if is_buurt {
+                buurt_tests
+                    .entry((crime.clone(), p.period.clone()))
+                    .or_default()
+                    .push((p_value, true, Some(alarm)));
+            } else {
+                out.push(alarm);
+            }
+        }
+    }
+    for (_, tests) in buurt_tests {
+        let pv: Vec<(f64, bool)> = tests.iter().map(|(p, a, _)| (*p, *a)).collect();
+        for ((_, stands), (_, _, alarm)) in model::buurt_fdr(&pv, model::BUURT_FDR)
+            .into_iter()
+            .zip(tests)
+        {
+            if let (true, Some(a)) = (stands, alarm) {
+                out.push(a);
+            }
         }
     }
     review::sort_alarms(&mut out);

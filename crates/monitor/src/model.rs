@@ -614,6 +614,22 @@ pub fn progress_line(done: usize, total: usize, width: usize) -> String {
     )
 }
 
+/// The false-discovery level for buurt alarms: Benjamini–Hochberg across the buurten tested for
+/// one crime type and month.
+pub const BUURT_FDR: f64 = 0.05;
+
+/// For each buurt series tested in one month (its Farrington p-value and alarm), the BH q-value
+/// and whether the alarm stands after false-discovery control: Farrington's alarm (with its
+/// minimum-count rule) and q at most `level`.
+pub fn buurt_fdr(tests: &[(f64, bool)], level: f64) -> Vec<(f64, bool)> {
+    let p: Vec<f64> = tests.iter().map(|(p, _)| *p).collect();
+    surveillance::benjamini_hochberg(&p)
+        .into_iter()
+        .zip(tests)
+        .map(|(q, (_, alarm))| (q, *alarm && q <= level))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -821,5 +837,22 @@ mod tests {
             "[##########] 100% 200/200 cellen"
         );
         assert_eq!(progress_line(0, 0, 4), "[----]   0% 0/1 cellen");
+    }
+
+    #[test]
+    fn buurt_alarms_need_to_survive_benjamini_hochberg() {
+        // 88 buurten: one clear outlier and one borderline alarm (p = 0.01) among flat ones.
+        let mut tests = vec![(0.6, false); 86];
+        tests.push((0.000_01, true));
+        tests.push((0.01, true));
+        let out = buurt_fdr(&tests, BUURT_FDR);
+        assert!(out[86].1, "the outlier stays an alarm");
+        assert!(!out[87].1, "p = 0.01 among 88 tests is not a discovery");
+        assert!((out[86].0 - 0.000_88).abs() < 1e-9);
+        // A small q without Farrington's alarm (minimum-count rule) is no alarm.
+        assert_eq!(
+            buurt_fdr(&[(0.001, false)], BUURT_FDR),
+            vec![(0.001, false)]
+        );
     }
 }

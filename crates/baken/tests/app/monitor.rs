@@ -1281,3 +1281,92 @@ async fn provisional_periods_of_47013ned_are_kept_and_shown() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
+    let app = spawn_app().await;
+    // 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
+    // a burst, one with a modest rise, the rest as usual.
+    let buurten: Vec<String> = ::monitor::store::regions(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.level == "buurt")
+        .map(|r| r.code)
+        .take(20)
+        .collect();
+    let mut csv =
+        String::from("ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n");
+    let mut series: Vec<Vec<::monitor::store::Point>> = Vec::new();
+    let mut id = 0;
+    for (k, code) in buurten.iter().enumerate() {
+        let mut points = Vec::new();
+        for i in 0..121 {
+            let period = if i < 120 {
+                format!("{}MM{:02}", 2015 + i / 12, i % 12 + 1)
+            } else {
+                "2025MM01".to_string()
+            };
+            let v = match (i, k) {
+                (120, 0) => 40,
+                (120, 1) => 8,
+                _ => 2 + ((i + k) % 3) as i64,
+            };
+            csv.push_str(&format!("{id};1.1.1;{code};{period};{v}\n"));
+            id += 1;
+            points.push(::monitor::store::Point {
+                period,
+                value: Some(v),
+            });
+        }
+        series.push(points);
+    }
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-buurten.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    // What Farrington says per buurt for January 2025, and what BH keeps.
+    let tests: Vec<(f64, bool)> = series
+        .iter()
+        .map(|pts| {
+            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            (r.p_value, r.alarm)
+        })
+        .collect();
+    assert!(
+        tests[0].1 && tests[1].1,
+        "both rises alarm without correction: {tests:?}"
+    );
+    let kept = ::monitor::model::buurt_fdr(&tests, ::monitor::model::BUURT_FDR);
+    assert!(kept[0].1, "the burst survives");
+    let alarms = ::monitor::current_alarms(&app.db).await.unwrap();
+    let buurt_alarms: Vec<&str> = alarms
+        .iter()
+        .filter(|a| a.region_level == "buurt" && a.period == "2025MM01")
+        .map(|a| a.region.as_str())
+        .collect();
+    let want: Vec<&str> = buurten
+        .iter()
+        .zip(&kept)
+        .filter(|(_, (_, stands))| *stands)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert!(buurt_alarms.contains(&buurten[0].as_str()));
+    let mut got = buurt_alarms.clone();
+    got.sort_unstable();
+    let mut want_sorted = want.clone();
+    want_sorted.sort_unstable();
+    assert_eq!(
+        got, want_sorted,
+        "exactly the alarms that survive Benjamini–Hochberg"
+    );
+    assert!(
+        !buurt_alarms.contains(&buurten[1].as_str()),
+        "the modest rise (p about 0.01 among 20 buurten) is no discovery: {tests:?}"
+    );
+}
