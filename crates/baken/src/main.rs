@@ -104,6 +104,10 @@ enum MonitorCommand {
         #[arg(long)]
         table: Option<String>,
     },
+    /// Import results of the veiligheidsenquête from CSV
+    /// (`jaar;gebied;indicator;waarde;ondergrens;bovengrens;vragenlijst;bron`); a file with any
+    /// wrong row is refused whole, and the same rows again change nothing.
+    Enquete { file: PathBuf },
     /// Increase alarms (improved Farrington) for one series in a CSV with `period,count`.
     Farrington(FarringtonArgs),
     /// The simulation protocol: false-positive rate, detection and timeliness per method.
@@ -593,6 +597,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("raadsrapportage {year} geschreven naar {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Monitor(MonitorCommand::Enquete { file }) => {
+            let raw = std::fs::read(&file)
+                .with_context(|| format!("kan {} niet lezen", file.display()))?;
+            let db = open_db(&settings).await?;
+            let by = format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "operator".into())
+            );
+            match monitor::import_survey_csv(&db, &raw, &monitor::store::Actor::System(&by)).await {
+                Ok(saved) => {
+                    println!(
+                        "enquête geïmporteerd: {} nieuw, {} gewijzigd, {} ongewijzigd",
+                        saved.added, saved.changed, saved.unchanged
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(monitor::SurveyError::Refused(problems)) => {
+                    eprintln!(
+                        "baken: bestand geweigerd, niets geïmporteerd ({} fouten):",
+                        problems.len()
+                    );
+                    for p in problems.iter().take(50) {
+                        eprintln!("  regel {}: {}", p.line, p.reason);
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
         Command::Monitor(MonitorCommand::Import { file, table }) => {
             let raw = std::fs::read(&file)
                 .with_context(|| format!("kan {} niet lezen", file.display()))?;
@@ -601,14 +634,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let by = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-            match monitor::import_file(&db, &name, &raw, table.as_deref(), &format!("cli:{by}"))
-                .await
-            {
+            let by = format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "operator".into())
+            );
+            let bar = ProgressBar::new();
+            let outcome = monitor::import_with(
+                &db,
+                &name,
+                &raw,
+                table.as_deref(),
+                &monitor::store::Actor::System(&by),
+                &|done, total| bar.show(done, total),
+            )
+            .await;
+            bar.finish();
+            match outcome {
                 Ok(monitor::store::ImportOutcome::Imported {
                     cells, suppressed, ..
                 }) => {
                     println!("geïmporteerd: {cells} cellen ({suppressed} niet gepubliceerd) als nieuwe versie");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(monitor::store::ImportOutcome::PeriodStatus {
+                    table,
+                    periods,
+                    provisional,
+                }) => {
+                    println!("status van {periods} perioden van {table} bijgewerkt; {provisional} nog niet definitief");
                     Ok(ExitCode::SUCCESS)
                 }
                 Ok(monitor::store::ImportOutcome::Unchanged { .. }) => {
@@ -627,6 +680,42 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+    }
+}
+
+/// A progress bar on stderr for long imports, drawn only when stderr is a terminal and the file
+/// is large (so scripts and logs see no control characters).
+struct ProgressBar {
+    on: bool,
+    drawn: std::sync::atomic::AtomicBool,
+}
+
+impl ProgressBar {
+    const MIN_CELLS: usize = 5_000;
+
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        ProgressBar {
+            on: std::io::stderr().is_terminal(),
+            drawn: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        use std::io::Write;
+        if !self.on || total < Self::MIN_CELLS {
+            return;
+        }
+        self.drawn.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{}", monitor::model::progress_line(done, total, 40));
+        let _ = err.flush();
+    }
+
+    fn finish(&self) {
+        if self.drawn.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!();
         }
     }
 }
@@ -748,6 +837,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
     );
     if args.demo {
         baken::seed_demo(&db).await?;
+        monitor::seed_demo(&db).await?;
         let accounts = platform::seed::demo(&db).await?;
         println!(
             "Demo-accounts (fictieve personen; tweestapsverificatie met het getoonde TOTP-geheim):"

@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reviews_list, reviews_create))
         .routes(routes!(review_get))
         .routes(routes!(decision_create))
+        .routes(routes!(survey_list, survey_create))
 }
 
 /// The API speaks Dutch in its explanations and messages, as the pages do by default.
@@ -116,6 +117,9 @@ pub struct MonitorSeriesPoint {
     /// The alarm threshold (negative-binomial plug-in, one-sided 5%).
     pub upperbound: Option<f64>,
     pub alarm: bool,
+    /// `voorlopig` or `nader-voorlopig` when the police table's metadata says the figure is not
+    /// final yet; `null` when final or not known.
+    pub status: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -174,6 +178,9 @@ async fn series(
             .map_err(store_api)?,
     );
     let results = crate::html::alarms(&points);
+    let status = store::series_status(&state.db, &region.code, &crime.code)
+        .await
+        .map_err(store_api)?;
     Ok(Json(MonitorSeries {
         region: region.code,
         region_name: region.name,
@@ -183,11 +190,12 @@ async fn series(
             .into_iter()
             .zip(results)
             .map(|(p, r)| MonitorSeriesPoint {
-                period: p.period,
                 count: p.value,
                 expected: r.as_ref().map(|r| r.expected),
                 upperbound: r.as_ref().map(|r| r.upperbound),
                 alarm: r.is_some_and(|r| r.alarm),
+                status: status.get(&p.period).map(|s| s.slug().to_string()),
+                period: p.period,
             })
             .collect(),
     }))
@@ -461,4 +469,143 @@ async fn decision_create(
         .map_err(store_api)?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorSurveyResult {
+    pub year: i64,
+    /// CBS region code, e.g. `GM1961`.
+    pub area: String,
+    /// Indicator slug, e.g. `voelt-zich-veilig`.
+    pub indicator: String,
+    pub indicator_label: String,
+    /// `percent` (0–100) or `grade` (1–10).
+    pub unit: crate::survey::Unit,
+    pub estimate: f64,
+    /// Lower bound of the 95% interval, if the source gives one.
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// Questionnaire version: `vm-2012`, `vm-2021` (revised; not comparable with before) or
+    /// `eigen` (the gemeente's own survey).
+    pub questionnaire: String,
+    pub source: String,
+    /// Milliseconds since the Unix epoch.
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+fn survey_out(s: store::StoredSurvey) -> MonitorSurveyResult {
+    let ind = crate::survey::indicator(&s.result.indicator);
+    MonitorSurveyResult {
+        indicator_label: ind.map(|i| i.label.to_string()).unwrap_or_default(),
+        unit: ind.map(|i| i.unit).unwrap_or(crate::survey::Unit::Percent),
+        year: s.result.year,
+        area: s.result.area,
+        indicator: s.result.indicator,
+        estimate: s.result.estimate,
+        lower: s.result.lower,
+        upper: s.result.upper,
+        questionnaire: s.result.questionnaire,
+        source: s.result.source,
+        updated_at: s.updated_at,
+        updated_by: s.updated_by,
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+struct SurveyQuery {
+    /// Only this area, e.g. `GM1961`.
+    area: Option<String>,
+    /// Only this indicator, e.g. `voelt-zich-veilig`.
+    indicator: Option<String>,
+}
+
+/// Results of the veiligheidsenquête, by indicator, area and year.
+#[utoipa::path(get, path = "/api/v1/monitor/enquete", tag = "monitor", security(("bearer" = [])), params(SurveyQuery), responses(
+    (status = 200, body = [MonitorSurveyResult]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn survey_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<SurveyQuery>,
+) -> Result<Json<Vec<MonitorSurveyResult>>, ApiError> {
+    viewer(&ctx)?;
+    let area = q.area.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let indicator = q
+        .indicator
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let list = store::survey_results(&state.db, area, indicator)
+        .await
+        .map_err(store_api)?;
+    Ok(Json(list.into_iter().map(survey_out).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewMonitorSurveyResult {
+    pub year: i64,
+    /// CBS region code of the gemeente, a wijk or a buurt.
+    pub area: String,
+    pub indicator: String,
+    pub estimate: f64,
+    #[serde(default)]
+    pub lower: Option<f64>,
+    #[serde(default)]
+    pub upper: Option<f64>,
+    pub questionnaire: String,
+    pub source: String,
+}
+
+/// Records a survey result, or corrects the one with the same year, area and indicator
+/// (analysts, integral-safety advisers and administrators; audited). Answers the stored result.
+#[utoipa::path(post, path = "/api/v1/monitor/enquete", tag = "monitor", security(("bearer" = [])), request_body = NewMonitorSurveyResult, responses(
+    (status = 201, body = MonitorSurveyResult),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn survey_create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(input): ApiJson<NewMonitorSurveyResult>,
+) -> Result<Response, ApiError> {
+    let p = viewer(&ctx)?;
+    if !crate::may_edit(p) {
+        return Err(ApiError::Forbidden);
+    }
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let raw = crate::survey::SurveyInput {
+        year: input.year.to_string(),
+        area: input.area.clone(),
+        indicator: input.indicator.clone(),
+        estimate: input.estimate.to_string(),
+        lower: num(input.lower),
+        upper: num(input.upper),
+        questionnaire: input.questionnaire.clone(),
+        source: input.source.clone(),
+    };
+    match crate::save_survey_result(&state.db, &raw, &store::Actor::User(p, &ctx.request)).await {
+        Ok(_) => {}
+        Err(crate::SurveyError::Invalid(errors)) => {
+            return Err(ApiError::Invalid(crate::translate_errors(LANG, &errors)))
+        }
+        Err(crate::SurveyError::Refused(_)) => {
+            return Err(ApiError::Internal("unexpected refusal".into()))
+        }
+        Err(crate::SurveyError::Store(e)) => return Err(store_api(e)),
+    }
+    let stored = store::survey_results(
+        &state.db,
+        Some(input.area.trim()),
+        Some(input.indicator.trim()),
+    )
+    .await
+    .map_err(store_api)?
+    .into_iter()
+    .find(|s| s.result.year == input.year)
+    .ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(survey_out(stored))).into_response())
 }

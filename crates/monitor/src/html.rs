@@ -31,11 +31,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/monitor/besprekingen/{id}", get(review_page))
         .route("/monitor/besprekingen/{id}/besluit", post(decision_post))
+        .route("/monitor/import", post(upload_post))
+        .merge(crate::survey_html::routes())
+        .merge(crate::themes_html::routes())
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
 pub struct Texts {
-    lang: String,
+    pub(crate) lang: String,
 }
 
 impl Texts {
@@ -44,13 +47,13 @@ impl Texts {
     }
 }
 
-fn texts(ctx: &Ctx) -> Texts {
+pub(crate) fn texts(ctx: &Ctx) -> Texts {
     Texts {
         lang: ctx.lang.clone(),
     }
 }
 
-fn check(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
+pub(crate) fn check(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
     let p = require_user(ctx)?;
     if crate::may_view(p) {
         Ok(p)
@@ -59,7 +62,17 @@ fn check(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
     }
 }
 
-fn store_err(e: store::StoreError) -> WebError {
+/// The caller, if they may change the monitor's data.
+pub(crate) fn check_editor(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
+    let p = check(ctx)?;
+    if crate::may_edit(p) {
+        Ok(p)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub(crate) fn store_err(e: store::StoreError) -> WebError {
     WebError::Internal(e.to_string())
 }
 
@@ -79,9 +92,67 @@ struct OverviewPage {
     form: Form,
     versions: Vec<VersionRow>,
     areas: Vec<Region>,
+    editor: bool,
+    upload: Form,
+    notice: Option<String>,
+    problems: Vec<crate::model::ImportProblem>,
 }
 
-fn fmt_date(ms: i64) -> String {
+/// Reads a posted multipart form: its text fields, and the file of `file_field` (name and
+/// bytes) if one was chosen. The body limit of the platform bounds the size.
+pub(crate) async fn read_upload(
+    req: axum::extract::Request,
+    state: &AppState,
+    file_field: &str,
+) -> Result<(HashMap<String, String>, Option<(String, Vec<u8>)>), WebError> {
+    use axum::extract::FromRequest;
+    let bad = |_: String| WebError::BadRequest;
+    let mut mp = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|e| bad(e.to_string()))?;
+    let mut values = HashMap::new();
+    let mut file = None;
+    while let Some(part) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+        let name = part.name().unwrap_or("").to_string();
+        if name == file_field {
+            let file_name = part.file_name().unwrap_or("").to_string();
+            let data = part.bytes().await.map_err(|e| bad(e.to_string()))?;
+            if !data.is_empty() {
+                file = Some((file_name, data.to_vec()));
+            }
+        } else {
+            let text = part.text().await.map_err(|e| bad(e.to_string()))?;
+            values.insert(name, text);
+        }
+    }
+    Ok((values, file))
+}
+
+fn upload_form(m: &Texts, table: &str) -> Form {
+    let mut tables = vec![(String::new(), m.t("monitor-upload-table-auto"))];
+    tables.extend(
+        crate::model::TABLES
+            .iter()
+            .map(|t| (t.to_string(), t.to_string())),
+    );
+    Form::new(
+        "/monitor/import",
+        m.t("monitor-upload-button"),
+        vec![
+            FormField::new("bestand", m.t("monitor-upload-file"), FieldKind::File)
+                .hint(m.t("monitor-upload-intro"))
+                .required(),
+            FormField::new(
+                "tabel",
+                m.t("monitor-upload-table"),
+                FieldKind::Select(tables),
+            )
+            .value(table),
+        ],
+    )
+}
+
+pub(crate) fn fmt_date(ms: i64) -> String {
     jiff_free_date(ms)
 }
 
@@ -144,7 +215,28 @@ async fn choice_form(
 }
 
 async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    check(&ctx)?;
+    let m = texts(&ctx);
+    render_overview(
+        &state,
+        &ctx,
+        upload_form(&m, ""),
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_overview(
+    state: &AppState,
+    ctx: &Ctx,
+    upload: Form,
+    notice: Option<String>,
+    problems: Vec<crate::model::ImportProblem>,
+    status: StatusCode,
+) -> WebResult {
+    let p = check(ctx)?;
+    let editor = crate::may_edit(p);
     let versions = store::imports(&state.db)
         .await
         .map_err(store_err)?
@@ -163,13 +255,117 @@ async fn overview(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         .into_iter()
         .filter(|r| r.level == "gemeente" || r.level == "wijk")
         .collect();
-    render(&OverviewPage {
-        shell: Shell::titled(&ctx, crate::t(&ctx.lang, "monitor-title")),
-        form: choice_form(&state, &ctx, "GM1961", "0.0.0").await?,
-        m: texts(&ctx),
-        versions,
-        areas,
-    })
+    render_status(
+        status,
+        &OverviewPage {
+            shell: Shell::titled(ctx, crate::t(&ctx.lang, "monitor-title")),
+            form: choice_form(state, ctx, crate::GEMEENTE_CODE, "0.0.0").await?,
+            m: texts(ctx),
+            versions,
+            areas,
+            editor,
+            upload,
+            notice,
+            problems,
+        },
+    )
+}
+
+/// The analyst's upload of a police file: the same import as `baken monitor import`.
+async fn upload_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    req: axum::extract::Request,
+) -> WebResult {
+    let p = check_editor(&ctx)?;
+    let m = texts(&ctx);
+    let (values, file) = read_upload(req, &state, "bestand").await?;
+    let table = field(&values, "tabel").trim().to_string();
+    let mut errors = Vec::new();
+    if !table.is_empty() && !crate::model::TABLES.contains(&table.as_str()) {
+        errors.push(FieldError {
+            field: "tabel".into(),
+            message: m.t("monitor-upload-error-table"),
+        });
+    }
+    let Some((name, raw)) = file.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.push(FieldError {
+                field: "bestand".into(),
+                message: m.t("monitor-upload-error-file"),
+            });
+        }
+        let form = upload_form(&m, &table).with_errors(&ctx.lang, &errors);
+        return render_overview(
+            &state,
+            &ctx,
+            form,
+            None,
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let by = store::Actor::User(p, &ctx.request);
+    let table_arg = Some(table.as_str()).filter(|t| !t.is_empty());
+    match crate::import_with(&state.db, &name, &raw, table_arg, &by, &|_, _| {}).await {
+        Ok(outcome) => {
+            let notice = match outcome {
+                store::ImportOutcome::Imported {
+                    cells, suppressed, ..
+                } => crate::t_args(
+                    &ctx.lang,
+                    "monitor-upload-imported",
+                    &[
+                        ("cells", cells.to_string()),
+                        ("suppressed", suppressed.to_string()),
+                    ],
+                ),
+                store::ImportOutcome::Unchanged { .. } => m.t("monitor-upload-unchanged"),
+                store::ImportOutcome::PeriodStatus {
+                    table,
+                    periods,
+                    provisional,
+                } => crate::t_args(
+                    &ctx.lang,
+                    "monitor-upload-status",
+                    &[
+                        ("table", table),
+                        ("periods", periods.to_string()),
+                        ("provisional", provisional.to_string()),
+                    ],
+                ),
+            };
+            render_overview(
+                &state,
+                &ctx,
+                upload_form(&m, ""),
+                Some(notice),
+                Vec::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(crate::ImportError::Refused(problems)) => {
+            let form = upload_form(&m, &table).with_errors(
+                &ctx.lang,
+                &[FieldError {
+                    field: "bestand".into(),
+                    message: m.t("monitor-refused"),
+                }],
+            );
+            render_overview(
+                &state,
+                &ctx,
+                form,
+                None,
+                problems,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(crate::ImportError::Store(e)) => Err(store_err(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -380,6 +576,8 @@ pub struct SeriesRow {
     pub expected: String,
     pub threshold: String,
     pub alarm: bool,
+    /// `voorlopig` or `nader voorlopig` where the police table says so; empty otherwise.
+    pub status: String,
 }
 
 /// The months from the first to the last point, with `None` where a month is missing or
@@ -435,6 +633,7 @@ struct SeriesPage {
     svg: String,
     rows: Vec<SeriesRow>,
     evaluated: bool,
+    provisional: bool,
 }
 
 /// A bar chart of the last 36 months as inline SVG; missing (unpublished) months have no bar.
@@ -530,6 +729,9 @@ async fn series_page(
             .map_err(store_err)?,
     );
     let results = alarms(&points);
+    let status = store::series_status(&state.db, &region.code, &crime.code)
+        .await
+        .map_err(store_err)?;
     let by_period: std::collections::HashMap<String, Option<i64>> =
         points.iter().map(|p| (p.period.clone(), p.value)).collect();
     let show = |v: Option<i64>| {
@@ -563,9 +765,14 @@ async fn series_page(
                     .map(|r| format!("{:.1}", r.upperbound))
                     .unwrap_or_else(|| "–".into()),
                 alarm: r.as_ref().is_some_and(|r| r.alarm),
+                status: status
+                    .get(&p.period)
+                    .map(|s| m.t(&format!("monitor-status-{}", s.slug())))
+                    .unwrap_or_default(),
             })
         })
         .collect();
+    let provisional = !status.is_empty();
     let heading = format!("{}: {}", crime.title, region.name);
     render(&SeriesPage {
         shell: Shell::titled(&ctx, format!("{} — {heading}", m.t("monitor-series-title"))),
@@ -576,6 +783,7 @@ async fn series_page(
             chart_svg(&points, &results, &m.t("monitor-chart-label"))
         },
         evaluated: results.iter().any(Option::is_some),
+        provisional,
         heading,
         rows,
         m,
@@ -603,7 +811,7 @@ struct ReviewsPage {
     form: Form,
 }
 
-fn field(v: &HashMap<String, String>, name: &str) -> String {
+pub(crate) fn field(v: &HashMap<String, String>, name: &str) -> String {
     v.get(name).cloned().unwrap_or_default()
 }
 

@@ -8,6 +8,9 @@ pub mod html;
 pub mod model;
 pub mod review;
 pub mod store;
+pub mod survey;
+mod survey_html;
+mod themes_html;
 
 use std::collections::HashMap;
 
@@ -43,6 +46,15 @@ pub fn may_view(p: &Principal) -> bool {
         && !p.has(Role::Ketenpartner)
 }
 
+/// Who may change the monitor's data (imports, survey results, the theme mapping): the
+/// gemeente's analysts, integral-safety advisers and administrators.
+pub fn may_edit(p: &Principal) -> bool {
+    may_view(p) && (p.has(Role::Analist) || p.has(Role::AdviseurIv) || p.has(Role::Beheerder))
+}
+
+/// The code of the gemeente whose areas the monitor holds.
+pub const GEMEENTE_CODE: &str = "GM1961";
+
 pub fn nav() -> Vec<ModuleNav> {
     vec![ModuleNav {
         href: "/monitor",
@@ -62,7 +74,9 @@ pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
 
 /// Loads the regions, boundaries and crime types on first start.
 pub async fn prepare(db: &Db) -> Result<(), store::StoreError> {
-    store::load_reference(db).await.map(|_| ())
+    store::load_reference(db).await?;
+    store::seed_themes(db).await?;
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +88,7 @@ pub enum ImportError {
 }
 
 /// Imports a police file: JSON (OData TypedDataSet) or semicolon CSV (then `table` names the
-/// table, e.g. 47022NED). All rows or none.
+/// table, e.g. 47022NED). All rows or none. Run by an operator (`by`) on the command line.
 pub async fn import_file(
     db: &Db,
     file_name: &str,
@@ -82,8 +96,39 @@ pub async fn import_file(
     table: Option<&str>,
     by: &str,
 ) -> Result<store::ImportOutcome, ImportError> {
+    import_with(
+        db,
+        file_name,
+        raw,
+        table,
+        &store::Actor::System(by),
+        &|_, _| {},
+    )
+    .await
+}
+
+/// [`import_file`] for any actor, telling `progress` (cells written, cells in all) as it goes.
+/// A metadata export of data.politie.nl (it starts with `TableInfos`) is not figures: its
+/// period statuses (voorlopig, definitief) are kept instead.
+pub async fn import_with(
+    db: &Db,
+    file_name: &str,
+    raw: &[u8],
+    table: Option<&str>,
+    by: &store::Actor<'_>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<store::ImportOutcome, ImportError> {
     let text = String::from_utf8_lossy(raw);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if model::is_metadata_export(trimmed) {
+        let statuses = model::parse_period_status(trimmed).map_err(ImportError::Refused)?;
+        let provisional = store::save_period_status(db, &statuses, by).await?;
+        return Ok(store::ImportOutcome::PeriodStatus {
+            table: statuses.table,
+            periods: statuses.periods.len(),
+            provisional,
+        });
+    }
     let parsed = if trimmed.starts_with('{') {
         model::parse_odata_json(trimmed)
     } else {
@@ -99,7 +144,82 @@ pub async fn import_file(
         model::parse_csv(trimmed, &table)
     };
     let dataset = parsed.map_err(ImportError::Refused)?;
-    Ok(store::import(db, &dataset, file_name, raw, by).await?)
+    Ok(store::import(db, &dataset, file_name, raw, by, progress).await?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SurveyError {
+    /// Input that failed the checks; messages are Fluent keys.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("het bestand is geweigerd; niets is geïmporteerd:\n{}", .0.iter().map(|p| format!("  regel {}: {}", p.line, p.reason)).collect::<Vec<_>>().join("\n"))]
+    Refused(Vec<model::ImportProblem>),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// The current calendar year (UTC), the latest a survey result may be of.
+pub fn this_year() -> i64 {
+    i64::from(platform::db::today_nl().year())
+}
+
+async fn region_codes(db: &Db) -> Result<std::collections::HashSet<String>, store::StoreError> {
+    Ok(store::regions(db)
+        .await?
+        .into_iter()
+        .map(|r| r.code)
+        .collect())
+}
+
+/// Checks and saves one survey result (a new one, or a correction of the same year, area and
+/// indicator). Audited.
+pub async fn save_survey_result(
+    db: &Db,
+    input: &survey::SurveyInput,
+    by: &store::Actor<'_>,
+) -> Result<store::SurveySaved, SurveyError> {
+    let codes = region_codes(db).await?;
+    let result =
+        survey::check(input, &|c| codes.contains(c), this_year()).map_err(SurveyError::Invalid)?;
+    Ok(store::save_survey(db, &[result], by, "invoer").await?)
+}
+
+/// Imports survey results from CSV: all rows or none; the same rows again change nothing.
+pub async fn import_survey_csv(
+    db: &Db,
+    raw: &[u8],
+    by: &store::Actor<'_>,
+) -> Result<store::SurveySaved, SurveyError> {
+    let codes = region_codes(db).await?;
+    let text = String::from_utf8_lossy(raw);
+    let rows = survey::parse_csv(&text, &|c| codes.contains(c), this_year(), &|k| t("nl", k))
+        .map_err(SurveyError::Refused)?;
+    Ok(store::save_survey(db, &rows, by, "csv-import").await?)
+}
+
+/// The demo's survey results for the gemeente: the IVB's published figures (82% feels safe,
+/// grade 8, from the gemeente's own survey of November 2022) and a few fictitious
+/// Veiligheidsmonitor-style rows, marked as such in their source.
+pub const DEMO_SURVEY_CSV: &str = "jaar;gebied;indicator;waarde;ondergrens;bovengrens;vragenlijst;bron
+2022;GM1961;voelt-zich-veilig;82;;;eigen;IVB 2023-2026 Vijfheerenlanden, par. 1.2.5 (veiligheidsenquête november 2022)
+2022;GM1961;rapportcijfer-veiligheid;8;;;eigen;IVB 2023-2026 Vijfheerenlanden, par. 1.2.5 (veiligheidsenquête november 2022)
+2017;GM1961;wel-eens-onveilig;24;21,2;26,8;vm-2012;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2019;GM1961;wel-eens-onveilig;25;22,4;27,6;vm-2012;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2021;GM1961;wel-eens-onveilig;27;24,6;29,4;vm-2021;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2023;GM1961;wel-eens-onveilig;28;25,8;30,2;vm-2021;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2019;GM1961;rapportcijfer-leefbaarheid;7,6;7,5;7,7;vm-2012;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2021;GM1961;rapportcijfer-leefbaarheid;7,7;7,6;7,8;vm-2021;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+2023;GM1961;rapportcijfer-leefbaarheid;7,6;7,5;7,7;vm-2021;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
+";
+
+/// Demo content of the monitor: the survey results above (idempotent).
+pub async fn seed_demo(db: &Db) -> Result<store::SurveySaved, SurveyError> {
+    import_survey_csv(
+        db,
+        DEMO_SURVEY_CSV.as_bytes(),
+        &store::Actor::System("demo"),
+    )
+    .await
 }
 
 /// The short explanation of an alarm in `lang` (observed vs expected, threshold, the same month a
@@ -112,8 +232,13 @@ pub fn explain(alarm: &review::Alarm, lang: &str) -> String {
     )
 }
 
+/// One buurt series tested in a month: its p-value, Farrington's alarm, and the alarm to list
+/// if it survives false-discovery control.
+type BuurtTest = (f64, bool, Option<review::Alarm>);
+
 /// The alarms of every series with figures: improved Farrington (monthly) over the last 24
-/// months, as on the series page; sorted newest first.
+/// months, as on the series page; buurt alarms only where they survive Benjamini–Hochberg
+/// (q ≤ 0.05) across the buurten tested for the same crime type and month; newest first.
 pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreError> {
     let regions: HashMap<String, store::Region> = store::regions(db)
         .await?
@@ -126,14 +251,27 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
         .map(|c| (c.code, c.title))
         .collect();
     let mut out = Vec::new();
+    // Buurt series are many and small: their alarms are kept only if they survive
+    // Benjamini–Hochberg across the buurten tested for the same crime type and month.
+    let mut buurt_tests: HashMap<(String, String), Vec<BuurtTest>> = HashMap::new();
     for (region, crime, points) in store::all_series(db).await? {
         let points = html::continuous(&points);
         let results = html::alarms(&points);
+        let is_buurt = model::region_level(&region).is_some_and(|(l, _)| l == model::Level::Buurt);
         let by_period: HashMap<&str, Option<i64>> = points
             .iter()
             .map(|p| (p.period.as_str(), p.value))
             .collect();
         for (p, r) in points.iter().zip(results) {
+            if is_buurt && !r.as_ref().is_some_and(|r| r.alarm) {
+                if let (Some(r), Some(_)) = (&r, p.value) {
+                    buurt_tests
+                        .entry((crime.clone(), p.period.clone()))
+                        .or_default()
+                        .push((r.p_value, false, None));
+                }
+                continue;
+            }
             let (Some(r), Some(observed)) = (r.filter(|r| r.alarm), p.value) else {
                 continue;
             };
@@ -155,7 +293,8 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                             .unwrap_or_default(),
                     )
                 });
-            out.push(review::Alarm {
+            let p_value = r.p_value;
+            let alarm = review::Alarm {
                 region: region.clone(),
                 region_name,
                 region_level,
@@ -167,7 +306,26 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                 upperbound: r.upperbound,
                 previous_year,
                 trend: r.trend,
-            });
+            };
+            if is_buurt {
+                buurt_tests
+                    .entry((crime.clone(), p.period.clone()))
+                    .or_default()
+                    .push((p_value, true, Some(alarm)));
+            } else {
+                out.push(alarm);
+            }
+        }
+    }
+    for (_, tests) in buurt_tests {
+        let pv: Vec<(f64, bool)> = tests.iter().map(|(p, a, _)| (*p, *a)).collect();
+        for ((_, stands), (_, _, alarm)) in model::buurt_fdr(&pv, model::BUURT_FDR)
+            .into_iter()
+            .zip(tests)
+        {
+            if let (true, Some(a)) = (stands, alarm) {
+                out.push(a);
+            }
         }
     }
     review::sort_alarms(&mut out);

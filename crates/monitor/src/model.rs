@@ -436,6 +436,200 @@ pub fn choropleth(values: &[Option<i64>], min_cell: i64) -> (Vec<MapCell>, Vec<i
     (cells, bounds)
 }
 
+/// The IVB themes with the crime types (47022NED codes) counted under each, as first loaded;
+/// the mapping is editable afterwards.
+pub const DEFAULT_THEMES: [(&str, &str, &[&str]); 4] = [
+    (
+        "veilige-woonomgeving",
+        "Veilige woonomgeving",
+        &["1.1.1", "1.1.2", "1.2.1", "1.4.6"],
+    ),
+    ("ondermijning", "Ondermijning", &["3.1.1", "3.1.3", "1.6.3"]),
+    ("jeugd", "Jeugd en veiligheid", &["2.2.1", "1.4.3", "2.1.1"]),
+    (
+        "digitale-veiligheid",
+        "Digitale veiligheid",
+        &["3.9.1", "3.9.3", "3.7.4"],
+    ),
+];
+
+/// The status of a period's figures in a police table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodStatus {
+    Definitief,
+    Voorlopig,
+    NaderVoorlopig,
+}
+
+impl PeriodStatus {
+    pub fn parse(s: &str) -> Option<PeriodStatus> {
+        match s.trim().to_lowercase().as_str() {
+            "definitief" => Some(PeriodStatus::Definitief),
+            "voorlopig" | "*" => Some(PeriodStatus::Voorlopig),
+            "nader voorlopig" | "nader-voorlopig" | "**" => Some(PeriodStatus::NaderVoorlopig),
+            _ => None,
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            PeriodStatus::Definitief => "definitief",
+            PeriodStatus::Voorlopig => "voorlopig",
+            PeriodStatus::NaderVoorlopig => "nader-voorlopig",
+        }
+    }
+
+    /// The Dutch words the tables show.
+    pub fn label(self) -> &'static str {
+        match self {
+            PeriodStatus::Definitief => "definitief",
+            PeriodStatus::Voorlopig => "voorlopig",
+            PeriodStatus::NaderVoorlopig => "nader voorlopig",
+        }
+    }
+}
+
+/// The period statuses of a table, as its metadata export names them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeriodStatuses {
+    pub table: String,
+    pub periods: Vec<(Period, PeriodStatus)>,
+}
+
+/// Whether a file is a metadata export of data.politie.nl (sections `TableInfos`,
+/// `DataProperties`, …, `Perioden`), rather than figures.
+pub fn is_metadata_export(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("TableInfos")
+}
+
+/// Reads the `Perioden` section of a metadata export (`Key;Title;Description;Status`) and the
+/// table's identifier from `TableInfos`. A wrong period or status refuses the file, with lines.
+pub fn parse_period_status(text: &str) -> Result<PeriodStatuses, Vec<ImportProblem>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut section = String::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut table = None;
+    let mut periods = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(ImportProblem {
+                    line,
+                    reason: format!("regel onleesbaar: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let first = record.get(0).unwrap_or("").trim();
+        // A section starts with its name alone on a line; its next line is the header.
+        if !first.is_empty() && record.iter().skip(1).all(|f| f.trim().is_empty()) {
+            section = first.to_string();
+            header.clear();
+            continue;
+        }
+        if header.is_empty() {
+            header = record.iter().map(|h| h.trim().to_string()).collect();
+            continue;
+        }
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+        };
+        match section.as_str() {
+            "TableInfos" if table.is_none() => {
+                table = col("Identifier")
+                    .and_then(|id| TABLES.into_iter().find(|t| *t == id))
+                    .map(str::to_string);
+            }
+            "Perioden" => {
+                let key = col("Key").unwrap_or("");
+                let status = col("Status").unwrap_or("");
+                match (Period::parse(key), PeriodStatus::parse(status)) {
+                    (Some(p), Some(s)) => periods.push((p, s)),
+                    (None, _) => problems.push(ImportProblem {
+                        line,
+                        reason: format!("ongeldige periode: {key:?}"),
+                    }),
+                    (_, None) => problems.push(ImportProblem {
+                        line,
+                        reason: format!(
+                            "onbekende status {status:?} (verwacht Definitief, Voorlopig of Nader voorlopig)"
+                        ),
+                    }),
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(table) = table else {
+        problems.insert(
+            0,
+            ImportProblem {
+                line: 0,
+                reason: format!(
+                    "TableInfos noemt geen bekende tabel ({})",
+                    TABLES.join(", ")
+                ),
+            },
+        );
+        return Err(problems);
+    };
+    if periods.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 0,
+            reason: "het bestand heeft geen sectie Perioden met een kolom Status".into(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(PeriodStatuses { table, periods })
+    } else {
+        Err(problems)
+    }
+}
+
+/// One line of a progress bar on the terminal: `[#####-----]  50% 1000/2000 cellen`.
+pub fn progress_line(done: usize, total: usize, width: usize) -> String {
+    let total = total.max(1);
+    let done = done.min(total);
+    let filled = done * width / total;
+    format!(
+        "[{}{}] {:>3}% {done}/{total} cellen",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        done * 100 / total
+    )
+}
+
+/// The false-discovery level for buurt alarms: Benjamini–Hochberg across the buurten tested for
+/// one crime type and month.
+pub const BUURT_FDR: f64 = 0.05;
+
+/// For each buurt series tested in one month (its Farrington p-value and alarm), the BH q-value
+/// and whether the alarm stands after false-discovery control: Farrington's alarm (with its
+/// minimum-count rule) and q at most `level`.
+pub fn buurt_fdr(tests: &[(f64, bool)], level: f64) -> Vec<(f64, bool)> {
+    let p: Vec<f64> = tests.iter().map(|(p, _)| *p).collect();
+    surveillance::benjamini_hochberg(&p)
+        .into_iter()
+        .zip(tests)
+        .map(|(q, (_, alarm))| (q, *alarm && q <= level))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,6 +794,65 @@ mod tests {
             cells[0],
             MapCell::Shown { count: 2, class: 0 },
             "0 shows everything"
+        );
+    }
+
+    #[test]
+    fn period_statuses_are_read_from_the_real_metadata_export() {
+        let text = include_str!("../data/politie_47013NED_metadata_export_2025-12.csv");
+        assert!(is_metadata_export(text));
+        let s = parse_period_status(text).unwrap();
+        assert_eq!(s.table, "47013NED");
+        assert!(s.periods.len() > 150);
+        assert!(s
+            .periods
+            .iter()
+            .any(|(p, st)| p.code() == "2025MM11" && *st == PeriodStatus::Definitief));
+        let small = "TableInfos;;;\nID;Title;Identifier;Summary\n0;T;47013NED;x\nPerioden;;;\nKey;Title;Description;Status\n2025MM10;2025 oktober;;Voorlopig\n2025MM11;2025 november;;Nader voorlopig\n2025MM12;2025 december;;Onbekend\n";
+        let e = parse_period_status(small).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 8);
+        let ok = small.replace("2025MM12;2025 december;;Onbekend\n", "");
+        let s = parse_period_status(&ok).unwrap();
+        assert_eq!(
+            s.periods
+                .iter()
+                .map(|(_, st)| st.label())
+                .collect::<Vec<_>>(),
+            vec!["voorlopig", "nader voorlopig"]
+        );
+        assert!(parse_period_status("TableInfos;;\nID;Identifier\n0;99999NED\n").is_err());
+        assert!(!is_metadata_export("ID;SoortMisdrijf\n"));
+    }
+
+    #[test]
+    fn the_progress_line_fills_up() {
+        assert_eq!(progress_line(0, 200, 10), "[----------]   0% 0/200 cellen");
+        assert_eq!(
+            progress_line(100, 200, 10),
+            "[#####-----]  50% 100/200 cellen"
+        );
+        assert_eq!(
+            progress_line(300, 200, 10),
+            "[##########] 100% 200/200 cellen"
+        );
+        assert_eq!(progress_line(0, 0, 4), "[----]   0% 0/1 cellen");
+    }
+
+    #[test]
+    fn buurt_alarms_need_to_survive_benjamini_hochberg() {
+        // 88 buurten: one clear outlier and one borderline alarm (p = 0.01) among flat ones.
+        let mut tests = vec![(0.6, false); 86];
+        tests.push((0.000_01, true));
+        tests.push((0.01, true));
+        let out = buurt_fdr(&tests, BUURT_FDR);
+        assert!(out[86].1, "the outlier stays an alarm");
+        assert!(!out[87].1, "p = 0.01 among 88 tests is not a discovery");
+        assert!((out[86].0 - 0.000_88).abs() < 1e-9);
+        // A small q without Farrington's alarm (minimum-count rule) is no alarm.
+        assert_eq!(
+            buurt_fdr(&[(0.001, false)], BUURT_FDR),
+            vec![(0.001, false)]
         );
     }
 }

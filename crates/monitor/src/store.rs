@@ -3,10 +3,12 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::model::{self, Dataset, Period};
+use crate::model::{self, Dataset, Period, PeriodStatuses};
 use crate::review::{Alarm, AlarmKey, Decision, NewDecision, NewSession};
+use crate::survey::SurveyResult;
 use platform::access::{Principal, RequestContext};
 use platform::audit::{self, AuditEntry, Outcome};
+use platform::db::BindF64;
 use platform::db::{new_id, now_ms, Db, DbError, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +166,12 @@ pub enum ImportOutcome {
     },
     /// This exact file was imported before; nothing changed.
     Unchanged { id: String },
+    /// A metadata export: the status of this many periods of the table was kept.
+    PeriodStatus {
+        table: String,
+        periods: usize,
+        provisional: usize,
+    },
 }
 
 /// Imports a whole file as one version in one transaction: all cells or none.
@@ -172,7 +180,8 @@ pub async fn import(
     dataset: &Dataset,
     file_name: &str,
     raw: &[u8],
-    by: &str,
+    by: &Actor<'_>,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ImportOutcome, StoreError> {
     let sha = hex::encode(Sha256::digest(raw));
     if let Some(row) = sqlx::query("SELECT id FROM monitor_import WHERE sha256 = $1")
@@ -198,10 +207,12 @@ pub async fn import(
     .bind(dataset.cells.len() as i64)
     .bind(suppressed as i64)
     .bind(now_ms())
-    .bind(by)
+    .bind(by.name())
     .execute(tx.conn()?)
     .await?;
     // Multi-row inserts: one statement per 200 cells.
+    let mut done = 0;
+    progress(0, dataset.cells.len());
     for chunk in dataset.cells.chunks(200) {
         let mut sql = String::from(
             "INSERT INTO monitor_count (import_id, crime_type, region, period, value) VALUES ",
@@ -230,10 +241,10 @@ pub async fn import(
                 .bind(c.value);
         }
         q.execute(tx.conn()?).await?;
+        done += chunk.len();
+        progress(done, dataset.cells.len());
     }
-    let mut e = AuditEntry::system("cli", "import", "monitor-import");
-    e.actor_name = by.to_string();
-    e.resource_id = Some(id.clone());
+    let mut e = by.entry("import", "monitor-import", &id);
     e.reason = Some(format!("{} {} cellen", dataset.table, dataset.cells.len()));
     audit::append(&mut tx, &e).await?;
     tx.commit().await?;
@@ -430,6 +441,38 @@ pub struct ReviewAlarm {
 pub struct Review {
     pub session: ReviewSession,
     pub alarms: Vec<ReviewAlarm>,
+}
+
+/// Who makes a change: an operator on the command line (or the demo seed), or a signed-in user.
+pub enum Actor<'a> {
+    System(&'a str),
+    User(&'a Principal, &'a RequestContext),
+}
+
+impl Actor<'_> {
+    pub fn name(&self) -> String {
+        match self {
+            Actor::System(by) => by.to_string(),
+            Actor::User(p, _) => p.name.clone(),
+        }
+    }
+
+    fn entry(&self, action: &str, resource_type: &str, id: &str) -> AuditEntry {
+        match self {
+            Actor::System(by) => {
+                let mut e = AuditEntry::system("cli", action, resource_type);
+                e.actor_name = by.to_string();
+                e.resource_id = Some(id.to_string());
+                e
+            }
+            Actor::User(p, request) => {
+                let mut e = change_entry(p, request, resource_type, id, String::new());
+                e.action = action.to_string();
+                e.reason = None;
+                e
+            }
+        }
+    }
 }
 
 fn change_entry(
@@ -690,4 +733,328 @@ pub async fn record_decision(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The status (voorlopig, nader voorlopig, definitief) of the periods of a police table.
+
+/// Stores the period statuses of a table (the newest metadata wins); audited. Returns how many
+/// periods are not yet definitive.
+pub async fn save_period_status(
+    db: &Db,
+    statuses: &PeriodStatuses,
+    by: &Actor<'_>,
+) -> Result<usize, StoreError> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    for chunk in statuses.periods.chunks(200) {
+        let mut sql = String::from(
+            "INSERT INTO monitor_period_status (table_id, period, status, updated_at) VALUES ",
+        );
+        sql.push_str(&platform::db::placeholders(chunk.len(), 4));
+        sql.push_str(
+            " ON CONFLICT (table_id, period) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+        );
+        let mut q = sqlx::query(&sql);
+        for (period, status) in chunk {
+            q = q
+                .bind(&statuses.table)
+                .bind(period.code())
+                .bind(status.slug())
+                .bind(now);
+        }
+        q.execute(tx.conn()?).await?;
+    }
+    let provisional = statuses
+        .periods
+        .iter()
+        .filter(|(_, s)| *s != model::PeriodStatus::Definitief)
+        .count();
+    let mut e = by.entry("import", "monitor-period-status", &statuses.table);
+    e.reason = Some(format!(
+        "{}: status van {} perioden ({provisional} niet definitief)",
+        statuses.table,
+        statuses.periods.len()
+    ));
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(provisional)
+}
+
+/// The status of each period of a series that is known and not definitive: the status the
+/// table of the newest version holding that period gives it.
+pub async fn series_status(
+    db: &Db,
+    region: &str,
+    crime_type: &str,
+) -> Result<std::collections::HashMap<String, model::PeriodStatus>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.period, s.status, i.imported_at FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         LEFT JOIN monitor_period_status s ON s.table_id = i.table_id AND s.period = c.period \
+         WHERE c.region = $1 AND c.crime_type = $2 ORDER BY c.period, i.imported_at DESC",
+    )
+    .bind(region)
+    .bind(crime_type)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    let mut last = String::new();
+    for r in &rows {
+        let period: String = r.try_get("period")?;
+        if period == last {
+            continue; // an older version of a period already taken
+        }
+        last = period.clone();
+        let status: Option<String> = r.try_get("status")?;
+        if let Some(s) = status
+            .as_deref()
+            .and_then(model::PeriodStatus::parse)
+            .filter(|s| *s != model::PeriodStatus::Definitief)
+        {
+            out.insert(period, s);
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// IVB themes and the crime types counted under each.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub slug: String,
+    pub name: String,
+    pub crime_types: Vec<String>,
+}
+
+/// Loads the default themes once (when there are none).
+pub async fn seed_themes(db: &Db) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM monitor_theme")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    if n > 0 {
+        return Ok(false);
+    }
+    let mut tx = db.begin().await?;
+    for (i, (slug, name, crimes)) in model::DEFAULT_THEMES.iter().enumerate() {
+        sqlx::query("INSERT INTO monitor_theme (slug, name, position) VALUES ($1, $2, $3)")
+            .bind(*slug)
+            .bind(*name)
+            .bind(i as i64)
+            .execute(tx.conn()?)
+            .await?;
+        for c in crimes.iter() {
+            sqlx::query("INSERT INTO monitor_theme_crime (theme_slug, crime_type) VALUES ($1, $2)")
+                .bind(*slug)
+                .bind(*c)
+                .execute(tx.conn()?)
+                .await?;
+        }
+    }
+    audit::append(
+        &mut tx,
+        &AuditEntry::system("cli", "load-reference-data", "monitor-theme"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The themes in their order, each with its crime types (sorted by code).
+pub async fn themes(db: &Db) -> Result<Vec<Theme>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.slug, t.name, c.crime_type FROM monitor_theme t \
+         LEFT JOIN monitor_theme_crime c ON c.theme_slug = t.slug ORDER BY t.position, t.slug, c.crime_type",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: Vec<Theme> = Vec::new();
+    for r in &rows {
+        let slug: String = r.try_get("slug")?;
+        let crime: Option<String> = r.try_get("crime_type")?;
+        match out.last_mut() {
+            Some(t) if t.slug == slug => t.crime_types.extend(crime),
+            _ => out.push(Theme {
+                slug,
+                name: r.try_get("name")?,
+                crime_types: crime.into_iter().collect(),
+            }),
+        }
+    }
+    for t in &mut out {
+        t.crime_types.sort_by_key(|c| crime_sort_key(c));
+    }
+    Ok(out)
+}
+
+/// Codes sort by their numbers (`2.6.10` after `2.6.9`).
+pub fn crime_sort_key(code: &str) -> Vec<u32> {
+    code.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+}
+
+/// Replaces the crime types of a theme; audited with the old and the new list.
+pub async fn set_theme_crimes(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    theme: &Theme,
+    crime_types: &[String],
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM monitor_theme_crime WHERE theme_slug = $1")
+        .bind(&theme.slug)
+        .execute(tx.conn()?)
+        .await?;
+    for c in crime_types {
+        sqlx::query("INSERT INTO monitor_theme_crime (theme_slug, crime_type) VALUES ($1, $2)")
+            .bind(&theme.slug)
+            .bind(c)
+            .execute(tx.conn()?)
+            .await?;
+    }
+    let mut e = change_entry(
+        p,
+        request,
+        "monitor-theme",
+        &theme.slug,
+        format!(
+            "soorten misdrijf: {} -> {}",
+            theme.crime_types.join(", "),
+            crime_types.join(", ")
+        ),
+    );
+    e.action = "update".into();
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results of the veiligheidsenquête.
+
+/// A stored survey result, with who last changed it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredSurvey {
+    pub id: String,
+    pub result: SurveyResult,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// What saving a batch of results did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SurveySaved {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// Survey results, optionally of one area and/or indicator, by indicator, area and year.
+pub async fn survey_results(
+    db: &Db,
+    area: Option<&str>,
+    indicator: Option<&str>,
+) -> Result<Vec<StoredSurvey>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, year, area, indicator, estimate, lower_bound, upper_bound, questionnaire, source, updated_at, updated_by \
+         FROM monitor_survey_result WHERE ($1 = '' OR area = $1) AND ($2 = '' OR indicator = $2) \
+         ORDER BY indicator, area, year",
+    )
+    .bind(area.unwrap_or(""))
+    .bind(indicator.unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            Ok(StoredSurvey {
+                id: r.try_get("id")?,
+                result: SurveyResult {
+                    year: r.try_get("year")?,
+                    area: r.try_get("area")?,
+                    indicator: r.try_get("indicator")?,
+                    estimate: r.try_get("estimate")?,
+                    lower: r.try_get("lower_bound")?,
+                    upper: r.try_get("upper_bound")?,
+                    questionnaire: r.try_get("questionnaire")?,
+                    source: r.try_get("source")?,
+                },
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("updated_by")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// Saves results: a new year, area and indicator is added, a known one replaced (upsert), and
+/// an identical one left alone, so saving the same rows again changes nothing. One transaction
+/// and one audit record for the batch; nothing is written when nothing changes.
+pub async fn save_survey(
+    db: &Db,
+    results: &[SurveyResult],
+    by: &Actor<'_>,
+    what: &str,
+) -> Result<SurveySaved, StoreError> {
+    let existing = survey_results(db, None, None).await?;
+    let mut saved = SurveySaved::default();
+    let mut writes = Vec::new();
+    for r in results {
+        match existing.iter().find(|e| e.result.key() == r.key()) {
+            Some(e) if e.result == *r => saved.unchanged += 1,
+            Some(_) => {
+                saved.changed += 1;
+                writes.push(r);
+            }
+            None => {
+                saved.added += 1;
+                writes.push(r);
+            }
+        }
+    }
+    if writes.is_empty() {
+        return Ok(saved);
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    for r in &writes {
+        sqlx::query(
+            "INSERT INTO monitor_survey_result (id, year, area, indicator, estimate, lower_bound, upper_bound, questionnaire, source, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (year, area, indicator) DO UPDATE SET estimate = excluded.estimate, lower_bound = excluded.lower_bound, \
+             upper_bound = excluded.upper_bound, questionnaire = excluded.questionnaire, source = excluded.source, \
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        )
+        .bind(new_id())
+        .bind(r.year)
+        .bind(&r.area)
+        .bind(&r.indicator)
+        .bind(r.estimate)
+        .bind_f64(r.lower)
+        .bind_f64(r.upper)
+        .bind(&r.questionnaire)
+        .bind(&r.source)
+        .bind(now)
+        .bind(by.name())
+        .execute(tx.conn()?)
+        .await?;
+    }
+    let first = writes[0];
+    let mut e = by.entry(
+        if saved.added > 0 { "create" } else { "update" },
+        "monitor-survey-result",
+        &format!("{} {} {}", first.year, first.area, first.indicator),
+    );
+    e.reason = Some(
+        format!(
+            "{what}: {} nieuw, {} gewijzigd, {} ongewijzigd",
+            saved.added, saved.changed, saved.unchanged
+        )
+        .chars()
+        .take(500)
+        .collect(),
+    );
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(saved)
 }

@@ -670,3 +670,703 @@ async fn monitor_map_shows_wijken_by_colour_and_table_and_hides_small_counts() {
     assert_eq!(buurten.status, 200);
     assert!(buurten.body.contains("BU19612101"));
 }
+
+/// Posts a multipart form with one file (as a browser does for `enctype="multipart/form-data"`),
+/// with the CSRF token as a part.
+async fn post_file(
+    b: &mut Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &str, &[u8]),
+) -> Page {
+    let boundary = "----baken-test-boundary";
+    let csrf = b.csrf();
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in [("csrf", csrf.as_str())].iter().chain(fields.iter()) {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, file_name, data) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = b
+        .http
+        .post(format!("{}{path}", b.base))
+        .header(COOKIE, b.cookie_header())
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    b.take(r).await
+}
+
+async fn count(app: &App, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+const SURVEY_HEADER: &str = "jaar;gebied;indicator;waarde;ondergrens;bovengrens;vragenlijst;bron\n";
+
+#[tokio::test]
+async fn survey_results_are_entered_imported_charted_and_served_by_the_api() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let overview = b.get("/monitor").await;
+    assert!(overview.body.contains("href=\"/monitor/enquete\""));
+    let empty = b.get("/monitor/enquete").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty
+        .body
+        .contains("Voor dit gebied zijn nog geen resultaten vastgelegd."));
+    assert!(empty.body.contains("href=\"/monitor/enquete/invoeren\""));
+
+    // A bad result: 422, Dutch errors next to the fields and in the summary, input kept.
+    let bad = b
+        .post(
+            "/monitor/enquete/invoeren",
+            &[
+                ("year", "2031"),
+                ("area", "GM0344"),
+                ("indicator", "wel-eens-onveilig"),
+                ("estimate", "31"),
+                ("lower", "25,8"),
+                ("upper", "30,2"),
+                ("questionnaire", "vm-2021"),
+                ("source", "CBS Veiligheidsmonitor"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"veld-year-fout\""));
+    assert!(bad
+        .body
+        .contains("Vul een jaar in van 2000 tot en met dit jaar."));
+    assert!(bad.body.contains("id=\"veld-area-fout\"") && bad.body.contains("Onbekend gebied"));
+    assert!(bad
+        .body
+        .contains("De waarde moet tussen de ondergrens en de bovengrens liggen."));
+    assert!(bad.body.contains("baken-error-summary"));
+    assert!(bad.body.contains("value=\"25,8\""), "input kept");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_survey_result").await,
+        0
+    );
+
+    // A good one, with a decimal comma.
+    let ok = b
+        .post(
+            "/monitor/enquete/invoeren",
+            &[
+                ("year", "2023"),
+                ("area", "GM1961"),
+                ("indicator", "wel-eens-onveilig"),
+                ("estimate", "28"),
+                ("lower", "25,8"),
+                ("upper", "30,2"),
+                ("questionnaire", "vm-2021"),
+                ("source", "CBS Veiligheidsmonitor 2023"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(
+        ok.location().as_deref(),
+        Some("/monitor/enquete?gebied=GM1961&opgeslagen=1")
+    );
+    let page = b.get("/monitor/enquete?gebied=GM1961&opgeslagen=1").await;
+    assert!(page.body.contains("Het resultaat is opgeslagen."));
+    assert!(
+        page.body.contains("role=\"img\"")
+            && page
+                .body
+                .contains("<title id=\"grafiek-wel-eens-onveilig-titel\">")
+    );
+    assert!(page.body.contains("25,8 – 30,2"));
+    assert!(page
+        .body
+        .contains("aria-labelledby=\"tabel-wel-eens-onveilig\""));
+    assert!(page.body.contains("Bron: CBS Veiligheidsmonitor 2023"));
+    // The correction form holds the stored values.
+    let edit = b
+        .get("/monitor/enquete/invoeren?jaar=2023&gebied=GM1961&indicator=wel-eens-onveilig")
+        .await;
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("value=\"28\"") && edit.body.contains("value=\"30,2\""));
+
+    // A CSV with a bad row is refused whole, with its line; nothing is imported.
+    let bad_csv = format!(
+        "{SURVEY_HEADER}2019;GM1961;wel-eens-onveilig;25;22,4;27,6;vm-2012;CBS\n2021;WK999999;wel-eens-onveilig;27;;;vm-2021;CBS\n"
+    );
+    let refused = post_file(
+        &mut b,
+        "/monitor/enquete/import",
+        &[],
+        ("bestand", "enquete.csv", bad_csv.as_bytes()),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("regel 3: gebied: Onbekend gebied"));
+    assert!(refused.body.contains("id=\"veld-bestand-fout\""));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_survey_result").await,
+        1
+    );
+
+    // A good CSV: two new years and a correction; the 2021 revision breaks the chart.
+    let good_csv = format!(
+        "{SURVEY_HEADER}2019;GM1961;wel-eens-onveilig;25;22,4;27,6;vm-2012;CBS Veiligheidsmonitor 2019\n\
+         2021;GM1961;wel-eens-onveilig;27;24,6;29,4;vm-2021;CBS Veiligheidsmonitor 2021\n\
+         2023;GM1961;wel-eens-onveilig;28,5;25,8;30,2;vm-2021;CBS Veiligheidsmonitor 2023\n"
+    );
+    let imported = post_file(
+        &mut b,
+        "/monitor/enquete/import",
+        &[],
+        ("bestand", "enquete.csv", good_csv.as_bytes()),
+    )
+    .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert!(imported
+        .body
+        .contains("Import klaar: 2 nieuw, 1 gewijzigd, 0 ongewijzigd."));
+    let page = b.get("/monitor/enquete").await;
+    assert!(page
+        .body
+        .contains("Vanaf 2021 is een andere vragenlijst gebruikt"));
+    assert!(page.body.contains("niet vergelijkbaar met eerdere jaren"));
+    assert_eq!(page.body.matches("baken-chart-break").count(), 1);
+    assert!(page.body.contains("28,5"));
+    // The same file again changes nothing.
+    let again = post_file(
+        &mut b,
+        "/monitor/enquete/import",
+        &[],
+        ("bestand", "enquete.csv", good_csv.as_bytes()),
+    )
+    .await;
+    assert!(again
+        .body
+        .contains("Import klaar: 0 nieuw, 0 gewijzigd, 3 ongewijzigd."));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_survey_result").await,
+        3
+    );
+    // Every write is audited with who did it; the no-op import wrote nothing.
+    let audit = app
+        .audit_rows("resource_type = 'monitor-survey-result'")
+        .await;
+    assert_eq!(audit.len(), 2);
+    let actor: String = audit[1].try_get("actor_name").unwrap();
+    assert_eq!(actor, "Test analist@example.nl");
+
+    // The API: the list, a refused and an accepted result.
+    let token = cli_token(&app, "analist@example.nl");
+    let auth = format!("Bearer {token}");
+    let list: serde_json::Value = api_get(&app, "/api/v1/monitor/enquete?area=GM1961", Some(&auth))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["year"], 2019);
+    assert_eq!(list[0]["lower"], 22.4);
+    assert_eq!(list[0]["unit"], "percent");
+    let r = monitor_api_post(
+        &app,
+        "/api/v1/monitor/enquete",
+        &token,
+        serde_json::json!({"year": 2023, "area": "XX", "indicator": "rapportcijfer-veiligheid",
+            "estimate": 11.0, "questionnaire": "eigen", "source": "Enquête"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(field_names(&problem), vec!["area", "estimate"]);
+    let r = monitor_api_post(
+        &app,
+        "/api/v1/monitor/enquete",
+        &token,
+        serde_json::json!({"year": 2022, "area": "GM1961", "indicator": "rapportcijfer-veiligheid",
+            "estimate": 8.0, "questionnaire": "eigen", "source": "Eigen enquête november 2022"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let created: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(created["estimate"], 8.0);
+    assert!(created["lower"].is_null());
+
+    // Other gemeente staff read the results but change nothing.
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let read = h.get("/monitor/enquete").await;
+    assert_eq!(read.status, 200);
+    assert!(!read.body.contains("href=\"/monitor/enquete/invoeren\""));
+    assert_eq!(h.get("/monitor/enquete/invoeren").await.status, 403);
+    let denied = h
+        .post(
+            "/monitor/enquete/invoeren",
+            &[("year", "2023"), ("area", "GM1961")],
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    let htoken = cli_token(&app, "handhaver@example.nl");
+    let r = monitor_api_post(
+        &app,
+        "/api/v1/monitor/enquete",
+        &htoken,
+        serde_json::json!({"year": 2022, "area": "GM1961", "indicator": "voelt-zich-veilig",
+            "estimate": 82.0, "questionnaire": "eigen", "source": "IVB"}),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_survey_result").await,
+        4
+    );
+}
+
+#[tokio::test]
+async fn the_survey_cli_refuses_a_bad_file_whole_and_reimports_idempotently() {
+    let app = spawn_app().await;
+    let dir = temp_dir();
+    let run = |path: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_baken"))
+            .args(["monitor", "enquete"])
+            .arg(path)
+            .env("BAKEN_DATABASE_URL", &app._test_db.url)
+            .output()
+            .unwrap()
+    };
+    let bad = dir.0.join("fout.csv");
+    std::fs::write(
+        &bad,
+        format!("{SURVEY_HEADER}2022;GM1961;voelt-zich-veilig;82;;;eigen;IVB\n2022;GM1961;voelt-zich-veilig;83;;;eigen;IVB\n2020;GM1961;bestaat-niet;5;;;eigen;IVB\n"),
+    )
+    .unwrap();
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("regel 3: 2022 GM1961 voelt-zich-veilig staat ook op regel 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("regel 4: indicator: Kies een bekende indicator."),
+        "{err}"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_survey_result").await,
+        0
+    );
+    // The demo rows (the IVB's 82% and grade 8, and fictitious Veiligheidsmonitor rows).
+    let good = dir.0.join("demo.csv");
+    std::fs::write(&good, ::monitor::DEMO_SURVEY_CSV).unwrap();
+    let out = run(&good);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("9 nieuw, 0 gewijzigd, 0 ongewijzigd"));
+    let out = run(&good);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 nieuw, 0 gewijzigd, 9 ongewijzigd"));
+    let ivb = ::monitor::store::survey_results(&app.db, Some("GM1961"), Some("voelt-zich-veilig"))
+        .await
+        .unwrap();
+    assert_eq!(ivb.len(), 1);
+    assert_eq!(ivb[0].result.estimate, 82.0);
+    assert!(ivb[0].result.source.contains("IVB 2023-2026"));
+}
+
+#[tokio::test]
+async fn theme_dashboards_summarise_the_mapped_series_and_the_mapping_is_editable() {
+    let app = spawn_app().await;
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-gemeente.csv",
+        spike_csv().as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = app
+        .browser_as("adviseur@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let list = b.get("/monitor/themas").await;
+    assert_eq!(list.status, 200);
+    for name in [
+        "Veilige woonomgeving",
+        "Ondermijning",
+        "Jeugd en veiligheid",
+        "Digitale veiligheid",
+    ] {
+        assert!(list.body.contains(name), "{name}");
+    }
+    assert!(list.body.contains("3.1.1 Drugshandel") && list.body.contains("1.4.6 Straatroof"));
+    let dash = b.get("/monitor/themas/veilige-woonomgeving").await;
+    assert_eq!(dash.status, 200);
+    assert!(
+        dash.body
+            .contains("jan 2025: 80; dec 2024: 22; nov 2024: 21"),
+        "{}",
+        dash.body
+    );
+    // The link to the series page (askama escapes the `&`).
+    assert!(dash
+        .body
+        .contains("href=\"/monitor/reeks?gebied=GM1961&#38;soort=1.1.1\""));
+    assert!(dash.body.contains("<strong>toename</strong>"));
+    assert!(dash.body.contains("geen cijfers"), "1.4.6 has no figures");
+    assert!(dash.body.contains("scope=\"row\"") && dash.body.contains("<caption"));
+    assert_eq!(b.get("/monitor/themas/bestaat-niet").await.status, 404);
+
+    // Changing the mapping: an unknown code is refused, a good choice saved and audited.
+    let bad = b
+        .post(
+            "/monitor/themas/ondermijning/bewerken",
+            &[("soort", "3.1.1"), ("soort", "9.9.9")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Onbekende soort misdrijf."));
+    let ok = b
+        .post(
+            "/monitor/themas/ondermijning/bewerken",
+            &[("soort", "3.1.1"), ("soort", "1.1.1")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let dash = b.get("/monitor/themas/ondermijning?opgeslagen=1").await;
+    assert!(dash.body.contains("De indeling is opgeslagen."));
+    assert!(dash.body.contains("jan 2025: 80"));
+    assert!(!dash.body.contains("3.1.3 Wapenhandel"));
+    let edit = b.get("/monitor/themas/ondermijning/bewerken").await;
+    assert_eq!(edit.matches_checked(), 2);
+    let audit = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'update'")
+        .await;
+    assert_eq!(audit.len(), 1);
+    let reason: String = audit[0].try_get("reason").unwrap();
+    assert!(reason.contains("-> 1.1.1, 3.1.1"), "{reason}");
+
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert_eq!(h.get("/monitor/themas/ondermijning").await.status, 200);
+    assert_eq!(
+        h.get("/monitor/themas/ondermijning/bewerken").await.status,
+        403
+    );
+    assert_eq!(
+        h.post(
+            "/monitor/themas/ondermijning/bewerken",
+            &[("soort", "3.1.1")]
+        )
+        .await
+        .status,
+        403
+    );
+}
+
+impl Page {
+    fn matches_checked(&self) -> usize {
+        self.body.matches(" checked>").count()
+    }
+}
+
+#[tokio::test]
+async fn analysts_upload_police_files_in_the_browser_with_whole_file_refusal() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let overview = b.get("/monitor").await;
+    assert!(overview.body.contains("enctype=\"multipart/form-data\""));
+    assert!(overview
+        .body
+        .contains("<label class=\"utrecht-form-label\" for=\"veld-bestand\">"));
+    let none = post_file(
+        &mut b,
+        "/monitor/import",
+        &[("tabel", "")],
+        ("bestand", "", b""),
+    )
+    .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("Kies een bestand."));
+    let bad = "ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n0;1.1.1;GM1961;2024MM01;3\n1;1.1.1;GM1961;2024MM13;4\n";
+    let refused = post_file(
+        &mut b,
+        "/monitor/import",
+        &[("tabel", "47022NED")],
+        ("bestand", "fout.csv", bad.as_bytes()),
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains("Het bestand is geweigerd; er is niets geïmporteerd."));
+    assert!(
+        refused.body.contains("regel 3: ongeldige periode"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(cell_count(&app).await, 0);
+    let ok = post_file(
+        &mut b,
+        "/monitor/import",
+        &[("tabel", "")],
+        ("bestand", "47022NED.json", NATIONAL.as_bytes()),
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok
+        .body
+        .contains("Geïmporteerd: 72 cellen (0 niet gepubliceerd) als nieuwe versie."));
+    assert!(ok.body.contains("47022NED.json"), "the version is listed");
+    let again = post_file(
+        &mut b,
+        "/monitor/import",
+        &[("tabel", "")],
+        ("bestand", "47022NED.json", NATIONAL.as_bytes()),
+    )
+    .await;
+    assert!(again.body.contains("Dit bestand is al eerder geïmporteerd"));
+    assert_eq!(cell_count(&app).await, 72);
+    let audit = app
+        .audit_rows("resource_type = 'monitor-import' AND action = 'import'")
+        .await;
+    assert_eq!(audit.len(), 1);
+    let origin: String = audit[0].try_get("origin").unwrap();
+    assert_ne!(
+        origin, "cli",
+        "an upload is audited as the user's web request"
+    );
+
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert!(!h.get("/monitor").await.body.contains("multipart/form-data"));
+    let denied = post_file(
+        &mut h,
+        "/monitor/import",
+        &[("tabel", "")],
+        ("bestand", "47022NED.json", NATIONAL.as_bytes()),
+    )
+    .await;
+    assert_eq!(denied.status, 403);
+}
+
+#[tokio::test]
+async fn provisional_periods_of_47013ned_are_kept_and_shown() {
+    let app = spawn_app().await;
+    let dir = temp_dir();
+    // The real metadata export: every period definitive.
+    let real = dir.0.join("politie_47013NED_metadata_export_2025-12.csv");
+    std::fs::write(
+        &real,
+        include_str!("../../../monitor/data/politie_47013NED_metadata_export_2025-12.csv"),
+    )
+    .unwrap();
+    let out = import_cli(&app, &real, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("perioden van 47013NED bijgewerkt; 0 nog niet definitief"),
+        "{stdout}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains('\r'),
+        "no progress bar off a terminal"
+    );
+    // A newer export in which the last two months are not final yet.
+    let meta = dir.0.join("47013NED-metadata.csv");
+    std::fs::write(
+        &meta,
+        "TableInfos;;;\nID;Title;Identifier;Summary\n0;Misdrijven;47013NED;x\nPerioden;;;\nKey;Title;Description;Status\n2024MM12;2024 december;;Definitief\n2025MM01;2025 januari;;Voorlopig\n2025MM02;2025 februari;;Nader voorlopig\n",
+    )
+    .unwrap();
+    let out = import_cli(&app, &meta, &[]);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("3 perioden van 47013NED bijgewerkt; 2 nog niet definitief"));
+    let data = dir.0.join("47013NED-gemeente.csv");
+    std::fs::write(
+        &data,
+        "ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1\n0;1.1.1 ;GM1961    ;2024MM12;7\n1;1.1.1 ;GM1961    ;2025MM01;9\n2;1.1.1 ;GM1961    ;2025MM02;4\n",
+    )
+    .unwrap();
+    let out = import_cli(&app, &data, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let page = b.get("/monitor/reeks?gebied=GM1961&soort=1.1.1").await;
+    assert!(
+        page.body.contains("9 <em>(voorlopig)</em>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("4 <em>(nader voorlopig)</em>"));
+    assert!(page.body.contains(">7</td>"), "december is final");
+    assert!(page
+        .body
+        .contains("Cijfers met ‘voorlopig’ kunnen nog veranderen"));
+    let token = cli_token(&app, "analist@example.nl");
+    let series: serde_json::Value = api_get(
+        &app,
+        "/api/v1/monitor/series?region=GM1961&crime_type=1.1.1",
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let statuses: Vec<serde_json::Value> = series["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].clone())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            serde_json::Value::Null,
+            "voorlopig".into(),
+            "nader-voorlopig".into()
+        ]
+    );
+    // A metadata file with an unknown status is refused whole.
+    let bad = dir.0.join("47013NED-fout.csv");
+    std::fs::write(
+        &bad,
+        "TableInfos;;;\nID;Title;Identifier;Summary\n0;Misdrijven;47013NED;x\nPerioden;;;\nKey;Title;Description;Status\n2025MM02;2025 februari;;Definitief\n2025MM03;2025 maart;;Misschien\n",
+    )
+    .unwrap();
+    let out = import_cli(&app, &bad, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("regel 7: onbekende status"));
+    let page = b.get("/monitor/reeks?gebied=GM1961&soort=1.1.1").await;
+    assert!(
+        page.body.contains("4 <em>(nader voorlopig)</em>"),
+        "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
+    let app = spawn_app().await;
+    // 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
+    // a burst, one with a modest rise, the rest as usual.
+    let buurten: Vec<String> = ::monitor::store::regions(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.level == "buurt")
+        .map(|r| r.code)
+        .take(20)
+        .collect();
+    let mut csv =
+        String::from("ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n");
+    let mut series: Vec<Vec<::monitor::store::Point>> = Vec::new();
+    let mut id = 0;
+    for (k, code) in buurten.iter().enumerate() {
+        let mut points = Vec::new();
+        for i in 0..121 {
+            let period = if i < 120 {
+                format!("{}MM{:02}", 2015 + i / 12, i % 12 + 1)
+            } else {
+                "2025MM01".to_string()
+            };
+            let v = match (i, k) {
+                (120, 0) => 40,
+                (120, 1) => 8,
+                _ => 2 + ((i + k) % 3) as i64,
+            };
+            csv.push_str(&format!("{id};1.1.1;{code};{period};{v}\n"));
+            id += 1;
+            points.push(::monitor::store::Point {
+                period,
+                value: Some(v),
+            });
+        }
+        series.push(points);
+    }
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-buurten.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    // What Farrington says per buurt for January 2025, and what BH keeps.
+    let tests: Vec<(f64, bool)> = series
+        .iter()
+        .map(|pts| {
+            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            (r.p_value, r.alarm)
+        })
+        .collect();
+    assert!(
+        tests[0].1 && tests[1].1,
+        "both rises alarm without correction: {tests:?}"
+    );
+    let kept = ::monitor::model::buurt_fdr(&tests, ::monitor::model::BUURT_FDR);
+    assert!(kept[0].1, "the burst survives");
+    let alarms = ::monitor::current_alarms(&app.db).await.unwrap();
+    let buurt_alarms: Vec<&str> = alarms
+        .iter()
+        .filter(|a| a.region_level == "buurt" && a.period == "2025MM01")
+        .map(|a| a.region.as_str())
+        .collect();
+    let want: Vec<&str> = buurten
+        .iter()
+        .zip(&kept)
+        .filter(|(_, (_, stands))| *stands)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert!(buurt_alarms.contains(&buurten[0].as_str()));
+    let mut got = buurt_alarms.clone();
+    got.sort_unstable();
+    let mut want_sorted = want.clone();
+    want_sorted.sort_unstable();
+    assert_eq!(
+        got, want_sorted,
+        "exactly the alarms that survive Benjamini–Hochberg"
+    );
+    assert!(
+        !buurt_alarms.contains(&buurten[1].as_str()),
+        "the modest rise (p about 0.01 among 20 buurten) is no discovery: {tests:?}"
+    );
+}

@@ -1,0 +1,312 @@
+//! Dashboards per IVB theme: for each crime type mapped to a theme, the gemeente's monthly series
+//! in short (the last months, expected, threshold, alarm), and the editable mapping.
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Extension, Form as AxForm, Router};
+use serde::Deserialize;
+
+use crate::html::{alarms, check, check_editor, continuous, store_err, texts, Texts};
+use crate::model::Period;
+use crate::store::{self, CrimeType, Theme};
+use platform::identity::FieldError;
+use platform::web::forms::{FieldKind, Form, FormField};
+use platform::web::{render_status, AppState, Ctx, Shell, WebError, WebResult};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/monitor/themas", get(list))
+        .route("/monitor/themas/{slug}", get(dashboard))
+        .route(
+            "/monitor/themas/{slug}/bewerken",
+            get(edit_page).post(edit_post),
+        )
+}
+
+pub struct ThemeRow {
+    pub slug: String,
+    pub name: String,
+    pub crimes: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_themes.html")]
+struct ListPage {
+    shell: Shell,
+    m: Texts,
+    rows: Vec<ThemeRow>,
+    editor: bool,
+}
+
+fn titles(crimes: &[CrimeType]) -> HashMap<&str, &str> {
+    crimes
+        .iter()
+        .map(|c| (c.code.as_str(), c.title.as_str()))
+        .collect()
+}
+
+async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = check(&ctx)?;
+    let m = texts(&ctx);
+    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let names = titles(&crimes);
+    let rows = store::themes(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|t| ThemeRow {
+            crimes: t
+                .crime_types
+                .iter()
+                .map(|c| names.get(c.as_str()).copied().unwrap_or(c).to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect();
+    render_status(
+        StatusCode::OK,
+        &ListPage {
+            shell: Shell::titled(&ctx, m.t("monitor-themes-title")),
+            m,
+            rows,
+            editor: crate::may_edit(p),
+        },
+    )
+}
+
+/// One crime type of a theme, in short.
+pub struct DashboardRow {
+    pub title: String,
+    pub href: String,
+    /// The last three months, newest first: (label, count with status).
+    pub months: Vec<(String, String)>,
+    pub expected: String,
+    pub threshold: String,
+    pub alarm: bool,
+    pub has_figures: bool,
+    /// Whether one of the months shown is not yet definitive.
+    pub provisional: bool,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_theme.html")]
+struct DashboardPage {
+    shell: Shell,
+    m: Texts,
+    theme: Theme,
+    rows: Vec<DashboardRow>,
+    editor: bool,
+    saved: bool,
+    provisional: bool,
+}
+
+async fn theme_or_404(state: &AppState, slug: &str) -> Result<Theme, WebError> {
+    store::themes(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .ok_or(WebError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    #[serde(default)]
+    opgeslagen: String,
+}
+
+/// The summary of one gemeente series: the last three months with their status, and the
+/// Farrington figures of the last month.
+pub async fn summary(
+    state: &AppState,
+    m: &Texts,
+    crime: &str,
+    title: &str,
+) -> Result<DashboardRow, WebError> {
+    let region = crate::GEMEENTE_CODE;
+    let points = continuous(
+        &store::series(&state.db, region, crime)
+            .await
+            .map_err(store_err)?,
+    );
+    let status = store::series_status(&state.db, region, crime)
+        .await
+        .map_err(store_err)?;
+    let results = alarms(&points);
+    let months = points
+        .iter()
+        .rev()
+        .take(3)
+        .map(|p| {
+            let label = Period::parse(&p.period)
+                .map(|p| p.label())
+                .unwrap_or_else(|| p.period.clone());
+            let mut value = p
+                .value
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| m.t("monitor-not-published"));
+            if let Some(s) = status.get(&p.period) {
+                value.push_str(&format!(
+                    " ({})",
+                    m.t(&format!("monitor-status-{}", s.slug()))
+                ));
+            }
+            (label, value)
+        })
+        .collect();
+    let last = results.last().cloned().flatten();
+    let provisional = points
+        .iter()
+        .rev()
+        .take(3)
+        .any(|p| status.contains_key(&p.period));
+    Ok(DashboardRow {
+        provisional,
+        title: title.to_string(),
+        href: format!("/monitor/reeks?gebied={region}&soort={crime}"),
+        has_figures: !points.is_empty(),
+        months,
+        expected: last
+            .as_ref()
+            .map(|r| format!("{:.1}", r.expected))
+            .unwrap_or_else(|| "–".into()),
+        threshold: last
+            .as_ref()
+            .map(|r| format!("{:.1}", r.upperbound))
+            .unwrap_or_else(|| "–".into()),
+        alarm: last.is_some_and(|r| r.alarm),
+    })
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> WebResult {
+    let p = check(&ctx)?;
+    let m = texts(&ctx);
+    let theme = theme_or_404(&state, &slug).await?;
+    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let names = titles(&crimes);
+    let mut rows = Vec::with_capacity(theme.crime_types.len());
+    for c in &theme.crime_types {
+        let title = names.get(c.as_str()).copied().unwrap_or(c);
+        rows.push(summary(&state, &m, c, title).await?);
+    }
+    let provisional = rows.iter().any(|r| r.provisional);
+    render_status(
+        StatusCode::OK,
+        &DashboardPage {
+            shell: Shell::titled(
+                &ctx,
+                format!("{}: {}", m.t("monitor-theme-dashboard"), theme.name),
+            ),
+            m,
+            theme,
+            rows,
+            editor: crate::may_edit(p),
+            saved: q.opgeslagen == "1",
+            provisional,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "monitor_theme_edit.html")]
+struct EditPage {
+    shell: Shell,
+    m: Texts,
+    theme: Theme,
+    form: Form,
+}
+
+fn edit_form(m: &Texts, theme: &Theme, crimes: &[CrimeType], chosen: &HashSet<String>) -> Form {
+    Form::new(
+        format!("/monitor/themas/{}/bewerken", theme.slug),
+        m.t("monitor-theme-save"),
+        vec![FormField::new(
+            "soort",
+            m.t("monitor-theme-crimes"),
+            FieldKind::Checkboxes(
+                crimes
+                    .iter()
+                    .map(|c| (c.code.clone(), c.title.clone(), chosen.contains(&c.code)))
+                    .collect(),
+            ),
+        )
+        .hint(m.t("monitor-theme-edit-hint"))],
+    )
+}
+
+fn render_edit(ctx: &Ctx, theme: Theme, form: Form, status: StatusCode) -> WebResult {
+    let m = texts(ctx);
+    render_status(
+        status,
+        &EditPage {
+            shell: Shell::titled(
+                ctx,
+                format!("{}: {}", m.t("monitor-theme-edit-title"), theme.name),
+            ),
+            m,
+            theme,
+            form,
+        },
+    )
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+) -> WebResult {
+    check_editor(&ctx)?;
+    let m = texts(&ctx);
+    let theme = theme_or_404(&state, &slug).await?;
+    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
+    let form = edit_form(&m, &theme, &crimes, &chosen);
+    render_edit(&ctx, theme, form, StatusCode::OK)
+}
+
+async fn edit_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    AxForm(v): AxForm<Vec<(String, String)>>,
+) -> WebResult {
+    let p = check_editor(&ctx)?;
+    let m = texts(&ctx);
+    let theme = theme_or_404(&state, &slug).await?;
+    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let known: HashSet<&str> = crimes.iter().map(|c| c.code.as_str()).collect();
+    let mut chosen: Vec<String> = v
+        .iter()
+        .filter(|(k, _)| k == "soort")
+        .map(|(_, c)| c.trim().to_string())
+        .collect();
+    chosen.sort_by_key(|c| store::crime_sort_key(c));
+    chosen.dedup();
+    if chosen.iter().any(|c| !known.contains(c.as_str())) {
+        let set: HashSet<String> = chosen.into_iter().collect();
+        let form = edit_form(&m, &theme, &crimes, &set).with_errors(
+            &ctx.lang,
+            &[FieldError {
+                field: "soort".into(),
+                message: m.t("monitor-theme-error-crime"),
+            }],
+        );
+        return render_edit(&ctx, theme, form, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    store::set_theme_crimes(&state.db, p, &ctx.request, &theme, &chosen)
+        .await
+        .map_err(store_err)?;
+    Ok(Redirect::to(&format!("/monitor/themas/{}?opgeslagen=1", theme.slug)).into_response())
+}
