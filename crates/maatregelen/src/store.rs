@@ -390,6 +390,20 @@ pub async fn create(
     .execute(tx.conn()?)
     .await?;
     insert_step(&mut tx, &id, 0, &aanleiding, by).await?;
+    if let Some(melding) = &aanleiding.melding_id {
+        platform::links::add(
+            &mut tx,
+            &platform::links::Link {
+                from_kind: "maatregel".into(),
+                from_id: id.clone(),
+                to_kind: "melding".into(),
+                to_id: melding.clone(),
+                label: format!("Maatregel: {}", soort.naam().to_lowercase()),
+                href: format!("/maatregelen/{id}"),
+            },
+        )
+        .await?;
+    }
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
@@ -1148,6 +1162,7 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
         ] {
             sqlx::query(sql).bind(&id).execute(tx.conn()?).await?;
         }
+        platform::links::remove_from(&mut tx, "maatregel", &id).await?;
         let v = Vernietiging {
             soort: d.maatregel.soort,
             beeindigd: einde,

@@ -1019,6 +1019,8 @@ pub struct Detail {
     pub created_at: i64,
     pub fotos: Vec<PhotoRef>,
     pub historie: Vec<HistoryItem>,
+    /// Records of other modules made from this melding (a measure); their pages check access.
+    pub koppelingen: Vec<platform::links::Link>,
 }
 
 /// The id of the melding with `nummer` (for links and duplicate lookups).
@@ -1118,6 +1120,7 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
             .iter()
             .map(|r| r.try_get("nummer"))
             .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+    let koppelingen = platform::links::to(tx, "melding", &id).await?;
     let status: String = r.try_get("status")?;
     let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
     let termijn: String = r.try_get("termijn_datum")?;
@@ -1170,6 +1173,7 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
         created_at: r.try_get("created_at")?,
         fotos,
         historie,
+        koppelingen,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod identity;
 pub mod jobs;
+pub mod links;
 pub mod mail;
 pub mod search;
 pub mod secrets;

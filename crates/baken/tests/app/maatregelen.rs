@@ -640,6 +640,18 @@ async fn a_13b_closure_runs_from_melding_to_destruction_with_letters_and_reminde
     assert!(page
         .body
         .contains("10 jaar na beëindiging (selectielijst 12.2 Handhaving uitgevoerd)"));
+    // The melding shows the measure it led to (its kind, not the person).
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let m = iv.get(&format!("/meldingen/{melding_id}")).await;
+    assert!(
+        m.body.contains(&format!(
+            "<a class=\"utrecht-link\" href=\"/maatregelen/{id}\">Maatregel: sluiting drugspand</a>"
+        )),
+        "{}",
+        m.body
+    );
 
     record(&mut b, &id, "voornemen", day(-38), &[]).await;
     // The voornemen letter gives the zienswijze deadline from the letter's date.
@@ -831,6 +843,11 @@ async fn a_13b_closure_runs_from_melding_to_destruction_with_letters_and_reminde
     assert_eq!(done.len(), 1);
     assert_eq!((done[0].stappen, done[0].brieven), (9, 2));
     assert_eq!(b.get(&href).await.status, 404);
+    let m = iv.get(&format!("/meldingen/{melding_id}")).await;
+    assert!(
+        !m.body.contains(&format!("/maatregelen/{id}")),
+        "link removed"
+    );
     for table in [
         "maatregelen_stap",
         "maatregelen_brief",

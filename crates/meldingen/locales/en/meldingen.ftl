@@ -135,6 +135,7 @@ actie-team = Assign to team
 actie-notitie = Add note
 actie-duplicaat = Link as duplicate
 duplicaten = Duplicates of this report
+koppelingen = Linked records
 historie = History
 historie-caption = All changes to this report
 historie-wanneer = When

@@ -135,6 +135,7 @@ actie-team = Toewijzen aan team
 actie-notitie = Notitie toevoegen
 actie-duplicaat = Koppelen als dubbele melding
 duplicaten = Dubbele meldingen hiervan
+koppelingen = Gekoppeld
 historie = Historie
 historie-caption = Alle wijzigingen aan deze melding
 historie-wanneer = Wanneer
