@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/monitor/besprekingen/{id}", get(review_page))
         .route("/monitor/besprekingen/{id}/besluit", post(decision_post))
         .route("/monitor/import", post(upload_post))
+        .merge(crate::alarms_html::routes())
         .merge(crate::survey_html::routes())
         .merge(crate::themes_html::routes())
 }

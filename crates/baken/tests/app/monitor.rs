@@ -1282,11 +1282,9 @@ async fn provisional_periods_of_47013ned_are_kept_and_shown() {
     );
 }
 
-#[tokio::test]
-async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
-    let app = spawn_app().await;
-    // 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
-    // a burst, one with a modest rise, the rest as usual.
+/// 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
+/// a burst, one with a modest rise, the rest as usual. Imported; answers the codes and series.
+async fn import_buurt_rise(app: &App) -> (Vec<String>, Vec<Vec<::monitor::store::Point>>) {
     let buurten: Vec<String> = ::monitor::store::regions(&app.db)
         .await
         .unwrap()
@@ -1330,6 +1328,13 @@ async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
     )
     .await
     .unwrap();
+    (buurten, series)
+}
+
+#[tokio::test]
+async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
+    let app = spawn_app().await;
+    let (buurten, series) = import_buurt_rise(&app).await;
     // What Farrington says per buurt for January 2025, and what BH keeps.
     let tests: Vec<(f64, bool)> = series
         .iter()
@@ -1368,5 +1373,185 @@ async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
     assert!(
         !buurt_alarms.contains(&buurten[1].as_str()),
         "the modest rise (p about 0.01 among 20 buurten) is no discovery: {tests:?}"
+    );
+}
+
+/// The part of a page from `from` to the end of the next table.
+fn table_after<'a>(body: &'a str, from: &str) -> &'a str {
+    let i = body
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not in {body}"));
+    let rest = &body[i..];
+    &rest[..rest.find("</table>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_alarm_page_lists_alarms_per_level_and_shows_the_false_discovery_control() {
+    let app = spawn_app().await;
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-gemeente.csv",
+        spike_csv().as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let (buurten, series) = import_buurt_rise(&app).await;
+    let tests: Vec<(f64, bool)> = series
+        .iter()
+        .map(|pts| {
+            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            (r.p_value, r.alarm)
+        })
+        .collect();
+    let kept = ::monitor::model::buurt_fdr(&tests, ::monitor::model::BUURT_FDR);
+    let flagged = tests.iter().filter(|(_, a)| *a).count();
+    let shown = kept.iter().filter(|(_, k)| *k).count();
+    assert!(kept[0].1 && tests[1].1 && !kept[1].1, "{tests:?} {kept:?}");
+
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    assert!(b
+        .get("/monitor")
+        .await
+        .body
+        .contains("href=\"/monitor/alarmen\""));
+    assert!(b
+        .get("/monitor/besprekingen")
+        .await
+        .body
+        .contains("href=\"/monitor/alarmen\""));
+    let page = b.get("/monitor/alarmen").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<title>Actuele signalen per niveau"));
+    // Per level: the gemeente's spike with its explanation and the link to its series.
+    let gemeente = table_after(&page.body, "id=\"niveau-gemeente\"");
+    assert!(gemeente.contains("<caption"), "{gemeente}");
+    assert!(gemeente.contains("scope=\"row\"") && gemeente.contains("scope=\"col\""));
+    assert!(gemeente.contains("Vijfheerenlanden") && gemeente.contains("jan 2025"));
+    assert!(
+        gemeente.contains("80 misdrijven geregistreerd"),
+        "{gemeente}"
+    );
+    assert!(gemeente.contains("href=\"/monitor/reeks?gebied=GM1961&#38;soort=1.1.1\""));
+    let wijk_start = page.body.find("id=\"niveau-wijk\"").unwrap();
+    let buurt_start = page.body.find("id=\"niveau-buurt\"").unwrap();
+    assert!(page.body[wijk_start..buurt_start].contains("Op dit niveau zijn er geen signalen."));
+    let buurt_level = table_after(&page.body, "id=\"niveau-buurt\"");
+    assert!(
+        buurt_level.contains(&format!("({})", buurten[0])),
+        "the burst is listed"
+    );
+    assert!(
+        !buurt_level.contains(&format!("({})", buurten[1])),
+        "the modest rise is not listed as an alarm"
+    );
+    // The false-discovery control of January 2025, laid open.
+    let group = table_after(&page.body, "id=\"fdr-1-1-1-2025MM01\"");
+    assert!(
+        group.contains("1.1.1 Diefstal/inbraak woning, jan 2025"),
+        "{group}"
+    );
+    assert!(
+        group.contains(
+            "Bij 20 getoetste buurten verwacht je bij toeval tot ongeveer 1,0 overschrijdingen"
+        ),
+        "{group}"
+    );
+    assert!(group.contains("Benjamini–Hochberg, q ≤ 0,05"));
+    assert!(
+        group.contains(&format!(
+            "Getoetste buurten: 20. Boven de drempel: {flagged}. Getoond als signaal: {shown}. Onderdrukt als waarschijnlijk vals alarm: {}.",
+            flagged - shown
+        )),
+        "{group}"
+    );
+    assert!(group.contains("<caption") && group.contains(">q-waarde (na correctie)<"));
+    let row = |code: &str| {
+        let i = group.find(&format!("({code})")).unwrap();
+        let rest = &group[i..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&buurten[0]).contains("Getoond als signaal"));
+    assert!(row(&buurten[0]).contains(">40<"));
+    assert!(row(&buurten[1]).contains("Onderdrukt: waarschijnlijk vals alarm"));
+    assert!(row(&buurten[1]).contains(">8<"));
+
+    // The API: the same levels and the same control.
+    let token = cli_token(&app, "analist@example.nl");
+    let auth = format!("Bearer {token}");
+    let r = api_get(&app, "/api/v1/monitor/alarmen", Some(&auth)).await;
+    assert_eq!(r.status(), 200);
+    let o: serde_json::Value = r.json().await.unwrap();
+    let levels: Vec<&str> = o["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, vec!["gemeente", "wijk", "buurt"]);
+    assert!(o["levels"][0]["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["region"] == "GM1961" && a["period"] == "2025MM01" && a["observed"] == 80));
+    assert_eq!(o["levels"][1]["alarms"].as_array().unwrap().len(), 0);
+    let buurt_alarms: Vec<&str> = o["levels"][2]["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["period"] == "2025MM01")
+        .map(|a| a["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(buurt_alarms.len(), shown);
+    assert!(buurt_alarms.contains(&buurten[0].as_str()));
+    assert_eq!(o["fdr"]["q_level"], 0.05);
+    let g = o["fdr"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["period"] == "2025MM01" && g["crime_type"] == "1.1.1")
+        .unwrap_or_else(|| panic!("{o}"));
+    assert_eq!(g["tested"], 20);
+    assert_eq!(g["kept"], shown);
+    assert_eq!(g["suppressed"], flagged - shown);
+    assert!(g["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Bij 20 getoetste buurten"));
+    let cand = |code: &str| {
+        g["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["region"] == code)
+            .unwrap_or_else(|| panic!("{code} in {g}"))
+            .clone()
+    };
+    assert_eq!(cand(&buurten[0])["kept"], true);
+    assert_eq!(cand(&buurten[1])["kept"], false);
+    assert!(cand(&buurten[1])["q_value"].as_f64().unwrap() > 0.05);
+    assert!(
+        (cand(&buurten[1])["p_value"].as_f64().unwrap() - tests[1].0).abs() < 1e-12,
+        "the p-value of the series page's computation"
+    );
+
+    // Chain partners see neither.
+    let mut p = app
+        .browser_as("politie@example.nl", "politie-lekpoort", Role::Ketenpartner)
+        .await;
+    assert_eq!(p.get("/monitor/alarmen").await.status, 403);
+    let partner = cli_token(&app, "politie@example.nl");
+    assert_eq!(
+        api_get(
+            &app,
+            "/api/v1/monitor/alarmen",
+            Some(&format!("Bearer {partner}"))
+        )
+        .await
+        .status(),
+        403
     );
 }
