@@ -27,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review_get))
         .routes(routes!(decision_create))
         .routes(routes!(survey_list, survey_create))
+        .routes(routes!(themes_list))
+        .routes(routes!(theme_update))
 }
 
 /// The API speaks Dutch in its explanations and messages, as the pages do by default.
@@ -731,4 +733,114 @@ async fn survey_create(
     .find(|s| s.result.year == input.year)
     .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(survey_out(stored))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorThemeCrime {
+    /// 47022NED code, e.g. `1.1.1`.
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorTheme {
+    /// Stable name in addresses, e.g. `veilige-woonomgeving`.
+    pub slug: String,
+    pub name: String,
+    /// The crime types counted under the theme, by code.
+    pub crime_types: Vec<MonitorThemeCrime>,
+}
+
+fn theme_out(t: store::Theme, titles: &std::collections::HashMap<String, String>) -> MonitorTheme {
+    MonitorTheme {
+        crime_types: t
+            .crime_types
+            .into_iter()
+            .map(|code| MonitorThemeCrime {
+                title: titles.get(&code).cloned().unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect(),
+        slug: t.slug,
+        name: t.name,
+    }
+}
+
+async fn crime_titles(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(store::crime_types(&state.db)
+        .await
+        .map_err(store_api)?
+        .into_iter()
+        .map(|c| (c.code, c.title))
+        .collect())
+}
+
+/// The IVB themes in their order, each with the crime types counted under it.
+#[utoipa::path(get, path = "/api/v1/monitor/themas", tag = "monitor", security(("bearer" = [])), responses(
+    (status = 200, body = [MonitorTheme]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn themes_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<MonitorTheme>>, ApiError> {
+    viewer(&ctx)?;
+    let titles = crime_titles(&state).await?;
+    let themes = store::themes(&state.db).await.map_err(store_api)?;
+    Ok(Json(
+        themes.into_iter().map(|t| theme_out(t, &titles)).collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MonitorThemeUpdate {
+    /// The crime types (47022NED codes) of the theme, replacing the current ones; leave out to
+    /// keep them. An unknown code refuses the whole change.
+    #[serde(default)]
+    pub crime_types: Option<Vec<String>>,
+    /// A new name (at most 80 characters, unique); leave out to keep it. The slug stays.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Changes a theme's crime types and/or name (analysts, integral-safety advisers and
+/// administrators; audited with the old and the new value).
+#[utoipa::path(put, path = "/api/v1/monitor/themas/{slug}", tag = "monitor", security(("bearer" = [])), params(("slug" = String, Path)), request_body = MonitorThemeUpdate, responses(
+    (status = 200, body = MonitorTheme),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn theme_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<MonitorThemeUpdate>,
+) -> Result<Json<MonitorTheme>, ApiError> {
+    let p = viewer(&ctx)?;
+    if !crate::may_edit(p) {
+        return Err(ApiError::Forbidden);
+    }
+    let theme = crate::update_theme(
+        &state.db,
+        p,
+        &ctx.request,
+        &slug,
+        input.name.as_deref(),
+        input.crime_types.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        crate::ThemeError::Invalid(errors) => {
+            ApiError::Invalid(crate::translate_errors(LANG, &errors))
+        }
+        crate::ThemeError::NotFound => ApiError::NotFound,
+        crate::ThemeError::Store(e) => store_api(e),
+    })?;
+    let titles = crime_titles(&state).await?;
+    Ok(Json(theme_out(theme, &titles)))
 }

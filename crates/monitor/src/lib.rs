@@ -426,6 +426,148 @@ pub async fn decide(
     Ok(store::record_decision(db, p, request, alarm, &d).await?)
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// Input that failed the checks; messages are Fluent keys.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+async fn theme(db: &Db, slug: &str) -> Result<store::Theme, ThemeError> {
+    store::themes(db)
+        .await?
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .ok_or(ThemeError::NotFound)
+}
+
+/// Adds a theme by name (errors on `field`); its slug comes from the name. Audited. Answers the
+/// slug. Who may: [`may_edit`], checked by the caller.
+pub async fn create_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    name: &str,
+    field: &str,
+) -> Result<String, ThemeError> {
+    let themes = store::themes(db).await?;
+    let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
+    let name =
+        model::check_theme_name(name, &names, field).map_err(|e| ThemeError::Invalid(vec![e]))?;
+    let slug = model::unique_slug(&model::theme_slug(&name), &|s| {
+        themes.iter().any(|t| t.slug == s)
+    });
+    if store::create_theme(db, p, request, &slug, &name).await? {
+        Ok(slug)
+    } else {
+        Err(ThemeError::Invalid(vec![platform::identity::field_error(
+            field,
+            "monitor-theme-error-name-taken",
+        )]))
+    }
+}
+
+/// Renames a theme (errors on `field`); its slug stays. Audited. An unchanged name changes
+/// nothing.
+pub async fn rename_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    name: &str,
+    field: &str,
+) -> Result<(), ThemeError> {
+    let themes = store::themes(db).await?;
+    let current = themes
+        .iter()
+        .find(|t| t.slug == slug)
+        .ok_or(ThemeError::NotFound)?;
+    let others: Vec<&str> = themes
+        .iter()
+        .filter(|t| t.slug != slug)
+        .map(|t| t.name.as_str())
+        .collect();
+    let name =
+        model::check_theme_name(name, &others, field).map_err(|e| ThemeError::Invalid(vec![e]))?;
+    if name != current.name {
+        store::rename_theme(db, p, request, current, &name).await?;
+    }
+    Ok(())
+}
+
+/// Replaces a theme's crime types after checking them against the code list (errors on
+/// `field`). Audited with the old and the new list. Answers the theme as it is now.
+pub async fn set_theme_crimes(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    chosen: &[String],
+    field: &str,
+) -> Result<store::Theme, ThemeError> {
+    let current = theme(db, slug).await?;
+    let known: std::collections::HashSet<String> = store::crime_types(db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let crimes = model::check_theme_crimes(chosen, &|c| known.contains(c), field)
+        .map_err(|e| ThemeError::Invalid(vec![e]))?;
+    store::set_theme_crimes(db, p, request, &current, &crimes).await?;
+    theme(db, slug).await
+}
+
+/// Changes a theme's name and/or crime types (as the API's `PUT` does): both are checked first
+/// (errors on `name` and `crime_types`), then written and audited. Answers the theme as it is now.
+pub async fn update_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    name: Option<&str>,
+    crimes: Option<&[String]>,
+) -> Result<store::Theme, ThemeError> {
+    let themes = store::themes(db).await?;
+    if !themes.iter().any(|t| t.slug == slug) {
+        return Err(ThemeError::NotFound);
+    }
+    let mut errors = Vec::new();
+    if let Some(name) = name {
+        let others: Vec<&str> = themes
+            .iter()
+            .filter(|t| t.slug != slug)
+            .map(|t| t.name.as_str())
+            .collect();
+        if let Err(e) = model::check_theme_name(name, &others, "name") {
+            errors.push(e);
+        }
+    }
+    if let Some(crimes) = crimes {
+        let known: std::collections::HashSet<String> = store::crime_types(db)
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        if let Err(e) = model::check_theme_crimes(crimes, &|c| known.contains(c), "crime_types") {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ThemeError::Invalid(errors));
+    }
+    if let Some(name) = name {
+        rename_theme(db, p, request, slug, name, "name").await?;
+    }
+    if let Some(crimes) = crimes {
+        set_theme_crimes(db, p, request, slug, crimes, "crime_types").await?;
+    }
+    theme(db, slug).await
+}
+
 /// Field errors with their Fluent keys replaced by the message in `lang`.
 pub fn translate_errors(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
     errors

@@ -1555,3 +1555,215 @@ async fn the_alarm_page_lists_alarms_per_level_and_shows_the_false_discovery_con
         403
     );
 }
+
+async fn monitor_api_put(
+    app: &App,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn themes_are_created_renamed_and_changed_in_the_browser_and_through_the_api() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("adviseur@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let list = b.get("/monitor/themas").await;
+    assert!(list.body.contains("Nieuw thema"));
+    assert!(
+        list.body.contains("for=\"veld-naam\""),
+        "the field has a label"
+    );
+
+    // Creating: checked, with the error next to the field and in the summary.
+    let empty = b.post("/monitor/themas", &[("naam", "  ")]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("baken-error-summary"));
+    assert!(empty.body.contains("href=\"#veld-naam\""));
+    assert!(empty.body.contains("Vul dit veld in."));
+    let taken = b.post("/monitor/themas", &[("naam", "ondermijning")]).await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("Er is al een thema met deze naam."));
+    assert!(taken.body.contains("value=\"ondermijning\""), "input kept");
+    let long = "x".repeat(81);
+    let r = b.post("/monitor/themas", &[("naam", &long)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Gebruik hoogstens 80 tekens."));
+    let ok = b
+        .post("/monitor/themas", &[("naam", "Zorg & veiligheid")])
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let edit = b
+        .get("/monitor/themas/zorg-veiligheid/bewerken?nieuw=1")
+        .await;
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("Het thema is aangemaakt."));
+    assert_eq!(
+        edit.matches_checked(),
+        0,
+        "a new theme has no crime types yet"
+    );
+    let list = b.get("/monitor/themas").await;
+    assert!(list
+        .body
+        .contains("href=\"/monitor/themas/zorg-veiligheid\""));
+    let created = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'create'")
+        .await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(
+        created[0].try_get::<String, _>("resource_id").unwrap(),
+        "zorg-veiligheid"
+    );
+
+    // Renaming: checked the same way; the address stays.
+    let r = b
+        .post(
+            "/monitor/themas/zorg-veiligheid/naam",
+            &[("naam", "Jeugd en veiligheid")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Er is al een thema met deze naam."));
+    assert!(r.body.contains("value=\"Jeugd en veiligheid\""));
+    assert!(r.body.contains("baken-error-summary"));
+    let r = b
+        .post(
+            "/monitor/themas/zorg-veiligheid/naam",
+            &[("naam", "Zorg en veiligheid")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let dash = b
+        .get("/monitor/themas/zorg-veiligheid?opgeslagen=naam")
+        .await;
+    assert!(dash.body.contains("De naam is gewijzigd."));
+    assert!(dash.body.contains("Zorg en veiligheid"));
+    assert_eq!(
+        b.post("/monitor/themas/bestaat-niet/naam", &[("naam", "X")])
+            .await
+            .status,
+        404
+    );
+    let renamed = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'update'")
+        .await;
+    assert_eq!(renamed.len(), 1);
+    let reason: String = renamed[0].try_get("reason").unwrap();
+    assert_eq!(reason, "naam: Zorg & veiligheid -> Zorg en veiligheid");
+
+    // Staff who may look but not change.
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert!(!h.get("/monitor/themas").await.body.contains("Nieuw thema"));
+    assert_eq!(
+        h.post("/monitor/themas", &[("naam", "Y")]).await.status,
+        403
+    );
+    assert_eq!(
+        h.post("/monitor/themas/zorg-veiligheid/naam", &[("naam", "Y")])
+            .await
+            .status,
+        403
+    );
+
+    // The API: the themes with their crime types, and a change with the same checks and audit.
+    let token = cli_token(&app, "adviseur@example.nl");
+    let auth = format!("Bearer {token}");
+    let r = api_get(&app, "/api/v1/monitor/themas", Some(&auth)).await;
+    assert_eq!(r.status(), 200);
+    let themes: serde_json::Value = r.json().await.unwrap();
+    let themes = themes.as_array().unwrap();
+    assert_eq!(themes.len(), 5);
+    let woon = themes
+        .iter()
+        .find(|t| t["slug"] == "veilige-woonomgeving")
+        .unwrap();
+    assert_eq!(woon["name"], "Veilige woonomgeving");
+    assert_eq!(woon["crime_types"][0]["code"], "1.1.1");
+    assert_eq!(
+        woon["crime_types"][0]["title"],
+        "1.1.1 Diefstal/inbraak woning"
+    );
+    let path = "/api/v1/monitor/themas/zorg-veiligheid";
+    let r = monitor_api_put(
+        &app,
+        path,
+        &token,
+        serde_json::json!({"crime_types": ["1.1.1", "9.9.9"], "name": "Ondermijning"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(field_names(&problem), vec!["name", "crime_types"]);
+    assert!(problem.to_string().contains("Onbekende soort misdrijf."));
+    let r = monitor_api_put(
+        &app,
+        path,
+        &token,
+        serde_json::json!({"crime_types": ["2.2.1", " 1.1.1", "1.1.1"]}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let t: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(t["name"], "Zorg en veiligheid");
+    let codes: Vec<&str> = t["crime_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["1.1.1", "2.2.1"]);
+    assert_eq!(
+        b.get("/monitor/themas/zorg-veiligheid/bewerken")
+            .await
+            .matches_checked(),
+        2,
+        "the page shows what the API saved"
+    );
+    let updates = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'update'")
+        .await;
+    assert_eq!(updates.len(), 2);
+    let reason: String = updates[1].try_get("reason").unwrap();
+    assert_eq!(reason, "soorten misdrijf:  -> 1.1.1, 2.2.1");
+    assert_eq!(
+        monitor_api_put(
+            &app,
+            "/api/v1/monitor/themas/bestaat-niet",
+            &token,
+            serde_json::json!({"crime_types": []})
+        )
+        .await
+        .status(),
+        404
+    );
+    let hh = cli_token(&app, "handhaver@example.nl");
+    assert_eq!(
+        monitor_api_put(&app, path, &hh, serde_json::json!({"crime_types": []}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        api_get(
+            &app,
+            "/api/v1/monitor/themas",
+            Some(&format!("Bearer {hh}"))
+        )
+        .await
+        .status(),
+        200,
+        "staff may read the themes"
+    );
+}
