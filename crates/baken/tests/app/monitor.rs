@@ -1767,3 +1767,103 @@ async fn themes_are_created_renamed_and_changed_in_the_browser_and_through_the_a
         "staff may read the themes"
     );
 }
+
+#[tokio::test]
+async fn the_map_page_carries_the_leaflet_data_and_keeps_the_svg_and_table() {
+    let app = spawn_app().await;
+    let csv = "ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n\
+               0;1.1.1;WK196121;2025MM03;12\n\
+               1;1.1.1;WK196101;2025MM03;2\n\
+               2;1.1.1;WK196102;2025MM03;.\n";
+    ::monitor::import_file(
+        &app.db,
+        "kaart.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let page = b
+        .get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=5")
+        .await;
+    assert_eq!(page.status, 200);
+    // The script and Leaflet are included; the map's container stays hidden without script.
+    for src in [
+        "<script src=\"/static/vendor/leaflet.js\" defer></script>",
+        "<script src=\"/static/monitor-kaart.js\" defer></script>",
+        "<link rel=\"stylesheet\" href=\"/static/vendor/leaflet.css\">",
+    ] {
+        assert!(page.body.contains(src), "{src}");
+    }
+    assert!(page
+        .body
+        .contains("data-baken-choropleet=\"kaart-data\" data-svg=\"kaart-svg\""));
+    let i = page.body.find("id=\"kaart-leaflet\"").unwrap();
+    let tag = &page.body[i..i + page.body[i..].find('>').unwrap()];
+    assert!(tag.ends_with(" hidden"), "{tag}");
+    // The no-script map and the table stay.
+    assert!(page
+        .body
+        .contains("id=\"kaart-svg\"><svg class=\"baken-map\""));
+    assert!(page
+        .body
+        .contains("<caption class=\"utrecht-table__caption\" id=\"tabel-kaart\""));
+    // The data the script draws: every wijk, with the table's labels and the SVG's colours.
+    let start = page
+        .body
+        .find("<script type=\"application/json\" id=\"kaart-data\">")
+        .unwrap();
+    let json_start = start + page.body[start..].find('>').unwrap() + 1;
+    let json_end = json_start + page.body[json_start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page.body[json_start..json_end]).unwrap();
+    assert_eq!(data["type"], "FeatureCollection");
+    assert_eq!(data["source"], "Bron: CBS / Politie");
+    assert_eq!(
+        data["title"],
+        "Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak woning, mrt 2025"
+    );
+    let features = data["features"].as_array().unwrap();
+    assert_eq!(features.len(), ::monitor::areas::wijken().len());
+    let props = |code: &str| {
+        features
+            .iter()
+            .find(|f| f["properties"]["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))["properties"]
+            .clone()
+    };
+    assert_eq!(props("WK196121")["label"], "12");
+    assert_eq!(
+        props("WK196101")["label"],
+        "minder dan 5",
+        "small counts hidden here too"
+    );
+    assert_eq!(props("WK196102")["label"], "niet gepubliceerd");
+    let colour = props("WK196121")["colour"].as_str().unwrap().to_string();
+    assert!(
+        page.body.contains(&format!("fill=\"{colour}\"")),
+        "same class colour as the SVG"
+    );
+    assert_eq!(props("WK196101")["colour"], "#ffffff");
+    assert!(props("WK196121")["name"].as_str().unwrap().len() > 2);
+    let legend = data["legend"].as_array().unwrap();
+    assert_eq!(legend.len(), 6, "five classes and hidden/missing");
+    assert!(legend[5]["label"]
+        .as_str()
+        .unwrap()
+        .contains("niet gepubliceerd"));
+    // The script is served.
+    let js = reqwest::get(format!("{}/static/monitor-kaart.js", app.base))
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let js = js.text().await.unwrap();
+    assert!(js.contains("data-baken-choropleet") && js.contains("tabindex"));
+}

@@ -214,3 +214,7 @@ monitor-theme-renamed = The name has been changed.
 monitor-theme-error-name-long = Use at most 80 characters.
 monitor-theme-error-name-letters = Use at least one letter or digit.
 monitor-theme-error-name-taken = There is already a theme with this name.
+monitor-map-source = Source: CBS / Politie
+monitor-map-zoom-in = Zoom in
+monitor-map-zoom-out = Zoom out
+monitor-map-interactive = map; press Tab to go through the areas, the table below gives the same counts

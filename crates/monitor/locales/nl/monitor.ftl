@@ -214,3 +214,7 @@ monitor-theme-renamed = De naam is gewijzigd.
 monitor-theme-error-name-long = Gebruik hoogstens 80 tekens.
 monitor-theme-error-name-letters = Gebruik ten minste één letter of cijfer.
 monitor-theme-error-name-taken = Er is al een thema met deze naam.
+monitor-map-source = Bron: CBS / Politie
+monitor-map-zoom-in = Inzoomen
+monitor-map-zoom-out = Uitzoomen
+monitor-map-interactive = kaart; ga met Tab langs de gebieden, de tabel hieronder geeft dezelfde aantallen
