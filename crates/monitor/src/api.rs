@@ -22,10 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(regions))
         .routes(routes!(series))
         .routes(routes!(alarms))
+        .routes(routes!(alarm_overview))
         .routes(routes!(reviews_list, reviews_create))
         .routes(routes!(review_get))
         .routes(routes!(decision_create))
         .routes(routes!(survey_list, survey_create))
+        .routes(routes!(themes_list))
+        .routes(routes!(theme_update))
 }
 
 /// The API speaks Dutch in its explanations and messages, as the pages do by default.
@@ -254,6 +257,128 @@ async fn alarms(
     viewer(&ctx)?;
     let alarms = crate::current_alarms(&state.db).await.map_err(store_api)?;
     Ok(Json(alarms.iter().map(alarm_out).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorAlarmLevel {
+    /// `gemeente`, `wijk`, `buurt`, or `land` (national series, only when they alarm).
+    pub level: String,
+    /// The alarms that stand at this level, newest first; for buurten only those that survive
+    /// false-discovery control.
+    pub alarms: Vec<MonitorAlarm>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorFdrCandidate {
+    /// Buurt code, e.g. `BU19612101`.
+    pub region: String,
+    pub region_name: String,
+    pub observed: i64,
+    pub expected: f64,
+    pub upperbound: f64,
+    /// Farrington's one-sided p-value of the month's count.
+    pub p_value: f64,
+    /// The Benjamini–Hochberg adjusted p-value across the buurten tested.
+    pub q_value: f64,
+    /// `true`: shown as an alarm; `false`: suppressed as a likely false alarm.
+    pub kept: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorFdrGroup {
+    pub crime_type: String,
+    pub crime_title: String,
+    /// CBS period code, e.g. `2025MM01`.
+    pub period: String,
+    /// Buurt series tested for this crime type and month.
+    pub tested: usize,
+    /// Exceedances expected by chance alone at most (tested × alpha).
+    pub chance_exceedances: f64,
+    pub kept: usize,
+    pub suppressed: usize,
+    /// Why buurt alarms are corrected, in one Dutch sentence.
+    pub explanation: String,
+    /// The buurten above their threshold, smallest p-value first.
+    pub candidates: Vec<MonitorFdrCandidate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorFdr {
+    /// Farrington's one-sided level per test.
+    pub alpha: f64,
+    /// The false-discovery level (q) a buurt alarm must meet.
+    pub q_level: f64,
+    /// Per crime type and month with at least one buurt above its threshold, newest first.
+    pub groups: Vec<MonitorFdrGroup>,
+    /// Crime type × month combinations tested without any buurt above its threshold.
+    pub quiet_groups: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorAlarmOverview {
+    /// gemeente, wijk, buurt (and land when national series alarm), in that order.
+    pub levels: Vec<MonitorAlarmLevel>,
+    pub fdr: MonitorFdr,
+}
+
+/// The current alarms per level, and the false-discovery control of the buurt alarms: per crime
+/// type and month the buurten tested, and each buurt above its threshold with p- and q-value,
+/// kept or suppressed. The same figures as the page `/monitor/alarmen`.
+#[utoipa::path(get, path = "/api/v1/monitor/alarmen", tag = "monitor", security(("bearer" = [])), responses(
+    (status = 200, body = MonitorAlarmOverview),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn alarm_overview(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<MonitorAlarmOverview>, ApiError> {
+    viewer(&ctx)?;
+    let o = crate::alarm_overview(&state.db).await.map_err(store_api)?;
+    let levels = crate::review::by_level(&o.alarms)
+        .into_iter()
+        .map(|(level, alarms)| MonitorAlarmLevel {
+            level: level.slug().to_string(),
+            alarms: alarms.into_iter().map(alarm_out).collect(),
+        })
+        .collect();
+    let groups = o
+        .buurt_groups
+        .iter()
+        .map(|g| MonitorFdrGroup {
+            crime_type: g.crime_type.clone(),
+            crime_title: g.crime_title().to_string(),
+            period: g.period.clone(),
+            tested: g.tested,
+            chance_exceedances: g.chance_exceedances(o.alpha),
+            kept: g.kept(),
+            suppressed: g.suppressed(),
+            explanation: crate::explain_fdr(g, o.alpha, o.fdr_level, LANG),
+            candidates: g
+                .candidates
+                .iter()
+                .map(|c| MonitorFdrCandidate {
+                    region: c.alarm.region.clone(),
+                    region_name: c.alarm.region_name.clone(),
+                    observed: c.alarm.observed,
+                    expected: c.alarm.expected,
+                    upperbound: c.alarm.upperbound,
+                    p_value: c.p_value,
+                    q_value: c.q_value,
+                    kept: c.kept,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(MonitorAlarmOverview {
+        levels,
+        fdr: MonitorFdr {
+            alpha: o.alpha,
+            q_level: o.fdr_level,
+            groups,
+            quiet_groups: o.quiet_groups,
+        },
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -608,4 +733,114 @@ async fn survey_create(
     .find(|s| s.result.year == input.year)
     .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(survey_out(stored))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorThemeCrime {
+    /// 47022NED code, e.g. `1.1.1`.
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MonitorTheme {
+    /// Stable name in addresses, e.g. `veilige-woonomgeving`.
+    pub slug: String,
+    pub name: String,
+    /// The crime types counted under the theme, by code.
+    pub crime_types: Vec<MonitorThemeCrime>,
+}
+
+fn theme_out(t: store::Theme, titles: &std::collections::HashMap<String, String>) -> MonitorTheme {
+    MonitorTheme {
+        crime_types: t
+            .crime_types
+            .into_iter()
+            .map(|code| MonitorThemeCrime {
+                title: titles.get(&code).cloned().unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect(),
+        slug: t.slug,
+        name: t.name,
+    }
+}
+
+async fn crime_titles(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(store::crime_types(&state.db)
+        .await
+        .map_err(store_api)?
+        .into_iter()
+        .map(|c| (c.code, c.title))
+        .collect())
+}
+
+/// The IVB themes in their order, each with the crime types counted under it.
+#[utoipa::path(get, path = "/api/v1/monitor/themas", tag = "monitor", security(("bearer" = [])), responses(
+    (status = 200, body = [MonitorTheme]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn themes_list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<MonitorTheme>>, ApiError> {
+    viewer(&ctx)?;
+    let titles = crime_titles(&state).await?;
+    let themes = store::themes(&state.db).await.map_err(store_api)?;
+    Ok(Json(
+        themes.into_iter().map(|t| theme_out(t, &titles)).collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MonitorThemeUpdate {
+    /// The crime types (47022NED codes) of the theme, replacing the current ones; leave out to
+    /// keep them. An unknown code refuses the whole change.
+    #[serde(default)]
+    pub crime_types: Option<Vec<String>>,
+    /// A new name (at most 80 characters, unique); leave out to keep it. The slug stays.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Changes a theme's crime types and/or name (analysts, integral-safety advisers and
+/// administrators; audited with the old and the new value).
+#[utoipa::path(put, path = "/api/v1/monitor/themas/{slug}", tag = "monitor", security(("bearer" = [])), params(("slug" = String, Path)), request_body = MonitorThemeUpdate, responses(
+    (status = 200, body = MonitorTheme),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json")
+))]
+async fn theme_update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<MonitorThemeUpdate>,
+) -> Result<Json<MonitorTheme>, ApiError> {
+    let p = viewer(&ctx)?;
+    if !crate::may_edit(p) {
+        return Err(ApiError::Forbidden);
+    }
+    let theme = crate::update_theme(
+        &state.db,
+        p,
+        &ctx.request,
+        &slug,
+        input.name.as_deref(),
+        input.crime_types.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        crate::ThemeError::Invalid(errors) => {
+            ApiError::Invalid(crate::translate_errors(LANG, &errors))
+        }
+        crate::ThemeError::NotFound => ApiError::NotFound,
+        crate::ThemeError::Store(e) => store_api(e),
+    })?;
+    let titles = crime_titles(&state).await?;
+    Ok(Json(theme_out(theme, &titles)))
 }

@@ -187,6 +187,67 @@ pub fn svg_map_of(
     out
 }
 
+/// One area of a choropleth as a map script draws it: fill colour and what it shows.
+pub struct MapFeature<'a> {
+    pub area: &'a Area,
+    pub colour: String,
+    /// What the area shows, in words: a count, "minder dan 5", "niet gepubliceerd".
+    pub label: String,
+}
+
+/// A choropleth as GeoJSON (WGS84) for a map script: each area's boundary with its code, name,
+/// colour and label, plus (as foreign members) the legend, the title and the source line. Safe
+/// to embed in a `<script type="application/json">` block: `<`, `>` and `&` are escaped.
+pub fn choropleth_geojson(
+    features: &[MapFeature<'_>],
+    legend: &[(String, String)],
+    title: &str,
+    source: &str,
+) -> String {
+    let round = |v: f64| (v * 100_000.0).round() / 100_000.0;
+    let features: Vec<serde_json::Value> = features
+        .iter()
+        .map(|f| {
+            let coordinates: Vec<Vec<Vec<[f64; 2]>>> = f
+                .area
+                .polygons
+                .iter()
+                .map(|polygon| {
+                    polygon
+                        .iter()
+                        .map(|ring| ring.iter().map(|(x, y)| [round(*x), round(*y)]).collect())
+                        .collect()
+                })
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "properties": {
+                    "code": f.area.code,
+                    "name": f.area.name,
+                    "colour": f.colour,
+                    "label": f.label,
+                },
+                "geometry": {"type": "MultiPolygon", "coordinates": coordinates},
+            })
+        })
+        .collect();
+    let legend: Vec<serde_json::Value> = legend
+        .iter()
+        .map(|(colour, label)| serde_json::json!({"colour": colour, "label": label}))
+        .collect();
+    serde_json::json!({
+        "type": "FeatureCollection",
+        "title": title,
+        "source": source,
+        "legend": legend,
+        "features": features,
+    })
+    .to_string()
+    .replace('<', "\\u003c")
+    .replace('>', "\\u003e")
+    .replace('&', "\\u0026")
+}
+
 /// Text for SVG and HTML attributes and content.
 pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -236,5 +297,43 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches("#ff0000").count(), 1);
         assert!(svg.contains("aria-label=\"Kaart &lt;test&gt;\""));
+    }
+
+    #[test]
+    fn the_choropleth_geojson_has_every_area_and_is_safe_to_embed() {
+        let features: Vec<MapFeature<'_>> = wijken()
+            .iter()
+            .map(|a| MapFeature {
+                area: a,
+                colour: "#54278f".into(),
+                label: if a.code == "WK196121" {
+                    "<12>".into()
+                } else {
+                    "0".into()
+                },
+            })
+            .collect();
+        let text = choropleth_geojson(
+            &features,
+            &[("#54278f".into(), "40 of meer".into())],
+            "Woninginbraak & </script>",
+            "Bron: CBS / Politie",
+        );
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["type"], "FeatureCollection");
+        assert_eq!(doc["title"], "Woninginbraak & </script>");
+        assert_eq!(doc["source"], "Bron: CBS / Politie");
+        assert_eq!(doc["legend"][0]["label"], "40 of meer");
+        let fs = doc["features"].as_array().unwrap();
+        assert_eq!(fs.len(), wijken().len());
+        let f = fs
+            .iter()
+            .find(|f| f["properties"]["code"] == "WK196121")
+            .unwrap();
+        assert_eq!(f["properties"]["label"], "<12>");
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        let first = &f["geometry"]["coordinates"][0][0][0];
+        assert!(first[0].as_f64().unwrap() > 4.8 && first[1].as_f64().unwrap() > 51.8);
     }
 }

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/monitor/besprekingen/{id}", get(review_page))
         .route("/monitor/besprekingen/{id}/besluit", post(decision_post))
         .route("/monitor/import", post(upload_post))
+        .merge(crate::alarms_html::routes())
         .merge(crate::survey_html::routes())
         .merge(crate::themes_html::routes())
 }
@@ -396,6 +397,8 @@ struct MapPage {
     rows: Vec<MapRow>,
     legend: Vec<(String, String)>,
     caption: String,
+    /// The same classes as GeoJSON for the Leaflet map (`monitor-kaart.js`).
+    geojson: String,
 }
 
 /// A choropleth of the wijken or buurten for one crime type and month, with the same figures
@@ -459,19 +462,22 @@ async fn map_page(
             (a.code.as_str(), colour.to_string())
         })
         .collect();
+    // What each area shows, in words: the table and the Leaflet map use the same.
+    let shown: Vec<String> = cells
+        .iter()
+        .map(|c| match c {
+            crate::model::MapCell::Shown { count, .. } => count.to_string(),
+            crate::model::MapCell::Hidden => format!("{} {min_cell}", m.t("monitor-map-hidden")),
+            crate::model::MapCell::Missing => m.t("monitor-not-published"),
+        })
+        .collect();
     let mut rows: Vec<MapRow> = areas
         .iter()
-        .zip(cells.iter())
-        .map(|(a, c)| MapRow {
+        .zip(shown.iter())
+        .map(|(a, shown)| MapRow {
             name: a.name.clone(),
             code: a.code.clone(),
-            shown: match c {
-                crate::model::MapCell::Shown { count, .. } => count.to_string(),
-                crate::model::MapCell::Hidden => {
-                    format!("{} {min_cell}", m.t("monitor-map-hidden"))
-                }
-                crate::model::MapCell::Missing => m.t("monitor-not-published"),
-            },
+            shown: shown.clone(),
         })
         .collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -509,6 +515,20 @@ async fn map_page(
             m.t("monitor-map-or-missing")
         ),
     ));
+    let features: Vec<crate::areas::MapFeature<'_>> = areas
+        .iter()
+        .zip(shown)
+        .map(|(a, label)| crate::areas::MapFeature {
+            area: a,
+            colour: colours
+                .get(a.code.as_str())
+                .cloned()
+                .unwrap_or_else(|| "#ffffff".into()),
+            label,
+        })
+        .collect();
+    let geojson =
+        crate::areas::choropleth_geojson(&features, &legend, &caption, &m.t("monitor-map-source"));
     let form = Form::new(
         "/monitor/kaart",
         m.t("monitor-show"),
@@ -558,6 +578,7 @@ async fn map_page(
         rows,
         legend,
         caption,
+        geojson,
     })
 }
 

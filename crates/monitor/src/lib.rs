@@ -2,6 +2,7 @@
 //! (47022NED, 47018NED, 47013NED) kept as versions, and series per area and crime type.
 //! Figures are aggregated counts, not personal data; imports are audited.
 
+mod alarms_html;
 pub mod api;
 pub mod areas;
 pub mod html;
@@ -232,14 +233,31 @@ pub fn explain(alarm: &review::Alarm, lang: &str) -> String {
     )
 }
 
-/// One buurt series tested in a month: its p-value, Farrington's alarm, and the alarm to list
-/// if it survives false-discovery control.
-type BuurtTest = (f64, bool, Option<review::Alarm>);
+/// The current alarms and how the buurt alarms came about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmOverview {
+    /// The alarms that stand, newest first (buurt alarms only after false-discovery control).
+    pub alarms: Vec<review::Alarm>,
+    /// Per crime type and month with at least one flagged buurt: the buurten tested, and each
+    /// flagged buurt with its p- and q-value, kept or suppressed. Newest month first.
+    pub buurt_groups: Vec<review::FdrGroup>,
+    /// Crime type × month combinations whose buurten were tested without any flag.
+    pub quiet_groups: usize,
+    /// The one-sided level of Farrington's threshold per test.
+    pub alpha: f64,
+    /// The false-discovery level for buurt alarms.
+    pub fdr_level: f64,
+}
 
 /// The alarms of every series with figures: improved Farrington (monthly) over the last 24
-/// months, as on the series page; buurt alarms only where they survive Benjamini–Hochberg
-/// (q ≤ 0.05) across the buurten tested for the same crime type and month; newest first.
+/// months, as on the series page; newest first. Buurt alarms only where they survive
+/// Benjamini–Hochberg (q ≤ 0.05) across the buurten tested for the same crime type and month.
 pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreError> {
+    Ok(alarm_overview(db).await?.alarms)
+}
+
+/// [`current_alarms`] with the false-discovery control of the buurt alarms laid open.
+pub async fn alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError> {
     let regions: HashMap<String, store::Region> = store::regions(db)
         .await?
         .into_iter()
@@ -253,7 +271,7 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
     let mut out = Vec::new();
     // Buurt series are many and small: their alarms are kept only if they survive
     // Benjamini–Hochberg across the buurten tested for the same crime type and month.
-    let mut buurt_tests: HashMap<(String, String), Vec<BuurtTest>> = HashMap::new();
+    let mut buurt_tests: HashMap<(String, String), Vec<review::BuurtTest>> = HashMap::new();
     for (region, crime, points) in store::all_series(db).await? {
         let points = html::continuous(&points);
         let results = html::alarms(&points);
@@ -263,18 +281,21 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
             .map(|p| (p.period.as_str(), p.value))
             .collect();
         for (p, r) in points.iter().zip(results) {
-            if is_buurt && !r.as_ref().is_some_and(|r| r.alarm) {
-                if let (Some(r), Some(_)) = (&r, p.value) {
+            let (Some(r), Some(observed)) = (r, p.value) else {
+                continue;
+            };
+            if !r.alarm {
+                if is_buurt {
                     buurt_tests
                         .entry((crime.clone(), p.period.clone()))
                         .or_default()
-                        .push((r.p_value, false, None));
+                        .push(review::BuurtTest {
+                            p_value: r.p_value,
+                            alarm: None,
+                        });
                 }
                 continue;
             }
-            let (Some(r), Some(observed)) = (r.filter(|r| r.alarm), p.value) else {
-                continue;
-            };
             let previous_year = model::Period::parse(&p.period).and_then(|period| {
                 let prev = model::Period {
                     year: period.year - 1,
@@ -293,7 +314,6 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                             .unwrap_or_default(),
                     )
                 });
-            let p_value = r.p_value;
             let alarm = review::Alarm {
                 region: region.clone(),
                 region_name,
@@ -311,25 +331,60 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
                 buurt_tests
                     .entry((crime.clone(), p.period.clone()))
                     .or_default()
-                    .push((p_value, true, Some(alarm)));
+                    .push(review::BuurtTest {
+                        p_value: r.p_value,
+                        alarm: Some(alarm),
+                    });
             } else {
                 out.push(alarm);
             }
         }
     }
-    for (_, tests) in buurt_tests {
-        let pv: Vec<(f64, bool)> = tests.iter().map(|(p, a, _)| (*p, *a)).collect();
-        for ((_, stands), (_, _, alarm)) in model::buurt_fdr(&pv, model::BUURT_FDR)
-            .into_iter()
-            .zip(tests)
-        {
-            if let (true, Some(a)) = (stands, alarm) {
-                out.push(a);
-            }
+    let mut buurt_groups = Vec::new();
+    let mut quiet_groups = 0;
+    for ((crime, period), tests) in buurt_tests {
+        let group = review::fdr_group(&crime, &period, tests, model::BUURT_FDR);
+        if group.candidates.is_empty() {
+            quiet_groups += 1;
+            continue;
         }
+        out.extend(
+            group
+                .candidates
+                .iter()
+                .filter(|c| c.kept)
+                .map(|c| c.alarm.clone()),
+        );
+        buurt_groups.push(group);
     }
     review::sort_alarms(&mut out);
-    Ok(out)
+    review::sort_groups(&mut buurt_groups);
+    Ok(AlarmOverview {
+        alarms: out,
+        buurt_groups,
+        quiet_groups,
+        alpha: surveillance::FarringtonParams::default().alpha,
+        fdr_level: model::BUURT_FDR,
+    })
+}
+
+/// The one-sentence explanation of a buurt group's false-discovery control, in `lang`.
+pub fn explain_fdr(group: &review::FdrGroup, alpha: f64, level: f64, lang: &str) -> String {
+    t_args(
+        lang,
+        "monitor-fdr-explanation",
+        &[
+            ("tested", group.tested.to_string()),
+            (
+                "chance",
+                review::decimal(group.chance_exceedances(alpha), lang),
+            ),
+            ("level", review::decimal_plain(level, lang)),
+            ("candidates", group.candidates.len().to_string()),
+            ("kept", group.kept().to_string()),
+            ("suppressed", group.suppressed().to_string()),
+        ],
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -369,6 +424,148 @@ pub async fn decide(
 ) -> Result<String, ReviewError> {
     let d = review::check_decision(decision, note, link).map_err(ReviewError::Invalid)?;
     Ok(store::record_decision(db, p, request, alarm, &d).await?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// Input that failed the checks; messages are Fluent keys.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+async fn theme(db: &Db, slug: &str) -> Result<store::Theme, ThemeError> {
+    store::themes(db)
+        .await?
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .ok_or(ThemeError::NotFound)
+}
+
+/// Adds a theme by name (errors on `field`); its slug comes from the name. Audited. Answers the
+/// slug. Who may: [`may_edit`], checked by the caller.
+pub async fn create_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    name: &str,
+    field: &str,
+) -> Result<String, ThemeError> {
+    let themes = store::themes(db).await?;
+    let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
+    let name =
+        model::check_theme_name(name, &names, field).map_err(|e| ThemeError::Invalid(vec![e]))?;
+    let slug = model::unique_slug(&model::theme_slug(&name), &|s| {
+        themes.iter().any(|t| t.slug == s)
+    });
+    if store::create_theme(db, p, request, &slug, &name).await? {
+        Ok(slug)
+    } else {
+        Err(ThemeError::Invalid(vec![platform::identity::field_error(
+            field,
+            "monitor-theme-error-name-taken",
+        )]))
+    }
+}
+
+/// Renames a theme (errors on `field`); its slug stays. Audited. An unchanged name changes
+/// nothing.
+pub async fn rename_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    name: &str,
+    field: &str,
+) -> Result<(), ThemeError> {
+    let themes = store::themes(db).await?;
+    let current = themes
+        .iter()
+        .find(|t| t.slug == slug)
+        .ok_or(ThemeError::NotFound)?;
+    let others: Vec<&str> = themes
+        .iter()
+        .filter(|t| t.slug != slug)
+        .map(|t| t.name.as_str())
+        .collect();
+    let name =
+        model::check_theme_name(name, &others, field).map_err(|e| ThemeError::Invalid(vec![e]))?;
+    if name != current.name {
+        store::rename_theme(db, p, request, current, &name).await?;
+    }
+    Ok(())
+}
+
+/// Replaces a theme's crime types after checking them against the code list (errors on
+/// `field`). Audited with the old and the new list. Answers the theme as it is now.
+pub async fn set_theme_crimes(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    chosen: &[String],
+    field: &str,
+) -> Result<store::Theme, ThemeError> {
+    let current = theme(db, slug).await?;
+    let known: std::collections::HashSet<String> = store::crime_types(db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let crimes = model::check_theme_crimes(chosen, &|c| known.contains(c), field)
+        .map_err(|e| ThemeError::Invalid(vec![e]))?;
+    store::set_theme_crimes(db, p, request, &current, &crimes).await?;
+    theme(db, slug).await
+}
+
+/// Changes a theme's name and/or crime types (as the API's `PUT` does): both are checked first
+/// (errors on `name` and `crime_types`), then written and audited. Answers the theme as it is now.
+pub async fn update_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    name: Option<&str>,
+    crimes: Option<&[String]>,
+) -> Result<store::Theme, ThemeError> {
+    let themes = store::themes(db).await?;
+    if !themes.iter().any(|t| t.slug == slug) {
+        return Err(ThemeError::NotFound);
+    }
+    let mut errors = Vec::new();
+    if let Some(name) = name {
+        let others: Vec<&str> = themes
+            .iter()
+            .filter(|t| t.slug != slug)
+            .map(|t| t.name.as_str())
+            .collect();
+        if let Err(e) = model::check_theme_name(name, &others, "name") {
+            errors.push(e);
+        }
+    }
+    if let Some(crimes) = crimes {
+        let known: std::collections::HashSet<String> = store::crime_types(db)
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        if let Err(e) = model::check_theme_crimes(crimes, &|c| known.contains(c), "crime_types") {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ThemeError::Invalid(errors));
+    }
+    if let Some(name) = name {
+        rename_theme(db, p, request, slug, name, "name").await?;
+    }
+    if let Some(crimes) = crimes {
+        set_theme_crimes(db, p, request, slug, crimes, "crime_types").await?;
+    }
+    theme(db, slug).await
 }
 
 /// Field errors with their Fluent keys replaced by the message in `lang`.

@@ -453,6 +453,102 @@ pub const DEFAULT_THEMES: [(&str, &str, &[&str]); 4] = [
     ),
 ];
 
+/// The longest theme name accepted.
+pub const THEME_NAME_MAX: usize = 80;
+
+/// Codes sort by their numbers (`2.6.10` after `2.6.9`).
+pub fn crime_sort_key(code: &str) -> Vec<u32> {
+    code.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+}
+
+/// The URL name of a theme: lower case, letters and digits, words joined by `-`; accents
+/// dropped (`Ondermijning & drugs` → `ondermijning-drugs`). Empty when the name has no letter or
+/// digit.
+pub fn theme_slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ĳ' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_end_matches('-').chars().take(60).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `base`, or `base-2`, `base-3`, … if taken.
+pub fn unique_slug(base: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !taken(s))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// Checks a theme's (new) name against the names of the other themes (`others`, not the theme
+/// being renamed): filled in, at most [`THEME_NAME_MAX`] characters, with a letter or digit, and
+/// not the name of another theme (ignoring case). Answers the trimmed name; errors are Fluent
+/// keys on the field `field`.
+pub fn check_theme_name(
+    name: &str,
+    others: &[&str],
+    field: &str,
+) -> Result<String, platform::identity::FieldError> {
+    let name = name.trim();
+    let fail = |key: &str| Err(platform::identity::field_error(field, key));
+    if name.is_empty() {
+        return fail("error-required");
+    }
+    if name.chars().count() > THEME_NAME_MAX {
+        return fail("monitor-theme-error-name-long");
+    }
+    if theme_slug(name).is_empty() {
+        return fail("monitor-theme-error-name-letters");
+    }
+    if others
+        .iter()
+        .any(|o| o.trim().to_lowercase() == name.to_lowercase())
+    {
+        return fail("monitor-theme-error-name-taken");
+    }
+    Ok(name.to_string())
+}
+
+/// Checks the crime types chosen for a theme against the known codes: trimmed, sorted by code,
+/// without doubles; an unknown code refuses the whole choice (Fluent key on `field`).
+pub fn check_theme_crimes(
+    chosen: &[String],
+    known: &dyn Fn(&str) -> bool,
+    field: &str,
+) -> Result<Vec<String>, platform::identity::FieldError> {
+    let mut out: Vec<String> = chosen.iter().map(|c| c.trim().to_string()).collect();
+    if out.iter().any(|c| !known(c)) {
+        return Err(platform::identity::field_error(
+            field,
+            "monitor-theme-error-crime",
+        ));
+    }
+    out.sort_by_key(|c| crime_sort_key(c));
+    out.dedup();
+    Ok(out)
+}
+
 /// The status of a period's figures in a police table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeriodStatus {
@@ -854,5 +950,51 @@ mod tests {
             buurt_fdr(&[(0.001, false)], BUURT_FDR),
             vec![(0.001, false)]
         );
+    }
+
+    #[test]
+    fn theme_names_are_checked_and_become_slugs() {
+        assert_eq!(theme_slug("Ondermijning & drugs"), "ondermijning-drugs");
+        assert_eq!(theme_slug("  Veiligheid café's  "), "veiligheid-cafe-s");
+        assert_eq!(theme_slug("!!!"), "");
+        assert_eq!(
+            theme_slug(&"a ".repeat(50)).len(),
+            59,
+            "at most 60, no dash at the end"
+        );
+        let taken = |s: &str| s == "jeugd" || s == "jeugd-2";
+        assert_eq!(unique_slug("jeugd", &taken), "jeugd-3");
+        assert_eq!(unique_slug("zorg", &taken), "zorg");
+        let others = ["Jeugd en veiligheid", "Ondermijning"];
+        assert_eq!(
+            check_theme_name("  Zorg en veiligheid ", &others, "naam").unwrap(),
+            "Zorg en veiligheid"
+        );
+        let key = |name: &str| check_theme_name(name, &others, "naam").unwrap_err().message;
+        assert_eq!(key("  "), "error-required");
+        assert_eq!(key(&"x".repeat(81)), "monitor-theme-error-name-long");
+        assert_eq!(key("– –"), "monitor-theme-error-name-letters");
+        assert_eq!(key("ondermijning"), "monitor-theme-error-name-taken");
+        assert_eq!(check_theme_name("Zorg", &[], "name").unwrap(), "Zorg");
+        assert_eq!(check_theme_name("", &[], "name").unwrap_err().field, "name");
+    }
+
+    #[test]
+    fn theme_crime_choices_are_checked_sorted_and_deduplicated() {
+        let known = |c: &str| ["1.1.1", "2.6.9", "2.6.10"].contains(&c);
+        let chosen: Vec<String> = ["2.6.10", " 1.1.1", "2.6.9", "1.1.1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            check_theme_crimes(&chosen, &known, "soort").unwrap(),
+            vec!["1.1.1", "2.6.9", "2.6.10"]
+        );
+        let e = check_theme_crimes(&["9.9.9".to_string()], &known, "crime_types").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("crime_types", "monitor-theme-error-crime")
+        );
+        assert!(check_theme_crimes(&[], &known, "soort").unwrap().is_empty());
     }
 }

@@ -143,6 +143,151 @@ pub fn sort_alarms(alarms: &mut [Alarm]) {
     });
 }
 
+/// One buurt series tested for a crime type and month: its Farrington p-value, and the alarm
+/// when Farrington flagged it (above the threshold and past the minimum-count rule).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuurtTest {
+    pub p_value: f64,
+    pub alarm: Option<Alarm>,
+}
+
+/// A buurt that Farrington flagged, with what false-discovery control made of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FdrCandidate {
+    pub alarm: Alarm,
+    pub p_value: f64,
+    /// The Benjamini–Hochberg adjusted p-value across the buurten tested with it.
+    pub q_value: f64,
+    /// Whether the alarm stands (q at most the false-discovery level) or was suppressed.
+    pub kept: bool,
+}
+
+/// The false-discovery control of one crime type and month across the buurten.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FdrGroup {
+    pub crime_type: String,
+    pub period: String,
+    /// How many buurt series were tested (evaluated) for this crime type and month.
+    pub tested: usize,
+    /// The flagged buurten, smallest p-value first.
+    pub candidates: Vec<FdrCandidate>,
+}
+
+impl FdrGroup {
+    pub fn kept(&self) -> usize {
+        self.candidates.iter().filter(|c| c.kept).count()
+    }
+
+    pub fn suppressed(&self) -> usize {
+        self.candidates.len() - self.kept()
+    }
+
+    /// How many buurten would exceed their threshold by chance alone, at most, with one-sided
+    /// level `alpha` per test and nothing going on.
+    pub fn chance_exceedances(&self, alpha: f64) -> f64 {
+        self.tested as f64 * alpha
+    }
+
+    /// The crime type's title, as the candidates carry it.
+    pub fn crime_title(&self) -> &str {
+        self.candidates
+            .first()
+            .map(|c| c.alarm.crime_title.as_str())
+            .unwrap_or(self.crime_type.as_str())
+    }
+
+    pub fn period_label(&self) -> String {
+        Period::parse(&self.period)
+            .map(Period::label)
+            .unwrap_or_else(|| self.period.clone())
+    }
+}
+
+/// Applies Benjamini–Hochberg (`level`) to the buurten tested for one crime type and month: every
+/// test counts in the correction, the flagged ones become candidates, kept or suppressed.
+pub fn fdr_group(crime_type: &str, period: &str, tests: Vec<BuurtTest>, level: f64) -> FdrGroup {
+    let pv: Vec<(f64, bool)> = tests
+        .iter()
+        .map(|t| (t.p_value, t.alarm.is_some()))
+        .collect();
+    let mut candidates: Vec<FdrCandidate> = crate::model::buurt_fdr(&pv, level)
+        .into_iter()
+        .zip(tests)
+        .filter_map(|((q_value, kept), t)| {
+            Some(FdrCandidate {
+                alarm: t.alarm?,
+                p_value: t.p_value,
+                q_value,
+                kept,
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        a.p_value
+            .total_cmp(&b.p_value)
+            .then(a.alarm.region.cmp(&b.alarm.region))
+    });
+    FdrGroup {
+        crime_type: crime_type.to_string(),
+        period: period.to_string(),
+        tested: pv.len(),
+        candidates,
+    }
+}
+
+/// Groups with candidates, newest month first, then by crime type.
+pub fn sort_groups(groups: &mut [FdrGroup]) {
+    groups.sort_by(|a, b| {
+        b.period
+            .cmp(&a.period)
+            .then(a.crime_type.cmp(&b.crime_type))
+    });
+}
+
+/// The levels the alarm page lists, in order: gemeente, wijk, buurt always; the national
+/// series (for comparison) only when they alarm. Each with its alarms, in the given order.
+pub fn by_level(alarms: &[Alarm]) -> Vec<(Level, Vec<&Alarm>)> {
+    let mut out: Vec<(Level, Vec<&Alarm>)> =
+        [Level::Gemeente, Level::Wijk, Level::Buurt, Level::Land]
+            .into_iter()
+            .map(|l| {
+                (
+                    l,
+                    alarms
+                        .iter()
+                        .filter(|a| level_rank(&a.region_level) == l as u8)
+                        .collect(),
+                )
+            })
+            .collect();
+    out.retain(|(l, list)| *l != Level::Land || !list.is_empty());
+    out
+}
+
+/// A number as written (`0.05` → `0,05` in Dutch), without rounding.
+pub fn decimal_plain(v: f64, lang: &str) -> String {
+    let s = v.to_string();
+    if lang == "en" {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
+/// A p- or q-value for people: three decimals, or "< 0,001" (decimal comma in Dutch).
+pub fn probability(v: f64, lang: &str) -> String {
+    let s = if v < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{v:.3}")
+    };
+    if lang == "en" {
+        s
+    } else {
+        s.replace('.', ",")
+    }
+}
+
 /// The alarms a new session lists: those no earlier session listed, for months that had begun
 /// by the session date (`held_on`, a checked `YYYY-MM-DD`), sorted.
 pub fn new_alarms(current: Vec<Alarm>, listed: &HashSet<AlarmKey>, held_on: &str) -> Vec<Alarm> {
@@ -426,5 +571,78 @@ mod tests {
         assert!(args.contains(&("previous", "none".into())));
         assert!(args.contains(&("trend", "yes".into())));
         assert!(args.contains(&("threshold", "5.0".into())));
+    }
+
+    #[test]
+    fn fdr_groups_keep_strong_buurt_alarms_and_suppress_weak_ones() {
+        let mut tests: Vec<BuurtTest> = (0..86)
+            .map(|_| BuurtTest {
+                p_value: 0.6,
+                alarm: None,
+            })
+            .collect();
+        tests.push(BuurtTest {
+            p_value: 0.01,
+            alarm: Some(alarm("BU19610102", "buurt", "1.1.1", "2025MM01")),
+        });
+        tests.push(BuurtTest {
+            p_value: 0.000_01,
+            alarm: Some(alarm("BU19610101", "buurt", "1.1.1", "2025MM01")),
+        });
+        let g = fdr_group("1.1.1", "2025MM01", tests, 0.05);
+        assert_eq!(g.tested, 88);
+        assert_eq!(g.candidates.len(), 2);
+        assert_eq!(
+            g.candidates[0].alarm.region, "BU19610101",
+            "smallest p first"
+        );
+        assert!(g.candidates[0].kept);
+        assert!((g.candidates[0].q_value - 0.000_88).abs() < 1e-9);
+        assert!(!g.candidates[1].kept, "p = 0.01 among 88 is no discovery");
+        assert!((g.candidates[1].q_value - 0.44).abs() < 1e-9);
+        assert_eq!((g.kept(), g.suppressed()), (1, 1));
+        assert!((g.chance_exceedances(0.05) - 4.4).abs() < 1e-9);
+        assert_eq!(g.period_label(), "jan 2025");
+        assert_eq!(g.crime_title(), "1.1.1");
+        let empty = fdr_group("1.1.2", "2025MM01", Vec::new(), 0.05);
+        assert_eq!((empty.tested, empty.kept(), empty.suppressed()), (0, 0, 0));
+    }
+
+    #[test]
+    fn alarms_are_listed_per_level_and_probabilities_read_well() {
+        let alarms = vec![
+            alarm("GM1961", "gemeente", "1.1.1", "2025MM01"),
+            alarm("BU19610101", "buurt", "1.1.1", "2025MM01"),
+            alarm("WK196101", "wijk", "1.1.1", "2025MM01"),
+            alarm("BU19610102", "buurt", "1.1.1", "2024MM12"),
+        ];
+        let levels = by_level(&alarms);
+        assert_eq!(
+            levels
+                .iter()
+                .map(|(l, list)| (l.slug(), list.len()))
+                .collect::<Vec<_>>(),
+            vec![("gemeente", 1), ("wijk", 1), ("buurt", 2)],
+            "no national level without national alarms"
+        );
+        let with_land = [alarm("NL00", "land", "1.1.1", "2025MM01")];
+        assert_eq!(by_level(&with_land).len(), 4);
+        assert_eq!(probability(0.0004, "nl"), "< 0,001");
+        assert_eq!(probability(0.0123, "nl"), "0,012");
+        assert_eq!(probability(0.44, "en"), "0.440");
+        assert_eq!(decimal_plain(0.05, "nl"), "0,05");
+        let mut groups = vec![
+            fdr_group("1.1.2", "2024MM12", Vec::new(), 0.05),
+            fdr_group("1.1.1", "2025MM01", Vec::new(), 0.05),
+            fdr_group("1.1.0", "2025MM01", Vec::new(), 0.05),
+        ];
+        sort_groups(&mut groups);
+        assert_eq!(
+            groups
+                .iter()
+                .map(|g| g.crime_type.as_str())
+                .collect::<Vec<_>>(),
+            vec!["1.1.0", "1.1.1", "1.1.2"]
+        );
     }
 }

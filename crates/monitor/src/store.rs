@@ -890,7 +890,66 @@ pub async fn themes(db: &Db) -> Result<Vec<Theme>, StoreError> {
 
 /// Codes sort by their numbers (`2.6.10` after `2.6.9`).
 pub fn crime_sort_key(code: &str) -> Vec<u32> {
-    code.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+    model::crime_sort_key(code)
+}
+
+/// Adds a theme after the others, without crime types; audited. `false` when the slug was
+/// taken meanwhile (nothing written).
+pub async fn create_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    slug: &str,
+    name: &str,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let added = sqlx::query(
+        "INSERT INTO monitor_theme (slug, name, position) \
+         SELECT $1, $2, COALESCE(MAX(position), -1) + 1 FROM monitor_theme WHERE true \
+         ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(slug)
+    .bind(name)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Ok(false);
+    }
+    audit::append(
+        &mut tx,
+        &change_entry(p, request, "monitor-theme", slug, format!("thema: {name}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Renames a theme (its slug, and so its address, stays); audited with the old and new name.
+pub async fn rename_theme(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    theme: &Theme,
+    name: &str,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE monitor_theme SET name = $1 WHERE slug = $2")
+        .bind(name)
+        .bind(&theme.slug)
+        .execute(tx.conn()?)
+        .await?;
+    let mut e = change_entry(
+        p,
+        request,
+        "monitor-theme",
+        &theme.slug,
+        format!("naam: {} -> {name}", theme.name),
+    );
+    e.action = "update".into();
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Replaces the crime types of a theme; audited with the old and the new list.

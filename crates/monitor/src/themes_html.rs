@@ -7,25 +7,25 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
 use crate::html::{alarms, check, check_editor, continuous, store_err, texts, Texts};
 use crate::model::Period;
 use crate::store::{self, CrimeType, Theme};
-use platform::identity::FieldError;
 use platform::web::forms::{FieldKind, Form, FormField};
 use platform::web::{render_status, AppState, Ctx, Shell, WebError, WebResult};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/monitor/themas", get(list))
+        .route("/monitor/themas", get(list).post(create_post))
         .route("/monitor/themas/{slug}", get(dashboard))
         .route(
             "/monitor/themas/{slug}/bewerken",
             get(edit_page).post(edit_post),
         )
+        .route("/monitor/themas/{slug}/naam", post(rename_post))
 }
 
 pub struct ThemeRow {
@@ -41,6 +41,8 @@ struct ListPage {
     m: Texts,
     rows: Vec<ThemeRow>,
     editor: bool,
+    /// The form for a new theme, for editors.
+    form: Option<Form>,
 }
 
 fn titles(crimes: &[CrimeType]) -> HashMap<&str, &str> {
@@ -50,9 +52,27 @@ fn titles(crimes: &[CrimeType]) -> HashMap<&str, &str> {
         .collect()
 }
 
+fn create_form(m: &Texts, name: &str) -> Form {
+    Form::new(
+        "/monitor/themas",
+        m.t("monitor-theme-create"),
+        vec![
+            FormField::new("naam", m.t("monitor-theme-name"), FieldKind::Text)
+                .value(name)
+                .hint(m.t("monitor-theme-name-hint"))
+                .required(),
+        ],
+    )
+}
+
 async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let p = check(&ctx)?;
     let m = texts(&ctx);
+    render_list(&state, &ctx, create_form(&m, ""), StatusCode::OK).await
+}
+
+async fn render_list(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> WebResult {
+    let p = check(ctx)?;
+    let m = texts(ctx);
     let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
     let names = titles(&crimes);
     let rows = store::themes(&state.db)
@@ -70,15 +90,47 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
             name: t.name,
         })
         .collect();
+    let editor = crate::may_edit(p);
     render_status(
-        StatusCode::OK,
+        status,
         &ListPage {
-            shell: Shell::titled(&ctx, m.t("monitor-themes-title")),
+            shell: Shell::titled(ctx, m.t("monitor-themes-title")),
             m,
             rows,
-            editor: crate::may_edit(p),
+            editor,
+            form: editor.then_some(form),
         },
     )
+}
+
+/// A new theme by name; then on to choosing its crime types.
+async fn create_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let p = check_editor(&ctx)?;
+    let name = v.get("naam").cloned().unwrap_or_default();
+    match crate::create_theme(&state.db, p, &ctx.request, &name, "naam").await {
+        Ok(slug) => {
+            Ok(Redirect::to(&format!("/monitor/themas/{slug}/bewerken?nieuw=1")).into_response())
+        }
+        Err(crate::ThemeError::Invalid(errors)) => {
+            let m = texts(&ctx);
+            let form = create_form(&m, &name)
+                .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
+            render_list(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(theme_err(e)),
+    }
+}
+
+fn theme_err(e: crate::ThemeError) -> WebError {
+    match e {
+        crate::ThemeError::NotFound => WebError::NotFound,
+        crate::ThemeError::Invalid(_) => WebError::BadRequest,
+        crate::ThemeError::Store(e) => store_err(e),
+    }
 }
 
 /// One crime type of a theme, in short.
@@ -103,7 +155,7 @@ struct DashboardPage {
     theme: Theme,
     rows: Vec<DashboardRow>,
     editor: bool,
-    saved: bool,
+    notice: Option<String>,
     provisional: bool,
 }
 
@@ -213,7 +265,11 @@ async fn dashboard(
             theme,
             rows,
             editor: crate::may_edit(p),
-            saved: q.opgeslagen == "1",
+            notice: match q.opgeslagen.as_str() {
+                "1" => Some(texts(&ctx).t("monitor-theme-saved")),
+                "naam" => Some(texts(&ctx).t("monitor-theme-renamed")),
+                _ => None,
+            },
             provisional,
         },
     )
@@ -226,6 +282,27 @@ struct EditPage {
     m: Texts,
     theme: Theme,
     form: Form,
+    rename: Form,
+    notice: Option<String>,
+}
+
+fn rename_form(m: &Texts, theme: &Theme, name: &str) -> Form {
+    Form::new(
+        format!("/monitor/themas/{}/naam", theme.slug),
+        m.t("monitor-theme-rename-save"),
+        vec![
+            FormField::new("naam", m.t("monitor-theme-name"), FieldKind::Text)
+                .value(name)
+                .hint(m.t("monitor-theme-name-hint"))
+                .required(),
+        ],
+    )
+}
+
+#[derive(Deserialize)]
+struct EditQuery {
+    #[serde(default)]
+    nieuw: String,
 }
 
 fn edit_form(m: &Texts, theme: &Theme, crimes: &[CrimeType], chosen: &HashSet<String>) -> Form {
@@ -246,8 +323,16 @@ fn edit_form(m: &Texts, theme: &Theme, crimes: &[CrimeType], chosen: &HashSet<St
     )
 }
 
-fn render_edit(ctx: &Ctx, theme: Theme, form: Form, status: StatusCode) -> WebResult {
+fn render_edit(
+    ctx: &Ctx,
+    theme: Theme,
+    form: Form,
+    rename: Option<Form>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> WebResult {
     let m = texts(ctx);
+    let rename = rename.unwrap_or_else(|| rename_form(&m, &theme, &theme.name));
     render_status(
         status,
         &EditPage {
@@ -258,6 +343,8 @@ fn render_edit(ctx: &Ctx, theme: Theme, form: Form, status: StatusCode) -> WebRe
             m,
             theme,
             form,
+            rename,
+            notice,
         },
     )
 }
@@ -266,6 +353,7 @@ async fn edit_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(slug): Path<String>,
+    Query(q): Query<EditQuery>,
 ) -> WebResult {
     check_editor(&ctx)?;
     let m = texts(&ctx);
@@ -273,7 +361,8 @@ async fn edit_page(
     let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
     let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
     let form = edit_form(&m, &theme, &crimes, &chosen);
-    render_edit(&ctx, theme, form, StatusCode::OK)
+    let notice = (q.nieuw == "1").then(|| m.t("monitor-theme-created"));
+    render_edit(&ctx, theme, form, None, notice, StatusCode::OK)
 }
 
 async fn edit_post(
@@ -285,28 +374,62 @@ async fn edit_post(
     let p = check_editor(&ctx)?;
     let m = texts(&ctx);
     let theme = theme_or_404(&state, &slug).await?;
-    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
-    let known: HashSet<&str> = crimes.iter().map(|c| c.code.as_str()).collect();
-    let mut chosen: Vec<String> = v
+    let chosen: Vec<String> = v
         .iter()
         .filter(|(k, _)| k == "soort")
-        .map(|(_, c)| c.trim().to_string())
+        .map(|(_, c)| c.clone())
         .collect();
-    chosen.sort_by_key(|c| store::crime_sort_key(c));
-    chosen.dedup();
-    if chosen.iter().any(|c| !known.contains(c.as_str())) {
-        let set: HashSet<String> = chosen.into_iter().collect();
-        let form = edit_form(&m, &theme, &crimes, &set).with_errors(
-            &ctx.lang,
-            &[FieldError {
-                field: "soort".into(),
-                message: m.t("monitor-theme-error-crime"),
-            }],
-        );
-        return render_edit(&ctx, theme, form, StatusCode::UNPROCESSABLE_ENTITY);
+    match crate::set_theme_crimes(&state.db, p, &ctx.request, &slug, &chosen, "soort").await {
+        Ok(_) => {}
+        Err(crate::ThemeError::Invalid(errors)) => {
+            let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+            let set: HashSet<String> = chosen.iter().map(|c| c.trim().to_string()).collect();
+            let form = edit_form(&m, &theme, &crimes, &set)
+                .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
+            return render_edit(
+                &ctx,
+                theme,
+                form,
+                None,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(e) => return Err(theme_err(e)),
     }
-    store::set_theme_crimes(&state.db, p, &ctx.request, &theme, &chosen)
-        .await
-        .map_err(store_err)?;
     Ok(Redirect::to(&format!("/monitor/themas/{}?opgeslagen=1", theme.slug)).into_response())
+}
+
+/// A theme's new name; its address stays.
+async fn rename_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let p = check_editor(&ctx)?;
+    let theme = theme_or_404(&state, &slug).await?;
+    let name = v.get("naam").cloned().unwrap_or_default();
+    match crate::rename_theme(&state.db, p, &ctx.request, &slug, &name, "naam").await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/monitor/themas/{slug}?opgeslagen=naam")).into_response())
+        }
+        Err(crate::ThemeError::Invalid(errors)) => {
+            let m = texts(&ctx);
+            let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+            let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
+            let form = edit_form(&m, &theme, &crimes, &chosen);
+            let rename = rename_form(&m, &theme, &name)
+                .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
+            render_edit(
+                &ctx,
+                theme,
+                form,
+                Some(rename),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(theme_err(e)),
+    }
 }

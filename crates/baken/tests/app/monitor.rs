@@ -1282,11 +1282,9 @@ async fn provisional_periods_of_47013ned_are_kept_and_shown() {
     );
 }
 
-#[tokio::test]
-async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
-    let app = spawn_app().await;
-    // 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
-    // a burst, one with a modest rise, the rest as usual.
+/// 20 buurten of Leerdam/Vianen with ten flat years of 1.1.1, then January 2025: one buurt with
+/// a burst, one with a modest rise, the rest as usual. Imported; answers the codes and series.
+async fn import_buurt_rise(app: &App) -> (Vec<String>, Vec<Vec<::monitor::store::Point>>) {
     let buurten: Vec<String> = ::monitor::store::regions(&app.db)
         .await
         .unwrap()
@@ -1330,6 +1328,13 @@ async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
     )
     .await
     .unwrap();
+    (buurten, series)
+}
+
+#[tokio::test]
+async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
+    let app = spawn_app().await;
+    let (buurten, series) = import_buurt_rise(&app).await;
     // What Farrington says per buurt for January 2025, and what BH keeps.
     let tests: Vec<(f64, bool)> = series
         .iter()
@@ -1369,4 +1374,496 @@ async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
         !buurt_alarms.contains(&buurten[1].as_str()),
         "the modest rise (p about 0.01 among 20 buurten) is no discovery: {tests:?}"
     );
+}
+
+/// The part of a page from `from` to the end of the next table.
+fn table_after<'a>(body: &'a str, from: &str) -> &'a str {
+    let i = body
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not in {body}"));
+    let rest = &body[i..];
+    &rest[..rest.find("</table>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_alarm_page_lists_alarms_per_level_and_shows_the_false_discovery_control() {
+    let app = spawn_app().await;
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-gemeente.csv",
+        spike_csv().as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let (buurten, series) = import_buurt_rise(&app).await;
+    let tests: Vec<(f64, bool)> = series
+        .iter()
+        .map(|pts| {
+            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            (r.p_value, r.alarm)
+        })
+        .collect();
+    let kept = ::monitor::model::buurt_fdr(&tests, ::monitor::model::BUURT_FDR);
+    let flagged = tests.iter().filter(|(_, a)| *a).count();
+    let shown = kept.iter().filter(|(_, k)| *k).count();
+    assert!(kept[0].1 && tests[1].1 && !kept[1].1, "{tests:?} {kept:?}");
+
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    assert!(b
+        .get("/monitor")
+        .await
+        .body
+        .contains("href=\"/monitor/alarmen\""));
+    assert!(b
+        .get("/monitor/besprekingen")
+        .await
+        .body
+        .contains("href=\"/monitor/alarmen\""));
+    let page = b.get("/monitor/alarmen").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<title>Actuele signalen per niveau"));
+    // Per level: the gemeente's spike with its explanation and the link to its series.
+    let gemeente = table_after(&page.body, "id=\"niveau-gemeente\"");
+    assert!(gemeente.contains("<caption"), "{gemeente}");
+    assert!(gemeente.contains("scope=\"row\"") && gemeente.contains("scope=\"col\""));
+    assert!(gemeente.contains("Vijfheerenlanden") && gemeente.contains("jan 2025"));
+    assert!(
+        gemeente.contains("80 misdrijven geregistreerd"),
+        "{gemeente}"
+    );
+    assert!(gemeente.contains("href=\"/monitor/reeks?gebied=GM1961&#38;soort=1.1.1\""));
+    let wijk_start = page.body.find("id=\"niveau-wijk\"").unwrap();
+    let buurt_start = page.body.find("id=\"niveau-buurt\"").unwrap();
+    assert!(page.body[wijk_start..buurt_start].contains("Op dit niveau zijn er geen signalen."));
+    let buurt_level = table_after(&page.body, "id=\"niveau-buurt\"");
+    assert!(
+        buurt_level.contains(&format!("({})", buurten[0])),
+        "the burst is listed"
+    );
+    assert!(
+        !buurt_level.contains(&format!("({})", buurten[1])),
+        "the modest rise is not listed as an alarm"
+    );
+    // The false-discovery control of January 2025, laid open.
+    let group = table_after(&page.body, "id=\"fdr-1-1-1-2025MM01\"");
+    assert!(
+        group.contains("1.1.1 Diefstal/inbraak woning, jan 2025"),
+        "{group}"
+    );
+    assert!(
+        group.contains(
+            "Bij 20 getoetste buurten verwacht je bij toeval tot ongeveer 1,0 overschrijdingen"
+        ),
+        "{group}"
+    );
+    assert!(group.contains("Benjamini–Hochberg, q ≤ 0,05"));
+    assert!(
+        group.contains(&format!(
+            "Getoetste buurten: 20. Boven de drempel: {flagged}. Getoond als signaal: {shown}. Onderdrukt als waarschijnlijk vals alarm: {}.",
+            flagged - shown
+        )),
+        "{group}"
+    );
+    assert!(group.contains("<caption") && group.contains(">q-waarde (na correctie)<"));
+    let row = |code: &str| {
+        let i = group.find(&format!("({code})")).unwrap();
+        let rest = &group[i..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&buurten[0]).contains("Getoond als signaal"));
+    assert!(row(&buurten[0]).contains(">40<"));
+    assert!(row(&buurten[1]).contains("Onderdrukt: waarschijnlijk vals alarm"));
+    assert!(row(&buurten[1]).contains(">8<"));
+
+    // The API: the same levels and the same control.
+    let token = cli_token(&app, "analist@example.nl");
+    let auth = format!("Bearer {token}");
+    let r = api_get(&app, "/api/v1/monitor/alarmen", Some(&auth)).await;
+    assert_eq!(r.status(), 200);
+    let o: serde_json::Value = r.json().await.unwrap();
+    let levels: Vec<&str> = o["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, vec!["gemeente", "wijk", "buurt"]);
+    assert!(o["levels"][0]["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["region"] == "GM1961" && a["period"] == "2025MM01" && a["observed"] == 80));
+    assert_eq!(o["levels"][1]["alarms"].as_array().unwrap().len(), 0);
+    let buurt_alarms: Vec<&str> = o["levels"][2]["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["period"] == "2025MM01")
+        .map(|a| a["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(buurt_alarms.len(), shown);
+    assert!(buurt_alarms.contains(&buurten[0].as_str()));
+    assert_eq!(o["fdr"]["q_level"], 0.05);
+    let g = o["fdr"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["period"] == "2025MM01" && g["crime_type"] == "1.1.1")
+        .unwrap_or_else(|| panic!("{o}"));
+    assert_eq!(g["tested"], 20);
+    assert_eq!(g["kept"], shown);
+    assert_eq!(g["suppressed"], flagged - shown);
+    assert!(g["explanation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Bij 20 getoetste buurten"));
+    let cand = |code: &str| {
+        g["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["region"] == code)
+            .unwrap_or_else(|| panic!("{code} in {g}"))
+            .clone()
+    };
+    assert_eq!(cand(&buurten[0])["kept"], true);
+    assert_eq!(cand(&buurten[1])["kept"], false);
+    assert!(cand(&buurten[1])["q_value"].as_f64().unwrap() > 0.05);
+    assert!(
+        (cand(&buurten[1])["p_value"].as_f64().unwrap() - tests[1].0).abs() < 1e-12,
+        "the p-value of the series page's computation"
+    );
+
+    // Chain partners see neither.
+    let mut p = app
+        .browser_as("politie@example.nl", "politie-lekpoort", Role::Ketenpartner)
+        .await;
+    assert_eq!(p.get("/monitor/alarmen").await.status, 403);
+    let partner = cli_token(&app, "politie@example.nl");
+    assert_eq!(
+        api_get(
+            &app,
+            "/api/v1/monitor/alarmen",
+            Some(&format!("Bearer {partner}"))
+        )
+        .await
+        .status(),
+        403
+    );
+}
+
+async fn monitor_api_put(
+    app: &App,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn themes_are_created_renamed_and_changed_in_the_browser_and_through_the_api() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("adviseur@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let list = b.get("/monitor/themas").await;
+    assert!(list.body.contains("Nieuw thema"));
+    assert!(
+        list.body.contains("for=\"veld-naam\""),
+        "the field has a label"
+    );
+
+    // Creating: checked, with the error next to the field and in the summary.
+    let empty = b.post("/monitor/themas", &[("naam", "  ")]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("baken-error-summary"));
+    assert!(empty.body.contains("href=\"#veld-naam\""));
+    assert!(empty.body.contains("Vul dit veld in."));
+    let taken = b.post("/monitor/themas", &[("naam", "ondermijning")]).await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("Er is al een thema met deze naam."));
+    assert!(taken.body.contains("value=\"ondermijning\""), "input kept");
+    let long = "x".repeat(81);
+    let r = b.post("/monitor/themas", &[("naam", &long)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Gebruik hoogstens 80 tekens."));
+    let ok = b
+        .post("/monitor/themas", &[("naam", "Zorg & veiligheid")])
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let edit = b
+        .get("/monitor/themas/zorg-veiligheid/bewerken?nieuw=1")
+        .await;
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("Het thema is aangemaakt."));
+    assert_eq!(
+        edit.matches_checked(),
+        0,
+        "a new theme has no crime types yet"
+    );
+    let list = b.get("/monitor/themas").await;
+    assert!(list
+        .body
+        .contains("href=\"/monitor/themas/zorg-veiligheid\""));
+    let created = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'create'")
+        .await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(
+        created[0].try_get::<String, _>("resource_id").unwrap(),
+        "zorg-veiligheid"
+    );
+
+    // Renaming: checked the same way; the address stays.
+    let r = b
+        .post(
+            "/monitor/themas/zorg-veiligheid/naam",
+            &[("naam", "Jeugd en veiligheid")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Er is al een thema met deze naam."));
+    assert!(r.body.contains("value=\"Jeugd en veiligheid\""));
+    assert!(r.body.contains("baken-error-summary"));
+    let r = b
+        .post(
+            "/monitor/themas/zorg-veiligheid/naam",
+            &[("naam", "Zorg en veiligheid")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let dash = b
+        .get("/monitor/themas/zorg-veiligheid?opgeslagen=naam")
+        .await;
+    assert!(dash.body.contains("De naam is gewijzigd."));
+    assert!(dash.body.contains("Zorg en veiligheid"));
+    assert_eq!(
+        b.post("/monitor/themas/bestaat-niet/naam", &[("naam", "X")])
+            .await
+            .status,
+        404
+    );
+    let renamed = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'update'")
+        .await;
+    assert_eq!(renamed.len(), 1);
+    let reason: String = renamed[0].try_get("reason").unwrap();
+    assert_eq!(reason, "naam: Zorg & veiligheid -> Zorg en veiligheid");
+
+    // Staff who may look but not change.
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert!(!h.get("/monitor/themas").await.body.contains("Nieuw thema"));
+    assert_eq!(
+        h.post("/monitor/themas", &[("naam", "Y")]).await.status,
+        403
+    );
+    assert_eq!(
+        h.post("/monitor/themas/zorg-veiligheid/naam", &[("naam", "Y")])
+            .await
+            .status,
+        403
+    );
+
+    // The API: the themes with their crime types, and a change with the same checks and audit.
+    let token = cli_token(&app, "adviseur@example.nl");
+    let auth = format!("Bearer {token}");
+    let r = api_get(&app, "/api/v1/monitor/themas", Some(&auth)).await;
+    assert_eq!(r.status(), 200);
+    let themes: serde_json::Value = r.json().await.unwrap();
+    let themes = themes.as_array().unwrap();
+    assert_eq!(themes.len(), 5);
+    let woon = themes
+        .iter()
+        .find(|t| t["slug"] == "veilige-woonomgeving")
+        .unwrap();
+    assert_eq!(woon["name"], "Veilige woonomgeving");
+    assert_eq!(woon["crime_types"][0]["code"], "1.1.1");
+    assert_eq!(
+        woon["crime_types"][0]["title"],
+        "1.1.1 Diefstal/inbraak woning"
+    );
+    let path = "/api/v1/monitor/themas/zorg-veiligheid";
+    let r = monitor_api_put(
+        &app,
+        path,
+        &token,
+        serde_json::json!({"crime_types": ["1.1.1", "9.9.9"], "name": "Ondermijning"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(field_names(&problem), vec!["name", "crime_types"]);
+    assert!(problem.to_string().contains("Onbekende soort misdrijf."));
+    let r = monitor_api_put(
+        &app,
+        path,
+        &token,
+        serde_json::json!({"crime_types": ["2.2.1", " 1.1.1", "1.1.1"]}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let t: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(t["name"], "Zorg en veiligheid");
+    let codes: Vec<&str> = t["crime_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["1.1.1", "2.2.1"]);
+    assert_eq!(
+        b.get("/monitor/themas/zorg-veiligheid/bewerken")
+            .await
+            .matches_checked(),
+        2,
+        "the page shows what the API saved"
+    );
+    let updates = app
+        .audit_rows("resource_type = 'monitor-theme' AND action = 'update'")
+        .await;
+    assert_eq!(updates.len(), 2);
+    let reason: String = updates[1].try_get("reason").unwrap();
+    assert_eq!(reason, "soorten misdrijf:  -> 1.1.1, 2.2.1");
+    assert_eq!(
+        monitor_api_put(
+            &app,
+            "/api/v1/monitor/themas/bestaat-niet",
+            &token,
+            serde_json::json!({"crime_types": []})
+        )
+        .await
+        .status(),
+        404
+    );
+    let hh = cli_token(&app, "handhaver@example.nl");
+    assert_eq!(
+        monitor_api_put(&app, path, &hh, serde_json::json!({"crime_types": []}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        api_get(
+            &app,
+            "/api/v1/monitor/themas",
+            Some(&format!("Bearer {hh}"))
+        )
+        .await
+        .status(),
+        200,
+        "staff may read the themes"
+    );
+}
+
+#[tokio::test]
+async fn the_map_page_carries_the_leaflet_data_and_keeps_the_svg_and_table() {
+    let app = spawn_app().await;
+    let csv = "ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n\
+               0;1.1.1;WK196121;2025MM03;12\n\
+               1;1.1.1;WK196101;2025MM03;2\n\
+               2;1.1.1;WK196102;2025MM03;.\n";
+    ::monitor::import_file(
+        &app.db,
+        "kaart.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let page = b
+        .get("/monitor/kaart?soort=1.1.1&periode=2025MM03&min=5")
+        .await;
+    assert_eq!(page.status, 200);
+    // The script and Leaflet are included; the map's container stays hidden without script.
+    for src in [
+        "<script src=\"/static/vendor/leaflet.js\" defer></script>",
+        "<script src=\"/static/monitor-kaart.js\" defer></script>",
+        "<link rel=\"stylesheet\" href=\"/static/vendor/leaflet.css\">",
+    ] {
+        assert!(page.body.contains(src), "{src}");
+    }
+    assert!(page
+        .body
+        .contains("data-baken-choropleet=\"kaart-data\" data-svg=\"kaart-svg\""));
+    let i = page.body.find("id=\"kaart-leaflet\"").unwrap();
+    let tag = &page.body[i..i + page.body[i..].find('>').unwrap()];
+    assert!(tag.ends_with(" hidden"), "{tag}");
+    // The no-script map and the table stay.
+    assert!(page
+        .body
+        .contains("id=\"kaart-svg\"><svg class=\"baken-map\""));
+    assert!(page
+        .body
+        .contains("<caption class=\"utrecht-table__caption\" id=\"tabel-kaart\""));
+    // The data the script draws: every wijk, with the table's labels and the SVG's colours.
+    let start = page
+        .body
+        .find("<script type=\"application/json\" id=\"kaart-data\">")
+        .unwrap();
+    let json_start = start + page.body[start..].find('>').unwrap() + 1;
+    let json_end = json_start + page.body[json_start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page.body[json_start..json_end]).unwrap();
+    assert_eq!(data["type"], "FeatureCollection");
+    assert_eq!(data["source"], "Bron: CBS / Politie");
+    assert_eq!(
+        data["title"],
+        "Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak woning, mrt 2025"
+    );
+    let features = data["features"].as_array().unwrap();
+    assert_eq!(features.len(), ::monitor::areas::wijken().len());
+    let props = |code: &str| {
+        features
+            .iter()
+            .find(|f| f["properties"]["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))["properties"]
+            .clone()
+    };
+    assert_eq!(props("WK196121")["label"], "12");
+    assert_eq!(
+        props("WK196101")["label"],
+        "minder dan 5",
+        "small counts hidden here too"
+    );
+    assert_eq!(props("WK196102")["label"], "niet gepubliceerd");
+    let colour = props("WK196121")["colour"].as_str().unwrap().to_string();
+    assert!(
+        page.body.contains(&format!("fill=\"{colour}\"")),
+        "same class colour as the SVG"
+    );
+    assert_eq!(props("WK196101")["colour"], "#ffffff");
+    assert!(props("WK196121")["name"].as_str().unwrap().len() > 2);
+    let legend = data["legend"].as_array().unwrap();
+    assert_eq!(legend.len(), 6, "five classes and hidden/missing");
+    assert!(legend[5]["label"]
+        .as_str()
+        .unwrap()
+        .contains("niet gepubliceerd"));
+    // The script is served.
+    let js = reqwest::get(format!("{}/static/monitor-kaart.js", app.base))
+        .await
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let js = js.text().await.unwrap();
+    assert!(js.contains("data-baken-choropleet") && js.contains("tabindex"));
 }
