@@ -817,6 +817,44 @@ async fn api_validates_input_naming_the_field() {
     assert_eq!(r.status(), 422);
 }
 
+/// Reads from concurrent requests are audited together through the audit writer; runs of
+/// entries are written with one head update: the chain stays whole and nothing is lost.
+#[tokio::test]
+async fn grouped_and_bulk_audit_appends_keep_the_chain_whole() {
+    let app = spawn_app().await;
+    let before = platform::audit::verify(&app.db).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let db = app.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut e = platform::audit::AuditEntry::system("test", "read", "groep");
+            e.resource_id = Some(format!("r{i}"));
+            platform::audit::append_grouped(&db, e).await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    // More rows than one INSERT takes.
+    let many: Vec<_> = (0..1200)
+        .map(|i| {
+            let mut e = platform::audit::AuditEntry::system("test", "read", "bulk");
+            e.resource_id = Some(format!("b{i}"));
+            e
+        })
+        .collect();
+    let mut tx = app.db.begin().await.unwrap();
+    let seqs = platform::audit::append_many(&mut tx, &many).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(seqs.len(), 1200);
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
+    assert_eq!(
+        platform::audit::verify(&app.db).await.unwrap(),
+        before + 1500
+    );
+    assert_eq!(app.audit_rows("resource_type = 'groep'").await.len(), 300);
+}
+
 #[tokio::test]
 async fn every_personal_data_read_and_every_denial_is_audited() {
     let app = spawn_app().await;

@@ -848,9 +848,7 @@ pub async fn list(
     }
     let counted: i64 = q.fetch_one(db.pool()).await?.try_get("n")?;
     counter.fetch_add(1, Ordering::Relaxed);
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
-    tx.commit().await?;
+    auth.record_grouped(db).await?;
     counter.fetch_add(1, Ordering::Relaxed);
     let items = rows
         .iter()

@@ -433,6 +433,21 @@ impl<R: Resource> Authorized<R> {
         audit::append(tx, &entry).await.map(|_| ())
     }
 
+    /// Records the access through the audit writer, grouped with concurrent reads (see
+    /// [`audit::append_grouped`]); for a read with no write of its own.
+    pub async fn record_grouped(&self, db: &crate::db::Db) -> Result<(), DbError> {
+        let entry = entry_for(
+            &self.principal,
+            &self.context,
+            self.action,
+            &self.resource,
+            self.purpose,
+            Outcome::Allowed,
+            None,
+        );
+        audit::append_grouped(db, entry).await
+    }
+
     /// Appends one "allowed" read record per item shown under this decision (e.g. each entry
     /// of a case file), so that the log answers "who saw this entry" and not only "who opened
     /// the file". `subject` is the person or case the items belong to.

@@ -149,68 +149,143 @@ fn record_hash(seq: i64, at: i64, fields: &[&str], prev_hash: &str) -> String {
 /// Appends `entry` inside `tx`. The UPDATE of the single `audit_head` row locks it until `tx`
 /// ends, so concurrent appenders are serialised and the chain never forks.
 pub async fn append(tx: &mut Tx, entry: &AuditEntry) -> Result<i64, DbError> {
+    let seqs = append_many(tx, std::slice::from_ref(entry)).await?;
+    Ok(seqs.first().copied().unwrap_or_default())
+}
+
+/// Rows per INSERT: 19 values each stays well under SQLite's limit of 32,766 parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Appends `entries` in order inside `tx`: one update of the head for the whole run, the hashes
+/// chained in memory, multi-row inserts. Returns their sequence numbers.
+pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>, DbError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let conn = tx.conn()?;
+    let n = entries.len() as i64;
     let head = sqlx::query(
-        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+        "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
+    .bind(n)
     .fetch_one(&mut *conn)
     .await?;
-    let seq: i64 = head.try_get("last_seq")?;
-    let prev_hash: String = head.try_get("last_hash")?;
-    let mut record = AuditRecord {
-        seq,
-        at: now_ms(),
-        request_id: entry.request_id.clone(),
-        actor_user_id: entry.actor_user_id.clone(),
-        actor_name: entry.actor_name.clone(),
-        actor_org_id: entry.actor_org_id.clone(),
-        actor_org_name: entry.actor_org_name.clone(),
-        actor_roles: entry.actor_roles.clone(),
-        on_behalf_of: entry.on_behalf_of.clone(),
-        origin: entry.origin.clone(),
-        action: entry.action.clone(),
-        resource_type: entry.resource_type.clone(),
-        resource_id: entry.resource_id.clone(),
-        subject_id: entry.subject_id.clone(),
-        purpose: entry.purpose.clone(),
-        outcome: entry.outcome.slug().to_string(),
-        reason: entry.reason.clone(),
-        prev_hash,
-        hash: String::new(),
-    };
-    record.hash = record.compute_hash();
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, request_id, actor_user_id, actor_name, actor_org_id, \
-         actor_org_name, actor_roles, on_behalf_of, origin, action, resource_type, resource_id, \
-         subject_id, purpose, outcome, reason, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-    )
-    .bind(record.seq)
-    .bind(record.at)
-    .bind(&record.request_id)
-    .bind(&record.actor_user_id)
-    .bind(&record.actor_name)
-    .bind(&record.actor_org_id)
-    .bind(&record.actor_org_name)
-    .bind(&record.actor_roles)
-    .bind(&record.on_behalf_of)
-    .bind(&record.origin)
-    .bind(&record.action)
-    .bind(&record.resource_type)
-    .bind(&record.resource_id)
-    .bind(&record.subject_id)
-    .bind(&record.purpose)
-    .bind(&record.outcome)
-    .bind(&record.reason)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut *conn)
-    .await?;
+    let last_seq: i64 = head.try_get("last_seq")?;
+    let mut prev_hash: String = head.try_get("last_hash")?;
+    let at = now_ms();
+    let mut records = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let mut record = AuditRecord {
+            seq: last_seq - n + 1 + i as i64,
+            at,
+            request_id: entry.request_id.clone(),
+            actor_user_id: entry.actor_user_id.clone(),
+            actor_name: entry.actor_name.clone(),
+            actor_org_id: entry.actor_org_id.clone(),
+            actor_org_name: entry.actor_org_name.clone(),
+            actor_roles: entry.actor_roles.clone(),
+            on_behalf_of: entry.on_behalf_of.clone(),
+            origin: entry.origin.clone(),
+            action: entry.action.clone(),
+            resource_type: entry.resource_type.clone(),
+            resource_id: entry.resource_id.clone(),
+            subject_id: entry.subject_id.clone(),
+            purpose: entry.purpose.clone(),
+            outcome: entry.outcome.slug().to_string(),
+            reason: entry.reason.clone(),
+            prev_hash: std::mem::take(&mut prev_hash),
+            hash: String::new(),
+        };
+        record.hash = record.compute_hash();
+        prev_hash = record.hash.clone();
+        records.push(record);
+    }
+    for chunk in records.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, request_id, actor_user_id, actor_name, actor_org_id, \
+             actor_org_name, actor_roles, on_behalf_of, origin, action, resource_type, resource_id, \
+             subject_id, purpose, outcome, reason, prev_hash, hash) VALUES {}",
+            crate::db::placeholders(chunk.len(), 19)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.seq)
+                .bind(r.at)
+                .bind(&r.request_id)
+                .bind(&r.actor_user_id)
+                .bind(&r.actor_name)
+                .bind(&r.actor_org_id)
+                .bind(&r.actor_org_name)
+                .bind(&r.actor_roles)
+                .bind(&r.on_behalf_of)
+                .bind(&r.origin)
+                .bind(&r.action)
+                .bind(&r.resource_type)
+                .bind(&r.resource_id)
+                .bind(&r.subject_id)
+                .bind(&r.purpose)
+                .bind(&r.outcome)
+                .bind(&r.reason)
+                .bind(&r.prev_hash)
+                .bind(&r.hash);
+        }
+        q.execute(&mut *conn).await?;
+    }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&record.hash)
+        .bind(&prev_hash)
         .execute(&mut *conn)
         .await?;
-    Ok(seq)
+    Ok(records.iter().map(|r| r.seq).collect())
+}
+
+/// An entry waiting for the audit writer, with where to report that it is committed.
+pub(crate) type Queued = (AuditEntry, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+/// Appends `entry` through the database's audit writer and returns once it is committed.
+/// Entries of concurrent callers are written together, in one transaction of the writers'
+/// queue: a busy list page then costs one shared write instead of one each. For entries with no
+/// other write to share a transaction with (reads); an entry that belongs with a change goes in
+/// the change's transaction with [`append`].
+pub async fn append_grouped(db: &Db, entry: AuditEntry) -> Result<(), DbError> {
+    let (done, wait) = tokio::sync::oneshot::channel();
+    db.audit_writer()
+        .send((entry, done))
+        .map_err(|_| DbError::Sql(sqlx::Error::PoolClosed))?;
+    match wait.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(DbError::Sql(sqlx::Error::Protocol(e))),
+        Err(_) => Err(DbError::Sql(sqlx::Error::PoolClosed)),
+    }
+}
+
+/// Most entries one transaction of the audit writer takes.
+const GROUP_MAX: usize = 1000;
+
+/// The audit writer: takes what has queued up while the previous group was being written, so
+/// the group grows with the load and a lone entry is written at once.
+pub(crate) async fn run_writer(db: Db, mut queue: tokio::sync::mpsc::UnboundedReceiver<Queued>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_MAX {
+            match queue.try_recv() {
+                Ok(q) => group.push(q),
+                Err(_) => break,
+            }
+        }
+        let entries: Vec<AuditEntry> = group.iter().map(|(e, _)| e.clone()).collect();
+        let result = async {
+            let mut tx = db.begin().await?;
+            append_many(&mut tx, &entries).await?;
+            tx.commit().await
+        }
+        .await
+        .map_err(|e: DbError| e.to_string());
+        for (_, done) in group {
+            // A caller that stopped waiting needs no answer.
+            let _ = done.send(result.clone());
+        }
+    }
 }
 
 /// Appends one event in a transaction of its own (logins, logouts, failed attempts).

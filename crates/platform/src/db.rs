@@ -59,6 +59,8 @@ pub struct Db {
     /// of all issuing BEGIN IMMEDIATE and retrying in SQLite's busy handler, which sleeps in
     /// growing steps and turned a short queue into 100 ms+ stalls under load.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The queue of the audit writer (see `audit::append_grouped`), started on first use.
+    audit: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<crate::audit::Queued>>>,
 }
 
 /// How long a writer waits for its turn before giving up, as SQLite's busy timeout did.
@@ -109,6 +111,23 @@ impl Db {
             pool,
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            audit: Arc::new(std::sync::OnceLock::new()),
+        })
+    }
+
+    /// The audit writer's queue; the first call starts the writer. The writer holds a handle
+    /// without the queue, so it ends when the last handle with the queue is dropped.
+    pub(crate) fn audit_writer(&self) -> &tokio::sync::mpsc::UnboundedSender<crate::audit::Queued> {
+        self.audit.get_or_init(|| {
+            let (send, receive) = tokio::sync::mpsc::unbounded_channel();
+            let writer = Db {
+                pool: self.pool.clone(),
+                backend: self.backend,
+                writer: self.writer.clone(),
+                audit: Arc::new(std::sync::OnceLock::new()),
+            };
+            tokio::spawn(crate::audit::run_writer(writer, receive));
+            send
         })
     }
 
