@@ -336,12 +336,22 @@ pub async fn create(
     let Some(cat) = cat.filter(|_| errors.is_empty()) else {
         return Err(StoreError::Invalid(errors));
     };
-    // Numbers are handed out in turn (see `insert`) and codes at random: should a code collide
-    // on its unique key, the whole transaction is simply tried again.
+    // Numbers are handed out in turn (see `write_new`) and codes at random: should a code
+    // collide on its unique key, the whole submission is simply prepared and tried again.
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match insert(db, s, photos, bron, received_ms, &cat).await {
+        let pending = prepare(db, s, bron, received_ms, &cat).await?;
+        let written = if photos.is_empty() {
+            db.write_grouped("meldingen.nieuw", pending, |tx, items| {
+                Box::pin(write_new(tx, items))
+            })
+            .await
+            .map_err(StoreError::Db)
+        } else {
+            write_with_photos(db, pending, photos).await
+        };
+        match written {
             Err(StoreError::Db(e)) if attempt < 5 && retryable(&e) => continue,
             other => return other,
         }
@@ -353,14 +363,39 @@ fn retryable(e: &DbError) -> bool {
         || matches!(e, DbError::Sql(sqlx::Error::Database(d)) if d.code().as_deref() == Some("40001"))
 }
 
-async fn insert(
+/// A submission with everything worked out that needs no lock: its id and code, area, routing
+/// and deadline. Only the number is left, which is handed out in turn when it is written.
+#[derive(Clone, Debug)]
+struct Pending {
+    id: String,
+    volgcode: String,
+    categorie: String,
+    categorie_naam: String,
+    omschrijving: String,
+    extra_antwoord: Option<String>,
+    adres: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    onbekend: i64,
+    wanneer: Option<String>,
+    rule: Option<Rule>,
+    termijn: String,
+    anoniem: bool,
+    email: Option<String>,
+    telefoon: Option<String>,
+    bron: Bron,
+    received_ms: i64,
+    wijk: Option<String>,
+    buurt: Option<String>,
+}
+
+async fn prepare(
     db: &Db,
     s: &Submission,
-    photos: &[Photo],
     bron: Bron,
     received_ms: i64,
     cat: &Category,
-) -> Result<Created, StoreError> {
+) -> Result<Pending, StoreError> {
     let cal = Calendar::new();
     let received = date_nl(received_ms);
     let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
@@ -373,9 +408,7 @@ async fn insert(
         Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
         _ => (None, None),
     };
-    // Read before the write lock is taken: the lock is held as briefly as possible.
     let rules = routing_rules(db).await?;
-    let mut tx = db.begin().await?;
     let rule = model::route(
         &rules,
         &model::RouteInput {
@@ -386,16 +419,6 @@ async fn insert(
         },
     )
     .cloned();
-    // On PostgreSQL, concurrent submissions would all read the same MAX and all but one fail
-    // on the unique number; they take their number in turn instead (SQLite's writers queue
-    // already does this).
-    if tx.backend() == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(1961001)")
-            .execute(tx.conn()?)
-            .await?;
-    }
-    let id = new_id();
-    let volgcode = new_volgcode();
     let (adres, lat, lon, onbekend) = match &s.locatie {
         Locatie::Adres(a) => (Some(a.trim().to_string()), None, None, 0_i64),
         Locatie::Punt { lat, lon } => (None, Some(*lat), Some(*lon), 0),
@@ -409,38 +432,51 @@ async fn insert(
             .map(str::to_string)
     };
     let email = if s.anoniem { None } else { trim(&s.email) };
-    let telefoon = if s.anoniem { None } else { trim(&s.telefoon) };
-    // The number is taken in the same statement (in turn: see the lock above).
-    let nummer: i64 = sqlx::query(
-        "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
-         locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, gepauzeerd_sinds, anoniem, \
-         contact_email, contact_telefoon, duplicaat_van, bron, created_at, updated_at, gesloten_at, wijk, buurt) \
-         VALUES ($1, (SELECT COALESCE(MAX(nummer), 0) + 1 FROM melding), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16, $17, NULL, $18, $19, $19, NULL, $20, $21) RETURNING nummer",
-    )
-    .bind(&id)
-    .bind(&volgcode)
-    .bind(&cat.slug)
-    .bind(s.omschrijving.trim())
-    .bind(trim(&s.extra_antwoord))
-    .bind(&adres)
-    .bind_f64(lat)
-    .bind_f64(lon)
-    .bind(onbekend)
-    .bind(trim(&s.wanneer))
-    .bind(Status::Gemeld.slug())
-    .bind(rule.as_ref().map(|r| r.team_id.clone()))
-    .bind(rule.as_ref().map(model::route_explanation))
-    .bind(deadline.to_string())
-    .bind(i64::from(s.anoniem))
-    .bind(&email)
-    .bind(&telefoon)
-    .bind(bron.slug())
-    .bind(received_ms)
-    .bind(&wijk)
-    .bind(&buurt)
-    .fetch_one(tx.conn()?)
-    .await?
-    .try_get("nummer")?;
+    // Checked here, so that writing it in the outbox cannot fail a whole group.
+    if email
+        .as_deref()
+        .is_some_and(|e| !platform::mail::valid_address(e))
+    {
+        return Err(StoreError::Invalid(vec![field_error(
+            "email",
+            "melding-fout-email",
+        )]));
+    }
+    Ok(Pending {
+        id: new_id(),
+        volgcode: new_volgcode(),
+        categorie: cat.slug.clone(),
+        categorie_naam: cat.naam.clone(),
+        omschrijving: s.omschrijving.trim().to_string(),
+        extra_antwoord: trim(&s.extra_antwoord),
+        adres,
+        lat,
+        lon,
+        onbekend,
+        wanneer: trim(&s.wanneer),
+        rule,
+        termijn: deadline.to_string(),
+        anoniem: s.anoniem,
+        email,
+        telefoon: if s.anoniem { None } else { trim(&s.telefoon) },
+        bron,
+        received_ms,
+        wijk,
+        buurt,
+    })
+}
+
+/// A submission with photos: written alone, with its photos, in one transaction.
+async fn write_with_photos(
+    db: &Db,
+    pending: Pending,
+    photos: &[Photo],
+) -> Result<Created, StoreError> {
+    let mut tx = db.begin().await?;
+    let created = write_new(&mut tx, std::slice::from_ref(&pending))
+        .await?
+        .pop()
+        .ok_or(StoreError::Db(DbError::Sql(sqlx::Error::RowNotFound)))?;
     for (i, p) in photos.iter().enumerate() {
         // Neither the device's file name nor the photo's metadata (GPS, camera) is kept.
         let clean = model::strip_metadata(&p.data);
@@ -452,67 +488,165 @@ async fn insert(
         let name = format!("foto-{}.{ext}", i + 1);
         let f = files::store(&mut tx, &files::IMAGES, &name, &clean, None).await?;
         sqlx::query("INSERT INTO melding_foto (melding_id, file_id, positie) VALUES ($1, $2, $3)")
-            .bind(&id)
+            .bind(&created.id)
             .bind(&f.id)
             .bind(i as i64 + 1)
             .execute(tx.conn()?)
             .await?;
     }
-    // Received, and routed when a rule matched: one statement.
-    let routed = rule
-        .as_ref()
-        .map(|r| (r.team_naam.clone(), model::route_explanation(r)));
-    let mut q = sqlx::query(if routed.is_some() {
-        "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) \
-         VALUES ($1, $2, $3, 'melder', 'aangemaakt', $4, NULL), ($5, $2, $3, 'systeem', 'team', $6, $7)"
-    } else {
-        "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) \
-         VALUES ($1, $2, $3, 'melder', 'aangemaakt', $4, NULL)"
-    })
-    .bind(new_id())
-    .bind(&id)
-    .bind(received_ms)
-    .bind(Status::Gemeld.slug());
-    if let Some((team, why)) = &routed {
-        q = q.bind(new_id()).bind(team).bind(why);
-    }
-    q.execute(tx.conn()?).await?;
-    index(
-        &mut tx,
-        &id,
-        nummer,
-        &cat.naam,
-        s.omschrijving.trim(),
-        adres.as_deref(),
-    )
-    .await?;
-    if let Some(to) = &email {
-        let body = format!(
-            "Beste melder,\n\nBedankt voor uw melding over \"{}\". Wij hebben deze ontvangen.\n\n\
-             Uw volgcode is {volgcode}. Hiermee kunt u de status volgen op /melden/volg/{volgcode}.\n\n\
-             Met vriendelijke groet,\nGemeente Vijfheerenlanden",
-            cat.naam
-        );
-        platform::mail::enqueue(&mut tx, to, "Uw melding is ontvangen", &body)
-            .await
-            .map_err(|e| match e {
-                platform::mail::MailError::Address(_) => {
-                    StoreError::Invalid(vec![field_error("email", "melding-fout-email")])
-                }
-                platform::mail::MailError::Db(d) => StoreError::Db(d),
-            })?;
-    }
-    let mut entry = AuditEntry::system(bron_origin(bron), "create", "melding");
-    entry.actor_name = "melder (publiek)".into();
-    entry.resource_id = Some(id.clone());
-    entry.purpose = "uitvoering".into();
-    audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
-    Ok(Created {
-        id,
-        nummer,
-        volgcode,
-    })
+    Ok(created)
+}
+
+/// Rows per multi-row INSERT of meldingen (23 values each).
+const MELDINGEN_PER_INSERT: usize = 200;
+
+/// Writes new meldingen in `tx`: their numbers in turn, the rows, their history, the search
+/// index, the receipts to reporters who gave an address, and the audit records — a fixed number
+/// of statements for the whole run, whatever its length.
+async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbError> {
+    // On PostgreSQL concurrent writers would read the same highest number; they take their
+    // numbers in turn instead (SQLite's writers' queue already does this).
+    if tx.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(1961001)")
+            .execute(tx.conn()?)
+            .await?;
+    }
+    let highest: i64 = sqlx::query("SELECT COALESCE(MAX(nummer), 0) AS n FROM melding")
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("n")?;
+    let numbered: Vec<(i64, &Pending)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (highest + 1 + i as i64, p))
+        .collect();
+    for chunk in numbered.chunks(MELDINGEN_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
+             locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, anoniem, \
+             contact_email, contact_telefoon, bron, created_at, updated_at, wijk, buurt) VALUES {}",
+            platform::db::placeholders(chunk.len(), 23)
+        );
+        let mut q = sqlx::query(&sql);
+        for (nummer, p) in chunk {
+            q = q
+                .bind(&p.id)
+                .bind(*nummer)
+                .bind(&p.volgcode)
+                .bind(&p.categorie)
+                .bind(&p.omschrijving)
+                .bind(&p.extra_antwoord)
+                .bind(&p.adres)
+                .bind_f64(p.lat)
+                .bind_f64(p.lon)
+                .bind(p.onbekend)
+                .bind(&p.wanneer)
+                .bind(Status::Gemeld.slug())
+                .bind(p.rule.as_ref().map(|r| r.team_id.clone()))
+                .bind(p.rule.as_ref().map(model::route_explanation))
+                .bind(&p.termijn)
+                .bind(i64::from(p.anoniem))
+                .bind(&p.email)
+                .bind(&p.telefoon)
+                .bind(p.bron.slug())
+                .bind(p.received_ms)
+                .bind(p.received_ms)
+                .bind(&p.wijk)
+                .bind(&p.buurt);
+        }
+        q.execute(tx.conn()?).await?;
+    }
+    // Received, and routed when a rule matched.
+    let mut history: Vec<(&Pending, &str, &str, String, Option<String>)> = Vec::new();
+    for p in items {
+        history.push((
+            p,
+            "melder",
+            "aangemaakt",
+            Status::Gemeld.slug().into(),
+            None,
+        ));
+        if let Some(r) = &p.rule {
+            history.push((
+                p,
+                "systeem",
+                "team",
+                r.team_naam.clone(),
+                Some(model::route_explanation(r)),
+            ));
+        }
+    }
+    for chunk in history.chunks(500) {
+        let sql = format!(
+            "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) VALUES {}",
+            platform::db::placeholders(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for (p, actor, soort, nieuw, why) in chunk {
+            q = q
+                .bind(new_id())
+                .bind(&p.id)
+                .bind(p.received_ms)
+                .bind(*actor)
+                .bind(*soort)
+                .bind(nieuw)
+                .bind(why);
+        }
+        q.execute(tx.conn()?).await?;
+    }
+    let docs: Vec<platform::search::NewDocument> = numbered
+        .iter()
+        .map(|(nummer, p)| {
+            let (title, body) = search_text(
+                *nummer,
+                &p.categorie_naam,
+                &p.omschrijving,
+                p.adres.as_deref(),
+            );
+            platform::search::NewDocument {
+                ref_id: p.id.clone(),
+                title,
+                body,
+            }
+        })
+        .collect();
+    platform::search::index_new(tx, SEARCH_KIND, &docs).await?;
+    for p in items {
+        if let Some(to) = &p.email {
+            let body = format!(
+                "Beste melder,\n\nBedankt voor uw melding over \"{}\". Wij hebben deze ontvangen.\n\n\
+                 Uw volgcode is {}. Hiermee kunt u de status volgen op /melden/volg/{}.\n\n\
+                 Met vriendelijke groet,\nGemeente Vijfheerenlanden",
+                p.categorie_naam, p.volgcode, p.volgcode
+            );
+            platform::mail::enqueue(tx, to, "Uw melding is ontvangen", &body)
+                .await
+                .map_err(|e| match e {
+                    platform::mail::MailError::Db(d) => d,
+                    other => DbError::Sql(sqlx::Error::Protocol(other.to_string())),
+                })?;
+        }
+    }
+    let entries: Vec<AuditEntry> = items
+        .iter()
+        .map(|p| {
+            let mut entry = AuditEntry::system(bron_origin(p.bron), "create", "melding");
+            entry.actor_name = "melder (publiek)".into();
+            entry.resource_id = Some(p.id.clone());
+            entry.purpose = "uitvoering".into();
+            entry
+        })
+        .collect();
+    audit::append_many(tx, &entries).await?;
+    Ok(numbered
+        .into_iter()
+        .map(|(nummer, p)| Created {
+            id: p.id.clone(),
+            nummer,
+            volgcode: p.volgcode.clone(),
+        })
+        .collect())
 }
 
 fn bron_origin(b: Bron) -> &'static str {
@@ -521,28 +655,6 @@ fn bron_origin(b: Bron) -> &'static str {
         Bron::Api => "api",
         Bron::Demo => "cli",
     }
-}
-
-async fn index(
-    tx: &mut Tx,
-    id: &str,
-    nummer: i64,
-    categorie: &str,
-    omschrijving: &str,
-    adres: Option<&str>,
-) -> Result<(), DbError> {
-    // A new melding: nothing to replace in the index.
-    let (title, body) = search_text(nummer, categorie, omschrijving, adres);
-    platform::search::index_new(
-        tx,
-        SEARCH_KIND,
-        &[platform::search::NewDocument {
-            ref_id: id.to_string(),
-            title,
-            body,
-        }],
-    )
-    .await
 }
 
 /// The title and body a melding has in the search index.

@@ -239,53 +239,19 @@ pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>
     Ok(records.iter().map(|r| r.seq).collect())
 }
 
-/// An entry waiting for the audit writer, with where to report that it is committed.
-pub(crate) type Queued = (AuditEntry, tokio::sync::oneshot::Sender<Result<(), String>>);
-
-/// Appends `entry` through the database's audit writer and returns once it is committed.
-/// Entries of concurrent callers are written together, in one transaction of the writers'
-/// queue: a busy list page then costs one shared write instead of one each. For entries with no
-/// other write to share a transaction with (reads); an entry that belongs with a change goes in
-/// the change's transaction with [`append`].
+/// Appends `entry` and returns once it is committed, written together with the entries that
+/// concurrent callers hand in at the same time ([`Db::write_grouped`]): a busy list page then
+/// costs one shared write instead of one each. For entries with no other write to share a
+/// transaction with (reads); an entry that belongs with a change goes in the change's
+/// transaction with [`append`].
 pub async fn append_grouped(db: &Db, entry: AuditEntry) -> Result<(), DbError> {
-    let (done, wait) = tokio::sync::oneshot::channel();
-    db.audit_writer()
-        .send((entry, done))
-        .map_err(|_| DbError::Sql(sqlx::Error::PoolClosed))?;
-    match wait.await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(DbError::Sql(sqlx::Error::Protocol(e))),
-        Err(_) => Err(DbError::Sql(sqlx::Error::PoolClosed)),
-    }
-}
-
-/// Most entries one transaction of the audit writer takes.
-const GROUP_MAX: usize = 1000;
-
-/// The audit writer: takes what has queued up while the previous group was being written, so
-/// the group grows with the load and a lone entry is written at once.
-pub(crate) async fn run_writer(db: Db, mut queue: tokio::sync::mpsc::UnboundedReceiver<Queued>) {
-    while let Some(first) = queue.recv().await {
-        let mut group = vec![first];
-        while group.len() < GROUP_MAX {
-            match queue.try_recv() {
-                Ok(q) => group.push(q),
-                Err(_) => break,
-            }
-        }
-        let entries: Vec<AuditEntry> = group.iter().map(|(e, _)| e.clone()).collect();
-        let result = async {
-            let mut tx = db.begin().await?;
-            append_many(&mut tx, &entries).await?;
-            tx.commit().await
-        }
-        .await
-        .map_err(|e: DbError| e.to_string());
-        for (_, done) in group {
-            // A caller that stopped waiting needs no answer.
-            let _ = done.send(result.clone());
-        }
-    }
+    db.write_grouped("audit", entry, |tx, entries| {
+        Box::pin(async move {
+            append_many(tx, entries).await?;
+            Ok(vec![(); entries.len()])
+        })
+    })
+    .await
 }
 
 /// Appends one event in a transaction of its own (logins, logouts, failed attempts).

@@ -4,6 +4,9 @@
 //! `RETURNING`) and runs through sqlx's `Any` driver; the few backend-specific statements
 //! (full-text search, job claiming, audit protection) branch on [`Backend`].
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,9 +62,21 @@ pub struct Db {
     /// of all issuing BEGIN IMMEDIATE and retrying in SQLite's busy handler, which sleeps in
     /// growing steps and turned a short queue into 100 ms+ stalls under load.
     writer: Arc<tokio::sync::Mutex<()>>,
-    /// The queue of the audit writer (see `audit::append_grouped`), started on first use.
-    audit: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<crate::audit::Queued>>>,
+    /// The queues of the group writers (see [`Db::write_grouped`]), one per kind, each
+    /// started on first use.
+    groups: Arc<std::sync::Mutex<HashMap<&'static str, Box<dyn std::any::Any + Send>>>>,
 }
+
+/// Writes a run of items of one kind in the caller's transaction, returning one result per
+/// item in order. A plain function, so a group writer can run it again item by item.
+pub type GroupWrite<T, R> =
+    for<'a> fn(&'a mut Tx, &'a [T]) -> Pin<Box<dyn Future<Output = DbResult<Vec<R>>> + Send + 'a>>;
+
+type GroupQueue<T, R> =
+    tokio::sync::mpsc::UnboundedSender<(T, tokio::sync::oneshot::Sender<DbResult<R>>)>;
+
+/// Most items one group transaction takes.
+const GROUP_MAX: usize = 256;
 
 /// How long a writer waits for its turn before giving up, as SQLite's busy timeout did.
 const WRITER_WAIT: Duration = Duration::from_secs(10);
@@ -111,24 +126,50 @@ impl Db {
             pool,
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
-            audit: Arc::new(std::sync::OnceLock::new()),
+            groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
         })
     }
 
-    /// The audit writer's queue; the first call starts the writer. The writer holds a handle
-    /// without the queue, so it ends when the last handle with the queue is dropped.
-    pub(crate) fn audit_writer(&self) -> &tokio::sync::mpsc::UnboundedSender<crate::audit::Queued> {
-        self.audit.get_or_init(|| {
-            let (send, receive) = tokio::sync::mpsc::unbounded_channel();
-            let writer = Db {
-                pool: self.pool.clone(),
-                backend: self.backend,
-                writer: self.writer.clone(),
-                audit: Arc::new(std::sync::OnceLock::new()),
-            };
-            tokio::spawn(crate::audit::run_writer(writer, receive));
-            send
-        })
+    /// Writes `item` together with the items of its `kind` that other tasks hand in at the same
+    /// time, in one transaction of the writers' queue ("group commit"), and returns once it is
+    /// committed. Under load the group grows by itself: it is whatever queued up while the
+    /// previous group was written; a lone item is written at once. When a group's transaction
+    /// fails, each of its items is tried again alone, so one bad item fails only its own call.
+    pub async fn write_grouped<T, R>(
+        &self,
+        kind: &'static str,
+        item: T,
+        write: GroupWrite<T, R>,
+    ) -> DbResult<R>
+    where
+        T: Send + Sync + 'static,
+        R: Send + 'static,
+    {
+        let closed = || DbError::Sql(sqlx::Error::PoolClosed);
+        let queue = {
+            let mut groups = self.groups.lock().map_err(|_| closed())?;
+            groups
+                .entry(kind)
+                .or_insert_with(|| {
+                    let (send, receive) = tokio::sync::mpsc::unbounded_channel();
+                    // The writer's handle has no queues of its own, so the writer ends when
+                    // the last handle that can reach the queue is dropped.
+                    let db = Db {
+                        pool: self.pool.clone(),
+                        backend: self.backend,
+                        writer: self.writer.clone(),
+                        groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
+                    };
+                    tokio::spawn(run_group(db, receive, write));
+                    Box::new(send) as Box<dyn std::any::Any + Send>
+                })
+                .downcast_ref::<GroupQueue<T, R>>()
+                .cloned()
+                .ok_or_else(closed)?
+        };
+        let (done, wait) = tokio::sync::oneshot::channel();
+        queue.send((item, done)).map_err(|_| closed())?;
+        wait.await.map_err(|_| closed())?
     }
 
     pub async fn migrate(&self) -> DbResult<()> {
@@ -203,6 +244,51 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+async fn write_in_tx<T, R>(db: &Db, items: &[T], write: GroupWrite<T, R>) -> DbResult<Vec<R>> {
+    let mut tx = db.begin().await?;
+    let out = write(&mut tx, items).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn run_group<T, R>(
+    db: Db,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<(T, tokio::sync::oneshot::Sender<DbResult<R>>)>,
+    write: GroupWrite<T, R>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_MAX {
+            match queue.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        let (items, waiting): (Vec<T>, Vec<_>) = group.into_iter().unzip();
+        match write_in_tx(&db, &items, write).await {
+            Ok(results) if results.len() == items.len() => {
+                for (done, r) in waiting.into_iter().zip(results) {
+                    // A caller that stopped waiting needs no answer.
+                    let _ = done.send(Ok(r));
+                }
+            }
+            Err(e) if items.len() == 1 => {
+                if let Some(done) = waiting.into_iter().next() {
+                    let _ = done.send(Err(e));
+                }
+            }
+            _ => {
+                for (item, done) in items.iter().zip(waiting) {
+                    let r = write_in_tx(&db, std::slice::from_ref(item), write)
+                        .await
+                        .and_then(|mut r| r.pop().ok_or(DbError::Sql(sqlx::Error::RowNotFound)));
+                    let _ = done.send(r);
+                }
+            }
+        }
     }
 }
 

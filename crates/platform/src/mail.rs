@@ -22,13 +22,18 @@ pub enum MailError {
     Db(#[from] DbError),
 }
 
+/// Whether `to` is an address the outbox accepts.
+pub fn valid_address(to: &str) -> bool {
+    to.parse::<Mailbox>().is_ok()
+}
+
 pub async fn enqueue(
     tx: &mut Tx,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<String, MailError> {
-    if to.parse::<Mailbox>().is_err() {
+    if !valid_address(to) {
         return Err(MailError::Address(to.to_string()));
     }
     let id = new_id();
