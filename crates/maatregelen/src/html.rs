@@ -379,7 +379,10 @@ async fn new_post(
                 Purpose::Uitvoering,
             )
             .await?;
-            store::create(&state.db, &auth, &n, &p.user_id).await
+            match store::kalender(&state.db).await {
+                Ok(kal) => store::create(&state.db, &auth, &n, &p.user_id, &kal).await,
+                Err(e) => Err(e),
+            }
         }
         Ok(_) => Err(StoreError::Invalid(errors)),
         Err(e) => {
@@ -647,7 +650,12 @@ async fn render_detail(
             melding: s.melding_id.as_ref().map(|id| format!("/meldingen/{id}")),
         })
         .collect();
-    let timeline = time_rows(&m, &model::tijdlijn(d.maatregel.soort, &d.stappen), today);
+    let kal = store::kalender(&state.db).await.map_err(store_err)?;
+    let timeline = time_rows(
+        &m,
+        &model::tijdlijn(d.maatregel.soort, &d.stappen, &kal),
+        today,
+    );
     let letters = d
         .brieven
         .iter()
@@ -936,7 +944,10 @@ async fn step_post(
         subsidiariteit: text(&v, "subsidiariteit"),
     };
     let result = match input.parse() {
-        Ok(stap) if errors.is_empty() => store::add_step(&state.db, &auth, &stap, &p.user_id).await,
+        Ok(stap) if errors.is_empty() => match store::kalender(&state.db).await {
+            Ok(kal) => store::add_step(&state.db, &auth, &stap, &p.user_id, &kal).await,
+            Err(e) => Err(e),
+        },
         Ok(_) => Err(StoreError::Invalid(errors)),
         Err(e) => {
             errors.extend(e);
@@ -1024,6 +1035,7 @@ async fn deadlines_page(
     let all = store::all_with_steps(&state.db, &auth)
         .await
         .map_err(store_err)?;
+    let kal = store::kalender(&state.db).await.map_err(store_err)?;
     let teams = team_options(&state, p).await?;
     let team = q.get("team").cloned().unwrap_or_default();
     let mayor = q.get("voor").map(String::as_str) == Some("burgemeester");
@@ -1034,7 +1046,7 @@ async fn deadlines_page(
         .iter()
         .filter(|d| team.is_empty() || d.maatregel.team_id.as_deref() == Some(team.as_str()))
     {
-        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen)
+        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen, &kal)
             .into_iter()
             .filter(|x| !mayor || x.burgemeester)
             .collect();
