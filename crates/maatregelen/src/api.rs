@@ -365,8 +365,10 @@ pub struct Termijnberekening {
     pub atw_van_toepassing: bool,
 }
 
-/// Computes a statutory deadline with its Dutch explanation (as `baken termijn`), with the days
-/// designated by royal decree (art. 3 lid 3 Atw) as kept on /maatregelen/gelijkgestelde-dagen.
+/// Computes a statutory deadline with its Dutch explanation (as `baken termijn`).
+///
+/// The calendar includes the days designated by royal decree (art. 3 lid 3 Atw) kept on
+/// /maatregelen/gelijkgestelde-dagen; the explanation names the decree when one moves the date.
 #[utoipa::path(get, path = "/api/v1/termijnen", tag = "maatregelen", security(("bearer" = [])), params(TermijnQuery), responses(
     (status = 200, body = Termijnberekening),
     (status = 401, body = Problem, content_type = "application/problem+json"),
