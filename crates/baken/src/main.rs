@@ -53,7 +53,8 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Compute a statutory deadline: `baken termijn bezwaar 2026-01-05`.
+    /// Compute a statutory deadline: `baken termijn bezwaar 2026-01-05` (with the days designated
+    /// by royal decree stored in the database).
     Termijn(TermijnArgs),
     /// Police figures: import files.
     #[command(subcommand)]
@@ -477,7 +478,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Err(e.into()),
             }
         }
-        Command::Termijn(args) => termijn(args),
+        Command::Termijn(args) => {
+            // The days designated by royal decree (art. 3 lid 3 Atw) live in the database.
+            let db = open_db(&settings).await?;
+            let kalender = maatregelen::kalender(&db)
+                .await
+                .context("de gelijkgestelde dagen konden niet worden gelezen")?;
+            termijn(args, &kalender)
+        }
         Command::Monitor(MonitorCommand::Farrington(args)) => {
             let text = std::fs::read_to_string(&args.input)
                 .with_context(|| format!("kan {} niet lezen", args.input.display()))?;
@@ -720,7 +728,7 @@ impl ProgressBar {
     }
 }
 
-fn termijn(args: TermijnArgs) -> anyhow::Result<ExitCode> {
+fn termijn(args: TermijnArgs, kalender: &termijnen::Calendar) -> anyhow::Result<ExitCode> {
     let regel: termijnen::Regel = args.regel.parse().map_err(|e| anyhow!("{e}"))?;
     let datum = termijnen::parse_datum(&args.datum).map_err(|e| anyhow!("{e}"))?;
     let opties = termijnen::Opties {
@@ -728,7 +736,7 @@ fn termijn(args: TermijnArgs) -> anyhow::Result<ExitCode> {
         verdaging_weken: args.verdaging,
         dagen: args.dagen,
     };
-    let t = termijnen::bereken(regel, datum, &opties).map_err(|e| anyhow!("{e}"))?;
+    let t = termijnen::bereken_met(kalender, regel, datum, &opties).map_err(|e| anyhow!("{e}"))?;
     if args.json {
         let v = serde_json::json!({
             "regel": regel.slug(),

@@ -165,9 +165,10 @@ impl Resource for Beleidsladder {
     }
 }
 
-/// The module's settings: letter templates and retention terms. No personal data; everyone who
-/// works with measures reads them. The administrator changes both; the legal adviser, who
-/// writes the letters, also changes the templates. Every change is audited.
+/// The module's settings: letter templates, retention terms and the days designated by royal
+/// decree (art. 3 lid 3 Atw). No personal data; everyone who works with measures reads them. The
+/// administrator changes all three; the legal adviser, who writes the letters and owns the legal
+/// calendar, also changes the templates and the designated days. Every change is audited.
 #[derive(Clone, Debug)]
 pub struct Inrichting {
     pub onderdeel: &'static str,
@@ -175,6 +176,7 @@ pub struct Inrichting {
 
 pub const SJABLONEN: &str = "sjablonen";
 pub const BEWAARTERMIJNEN: &str = "bewaartermijnen";
+pub const GELIJKGESTELDE_DAGEN: &str = "gelijkgestelde-dagen";
 
 impl Resource for Inrichting {
     fn kind(&self) -> &'static str {
@@ -189,7 +191,8 @@ impl Resource for Inrichting {
             Action::Update => {
                 may_write(p)
                     && (p.has(Role::Beheerder)
-                        || (self.onderdeel == SJABLONEN && p.has(Role::Jurist)))
+                        || (matches!(self.onderdeel, SJABLONEN | GELIJKGESTELDE_DAGEN)
+                            && p.has(Role::Jurist)))
             }
             _ => false,
         };
@@ -277,6 +280,7 @@ mod tests {
                 for (onderdeel, editors) in [
                     (SJABLONEN, &[Beheerder, Jurist][..]),
                     (BEWAARTERMIJNEN, &[Beheerder][..]),
+                    (GELIJKGESTELDE_DAGEN, &[Beheerder, Jurist][..]),
                 ] {
                     let want = match action {
                         Action::Read | Action::List => reader,

@@ -151,7 +151,7 @@ pub(crate) fn mijlpaal_out(m: &model::Mijlpaal) -> MaatregelMijlpaal {
     }
 }
 
-fn detail_out(d: &Detail) -> MaatregelDetail {
+fn detail_out(d: &Detail, kal: &termijnen::Calendar) -> MaatregelDetail {
     MaatregelDetail {
         maatregel: (&d.maatregel).into(),
         stappen: d
@@ -175,7 +175,7 @@ fn detail_out(d: &Detail) -> MaatregelDetail {
                 subsidiariteit: s.subsidiariteit.clone(),
             })
             .collect(),
-        tijdlijn: model::tijdlijn(d.maatregel.soort, &d.stappen)
+        tijdlijn: model::tijdlijn(d.maatregel.soort, &d.stappen, kal)
             .iter()
             .map(mijlpaal_out)
             .collect(),
@@ -288,12 +288,13 @@ async fn create(
     )
     .await?;
     let nieuw = input.parse().map_err(ApiError::Invalid)?;
-    let id = store::create(&state.db, &auth, &nieuw, &p.user_id)
+    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let id = store::create(&state.db, &auth, &nieuw, &p.user_id, &kal)
         .await
         .map_err(store_api)?;
     let read = authorize_one(&state, &ctx, p, &id, Action::Read).await?;
     let d = store::get(&state.db, &read).await.map_err(store_api)?;
-    Ok((StatusCode::CREATED, Json(detail_out(&d))).into_response())
+    Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
 
 /// One measure with its steps and its timeline of past and coming dates (the read is audited).
@@ -311,7 +312,8 @@ async fn get_one(
     let p = api_user(&ctx)?;
     let auth = authorize_one(&state, &ctx, p, &id, Action::Read).await?;
     let d = store::get(&state.db, &auth).await.map_err(store_api)?;
-    Ok(Json(detail_out(&d)))
+    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    Ok(Json(detail_out(&d, &kal)))
 }
 
 /// Records a step; a step out of order is refused with 422 and the Dutch reason (field `stap`).
@@ -331,10 +333,11 @@ async fn add_step(
     let p = api_user(&ctx)?;
     let auth = authorize_one(&state, &ctx, p, &id, Action::Update).await?;
     let stap = input.parse().map_err(ApiError::Invalid)?;
-    let d = store::add_step(&state.db, &auth, &stap, &p.user_id)
+    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let d = store::add_step(&state.db, &auth, &stap, &p.user_id, &kal)
         .await
         .map_err(store_api)?;
-    Ok((StatusCode::CREATED, Json(detail_out(&d))).into_response())
+    Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -363,12 +366,16 @@ pub struct Termijnberekening {
 }
 
 /// Computes a statutory deadline with its Dutch explanation (as `baken termijn`).
+///
+/// The calendar includes the days designated by royal decree (art. 3 lid 3 Atw) kept on
+/// /maatregelen/gelijkgestelde-dagen; the explanation names the decree when one moves the date.
 #[utoipa::path(get, path = "/api/v1/termijnen", tag = "maatregelen", security(("bearer" = [])), params(TermijnQuery), responses(
     (status = 200, body = Termijnberekening),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")
 ))]
 async fn termijn(
+    State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<TermijnQuery>,
 ) -> Result<Json<Termijnberekening>, ApiError> {
@@ -416,7 +423,8 @@ async fn termijn(
     let (Some(regel), Some(datum), true) = (regel, datum, errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
-    let t = termijnen::bereken(regel, datum, &opties).map_err(|e| {
+    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let t = termijnen::bereken_met(&kal, regel, datum, &opties).map_err(|e| {
         let field = match &e {
             termijnen::TermijnError::OptieNietVanToepassing { optie, .. } => {
                 optie.trim_start_matches("--")

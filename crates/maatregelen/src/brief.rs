@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use termijnen::{bereken, datum_nl, Opties, Regel};
+use termijnen::{bereken_met, datum_nl, Calendar, Opties, Regel};
 
 use crate::model::{euro, Procedure, Soort, Stap, StapSoort};
 
@@ -143,6 +143,8 @@ pub struct Context<'a> {
     pub locatie: &'a str,
     pub duur: String,
     pub datum: Date,
+    /// The Atw calendar with the days designated by royal decree, for the dates in the letter.
+    pub kalender: &'a Calendar,
 }
 
 fn rechtsmiddel(soort: Soort, gemeente: &str) -> String {
@@ -155,8 +157,9 @@ fn rechtsmiddel(soort: Soort, gemeente: &str) -> String {
     }
 }
 
-fn zienswijze_uiterlijk(datum: Date, dagen: u32) -> String {
-    bereken(
+fn zienswijze_uiterlijk(datum: Date, dagen: u32, kal: &Calendar) -> String {
+    bereken_met(
+        kal,
         Regel::Zienswijze,
         datum,
         &Opties {
@@ -220,7 +223,10 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
     g.insert("zienswijze_dagen", dagen.to_string());
     // The voornemen gives the person the term from the letter's date.
     let vanaf = zienswijze.map(|z| z.datum).unwrap_or(c.datum);
-    g.insert("zienswijze_uiterlijk", zienswijze_uiterlijk(vanaf, dagen));
+    g.insert(
+        "zienswijze_uiterlijk",
+        zienswijze_uiterlijk(vanaf, dagen, c.kalender),
+    );
     g.insert(
         "zienswijze",
         match zienswijze {
@@ -246,10 +252,18 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
         text(afweging, |a| a.subsidiariteit.clone()),
     );
     g.insert("rechtsmiddel", rechtsmiddel(c.soort, gemeente));
-    let tien =
-        besluit.and_then(|b| bereken(Regel::HuisverbodEinde, b.datum, &Opties::default()).ok());
+    let tien = besluit.and_then(|b| {
+        bereken_met(
+            c.kalender,
+            Regel::HuisverbodEinde,
+            b.datum,
+            &Opties::default(),
+        )
+        .ok()
+    });
     let max = besluit.and_then(|b| {
-        bereken(
+        bereken_met(
+            c.kalender,
             Regel::HuisverbodVerlengingUiterlijk,
             b.datum,
             &Opties::default(),
@@ -415,6 +429,7 @@ mod tests {
             locatie: "Voorstraat 1, Vianen",
             duur: "3 maanden".into(),
             datum: d("2026-03-02"),
+            kalender: Box::leak(Box::new(Calendar::new())),
         }
     }
 

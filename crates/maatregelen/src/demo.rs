@@ -97,7 +97,8 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
                 Purpose::Uitvoering,
             )
             .await?;
-            let id = store::create(db, &auth, &n, "demo").await?;
+            let kal = store::kalender(db).await?;
+            let id = store::create(db, &auth, &n, "demo", &kal).await?;
             Ok::<_, DemoError>(id)
         }
     };
@@ -118,8 +119,9 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
                 Purpose::Uitvoering,
             )
             .await?;
+            let kal = store::kalender(db).await?;
             for s in stappen {
-                store::add_step(db, &auth, &s, "demo").await?;
+                store::add_step(db, &auth, &s, "demo", &kal).await?;
             }
             Ok::<_, DemoError>(())
         }

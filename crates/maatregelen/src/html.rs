@@ -19,7 +19,8 @@ use platform::web::{
 use termijnen::datum_nl;
 
 use crate::access::{
-    Beleidsladder, Inrichting, Maatregel, Maatregelen, Termijnoverzicht, BEWAARTERMIJNEN, SJABLONEN,
+    Beleidsladder, Inrichting, Maatregel, Maatregelen, Termijnoverzicht, BEWAARTERMIJNEN,
+    GELIJKGESTELDE_DAGEN, SJABLONEN,
 };
 use crate::brief::{self, BriefSoort};
 use crate::input::{MaatregelStapIn, NieuweMaatregel};
@@ -41,6 +42,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/maatregelen/bewaartermijnen",
             get(retention_page).post(retention_post),
+        )
+        .route(
+            "/maatregelen/gelijkgestelde-dagen",
+            get(designated_page).post(designated_post),
+        )
+        .route(
+            "/maatregelen/gelijkgestelde-dagen/{id}/verwijderen",
+            axum::routing::post(designated_remove),
         )
         .route("/maatregelen/{id}", get(detail_page))
         .route("/maatregelen/{id}/stap", axum::routing::post(step_post))
@@ -379,7 +388,10 @@ async fn new_post(
                 Purpose::Uitvoering,
             )
             .await?;
-            store::create(&state.db, &auth, &n, &p.user_id).await
+            match store::kalender(&state.db).await {
+                Ok(kal) => store::create(&state.db, &auth, &n, &p.user_id, &kal).await,
+                Err(e) => Err(e),
+            }
         }
         Ok(_) => Err(StoreError::Invalid(errors)),
         Err(e) => {
@@ -647,7 +659,12 @@ async fn render_detail(
             melding: s.melding_id.as_ref().map(|id| format!("/meldingen/{id}")),
         })
         .collect();
-    let timeline = time_rows(&m, &model::tijdlijn(d.maatregel.soort, &d.stappen), today);
+    let kal = store::kalender(&state.db).await.map_err(store_err)?;
+    let timeline = time_rows(
+        &m,
+        &model::tijdlijn(d.maatregel.soort, &d.stappen, &kal),
+        today,
+    );
     let letters = d
         .brieven
         .iter()
@@ -936,7 +953,10 @@ async fn step_post(
         subsidiariteit: text(&v, "subsidiariteit"),
     };
     let result = match input.parse() {
-        Ok(stap) if errors.is_empty() => store::add_step(&state.db, &auth, &stap, &p.user_id).await,
+        Ok(stap) if errors.is_empty() => match store::kalender(&state.db).await {
+            Ok(kal) => store::add_step(&state.db, &auth, &stap, &p.user_id, &kal).await,
+            Err(e) => Err(e),
+        },
         Ok(_) => Err(StoreError::Invalid(errors)),
         Err(e) => {
             errors.extend(e);
@@ -1024,6 +1044,7 @@ async fn deadlines_page(
     let all = store::all_with_steps(&state.db, &auth)
         .await
         .map_err(store_err)?;
+    let kal = store::kalender(&state.db).await.map_err(store_err)?;
     let teams = team_options(&state, p).await?;
     let team = q.get("team").cloned().unwrap_or_default();
     let mayor = q.get("voor").map(String::as_str) == Some("burgemeester");
@@ -1034,7 +1055,7 @@ async fn deadlines_page(
         .iter()
         .filter(|d| team.is_empty() || d.maatregel.team_id.as_deref() == Some(team.as_str()))
     {
-        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen)
+        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen, &kal)
             .into_iter()
             .filter(|x| !mayor || x.burgemeester)
             .collect();
@@ -1762,4 +1783,136 @@ async fn retention_post(
     };
     let form = retention_form(&m, &terms, Some(&v)).with_errors(&ctx.lang, &errors);
     render_retention(&state, &ctx, Some(form)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Days designated by royal decree (art. 3 lid 3 Atw).
+
+pub struct DesignatedRow {
+    pub id: String,
+    pub datum: String,
+    pub naam: String,
+    pub bron: String,
+    pub vastgelegd: String,
+}
+
+#[derive(Template)]
+#[template(path = "maatregelen_gelijkgestelde_dagen.html")]
+struct DesignatedPage {
+    shell: Shell,
+    m: Texts,
+    rows: Vec<DesignatedRow>,
+    may_edit: bool,
+    form: Option<Form>,
+}
+
+fn designated_form(m: &Texts, v: Option<&HashMap<String, String>>) -> Form {
+    let val = |k: &str| v.and_then(|v| v.get(k).cloned()).unwrap_or_default();
+    Form::new(
+        "/maatregelen/gelijkgestelde-dagen",
+        m.t("maatregelen-kb-add"),
+        vec![
+            FormField::new("datum", m.t("maatregelen-kb-date"), FieldKind::Date)
+                .value(val("datum"))
+                .hint(m.t("maatregelen-kb-date-hint"))
+                .required(),
+            FormField::new("naam", m.t("maatregelen-kb-name"), FieldKind::Text)
+                .value(val("naam"))
+                .hint(m.t("maatregelen-kb-name-hint"))
+                .required(),
+            FormField::new("bron", m.t("maatregelen-kb-source"), FieldKind::Text)
+                .value(val("bron"))
+                .hint(m.t("maatregelen-kb-source-hint"))
+                .required(),
+        ],
+    )
+}
+
+async fn render_designated(state: &AppState, ctx: &Ctx, refused: Option<Form>) -> WebResult {
+    let p = require_user(ctx)?;
+    let m = texts(ctx);
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let may_edit = may_edit(p, GELIJKGESTELDE_DAGEN);
+    let form = if may_edit {
+        Some(refused.unwrap_or_else(|| designated_form(&m, None)))
+    } else {
+        None
+    };
+    let rows = store::gelijkgestelde_dagen(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|d| DesignatedRow {
+            vastgelegd: if d.created_by == store::MEEGELEVERD {
+                m.t("maatregelen-kb-shipped")
+            } else {
+                datum_nl(platform::db::date_nl(d.created_at))
+            },
+            id: d.id,
+            datum: datum_nl(d.datum),
+            naam: d.naam,
+            bron: d.bron,
+        })
+        .collect();
+    render_status(
+        status,
+        &DesignatedPage {
+            shell: Shell::titled(ctx, m.t("maatregelen-kb-title")),
+            m,
+            rows,
+            may_edit,
+            form,
+        },
+    )
+}
+
+async fn designated_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    settings_auth(&state, &ctx, GELIJKGESTELDE_DAGEN, Action::List).await?;
+    render_designated(&state, &ctx, None).await
+}
+
+async fn designated_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let auth = settings_auth(&state, &ctx, GELIJKGESTELDE_DAGEN, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    let m = texts(&ctx);
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    let errors = match store::gelijkgestelde_dag_toevoegen(
+        &state.db,
+        &auth,
+        get("datum"),
+        get("naam"),
+        get("bron"),
+        &p.user_id,
+    )
+    .await
+    {
+        Ok(_) => return Ok(Redirect::to("/maatregelen/gelijkgestelde-dagen").into_response()),
+        Err(e) => field_errors(e)?,
+    };
+    let form = designated_form(&m, Some(&v)).with_errors(&ctx.lang, &errors);
+    render_designated(&state, &ctx, Some(form)).await
+}
+
+async fn designated_remove(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let auth = settings_auth(&state, &ctx, GELIJKGESTELDE_DAGEN, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    store::gelijkgestelde_dag_verwijderen(&state.db, &auth, &id, &p.user_id)
+        .await
+        .map_err(store_err)?;
+    Ok(Redirect::to("/maatregelen/gelijkgestelde-dagen").into_response())
 }

@@ -41,6 +41,12 @@ pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
     store::seed(db).await
 }
 
+/// The Atw calendar with the days designated by royal decree (art. 3 lid 3 Atw) as stored by
+/// this module: one query. Every deadline for measures, and `baken termijn`, is computed with it.
+pub async fn kalender(db: &Db) -> Result<termijnen::Calendar, store::StoreError> {
+    store::kalender(db).await
+}
+
 /// The daily work: reminders for deadlines that come near or passed, and the destruction of ended
 /// measures past their retention term. Returns (mails queued, measures destroyed).
 pub async fn daily(db: &Db, origin: &str) -> Result<(usize, usize), store::StoreError> {

@@ -4,7 +4,7 @@
 //! art. 19a) that propose the next step. No I/O.
 
 use jiff::civil::Date;
-use termijnen::{bereken, datum_nl, Opties, Regel};
+use termijnen::{bereken_met, datum_nl, Calendar, Opties, Regel};
 
 /// A type of measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -294,8 +294,9 @@ pub fn euro(cent: i64) -> String {
 }
 
 /// The zienswijze deadline of a zienswijze step.
-fn zienswijze_einde(s: &Stap) -> Option<termijnen::Termijn> {
-    bereken(
+fn zienswijze_einde(s: &Stap, kal: &Calendar) -> Option<termijnen::Termijn> {
+    bereken_met(
+        kal,
         Regel::Zienswijze,
         s.datum,
         &Opties {
@@ -306,13 +307,50 @@ fn zienswijze_einde(s: &Stap) -> Option<termijnen::Termijn> {
     .ok()
 }
 
-fn regel(regel: Regel, datum: Date) -> Option<termijnen::Termijn> {
-    bereken(regel, datum, &Opties::default()).ok()
+fn regel(regel: Regel, datum: Date, kal: &Calendar) -> Option<termijnen::Termijn> {
+    bereken_met(kal, regel, datum, &Opties::default()).ok()
+}
+
+/// Checks a day a user wants to add as designated by royal decree (art. 3 lid 3 Atw) against the
+/// calendar as it stands: a weekend day or a statutory holiday already moves a deadline, and a
+/// day already designated is listed. The refusal is a Dutch sentence for the user.
+pub fn toets_gelijkgestelde_dag(datum: Date, kal: &Calendar) -> Result<(), String> {
+    if let Some(f) = kal.feestdag(datum) {
+        return Err(match f.soort {
+            termijnen::FeestdagSoort::Gelijkgesteld => format!(
+                "{} staat al in de lijst ({}).",
+                hoofdletter(&datum_nl(datum)),
+                f.naam
+            ),
+            _ => format!(
+                "{} is al een feestdag in de zin van de Algemene termijnenwet ({}, {}): een termijn die dan eindigt, wordt al verlengd. Een gelijkstelling voegt niets toe.",
+                hoofdletter(&datum_nl(datum)),
+                f.naam,
+                f.soort.grondslag()
+            ),
+        });
+    }
+    if termijnen::is_weekend(datum) {
+        return Err(format!(
+            "{} valt in het weekend: een termijn die op een zaterdag of zondag eindigt, wordt al verlengd (art. 1 Atw). Een gelijkstelling voegt niets toe.",
+            hoofdletter(&datum_nl(datum))
+        ));
+    }
+    Ok(())
+}
+
+fn hoofdletter(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Checks whether `nieuw` may be recorded after `stappen` for a measure of type `soort`; the
-/// refusal is a Dutch sentence for the user.
-pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap) -> Result<(), String> {
+/// refusal is a Dutch sentence for the user. Deadlines are computed with `kal` (the Atw calendar
+/// with the days designated by royal decree).
+pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Result<(), String> {
     use StapSoort::*;
     let p = soort.procedure();
     let een = |s: StapSoort| -> Result<(), String> {
@@ -434,7 +472,7 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap) -> Result<(), String>
                     " (ontvangen of niet) vóór het besluit (art. 4:8 Awb)",
                 )?;
                 if z.ontvangen != Some(true) {
-                    if let Some(t) = zienswijze_einde(z) {
+                    if let Some(t) = zienswijze_einde(z, kal) {
                         if nieuw.datum <= t.datum {
                             return Err(format!(
                                 "De zienswijzetermijn loopt nog tot en met {}; er is nog geen zienswijze ontvangen.",
@@ -489,9 +527,9 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap) -> Result<(), String>
         }
         Verlenging => {
             let b = vereist(Besluit, ": eerst wordt het huisverbod opgelegd")?;
-            let tien = regel(Regel::HuisverbodEinde, b.datum)
+            let tien = regel(Regel::HuisverbodEinde, b.datum, kal)
                 .ok_or("De termijn van het huisverbod kon niet worden berekend.")?;
-            let max = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum)
+            let max = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum, kal)
                 .ok_or("De termijn van het huisverbod kon niet worden berekend.")?;
             na(b, "het opleggen van het huisverbod")?;
             if nieuw.datum > tien.datum {
@@ -559,7 +597,8 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap) -> Result<(), String>
                 return Err("Eerst moet een verbeurte zijn vastgelegd.".into());
             }
             let open = verbeurd.iter().any(|v| {
-                regel(Regel::DwangsomVerjaring, v.datum).is_some_and(|t| nieuw.datum <= t.datum)
+                regel(Regel::DwangsomVerjaring, v.datum, kal)
+                    .is_some_and(|t| nieuw.datum <= t.datum)
             });
             if !open {
                 return Err(
@@ -641,8 +680,9 @@ fn voor_burgemeester(mut m: Mijlpaal) -> Mijlpaal {
 }
 
 /// The timeline of a measure: every recorded step and every deadline that follows from them,
-/// sorted by date.
-pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
+/// sorted by date. Deadlines are computed with `kal` (the Atw calendar with the days designated
+/// by royal decree), so a designated day moves a deadline and the explanation says so.
+pub fn tijdlijn(soort: Soort, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal> {
     use StapSoort::*;
     let mut uit: Vec<Mijlpaal> = stappen
         .iter()
@@ -660,7 +700,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
     let bekendmaking = laatste(stappen, Bekendmaking);
     let beeindigd = heeft(stappen, Beeindiging);
     if let Some(z) = laatste(stappen, Zienswijze) {
-        if let Some(t) = zienswijze_einde(z) {
+        if let Some(t) = zienswijze_einde(z, kal) {
             let klaar = z.ontvangen == Some(true) || besluit.is_some();
             uit.push(voor_burgemeester(mijlpaal(
                 t,
@@ -673,11 +713,11 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
         bekendmaking,
         matches!(soort.procedure(), Procedure::Awb | Procedure::Waarschuwing),
     ) {
-        if let Some(t) = regel(Regel::Bezwaar, bk.datum) {
+        if let Some(t) = regel(Regel::Bezwaar, bk.datum, kal) {
             uit.push(mijlpaal(t, "Einde bezwaartermijn", true));
         }
         if heeft(stappen, Bezwaar) {
-            if let Some(t) = regel(Regel::BeslistermijnBezwaar, bk.datum) {
+            if let Some(t) = regel(Regel::BeslistermijnBezwaar, bk.datum, kal) {
                 uit.push(voor_burgemeester(mijlpaal(
                     t,
                     "Uiterste beslisdatum op bezwaar",
@@ -687,7 +727,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
         }
     }
     if let Some(bb) = laatste(stappen, BeslissingBezwaar) {
-        if let Some(t) = regel(Regel::Beroep, bb.datum) {
+        if let Some(t) = regel(Regel::Beroep, bb.datum, kal) {
             uit.push(mijlpaal(t, "Einde beroepstermijn", true));
         }
     }
@@ -696,14 +736,14 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
             // No bezwaar: direct beroep at the rechtbank, 6 weeks after uitreiking (Awb 6:7,
             // 6:8); the huisverbod is handed over when imposed unless a bekendmaking is recorded.
             let vanaf = bekendmaking.unwrap_or(b).datum;
-            if let Some(t) = regel(Regel::Beroep, vanaf) {
+            if let Some(t) = regel(Regel::Beroep, vanaf, kal) {
                 uit.push(mijlpaal(t, "Einde beroepstermijn (rechtbank)", true));
             }
         }
         match soort.procedure() {
             Procedure::Huisverbod => {
                 let verlengd = laatste(stappen, Verlenging);
-                if let Some(t) = regel(Regel::HuisverbodEinde, b.datum) {
+                if let Some(t) = regel(Regel::HuisverbodEinde, b.datum, kal) {
                     let wat = if verlengd.is_some() {
                         "Oorspronkelijk einde huisverbod (10 dagen)"
                     } else {
@@ -715,7 +755,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                         verlengd.is_some() || beeindigd,
                     )));
                 }
-                if let Some(t) = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum) {
+                if let Some(t) = regel(Regel::HuisverbodVerlengingUiterlijk, b.datum, kal) {
                     uit.push(mijlpaal(
                         t,
                         "Uiterste einde bij verlenging (28 dagen)",
@@ -741,7 +781,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
                 }
             }
             Procedure::Crisis => {
-                if let Some(t) = regel(Regel::CrisismaatregelEinde, b.datum) {
+                if let Some(t) = regel(Regel::CrisismaatregelEinde, b.datum, kal) {
                     uit.push(mijlpaal(t, "Einde crisismaatregel", beeindigd));
                 }
             }
@@ -764,7 +804,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap]) -> Vec<Mijlpaal> {
             }
             let invordering = laatste(stappen, Invordering);
             for v in stappen.iter().filter(|s| s.soort == Verbeurte) {
-                if let Some(t) = regel(Regel::DwangsomVerjaring, v.datum) {
+                if let Some(t) = regel(Regel::DwangsomVerjaring, v.datum, kal) {
                     let klaar = invordering.is_some_and(|i| i.datum >= v.datum) || beeindigd;
                     uit.push(mijlpaal(t, "Verjaring verbeurde dwangsom", klaar));
                 }
@@ -1383,10 +1423,107 @@ pub fn standaard_ladders() -> Vec<LadderRegel> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+    use termijnen::bereken;
     use StapSoort::*;
 
     fn stap(soort: StapSoort, d: Date) -> Stap {
         Stap::new(soort, d)
+    }
+
+    /// The statutory Atw calendar, without designated days.
+    fn kal() -> Calendar {
+        Calendar::new()
+    }
+
+    #[test]
+    fn a_designated_day_moves_a_statutory_deadline_and_the_timeline_says_why() {
+        // Bekendmaking on Thursday 2 April 2026: the six-week objection term ends on Thursday
+        // 14 May 2026 (Hemelvaartsdag), so it moves to Friday 15 May; with that Friday
+        // designated by royal decree it moves on to Monday 18 May.
+        let d0 = date(2026, 3, 2);
+        let zw = Stap {
+            ontvangen: Some(false),
+            ..stap(Zienswijze, d0)
+        };
+        let done = keten(
+            Soort::Sluiting13b,
+            &[
+                aanleiding(d0),
+                stap(Voornemen, d0),
+                afweging(d0),
+                zw,
+                stap(Besluit, date(2026, 3, 20)),
+                stap(Bekendmaking, date(2026, 4, 2)),
+            ],
+        );
+        let bezwaar = |k: &Calendar| {
+            tijdlijn(Soort::Sluiting13b, &done, k)
+                .into_iter()
+                .find(|m| m.regel == Some("bezwaar"))
+                .unwrap()
+        };
+        assert_eq!(bezwaar(&kal()).datum, date(2026, 5, 15));
+        let kb = kal().with_extra_day(date(2026, 5, 15), "vrijdag na Hemelvaartsdag");
+        let m = bezwaar(&kb);
+        assert_eq!(m.datum, date(2026, 5, 18));
+        assert!(
+            m.uitleg.contains("vrijdag 15 mei 2026 is vrijdag na Hemelvaartsdag, gelijkgesteld met een algemeen erkende feestdag op grond van art. 3 lid 3 Atw (koninklijk besluit)"),
+            "{}",
+            m.uitleg
+        );
+    }
+
+    #[test]
+    fn a_zienswijze_term_ending_on_a_designated_day_names_it_and_the_next_working_day() {
+        // A zienswijze term is set by the mayor, not by a statute: the Atw does not extend it
+        // (legal-rules.md 0.6). Ending on a designated day, the explanation names the decree
+        // and the next working day to put in the letter.
+        let d0 = date(2026, 5, 1);
+        let done = keten(
+            Soort::Sluiting13b,
+            &[
+                aanleiding(d0),
+                stap(Voornemen, d0),
+                Stap {
+                    ontvangen: Some(false),
+                    ..stap(Zienswijze, d0)
+                },
+            ],
+        );
+        let kb = kal().with_extra_day(date(2026, 5, 15), "vrijdag na Hemelvaartsdag");
+        let z = tijdlijn(Soort::Sluiting13b, &done, &kb)
+            .into_iter()
+            .find(|m| m.regel == Some("zienswijze"))
+            .unwrap();
+        assert_eq!(z.datum, date(2026, 5, 15));
+        assert!(
+            z.uitleg.contains("art. 3 lid 3 Atw (koninklijk besluit)"),
+            "{}",
+            z.uitleg
+        );
+        assert!(z.uitleg.contains("maandag 18 mei 2026"), "{}", z.uitleg);
+        let zonder = tijdlijn(Soort::Sluiting13b, &done, &kal())
+            .into_iter()
+            .find(|m| m.regel == Some("zienswijze"))
+            .unwrap();
+        assert!(!zonder.uitleg.contains("Overweeg"), "{}", zonder.uitleg);
+    }
+
+    #[test]
+    fn a_designated_day_must_be_a_working_day_not_yet_listed() {
+        let kb = kal().with_extra_day(date(2026, 5, 15), "vrijdag na Hemelvaartsdag");
+        assert_eq!(toets_gelijkgestelde_dag(date(2026, 1, 2), &kb), Ok(()));
+        let e = toets_gelijkgestelde_dag(date(2026, 5, 14), &kb).unwrap_err();
+        assert!(e.contains("Hemelvaartsdag, art. 3 lid 1 Atw"), "{e}");
+        let e = toets_gelijkgestelde_dag(date(2026, 4, 3), &kb).unwrap_err();
+        assert!(e.contains("Goede Vrijdag"), "{e}");
+        let e = toets_gelijkgestelde_dag(date(2026, 5, 16), &kb).unwrap_err();
+        assert!(
+            e.starts_with("Zaterdag 16 mei 2026 valt in het weekend"),
+            "{e}"
+        );
+        let e = toets_gelijkgestelde_dag(date(2026, 5, 15), &kb).unwrap_err();
+        assert!(e.contains("staat al in de lijst"), "{e}");
     }
 
     fn aanleiding(d: Date) -> Stap {
@@ -1410,7 +1547,7 @@ mod tests {
     fn keten(soort: Soort, stappen: &[Stap]) -> Vec<Stap> {
         let mut done = Vec::new();
         for s in stappen {
-            assert_eq!(toets(soort, &done, s), Ok(()), "{:?}", s.soort);
+            assert_eq!(toets(soort, &done, s, &kal()), Ok(()), "{:?}", s.soort);
             done.push(s.clone());
         }
         done
@@ -1439,13 +1576,13 @@ mod tests {
         };
         let soort = Soort::Sluiting13b;
         // Nothing before the aanleiding.
-        let e = toets(soort, &[], &stap(Voornemen, d(0))).unwrap_err();
+        let e = toets(soort, &[], &stap(Voornemen, d(0)), &kal()).unwrap_err();
         assert!(e.contains("aanleiding"), "{e}");
         // An aanleiding names its source.
-        assert!(toets(soort, &[], &stap(Aanleiding, d(0))).is_err());
+        assert!(toets(soort, &[], &stap(Aanleiding, d(0)), &kal()).is_err());
         let mut done = keten(soort, &[aanleiding(d(0)), stap(Voornemen, d(1))]);
         // No besluit without the assessment.
-        let e = toets(soort, &done, &stap(Besluit, d(20))).unwrap_err();
+        let e = toets(soort, &done, &stap(Besluit, d(20)), &kal()).unwrap_err();
         assert!(
             e.contains("noodzaak, evenredigheid en subsidiariteit"),
             "{e}"
@@ -1455,10 +1592,10 @@ mod tests {
             noodzaak: Some("n".into()),
             ..stap(Afweging, d(2))
         };
-        assert!(toets(soort, &done, &half).is_err());
+        assert!(toets(soort, &done, &half, &kal()).is_err());
         done = keten(soort, &[done, vec![afweging(d(2))]].concat());
         // Zienswijze is needed first under the Awb.
-        let e = toets(soort, &done, &stap(Besluit, d(20))).unwrap_err();
+        let e = toets(soort, &done, &stap(Besluit, d(20)), &kal()).unwrap_err();
         assert!(e.contains("zienswijze"), "{e}");
         let zw = Stap {
             ontvangen: Some(false),
@@ -1467,14 +1604,14 @@ mod tests {
         };
         done = keten(soort, &[done, vec![zw]].concat());
         // Not while the zienswijze term still runs.
-        let e = toets(soort, &done, &stap(Besluit, d(10))).unwrap_err();
+        let e = toets(soort, &done, &stap(Besluit, d(10)), &kal()).unwrap_err();
         assert!(e.contains("zienswijzetermijn loopt nog"), "{e}");
         done = keten(soort, &[done, vec![stap(Besluit, d(20))]].concat());
         // A second besluit, or execution before bekendmaking, is refused.
-        assert!(toets(soort, &done, &stap(Besluit, d(21))).is_err());
-        let e = toets(soort, &done, &stap(UitvoeringStart, d(21))).unwrap_err();
+        assert!(toets(soort, &done, &stap(Besluit, d(21)), &kal()).is_err());
+        let e = toets(soort, &done, &stap(UitvoeringStart, d(21)), &kal()).unwrap_err();
         assert!(e.contains("bekendmaking"), "{e}");
-        assert!(toets(soort, &done, &stap(Bezwaar, d(21))).is_err());
+        assert!(toets(soort, &done, &stap(Bezwaar, d(21)), &kal()).is_err());
         let start = Stap {
             tot: Some(d(111)),
             ..stap(UitvoeringStart, d(25))
@@ -1488,7 +1625,7 @@ mod tests {
             .concat(),
         );
         assert!(
-            toets(soort, &done, &stap(Beroep, d(31))).is_err(),
+            toets(soort, &done, &stap(Beroep, d(31)), &kal()).is_err(),
             "beroep after bezwaar decision"
         );
         done = keten(
@@ -1504,10 +1641,10 @@ mod tests {
             ]
             .concat(),
         );
-        let e = toets(soort, &done, &stap(Evaluatie, d(120))).unwrap_err();
+        let e = toets(soort, &done, &stap(Evaluatie, d(120)), &kal()).unwrap_err();
         assert!(e.contains("beëindigd"), "{e}");
         // The timeline has the bezwaar and beslistermijn deadlines with their explanation.
-        let t = tijdlijn(soort, &done);
+        let t = tijdlijn(soort, &done, &kal());
         let bezwaar = t.iter().find(|m| m.regel == Some("bezwaar")).unwrap();
         assert!(
             bezwaar.uitleg.contains("6 weken") || bezwaar.uitleg.contains("zes weken"),
@@ -1526,10 +1663,10 @@ mod tests {
         let soort = Soort::Huisverbod;
         let d0 = date(2026, 5, 4);
         let d = |n| d0.checked_add(jiff::Span::new().days(n)).unwrap();
-        let e = toets(soort, &[aanleiding(d0)], &stap(Voornemen, d0)).unwrap_err();
+        let e = toets(soort, &[aanleiding(d0)], &stap(Voornemen, d0), &kal()).unwrap_err();
         assert!(e.contains("direct opgelegd"), "{e}");
         let done = keten(soort, &[aanleiding(d0), afweging(d0), stap(Besluit, d0)]);
-        let e = toets(soort, &done, &stap(Bezwaar, d(1))).unwrap_err();
+        let e = toets(soort, &done, &stap(Bezwaar, d(1)), &kal()).unwrap_err();
         assert!(e.contains("direct beroep"), "{e}");
         let tien = bereken(Regel::HuisverbodEinde, d0, &Opties::default())
             .unwrap()
@@ -1544,23 +1681,23 @@ mod tests {
             tot: Some(d(28)),
             ..stap(Verlenging, d(11))
         };
-        assert!(toets(soort, &done, &laat)
+        assert!(toets(soort, &done, &laat, &kal())
             .unwrap_err()
             .contains("eerste tien dagen"));
         let lang = Stap {
             tot: Some(d(29)),
             ..stap(Verlenging, d(9))
         };
-        assert!(toets(soort, &done, &lang)
+        assert!(toets(soort, &done, &lang, &kal())
             .unwrap_err()
             .contains("ten hoogste 4 weken"));
-        assert!(toets(soort, &done, &stap(Verlenging, d(9))).is_err());
+        assert!(toets(soort, &done, &stap(Verlenging, d(9)), &kal()).is_err());
         let ok = Stap {
             tot: Some(d(28)),
             ..stap(Verlenging, d(9))
         };
         let done = keten(soort, &[done, vec![ok]].concat());
-        let t = tijdlijn(soort, &done);
+        let t = tijdlijn(soort, &done, &kal());
         let einde = t
             .iter()
             .find(|m| m.wat == "Einde verlengd huisverbod")
@@ -1580,7 +1717,7 @@ mod tests {
             Soort::Huisverbod,
             &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
         );
-        let t = tijdlijn(Soort::Huisverbod, &done);
+        let t = tijdlijn(Soort::Huisverbod, &done, &kal());
         let beroep = t
             .iter()
             .find(|m| m.wat == "Einde beroepstermijn (rechtbank)")
@@ -1606,7 +1743,7 @@ mod tests {
                 },
             ],
         );
-        let t = tijdlijn(Soort::Sluiting13b, &done);
+        let t = tijdlijn(Soort::Sluiting13b, &done, &kal());
         assert!(t
             .iter()
             .any(|m| m.wat == "Einde zienswijzetermijn" && m.burgemeester));
@@ -1619,7 +1756,7 @@ mod tests {
             Soort::Huisverbod,
             &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
         );
-        let t = tijdlijn(Soort::Huisverbod, &done);
+        let t = tijdlijn(Soort::Huisverbod, &done, &kal());
         // The ten days end on 14 May: nothing on 10 May, a reminder from 11 May, overdue on 15 May.
         assert!(herinneringen(&t, date(2026, 5, 10)).is_empty());
         let komt = herinneringen(&t, date(2026, 5, 11));
@@ -1666,7 +1803,7 @@ mod tests {
             Soort::Crisismaatregel,
             &[aanleiding(d0), afweging(d0), stap(Besluit, d0)],
         );
-        let t = tijdlijn(Soort::Crisismaatregel, &done);
+        let t = tijdlijn(Soort::Crisismaatregel, &done, &kal());
         let e = t
             .iter()
             .find(|m| m.regel == Some("crisismaatregel-einde"))
@@ -1693,7 +1830,7 @@ mod tests {
                 afweging(d(3)),
             ],
         );
-        let e = toets(soort, &base, &stap(Besluit, d(4))).unwrap_err();
+        let e = toets(soort, &base, &stap(Besluit, d(4)), &kal()).unwrap_err();
         assert!(e.contains("bedrag"), "{e}");
         let besluit = Stap {
             bedrag_cent: Some(100_000),
@@ -1702,18 +1839,18 @@ mod tests {
             ..stap(Besluit, d(4))
         };
         let done = keten(soort, &[base, vec![besluit]].concat());
-        assert!(toets(soort, &done, &stap(Verbeurte, d(20)))
+        assert!(toets(soort, &done, &stap(Verbeurte, d(20)), &kal())
             .unwrap_err()
             .contains("bekendmaking"));
         let done = keten(soort, &[done, vec![stap(Bekendmaking, d(5))]].concat());
-        let e = toets(soort, &done, &stap(Verbeurte, d(18))).unwrap_err();
+        let e = toets(soort, &done, &stap(Verbeurte, d(18)), &kal()).unwrap_err();
         assert!(e.contains("begunstigingstermijn"), "{e}");
-        assert!(toets(soort, &done, &stap(Invordering, d(19))).is_err());
+        assert!(toets(soort, &done, &stap(Invordering, d(19)), &kal()).is_err());
         let done = keten(
             soort,
             &[done, vec![stap(Verbeurte, d(20)), stap(Verbeurte, d(30))]].concat(),
         );
-        let e = toets(soort, &done, &stap(Verbeurte, d(40))).unwrap_err();
+        let e = toets(soort, &done, &stap(Verbeurte, d(40)), &kal()).unwrap_err();
         assert!(e.contains("maximum"), "{e}");
         let half = Stap {
             bedrag_cent: Some(50_000),
@@ -1721,10 +1858,10 @@ mod tests {
         };
         let done = keten(soort, &[done, vec![half]].concat());
         // Lapses one year after forfeiture.
-        let e = toets(soort, &done, &stap(Invordering, date(2027, 3, 1))).unwrap_err();
+        let e = toets(soort, &done, &stap(Invordering, date(2027, 3, 1)), &kal()).unwrap_err();
         assert!(e.contains("verjaard"), "{e}");
         let done = keten(soort, &[done, vec![stap(Invordering, d(60))]].concat());
-        let t = tijdlijn(soort, &done);
+        let t = tijdlijn(soort, &done, &kal());
         let v: Vec<_> = t
             .iter()
             .filter(|m| m.regel == Some("dwangsom-verjaring"))

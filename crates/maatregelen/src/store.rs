@@ -272,6 +272,7 @@ pub async fn create(
     auth: &Authorized<access::Maatregel>,
     n: &Nieuw,
     by: &str,
+    kal: &termijnen::Calendar,
 ) -> Result<String> {
     let mut errors = Vec::new();
     if n.onderwerp.trim().is_empty() {
@@ -354,7 +355,7 @@ pub async fn create(
         voorstel = Some(v);
     }
     let soort = soort.ok_or(StoreError::NotFound)?;
-    model::toets(soort, &[], &aanleiding).map_err(StoreError::Refused)?;
+    model::toets(soort, &[], &aanleiding, kal).map_err(StoreError::Refused)?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
@@ -513,12 +514,14 @@ pub async fn set_team(
     Ok(())
 }
 
-/// Records a step after checking it against the procedure of the measure's type.
+/// Records a step after checking it against the procedure of the measure's type, with the
+/// deadlines computed on `kal` (see [`kalender`]).
 pub async fn add_step(
     db: &Db,
     auth: &Authorized<access::Maatregel>,
     stap: &Stap,
     by: &str,
+    kal: &termijnen::Calendar,
 ) -> Result<Detail> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
     let mut tx = db.begin().await?;
@@ -526,7 +529,7 @@ pub async fn add_step(
     if d.maatregel.organisation_id != auth.resource().organisation_id {
         return Err(StoreError::NotFound);
     }
-    model::toets(d.maatregel.soort, &d.stappen, stap).map_err(StoreError::Refused)?;
+    model::toets(d.maatregel.soort, &d.stappen, stap, kal).map_err(StoreError::Refused)?;
     let mut stap = stap.clone();
     if stap.soort == StapSoort::Verbeurte && stap.bedrag_cent.is_none() {
         stap.bedrag_cent = d
@@ -866,6 +869,7 @@ pub async fn brief_opstellen(
     by: &str,
 ) -> Result<String> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let kal = kalender(db).await?;
     let mut tx = db.begin().await?;
     let d = load(&mut tx, &id).await?;
     if d.maatregel.organisation_id != auth.resource().organisation_id {
@@ -891,6 +895,7 @@ pub async fn brief_opstellen(
             locatie: &m.locatie,
             duur: m.duur_tekst(),
             datum: vandaag,
+            kalender: &kal,
         },
         &d.stappen,
     );
@@ -951,6 +956,7 @@ pub async fn brief(db: &Db, auth: &Authorized<access::Maatregel>, brief_id: &str
 /// outbox; each goes out once. The mail names the deadline and links the measure, but not the
 /// person or the address: those stay behind the login. Returns the number of mails queued.
 pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
+    let kal = kalender(db).await?;
     let rows = sqlx::query(&format!(
         "SELECT {MAATREGEL_COLS} FROM maatregelen_maatregel WHERE team_id IS NOT NULL AND id NOT IN \
          (SELECT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging')"
@@ -971,7 +977,7 @@ pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
                 .iter()
                 .map(stap_row)
                 .collect::<Result<Vec<_>>>()?;
-        let due = model::herinneringen(&model::tijdlijn(m.soort, &stappen), vandaag);
+        let due = model::herinneringen(&model::tijdlijn(m.soort, &stappen, &kal), vandaag);
         if due.is_empty() {
             continue;
         }
@@ -1220,4 +1226,147 @@ pub async fn vernietigingen(db: &Db) -> Result<Vec<Vernietiging>> {
             })
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Days designated by royal decree (art. 3 lid 3 Atw).
+
+/// A day designated by royal decree as equal to a generally recognised holiday.
+#[derive(Clone, Debug)]
+pub struct GelijkgesteldeDag {
+    pub id: String,
+    pub datum: Date,
+    pub naam: String,
+    /// The decree and its publication (Staatscourant reference).
+    pub bron: String,
+    /// The user who added it, or `"baken"` for a day shipped with the migration.
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// Who added the days shipped with migration 0014.
+pub const MEEGELEVERD: &str = "baken";
+
+/// The designated days in force, by date.
+pub async fn gelijkgestelde_dagen(db: &Db) -> Result<Vec<GelijkgesteldeDag>> {
+    let rows = sqlx::query(
+        "SELECT id, datum, naam, bron, created_by, created_at FROM maatregelen_gelijkgestelde_dag \
+         WHERE removed_at IS NULL ORDER BY datum",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        // Only validated dates are written; a row that does not parse is skipped.
+        let Some(datum) = date(r.try_get("datum")?) else {
+            continue;
+        };
+        out.push(GelijkgesteldeDag {
+            id: r.try_get("id")?,
+            datum,
+            naam: r.try_get("naam")?,
+            bron: r.try_get("bron")?,
+            created_by: r.try_get("created_by")?,
+            created_at: r.try_get("created_at")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The Atw calendar with the designated days in force: one query. Load it once per request or
+/// job and hand it to the pure functions of `model`.
+pub async fn kalender(db: &Db) -> Result<termijnen::Calendar> {
+    let mut kal = termijnen::Calendar::new();
+    for d in gelijkgestelde_dagen(db).await? {
+        kal.add_extra_day(d.datum, d.naam);
+    }
+    Ok(kal)
+}
+
+/// Adds a designated day after checking it: a real date, a working day that is not yet a
+/// holiday or designated, with a name and the decree it comes from. Audited.
+pub async fn gelijkgestelde_dag_toevoegen(
+    db: &Db,
+    auth: &Authorized<access::Inrichting>,
+    datum: &str,
+    naam: &str,
+    bron: &str,
+    by: &str,
+) -> Result<Date> {
+    let mut fouten = Vec::new();
+    let datum = match termijnen::parse_datum(datum.trim()) {
+        Ok(d) => Some(d),
+        Err(_) if datum.trim().is_empty() => {
+            fouten.push(field_error("datum", "error-required"));
+            None
+        }
+        Err(_) => {
+            fouten.push(field_error(
+                "datum",
+                "Geef een bestaande datum als jjjj-mm-dd, bijvoorbeeld 2026-05-15.",
+            ));
+            None
+        }
+    };
+    if naam.trim().is_empty() {
+        fouten.push(field_error("naam", "error-required"));
+    }
+    if bron.trim().is_empty() {
+        fouten.push(field_error(
+            "bron",
+            "Noem het koninklijk besluit en de Staatscourant waarin het staat.",
+        ));
+    }
+    let kal = kalender(db).await?;
+    if let Some(d) = datum {
+        if let Err(reden) = model::toets_gelijkgestelde_dag(d, &kal) {
+            fouten.push(field_error("datum", &reden));
+        }
+    }
+    let (Some(datum), true) = (datum, fouten.is_empty()) else {
+        return Err(StoreError::Invalid(fouten));
+    };
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO maatregelen_gelijkgestelde_dag (id, datum, naam, bron, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(datum.to_string())
+    .bind(naam.trim())
+    .bind(bron.trim())
+    .bind(by)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(datum)
+}
+
+/// Removes a designated day from the calendar; the row stays with who removed it and when.
+/// Audited.
+pub async fn gelijkgestelde_dag_verwijderen(
+    db: &Db,
+    auth: &Authorized<access::Inrichting>,
+    id: &str,
+    by: &str,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE maatregelen_gelijkgestelde_dag SET removed_by = $1, removed_at = $2 \
+         WHERE id = $3 AND removed_at IS NULL",
+    )
+    .bind(by)
+    .bind(now_ms())
+    .bind(id)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -158,9 +158,21 @@ impl Calendar {
 
     /// Waarom deze dag geen werkdag is, in het Nederlands ("een zaterdag",
     /// "Nieuwjaarsdag"); `None` voor een werkdag.
+    ///
+    /// Een bij koninklijk besluit gelijkgestelde dag noemt zijn grondslag, zodat een uitleg
+    /// zegt waarom een doordeweekse dag de termijn verlengt: `"vrijdag na Hemelvaartsdag,
+    /// gelijkgesteld met een algemeen erkende feestdag op grond van art. 3 lid 3 Atw
+    /// (koninklijk besluit)"`.
     pub fn reden_geen_werkdag(&self, datum: Date) -> Option<String> {
         if let Some(f) = self.feestdag(datum) {
-            return Some(f.naam);
+            return Some(match f.soort {
+                FeestdagSoort::Gelijkgesteld => format!(
+                    "{}, gelijkgesteld met een algemeen erkende feestdag op grond van {}",
+                    f.naam,
+                    f.soort.grondslag()
+                ),
+                _ => f.naam,
+            });
         }
         match datum.weekday() {
             Weekday::Saturday => Some("een zaterdag".to_string()),
@@ -360,6 +372,10 @@ mod tests {
         assert_eq!(f.soort, FeestdagSoort::Gelijkgesteld);
         assert_eq!(met.holidays(2026).unwrap().len(), 10);
         assert_eq!(met.extra_days().count(), 1);
+        assert_eq!(
+            met.reden_geen_werkdag(vrijdag).as_deref(),
+            Some("vrijdag na Hemelvaartsdag, gelijkgesteld met een algemeen erkende feestdag op grond van art. 3 lid 3 Atw (koninklijk besluit)")
+        );
         // Een gelijkstelling op een wettelijke feestdag telt niet dubbel.
         let dubbel = Calendar::new().with_extra_day(date(2026, 1, 1), "dubbel");
         assert_eq!(dubbel.holidays(2026).unwrap().len(), 9);

@@ -498,6 +498,11 @@ fn gelijkgestelde_dag_verlengt() {
     assert!(t
         .uitleg
         .contains("vrijdag 15 mei 2026 is vrijdag na Hemelvaartsdag (KB)"));
+    assert!(
+        t.uitleg.contains("art. 3 lid 3 Atw (koninklijk besluit)"),
+        "{}",
+        t.uitleg
+    );
 }
 
 #[test]

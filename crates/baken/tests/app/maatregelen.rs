@@ -942,3 +942,208 @@ async fn retention_terms_are_set_by_the_administrator() {
         403
     );
 }
+
+/// A legal adviser adds a day designated by royal decree (art. 3 lid 3 Atw) on the settings
+/// page; a refused day says why. The measure's timeline, GET /api/v1/termijnen and `baken
+/// termijn` then move a deadline that ended on it and name the decree. A handhaver reads the list
+/// but may not change it; each change is audited.
+#[tokio::test]
+async fn a_designated_day_moves_deadlines_everywhere() {
+    let app = spawn_app().await;
+    let (token, secret) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let auth = format!("Bearer {token}");
+    let mut b = Browser::new(&app);
+    b.login("jurist@example.nl", PASSWORD, Some(&secret)).await;
+    let list = b.get("/maatregelen").await;
+    assert!(list
+        .body
+        .contains("href=\"/maatregelen/gelijkgestelde-dagen\""));
+    let page = b.get("/maatregelen/gelijkgestelde-dagen").await;
+    assert_eq!(page.status, 200);
+    // The days of the decree of 24 October 2016 are shipped, with their source.
+    assert!(page.body.contains("vrijdag 26 mei 2017"), "{}", page.body);
+    assert!(page.body.contains("nr. 2016001827"));
+
+    // Before: a six-week objection term from Thursday 2 April 2026 ends on Thursday 14 May
+    // (Hemelvaartsdag) and so on Friday 15 May.
+    let bezwaar = || async {
+        let r = api_get(
+            &app,
+            "/api/v1/termijnen?regel=bezwaar&datum=2026-04-02",
+            Some(&auth),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        r.json::<serde_json::Value>().await.unwrap()
+    };
+    assert_eq!(bezwaar().await["datum"], "2026-05-15");
+
+    // Refused: a statutory holiday, a weekend day, a date that does not exist, no source.
+    let path = "/maatregelen/gelijkgestelde-dagen";
+    for (datum, bron, why) in [
+        (
+            "2026-05-14",
+            "Stcrt. test",
+            "al een feestdag in de zin van de Algemene termijnenwet",
+        ),
+        ("2026-05-16", "Stcrt. test", "valt in het weekend"),
+        ("2026-02-30", "Stcrt. test", "Geef een bestaande datum"),
+        ("2026-05-15", "", "Noem het koninklijk besluit"),
+    ] {
+        let r = b
+            .post(
+                path,
+                &[
+                    ("datum", datum),
+                    ("naam", "vrijdag na Hemelvaartsdag"),
+                    ("bron", bron),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{datum}");
+        assert!(r.body.contains(why), "{datum}: {}", r.body);
+        assert!(r.body.contains("vrijdag na Hemelvaartsdag"), "input kept");
+    }
+    let bron = "Besluit gelijkstelling (fictief voor de test), Stcrt. 2025, 1";
+    let r = b
+        .post(
+            path,
+            &[
+                ("datum", "2026-05-15"),
+                ("naam", "vrijdag na Hemelvaartsdag"),
+                ("bron", bron),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(path).await;
+    assert!(page.body.contains("vrijdag 15 mei 2026"));
+    assert!(page.body.contains(bron));
+    // Twice is refused.
+    let r = b
+        .post(
+            path,
+            &[("datum", "2026-05-15"), ("naam", "x"), ("bron", bron)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("staat al in de lijst"), "{}", r.body);
+
+    // The API and the CLI move the deadline to Monday 18 May and name the decree.
+    let v = bezwaar().await;
+    assert_eq!(v["datum"], "2026-05-18");
+    let kb = "art. 3 lid 3 Atw (koninklijk besluit)";
+    assert!(v["uitleg"].as_str().unwrap().contains(kb), "{v}");
+    assert_eq!(v["atw_van_toepassing"], true);
+    let out = Command::new(env!("CARGO_BIN_EXE_baken"))
+        .args(["termijn", "bezwaar", "2026-04-02", "--json"])
+        .env("BAKEN_DATABASE_URL", &app._test_db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli["datum"], "2026-05-18");
+    assert!(cli["uitleg"].as_str().unwrap().contains(kb), "{cli}");
+
+    // A measure made known on 2 April 2026: its timeline shows the moved deadline.
+    let created = b
+        .post(
+            "/maatregelen/nieuw",
+            &[
+                ("onderwerp", "K. Test (fictief)"),
+                ("locatie", "Kerkstraat 9, Leerdam"),
+                ("datum", "2026-03-02"),
+                ("bron", "inspectie"),
+                ("referentie", "HC-78"),
+                ("soort", "sluiting-174a"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let detail = created.location().unwrap();
+    let step = format!("{detail}/stap");
+    for f in [
+        vec![("soort", "voornemen"), ("datum", "2026-03-02")],
+        vec![
+            ("soort", "zienswijze"),
+            ("datum", "2026-03-02"),
+            ("ontvangen", "ja"),
+        ],
+        vec![
+            ("soort", "afweging"),
+            ("datum", "2026-03-18"),
+            ("noodzaak", "n"),
+            ("evenredigheid", "e"),
+            ("subsidiariteit", "s"),
+        ],
+        vec![("soort", "besluit"), ("datum", "2026-03-20")],
+        vec![("soort", "bekendmaking"), ("datum", "2026-04-02")],
+    ] {
+        let r = b.post(&step, &f).await;
+        assert_eq!(r.status, 303, "{f:?}: {}", r.body);
+    }
+    let page = b.get(&detail).await;
+    assert!(page.body.contains("maandag 18 mei 2026"), "{}", page.body);
+    assert!(page.body.contains(kb), "{}", page.body);
+    let id = detail.trim_start_matches("/maatregelen/");
+    let v: serde_json::Value = api_get(&app, &format!("/api/v1/maatregelen/{id}"), Some(&auth))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = tijdlijn(&v, "bezwaar");
+    assert_eq!(t["datum"], "2026-05-18");
+    assert!(t["uitleg"].as_str().unwrap().contains(kb), "{t}");
+
+    // A handhaver reads the list but may not change it.
+    let mut h = app
+        .browser_as("handhaver@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let page = h.get(path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("vrijdag 15 mei 2026"));
+    assert!(!page.body.contains("Dag toevoegen"));
+    let r = h
+        .post(
+            path,
+            &[
+                ("datum", "2026-01-02"),
+                ("naam", "vrijdag na Nieuwjaarsdag"),
+                ("bron", bron),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let day = ::maatregelen::store::gelijkgestelde_dagen(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.datum == jiff::civil::date(2026, 5, 15))
+        .unwrap();
+    let remove = format!("{path}/{}/verwijderen", day.id);
+    assert_eq!(h.post(&remove, &[]).await.status, 403);
+
+    // The legal adviser removes it again: the deadline is back on Friday 15 May.
+    let r = b.post(&remove, &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(bezwaar().await["datum"], "2026-05-15");
+
+    let allowed = app
+        .audit_rows(
+            "resource_type = 'maatregel-inrichting' AND resource_id = 'gelijkgestelde-dagen' \
+             AND action = 'update' AND outcome = 'allowed'",
+        )
+        .await;
+    assert_eq!(allowed.len(), 2, "one add, one removal");
+    let denied = app
+        .audit_rows(
+            "resource_type = 'maatregel-inrichting' AND resource_id = 'gelijkgestelde-dagen' \
+             AND outcome = 'denied'",
+        )
+        .await;
+    assert_eq!(denied.len(), 2, "the handhaver's two attempts");
+}
