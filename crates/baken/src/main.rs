@@ -621,16 +621,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(monitor::SurveyError::Refused(problems)) => {
-                    eprintln!(
-                        "baken: bestand geweigerd, niets geïmporteerd ({} fouten):",
-                        problems.len()
-                    );
-                    for p in problems.iter().take(50) {
-                        eprintln!("  regel {}: {}", p.line, p.reason);
-                    }
-                    Ok(ExitCode::from(2))
-                }
+                Err(monitor::SurveyError::Refused(problems)) => Ok(refused(&problems)),
                 Err(e) => Err(e.into()),
             }
         }
@@ -676,16 +667,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!("dit bestand is al eerder geïmporteerd; niets veranderd");
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(monitor::ImportError::Refused(problems)) => {
-                    eprintln!(
-                        "baken: bestand geweigerd, niets geïmporteerd ({} fouten):",
-                        problems.len()
-                    );
-                    for p in problems.iter().take(50) {
-                        eprintln!("  regel {}: {}", p.line, p.reason);
-                    }
-                    Ok(ExitCode::from(2))
-                }
+                Err(monitor::ImportError::Refused(problems)) => Ok(refused(&problems)),
                 Err(e) => Err(e.into()),
             }
         }
@@ -866,4 +848,16 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
     baken::serve(listener, app).await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reports a file refused as a whole: the first reasons with their lines; exit code 2.
+fn refused(problems: &[monitor::model::ImportProblem]) -> ExitCode {
+    eprintln!(
+        "baken: bestand geweigerd, niets geïmporteerd ({} fouten):",
+        problems.len()
+    );
+    for p in problems.iter().take(50) {
+        eprintln!("  regel {}: {}", p.line, p.reason);
+    }
+    ExitCode::from(2)
 }

@@ -114,6 +114,25 @@ pub struct ImportProblem {
     pub reason: String,
 }
 
+/// The records of a CSV file with their line numbers, and a problem for each record that
+/// cannot be read (so the file is refused as a whole, with every reason at once).
+pub fn readable_records<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+) -> (Vec<(usize, csv::StringRecord)>, Vec<ImportProblem>) {
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => records.push((r.position().map(|p| p.line() as usize).unwrap_or(0), r)),
+            Err(e) => problems.push(ImportProblem {
+                line: e.position().map(|p| p.line() as usize).unwrap_or(0),
+                reason: format!("regel onleesbaar: {e}"),
+            }),
+        }
+    }
+    (records, problems)
+}
+
 pub const TABLES: [&str; 3] = ["47022NED", "47018NED", "47013NED"];
 const VALUE_COLUMN: &str = "GeregistreerdeMisdrijven_1";
 
@@ -259,19 +278,9 @@ pub fn parse_csv(text: &str, table: &str) -> Result<Dataset, Vec<ImportProblem>>
     };
     let mut cells = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(ImportProblem {
-                    line,
-                    reason: format!("regel onleesbaar: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+    let (records, unreadable) = readable_records(&mut reader);
+    problems.extend(unreadable);
+    for (line, record) in records {
         let value = match record.get(c_value).map(str::trim) {
             Some(".") | Some("") => Ok(None),
             Some(v) => v
@@ -614,19 +623,9 @@ pub fn parse_period_status(text: &str) -> Result<PeriodStatuses, Vec<ImportProbl
     let mut table = None;
     let mut periods = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(ImportProblem {
-                    line,
-                    reason: format!("regel onleesbaar: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+    let (records, unreadable) = readable_records(&mut reader);
+    problems.extend(unreadable);
+    for (line, record) in records {
         let first = record.get(0).unwrap_or("").trim();
         // A section starts with its name alone on a line; its next line is the header.
         if !first.is_empty() && record.iter().skip(1).all(|f| f.trim().is_empty()) {

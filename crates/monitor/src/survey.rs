@@ -4,7 +4,7 @@
 use platform::identity::{field_error, FieldError};
 use serde::Serialize;
 
-use crate::model::ImportProblem;
+use crate::model::{readable_records, ImportProblem};
 
 /// What an indicator's figure is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -294,19 +294,9 @@ pub fn parse_csv(
     }
     let mut out: Vec<(usize, SurveyResult)> = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(ImportProblem {
-                    line,
-                    reason: format!("regel onleesbaar: {e}"),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+    let (records, unreadable) = readable_records(&mut reader);
+    problems.extend(unreadable);
+    for (line, record) in records {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

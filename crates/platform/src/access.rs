@@ -421,7 +421,11 @@ impl<R: Resource> Authorized<R> {
     /// Appends the "allowed" audit record for this access to `tx`; store functions call it in
     /// the transaction in which they read or write, so both commit or neither does.
     pub async fn record(&self, tx: &mut Tx) -> Result<(), DbError> {
-        let entry = entry_for(
+        audit::append(tx, &self.allowed_entry()).await.map(|_| ())
+    }
+
+    fn allowed_entry(&self) -> audit::AuditEntry {
+        entry_for(
             &self.principal,
             &self.context,
             self.action,
@@ -429,23 +433,13 @@ impl<R: Resource> Authorized<R> {
             self.purpose,
             Outcome::Allowed,
             None,
-        );
-        audit::append(tx, &entry).await.map(|_| ())
+        )
     }
 
     /// Records the access through the audit writer, grouped with concurrent reads (see
     /// [`audit::append_grouped`]); for a read with no write of its own.
     pub async fn record_grouped(&self, db: &crate::db::Db) -> Result<(), DbError> {
-        let entry = entry_for(
-            &self.principal,
-            &self.context,
-            self.action,
-            &self.resource,
-            self.purpose,
-            Outcome::Allowed,
-            None,
-        );
-        audit::append_grouped(db, entry).await
+        audit::append_grouped(db, self.allowed_entry()).await
     }
 
     /// Appends one "allowed" read record per item shown under this decision (e.g. each entry
