@@ -14,6 +14,7 @@ mod survey_html;
 mod themes_html;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use platform::access::{Principal, RequestContext, Role};
 use platform::db::Db;
@@ -145,7 +146,11 @@ pub async fn import_with(
         model::parse_csv(trimmed, &table)
     };
     let dataset = parsed.map_err(ImportError::Refused)?;
-    Ok(store::import(db, &dataset, file_name, raw, by, progress).await?)
+    let outcome = store::import(db, &dataset, file_name, raw, by, progress).await?;
+    if matches!(outcome, store::ImportOutcome::Imported { .. }) {
+        forget_overview();
+    }
+    Ok(outcome)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -256,8 +261,52 @@ pub async fn current_alarms(db: &Db) -> Result<Vec<review::Alarm>, store::StoreE
     Ok(alarm_overview(db).await?.alarms)
 }
 
-/// [`current_alarms`] with the false-discovery control of the buurt alarms laid open.
+/// The computed overview kept for the imports it was computed from (one per process).
+static OVERVIEW: std::sync::Mutex<model::KeyedCache<Arc<AlarmOverview>>> =
+    std::sync::Mutex::new(model::KeyedCache::new());
+/// One computation at a time: requests that find no current overview wait for the one under
+/// way instead of computing the same thing again on the same cores.
+static COMPUTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn cached_overview(key: &model::OverviewKey) -> Option<Arc<AlarmOverview>> {
+    // A poisoned lock only means a panic elsewhere: then compute afresh.
+    OVERVIEW.lock().ok()?.get(key)
+}
+
+/// Drops the kept overview (an import made it stale; its key would not match anyway).
+fn forget_overview() {
+    if let Ok(mut cache) = OVERVIEW.lock() {
+        cache.clear();
+    }
+}
+
+/// [`current_alarms`] with the false-discovery control of the buurt alarms laid open. Computed
+/// once per state of the imports: the key is read from the database on each call (one cheap
+/// query), so an import by this or any other process is seen at the next request.
 pub async fn alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError> {
+    let key = model::OverviewKey::new(
+        store::import_stamp(db).await?,
+        surveillance::FarringtonParams::default().alpha,
+        model::BUURT_FDR,
+    );
+    if let Some(o) = cached_overview(&key) {
+        return Ok((*o).clone());
+    }
+    let _one_at_a_time = COMPUTING.lock().await;
+    if let Some(o) = cached_overview(&key) {
+        return Ok((*o).clone());
+    }
+    // The key was read before the figures: an import in between is computed in but kept under
+    // the older key, which the next request no longer asks for. Never the reverse (stale).
+    let o = Arc::new(compute_alarm_overview(db).await?);
+    if let Ok(mut cache) = OVERVIEW.lock() {
+        cache.put(key, o.clone());
+    }
+    Ok((*o).clone())
+}
+
+/// [`alarm_overview`] computed afresh from the figures, without the kept one.
+pub async fn compute_alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError> {
     let regions: HashMap<String, store::Region> = store::regions(db)
         .await?
         .into_iter()
@@ -268,11 +317,25 @@ pub async fn alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError>
         .into_iter()
         .map(|c| (c.code, c.title))
         .collect();
+    let series = store::all_series(db).await?;
+    // Seconds of arithmetic on a large gemeente: off the async workers.
+    tokio::task::spawn_blocking(move || overview_of(&regions, &crimes, series))
+        .await
+        .map_err(|e| store::StoreError::Computation(e.to_string()))
+}
+
+/// The alarm overview of `series` (region, crime type, points): Farrington per series, then
+/// Benjamini–Hochberg across the buurten per crime type and month. Pure.
+pub fn overview_of(
+    regions: &HashMap<String, store::Region>,
+    crimes: &HashMap<String, String>,
+    series: Vec<(String, String, Vec<store::Point>)>,
+) -> AlarmOverview {
     let mut out = Vec::new();
     // Buurt series are many and small: their alarms are kept only if they survive
     // Benjamini–Hochberg across the buurten tested for the same crime type and month.
     let mut buurt_tests: HashMap<(String, String), Vec<review::BuurtTest>> = HashMap::new();
-    for (region, crime, points) in store::all_series(db).await? {
+    for (region, crime, points) in series {
         let points = html::continuous(&points);
         let results = html::alarms(&points);
         let is_buurt = model::region_level(&region).is_some_and(|(l, _)| l == model::Level::Buurt);
@@ -359,13 +422,13 @@ pub async fn alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError>
     }
     review::sort_alarms(&mut out);
     review::sort_groups(&mut buurt_groups);
-    Ok(AlarmOverview {
+    AlarmOverview {
         alarms: out,
         buurt_groups,
         quiet_groups,
         alpha: surveillance::FarringtonParams::default().alpha,
         fdr_level: model::BUURT_FDR,
-    })
+    }
 }
 
 /// The one-sentence explanation of a buurt group's false-discovery control, in `lang`.

@@ -725,9 +725,128 @@ pub fn buurt_fdr(tests: &[(f64, bool)], level: f64) -> Vec<(f64, bool)> {
         .collect()
 }
 
+/// What the current alarms depend on in the database: the police imports (how many, when the
+/// newest was made and its id, a UUIDv7). Cheap to read on every request, and changed by an import
+/// made by any process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportStamp {
+    pub imports: i64,
+    pub newest_at: Option<i64>,
+    pub newest_id: Option<String>,
+}
+
+/// The key of a computed alarm overview: the imports it was computed from and the parameters of
+/// the computation (Farrington's one-sided level and the buurt false-discovery level).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverviewKey {
+    stamp: ImportStamp,
+    alpha_bits: u64,
+    fdr_bits: u64,
+}
+
+impl OverviewKey {
+    pub fn new(stamp: ImportStamp, alpha: f64, fdr_level: f64) -> OverviewKey {
+        OverviewKey {
+            stamp,
+            alpha_bits: alpha.to_bits(),
+            fdr_bits: fdr_level.to_bits(),
+        }
+    }
+}
+
+/// One computed value with the key it was computed for: it is handed out only for that same key,
+/// so a new import (a new key) never gets the old value.
+#[derive(Debug)]
+pub struct KeyedCache<T> {
+    slot: Option<(OverviewKey, T)>,
+}
+
+impl<T: Clone> KeyedCache<T> {
+    pub const fn new() -> KeyedCache<T> {
+        KeyedCache { slot: None }
+    }
+
+    /// The value computed for `key`, if that is the one kept.
+    pub fn get(&self, key: &OverviewKey) -> Option<T> {
+        match &self.slot {
+            Some((k, v)) if k == key => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps `value` for `key` in place of whatever was kept.
+    pub fn put(&mut self, key: OverviewKey, value: T) {
+        self.slot = Some((key, value));
+    }
+
+    pub fn clear(&mut self) {
+        self.slot = None;
+    }
+}
+
+impl<T: Clone> Default for KeyedCache<T> {
+    fn default() -> Self {
+        KeyedCache::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stamp(imports: i64, newest_at: Option<i64>, newest_id: Option<&str>) -> ImportStamp {
+        ImportStamp {
+            imports,
+            newest_at,
+            newest_id: newest_id.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_overview_key_changes_with_every_import_and_parameter() {
+        let one = stamp(1, Some(1_000), Some("0190a"));
+        let key = OverviewKey::new(one.clone(), 0.05, BUURT_FDR);
+        assert_eq!(key, OverviewKey::new(one.clone(), 0.05, BUURT_FDR));
+        // A second import, even in the same millisecond and by another process.
+        assert_ne!(
+            key,
+            OverviewKey::new(stamp(2, Some(1_000), Some("0190b")), 0.05, BUURT_FDR)
+        );
+        // An import with a newer time or id alone.
+        assert_ne!(
+            key,
+            OverviewKey::new(stamp(1, Some(2_000), Some("0190a")), 0.05, BUURT_FDR)
+        );
+        assert_ne!(
+            key,
+            OverviewKey::new(stamp(1, Some(1_000), Some("0190c")), 0.05, BUURT_FDR)
+        );
+        // No imports at all.
+        assert_ne!(key, OverviewKey::new(stamp(0, None, None), 0.05, BUURT_FDR));
+        // Other parameters.
+        assert_ne!(key, OverviewKey::new(one.clone(), 0.01, BUURT_FDR));
+        assert_ne!(key, OverviewKey::new(one, 0.05, 0.1));
+    }
+
+    #[test]
+    fn the_cache_hands_out_a_value_only_for_its_own_key() {
+        let old = OverviewKey::new(stamp(1, Some(1_000), Some("0190a")), 0.05, BUURT_FDR);
+        let new = OverviewKey::new(stamp(2, Some(2_000), Some("0190b")), 0.05, BUURT_FDR);
+        let mut cache: KeyedCache<&str> = KeyedCache::new();
+        assert_eq!(cache.get(&old), None, "empty at first");
+        cache.put(old.clone(), "before the import");
+        assert_eq!(cache.get(&old), Some("before the import"));
+        assert_eq!(
+            cache.get(&new),
+            None,
+            "a new import is never served the old value"
+        );
+        cache.put(new.clone(), "after the import");
+        assert_eq!(cache.get(&new), Some("after the import"));
+        assert_eq!(cache.get(&old), None, "one value is kept, the newest");
+        cache.clear();
+        assert_eq!(cache.get(&new), None);
+    }
 
     #[test]
     fn region_codes_know_their_parents() {

@@ -19,6 +19,8 @@ pub enum StoreError {
     Reference(String),
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+    #[error("the alarm computation failed: {0}")]
+    Computation(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -284,6 +286,21 @@ pub async fn imports(db: &Db) -> Result<Vec<ImportVersion>, StoreError> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// What the current alarms depend on: how many imports there are, the newest time and id. One
+/// cheap query, so every request can tell whether a computed overview is still current.
+pub async fn import_stamp(db: &Db) -> Result<crate::model::ImportStamp, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(imported_at) AS newest_at, MAX(id) AS newest_id FROM monitor_import",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(crate::model::ImportStamp {
+        imports: row.try_get("n")?,
+        newest_at: row.try_get("newest_at")?,
+        newest_id: row.try_get("newest_id")?,
+    })
 }
 
 /// One point of a series: `None` is a suppressed (unpublished) cell.

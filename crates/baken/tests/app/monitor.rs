@@ -1867,3 +1867,217 @@ async fn the_map_page_carries_the_leaflet_data_and_keeps_the_svg_and_table() {
     let js = js.text().await.unwrap();
     assert!(js.contains("data-baken-choropleet") && js.contains("tabindex"));
 }
+
+/// A realistic police table for the gemeente: GM1961, its wijken and buurten × every crime type
+/// of the code list × the months from 2018 to mid-2025, with Poisson-like counts that scale with
+/// the level (deterministic, no two runs differ).
+fn gm1961_load_csv(regions: &[::monitor::store::Region], crimes: &[String]) -> (String, usize) {
+    let mut csv =
+        String::from("ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n");
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut uniform = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 11) as f64) / ((1u64 << 53) as f64)
+    };
+    let mut id = 0usize;
+    for r in regions {
+        let level = match r.level.as_str() {
+            "gemeente" => 60.0,
+            "wijk" => 6.0,
+            _ => 1.5,
+        };
+        for (k, crime) in crimes.iter().enumerate() {
+            let rate = level / (1.0 + k as f64 / 6.0);
+            for i in 0..90 {
+                let (year, month) = (2018 + i / 12, i % 12 + 1);
+                let season = 1.0 + 0.2 * ((month as f64) * std::f64::consts::PI / 6.0).sin();
+                // Knuth's Poisson sampler: fine for these small means.
+                let limit = (-(rate * season)).exp();
+                let (mut n, mut p) = (0i64, uniform());
+                while p > limit {
+                    n += 1;
+                    p *= uniform();
+                }
+                csv.push_str(&format!("{id};{crime};{};{year}MM{month:02};{n}\n", r.code));
+                id += 1;
+            }
+        }
+    }
+    (csv, id)
+}
+
+/// What one alarm computation costs on the demo data and on a gemeente's full load (a measurement
+/// for the notes, not a timed test: `cargo test -p baken --test app monitor_alarm_cost -- --ignored
+/// --nocapture`).
+#[tokio::test]
+#[ignore]
+async fn monitor_alarm_cost() {
+    let app = spawn_app().await;
+    ::monitor::import_file(&app.db, "demo.json", NATIONAL.as_bytes(), None, "test")
+        .await
+        .unwrap();
+    let time = |label: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let t = std::time::Instant::now();
+            ::monitor::store::import_stamp(&db).await.unwrap();
+            let stamp_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let t = std::time::Instant::now();
+            let fresh = ::monitor::compute_alarm_overview(&db).await.unwrap();
+            let compute_ms = t.elapsed().as_secs_f64() * 1000.0;
+            let mut ms = Vec::new();
+            for _ in 0..4 {
+                let t = std::time::Instant::now();
+                let o = ::monitor::alarm_overview(&db).await.unwrap();
+                ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                assert_eq!(o, fresh);
+            }
+            eprintln!(
+                "{label}: computed afresh {compute_ms:.1} ms; alarm_overview (first fills the cache) {ms:.1?} ms; the key query {stamp_ms:.2} ms; {} alarms",
+                fresh.alarms.len()
+            );
+        }
+    };
+    time("demo").await;
+    let regions = ::monitor::store::regions(&app.db).await.unwrap();
+    let crimes: Vec<String> = ::monitor::store::crime_types(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let (csv, cells) = gm1961_load_csv(&regions, &crimes);
+    let t = std::time::Instant::now();
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-GM1961.csv",
+        csv.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    eprintln!(
+        "imported {} regions x {} crime types x 90 months = {cells} cells in {:.1} s",
+        regions.len(),
+        crimes.len(),
+        t.elapsed().as_secs_f64()
+    );
+    time("GM1961").await;
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let page = b.get("/monitor/alarmen").await;
+        assert_eq!(page.status, 200);
+        eprintln!(
+            "GET /monitor/alarmen: {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// A series of `crime` in `region` from 2015 to 2024 with `jan_2025` in January 2025.
+fn series_csv(region: &str, crime: &str, jan_2025: i64) -> String {
+    let mut csv =
+        String::from("ID;SoortMisdrijf;WijkenEnBuurten;Perioden;GeregistreerdeMisdrijven_1\n");
+    for i in 0..120 {
+        csv.push_str(&format!(
+            "{i};{crime};{region};{}MM{:02};{}\n",
+            2015 + i / 12,
+            i % 12 + 1,
+            18 + i % 5
+        ));
+    }
+    csv.push_str(&format!("120;{crime};{region};2025MM01;{jan_2025}\n"));
+    csv
+}
+
+#[tokio::test]
+async fn a_new_import_by_another_process_changes_the_alarms_at_once() {
+    let app = spawn_app().await;
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-gemeente.csv",
+        spike_csv().as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let token = cli_token(&app, "analist@example.nl");
+    let auth = format!("Bearer {token}");
+    let api_alarms = || async {
+        let r = api_get(&app, "/api/v1/monitor/alarms", Some(&auth)).await;
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["period"] == "2025MM01")
+            .map(|a| {
+                (
+                    a["region"].as_str().unwrap().to_string(),
+                    a["observed"].as_i64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Twice, so the second is served from what the first computed.
+    for _ in 0..2 {
+        let page = b.get("/monitor/alarmen").await;
+        assert_eq!(page.status, 200);
+        let gemeente = table_after(&page.body, "id=\"niveau-gemeente\"");
+        assert!(
+            gemeente.contains("80 misdrijven geregistreerd"),
+            "{gemeente}"
+        );
+        let wijk_start = page.body.find("id=\"niveau-wijk\"").unwrap();
+        let buurt_start = page.body.find("id=\"niveau-buurt\"").unwrap();
+        assert!(page.body[wijk_start..buurt_start].contains("Op dit niveau zijn er geen signalen."));
+        assert_eq!(api_alarms().await, vec![("GM1961".to_string(), 80)]);
+    }
+
+    // Another process imports a revision: January 2025 of the gemeente is 20 after all, and a
+    // wijk rises. The server's next request shows the new state, not the one it computed.
+    let dir = temp_dir();
+    let file = dir.0.join("47022NED-revisie.csv");
+    let mut csv = series_csv("WK196101", "1.1.1", 70);
+    csv.push_str("121;1.1.1;GM1961;2025MM01;20\n");
+    std::fs::write(&file, csv).unwrap();
+    let out = import_cli(&app, &file, &["--table", "47022NED"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let page = b.get("/monitor/alarmen").await;
+    assert_eq!(page.status, 200);
+    let gemeente = table_after(&page.body, "id=\"niveau-gemeente\"");
+    assert!(
+        !gemeente.contains("80 misdrijven geregistreerd"),
+        "{gemeente}"
+    );
+    let wijk = table_after(&page.body, "id=\"niveau-wijk\"");
+    assert!(wijk.contains("Tienhoven aan de Lek"), "{wijk}");
+    assert!(wijk.contains("70 misdrijven geregistreerd"), "{wijk}");
+    assert_eq!(api_alarms().await, vec![("WK196101".to_string(), 70)]);
+    let o: serde_json::Value = api_get(&app, "/api/v1/monitor/alarmen", Some(&auth))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(o["levels"][1]["alarms"][0]["region"], "WK196101");
+    assert!(o["levels"][0]["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["period"] != "2025MM01"));
+}
