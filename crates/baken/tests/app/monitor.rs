@@ -222,6 +222,19 @@ async fn the_farrington_cli_prints_json_and_refuses_bad_csv() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
 
+/// Imports the gemeente series with its spike (see `spike_csv`) as a 47022NED version.
+async fn import_spike(app: &App) {
+    ::monitor::import_file(
+        &app.db,
+        "47022NED-gemeente.csv",
+        spike_csv().as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+}
+
 /// Ten years of a flat ~20 woninginbraken a month in the gemeente, then a spike in January 2025:
 /// the spike is an alarm.
 fn spike_csv() -> String {
@@ -266,15 +279,7 @@ fn field_names(problem: &serde_json::Value) -> Vec<String> {
 #[tokio::test]
 async fn the_two_weekly_review_lists_new_alarms_and_keeps_the_decisions() {
     let app = spawn_app().await;
-    ::monitor::import_file(
-        &app.db,
-        "47022NED-gemeente.csv",
-        spike_csv().as_bytes(),
-        Some("47022NED"),
-        "test",
-    )
-    .await
-    .unwrap();
+    import_spike(&app).await;
     let (analist_id, secret) = app
         .user(
             "analist@example.nl",
@@ -1002,15 +1007,7 @@ async fn the_survey_cli_refuses_a_bad_file_whole_and_reimports_idempotently() {
 #[tokio::test]
 async fn theme_dashboards_summarise_the_mapped_series_and_the_mapping_is_editable() {
     let app = spawn_app().await;
-    ::monitor::import_file(
-        &app.db,
-        "47022NED-gemeente.csv",
-        spike_csv().as_bytes(),
-        Some("47022NED"),
-        "test",
-    )
-    .await
-    .unwrap();
+    import_spike(&app).await;
     let mut b = app
         .browser_as("adviseur@example.nl", "vijfheerenlanden", Role::AdviseurIv)
         .await;
@@ -1388,15 +1385,7 @@ fn table_after<'a>(body: &'a str, from: &str) -> &'a str {
 #[tokio::test]
 async fn the_alarm_page_lists_alarms_per_level_and_shows_the_false_discovery_control() {
     let app = spawn_app().await;
-    ::monitor::import_file(
-        &app.db,
-        "47022NED-gemeente.csv",
-        spike_csv().as_bytes(),
-        Some("47022NED"),
-        "test",
-    )
-    .await
-    .unwrap();
+    import_spike(&app).await;
     let (buurten, series) = import_buurt_rise(&app).await;
     let tests: Vec<(f64, bool)> = series
         .iter()
@@ -1999,15 +1988,7 @@ fn series_csv(region: &str, crime: &str, jan_2025: i64) -> String {
 #[tokio::test]
 async fn a_new_import_by_another_process_changes_the_alarms_at_once() {
     let app = spawn_app().await;
-    ::monitor::import_file(
-        &app.db,
-        "47022NED-gemeente.csv",
-        spike_csv().as_bytes(),
-        Some("47022NED"),
-        "test",
-    )
-    .await
-    .unwrap();
+    import_spike(&app).await;
     let mut b = app
         .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
         .await;
