@@ -6,7 +6,7 @@ use crate::access::{
     ApiTokens, Authorized, Principal, Role, RoleAssignment, Scope, UserAccount, UserDirectory,
 };
 use crate::audit::{self, AuditEntry, Outcome};
-use crate::db::{new_id, now_ms, Db, DbError, Tx};
+use crate::db::{new_id, now_ms, Backend, Db, DbError, Tx};
 use crate::secrets;
 
 #[derive(Debug, thiserror::Error)]
@@ -765,28 +765,47 @@ pub async fn set_language(
 
 /// The principal of a logged-in account (the person's own context; not an access to others' data).
 pub async fn load_principal(db: &Db, user_id: &str) -> Result<Option<Principal>, IdentityError> {
-    let Some(row) = sqlx::query(
-        "SELECT u.id, u.name, u.email, u.lang, u.disabled_at, o.id AS org_id, o.slug AS org_slug, \
-         o.name AS org_name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1",
+        principal_columns(db.backend())
+    ))
     .bind(user_id)
     .fetch_optional(db.pool())
-    .await?
-    else {
-        return Ok(None);
+    .await?;
+    match row {
+        Some(row) => principal_from(&row),
+        None => Ok(None),
+    }
+}
+
+/// The columns [`principal_from`] reads, from `users u` joined with `organisations o`; the
+/// roles come along as one text, so that a principal costs one query (every API request
+/// loads one).
+fn principal_columns(backend: Backend) -> String {
+    let roles = match backend {
+        Backend::Sqlite => "group_concat(r.role, ',')",
+        Backend::Postgres => "string_agg(r.role, ',')",
     };
+    format!(
+        "u.id, u.name, u.email, u.lang, u.disabled_at, o.id AS org_id, o.slug AS org_slug, \
+         o.name AS org_name, (SELECT {roles} FROM user_roles r WHERE r.user_id = u.id) AS roles"
+    )
+}
+
+/// The principal of a row with [`principal_columns`]; none for a disabled account.
+fn principal_from(row: &sqlx::any::AnyRow) -> Result<Option<Principal>, IdentityError> {
     let disabled: Option<i64> = row.try_get("disabled_at")?;
     if disabled.is_some() {
         return Ok(None);
     }
-    let roles = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("role").ok())
-        .filter_map(|s| Role::from_slug(&s))
+    let roles: Option<String> = row.try_get("roles")?;
+    let mut roles: Vec<Role> = roles
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(Role::from_slug)
         .collect();
+    roles.sort_by_key(|r| r.slug());
     Ok(Some(Principal {
         user_id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -1399,9 +1418,12 @@ pub async fn principal_for_token(
     {
         return Ok(Err(TokenProblem::Malformed));
     }
-    let Some(row) = sqlx::query(
-        "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1",
-    )
+    let Some(row) = sqlx::query(&format!(
+        "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, {} FROM api_tokens t \
+         JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.organisation_id \
+         WHERE t.token_hash = $1",
+        principal_columns(db.backend())
+    ))
     .bind(secrets::token_hash(token))
     .fetch_optional(db.pool())
     .await?
@@ -1419,7 +1441,7 @@ pub async fn principal_for_token(
     }
     let last_used: Option<i64> = row.try_get("last_used_at")?;
     if last_used.is_none_or(|t| now - t > 60_000) {
-        let id: String = row.try_get("id")?;
+        let id: String = row.try_get("token_id")?;
         db.execute(
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
@@ -1427,8 +1449,7 @@ pub async fn principal_for_token(
         )
         .await?;
     }
-    let user_id: String = row.try_get("user_id")?;
-    match load_principal(db, &user_id).await? {
+    match principal_from(&row)? {
         Some(p) => Ok(Ok(p)),
         None => Ok(Err(TokenProblem::Unknown)),
     }
