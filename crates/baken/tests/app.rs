@@ -817,6 +817,34 @@ async fn api_validates_input_naming_the_field() {
     assert_eq!(r.status(), 422);
 }
 
+/// A memo is read once, read again after `forget`, and a load during which the data changed
+/// serves its caller but is not kept.
+#[tokio::test]
+async fn memo_is_read_again_after_forget_and_a_racing_load_is_not_kept() {
+    use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
+    let app = spawn_app().await;
+    let loads = AtomicU32::new(0);
+    let load = || async { Ok::<_, std::convert::Infallible>(loads.fetch_add(1, SeqCst)) };
+    assert_eq!(*app.db.memo("test", load).await.unwrap(), 0);
+    assert_eq!(*app.db.memo("test", load).await.unwrap(), 0, "kept");
+    app.db.forget("test");
+    assert_eq!(*app.db.memo("test", load).await.unwrap(), 1, "read again");
+    app.db.forget("test");
+    let db = app.db.clone();
+    let racing = app
+        .db
+        .memo("test", || async {
+            let v = loads.fetch_add(1, SeqCst);
+            db.forget("test");
+            Ok::<_, std::convert::Infallible>(v)
+        })
+        .await
+        .unwrap();
+    assert_eq!(*racing, 2);
+    assert_eq!(*app.db.memo("test", load).await.unwrap(), 3, "not kept");
+    assert_eq!(*app.db.memo("test", load).await.unwrap(), 3);
+}
+
 /// Reads from concurrent requests are audited together through the audit writer; runs of
 /// entries are written with one head update: the chain stays whole and nothing is lost.
 #[tokio::test]

@@ -65,6 +65,22 @@ pub struct Db {
     /// The queues of the group writers (see [`Db::write_grouped`]), one per kind, each
     /// started on first use.
     groups: Arc<std::sync::Mutex<HashMap<&'static str, Box<dyn std::any::Any + Send>>>>,
+    /// Small reference data kept in memory (see [`Db::memo`]).
+    memos: Arc<std::sync::Mutex<Memos>>,
+}
+
+/// How long a memo is used before it is read again. A process forgets its own memo when it
+/// changes the data; another process on the same database sees the change within this time.
+const MEMO_TTL: Duration = Duration::from_secs(5);
+
+type MemoValue = Arc<dyn std::any::Any + Send + Sync>;
+
+#[derive(Debug, Default)]
+struct Memos {
+    entries: HashMap<&'static str, (std::time::Instant, MemoValue)>,
+    /// Raised by every [`Db::forget`], so that a load that began before a change does not
+    /// store what it read.
+    generation: u64,
 }
 
 /// Writes a run of items of one kind in the caller's transaction, returning one result per
@@ -129,7 +145,45 @@ impl Db {
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
             groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
+            memos: Arc::new(std::sync::Mutex::new(Memos::default())),
         })
+    }
+
+    /// Small reference data that many requests read and few change (categories, routing
+    /// rules), read once per [`MEMO_TTL`] instead of on every request. Who changes the data
+    /// calls [`Db::forget`] after the commit.
+    pub async fn memo<T, E, F, Fut>(&self, key: &'static str, load: F) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let generation = {
+            let memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, value)) = memos.entries.get(key) {
+                if at.elapsed() < MEMO_TTL {
+                    if let Ok(v) = value.clone().downcast::<T>() {
+                        return Ok(v);
+                    }
+                }
+            }
+            memos.generation
+        };
+        let value = Arc::new(load().await?);
+        let mut memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+        if memos.generation == generation {
+            memos
+                .entries
+                .insert(key, (std::time::Instant::now(), value.clone() as MemoValue));
+        }
+        Ok(value)
+    }
+
+    /// Drops the memo `key`, after a change to the data it holds.
+    pub fn forget(&self, key: &'static str) {
+        let mut memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+        memos.entries.remove(key);
+        memos.generation += 1;
     }
 
     /// Writes `item` together with the items of its `kind` that other tasks hand in at the same
@@ -161,6 +215,7 @@ impl Db {
                         backend: self.backend,
                         writer: self.writer.clone(),
                         groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
+                        memos: self.memos.clone(),
                     };
                     tokio::spawn(run_group(db, receive, write));
                     Box::new(send) as Box<dyn std::any::Any + Send>
