@@ -211,9 +211,10 @@ struct ListQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct MeldingPage {
-    /// The number of meldingen in the selection, counted up to 10,000.
+    /// The number of meldingen in the selection, counted up to 1,000 past the start of this
+    /// page (`(page - 1) * per_page + 1000`).
     pub total: i64,
-    /// True when the selection holds more than 10,000 meldingen (`total` is then 10,000).
+    /// True when the selection holds more than `total` meldingen.
     pub more: bool,
     pub page: i64,
     pub per_page: i64,

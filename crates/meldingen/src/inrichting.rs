@@ -174,11 +174,12 @@ pub async fn update_category(
     .execute(tx.conn()?)
     .await?
     .rows_affected();
-    finish_one(tx, auth, n).await
+    finish_one(db, tx, auth, n).await
 }
 
 /// Ends a change of one row: not found when no row changed, else audited and committed.
 async fn finish_one(
+    db: &Db,
     mut tx: platform::db::Tx,
     auth: &Authorized<Inrichting>,
     rows: u64,
@@ -188,6 +189,7 @@ async fn finish_one(
     }
     auth.record(&mut tx).await?;
     tx.commit().await?;
+    store::forget_reference(db);
     Ok(())
 }
 
@@ -249,6 +251,7 @@ pub async fn add_rule(
     .await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
+    store::forget_reference(db);
     Ok(id)
 }
 
@@ -283,6 +286,7 @@ pub async fn move_rule(
     }
     auth.record(&mut tx).await?;
     tx.commit().await?;
+    store::forget_reference(db);
     Ok(())
 }
 
@@ -297,7 +301,7 @@ pub async fn delete_rule(
         .execute(tx.conn()?)
         .await?
         .rows_affected();
-    finish_one(tx, auth, n).await
+    finish_one(db, tx, auth, n).await
 }
 
 // ---------------------------------------------------------------------------------------------

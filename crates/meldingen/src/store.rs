@@ -1,6 +1,7 @@
 //! The module's tables (`melding_*`): the only code that touches them.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use platform::access::Authorized;
@@ -150,6 +151,7 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         }
     }
     tx.commit().await?;
+    forget_reference(db);
     Ok(())
 }
 
@@ -176,34 +178,58 @@ const CATEGORY_COLUMNS: &str =
     "slug, naam, thema, thema_naam, termijn_werkdagen, overgangen, extra_vraag, extra_opties, \
      bewaar_contact_maanden, bewaar_maanden, actief";
 
+/// The categories (inactive ones too) and the routing rules, which every submission and every
+/// list page reads and an administrator seldom changes: kept as a memo of the database handle.
+pub struct Reference {
+    /// In display order.
+    pub categories: Vec<Category>,
+    pub rules: Vec<Rule>,
+}
+
+impl Reference {
+    fn active(&self) -> impl Iterator<Item = &Category> {
+        self.categories.iter().filter(|c| c.actief)
+    }
+}
+
+const REFERENCE_MEMO: &str = "meldingen.reference";
+
+pub async fn reference(db: &Db) -> Result<Arc<Reference>, DbError> {
+    db.memo(REFERENCE_MEMO, || async {
+        let rows = sqlx::query(&format!(
+            "SELECT {CATEGORY_COLUMNS} FROM melding_categorie ORDER BY volgorde"
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        Ok(Reference {
+            categories: rows.iter().map(category_from).collect::<Result<_, _>>()?,
+            rules: rules(db.pool()).await?,
+        })
+    })
+    .await
+}
+
+/// Called after a change to the categories or the routing rules is committed.
+pub fn forget_reference(db: &Db) {
+    db.forget(REFERENCE_MEMO);
+}
+
 /// Every category, inactive ones too (retention applies to all).
 pub async fn all_categories(db: &Db) -> Result<Vec<Category>, DbError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie ORDER BY volgorde"
-    ))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(category_from).collect::<Result<_, _>>()?)
+    Ok(reference(db).await?.categories.clone())
 }
 
 /// The active categories in display order (public reference data).
 pub async fn categories(db: &Db) -> Result<Vec<Category>, DbError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie WHERE actief = 1 ORDER BY volgorde"
-    ))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(category_from).collect::<Result<_, _>>()?)
+    Ok(reference(db).await?.active().cloned().collect())
 }
 
 pub async fn category(db: &Db, slug: &str) -> Result<Option<Category>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {CATEGORY_COLUMNS} FROM melding_categorie WHERE slug = $1 AND actief = 1"
-    ))
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(row.as_ref().map(category_from).transpose()?)
+    Ok(reference(db)
+        .await?
+        .active()
+        .find(|c| c.slug == slug)
+        .cloned())
 }
 
 async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbError> {
@@ -218,7 +244,7 @@ async fn category_tx(tx: &mut Tx, slug: &str) -> Result<Option<Category>, DbErro
 
 /// The routing rules in order.
 pub async fn routing_rules(db: &Db) -> Result<Vec<Rule>, DbError> {
-    rules(db.pool()).await
+    Ok(reference(db).await?.rules.clone())
 }
 
 /// The routing rules in order, from a transaction's connection or the pool.
@@ -408,9 +434,8 @@ async fn prepare(
         Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
         _ => (None, None),
     };
-    let rules = routing_rules(db).await?;
     let rule = model::route(
-        &rules,
+        &reference(db).await?.rules,
         &model::RouteInput {
             categorie: &cat.slug,
             text: &s.omschrijving,
@@ -785,15 +810,17 @@ pub struct Summary {
 /// The most rows one list or export returns.
 pub const MAX_EXPORT: i64 = 10_000;
 
-/// A list counts its selection up to this many; beyond it says "more than" (counting a
-/// million rows for every page would cost more than the page).
-pub const COUNT_CAP: i64 = 10_000;
+/// A list counts its selection up to this many meldingen past the start of the page; beyond
+/// that it says "more than" (counting a million rows for every page would cost far more than
+/// the page). So the pager always reaches 20 pages further, and the count costs the same on
+/// page 1 of a small selection as of a large one.
+pub const COUNT_AHEAD: i64 = 1_000;
 
 pub struct Listing {
     pub items: Vec<Summary>,
-    /// The size of the selection, exact up to [`COUNT_CAP`].
+    /// The size of the selection, exact up to the page's offset plus [`COUNT_AHEAD`].
     pub total: i64,
-    /// True when the selection has more than [`COUNT_CAP`] meldingen.
+    /// True when the selection has more than `total` meldingen.
     pub more: bool,
     /// How many SQL statements this store function issued (constant whatever the page size).
     pub queries: u32,
@@ -917,11 +944,10 @@ fn order_by(sort: Option<&str>) -> &'static str {
 }
 
 /// One page of the work queue: one query for the rows (a join and a subselect, no query per
-/// row), one for the (capped) count and one for the category names, plus the audit record of
-/// the list access. The reads run outside the write transaction, so pages are read in parallel;
-/// the audit record is written before anything is returned. The category names come from
-/// their own small query: joining them made SQLite's planner drive the page from the category
-/// table and sort every match.
+/// row) and one for the (capped) count, plus the audit record of the list access. The reads run
+/// outside the write transaction, so pages are read in parallel; the audit record is written
+/// before anything is returned. The category names come from the reference memo: joining them
+/// made SQLite's planner drive the page from the category table and sort every match.
 pub async fn list(
     db: &Db,
     auth: &Authorized<Werkvoorraad>,
@@ -933,14 +959,17 @@ pub async fn list(
     let grens = model::bijna_grens(&cal, today);
     let (clause, binds) = where_clause(f, today, grens, db.backend(), true);
     let (count_clause, count_binds) = where_clause(f, today, grens, db.backend(), false);
-    let cats = all_categories(db).await?;
-    counter.fetch_add(1, Ordering::Relaxed);
+    let reference = reference(db).await?;
+    // The page's numbers are found first, from the (filter, status, created_at, nummer)
+    // indexes alone; only those rows are then read, joined and counted for photos, not every
+    // row the offset skips.
+    let order = order_by(nonempty(&f.sort));
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
          (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
-         FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE {clause} ORDER BY {} LIMIT {} OFFSET {}",
-        order_by(nonempty(&f.sort)),
+         FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT {} OFFSET {}) page \
+         JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {order}",
         f.limit.clamp(1, MAX_EXPORT),
         f.offset.max(0)
     );
@@ -950,9 +979,10 @@ pub async fn list(
     }
     let rows = q.fetch_all(db.pool()).await?;
     counter.fetch_add(1, Ordering::Relaxed);
+    let cap = f.offset.max(0) + COUNT_AHEAD;
     let count_sql = format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT {}) capped",
-        COUNT_CAP + 1
+        cap + 1
     );
     let mut q = sqlx::query(&count_sql);
     for b in &count_binds {
@@ -969,7 +999,7 @@ pub async fn list(
             let termijn: String = r.try_get("termijn_datum")?;
             let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
             let categorie: String = r.try_get("categorie")?;
-            let cat = cats.iter().find(|c| c.slug == categorie);
+            let cat = reference.categories.iter().find(|c| c.slug == categorie);
             Ok(Summary {
                 id: r.try_get("id")?,
                 nummer: r.try_get("nummer")?,
@@ -994,8 +1024,8 @@ pub async fn list(
         .collect::<Result<_, _>>()?;
     Ok(Listing {
         items,
-        total: counted.min(COUNT_CAP),
-        more: counted > COUNT_CAP,
+        total: counted.min(cap),
+        more: counted > cap,
         queries: counter.load(Ordering::Relaxed),
     })
 }

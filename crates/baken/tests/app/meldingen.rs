@@ -690,8 +690,8 @@ async fn meldingen_list_issues_a_constant_number_of_queries() {
     }
     assert_eq!(
         counts,
-        [4, 4, 4],
-        "category names, page, count, audit record — whatever the page size"
+        [3, 3, 3],
+        "page, count, audit record (the category names are a memo) — whatever the page size"
     );
 }
 
@@ -832,6 +832,8 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
     .execute(app.db.pool())
     .await
     .unwrap();
+    // Written past the module, so the module's memo of its rules is told.
+    ::meldingen::store::forget_reference(&app.db);
     let other = ::monitor::areas::buurten()
         .iter()
         .find(|a| !a.code.starts_with("BU196121"))
