@@ -1,6 +1,8 @@
 //! The module's tables: the only code that touches them. Functions that return or change
 //! personal data take an `Authorized` capability and record the access in their transaction.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use platform::access::Authorized;
 use platform::audit::{self, AuditEntry};
@@ -149,6 +151,24 @@ async fn load_steps(tx: &mut Tx, id: &str) -> Result<Vec<Stap>> {
             .fetch_all(tx.conn()?)
             .await?;
     rows.iter().map(stap_row).collect()
+}
+
+/// The steps of every measure whose id the subquery `which` selects, by measure and in order:
+/// one query for a daily job instead of one per measure.
+async fn steps_of_many(db: &Db, which: &str) -> Result<HashMap<String, Vec<Stap>>> {
+    let rows = sqlx::query(&format!(
+        "SELECT * FROM maatregelen_stap WHERE maatregel_id IN ({which}) ORDER BY maatregel_id, positie"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let mut by_measure: HashMap<String, Vec<Stap>> = HashMap::new();
+    for r in &rows {
+        by_measure
+            .entry(r.try_get("maatregel_id")?)
+            .or_default()
+            .push(stap_row(r)?);
+    }
+    Ok(by_measure)
 }
 
 async fn load(tx: &mut Tx, id: &str) -> Result<Detail> {
@@ -957,27 +977,22 @@ pub async fn brief(db: &Db, auth: &Authorized<access::Maatregel>, brief_id: &str
 /// person or the address: those stay behind the login. Returns the number of mails queued.
 pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
     let kal = kalender(db).await?;
+    let open = "SELECT id FROM maatregelen_maatregel WHERE team_id IS NOT NULL AND id NOT IN \
+         (SELECT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging')";
     let rows = sqlx::query(&format!(
-        "SELECT {MAATREGEL_COLS} FROM maatregelen_maatregel WHERE team_id IS NOT NULL AND id NOT IN \
-         (SELECT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging')"
+        "SELECT {MAATREGEL_COLS} FROM maatregelen_maatregel WHERE id IN ({open})"
     ))
     .fetch_all(db.pool())
     .await?;
+    let steps = steps_of_many(db, open).await?;
     let mut sent = 0;
     for r in &rows {
         let m = maatregel_row(r)?;
         let Some(team) = m.team_id.clone() else {
             continue;
         };
-        let stappen =
-            sqlx::query("SELECT * FROM maatregelen_stap WHERE maatregel_id = $1 ORDER BY positie")
-                .bind(&m.id)
-                .fetch_all(db.pool())
-                .await?
-                .iter()
-                .map(stap_row)
-                .collect::<Result<Vec<_>>>()?;
-        let due = model::herinneringen(&model::tijdlijn(m.soort, &stappen, &kal), vandaag);
+        let stappen = steps.get(&m.id).map(Vec::as_slice).unwrap_or_default();
+        let due = model::herinneringen(&model::tijdlijn(m.soort, stappen, &kal), vandaag);
         if due.is_empty() {
             continue;
         }
@@ -1130,31 +1145,46 @@ pub struct Vernietiging {
 /// reminders and the measure. A destruction record (type and dates) and an audit record stay.
 pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec<Vernietiging>> {
     let termijnen = bewaartermijnen(db).await?;
-    let ids: Vec<String> = sqlx::query(
-        "SELECT DISTINCT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging'",
-    )
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| r.try_get("maatregel_id"))
-    .collect::<std::result::Result<_, _>>()?;
-    let mut done = Vec::new();
-    for id in ids {
-        let mut tx = db.begin().await?;
-        let d = load(&mut tx, &id).await?;
+    // Until when an ended measure is kept, and when it ended.
+    let expiry = |soort: Soort, stappen: &[Stap]| -> Option<(Date, Date)> {
         let jaren = termijnen
             .iter()
-            .find(|t| t.soort == d.maatregel.soort)
+            .find(|t| t.soort == soort)
             .map(|t| t.jaren)
-            .unwrap_or(model::standaard_bewaartermijn(d.maatregel.soort).0);
-        let (Some(tot), Some(einde)) = (
-            model::bewaren_tot(&d.stappen, jaren),
-            d.stappen
-                .iter()
-                .rev()
-                .find(|s| s.soort == StapSoort::Beeindiging)
-                .map(|s| s.datum),
-        ) else {
+            .unwrap_or(model::standaard_bewaartermijn(soort).0);
+        let einde = stappen
+            .iter()
+            .rev()
+            .find(|s| s.soort == StapSoort::Beeindiging)?
+            .datum;
+        Some((model::bewaren_tot(stappen, jaren)?, einde))
+    };
+    // Read first, outside the writers' queue: most ended measures are still within their term.
+    let ended = "SELECT maatregel_id FROM maatregelen_stap WHERE soort = 'beeindiging'";
+    let steps = steps_of_many(db, ended).await?;
+    let mut expired = Vec::new();
+    for r in sqlx::query(&format!(
+        "SELECT id, soort FROM maatregelen_maatregel WHERE id IN ({ended})"
+    ))
+    .fetch_all(db.pool())
+    .await?
+    {
+        let id: String = r.try_get("id")?;
+        let soort = Soort::from_slug(&r.try_get::<String, _>("soort")?);
+        let stappen = steps.get(&id).map(Vec::as_slice).unwrap_or_default();
+        if soort
+            .and_then(|s| expiry(s, stappen))
+            .is_some_and(|(tot, _)| tot < vandaag)
+        {
+            expired.push(id);
+        }
+    }
+    let mut done = Vec::new();
+    for id in expired {
+        let mut tx = db.begin().await?;
+        // Checked again in the transaction: the measure may have changed since the read.
+        let d = load(&mut tx, &id).await?;
+        let Some((tot, einde)) = expiry(d.maatregel.soort, &d.stappen) else {
             continue;
         };
         if tot >= vandaag {
