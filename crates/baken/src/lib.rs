@@ -361,7 +361,8 @@ pub async fn seed_demo_cases(
     Ok(())
 }
 
-/// The background work of a server process: due jobs, the mail outbox, expired sessions.
+/// The background work of a server process: due jobs, the mail outbox, expired sessions, the
+/// alarm overview.
 pub fn spawn_background(db: Db, options: &ServerOptions) {
     let mut runner = Runner::new();
     let session = options.session.clone();
@@ -408,6 +409,19 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
                 Err(e) => tracing::warn!(error = %e, "maatregelen reminders and retention"),
             }
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+        }
+    });
+    // The alarm overview is computed once per state of the police figures. Computing it here,
+    // at start and within half a minute of an import (from the web or the command line),
+    // spares the first visitor of the alarm pages the wait; when nothing changed it costs one
+    // query.
+    let alarms_db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = monitor::alarm_overview(&alarms_db).await {
+                tracing::warn!(error = %e, "alarm overview");
+            }
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
     });
     let session = options.session.clone();
