@@ -190,6 +190,8 @@ struct ListQuery {
     thema: Option<String>,
     /// Team id or slug, or "geen".
     team: Option<String>,
+    /// The assigned person's user id, "mij" (the caller) or "geen" (nobody).
+    behandelaar: Option<String>,
     /// op-tijd, bijna or te-laat.
     termijn: Option<String>,
     /// Wijk code (WK196121); meldingen with a point on the map lie in a wijk.
@@ -298,6 +300,9 @@ async fn list(
         categorie: q.categorie,
         thema: q.thema,
         team: q.team,
+        behandelaar: q
+            .behandelaar
+            .map(|b| if b == "mij" { p.user_id.clone() } else { b }),
         wijk: q.wijk,
         buurt: q.buurt,
         van: q.van,
@@ -366,6 +371,8 @@ pub struct MeldingChange {
     pub status: Option<String>,
     /// Team id or slug of the gemeente.
     pub team: Option<String>,
+    /// The user id of a colleague who works meldingen, or "geen" to assign it to nobody.
+    pub behandelaar: Option<String>,
     /// Explanation of the status change (in the closing mail for "afgehandeld").
     pub toelichting: Option<String>,
     /// An internal note.
@@ -409,6 +416,7 @@ async fn patch_one(
         &Change {
             status: input.status,
             team: input.team,
+            behandelaar: input.behandelaar,
             toelichting: input.toelichting,
             notitie: input.notitie,
             duplicaat_van: input.duplicaat_van,

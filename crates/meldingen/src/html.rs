@@ -498,6 +498,9 @@ pub struct ListQuery {
     thema: String,
     #[serde(default)]
     team: String,
+    /// A colleague's user id, `mij` or `geen`.
+    #[serde(default)]
+    behandelaar: String,
     #[serde(default)]
     termijn: String,
     #[serde(default)]
@@ -516,12 +519,17 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self, ids: Option<Vec<String>>, limit: i64, offset: i64) -> Filter {
+    /// The store's filter; `me` is the user id that `behandelaar=mij` stands for.
+    fn filter(&self, me: &str, ids: Option<Vec<String>>, limit: i64, offset: i64) -> Filter {
         Filter {
             status: Some(self.status.clone()),
             categorie: Some(self.categorie.clone()),
             thema: Some(self.thema.clone()),
             team: Some(self.team.clone()),
+            behandelaar: Some(match self.behandelaar.as_str() {
+                "mij" => me.to_string(),
+                other => other.to_string(),
+            }),
             wijk: Some(self.wijk.clone()),
             buurt: Some(self.buurt.clone()),
             van: Some(self.van.clone()),
@@ -534,13 +542,14 @@ impl ListQuery {
         }
     }
 
-    fn params(&self) -> [(&'static str, &str); 11] {
+    fn params(&self) -> [(&'static str, &str); 12] {
         [
             ("q", self.q.as_str()),
             ("status", self.status.as_str()),
             ("categorie", self.categorie.as_str()),
             ("thema", self.thema.as_str()),
             ("team", self.team.as_str()),
+            ("behandelaar", self.behandelaar.as_str()),
             ("wijk", self.wijk.as_str()),
             ("buurt", self.buurt.as_str()),
             ("van", self.van.as_str()),
@@ -650,7 +659,12 @@ pub async fn list_page(
     let i = I18n::new(&ctx.lang);
     let page = q.pagina.unwrap_or(1).max(1);
     let ids = search_ids(&state, &q.q).await?;
-    let filter = q.filter(ids, Pager::PER_PAGE, (page - 1) * Pager::PER_PAGE);
+    let filter = q.filter(
+        &p.user_id,
+        ids,
+        Pager::PER_PAGE,
+        (page - 1) * Pager::PER_PAGE,
+    );
     let listing = store::list(&state.db, &auth, &filter).await?;
     let map = map_view(
         &i,
@@ -658,6 +672,7 @@ pub async fn list_page(
     );
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;
+    let colleagues = store::colleagues(&state.db).await?;
     let mut themes: Vec<(String, String)> = Vec::new();
     for c in &cats {
         if !themes.iter().any(|(s, _)| *s == c.thema) {
@@ -705,6 +720,21 @@ pub async fn list_page(
             ),
         )
         .value(q.team.clone()),
+        FormField::new(
+            "behandelaar",
+            i.t("veld-behandelaar"),
+            select(
+                all.clone(),
+                [
+                    ("mij".to_string(), i.t("behandelaar-mij")),
+                    ("geen".to_string(), i.t("behandelaar-geen")),
+                ]
+                .into_iter()
+                .chain(colleagues.iter().map(|c| (c.id.clone(), c.name.clone())))
+                .collect(),
+            ),
+        )
+        .value(q.behandelaar.clone()),
         FormField::new(
             "wijk",
             i.t("veld-wijk"),
@@ -810,7 +840,12 @@ pub async fn export_csv(
         Purpose::Uitvoering,
     )
     .await?;
-    let filter = q.filter(search_ids(&state, &q.q).await?, store::MAX_EXPORT, 0);
+    let filter = q.filter(
+        &p.user_id,
+        search_ids(&state, &q.q).await?,
+        store::MAX_EXPORT,
+        0,
+    );
     let listing = store::list(&state.db, &auth, &filter).await?;
     let cell = platform::export::csv_cell;
     let mut out = String::from("\u{feff}nummer;ontvangen;categorie;thema;status;team;termijn;termijnstatus;adres;omschrijving;fotos\r\n");
@@ -904,6 +939,7 @@ struct DetailPage {
     history: Vec<HistoryRow>,
     status_form: Option<Form>,
     team_form: Form,
+    person_form: Form,
     place_form: Form,
     note_form: Form,
     dup_form: Form,
@@ -993,6 +1029,31 @@ async fn detail_response(
         .value(m.team_id.clone().unwrap_or_default())],
     )
     .with_errors(&ctx.lang, &only(&ctx.lang, errors, "team"));
+    let person_form = Form::new(
+        format!("{base}/behandelaar"),
+        i.t("actie-behandelaar"),
+        vec![FormField::new(
+            "behandelaar",
+            i.t("veld-behandelaar"),
+            FieldKind::Select(
+                [("geen".to_string(), i.t("behandelaar-geen"))]
+                    .into_iter()
+                    .chain(
+                        store::colleagues(&state.db)
+                            .await?
+                            .into_iter()
+                            .map(|c| (c.id, c.name)),
+                    )
+                    .collect(),
+            ),
+        )
+        .value(
+            m.behandelaar_id
+                .clone()
+                .unwrap_or_else(|| "geen".to_string()),
+        )],
+    )
+    .with_errors(&ctx.lang, &only(&ctx.lang, errors, "behandelaar"));
     let cats = store::categories(&state.db).await?;
     let coord = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let mut place_errors = only(&ctx.lang, errors, "categorie");
@@ -1045,6 +1106,11 @@ async fn detail_response(
                     h.nieuw.as_deref().map(|s| i.status(s)).unwrap_or_default()
                 ),
                 "aangemaakt" => i.soort("aangemaakt"),
+                "behandelaar" => format!(
+                    "{}: {}",
+                    i.soort("behandelaar"),
+                    h.nieuw.clone().unwrap_or_else(|| i.t("behandelaar-geen"))
+                ),
                 other => format!(
                     "{}{}",
                     i.soort(other),
@@ -1076,6 +1142,7 @@ async fn detail_response(
         history,
         status_form,
         team_form,
+        person_form,
         place_form,
         note_form,
         dup_form,
@@ -1100,6 +1167,8 @@ pub struct ChangeForm {
     toelichting: String,
     #[serde(default)]
     team: String,
+    #[serde(default)]
+    behandelaar: String,
     #[serde(default)]
     notitie: String,
     #[serde(default)]
@@ -1163,6 +1232,27 @@ pub async fn team_submit(
     }
     let change = Change {
         team: Some(f.team),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, extra).await
+}
+
+/// Assigns the melding to a colleague, or (`geen`) to nobody.
+pub async fn person_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let mut extra = Vec::new();
+    if f.behandelaar.trim().is_empty() {
+        extra.push(platform::identity::field_error(
+            "behandelaar",
+            "melding-fout-behandelaar",
+        ));
+    }
+    let change = Change {
+        behandelaar: Some(f.behandelaar),
         ..Change::default()
     };
     apply(state, ctx, id, change, extra).await

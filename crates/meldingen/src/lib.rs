@@ -67,6 +67,7 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
         .route("/meldingen/{id}", get(html::detail_page))
         .route("/meldingen/{id}/status", post(html::status_submit))
         .route("/meldingen/{id}/team", post(html::team_submit))
+        .route("/meldingen/{id}/behandelaar", post(html::person_submit))
         .route("/meldingen/{id}/indeling", post(html::place_submit))
         .route("/meldingen/{id}/notitie", post(html::note_submit))
         .route("/meldingen/{id}/duplicaat", post(html::duplicate_submit))

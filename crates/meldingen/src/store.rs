@@ -296,6 +296,26 @@ pub async fn teams(db: &Db) -> Result<Vec<TeamRef>, DbError> {
     Ok(rows.iter().map(get).collect::<Result<_, _>>()?)
 }
 
+/// The gemeente's colleagues who work meldingen, to whom a melding can be assigned.
+pub async fn colleagues(db: &Db) -> Result<Vec<platform::identity::Colleague>, DbError> {
+    platform::identity::colleagues(
+        db.pool(),
+        platform::seed::GEMEENTE,
+        &crate::access::ROLES,
+        None,
+    )
+    .await
+    .map_err(identity_db)
+}
+
+/// An identity error of a plain read is a database error.
+fn identity_db(e: platform::identity::IdentityError) -> DbError {
+    match e {
+        platform::identity::IdentityError::Db(d) => d,
+        other => DbError::Sql(sqlx::Error::Protocol(other.to_string())),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public submission.
 
@@ -767,6 +787,8 @@ pub struct Filter {
     pub categorie: Option<String>,
     pub thema: Option<String>,
     pub team: Option<String>,
+    /// A person's user id, or `geen` for meldingen assigned to nobody.
+    pub behandelaar: Option<String>,
     /// A wijk code (WK…).
     pub wijk: Option<String>,
     /// A buurt code (BU…).
@@ -799,6 +821,8 @@ pub struct Summary {
     pub buurt: Option<String>,
     pub team_id: Option<String>,
     pub team_naam: Option<String>,
+    /// The person it is assigned to, if any.
+    pub behandelaar_naam: Option<String>,
     /// The deadline, `YYYY-MM-DD`.
     pub termijn: String,
     /// op-tijd, bijna, te-laat, gepauzeerd or gesloten.
@@ -880,6 +904,11 @@ fn where_clause(
                  WHERE o2.slug = {g} AND (t2.id = {n} OR t2.slug = {n}) LIMIT 1)"
             ));
         }
+    }
+    match nonempty(&f.behandelaar) {
+        Some("geen") => clauses.push("m.behandelaar_id IS NULL".into()),
+        Some(s) => clauses.push(format!("m.behandelaar_id = {}", bind(&mut binds, s))),
+        None => {}
     }
     if let Some(s) = nonempty(&f.wijk) {
         clauses.push(format!("m.wijk = {}", bind(&mut binds, s)));
@@ -966,8 +995,8 @@ pub async fn list(
     let order = order_by(nonempty(&f.sort));
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
-         m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.termijn_datum, m.created_at, \
-         (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
+         m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.behandelaar_naam, m.termijn_datum, \
+         m.created_at, (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
          FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT {} OFFSET {}) page \
          JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {order}",
         f.limit.clamp(1, MAX_EXPORT),
@@ -1016,6 +1045,7 @@ pub async fn list(
                 buurt: r.try_get("buurt")?,
                 team_id: r.try_get("team_id")?,
                 team_naam: r.try_get("team_naam")?,
+                behandelaar_naam: r.try_get("behandelaar_naam")?,
                 termijn,
                 fotos: r.try_get("fotos")?,
                 created_at: r.try_get("created_at")?,
@@ -1107,7 +1137,7 @@ pub async fn overview_per_team(db: &Db) -> Result<Vec<TeamOverview>, DbError> {
 pub struct HistoryItem {
     pub at: i64,
     pub wie: String,
-    /// aangemaakt, status, team, notitie, duplicaat.
+    /// aangemaakt, status, team, behandelaar, notitie, duplicaat, categorie, locatie.
     pub soort: String,
     pub oud: Option<String>,
     pub nieuw: Option<String>,
@@ -1147,6 +1177,9 @@ pub struct Detail {
     pub team_id: Option<String>,
     pub team_naam: Option<String>,
     pub toewijzing_uitleg: Option<String>,
+    /// The person it is assigned to (a user id), with the name as it was when assigned.
+    pub behandelaar_id: Option<String>,
+    pub behandelaar_naam: Option<String>,
     pub termijn: String,
     pub termijn_status: String,
     pub anoniem: bool,
@@ -1303,6 +1336,8 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
         team_id: r.try_get("team_id")?,
         team_naam: r.try_get("team_naam")?,
         toewijzing_uitleg: r.try_get("toewijzing_uitleg")?,
+        behandelaar_id: r.try_get("behandelaar_id")?,
+        behandelaar_naam: r.try_get("behandelaar_naam")?,
         termijn,
         anoniem: r.try_get::<i64, _>("anoniem")? == 1,
         contact_email: r.try_get("contact_email")?,
@@ -1334,6 +1369,8 @@ pub async fn has_photo(db: &Db, melding_id: &str, file_id: &str) -> Result<bool,
 pub struct Change {
     pub status: Option<String>,
     pub team: Option<String>,
+    /// A colleague's user id, or `geen` to assign the melding to nobody.
+    pub behandelaar: Option<String>,
     pub toelichting: Option<String>,
     pub notitie: Option<String>,
     /// The nummer of the melding this one duplicates.
@@ -1353,7 +1390,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
     let p = auth.principal();
     let now = now_ms();
     let r = sqlx::query(
-        "SELECT m.status, m.categorie, m.team_id, m.termijn_datum, m.gepauzeerd_sinds, m.contact_email, m.volgcode, \
+        "SELECT m.status, m.categorie, m.team_id, m.behandelaar_id, m.behandelaar_naam, m.termijn_datum, m.gepauzeerd_sinds, m.contact_email, m.volgcode, \
          m.nummer, m.omschrijving, m.wijk, m.buurt, t.name AS team_naam \
          FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE m.id = $1",
     )
@@ -1584,6 +1621,52 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
                     .await?;
                 }
             }
+        }
+    }
+
+    if let Some(who) = nonempty(&c.behandelaar) {
+        let old_id: Option<String> = r.try_get("behandelaar_id")?;
+        let old: Option<String> = r.try_get("behandelaar_naam")?;
+        let new = if who == "geen" {
+            Some(None)
+        } else {
+            platform::identity::colleagues(
+                tx.conn()?,
+                platform::seed::GEMEENTE,
+                &crate::access::ROLES,
+                Some(who),
+            )
+            .await
+            .map_err(identity_db)?
+            .pop()
+            .map(Some)
+        };
+        match new {
+            None => errors.push(field_error("behandelaar", "melding-fout-behandelaar")),
+            Some(new) if new.as_ref().map(|c| &c.id) != old_id.as_ref() => {
+                sqlx::query(
+                    "UPDATE melding SET behandelaar_id = $1, behandelaar_naam = $2, updated_at = $3 WHERE id = $4",
+                )
+                .bind(new.as_ref().map(|c| c.id.clone()))
+                .bind(new.as_ref().map(|c| c.name.clone()))
+                .bind(now)
+                .bind(&id)
+                .execute(tx.conn()?)
+                .await?;
+                history(
+                    tx,
+                    &id,
+                    Some(&p.user_id),
+                    &p.name,
+                    "behandelaar",
+                    old.as_deref(),
+                    new.as_ref().map(|c| c.name.as_str()),
+                    toelichting.as_deref(),
+                    now,
+                )
+                .await?;
+            }
+            Some(_) => {}
         }
     }
 

@@ -260,6 +260,52 @@ pub async fn team_ids_of_user(db: &Db, user_id: &str) -> Result<Vec<String>, Ide
         .collect()
 }
 
+/// A colleague to whom work can be assigned: id and name only.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Colleague {
+    pub id: String,
+    pub name: String,
+}
+
+/// The active accounts of an organisation that hold one of `roles`, by name: the people work of
+/// those roles can be assigned to. `only` narrows it to one account (to check a choice). Reads
+/// from the pool or from a transaction's connection.
+pub async fn colleagues<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    organisation_slug: &str,
+    roles: &[Role],
+    only: Option<&str>,
+) -> Result<Vec<Colleague>, IdentityError> {
+    let marks: Vec<String> = (0..roles.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT u.id, u.name FROM users u JOIN organisations o ON o.id = u.organisation_id \
+         WHERE o.slug = $1 AND u.disabled_at IS NULL AND ($2 = '' OR u.id = $2) \
+         AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({})) \
+         ORDER BY u.name, u.id",
+        if marks.is_empty() {
+            "NULL".to_string()
+        } else {
+            marks.join(", ")
+        }
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(organisation_slug)
+        .bind(only.unwrap_or(""));
+    for r in roles {
+        q = q.bind(r.slug());
+    }
+    q.fetch_all(executor)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Colleague {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
 /// The e-mail addresses of a team's active members (for notices to the team).
 pub async fn team_member_emails(db: &Db, team_id: &str) -> Result<Vec<String>, IdentityError> {
     let rows = sqlx::query(

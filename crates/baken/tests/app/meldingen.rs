@@ -1365,3 +1365,132 @@ async fn concurrent_submissions_are_written_together_and_each_stands_alone() {
     );
     platform::audit::verify(&app.db).await.unwrap();
 }
+
+/// A melding is assigned to a colleague who works meldingen (not to anyone else), the queue
+/// filters on that person, on "mij" and on nobody, and every change is in the history.
+#[tokio::test]
+async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
+    let app = spawn_app().await;
+    ::meldingen::seed_demo(&app.db).await.unwrap();
+    let (hh, _) = app
+        .user("hh@example.nl", "vijfheerenlanden", Role::Handhaver, true)
+        .await;
+    let (analist, _) = app
+        .user("an@example.nl", "vijfheerenlanden", Role::Analist, true)
+        .await;
+    let (partner, _) = app
+        .user("kp@example.nl", "politie-lekpoort", Role::Handhaver, true)
+        .await;
+    let mut browser = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let iv = format!("Bearer {}", cli_token(&app, "iv@example.nl"));
+    let hh_token = format!("Bearer {}", cli_token(&app, "hh@example.nl"));
+    let ids: Vec<String> = sqlx::query("SELECT id FROM melding ORDER BY nummer")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("id").unwrap())
+        .collect();
+    assert!(ids.len() >= 2);
+    let patch = |id: &str, body: serde_json::Value| {
+        let (app, iv, id) = (&app, iv.clone(), id.to_string());
+        async move {
+            reqwest::Client::new()
+                .patch(format!("{}/api/v1/meldingen/{id}", app.base))
+                .header("authorization", iv)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Nobody outside the gemeente's meldingen roles, and no unknown id.
+    for who in [analist.as_str(), partner.as_str(), "onbekend"] {
+        let r = patch(&ids[0], serde_json::json!({"behandelaar": who})).await;
+        assert_eq!(r.status(), 422, "{who}");
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "behandelaar");
+    }
+    let r = patch(&ids[0], serde_json::json!({"behandelaar": hh})).await;
+    assert_eq!(r.status(), 200);
+    let d: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(d["behandelaar_id"], hh.as_str());
+    assert_eq!(d["behandelaar_naam"], "Test hh@example.nl");
+    // The web form assigns the second one.
+    let r = browser
+        .post(
+            &format!("/meldingen/{}/behandelaar", ids[1]),
+            &[("behandelaar", hh.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = browser.get(&format!("/meldingen/{}", ids[1])).await;
+    assert!(page.body.contains("Behandelaar: Test hh@example.nl"));
+    let bad = browser
+        .post(
+            &format!("/meldingen/{}/behandelaar", ids[1]),
+            &[("behandelaar", analist.as_str())],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad
+        .body
+        .contains("Kies een collega die meldingen behandelt, of niemand."));
+
+    let total = |auth: String, query: &'static str| {
+        let app = &app;
+        async move {
+            let r = api_get(app, &format!("/api/v1/meldingen?{query}"), Some(&auth)).await;
+            assert_eq!(r.status(), 200);
+            let v: serde_json::Value = r.json().await.unwrap();
+            v["total"].as_i64().unwrap()
+        }
+    };
+    let all = total(iv.clone(), "").await;
+    assert_eq!(total(hh_token.clone(), "behandelaar=mij").await, 2);
+    assert_eq!(total(iv.clone(), "behandelaar=mij").await, 0);
+    assert_eq!(total(iv.clone(), "behandelaar=geen").await, all - 2);
+    let by_id = api_get(
+        &app,
+        &format!("/api/v1/meldingen?behandelaar={hh}"),
+        Some(&iv),
+    )
+    .await
+    .json::<serde_json::Value>()
+    .await
+    .unwrap();
+    assert_eq!(by_id["total"], 2);
+    assert!(by_id["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["behandelaar_naam"] == "Test hh@example.nl"));
+    let queue = browser.get("/meldingen?behandelaar=mij").await;
+    assert!(queue.body.contains("0 meldingen"), "iv has none");
+
+    // Back to nobody; the history shows both changes.
+    let r = patch(&ids[0], serde_json::json!({"behandelaar": "geen"})).await;
+    let d: serde_json::Value = r.json().await.unwrap();
+    assert!(d["behandelaar_id"].is_null());
+    let changes: Vec<(Option<String>, Option<String>)> = d["historie"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["soort"] == "behandelaar")
+        .map(|h| {
+            (
+                h["oud"].as_str().map(str::to_string),
+                h["nieuw"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (None, Some("Test hh@example.nl".to_string())),
+            (Some("Test hh@example.nl".to_string()), None)
+        ]
+    );
+}
