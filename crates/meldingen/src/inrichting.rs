@@ -16,7 +16,7 @@ use platform::web::{render_status, require_user, AppState, Ctx, Shell, WebError,
 use sqlx::Row;
 
 use crate::i18n::I18n;
-use crate::model::{Status, Workflow};
+use crate::model::{self, Status, Workflow};
 use crate::store::{self, Category, StoreError, TeamRef};
 
 /// The module's settings (categories, workflows, retention, routing rules).
@@ -304,6 +304,58 @@ pub async fn delete_rule(
     finish_one(db, tx, auth, n).await
 }
 
+/// A mail to the reporter as an administrator edits it.
+#[derive(Clone, Debug, Default)]
+pub struct MailEdit {
+    pub onderwerp: String,
+    pub tekst: String,
+    pub actief: bool,
+}
+
+/// What is wrong with a mail template, per field. Pure.
+pub fn check_mail(e: &MailEdit) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let onderwerp = e.onderwerp.trim();
+    if onderwerp.is_empty() || onderwerp.chars().count() > 200 || onderwerp.contains('\n') {
+        errors.push(field_error("onderwerp", "inrichting-fout-onderwerp"));
+    } else if model::unknown_placeholders(onderwerp) != Some(vec![]) {
+        errors.push(field_error("onderwerp", "inrichting-fout-plaatshouder"));
+    }
+    let tekst = e.tekst.trim();
+    if tekst.is_empty() || tekst.chars().count() > 5000 {
+        errors.push(field_error("tekst", "inrichting-fout-tekst"));
+    } else if model::unknown_placeholders(tekst) != Some(vec![]) {
+        errors.push(field_error("tekst", "inrichting-fout-plaatshouder"));
+    }
+    errors
+}
+
+pub async fn update_mail(
+    db: &Db,
+    auth: &Authorized<Inrichting>,
+    gebeurtenis: &str,
+    e: &MailEdit,
+) -> Result<(), StoreError> {
+    let errors = check_mail(e);
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE melding_mailsjabloon SET onderwerp = $1, tekst = $2, actief = $3, updated_at = $4 \
+         WHERE gebeurtenis = $5",
+    )
+    .bind(e.onderwerp.trim())
+    .bind(e.tekst.trim().replace("\r\n", "\n"))
+    .bind(i64::from(e.actief))
+    .bind(platform::db::now_ms())
+    .bind(gebeurtenis)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    finish_one(db, tx, auth, n).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pages.
 
@@ -339,6 +391,22 @@ pub struct CategoryRow {
     pub overgangen: usize,
 }
 
+pub struct MailRow {
+    pub gebeurtenis: String,
+    pub label: String,
+    pub onderwerp: String,
+    pub actief: bool,
+}
+
+/// "Ontvangen" or "Status: Afgehandeld".
+fn event_label(i: &I18n, gebeurtenis: &str) -> String {
+    if gebeurtenis == "ontvangen" {
+        i.t("inrichting-mail-ontvangen")
+    } else {
+        format!("{}: {}", i.t("veld-status"), i.status(gebeurtenis))
+    }
+}
+
 pub struct RuleView {
     pub id: String,
     pub positie: i64,
@@ -358,6 +426,7 @@ struct SettingsPage {
     categories: Vec<CategoryRow>,
     rules: Vec<RuleView>,
     rule_form: Form,
+    mails: Vec<MailRow>,
 }
 
 fn area_choices(i: &I18n) -> Vec<(String, String)> {
@@ -379,7 +448,18 @@ async fn settings_response(
     status: StatusCode,
 ) -> WebResult {
     let i = I18n::new(&ctx.lang);
-    let cats = store::all_categories(&state.db).await?;
+    let reference = store::reference(&state.db).await?;
+    let cats = reference.categories.clone();
+    let mails = reference
+        .mails
+        .iter()
+        .map(|m| MailRow {
+            label: event_label(&i, &m.gebeurtenis),
+            gebeurtenis: m.gebeurtenis.clone(),
+            onderwerp: m.onderwerp.clone(),
+            actief: m.actief,
+        })
+        .collect();
     let teams = store::teams(&state.db).await?;
     let rules = rule_rows(&state.db).await?;
     let n = rules.len();
@@ -465,6 +545,7 @@ async fn settings_response(
             categories,
             rules,
             rule_form,
+            mails,
         },
     )
 }
@@ -686,9 +767,146 @@ pub async fn category_submit(
     }
 }
 
+fn mail_form(i: &I18n, gebeurtenis: &str, e: &MailEdit) -> Form {
+    let placeholders = model::MAIL_PLACEHOLDERS
+        .iter()
+        .map(|p| format!("{{{{{p}}}}}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Form::new(
+        format!("/meldingen/inrichting/mail/{gebeurtenis}"),
+        i.t("inrichting-opslaan"),
+        vec![
+            FormField::new(
+                "actief",
+                i.t("inrichting-mail-actief"),
+                FieldKind::Checkboxes(vec![(
+                    "ja".into(),
+                    i.t("inrichting-mail-actief-ja"),
+                    e.actief,
+                )]),
+            ),
+            FormField::new(
+                "onderwerp",
+                i.t("inrichting-mail-onderwerp"),
+                FieldKind::Text,
+            )
+            .value(e.onderwerp.clone())
+            .required(),
+            FormField::new("tekst", i.t("inrichting-mail-tekst"), FieldKind::TextArea)
+                .value(e.tekst.clone())
+                .hint(format!("{} {placeholders}", i.t("inrichting-mail-hint")))
+                .required(),
+        ],
+    )
+}
+
+fn mail_page(
+    ctx: &Ctx,
+    gebeurtenis: &str,
+    edit: &MailEdit,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> WebResult {
+    let i = I18n::new(&ctx.lang);
+    let mut title = format!(
+        "{}: {}",
+        i.t("inrichting-mail"),
+        event_label(&i, gebeurtenis)
+    );
+    if !errors.is_empty() {
+        title = format!("{} — {title}", i.t("error-title-prefix"));
+    }
+    render_status(
+        status,
+        &CategoryPage {
+            shell: Shell::titled(ctx, title),
+            form: mail_form(&i, gebeurtenis, edit)
+                .with_errors(&ctx.lang, &crate::html::translated(&ctx.lang, errors)),
+            i,
+        },
+    )
+}
+
+pub async fn mail_edit_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(gebeurtenis): Path<String>,
+) -> WebResult {
+    authorize(
+        &state,
+        &ctx,
+        Action::Read,
+        Some(format!("mail:{gebeurtenis}")),
+    )
+    .await?;
+    let reference = store::reference(&state.db).await?;
+    let m = reference
+        .mails
+        .iter()
+        .find(|m| m.gebeurtenis == gebeurtenis)
+        .ok_or(WebError::NotFound)?;
+    let edit = MailEdit {
+        onderwerp: m.onderwerp.clone(),
+        tekst: m.tekst.clone(),
+        actief: m.actief,
+    };
+    mail_page(&ctx, &gebeurtenis, &edit, &[], StatusCode::OK)
+}
+
+pub async fn mail_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(gebeurtenis): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let auth = authorize(
+        &state,
+        &ctx,
+        Action::Update,
+        Some(format!("mail:{gebeurtenis}")),
+    )
+    .await?;
+    let edit = MailEdit {
+        onderwerp: val(&v, "onderwerp"),
+        tekst: val(&v, "tekst"),
+        actief: val(&v, "actief") == "ja",
+    };
+    match update_mail(&state.db, &auth, &gebeurtenis, &edit).await {
+        Ok(()) => Ok(Redirect::to("/meldingen/inrichting#mails").into_response()),
+        Err(StoreError::Invalid(errors)) => mail_page(
+            &ctx,
+            &gebeurtenis,
+            &edit,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(crate::html::store_err(e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mail_template_needs_a_subject_a_text_and_known_placeholders() {
+        let ok = MailEdit {
+            onderwerp: "Uw melding {{nummer}}".into(),
+            tekst: "Beste melder, {{toelichting}}".into(),
+            actief: true,
+        };
+        assert!(check_mail(&ok).is_empty());
+        let fields =
+            |e: &MailEdit| -> Vec<String> { check_mail(e).into_iter().map(|f| f.field).collect() };
+        let mut e = ok.clone();
+        e.onderwerp = " ".into();
+        e.tekst = "Uw BSN is {{bsn}}".into();
+        assert_eq!(fields(&e), ["onderwerp", "tekst"]);
+        e.onderwerp = "Regel\nregel".into();
+        e.tekst = "Open {{volgcode".into();
+        assert_eq!(fields(&e), ["onderwerp", "tekst"]);
+    }
 
     fn edit() -> CategoryEdit {
         CategoryEdit {

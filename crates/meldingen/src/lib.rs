@@ -63,6 +63,10 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
             "/meldingen/inrichting/categorie/{slug}",
             get(inrichting::category_page).post(inrichting::category_submit),
         )
+        .route(
+            "/meldingen/inrichting/mail/{gebeurtenis}",
+            get(inrichting::mail_edit_page).post(inrichting::mail_submit),
+        )
         .route("/meldingen/export.csv", get(html::export_csv))
         .route("/meldingen/{id}", get(html::detail_page))
         .route("/meldingen/{id}/status", post(html::status_submit))

@@ -620,6 +620,98 @@ fn strip_png(data: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Mails to the reporter.
+
+/// When a mail to the reporter can go out: on receipt, or when the melding reaches a status.
+pub const MAIL_EVENTS: [&str; 5] = [
+    "ontvangen",
+    "in-behandeling",
+    "wacht-op-melder",
+    "afgehandeld",
+    "geannuleerd",
+];
+
+/// The placeholders a mail template may use.
+pub const MAIL_PLACEHOLDERS: [&str; 6] = [
+    "volgcode",
+    "nummer",
+    "categorie",
+    "status",
+    "toelichting",
+    "gemeente",
+];
+
+/// The shipped templates: (event, subject, text, sent). Receipt and closing go out; the others
+/// are ready to be switched on.
+pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
+    (
+        "ontvangen",
+        "Uw melding is ontvangen",
+        "Beste melder,\n\nBedankt voor uw melding over \"{{categorie}}\". Wij hebben deze ontvangen.\n\n\
+         Uw volgcode is {{volgcode}}. Hiermee kunt u de status volgen op /melden/volg/{{volgcode}}.\n\n\
+         Met vriendelijke groet,\n{{gemeente}}",
+        true,
+    ),
+    (
+        "in-behandeling",
+        "Uw melding is in behandeling",
+        "Beste melder,\n\nUw melding met volgcode {{volgcode}} is in behandeling genomen.\n\n{{toelichting}}\n\n\
+         Met vriendelijke groet,\n{{gemeente}}",
+        false,
+    ),
+    (
+        "wacht-op-melder",
+        "Wij hebben een vraag over uw melding",
+        "Beste melder,\n\nOver uw melding met volgcode {{volgcode}} hebben wij een vraag:\n\n{{toelichting}}\n\n\
+         Met vriendelijke groet,\n{{gemeente}}",
+        false,
+    ),
+    (
+        "afgehandeld",
+        "Uw melding is afgehandeld",
+        "Beste melder,\n\nUw melding met volgcode {{volgcode}} is afgehandeld.\n\n{{toelichting}}\n\n\
+         Met vriendelijke groet,\n{{gemeente}}",
+        true,
+    ),
+    (
+        "geannuleerd",
+        "Uw melding is gesloten",
+        "Beste melder,\n\nUw melding met volgcode {{volgcode}} is gesloten zonder verdere behandeling.\n\n\
+         {{toelichting}}\n\nMet vriendelijke groet,\n{{gemeente}}",
+        false,
+    ),
+];
+
+/// The placeholders in `text` that Baken does not know; none at all when a `{{` is not closed.
+pub fn unknown_placeholders(text: &str) -> Option<Vec<String>> {
+    let mut unknown = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let end = after.find("}}")?;
+        let name = after[..end].trim();
+        if !MAIL_PLACEHOLDERS.contains(&name) && !unknown.iter().any(|u| u == name) {
+            unknown.push(name.to_string());
+        }
+        rest = &after[end + 2..];
+    }
+    Some(unknown)
+}
+
+/// Fills the placeholders of a checked template; an empty toelichting leaves no blank
+/// paragraph behind.
+pub fn render_mail(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -968,5 +1060,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn mail_templates_are_checked_and_filled() {
+        assert_eq!(
+            unknown_placeholders("{{volgcode}} {{ naam }} {{naam}} {{bsn}}"),
+            Some(vec!["naam".to_string(), "bsn".to_string()])
+        );
+        assert_eq!(unknown_placeholders("Beste {{volgcode"), None);
+        for (_, subject, text, _) in DEFAULT_MAILS {
+            assert_eq!(unknown_placeholders(subject), Some(vec![]));
+            assert_eq!(unknown_placeholders(text), Some(vec![]));
+        }
+        let text = render_mail(
+            "Code {{volgcode}}.\n\n{{toelichting}}\n\nGroet,\n{{gemeente}}",
+            &[
+                ("volgcode", "ABC"),
+                ("toelichting", ""),
+                ("gemeente", "Gemeente X"),
+            ],
+        );
+        assert_eq!(text, "Code ABC.\n\nGroet,\nGemeente X");
     }
 }

@@ -129,6 +129,18 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         .execute(tx.conn()?)
         .await?;
     }
+    for (gebeurtenis, onderwerp, tekst, actief) in model::DEFAULT_MAILS {
+        sqlx::query(
+            "INSERT INTO melding_mailsjabloon (gebeurtenis, onderwerp, tekst, actief) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (gebeurtenis) DO NOTHING",
+        )
+        .bind(gebeurtenis)
+        .bind(onderwerp)
+        .bind(tekst)
+        .bind(i64::from(actief))
+        .execute(tx.conn()?)
+        .await?;
+    }
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM melding_regel")
         .fetch_one(tx.conn()?)
         .await?
@@ -184,6 +196,38 @@ pub struct Reference {
     /// In display order.
     pub categories: Vec<Category>,
     pub rules: Vec<Rule>,
+    /// The mails to reporters, in the order of [`model::MAIL_EVENTS`].
+    pub mails: Vec<MailTemplate>,
+    /// The gemeente's name, for the mails.
+    pub gemeente: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailTemplate {
+    /// `ontvangen` or a status slug.
+    pub gebeurtenis: String,
+    pub onderwerp: String,
+    pub tekst: String,
+    pub actief: bool,
+}
+
+impl MailTemplate {
+    /// Subject and text with the placeholders filled.
+    pub fn render(&self, values: &[(&str, &str)]) -> (String, String) {
+        (
+            model::render_mail(&self.onderwerp, values),
+            model::render_mail(&self.tekst, values),
+        )
+    }
+}
+
+fn mail_from(r: &AnyRow) -> Result<MailTemplate, sqlx::Error> {
+    Ok(MailTemplate {
+        gebeurtenis: r.try_get("gebeurtenis")?,
+        onderwerp: r.try_get("onderwerp")?,
+        tekst: r.try_get("tekst")?,
+        actief: r.try_get::<i64, _>("actief")? == 1,
+    })
 }
 
 impl Reference {
@@ -201,9 +245,20 @@ pub async fn reference(db: &Db) -> Result<Arc<Reference>, DbError> {
         ))
         .fetch_all(db.pool())
         .await?;
+        let mut mails: Vec<MailTemplate> =
+            sqlx::query("SELECT gebeurtenis, onderwerp, tekst, actief FROM melding_mailsjabloon")
+                .fetch_all(db.pool())
+                .await?
+                .iter()
+                .map(mail_from)
+                .collect::<Result<_, _>>()?;
+        mails.sort_by_key(|m| model::MAIL_EVENTS.iter().position(|e| *e == m.gebeurtenis));
+        let gemeente = gemeente_name(db.pool()).await?;
         Ok(Reference {
             categories: rows.iter().map(category_from).collect::<Result<_, _>>()?,
             rules: rules(db.pool()).await?,
+            mails,
+            gemeente,
         })
     })
     .await
@@ -306,6 +361,21 @@ pub async fn colleagues(db: &Db) -> Result<Vec<platform::identity::Colleague>, D
     )
     .await
     .map_err(identity_db)
+}
+
+/// The gemeente's name ("Gemeente Vijfheerenlanden"), with which the mails are signed.
+async fn gemeente_name<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    e: E,
+) -> Result<String, DbError> {
+    Ok(
+        sqlx::query("SELECT name FROM organisations WHERE slug = $1")
+            .bind(platform::seed::GEMEENTE)
+            .fetch_optional(e)
+            .await?
+            .map(|r| r.try_get("name"))
+            .transpose()?
+            .unwrap_or_default(),
+    )
 }
 
 /// An identity error of a plain read is a database error.
@@ -428,6 +498,8 @@ struct Pending {
     termijn: String,
     anoniem: bool,
     email: Option<String>,
+    /// The receipt mail (subject, text), when an address was given and the receipt is on.
+    receipt: Option<(String, String)>,
     telefoon: Option<String>,
     bron: Bron,
     received_ms: i64,
@@ -454,8 +526,9 @@ async fn prepare(
         Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
         _ => (None, None),
     };
+    let reference = reference(db).await?;
     let rule = model::route(
-        &reference(db).await?.rules,
+        &reference.rules,
         &model::RouteInput {
             categorie: &cat.slug,
             text: &s.omschrijving,
@@ -487,9 +560,27 @@ async fn prepare(
             "melding-fout-email",
         )]));
     }
+    let volgcode = new_volgcode();
+    let receipt = match (
+        &email,
+        reference
+            .mails
+            .iter()
+            .find(|m| m.gebeurtenis == "ontvangen"),
+    ) {
+        (Some(_), Some(m)) if m.actief => Some(m.render(&[
+            ("volgcode", volgcode.as_str()),
+            ("categorie", cat.naam.as_str()),
+            ("status", "Gemeld"),
+            ("toelichting", ""),
+            ("gemeente", reference.gemeente.as_str()),
+        ])),
+        _ => None,
+    };
     Ok(Pending {
         id: new_id(),
-        volgcode: new_volgcode(),
+        volgcode,
+        receipt,
         categorie: cat.slug.clone(),
         categorie_naam: cat.naam.clone(),
         omschrijving: s.omschrijving.trim().to_string(),
@@ -658,14 +749,8 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
         .collect();
     platform::search::index_new(tx, SEARCH_KIND, &docs).await?;
     for p in items {
-        if let Some(to) = &p.email {
-            let body = format!(
-                "Beste melder,\n\nBedankt voor uw melding over \"{}\". Wij hebben deze ontvangen.\n\n\
-                 Uw volgcode is {}. Hiermee kunt u de status volgen op /melden/volg/{}.\n\n\
-                 Met vriendelijke groet,\nGemeente Vijfheerenlanden",
-                p.categorie_naam, p.volgcode, p.volgcode
-            );
-            platform::mail::enqueue(tx, to, "Uw melding is ontvangen", &body)
+        if let (Some(to), Some((subject, body))) = (&p.email, &p.receipt) {
+            platform::mail::enqueue(tx, to, subject, body)
                 .await
                 .map_err(|e| match e {
                     platform::mail::MailError::Db(d) => d,
@@ -1514,27 +1599,28 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
         match Status::from_slug(to_slug) {
             None => errors.push(field_error("status", "melding-fout-status")),
             Some(to) if to == from => {}
-            Some(to) => match cat.workflow().check(from, to) {
-                Err(_) => errors.push(field_error("status", "melding-fout-overgang")),
-                Ok(()) => {
-                    let cal = Calendar::new();
-                    let mut deadline: String = r.try_get("termijn_datum")?;
-                    let paused: Option<i64> = r.try_get("gepauzeerd_sinds")?;
-                    let mut new_paused = paused;
-                    if to.suspends_deadline() {
-                        new_paused = Some(now);
-                    } else if let Some(since) = paused {
-                        deadline = model::resume_deadline(
-                            &cal,
-                            parse_date(&deadline),
-                            date_nl(since),
-                            today_nl(),
-                        )
-                        .to_string();
-                        new_paused = None;
-                    }
-                    let closed = (!to.is_open()).then_some(now);
-                    sqlx::query(
+            Some(to) => {
+                match cat.workflow().check(from, to) {
+                    Err(_) => errors.push(field_error("status", "melding-fout-overgang")),
+                    Ok(()) => {
+                        let cal = Calendar::new();
+                        let mut deadline: String = r.try_get("termijn_datum")?;
+                        let paused: Option<i64> = r.try_get("gepauzeerd_sinds")?;
+                        let mut new_paused = paused;
+                        if to.suspends_deadline() {
+                            new_paused = Some(now);
+                        } else if let Some(since) = paused {
+                            deadline = model::resume_deadline(
+                                &cal,
+                                parse_date(&deadline),
+                                date_nl(since),
+                                today_nl(),
+                            )
+                            .to_string();
+                            new_paused = None;
+                        }
+                        let closed = (!to.is_open()).then_some(now);
+                        sqlx::query(
                         "UPDATE melding SET status = $1, termijn_datum = $2, gepauzeerd_sinds = $3, gesloten_at = $4, updated_at = $5 WHERE id = $6",
                     )
                     .bind(to.slug())
@@ -1545,40 +1631,54 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
                     .bind(&id)
                     .execute(tx.conn()?)
                     .await?;
-                    history(
-                        tx,
-                        &id,
-                        Some(&p.user_id),
-                        &p.name,
-                        "status",
-                        Some(from.slug()),
-                        Some(to.slug()),
-                        toelichting.as_deref(),
-                        now,
+                        history(
+                            tx,
+                            &id,
+                            Some(&p.user_id),
+                            &p.name,
+                            "status",
+                            Some(from.slug()),
+                            Some(to.slug()),
+                            toelichting.as_deref(),
+                            now,
+                        )
+                        .await?;
+                        let email: Option<String> = r.try_get("contact_email")?;
+                        let template = sqlx::query(
+                        "SELECT gebeurtenis, onderwerp, tekst, actief FROM melding_mailsjabloon \
+                         WHERE gebeurtenis = $1 AND actief = 1",
                     )
-                    .await?;
-                    let email: Option<String> = r.try_get("contact_email")?;
-                    if let (Status::Afgehandeld, Some(to_addr)) = (to, email) {
-                        let volgcode: String = r.try_get("volgcode")?;
-                        let body = format!(
-                            "Beste melder,\n\nUw melding met volgcode {volgcode} is afgehandeld.\n\n{}\
-                             Met vriendelijke groet,\nGemeente Vijfheerenlanden",
-                            toelichting.as_deref().map(|t| format!("{t}\n\n")).unwrap_or_default()
-                        );
-                        platform::mail::enqueue(tx, &to_addr, "Uw melding is afgehandeld", &body)
-                            .await
-                            .map_err(|e| match e {
-                                platform::mail::MailError::Db(d) => StoreError::Db(d),
-                                platform::mail::MailError::Address(_) => {
-                                    StoreError::Invalid(vec![field_error(
-                                        "status",
-                                        "melding-fout-email",
-                                    )])
-                                }
-                            })?;
+                    .bind(to.slug())
+                    .fetch_optional(tx.conn()?)
+                    .await?
+                    .as_ref()
+                    .map(mail_from)
+                    .transpose()?;
+                        if let (Some(template), Some(to_addr)) = (template, email) {
+                            let volgcode: String = r.try_get("volgcode")?;
+                            let nummer = format!("M-{}", r.try_get::<i64, _>("nummer")?);
+                            let status_naam = crate::i18n::t("nl", &to.label_key());
+                            let gemeente = gemeente_name(tx.conn()?).await?;
+                            let (subject, body) = template.render(&[
+                                ("volgcode", volgcode.as_str()),
+                                ("nummer", nummer.as_str()),
+                                ("categorie", cat.naam.as_str()),
+                                ("status", status_naam.as_str()),
+                                ("toelichting", toelichting.as_deref().unwrap_or("")),
+                                ("gemeente", gemeente.as_str()),
+                            ]);
+                            platform::mail::enqueue(tx, &to_addr, &subject, &body)
+                                .await
+                                .map_err(|e| match e {
+                                    platform::mail::MailError::Db(d) => StoreError::Db(d),
+                                    platform::mail::MailError::Address(_) => StoreError::Invalid(
+                                        vec![field_error("status", "melding-fout-email")],
+                                    ),
+                                })?;
+                        }
                     }
                 }
-            },
+            }
         }
     }
 

@@ -1494,3 +1494,107 @@ async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
         ]
     );
 }
+
+/// The mails to the reporter are templates an administrator edits per event: switched on for a
+/// status they go out with the placeholders filled; switched off they do not; a template with
+/// an unknown placeholder is refused next to the field.
+#[tokio::test]
+async fn mails_to_the_reporter_follow_the_edited_templates() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    let page = b.get("/meldingen/inrichting").await;
+    assert!(page.body.contains("Mails aan de melder"));
+    assert!(page
+        .body
+        .contains("href=\"/meldingen/inrichting/mail/in-behandeling\""));
+    let form = b.get("/meldingen/inrichting/mail/in-behandeling").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Uw melding is in behandeling"));
+    let bad = b
+        .post(
+            "/meldingen/inrichting/mail/in-behandeling",
+            &[
+                ("actief", "ja"),
+                ("onderwerp", "Melding {{nummer}}"),
+                ("tekst", "Uw BSN is {{bsn}}"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad
+        .body
+        .contains("Gebruik alleen de genoemde plaatshouders"));
+    assert!(bad.body.contains("Uw BSN is {{bsn}}"), "the input stays");
+    for (event, fields) in [
+        (
+            "in-behandeling",
+            vec![
+                ("actief", "ja"),
+                ("onderwerp", "Melding {{nummer}} is in behandeling"),
+                (
+                    "tekst",
+                    "Beste melder,\r\n\r\n{{categorie}}: {{toelichting}}\r\n\r\n{{gemeente}}",
+                ),
+            ],
+        ),
+        (
+            "ontvangen",
+            vec![("onderwerp", "Ontvangen"), ("tekst", "Code {{volgcode}}")],
+        ),
+    ] {
+        let r = b
+            .post(&format!("/meldingen/inrichting/mail/{event}"), &fields)
+            .await;
+        assert_eq!(r.status, 303, "{event}");
+    }
+    assert_eq!(
+        b.get("/meldingen/inrichting/mail/bestaat-niet")
+            .await
+            .status,
+        404
+    );
+
+    // The receipt is off now; "in behandeling" is on.
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "jeugdoverlast", "omschrijving": "Jongeren op scooters op de stoep.",
+            "locatie": {}, "anoniem": false, "email": "buurvrouw@example.nl"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let (id, nummer): (String, i64) = {
+        let row = sqlx::query("SELECT id, nummer FROM melding")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        (row.try_get("id").unwrap(), row.try_get("nummer").unwrap())
+    };
+    let token = format!("Bearer {}", cli_token(&app, "beheer@example.nl"));
+    let r = reqwest::Client::new()
+        .patch(format!("{}/api/v1/meldingen/{id}", app.base))
+        .header("authorization", &token)
+        .json(&serde_json::json!({"status": "in-behandeling", "toelichting": "We komen morgen kijken."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mails: Vec<(String, String)> = sqlx::query(
+        "SELECT subject, body_text FROM mail_outbox WHERE to_address = 'buurvrouw@example.nl' ORDER BY created_at",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.try_get("subject").unwrap(), r.try_get("body_text").unwrap()))
+    .collect();
+    assert_eq!(
+        mails,
+        [(
+            format!("Melding M-{nummer} is in behandeling"),
+            "Beste melder,\n\nJeugdoverlast: We komen morgen kijken.\n\nGemeente Vijfheerenlanden"
+                .to_string()
+        )]
+    );
+}
