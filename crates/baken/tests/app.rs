@@ -843,6 +843,25 @@ async fn memo_is_read_again_after_forget_and_a_racing_load_is_not_kept() {
     assert_eq!(*racing, 2);
     assert_eq!(*app.db.memo("test", load).await.unwrap(), 3, "not kept");
     assert_eq!(*app.db.memo("test", load).await.unwrap(), 3);
+    // Twenty requests that find no memo at once: one load, one value.
+    app.db.forget("test");
+    let slow = std::sync::Arc::new(AtomicU32::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (db, slow) = (app.db.clone(), slow.clone());
+        tasks.push(tokio::spawn(async move {
+            *db.memo("test", || async {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Ok::<_, std::convert::Infallible>(slow.fetch_add(1, SeqCst))
+            })
+            .await
+            .unwrap()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 0);
+    }
+    assert_eq!(slow.load(SeqCst), 1, "one load");
 }
 
 /// Reads from concurrent requests are audited together through the audit writer; runs of

@@ -78,6 +78,9 @@ type MemoValue = Arc<dyn std::any::Any + Send + Sync>;
 #[derive(Debug, Default)]
 struct Memos {
     entries: HashMap<&'static str, (std::time::Instant, MemoValue)>,
+    /// One load per key at a time: requests that find no memo wait for the load under way
+    /// instead of all reading the same rows at once.
+    loading: HashMap<&'static str, Arc<tokio::sync::Mutex<()>>>,
     /// Raised by every [`Db::forget`], so that a load that began before a change does not
     /// store what it read.
     generation: u64,
@@ -151,21 +154,32 @@ impl Db {
 
     /// Small reference data that many requests read and few change (categories, routing
     /// rules), read once per [`MEMO_TTL`] instead of on every request. Who changes the data
-    /// calls [`Db::forget`] after the commit.
+    /// calls [`Db::forget`] after the commit. Concurrent misses of one key wait for one load; a
+    /// load must not ask for its own key.
     pub async fn memo<T, E, F, Fut>(&self, key: &'static str, load: F) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        let fresh = |memos: &Memos| -> Option<Arc<T>> {
+            let (at, value) = memos.entries.get(key)?;
+            (at.elapsed() < MEMO_TTL)
+                .then(|| value.clone().downcast::<T>().ok())
+                .flatten()
+        };
+        let turn = {
+            let mut memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(v) = fresh(&memos) {
+                return Ok(v);
+            }
+            memos.loading.entry(key).or_default().clone()
+        };
+        let _turn = turn.lock().await;
         let generation = {
             let memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((at, value)) = memos.entries.get(key) {
-                if at.elapsed() < MEMO_TTL {
-                    if let Ok(v) = value.clone().downcast::<T>() {
-                        return Ok(v);
-                    }
-                }
+            if let Some(v) = fresh(&memos) {
+                return Ok(v);
             }
             memos.generation
         };
