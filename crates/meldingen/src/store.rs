@@ -253,7 +253,10 @@ pub async fn reference(db: &Db) -> Result<Arc<Reference>, DbError> {
                 .map(mail_from)
                 .collect::<Result<_, _>>()?;
         mails.sort_by_key(|m| model::MAIL_EVENTS.iter().position(|e| *e == m.gebeurtenis));
-        let gemeente = gemeente_name(db.pool()).await?;
+        let gemeente = platform::identity::organisation_by_slug(db, platform::seed::GEMEENTE)
+            .await
+            .map_err(identity_db)?
+            .name;
         Ok(Reference {
             categories: rows.iter().map(category_from).collect::<Result<_, _>>()?,
             rules: rules(db.pool()).await?,
@@ -361,21 +364,6 @@ pub async fn colleagues(db: &Db) -> Result<Vec<platform::identity::Colleague>, D
     )
     .await
     .map_err(identity_db)
-}
-
-/// The gemeente's name ("Gemeente Vijfheerenlanden"), with which the mails are signed.
-async fn gemeente_name<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
-    e: E,
-) -> Result<String, DbError> {
-    Ok(
-        sqlx::query("SELECT name FROM organisations WHERE slug = $1")
-            .bind(platform::seed::GEMEENTE)
-            .fetch_optional(e)
-            .await?
-            .map(|r| r.try_get("name"))
-            .transpose()?
-            .unwrap_or_default(),
-    )
 }
 
 /// An identity error of a plain read is a database error.
@@ -568,10 +556,11 @@ async fn prepare(
             .iter()
             .find(|m| m.gebeurtenis == "ontvangen"),
     ) {
+        // The number is filled in when it is handed out (`write_new`).
         (Some(_), Some(m)) if m.actief => Some(m.render(&[
             ("volgcode", volgcode.as_str()),
             ("categorie", cat.naam.as_str()),
-            ("status", "Gemeld"),
+            ("status", &crate::i18n::t("nl", &Status::Gemeld.label_key())),
             ("toelichting", ""),
             ("gemeente", reference.gemeente.as_str()),
         ])),
@@ -748,9 +737,11 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
         })
         .collect();
     platform::search::index_new(tx, SEARCH_KIND, &docs).await?;
-    for p in items {
+    for (nummer, p) in &numbered {
         if let (Some(to), Some((subject, body))) = (&p.email, &p.receipt) {
-            platform::mail::enqueue(tx, to, subject, body)
+            let nummer = format!("M-{nummer}");
+            let fill = |t: &str| model::render_mail(t, &[("nummer", nummer.as_str())]);
+            platform::mail::enqueue(tx, to, &fill(subject), &fill(body))
                 .await
                 .map_err(|e| match e {
                     platform::mail::MailError::Db(d) => d,
@@ -1658,14 +1649,14 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
                             let volgcode: String = r.try_get("volgcode")?;
                             let nummer = format!("M-{}", r.try_get::<i64, _>("nummer")?);
                             let status_naam = crate::i18n::t("nl", &to.label_key());
-                            let gemeente = gemeente_name(tx.conn()?).await?;
                             let (subject, body) = template.render(&[
                                 ("volgcode", volgcode.as_str()),
                                 ("nummer", nummer.as_str()),
                                 ("categorie", cat.naam.as_str()),
                                 ("status", status_naam.as_str()),
                                 ("toelichting", toelichting.as_deref().unwrap_or("")),
-                                ("gemeente", gemeente.as_str()),
+                                // Only the gemeente's own people change a melding.
+                                ("gemeente", p.organisation_name.as_str()),
                             ]);
                             platform::mail::enqueue(tx, &to_addr, &subject, &body)
                                 .await

@@ -1597,4 +1597,42 @@ async fn mails_to_the_reporter_follow_the_edited_templates() {
                 .to_string()
         )]
     );
+    // The receipt knows the number too, though it is handed out only when the melding is written.
+    let r = b
+        .post(
+            "/meldingen/inrichting/mail/ontvangen",
+            &[
+                ("actief", "ja"),
+                ("onderwerp", "Melding {{nummer}} ontvangen"),
+                ("tekst", "Status: {{status}}"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "jeugdoverlast", "omschrijving": "Weer jongeren op scooters op de stoep.",
+            "locatie": {}, "anoniem": false, "email": "buurman2@example.nl"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let receipt: (String, String) = sqlx::query(
+        "SELECT subject, body_text FROM mail_outbox WHERE to_address = 'buurman2@example.nl'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .map(|r| {
+        (
+            r.try_get("subject").unwrap(),
+            r.try_get("body_text").unwrap(),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        receipt,
+        (
+            format!("Melding M-{} ontvangen", nummer + 1),
+            "Status: Gemeld".to_string()
+        )
+    );
 }
