@@ -45,13 +45,19 @@ impl Resource for Werkvoorraad {
     fn id(&self) -> Option<String> {
         None
     }
-    /// Everyone who works the queue lists it; exporting it (CSV, without contact details) is
-    /// for administrators and IV advisers.
+    /// Everyone who works the queue lists it and registers meldingen in it (from a phone call,
+    /// at the desk); exporting it (CSV, without contact details) is for administrators and IV
+    /// advisers.
     fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
         if action == Action::Export && p.has(Role::Handhaver) && !may_export(p) {
             return Decision::Deny("role-not-allowed");
         }
-        rule(p, action, purpose, &[Action::List, Action::Export])
+        rule(
+            p,
+            action,
+            purpose,
+            &[Action::List, Action::Create, Action::Export],
+        )
     }
 }
 
@@ -110,8 +116,8 @@ pub(crate) mod tests {
                     let got =
                         decide(&p, action, &Werkvoorraad, Purpose::Uitvoering) == Decision::Allow;
                     let export = ours && role != Role::Handhaver;
-                    let want =
-                        (ours && action == Action::List) || (export && action == Action::Export);
+                    let want = (ours && matches!(action, Action::List | Action::Create))
+                        || (export && action == Action::Export);
                     assert_eq!(got, want, "{role:?} {org} {action:?} list");
                     assert_eq!(may_export(&p), export);
                     assert_ne!(

@@ -383,6 +383,13 @@ pub struct MeldingChange {
     pub categorie: Option<String>,
     /// The point where it is; wijk and buurt follow and the routing rules run again.
     pub punt: Option<Punt>,
+    /// Number of the original to merge this duplicate into: this one closes and follows it,
+    /// its photos move there and its reporter gets the original's status mails.
+    pub samenvoegen_met: Option<i64>,
+    /// Number of a related melding to link (both ways).
+    pub relateer_met: Option<i64>,
+    /// Id of a related melding to unlink.
+    pub ontkoppel: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -392,7 +399,8 @@ pub struct Punt {
     pub lon: f64,
 }
 
-/// Changes status, team, adds a note or links a duplicate; every change is in the history.
+/// Changes status, team, adds a note, links a duplicate or related melding, merges a duplicate;
+/// every change is in the history.
 #[utoipa::path(patch, path = "/api/v1/meldingen/{id}", tag = "meldingen", security(("bearer" = [])), params(("id" = String, Path)), request_body = MeldingChange, responses(
     (status = 200, body = Detail),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -422,6 +430,9 @@ async fn patch_one(
             duplicaat_van: input.duplicaat_van,
             categorie: input.categorie,
             punt: input.punt.map(|p| (p.lat, p.lon)),
+            samenvoegen_met: input.samenvoegen_met,
+            relateer_met: input.relateer_met,
+            ontkoppel: input.ontkoppel,
         },
     )
     .await

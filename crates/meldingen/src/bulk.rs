@@ -291,8 +291,8 @@ async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, adres, lat, lon, locatie_onbekend, \
          status, team_id, toewijzing_uitleg, termijn_datum, anoniem, contact_email, bron, created_at, updated_at, \
-         gesloten_at, wijk, buurt) VALUES {}",
-        platform::db::placeholders(rows.len(), 21)
+         gesloten_at, wijk, buurt, adres_sleutel) VALUES {}",
+        platform::db::placeholders(rows.len(), 22)
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -317,7 +317,8 @@ async fn insert_rows(tx: &mut Tx, rows: &[SeedRow]) -> Result<(), StoreError> {
             .bind(r.closed.unwrap_or(r.created))
             .bind(r.closed)
             .bind(&r.wijk)
-            .bind(&r.buurt);
+            .bind(&r.buurt)
+            .bind(r.adres.as_deref().and_then(model::address_key));
     }
     q.execute(tx.conn()?).await?;
     let sql = format!(

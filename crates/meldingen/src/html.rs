@@ -100,6 +100,10 @@ struct StartPage {
     shell: Shell,
     i: I18n,
     themes: Vec<Theme>,
+    /// Where the category links lead: `/melden` or `/meldingen/nieuw`.
+    base: &'static str,
+    /// A colleague registering a melding, not a resident.
+    intake: bool,
 }
 
 pub async fn start(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
@@ -109,8 +113,13 @@ pub async fn start(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
         shell: Shell::titled(&ctx, i.t("melden-title")),
         i,
         themes: themes(cats),
+        base: PUBLIC_BASE,
+        intake: false,
     })
 }
+
+const PUBLIC_BASE: &str = "/melden";
+const INTAKE_BASE: &str = "/meldingen/nieuw";
 
 // ---------------------------------------------------------------------------------------------
 // Public: the form.
@@ -122,9 +131,95 @@ struct FormPage {
     i: I18n,
     cat: Category,
     f: FormState,
+    base: &'static str,
+    heading: String,
+    intake: Option<IntakeView>,
+}
+
+/// What the form shows a colleague besides the public form: the channel, and open meldingen at
+/// the same place once the form was sent.
+struct IntakeView {
+    kanalen: Vec<(String, String)>,
+    nearby: Vec<NearbyRow>,
+}
+
+struct NearbyRow {
+    id: String,
+    nummer: i64,
+    categorie: String,
+    plek: String,
+    afstand: String,
+    status: String,
+    ontvangen: String,
 }
 
 impl FormPage {
+    fn public(ctx: &Ctx, cat: Category, f: FormState) -> Self {
+        let i = I18n::new(&ctx.lang);
+        FormPage {
+            shell: Shell::titled(ctx, format!("{}: {}", i.t("melden-title"), cat.naam)),
+            heading: i.t("melden-title"),
+            i,
+            cat,
+            f,
+            base: PUBLIC_BASE,
+            intake: None,
+        }
+    }
+
+    fn intake(ctx: &Ctx, cat: Category, f: FormState, nearby: Vec<store::Nearby>) -> Self {
+        let i = I18n::new(&ctx.lang);
+        let view = IntakeView {
+            kanalen: model::KANALEN
+                .iter()
+                .map(|k| (k.to_string(), i.t(&format!("kanaal-{k}"))))
+                .collect(),
+            nearby: nearby
+                .into_iter()
+                .map(|n| NearbyRow {
+                    afstand: n
+                        .afstand_m
+                        .map(|m| format!("{m} m"))
+                        .unwrap_or_else(|| i.t("dubbel-zelfde-adres")),
+                    status: i.status(&n.status),
+                    ontvangen: fmt_time(n.created_at),
+                    id: n.id,
+                    nummer: n.nummer,
+                    categorie: n.categorie_naam,
+                    plek: n.plek,
+                })
+                .collect(),
+        };
+        FormPage {
+            shell: Shell::titled(ctx, format!("{}: {}", i.t("registreer-title"), cat.naam)),
+            heading: i.t("registreer-title"),
+            i,
+            cat,
+            f,
+            base: INTAKE_BASE,
+            intake: Some(view),
+        }
+    }
+
+    /// Whether the colleague is being warned of possible duplicates.
+    fn warned(&self) -> bool {
+        self.intake.as_ref().is_some_and(|v| !v.nearby.is_empty())
+    }
+
+    fn submit_key(&self) -> &'static str {
+        match &self.intake {
+            None => "melden-verstuur",
+            Some(v) if !v.nearby.is_empty() => "dubbel-toch-knop",
+            Some(_) => "registreer-verstuur",
+        }
+    }
+
+    /// The title with the error prefix, for a page sent back with errors.
+    fn with_error_title(mut self) -> Self {
+        self.shell.title = format!("{} — {}", self.i.t("error-title-prefix"), self.shell.title);
+        self
+    }
+
     /// The buurten of the gemeente by name: the list alternative to pointing on the map.
     fn buurten(&self) -> Vec<(String, String)> {
         area_options(monitor::areas::buurten())
@@ -150,15 +245,13 @@ pub async fn form_page(
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    let i = I18n::new(&ctx.lang);
+    render(&FormPage::public(&ctx, cat, empty_form()))
+}
+
+fn empty_form() -> FormState {
     let mut f = FormState::default();
     f.values.insert("locatie".into(), "adres".into());
-    render(&FormPage {
-        shell: Shell::titled(&ctx, format!("{}: {}", i.t("melden-title"), cat.naam)),
-        i,
-        cat,
-        f,
-    })
+    f
 }
 
 /// Reads the posted form: multipart (with photos) or urlencoded (without).
@@ -279,7 +372,6 @@ pub async fn form_submit(
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    let i = I18n::new(&ctx.lang);
     let (values, photos, mut errors) = match read_form(req, &state).await {
         Ok((v, p)) => (v, p, Vec::new()),
         Err(e) => (HashMap::new(), Vec::new(), e),
@@ -296,59 +388,187 @@ pub async fn form_submit(
         )
         .await
     } else {
-        // Collect the model's errors too, so the person sees every problem at once.
-        let today = platform::db::today_nl();
-        let had_contact = errors.iter().any(|x| x.field == "contact");
-        errors.extend(
-            model::validate(&sub, true, &cat.extra_opties, today)
-                .into_iter()
-                .filter(|e| !(e.field == "contact" && had_contact)),
-        );
-        if photos.len() > model::MAX_FOTOS {
-            errors.push(platform::identity::field_error(
-                "foto",
-                "melding-fout-foto-aantal",
-            ));
-        }
-        if let Some(r) = photos
-            .iter()
-            .find_map(|p| platform::files::check(&platform::files::IMAGES, &p.data).err())
-        {
-            errors.push(store::photo_error(&r));
-        }
-        Err(StoreError::Invalid(errors))
+        Err(StoreError::Invalid(all_errors(errors, &sub, &cat, &photos)))
     };
     match result {
         Ok(created) => Ok(
             Redirect::to(&format!("/melden/volg/{}?ontvangen=1", created.volgcode)).into_response(),
         ),
-        Err(StoreError::Invalid(errors)) => {
-            let mut values = values;
-            values.remove("csrf");
-            let f = FormState {
-                values,
-                errors: translate(&ctx.lang, &errors),
-            };
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    shell: Shell::titled(
-                        &ctx,
-                        format!(
-                            "{} — {}: {}",
-                            i.t("error-title-prefix"),
-                            i.t("melden-title"),
-                            cat.naam
-                        ),
-                    ),
-                    i,
-                    cat,
-                    f,
-                },
-            )
-        }
+        Err(StoreError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::public(&ctx, cat, sent_back(&ctx, values, &errors)).with_error_title(),
+        ),
         Err(e) => Err(store_err(e)),
     }
+}
+
+/// The form's own errors with the model's, so the person sees every problem at once.
+fn all_errors(
+    mut errors: Vec<FieldError>,
+    sub: &Submission,
+    cat: &Category,
+    photos: &[Photo],
+) -> Vec<FieldError> {
+    let today = platform::db::today_nl();
+    let had_contact = errors.iter().any(|x| x.field == "contact");
+    errors.extend(
+        model::validate(sub, true, &cat.extra_opties, today)
+            .into_iter()
+            .filter(|e| !(e.field == "contact" && had_contact)),
+    );
+    if photos.len() > model::MAX_FOTOS {
+        errors.push(platform::identity::field_error(
+            "foto",
+            "melding-fout-foto-aantal",
+        ));
+    }
+    if let Some(r) = photos
+        .iter()
+        .find_map(|p| platform::files::check(&platform::files::IMAGES, &p.data).err())
+    {
+        errors.push(store::photo_error(&r));
+    }
+    errors
+}
+
+/// The form as sent, to be shown again with its errors.
+fn sent_back(ctx: &Ctx, mut values: HashMap<String, String>, errors: &[FieldError]) -> FormState {
+    values.remove("csrf");
+    FormState {
+        values,
+        errors: translate(&ctx.lang, errors),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Back office: a colleague registers a melding (a phone call, the desk, an own sighting).
+
+async fn authorize_intake(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+) -> Result<access::Authorized<Werkvoorraad>, WebError> {
+    let p = require_user(ctx)?;
+    Ok(access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        Werkvoorraad,
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+pub async fn intake_start(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    authorize_intake(&state, &ctx, Action::Create).await?;
+    let i = I18n::new(&ctx.lang);
+    let cats = store::categories(&state.db).await?;
+    render(&StartPage {
+        shell: Shell::titled(&ctx, i.t("registreer-title")),
+        i,
+        themes: themes(cats),
+        base: INTAKE_BASE,
+        intake: true,
+    })
+}
+
+pub async fn intake_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+) -> WebResult {
+    authorize_intake(&state, &ctx, Action::Create).await?;
+    let cat = store::category(&state.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render(&FormPage::intake(&ctx, cat, empty_form(), Vec::new()))
+}
+
+/// Registers the melding, unless open meldingen are at the same place and the colleague has
+/// not yet seen them: then the form comes back with those first, to register anyway or as a
+/// duplicate of one of them.
+pub async fn intake_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    req: Request,
+) -> WebResult {
+    let auth = authorize_intake(&state, &ctx, Action::Create).await?;
+    let cat = store::category(&state.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (values, photos, mut errors) = match read_form(req, &state).await {
+        Ok((v, p)) => (v, p, Vec::new()),
+        Err(e) => (HashMap::new(), Vec::new(), e),
+    };
+    let (sub, form_errors) = submission_from(&slug, &values);
+    errors.extend(form_errors);
+    let get = |k: &str| values.get(k).map(|v| v.trim()).unwrap_or("");
+    let kanaal = get("kanaal");
+    if !model::KANALEN.contains(&kanaal) {
+        errors.push(platform::identity::field_error(
+            "kanaal",
+            "melding-fout-kanaal",
+        ));
+    }
+    let mut duplicate_of = None;
+    if !get("duplicaat_van").is_empty() {
+        match melding_nummer(get("duplicaat_van")) {
+            Some(n) if store::id_by_nummer(&state.db, n).await?.is_some() => duplicate_of = Some(n),
+            _ => errors.push(platform::identity::field_error(
+                "duplicaat_van",
+                "melding-fout-duplicaat",
+            )),
+        }
+    }
+    let errors = all_errors(errors, &sub, &cat, &photos);
+    if !errors.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage::intake(&ctx, cat, sent_back(&ctx, values, &errors), Vec::new())
+                .with_error_title(),
+        );
+    }
+    if get("bevestigd") != "ja" {
+        let list = authorize_intake(&state, &ctx, Action::List).await?;
+        let nearby = store::open_nearby(&state.db, &list, &sub.locatie).await?;
+        if !nearby.is_empty() {
+            let f = sent_back(&ctx, values, &[]);
+            return render(&FormPage::intake(&ctx, cat, f, nearby));
+        }
+    }
+    let by = store::Registrar {
+        auth: &auth,
+        kanaal,
+    };
+    let created = match store::register(&state.db, &by, &sub, &photos).await {
+        Ok(c) => c,
+        Err(StoreError::Invalid(errors)) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::intake(&ctx, cat, sent_back(&ctx, values, &errors), Vec::new())
+                    .with_error_title(),
+            )
+        }
+        Err(e) => return Err(store_err(e)),
+    };
+    if let Some(n) = duplicate_of {
+        let mark = authorize_melding(&state, &ctx, &created.id, Action::Update).await?;
+        let mut tx = state.db.begin().await?;
+        let change = Change {
+            duplicaat_van: Some(n),
+            ..Change::default()
+        };
+        store::update(&mut tx, &mark, &change)
+            .await
+            .map_err(store_err)?;
+        tx.commit().await?;
+    }
+    Ok(Redirect::to(&format!("/meldingen/{}", created.id)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -943,6 +1163,10 @@ struct DetailPage {
     place_form: Form,
     note_form: Form,
     dup_form: Form,
+    relate_form: Form,
+    /// Absent once this melding is merged into another or others into it (unless the refusal
+    /// of such a merge is to be shown).
+    merge_form: Option<Form>,
 }
 
 async fn authorize_melding(
@@ -1094,6 +1318,33 @@ async fn detail_response(
         ],
     )
     .with_errors(&ctx.lang, &only(&ctx.lang, errors, "duplicaat_van"));
+    let relate_form = Form::new(
+        format!("{base}/relatie"),
+        i.t("actie-relatie"),
+        vec![
+            FormField::new("gerelateerd", i.t("veld-gerelateerd"), FieldKind::Text)
+                .hint(i.t("veld-duplicaat-hint")),
+        ],
+    )
+    .with_errors(&ctx.lang, &only(&ctx.lang, errors, "gerelateerd"));
+    let merge_errors = only(&ctx.lang, errors, "samenvoegen_met");
+    let mergeable = m.samengevoegd_in.is_none() && m.samengevoegd.is_empty();
+    let merge_form = (mergeable || !merge_errors.is_empty()).then(|| {
+        Form::new(
+            format!("{base}/samenvoegen"),
+            i.t("actie-samenvoegen"),
+            vec![
+                FormField::new("samenvoegen_met", i.t("veld-samenvoegen"), FieldKind::Text)
+                    .value(
+                        m.duplicaat_van
+                            .map(|n| format!("M-{n}"))
+                            .unwrap_or_default(),
+                    )
+                    .hint(i.t("veld-samenvoegen-hint")),
+            ],
+        )
+        .with_errors(&ctx.lang, &merge_errors)
+    });
     let history = m
         .historie
         .iter()
@@ -1146,6 +1397,8 @@ async fn detail_response(
         place_form,
         note_form,
         dup_form,
+        relate_form,
+        merge_form,
         m,
     };
     render_status(status, &page)
@@ -1173,6 +1426,12 @@ pub struct ChangeForm {
     notitie: String,
     #[serde(default)]
     duplicaat_van: String,
+    #[serde(default)]
+    gerelateerd: String,
+    #[serde(default)]
+    ontkoppel: String,
+    #[serde(default)]
+    samenvoegen_met: String,
     #[serde(default)]
     categorie: String,
     #[serde(default)]
@@ -1303,39 +1562,111 @@ pub async fn note_submit(
     apply(state, ctx, id, change, extra).await
 }
 
+/// A melding's number as people type it: "M-12", "m12" or "12".
+fn melding_nummer(text: &str) -> Option<i64> {
+    text.trim()
+        .trim_start_matches(['M', 'm'])
+        .trim_start_matches('-')
+        .parse()
+        .ok()
+}
+
+/// A change that names another melding by its number; a number that cannot be read is an
+/// error next to `field`.
+async fn apply_with_nummer(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    text: &str,
+    field: &str,
+    error_key: &str,
+    change: impl FnOnce(i64) -> Change,
+) -> WebResult {
+    match melding_nummer(text) {
+        Some(n) => apply(state, ctx, id, change(n), Vec::new()).await,
+        None => {
+            let error = platform::identity::field_error(field, error_key);
+            apply(state, ctx, id, Change::default(), vec![error]).await
+        }
+    }
+}
+
 pub async fn duplicate_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     AxForm(f): AxForm<ChangeForm>,
 ) -> WebResult {
-    let text = f
-        .duplicaat_van
-        .trim()
-        .trim_start_matches(['M', 'm'])
-        .trim_start_matches('-');
-    match text.parse::<i64>() {
-        Ok(n) => {
-            let change = Change {
-                duplicaat_van: Some(n),
-                ..Change::default()
-            };
-            apply(state, ctx, id, change, Vec::new()).await
-        }
-        Err(_) => {
-            apply(
-                state,
-                ctx,
-                id,
-                Change::default(),
-                vec![platform::identity::field_error(
-                    "duplicaat_van",
-                    "melding-fout-duplicaat",
-                )],
-            )
-            .await
-        }
-    }
+    apply_with_nummer(
+        state,
+        ctx,
+        id,
+        &f.duplicaat_van,
+        "duplicaat_van",
+        "melding-fout-duplicaat",
+        |n| Change {
+            duplicaat_van: Some(n),
+            ..Change::default()
+        },
+    )
+    .await
+}
+
+/// Links a related melding (both ways).
+pub async fn relate_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    apply_with_nummer(
+        state,
+        ctx,
+        id,
+        &f.gerelateerd,
+        "gerelateerd",
+        "melding-fout-relatie",
+        |n| Change {
+            relateer_met: Some(n),
+            ..Change::default()
+        },
+    )
+    .await
+}
+
+pub async fn unrelate_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    let change = Change {
+        ontkoppel: Some(f.ontkoppel),
+        ..Change::default()
+    };
+    apply(state, ctx, id, change, Vec::new()).await
+}
+
+/// Merges this duplicate into its original.
+pub async fn merge_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(f): AxForm<ChangeForm>,
+) -> WebResult {
+    apply_with_nummer(
+        state,
+        ctx,
+        id,
+        &f.samenvoegen_met,
+        "samenvoegen_met",
+        "melding-fout-samenvoegen",
+        |n| Change {
+            samenvoegen_met: Some(n),
+            ..Change::default()
+        },
+    )
+    .await
 }
 
 /// A photo of a melding; reading it is an audited read of the melding.

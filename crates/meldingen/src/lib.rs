@@ -52,6 +52,11 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
             get(html::form_page).post(html::form_submit),
         )
         .route("/meldingen", get(html::list_page))
+        .route("/meldingen/nieuw", get(html::intake_start))
+        .route(
+            "/meldingen/nieuw/{categorie}",
+            get(html::intake_form).post(html::intake_submit),
+        )
         .route("/meldingen/termijnen", get(html::overview_page))
         .route("/meldingen/inrichting", get(inrichting::settings_page))
         .route("/meldingen/inrichting/regels", post(inrichting::rule_add))
@@ -75,6 +80,9 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
         .route("/meldingen/{id}/indeling", post(html::place_submit))
         .route("/meldingen/{id}/notitie", post(html::note_submit))
         .route("/meldingen/{id}/duplicaat", post(html::duplicate_submit))
+        .route("/meldingen/{id}/relatie", post(html::relate_submit))
+        .route("/meldingen/{id}/ontkoppel", post(html::unrelate_submit))
+        .route("/meldingen/{id}/samenvoegen", post(html::merge_submit))
         .route("/meldingen/{id}/foto/{file_id}", get(html::photo))
         .layer(axum::middleware::from_fn_with_state(
             limiter,

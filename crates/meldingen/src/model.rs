@@ -432,12 +432,91 @@ pub struct Submission {
 pub const MAX_FOTOS: usize = 3;
 pub const MAX_OMSCHRIJVING: usize = 3000;
 
-/// True when `text` holds a Dutch postcode (4 digits, optional space, 2 letters).
 /// A point roughly within the Netherlands (a typo such as swapped coordinates lands outside).
 pub fn in_netherlands(lat: f64, lon: f64) -> bool {
     (50.7..=53.7).contains(&lat) && (3.2..=7.3).contains(&lon)
 }
 
+/// How a melding reached the colleague who registers it (the history says which).
+pub const KANALEN: [&str; 5] = ["telefoon", "balie", "e-mail", "waarneming", "partner"];
+
+/// How near an open melding's point must be to a new one to be shown as a possible duplicate.
+pub const NEARBY_METRES: f64 = 50.0;
+
+/// The street and house number of an address as people type it, so that reports about the
+/// same door meet: "Voorstraat 1, 4132 AP Vianen", "voorstraat 1 Vianen" and "Voorstraat 1"
+/// all give "voorstraat 1", and "Voorstraat 1-A" gives "voorstraat 1a". Without a number the
+/// whole text counts, postcode left out. Towns are left out too: a false alarm about the same
+/// street elsewhere costs a glance, a missed duplicate costs a second visit.
+pub fn address_key(adres: &str) -> Option<String> {
+    let lower = adres.to_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let digits = |t: &str| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());
+    let letters = |t: &str| t.chars().count() == 2 && t.chars().all(char::is_alphabetic);
+    // "4132 AP" (two tokens, the number of tokens it spans) or "4132AP" (one).
+    let postcode_at = |i: usize| -> usize {
+        let t = tokens[i];
+        if digits(t) && tokens.get(i + 1).is_some_and(|n| letters(n)) {
+            2
+        } else if t.len() == 6 && t.get(..4).is_some_and(digits) && t.get(4..).is_some_and(letters)
+        {
+            1
+        } else {
+            0
+        }
+    };
+    let mut words: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let span = postcode_at(i);
+        if span > 0 {
+            i += span;
+            continue;
+        }
+        let t = tokens[i];
+        if t.starts_with(|c: char| c.is_ascii_digit()) {
+            if words.is_empty() {
+                return None;
+            }
+            let mut number = t.to_string();
+            // A suffix written apart: "1 a", "1-A".
+            if let Some(s) = tokens
+                .get(i + 1)
+                .filter(|n| n.chars().count() == 1 && n.chars().all(char::is_alphabetic))
+            {
+                number.push_str(s);
+            }
+            return Some(format!("{} {number}", words.join(" ")));
+        }
+        words.push(t);
+        i += 1;
+    }
+    let key = words.join(" ");
+    (!key.is_empty()).then_some(key)
+}
+
+/// The distance in metres between two points (haversine; ample for 50 metres).
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    const EARTH_M: f64 = 6_371_000.0;
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_M * h.sqrt().asin()
+}
+
+/// The latitude and longitude spans that hold every point within `metres` of `lat`: a box for
+/// an index to narrow down before [`distance_m`] decides.
+pub fn degrees_around(lat: f64, metres: f64) -> (f64, f64) {
+    let dlat = metres / 111_195.0;
+    let dlon = metres / (111_195.0 * lat.to_radians().cos().max(0.01));
+    (dlat, dlon)
+}
+
+/// True when `text` holds a Dutch postcode (4 digits, optional space, 2 letters).
 pub fn has_postcode(text: &str) -> bool {
     let b: Vec<char> = text.chars().collect();
     (0..b.len()).any(|i| {
@@ -717,6 +796,53 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn address_keys_meet_for_the_same_door() {
+        let key = |a: &str| address_key(a);
+        let want = Some("voorstraat 1".to_string());
+        assert_eq!(key("Voorstraat 1, 4132 AP Vianen"), want);
+        assert_eq!(key("  voorstraat 1 Vianen"), want);
+        assert_eq!(key("VOORSTRAAT 1"), want);
+        assert_eq!(key("Voorstraat 1-A"), Some("voorstraat 1a".into()));
+        assert_eq!(key("Voorstraat 1 a, Vianen"), Some("voorstraat 1a".into()));
+        assert_eq!(key("Voorstraat 1a"), Some("voorstraat 1a".into()));
+        assert_ne!(key("Voorstraat 11"), want);
+        assert_eq!(
+            key("Burgemeester de Withstraat 12, 4132 AB"),
+            Some("burgemeester de withstraat 12".into())
+        );
+        assert_eq!(key("Voorstraat 1, 4132AP Vianen"), want);
+        assert_eq!(
+            key("Kerkplein, 4141 AB Leerdam"),
+            Some("kerkplein leerdam".into())
+        );
+        assert_eq!(
+            key("Kerkplein, 4141AB Leerdam"),
+            Some("kerkplein leerdam".into())
+        );
+        assert_eq!(key("4132 AP 1"), None, "no street before the number");
+        assert_eq!(key(" , "), None);
+        assert_eq!(
+            key("Straat 123é4"),
+            Some("straat 123é4".into()),
+            "no panic on letters"
+        );
+    }
+
+    #[test]
+    fn distances_and_boxes() {
+        let vianen = (51.9917, 5.0917);
+        assert!(distance_m(vianen, vianen) < 0.001);
+        // 0.0004 degrees of latitude is about 44 metres.
+        let north = (vianen.0 + 0.0004, vianen.1);
+        let d = distance_m(vianen, north);
+        assert!((40.0..50.0).contains(&d), "{d}");
+        let (dlat, dlon) = degrees_around(vianen.0, NEARBY_METRES);
+        assert!(distance_m(vianen, (vianen.0 + dlat, vianen.1)) >= NEARBY_METRES - 0.5);
+        assert!(distance_m(vianen, (vianen.0, vianen.1 + dlon)) >= NEARBY_METRES - 0.5);
+        assert!(dlon > dlat, "a degree of longitude is shorter here");
+    }
 
     fn wf() -> Workflow {
         Workflow::parse(DEFAULT_TRANSITIONS, 5).unwrap()

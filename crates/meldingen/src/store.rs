@@ -164,7 +164,33 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     }
     tx.commit().await?;
     forget_reference(db);
-    Ok(())
+    backfill_address_keys(db).await
+}
+
+/// Gives open meldingen from before address keys existed theirs, so the duplicate warning
+/// finds them ("" where the address has no street to key on, so they are not read again).
+async fn backfill_address_keys(db: &Db) -> Result<(), DbError> {
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, adres FROM melding WHERE gesloten_at IS NULL AND adres_sleutel IS NULL \
+             AND adres IS NOT NULL LIMIT 500",
+        )
+        .fetch_all(db.pool())
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        for r in &rows {
+            let adres: String = r.try_get("adres")?;
+            sqlx::query("UPDATE melding SET adres_sleutel = $1 WHERE id = $2")
+                .bind(model::address_key(&adres).unwrap_or_default())
+                .bind(r.try_get::<String, _>("id")?)
+                .execute(tx.conn()?)
+                .await?;
+        }
+        tx.commit().await?;
+    }
 }
 
 fn category_from(row: &AnyRow) -> Result<Category, sqlx::Error> {
@@ -383,6 +409,8 @@ pub enum Bron {
     Formulier,
     Api,
     Demo,
+    /// Registered by a colleague from the work queue (a phone call, the desk, an own sighting).
+    Collega,
 }
 
 impl Bron {
@@ -391,6 +419,7 @@ impl Bron {
             Bron::Formulier => "formulier",
             Bron::Api => "api",
             Bron::Demo => "demo",
+            Bron::Collega => "collega",
         }
     }
 }
@@ -421,6 +450,35 @@ pub async fn create(
     bron: Bron,
     received_ms: i64,
 ) -> Result<Created, StoreError> {
+    create_as(db, s, photos, bron, received_ms, None).await
+}
+
+/// A colleague who registers a melding on a reporter's behalf, and how it reached them.
+pub struct Registrar<'a> {
+    pub auth: &'a Authorized<Werkvoorraad>,
+    /// One of [`model::KANALEN`].
+    pub kanaal: &'a str,
+}
+
+/// Registers a melding from the work queue: as [`create`], but the colleague is its author in
+/// the history and the audit log. The caller checks the channel.
+pub async fn register(
+    db: &Db,
+    by: &Registrar<'_>,
+    s: &Submission,
+    photos: &[Photo],
+) -> Result<Created, StoreError> {
+    create_as(db, s, photos, Bron::Collega, now_ms(), Some(by)).await
+}
+
+async fn create_as(
+    db: &Db,
+    s: &Submission,
+    photos: &[Photo],
+    bron: Bron,
+    received_ms: i64,
+    by: Option<&Registrar<'_>>,
+) -> Result<Created, StoreError> {
     let today = today_nl();
     let cat = category(db, &s.categorie).await?;
     let opties = cat
@@ -445,15 +503,20 @@ pub async fn create(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let pending = prepare(db, s, bron, received_ms, &cat).await?;
-        let written = if photos.is_empty() {
+        let mut pending = prepare(db, s, bron, received_ms, &cat).await?;
+        if let Some(by) = by {
+            let p = by.auth.principal();
+            pending.door = Some((p.user_id.clone(), p.name.clone()));
+            pending.kanaal = Some(crate::i18n::t("nl", &format!("kanaal-{}", by.kanaal)));
+        }
+        let written = if photos.is_empty() && by.is_none() {
             db.write_grouped("meldingen.nieuw", pending, |tx, items| {
                 Box::pin(write_new(tx, items))
             })
             .await
             .map_err(StoreError::Db)
         } else {
-            write_with_photos(db, pending, photos).await
+            write_alone(db, pending, photos, by.map(|b| b.auth)).await
         };
         match written {
             Err(StoreError::Db(e)) if attempt < 5 && retryable(&e) => continue,
@@ -493,6 +556,11 @@ struct Pending {
     received_ms: i64,
     wijk: Option<String>,
     buurt: Option<String>,
+    adres_sleutel: Option<String>,
+    /// The colleague (user id, name) who registered it; none for the public.
+    door: Option<(String, String)>,
+    /// How it reached the colleague, in words.
+    kanaal: Option<String>,
 }
 
 async fn prepare(
@@ -588,20 +656,33 @@ async fn prepare(
         received_ms,
         wijk,
         buurt,
+        adres_sleutel: match &s.locatie {
+            Locatie::Adres(a) => model::address_key(a),
+            _ => None,
+        },
+        door: None,
+        kanaal: None,
     })
 }
 
-/// A submission with photos: written alone, with its photos, in one transaction.
-async fn write_with_photos(
+/// A submission with photos, or one registered by a colleague: written alone, with its photos
+/// and the colleague's audit record, in one transaction.
+async fn write_alone(
     db: &Db,
     pending: Pending,
     photos: &[Photo],
+    by: Option<&Authorized<Werkvoorraad>>,
 ) -> Result<Created, StoreError> {
     let mut tx = db.begin().await?;
     let created = write_new(&mut tx, std::slice::from_ref(&pending))
         .await?
         .pop()
         .ok_or(StoreError::Db(DbError::Sql(sqlx::Error::RowNotFound)))?;
+    if let Some(auth) = by {
+        let subject = format!("melder:{}", created.id);
+        auth.record_created(&mut tx, "melding", &created.id, Some(&subject))
+            .await?;
+    }
     for (i, p) in photos.iter().enumerate() {
         // Neither the device's file name nor the photo's metadata (GPS, camera) is kept.
         let clean = model::strip_metadata(&p.data);
@@ -623,7 +704,7 @@ async fn write_with_photos(
     Ok(created)
 }
 
-/// Rows per multi-row INSERT of meldingen (23 values each).
+/// Rows per multi-row INSERT of meldingen (24 values each).
 const MELDINGEN_PER_INSERT: usize = 200;
 
 /// Writes new meldingen in `tx`: their numbers in turn, the rows, their history, the search
@@ -650,8 +731,8 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
         let sql = format!(
             "INSERT INTO melding (id, nummer, volgcode, categorie, omschrijving, extra_antwoord, adres, lat, lon, \
              locatie_onbekend, wanneer, status, team_id, toewijzing_uitleg, termijn_datum, anoniem, \
-             contact_email, contact_telefoon, bron, created_at, updated_at, wijk, buurt) VALUES {}",
-            platform::db::placeholders(chunk.len(), 23)
+             contact_email, contact_telefoon, bron, created_at, updated_at, wijk, buurt, adres_sleutel) VALUES {}",
+            platform::db::placeholders(chunk.len(), 24)
         );
         let mut q = sqlx::query(&sql);
         for (nummer, p) in chunk {
@@ -678,23 +759,38 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
                 .bind(p.received_ms)
                 .bind(p.received_ms)
                 .bind(&p.wijk)
-                .bind(&p.buurt);
+                .bind(&p.buurt)
+                .bind(&p.adres_sleutel);
         }
         q.execute(tx.conn()?).await?;
     }
     // Received, and routed when a rule matched.
-    let mut history: Vec<(&Pending, &str, &str, String, Option<String>)> = Vec::new();
+    type Row<'a> = (
+        &'a Pending,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        String,
+        Option<String>,
+    );
+    let mut history: Vec<Row> = Vec::new();
     for p in items {
+        let (user, actor) = match &p.door {
+            Some((id, name)) => (Some(id.as_str()), name.as_str()),
+            None => (None, "melder"),
+        };
         history.push((
             p,
-            "melder",
+            user,
+            actor,
             "aangemaakt",
             Status::Gemeld.slug().into(),
-            None,
+            p.kanaal.as_ref().map(|k| format!("kanaal: {k}")),
         ));
         if let Some(r) = &p.rule {
             history.push((
                 p,
+                None,
                 "systeem",
                 "team",
                 r.team_naam.clone(),
@@ -704,15 +800,16 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
     }
     for chunk in history.chunks(500) {
         let sql = format!(
-            "INSERT INTO melding_historie (id, melding_id, at, actor_naam, soort, nieuw, toelichting) VALUES {}",
-            platform::db::placeholders(chunk.len(), 7)
+            "INSERT INTO melding_historie (id, melding_id, at, actor_user_id, actor_naam, soort, nieuw, toelichting) VALUES {}",
+            platform::db::placeholders(chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
-        for (p, actor, soort, nieuw, why) in chunk {
+        for (p, user, actor, soort, nieuw, why) in chunk {
             q = q
                 .bind(new_id())
                 .bind(&p.id)
                 .bind(p.received_ms)
+                .bind(*user)
                 .bind(*actor)
                 .bind(*soort)
                 .bind(nieuw)
@@ -749,8 +846,10 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
                 })?;
         }
     }
+    // A colleague's registration is recorded under their own decision (`write_alone`).
     let entries: Vec<AuditEntry> = items
         .iter()
+        .filter(|p| p.door.is_none())
         .map(|p| {
             let mut entry = AuditEntry::system(bron_origin(p.bron), "create", "melding");
             entry.actor_name = "melder (publiek)".into();
@@ -770,11 +869,104 @@ async fn write_new(tx: &mut Tx, items: &[Pending]) -> Result<Vec<Created>, DbErr
         .collect())
 }
 
+/// An open melding at the same place as a new one: a possible duplicate.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Nearby {
+    pub id: String,
+    pub nummer: i64,
+    pub categorie_naam: String,
+    /// The address as typed, or the point.
+    pub plek: String,
+    /// Metres from the new point; none when the address matched.
+    pub afstand_m: Option<i64>,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// The most open meldingen a duplicate warning lists.
+const MAX_NEARBY: usize = 10;
+
+/// Open meldingen at the same address (its street and number) or within
+/// [`model::NEARBY_METRES`] of the same point, nearest and newest first. Meldingen merged into
+/// another are closed and so left out. Reading the list is recorded as a read of the queue.
+pub async fn open_nearby(
+    db: &Db,
+    auth: &Authorized<Werkvoorraad>,
+    locatie: &Locatie,
+) -> Result<Vec<Nearby>, DbError> {
+    let base = "SELECT m.id, m.nummer, c.naam, m.adres, m.lat, m.lon, m.status, m.created_at \
+                FROM melding m JOIN melding_categorie c ON c.slug = m.categorie \
+                WHERE m.gesloten_at IS NULL AND ";
+    let rows = match locatie {
+        Locatie::Adres(a) => {
+            let Some(key) = model::address_key(a) else {
+                return Ok(Vec::new());
+            };
+            sqlx::query(&format!(
+                "{base} m.adres_sleutel = $1 ORDER BY m.created_at DESC LIMIT {MAX_NEARBY}"
+            ))
+            .bind(key)
+            .fetch_all(db.pool())
+            .await?
+        }
+        Locatie::Punt { lat, lon } => {
+            let (dlat, dlon) = model::degrees_around(*lat, model::NEARBY_METRES);
+            sqlx::query(&format!(
+                "{base} m.lat BETWEEN $1 AND $2 AND m.lon BETWEEN $3 AND $4 LIMIT 200"
+            ))
+            .bind(lat - dlat)
+            .bind(lat + dlat)
+            .bind(lon - dlon)
+            .bind(lon + dlon)
+            .fetch_all(db.pool())
+            .await?
+        }
+        Locatie::Buurt(_) | Locatie::Onbekend => return Ok(Vec::new()),
+    };
+    let here = match locatie {
+        Locatie::Punt { lat, lon } => Some((*lat, *lon)),
+        _ => None,
+    };
+    let mut found = Vec::new();
+    for r in &rows {
+        let lat: Option<f64> = r.try_get("lat")?;
+        let lon: Option<f64> = r.try_get("lon")?;
+        let afstand = here.zip(lat.zip(lon)).map(|(a, b)| model::distance_m(a, b));
+        if afstand.is_some_and(|d| d > model::NEARBY_METRES) {
+            continue;
+        }
+        let adres: Option<String> = r.try_get("adres")?;
+        found.push(Nearby {
+            id: r.try_get("id")?,
+            nummer: r.try_get("nummer")?,
+            categorie_naam: r.try_get("naam")?,
+            plek: adres.unwrap_or_else(|| match lat.zip(lon) {
+                Some((la, lo)) => format!("{la:.5}, {lo:.5}"),
+                None => String::new(),
+            }),
+            afstand_m: afstand.map(|d| d.round() as i64),
+            status: r.try_get("status")?,
+            created_at: r.try_get("created_at")?,
+        });
+    }
+    found.sort_by(|a, b| {
+        a.afstand_m
+            .cmp(&b.afstand_m)
+            .then(b.created_at.cmp(&a.created_at))
+    });
+    found.truncate(MAX_NEARBY);
+    if !found.is_empty() {
+        auth.record_grouped(db).await?;
+    }
+    Ok(found)
+}
+
 fn bron_origin(b: Bron) -> &'static str {
     match b {
         Bron::Formulier => "web",
         Bron::Api => "api",
         Bron::Demo => "cli",
+        Bron::Collega => "web",
     }
 }
 
@@ -833,13 +1025,18 @@ pub struct PublicStatus {
     /// Milliseconds since the Unix epoch.
     pub ontvangen: i64,
     pub bijgewerkt: i64,
+    /// The melding was merged into an earlier one about the same; status and update time are
+    /// that one's.
+    pub samengevoegd: bool,
 }
 
 /// The public face of a melding: category and status only.
 pub async fn public_status(db: &Db, volgcode: &str) -> Result<Option<PublicStatus>, DbError> {
     let row = sqlx::query(
-        "SELECT m.volgcode, c.naam, m.status, m.created_at, m.updated_at FROM melding m \
-         JOIN melding_categorie c ON c.slug = m.categorie WHERE m.volgcode = $1",
+        "SELECT m.volgcode, c.naam, COALESCE(o.status, m.status) AS status, m.created_at, \
+         COALESCE(o.updated_at, m.updated_at) AS updated_at, o.id AS origineel FROM melding m \
+         JOIN melding_categorie c ON c.slug = m.categorie LEFT JOIN melding o ON o.id = m.samengevoegd_in \
+         WHERE m.volgcode = $1",
     )
     .bind(volgcode)
     .fetch_optional(db.pool())
@@ -851,6 +1048,7 @@ pub async fn public_status(db: &Db, volgcode: &str) -> Result<Option<PublicStatu
         status: r.try_get("status")?,
         ontvangen: r.try_get("created_at")?,
         bijgewerkt: r.try_get("updated_at")?,
+        samengevoegd: r.try_get::<Option<String>, _>("origineel")?.is_some(),
     }))
 }
 
@@ -1226,6 +1424,15 @@ pub struct PhotoRef {
     pub naam: String,
 }
 
+/// Another melding, as a melding's page names it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MeldingRef {
+    pub id: String,
+    pub nummer: i64,
+    pub categorie_naam: String,
+    pub status: String,
+}
+
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Detail {
     pub id: String,
@@ -1264,6 +1471,12 @@ pub struct Detail {
     pub contact_telefoon: Option<String>,
     pub duplicaat_van: Option<i64>,
     pub duplicaten: Vec<i64>,
+    /// The melding this one was merged into: its status is this one's status for the reporter.
+    pub samengevoegd_in: Option<MeldingRef>,
+    /// Meldingen merged into this one; their reporters get this one's status mails.
+    pub samengevoegd: Vec<MeldingRef>,
+    /// Related meldingen (linked both ways).
+    pub gerelateerd: Vec<MeldingRef>,
     pub bron: String,
     pub created_at: i64,
     pub fotos: Vec<PhotoRef>,
@@ -1279,6 +1492,15 @@ pub async fn id_by_nummer(db: &Db, nummer: i64) -> Result<Option<String>, DbErro
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// The nummer of the melding with `id` (for other modules' links to it).
+pub async fn nummer_of(db: &Db, id: &str) -> Result<Option<i64>, DbError> {
+    let row = sqlx::query("SELECT nummer FROM melding WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("nummer")).transpose()?)
 }
 
 /// How many meldingen there are (for the benchmark's re-use of seeded data).
@@ -1312,6 +1534,15 @@ pub async fn exists(db: &Db, id: &str) -> Result<bool, DbError> {
         .await?
         .is_some())
 }
+
+const MERGED_INTO: &str = "SELECT o.id, o.nummer, c.naam, o.status FROM melding m \
+    JOIN melding o ON o.id = m.samengevoegd_in JOIN melding_categorie c ON c.slug = o.categorie \
+    WHERE m.id = $1";
+const MERGED: &str = "SELECT m.id, m.nummer, c.naam, m.status FROM melding m \
+    JOIN melding_categorie c ON c.slug = m.categorie WHERE m.samengevoegd_in = $1 ORDER BY m.nummer";
+const RELATED: &str = "SELECT m.id, m.nummer, c.naam, m.status FROM melding_relatie r \
+    JOIN melding m ON m.id = r.gerelateerd_id JOIN melding_categorie c ON c.slug = m.categorie \
+    WHERE r.melding_id = $1 ORDER BY m.nummer";
 
 /// A melding with its contact details, photos and history; the read is audited in `tx`.
 pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, StoreError> {
@@ -1369,6 +1600,25 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
             .iter()
             .map(|r| r.try_get("nummer"))
             .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+    let mut linked = Vec::new();
+    for sql in [MERGED_INTO, MERGED, RELATED] {
+        let rows = sqlx::query(sql).bind(&id).fetch_all(tx.conn()?).await?;
+        linked.push(
+            rows.iter()
+                .map(|r| {
+                    Ok(MeldingRef {
+                        id: r.try_get("id")?,
+                        nummer: r.try_get("nummer")?,
+                        categorie_naam: r.try_get("naam")?,
+                        status: r.try_get("status")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        );
+    }
+    let gerelateerd = linked.pop().unwrap_or_default();
+    let samengevoegd = linked.pop().unwrap_or_default();
+    let samengevoegd_in = linked.pop().unwrap_or_default().pop();
     let koppelingen = platform::links::to(tx, "melding", &id).await?;
     let status: String = r.try_get("status")?;
     let st = Status::from_slug(&status).unwrap_or(Status::Gemeld);
@@ -1420,6 +1670,9 @@ pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, Sto
         contact_telefoon: r.try_get("contact_telefoon")?,
         duplicaat_van: r.try_get("duplicaat_nummer")?,
         duplicaten,
+        samengevoegd_in,
+        samengevoegd,
+        gerelateerd,
         bron: r.try_get("bron")?,
         created_at: r.try_get("created_at")?,
         fotos,
@@ -1455,6 +1708,12 @@ pub struct Change {
     pub categorie: Option<String>,
     /// The point (lat, lon) where it is: wijk and buurt follow, the routing rules run again.
     pub punt: Option<(f64, f64)>,
+    /// The nummer of the original to merge this duplicate into.
+    pub samenvoegen_met: Option<i64>,
+    /// The nummer of a related melding to link.
+    pub relateer_met: Option<i64>,
+    /// The id of a related melding to unlink.
+    pub ontkoppel: Option<String>,
 }
 
 /// Applies a change: status (per the category's workflow, with suspension of the deadline and
@@ -1645,27 +1904,55 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
                     .as_ref()
                     .map(mail_from)
                     .transpose()?;
-                        if let (Some(template), Some(to_addr)) = (template, email) {
-                            let volgcode: String = r.try_get("volgcode")?;
-                            let nummer = format!("M-{}", r.try_get::<i64, _>("nummer")?);
+                        if let Some(template) = template {
+                            // This reporter, and those of the duplicates merged into this one,
+                            // each with their own code and number.
+                            let mut to_reporters: Vec<(String, String, i64)> = Vec::new();
+                            if let Some(e) = email {
+                                to_reporters.push((
+                                    e,
+                                    r.try_get("volgcode")?,
+                                    r.try_get("nummer")?,
+                                ));
+                            }
+                            for m in sqlx::query(
+                                "SELECT contact_email, volgcode, nummer FROM melding \
+                                 WHERE samengevoegd_in = $1 AND contact_email IS NOT NULL",
+                            )
+                            .bind(&id)
+                            .fetch_all(tx.conn()?)
+                            .await?
+                            {
+                                to_reporters.push((
+                                    m.try_get("contact_email")?,
+                                    m.try_get("volgcode")?,
+                                    m.try_get("nummer")?,
+                                ));
+                            }
                             let status_naam = crate::i18n::t("nl", &to.label_key());
-                            let (subject, body) = template.render(&[
-                                ("volgcode", volgcode.as_str()),
-                                ("nummer", nummer.as_str()),
-                                ("categorie", cat.naam.as_str()),
-                                ("status", status_naam.as_str()),
-                                ("toelichting", toelichting.as_deref().unwrap_or("")),
-                                // Only the gemeente's own people change a melding.
-                                ("gemeente", p.organisation_name.as_str()),
-                            ]);
-                            platform::mail::enqueue(tx, &to_addr, &subject, &body)
-                                .await
-                                .map_err(|e| match e {
-                                    platform::mail::MailError::Db(d) => StoreError::Db(d),
-                                    platform::mail::MailError::Address(_) => StoreError::Invalid(
-                                        vec![field_error("status", "melding-fout-email")],
-                                    ),
-                                })?;
+                            for (to_addr, volgcode, nummer) in to_reporters {
+                                let nummer = format!("M-{nummer}");
+                                let (subject, body) = template.render(&[
+                                    ("volgcode", volgcode.as_str()),
+                                    ("nummer", nummer.as_str()),
+                                    ("categorie", cat.naam.as_str()),
+                                    ("status", status_naam.as_str()),
+                                    ("toelichting", toelichting.as_deref().unwrap_or("")),
+                                    // Only the gemeente's own people change a melding.
+                                    ("gemeente", p.organisation_name.as_str()),
+                                ]);
+                                platform::mail::enqueue(tx, &to_addr, &subject, &body)
+                                    .await
+                                    .map_err(|e| match e {
+                                        platform::mail::MailError::Db(d) => StoreError::Db(d),
+                                        platform::mail::MailError::Address(_) => {
+                                            StoreError::Invalid(vec![field_error(
+                                                "status",
+                                                "melding-fout-email",
+                                            )])
+                                        }
+                                    })?;
+                            }
                         }
                     }
                 }
@@ -1830,11 +2117,229 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
         }
     }
 
+    if let Some(nummer) = c.relateer_met {
+        let own: i64 = r.try_get("nummer")?;
+        match other_by_nummer(tx, nummer).await?.filter(|_| nummer != own) {
+            None => errors.push(field_error("gerelateerd", "melding-fout-relatie")),
+            Some((other_id, _)) => {
+                let known = sqlx::query(
+                    "SELECT melding_id FROM melding_relatie WHERE melding_id = $1 AND gerelateerd_id = $2",
+                )
+                .bind(&id)
+                .bind(&other_id)
+                .fetch_optional(tx.conn()?)
+                .await?;
+                if known.is_none() {
+                    for (a, b, text) in [(&id, &other_id, nummer), (&other_id, &id, own)] {
+                        sqlx::query(
+                            "INSERT INTO melding_relatie (melding_id, gerelateerd_id, created_at) VALUES ($1, $2, $3)",
+                        )
+                        .bind(a)
+                        .bind(b)
+                        .bind(now)
+                        .execute(tx.conn()?)
+                        .await?;
+                        let m = format!("M-{text}");
+                        history(
+                            tx,
+                            a,
+                            Some(&p.user_id),
+                            &p.name,
+                            "relatie",
+                            None,
+                            Some(&m),
+                            toelichting.as_deref(),
+                            now,
+                        )
+                        .await?;
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some(other_id) = nonempty(&c.ontkoppel) {
+        let own: i64 = r.try_get("nummer")?;
+        let other: Option<i64> = sqlx::query(
+            "SELECT m.nummer FROM melding_relatie r JOIN melding m ON m.id = r.gerelateerd_id \
+             WHERE r.melding_id = $1 AND r.gerelateerd_id = $2",
+        )
+        .bind(&id)
+        .bind(other_id)
+        .fetch_optional(tx.conn()?)
+        .await?
+        .map(|row| row.try_get("nummer"))
+        .transpose()?;
+        match other {
+            None => errors.push(field_error("gerelateerd", "melding-fout-relatie")),
+            Some(nummer) => {
+                sqlx::query(
+                    "DELETE FROM melding_relatie WHERE (melding_id = $1 AND gerelateerd_id = $2) \
+                     OR (melding_id = $2 AND gerelateerd_id = $1)",
+                )
+                .bind(&id)
+                .bind(other_id)
+                .execute(tx.conn()?)
+                .await?;
+                for (a, text) in [(id.as_str(), nummer), (other_id, own)] {
+                    let m = format!("M-{text}");
+                    history(
+                        tx,
+                        a,
+                        Some(&p.user_id),
+                        &p.name,
+                        "relatie-weg",
+                        Some(&m),
+                        None,
+                        None,
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+
+    if let Some(nummer) = c.samenvoegen_met {
+        merge(tx, p, &id, &r, nummer, &mut errors).await?;
+    }
+
     if errors.is_empty() {
         Ok(())
     } else {
         Err(StoreError::Invalid(errors))
     }
+}
+
+/// The id and merge target of the melding with `nummer`.
+async fn other_by_nummer(
+    tx: &mut Tx,
+    nummer: i64,
+) -> Result<Option<(String, Option<String>)>, DbError> {
+    let row = sqlx::query("SELECT id, samengevoegd_in FROM melding WHERE nummer = $1")
+        .bind(nummer)
+        .fetch_optional(tx.conn()?)
+        .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("id")?, r.try_get("samengevoegd_in")?)),
+        None => None,
+    })
+}
+
+/// Merges the duplicate `id` (its row `r`) into the melding with `nummer`: the duplicate is
+/// closed and follows the original from then on, its photos move to the original, its text
+/// goes into the original's history, and its reporter gets the original's status mails.
+/// Chains are refused, so every reporter's melding is at most one step from its original.
+async fn merge(
+    tx: &mut Tx,
+    p: &platform::access::Principal,
+    id: &str,
+    r: &AnyRow,
+    nummer: i64,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), StoreError> {
+    let own: i64 = r.try_get("nummer")?;
+    let merged: Option<String> = sqlx::query("SELECT samengevoegd_in FROM melding WHERE id = $1")
+        .bind(id)
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("samengevoegd_in")?;
+    let has_merged = sqlx::query("SELECT id FROM melding WHERE samengevoegd_in = $1 LIMIT 1")
+        .bind(id)
+        .fetch_optional(tx.conn()?)
+        .await?
+        .is_some();
+    let original = match other_by_nummer(tx, nummer).await? {
+        _ if merged.is_some() => Err("melding-fout-al-samengevoegd"),
+        _ if has_merged => Err("melding-fout-samenvoegen-keten"),
+        Some((other, None)) if nummer != own => Ok(other),
+        Some((_, Some(_))) => Err("melding-fout-samenvoegen-keten"),
+        _ => Err("melding-fout-samenvoegen"),
+    };
+    let original = match original {
+        Ok(o) => o,
+        Err(key) => {
+            errors.push(field_error("samenvoegen_met", key));
+            return Ok(());
+        }
+    };
+    let now = now_ms();
+    let status: String = r.try_get("status")?;
+    sqlx::query(
+        "UPDATE melding SET samengevoegd_in = $1, duplicaat_van = $1, status = $2, gepauzeerd_sinds = NULL, \
+         gesloten_at = $3, updated_at = $3 WHERE id = $4",
+    )
+    .bind(&original)
+    .bind(Status::Afgehandeld.slug())
+    .bind(now)
+    .bind(id)
+    .execute(tx.conn()?)
+    .await?;
+    let offset: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(positie), 0) AS n FROM melding_foto WHERE melding_id = $1",
+    )
+    .bind(&original)
+    .fetch_one(tx.conn()?)
+    .await?
+    .try_get("n")?;
+    let moved = sqlx::query(
+        "UPDATE melding_foto SET melding_id = $1, positie = positie + $2 WHERE melding_id = $3",
+    )
+    .bind(&original)
+    .bind(offset)
+    .bind(id)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    sqlx::query("UPDATE melding SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&original)
+        .execute(tx.conn()?)
+        .await?;
+    let target = format!("M-{nummer}");
+    history(
+        tx,
+        id,
+        Some(&p.user_id),
+        &p.name,
+        "status",
+        Some(&status),
+        Some(Status::Afgehandeld.slug()),
+        Some(&format!("samengevoegd met {target}")),
+        now,
+    )
+    .await?;
+    history(
+        tx,
+        id,
+        Some(&p.user_id),
+        &p.name,
+        "samengevoegd",
+        None,
+        Some(&target),
+        None,
+        now,
+    )
+    .await?;
+    let omschrijving: String = r.try_get("omschrijving")?;
+    let why = if moved > 0 {
+        format!("{omschrijving} ({moved} foto's overgenomen)")
+    } else {
+        omschrijving
+    };
+    history(
+        tx,
+        &original,
+        Some(&p.user_id),
+        &p.name,
+        "samengevoegd-met",
+        None,
+        Some(&format!("M-{own}")),
+        Some(&why),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// For the demo: moves a melding straight to a state and age, bypassing the workflow.
@@ -2058,10 +2563,13 @@ pub async fn apply_retention(db: &Db, today: Date, origin: &str) -> Result<Reten
                 .bind(&id)
                 .execute(tx.conn()?)
                 .await?;
-            sqlx::query("UPDATE melding SET duplicaat_van = NULL WHERE duplicaat_van = $1")
-                .bind(&id)
-                .execute(tx.conn()?)
-                .await?;
+            for sql in [
+                "UPDATE melding SET duplicaat_van = NULL WHERE duplicaat_van = $1",
+                "UPDATE melding SET samengevoegd_in = NULL WHERE samengevoegd_in = $1",
+                "DELETE FROM melding_relatie WHERE melding_id = $1 OR gerelateerd_id = $1",
+            ] {
+                sqlx::query(sql).bind(&id).execute(tx.conn()?).await?;
+            }
             platform::search::remove(&mut tx, SEARCH_KIND, &id).await?;
             sqlx::query("DELETE FROM melding WHERE id = $1")
                 .bind(&id)

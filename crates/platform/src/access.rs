@@ -453,21 +453,45 @@ impl<R: Resource> Authorized<R> {
         subject: Option<&str>,
     ) -> Result<(), DbError> {
         for id in ids {
-            let mut entry = entry_for(
-                &self.principal,
-                &self.context,
-                Action::Read,
-                &self.resource,
-                self.purpose,
-                Outcome::Allowed,
-                None,
-            );
-            entry.resource_type = kind.to_string();
-            entry.resource_id = Some(id.clone());
-            entry.subject_id = subject.map(str::to_string);
-            audit::append(tx, &entry).await?;
+            audit::append(tx, &self.item_entry(Action::Read, kind, id, subject)).await?;
         }
         Ok(())
+    }
+
+    /// Appends the "allowed" record of a record created under this decision (e.g. a melding
+    /// registered from the work queue), naming the new record rather than the collection.
+    pub async fn record_created(
+        &self,
+        tx: &mut Tx,
+        kind: &'static str,
+        id: &str,
+        subject: Option<&str>,
+    ) -> Result<(), DbError> {
+        audit::append(tx, &self.item_entry(Action::Create, kind, id, subject))
+            .await
+            .map(|_| ())
+    }
+
+    fn item_entry(
+        &self,
+        action: Action,
+        kind: &str,
+        id: &str,
+        subject: Option<&str>,
+    ) -> AuditEntry {
+        let mut entry = entry_for(
+            &self.principal,
+            &self.context,
+            action,
+            &self.resource,
+            self.purpose,
+            Outcome::Allowed,
+            None,
+        );
+        entry.resource_type = kind.to_string();
+        entry.resource_id = Some(id.to_string());
+        entry.subject_id = subject.map(str::to_string);
+        entry
     }
 }
 

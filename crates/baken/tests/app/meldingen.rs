@@ -1636,3 +1636,323 @@ async fn mails_to_the_reporter_follow_the_edited_templates() {
         )
     );
 }
+
+/// The id in a redirect to a melding's page.
+fn melding_id_from(page: &Page) -> String {
+    page.location()
+        .unwrap()
+        .trim_start_matches("/meldingen/")
+        .to_string()
+}
+
+/// A colleague registers a melding from a phone call. Open meldingen at the same door (typed
+/// differently) or within 50 metres come first, to register anyway or as a duplicate of one;
+/// errors name the field and store nothing; the colleague is the author in the history and
+/// the audit log.
+#[tokio::test]
+async fn colleagues_register_meldingen_warned_of_open_ones_at_the_same_place() {
+    let app = spawn_app().await;
+    for locatie in [
+        serde_json::json!({"adres": "Voorstraat 1, 4132 AP Vianen"}),
+        serde_json::json!({"lat": 51.9917, "lon": 5.0917}),
+    ] {
+        let r = public_post(
+            &app,
+            &serde_json::json!({"categorie": "drugsoverlast", "omschrijving": "Veel komen en gaan bij een woning.",
+                "locatie": locatie, "anoniem": true}),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+    }
+    let mut b = app
+        .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let list = b.get("/meldingen").await;
+    assert!(list.body.contains("href=\"/meldingen/nieuw\""));
+    let start = b.get("/meldingen/nieuw").await;
+    assert_eq!(start.status, 200);
+    assert!(start
+        .body
+        .contains("href=\"/meldingen/nieuw/drugsoverlast\""));
+    let form = b.get("/meldingen/nieuw/drugsoverlast").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"kanaal\""));
+    let path = "/meldingen/nieuw/drugsoverlast";
+    let fields = |extra: &[(&'static str, &'static str)]| {
+        let mut v = vec![
+            (
+                "omschrijving",
+                "Buurman belt: weer veel verkeer bij de woning.",
+            ),
+            ("contact", "contact"),
+            ("email", "buurman@example.nl"),
+        ];
+        v.extend_from_slice(extra);
+        v
+    };
+    let at_door = [
+        ("locatie", "adres"),
+        ("adres", "voorstraat 1, 4132AP Vianen"),
+    ];
+
+    // No channel: the error next to the field and in the summary, nothing stored.
+    let bad = post_multipart(&mut b, path, &fields(&at_door), &[]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Kies hoe de melding binnenkwam."));
+    assert!(bad.body.contains("href=\"#veld-kanaal\""));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 2);
+
+    // The same door, typed otherwise: warned, with M-1 and not the point of M-2; not stored yet.
+    let mut warn_fields = fields(&at_door);
+    warn_fields.push(("kanaal", "telefoon"));
+    let warned = post_multipart(&mut b, path, &warn_fields, &[]).await;
+    assert_eq!(warned.status, 200, "{}", warned.body);
+    assert!(warned.body.contains("Mogelijk al gemeld"));
+    assert!(warned.body.contains(">M-1</a>") && !warned.body.contains(">M-2</a>"));
+    assert!(warned.body.contains("name=\"bevestigd\" value=\"ja\""));
+    assert!(
+        warned.body.contains("Buurman belt"),
+        "what was typed is kept"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 2);
+
+    // Registered as a duplicate of M-1.
+    let mut dup_fields = warn_fields.clone();
+    dup_fields.extend_from_slice(&[("bevestigd", "ja"), ("duplicaat_van", "1")]);
+    let done = post_multipart(&mut b, path, &dup_fields, &[]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let id = melding_id_from(&done);
+    let row = sqlx::query(
+        "SELECT m.bron, d.nummer AS origineel FROM melding m JOIN melding d ON d.id = m.duplicaat_van WHERE m.id = $1",
+    )
+    .bind(&id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(row.get::<String, _>("bron"), "collega");
+    assert_eq!(row.get::<i64, _>("origineel"), 1);
+    let page = b.get(&format!("/meldingen/{id}")).await;
+    assert!(page.body.contains("Test hh@example.nl") && page.body.contains("kanaal: Telefoon"));
+    let created = app
+        .audit_rows(&format!(
+            "resource_type = 'melding' AND action = 'create' AND resource_id = '{id}'"
+        ))
+        .await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(
+        created[0].get::<String, _>("actor_name"),
+        "Test hh@example.nl"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'buurman@example.nl'"
+        )
+        .await,
+        1,
+        "the receipt"
+    );
+
+    // A point some 30 metres from M-2 warns with the distance; one 200 metres away does not.
+    let near = post_multipart(
+        &mut b,
+        path,
+        &fields(&[
+            ("locatie", "punt"),
+            ("lat", "51.99197"),
+            ("lon", "5.0917"),
+            ("kanaal", "balie"),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(near.status, 200);
+    assert!(near.body.contains(">M-2</a>") && near.body.contains(">30 m<"));
+    let far = post_multipart(
+        &mut b,
+        path,
+        &fields(&[
+            ("locatie", "punt"),
+            ("lat", "51.9935"),
+            ("lon", "5.0917"),
+            ("kanaal", "balie"),
+        ]),
+        &[],
+    )
+    .await;
+    assert_eq!(far.status, 303, "{}", far.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 4);
+
+    // Who does not work meldingen registers none.
+    let mut analist = app
+        .browser_as("an@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    assert_eq!(analist.get("/meldingen/nieuw").await.status, 403);
+    let refused = post_multipart(&mut analist, path, &warn_fields, &[]).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding").await, 4);
+}
+
+/// Related meldingen are linked both ways and unlinked; a duplicate merged into its original
+/// closes, hands over its photos and text, and its reporter follows the original: the public
+/// status is the original's and the original's status mails reach them too. Chains are refused.
+#[tokio::test]
+async fn related_meldingen_are_linked_and_a_duplicate_is_merged_into_its_original() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(JPEG);
+    for (email, omschrijving, fotos) in [
+        (
+            "eerste@example.nl",
+            "Hennepgeur bij de loods aan de dijk.",
+            serde_json::json!([]),
+        ),
+        (
+            "tweede@example.nl",
+            "Sterke wietlucht rond de loods, ramen afgeplakt.",
+            serde_json::json!([{ "data": b64 }]),
+        ),
+        (
+            "derde@example.nl",
+            "Busjes laden 's nachts bij dezelfde loods.",
+            serde_json::json!([]),
+        ),
+    ] {
+        let r = public_post(
+            &app,
+            &serde_json::json!({"categorie": "drugsoverlast", "omschrijving": omschrijving,
+                "locatie": {"adres": "Lingedijk 3, 4142 LD Leerdam"}, "anoniem": false, "email": email, "fotos": fotos}),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+    }
+    let rows = sqlx::query("SELECT id, volgcode FROM melding ORDER BY nummer")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    let id = |i: usize| rows[i].get::<String, _>("id");
+    let mut b = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+
+    // Related, both ways; itself or an unknown number is an error next to the field.
+    for (nummer, status) in [("M-3", 422), ("M-99", 422), ("m-1", 303)] {
+        let r = b
+            .post(
+                &format!("/meldingen/{}/relatie", id(2)),
+                &[("gerelateerd", nummer)],
+            )
+            .await;
+        assert_eq!(r.status, status, "{nummer}: {}", r.body);
+        if status == 422 {
+            assert!(r
+                .body
+                .contains("Vul het nummer van een andere, bestaande melding in."));
+        }
+    }
+    let first = b.get(&format!("/meldingen/{}", id(0))).await;
+    assert!(first.body.contains("Gerelateerde meldingen"));
+    assert!(first
+        .body
+        .contains(&format!("href=\"/meldingen/{}\">M-3</a>", id(2))));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding_relatie").await, 2);
+    let r = b
+        .post(
+            &format!("/meldingen/{}/ontkoppel", id(0)),
+            &[("ontkoppel", id(2).as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM melding_relatie").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM melding_historie WHERE soort = 'relatie-weg'"
+        )
+        .await,
+        2
+    );
+
+    // M-2 merged into M-1.
+    let r = b
+        .post(
+            &format!("/meldingen/{}/samenvoegen", id(1)),
+            &[("samenvoegen_met", "M-1")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let merged = sqlx::query(
+        "SELECT status, samengevoegd_in, duplicaat_van, gesloten_at FROM melding WHERE id = $1",
+    )
+    .bind(id(1))
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(merged.get::<String, _>("status"), "afgehandeld");
+    assert_eq!(merged.get::<String, _>("samengevoegd_in"), id(0));
+    assert_eq!(merged.get::<String, _>("duplicaat_van"), id(0));
+    assert!(merged.get::<Option<i64>, _>("gesloten_at").is_some());
+    let photos_of_first =
+        sqlx::query("SELECT COUNT(*) AS n FROM melding_foto WHERE melding_id = $1")
+            .bind(id(0))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .get::<i64, _>("n");
+    assert_eq!(photos_of_first, 1, "the photo moved to the original");
+    let first = b.get(&format!("/meldingen/{}", id(0))).await;
+    assert!(first.body.contains("Hierin samengevoegd"));
+    assert!(
+        first.body.contains("Sterke wietlucht rond de loods"),
+        "its text in the history"
+    );
+    let second = b.get(&format!("/meldingen/{}", id(1))).await;
+    assert!(second.body.contains("Samengevoegd met") && !second.body.contains("samenvoegen_met"));
+
+    // No chains: not into a merged melding, and not the original into another.
+    for (from, into) in [(2, "M-2"), (0, "M-3")] {
+        let r = b
+            .post(
+                &format!("/meldingen/{}/samenvoegen", id(from)),
+                &[("samenvoegen_met", into)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{into}");
+        assert!(r.body.contains("al samengevoegd"), "{}", r.body);
+    }
+
+    // The reporter of M-2 follows M-1.
+    let code = rows[1].get::<String, _>("volgcode");
+    let status = |code: String| {
+        let base = app.base.clone();
+        async move {
+            reqwest::get(format!("{base}/api/v1/public/meldingen/{code}"))
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let v = status(code.clone()).await;
+    assert_eq!(v["samengevoegd"], true);
+    assert_eq!(v["status"], "gemeld", "the original's status");
+    let r = b
+        .post(
+            &format!("/meldingen/{}/status", id(0)),
+            &[("status", "afgehandeld"), ("toelichting", "Pand gesloten")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(status(code).await["status"], "afgehandeld");
+    for to in ["eerste@example.nl", "tweede@example.nl"] {
+        let closed = count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM mail_outbox WHERE to_address = '{to}' AND subject = 'Uw melding is afgehandeld'"
+            ),
+        )
+        .await;
+        assert_eq!(closed, 1, "{to}");
+    }
+}
