@@ -117,6 +117,7 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
             titel: "Overlast en zorgen rond de Lingedijk (demo)".into(),
             regie_team_id: team,
             herkomst: "melding".into(),
+            melding: None,
             reviewdatum: Some(
                 store::vandaag()
                     .checked_add(jiff::Span::new().days(14))

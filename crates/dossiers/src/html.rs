@@ -386,6 +386,7 @@ async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, W
             FormField::new("regie_team_id", "Regievoerend team".into(), FieldKind::Select(with_empty("kies", teams))).value(val(v, "regie_team_id")).required(),
             FormField::new("herkomst", "Herkomst".into(), FieldKind::Select(opts(&model::HERKOMST))).value(val(v, "herkomst")),
             FormField::new("reviewdatum", "Datum herbeoordeling".into(), FieldKind::Date).value(val(v, "reviewdatum")),
+            FormField::new("melding", "Melding waaruit de casus voortkomt (optioneel)".into(), FieldKind::Text).value(val(v, "melding")).hint("Het nummer van de melding, bijvoorbeeld M-12. De melding toont dan alleen het dossiernummer; wie het dossier opent, heeft er toegang toe nodig.".into()),
         ],
     ))
 }
@@ -429,6 +430,7 @@ async fn new_post(
         regie_team_id: val(&v, "regie_team_id"),
         herkomst: val(&v, "herkomst"),
         reviewdatum: Some(val(&v, "reviewdatum")),
+        melding: Some(val(&v, "melding")),
     };
     match store::create(&state.db, &auth, &n).await {
         Ok(id) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),

@@ -759,6 +759,10 @@ pub struct NieuwDossier {
     /// YYYY-MM-DD
     #[serde(default)]
     pub reviewdatum: Option<String>,
+    /// The number of the melding the case came from ("M-12"); the melding then links to the
+    /// case file (by its number only: its page checks access) and the herkomst is "melding".
+    #[serde(default)]
+    pub melding: Option<String>,
 }
 
 pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) -> Result<String> {
@@ -793,6 +797,34 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
     if !model::HERKOMST.iter().any(|(s, _)| *s == herkomst) {
         errors.push(field_error("herkomst", "Kies waar de casus vandaan komt."));
     }
+    let melding_nummer = n
+        .melding
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut melding_id = None;
+    if let Some(text) = melding_nummer {
+        let nummer = text
+            .trim_start_matches(['M', 'm'])
+            .trim_start_matches('-')
+            .parse::<i64>()
+            .ok();
+        match nummer {
+            Some(nr) => match meldingen::store::id_by_nummer(db, nr).await? {
+                Some(id) => melding_id = Some(id),
+                None => errors.push(field_error("melding", "Er is geen melding met dit nummer.")),
+            },
+            None => errors.push(field_error(
+                "melding",
+                "Vul het nummer van een melding in, bijvoorbeeld M-12.",
+            )),
+        }
+    }
+    let herkomst = if melding_id.is_some() {
+        "melding"
+    } else {
+        herkomst
+    };
     let review = n
         .reviewdatum
         .as_deref()
@@ -838,6 +870,20 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
     .bind(now)
     .execute(&mut *tx.conn()?)
     .await?;
+    if let Some(melding) = melding_id {
+        platform::links::add(
+            &mut tx,
+            &platform::links::Link {
+                from_kind: "dossier".into(),
+                from_id: id.clone(),
+                to_kind: "melding".into(),
+                to_id: melding,
+                label: format!("Dossier {nummer}"),
+                href: format!("/dossiers/{id}"),
+            },
+        )
+        .await?;
+    }
     historie(
         &mut tx,
         &id,
@@ -2070,6 +2116,15 @@ pub struct DossierDetail {
     pub historie: Vec<Historie>,
     /// Only for the directing team.
     pub signalen: Vec<Signaal>,
+    /// The meldingen the case came from; only for the directing team.
+    pub meldingen: Vec<MeldingBron>,
+}
+
+/// A melding a case came from; its page checks access.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MeldingBron {
+    pub id: String,
+    pub nummer: i64,
 }
 
 pub async fn detail(
@@ -2162,6 +2217,24 @@ pub async fn detail(
             .map(|c| c.slug().to_string())
             .collect(),
     };
+    let meldingen = if regie {
+        let mut tx = db.begin().await?;
+        let links = platform::links::from(&mut tx, "dossier", &kop.id).await?;
+        tx.commit().await?;
+        let mut found = Vec::new();
+        for l in links.into_iter().filter(|l| l.to_kind == "melding") {
+            // A melding destroyed under its own retention term simply drops out.
+            if let Some(nr) = meldingen::store::nummer_of(db, &l.to_id).await? {
+                found.push(MeldingBron {
+                    id: l.to_id,
+                    nummer: nr,
+                });
+            }
+        }
+        found
+    } else {
+        Vec::new()
+    };
     Ok(DossierDetail {
         dossier: kop,
         zicht,
@@ -2171,6 +2244,7 @@ pub async fn detail(
         items,
         historie,
         signalen,
+        meldingen,
     })
 }
 
@@ -2626,6 +2700,7 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
                 .execute(&mut *tx.conn()?)
                 .await?;
         }
+        platform::links::remove_from(&mut tx, "dossier", &id).await?;
         sqlx::query("DELETE FROM dossiers_dossier WHERE id = $1")
             .bind(&id)
             .execute(&mut *tx.conn()?)

@@ -1506,3 +1506,64 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
     }
     (checked_items, hidden_items)
 }
+
+/// A case file made from a melding links to it: the melding shows the dossier's number only
+/// (its page checks access), the directing team sees where the case came from, and a number
+/// that names no melding is an error next to the field.
+#[tokio::test]
+async fn a_case_made_from_a_melding_links_both_ways() {
+    let app = spawn_app().await;
+    ::meldingen::seed_demo(&app.db).await.unwrap();
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let regie = person(
+        &app,
+        "regie@example.nl",
+        "vijfheerenlanden",
+        Role::Procesregisseur,
+        Some(&zorg),
+    )
+    .await;
+    let body = |melding: &str| serde_json::json!({"zaaktype": "pga", "titel": "Casus uit een melding", "regie_team_id": zorg, "melding": melding});
+    let r = post(&app, "/api/v1/dossiers", &regie.token, body("M-99999")).await;
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["errors"][0]["field"], "melding", "{v}");
+    let cases: i64 = sqlx::query("SELECT COUNT(*) AS n FROM dossiers_dossier")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(cases, 0, "nothing half-made");
+    let r = post(&app, "/api/v1/dossiers", &regie.token, body("M-1")).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let case = v["dossier"]["id"].as_str().unwrap().to_string();
+    let nummer = v["dossier"]["nummer"].as_str().unwrap().to_string();
+    assert_eq!(v["dossier"]["herkomst"], "melding");
+    let melding: String = sqlx::query("SELECT id FROM melding WHERE nummer = 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("id");
+    let detail: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["meldingen"][0]["id"], melding.as_str(), "{detail}");
+    assert_eq!(detail["meldingen"][0]["nummer"], 1);
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let page = iv.get(&format!("/meldingen/{melding}")).await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/dossiers/{case}\">Dossier {nummer}</a>")),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Casus uit een melding"),
+        "no title leaks"
+    );
+}
