@@ -27,6 +27,8 @@ import {
   MODES,
   SESSION_COOKIE,
   base32Decode,
+  patchTimersForAxe,
+  withTimeout,
   logIn,
   newContext,
   pageSummary,
@@ -95,25 +97,6 @@ function normalize(href) {
 function shortUrl(href) {
   const u = new URL(href);
   return `${u.pathname}${u.search}`;
-}
-
-// With JavaScript disabled, Chromium runs no timers or message events, but code evaluated by the test
-// still runs and promise jobs still run. axe-core waits on setTimeout(…, 0) between rules, so make
-// short timeouts promise jobs; long ones are only give-up timers for frames that never answer.
-function patchTimersForAxe() {
-  window.setTimeout = (fn, ms, ...args) => {
-    if (!(ms > 10) && typeof fn === 'function') Promise.resolve().then(() => fn(...args));
-    return 1;
-  };
-  window.clearTimeout = () => {};
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 // Runs in the page (also with JavaScript disabled: evaluate still works there).

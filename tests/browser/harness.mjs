@@ -292,3 +292,22 @@ export async function stillLoggedIn(page, base) {
     return false;
   }
 }
+
+// With JavaScript disabled, Chromium runs no timers or message events, but code evaluated by the test
+// still runs and promise jobs still run. axe-core waits on setTimeout(…, 0) between rules, so make
+// short timeouts promise jobs; long ones are only give-up timers for frames that never answer.
+export function patchTimersForAxe() {
+  window.setTimeout = (fn, ms, ...args) => {
+    if (!(ms > 10) && typeof fn === 'function') Promise.resolve().then(() => fn(...args));
+    return 1;
+  };
+  window.clearTimeout = () => {};
+}
+
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

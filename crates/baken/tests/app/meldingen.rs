@@ -1767,7 +1767,7 @@ async fn colleagues_register_meldingen_warned_of_open_ones_at_the_same_place() {
     )
     .await;
     assert_eq!(near.status, 200);
-    assert!(near.body.contains(">M-2</a>") && near.body.contains(">30 m<"));
+    assert!(near.body.contains(">M-2</a>") && near.body.contains("Afstand: 30 m)"));
     let far = post_multipart(
         &mut b,
         path,
