@@ -48,40 +48,48 @@ pub async fn remove_from(tx: &mut Tx, from_kind: &str, from_id: &str) -> Result<
     Ok(())
 }
 
-/// The links a record made to others (e.g. the melding a case file came from).
+/// The links a record made to others (e.g. the melding a case file came from), oldest first.
 pub async fn from(tx: &mut Tx, from_kind: &str, from_id: &str) -> Result<Vec<Link>, DbError> {
-    let rows = sqlx::query(
-        "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
-         WHERE from_kind = $1 AND from_id = $2 ORDER BY created_at, id",
-    )
-    .bind(from_kind)
-    .bind(from_id)
-    .fetch_all(tx.conn()?)
-    .await?;
-    rows.iter().map(link_from).collect()
-}
-
-fn link_from(r: &sqlx::any::AnyRow) -> Result<Link, DbError> {
-    Ok(Link {
-        from_kind: r.try_get("from_kind")?,
-        from_id: r.try_get("from_id")?,
-        to_kind: r.try_get("to_kind")?,
-        to_id: r.try_get("to_id")?,
-        label: r.try_get("label")?,
-        href: r.try_get("href")?,
-    })
+    links(tx, Side::From, from_kind, from_id).await
 }
 
 /// The links pointing to a record, oldest first (read in the caller's transaction, so they
 /// belong to the same read as the record).
 pub async fn to(tx: &mut Tx, to_kind: &str, to_id: &str) -> Result<Vec<Link>, DbError> {
-    let rows = sqlx::query(
-        "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
-         WHERE to_kind = $1 AND to_id = $2 ORDER BY created_at, id",
-    )
-    .bind(to_kind)
-    .bind(to_id)
-    .fetch_all(tx.conn()?)
-    .await?;
-    rows.iter().map(link_from).collect()
+    links(tx, Side::To, to_kind, to_id).await
+}
+
+enum Side {
+    From,
+    To,
+}
+
+async fn links(tx: &mut Tx, side: Side, kind: &str, id: &str) -> Result<Vec<Link>, DbError> {
+    let sql = match side {
+        Side::From => {
+            "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
+             WHERE from_kind = $1 AND from_id = $2 ORDER BY created_at, id"
+        }
+        Side::To => {
+            "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
+             WHERE to_kind = $1 AND to_id = $2 ORDER BY created_at, id"
+        }
+    };
+    let rows = sqlx::query(sql)
+        .bind(kind)
+        .bind(id)
+        .fetch_all(tx.conn()?)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Link {
+                from_kind: r.try_get("from_kind")?,
+                from_id: r.try_get("from_id")?,
+                to_kind: r.try_get("to_kind")?,
+                to_id: r.try_get("to_id")?,
+                label: r.try_get("label")?,
+                href: r.try_get("href")?,
+            })
+        })
+        .collect()
 }
