@@ -804,12 +804,7 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
         .filter(|s| !s.is_empty());
     let mut melding_id = None;
     if let Some(text) = melding_nummer {
-        let nummer = text
-            .trim_start_matches(['M', 'm'])
-            .trim_start_matches('-')
-            .parse::<i64>()
-            .ok();
-        match nummer {
+        match meldingen::model::parse_nummer(text) {
             Some(nr) => match meldingen::store::id_by_nummer(db, nr).await? {
                 Some(id) => melding_id = Some(id),
                 None => errors.push(field_error("melding", "Er is geen melding met dit nummer.")),

@@ -477,13 +477,9 @@ async fn melding_of(db: &Db, a: &Stap) -> std::result::Result<Option<String>, Fi
     let Some(r) = a.referentie.as_deref() else {
         return Err(field_error("referentie", "Geef het nummer van de melding."));
     };
-    let t = r
-        .trim()
-        .trim_start_matches(['M', 'm'])
-        .trim_start_matches('-');
-    let nummer = match t.parse::<i64>() {
-        Ok(n) if n > 0 && t.chars().all(|c| c.is_ascii_digit()) => n,
-        _ => {
+    let nummer = match meldingen::model::parse_nummer(r) {
+        Some(n) => n,
+        None => {
             return Err(field_error(
                 "referentie",
                 "Het nummer van een melding bestaat uit cijfers, bijvoorbeeld 1024.",

@@ -517,7 +517,7 @@ pub async fn intake_submit(
     }
     let mut duplicate_of = None;
     if !get("duplicaat_van").is_empty() {
-        match melding_nummer(get("duplicaat_van")) {
+        match model::parse_nummer(get("duplicaat_van")) {
             Some(n) if store::id_by_nummer(&state.db, n).await?.is_some() => duplicate_of = Some(n),
             _ => errors.push(platform::identity::field_error(
                 "duplicaat_van",
@@ -1562,15 +1562,6 @@ pub async fn note_submit(
     apply(state, ctx, id, change, extra).await
 }
 
-/// A melding's number as people type it: "M-12", "m12" or "12".
-fn melding_nummer(text: &str) -> Option<i64> {
-    text.trim()
-        .trim_start_matches(['M', 'm'])
-        .trim_start_matches('-')
-        .parse()
-        .ok()
-}
-
 /// A change that names another melding by its number; a number that cannot be read is an
 /// error next to `field`.
 async fn apply_with_nummer(
@@ -1582,7 +1573,7 @@ async fn apply_with_nummer(
     error_key: &str,
     change: impl FnOnce(i64) -> Change,
 ) -> WebResult {
-    match melding_nummer(text) {
+    match model::parse_nummer(text) {
         Some(n) => apply(state, ctx, id, change(n), Vec::new()).await,
         None => {
             let error = platform::identity::field_error(field, error_key);

@@ -437,6 +437,18 @@ pub fn in_netherlands(lat: f64, lon: f64) -> bool {
     (50.7..=53.7).contains(&lat) && (3.2..=7.3).contains(&lon)
 }
 
+/// A melding's number as people type it: "M-12", "m12" or "12" (digits only, above zero).
+pub fn parse_nummer(text: &str) -> Option<i64> {
+    let t = text
+        .trim()
+        .trim_start_matches(['M', 'm'])
+        .trim_start_matches('-');
+    match t.parse::<i64>() {
+        Ok(n) if n > 0 && t.chars().all(|c| c.is_ascii_digit()) => Some(n),
+        _ => None,
+    }
+}
+
 /// How a melding reached the colleague who registers it (the history says which).
 pub const KANALEN: [&str; 5] = ["telefoon", "balie", "e-mail", "waarneming", "partner"];
 

@@ -1726,7 +1726,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
     let now = now_ms();
     let r = sqlx::query(
         "SELECT m.status, m.categorie, m.team_id, m.behandelaar_id, m.behandelaar_naam, m.termijn_datum, m.gepauzeerd_sinds, m.contact_email, m.volgcode, \
-         m.nummer, m.omschrijving, m.wijk, m.buurt, t.name AS team_naam \
+         m.nummer, m.omschrijving, m.wijk, m.buurt, m.samengevoegd_in, t.name AS team_naam \
          FROM melding m LEFT JOIN teams t ON t.id = m.team_id WHERE m.id = $1",
     )
     .bind(&id)
@@ -2239,11 +2239,7 @@ async fn merge(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), StoreError> {
     let own: i64 = r.try_get("nummer")?;
-    let merged: Option<String> = sqlx::query("SELECT samengevoegd_in FROM melding WHERE id = $1")
-        .bind(id)
-        .fetch_one(tx.conn()?)
-        .await?
-        .try_get("samengevoegd_in")?;
+    let merged: Option<String> = r.try_get("samengevoegd_in")?;
     let has_merged = sqlx::query("SELECT id FROM melding WHERE samengevoegd_in = $1 LIMIT 1")
         .bind(id)
         .fetch_optional(tx.conn()?)
