@@ -1265,33 +1265,43 @@ pub async fn list(
     let reference = reference(db).await?;
     // The page's numbers are found first, from the (filter, status, created_at, nummer)
     // indexes alone; only those rows are then read, joined and counted for photos, not every
-    // row the offset skips.
+    // row the offset skips. Limit and offset are parameters: one statement per filter shape,
+    // prepared once per connection and run with its generic plan (EXPLAIN shows the same plan
+    // as when each execution is planned).
     let order = order_by(nonempty(&f.sort));
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.behandelaar_naam, m.termijn_datum, \
          m.created_at, (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
-         FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT {} OFFSET {}) page \
+         FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT ${} OFFSET ${}) page \
          JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {order}",
-        f.limit.clamp(1, MAX_EXPORT),
-        f.offset.max(0)
+        binds.len() + 1,
+        binds.len() + 2
     );
     let mut q = sqlx::query(&sql);
     for b in &binds {
         q = q.bind(b);
     }
-    let rows = q.fetch_all(db.pool()).await?;
+    let rows = q
+        .bind(f.limit.clamp(1, MAX_EXPORT))
+        .bind(f.offset.max(0))
+        .fetch_all(db.generic_plan_pool())
+        .await?;
     counter.fetch_add(1, Ordering::Relaxed);
     let cap = f.offset.max(0) + COUNT_AHEAD;
     let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT {}) capped",
-        cap + 1
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT ${}) capped",
+        count_binds.len() + 1
     );
     let mut q = sqlx::query(&count_sql);
     for b in &count_binds {
         q = q.bind(b);
     }
-    let counted: i64 = q.fetch_one(db.pool()).await?.try_get("n")?;
+    let counted: i64 = q
+        .bind(cap + 1)
+        .fetch_one(db.generic_plan_pool())
+        .await?
+        .try_get("n")?;
     counter.fetch_add(1, Ordering::Relaxed);
     auth.record_grouped(db).await?;
     counter.fetch_add(1, Ordering::Relaxed);
