@@ -1269,6 +1269,7 @@ pub async fn list(
     // prepared once per connection and run with its generic plan (EXPLAIN shows the same plan
     // as when each execution is planned).
     let order = order_by(nonempty(&f.sort));
+    let offset = f.offset.max(0);
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.behandelaar_naam, m.termijn_datum, \
@@ -1284,11 +1285,11 @@ pub async fn list(
     }
     let rows = q
         .bind(f.limit.clamp(1, MAX_EXPORT))
-        .bind(f.offset.max(0))
+        .bind(offset)
         .fetch_all(db.generic_plan_pool())
         .await?;
     counter.fetch_add(1, Ordering::Relaxed);
-    let cap = f.offset.max(0) + COUNT_AHEAD;
+    let cap = offset + COUNT_AHEAD;
     let count_sql = format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT ${}) capped",
         count_binds.len() + 1
