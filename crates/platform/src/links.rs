@@ -50,31 +50,27 @@ pub async fn remove_from(tx: &mut Tx, from_kind: &str, from_id: &str) -> Result<
 
 /// The links a record made to others (e.g. the melding a case file came from), oldest first.
 pub async fn from(tx: &mut Tx, from_kind: &str, from_id: &str) -> Result<Vec<Link>, DbError> {
-    links(
-        tx,
-        "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
-         WHERE from_kind = $1 AND from_id = $2 ORDER BY created_at, id",
-        from_kind,
-        from_id,
-    )
-    .await
+    links(tx, "from", from_kind, from_id).await
 }
 
 /// The links pointing to a record, oldest first (read in the caller's transaction, so they
 /// belong to the same read as the record).
 pub async fn to(tx: &mut Tx, to_kind: &str, to_id: &str) -> Result<Vec<Link>, DbError> {
-    links(
-        tx,
-        "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
-         WHERE to_kind = $1 AND to_id = $2 ORDER BY created_at, id",
-        to_kind,
-        to_id,
-    )
-    .await
+    links(tx, "to", to_kind, to_id).await
 }
 
-async fn links(tx: &mut Tx, sql: &str, kind: &str, id: &str) -> Result<Vec<Link>, DbError> {
-    let rows = sqlx::query(sql)
+/// The links whose `side` ("from" or "to") is the record `kind`/`id`.
+async fn links(
+    tx: &mut Tx,
+    side: &'static str,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<Link>, DbError> {
+    let sql = format!(
+        "SELECT from_kind, from_id, to_kind, to_id, label, href FROM koppeling \
+         WHERE {side}_kind = $1 AND {side}_id = $2 ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(&sql)
         .bind(kind)
         .bind(id)
         .fetch_all(tx.conn()?)
