@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "app/accounts.rs"]
+mod accounts;
 #[path = "app/beleid.rs"]
 mod beleid;
 #[path = "app/dossiers.rs"]
@@ -13,6 +15,8 @@ mod maatregelen;
 mod meldingen;
 #[path = "app/monitor.rs"]
 mod monitor;
+#[path = "app/uploads.rs"]
+mod uploads;
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};

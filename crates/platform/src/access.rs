@@ -22,10 +22,13 @@ pub enum Role {
     Analist,
     Ketenpartner,
     Raadslid,
+    /// The municipality's privacy officer (functionaris gegevensbescherming): answers subject-access
+    /// requests and supervises processing; reads case data only for that purpose.
+    Fg,
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Beheerder,
         Role::Auditor,
         Role::AdviseurIv,
@@ -37,6 +40,7 @@ impl Role {
         Role::Analist,
         Role::Ketenpartner,
         Role::Raadslid,
+        Role::Fg,
     ];
 
     /// The stable slug used in the CLI, the API and the database.
@@ -53,6 +57,7 @@ impl Role {
             Role::Analist => "analist",
             Role::Ketenpartner => "ketenpartner",
             Role::Raadslid => "raadslid",
+            Role::Fg => "fg",
         }
     }
 

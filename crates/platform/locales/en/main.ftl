@@ -163,3 +163,4 @@ role-crisisbeheersing = Crisis management adviser
 role-analist = Analyst
 role-ketenpartner = Chain partner
 role-raadslid = Council member
+role-fg = Data protection officer

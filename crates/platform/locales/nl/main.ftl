@@ -163,3 +163,4 @@ role-crisisbeheersing = Adviseur crisisbeheersing
 role-analist = Analist
 role-ketenpartner = Ketenpartner
 role-raadslid = Raadslid
+role-fg = Functionaris gegevensbescherming

@@ -1,0 +1,3 @@
+//! Black-box tests: uploads.
+
+use super::*;
