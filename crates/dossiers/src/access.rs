@@ -279,16 +279,16 @@ mod tests {
     use super::*;
 
     fn p(role: Role, org: &str) -> Principal {
-        Principal {
-            user_id: "u".into(),
-            name: "T".into(),
-            email: "t@x".into(),
-            organisation_id: org.into(),
-            organisation_slug: org.into(),
-            organisation_name: org.into(),
-            roles: vec![role],
-            lang: "nl".into(),
-        }
+        Principal::for_tests(
+            "u",
+            org,
+            if org.starts_with("gem") {
+                "gemeente"
+            } else {
+                org
+            },
+            vec![role],
+        )
     }
 
     fn d(s: &str) -> Date {

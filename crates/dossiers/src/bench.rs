@@ -185,16 +185,16 @@ pub async fn run(
     db.analyze().await?;
     let generate_seconds = started.elapsed().as_secs_f64();
 
-    let p = Principal {
-        user_id: "bench-politie".into(),
-        name: "Bench (politie)".into(),
-        email: "bench@politie.invalid".into(),
-        organisation_id: politie,
-        organisation_slug: "bench-politie".into(),
-        organisation_name: "Bench politie".into(),
-        roles: vec![Role::Ketenpartner],
-        lang: "nl".into(),
-    };
+    let p = Principal::system(
+        "bench",
+        &platform::identity::Organisation {
+            id: politie,
+            slug: "bench-politie".into(),
+            name: "Bench politie".into(),
+            kind: "partner".into(),
+        },
+        vec![Role::Ketenpartner],
+    );
     let ctx = RequestContext::new("cli");
     let mut times = Vec::with_capacity(queries);
     let mut visible = 0;

@@ -210,16 +210,16 @@ mod tests {
     use platform::access::decide;
 
     fn principal(role: Role, org: &str) -> Principal {
-        Principal {
-            user_id: "me".into(),
-            name: "Test".into(),
-            email: "t@example.org".into(),
-            organisation_id: org.into(),
-            organisation_slug: org.into(),
-            organisation_name: org.into(),
-            roles: vec![role],
-            lang: "nl".into(),
-        }
+        Principal::for_tests(
+            "me",
+            org,
+            if org.starts_with("gem") {
+                "gemeente"
+            } else {
+                org
+            },
+            vec![role],
+        )
     }
 
     #[test]

@@ -63,16 +63,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
     if n > 0 {
         return Ok(());
     }
-    let p = Principal {
-        user_id: "demo".into(),
-        name: "Demogegevens".into(),
-        email: "demo@baken.invalid".into(),
-        organisation_id: org.id.clone(),
-        organisation_slug: org.slug.clone(),
-        organisation_name: org.name.clone(),
-        roles: vec![Role::Beheerder],
-        lang: "nl".into(),
-    };
+    let p = Principal::system("demo", &org, vec![Role::Beheerder]);
     let ctx = RequestContext::new("cli");
     let team = platform::identity::list_teams(db, &org.id)
         .await

@@ -133,26 +133,106 @@ impl Purpose {
     }
 }
 
-/// The authenticated person on whose behalf a request runs.
+/// What a [`Principal`] is: readable by everyone through `Deref`, but a principal itself can only
+/// be made by the platform (a login, an API token, or [`Principal::system`]), so that no module
+/// can forge or widen the facts an access decision is taken on.
 #[derive(Clone, Debug)]
-pub struct Principal {
+pub struct PrincipalFacts {
     pub user_id: String,
     pub name: String,
     pub email: String,
     pub organisation_id: String,
     pub organisation_slug: String,
     pub organisation_name: String,
+    /// The organisation's kind (`gemeente`, `politie`, `zorg`, …): decisions ask what kind of
+    /// organisation a person works for, never which one.
+    pub organisation_kind: String,
     pub roles: Vec<Role>,
     pub lang: String,
 }
 
+/// The authenticated person (or system job) on whose behalf a request runs.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    facts: PrincipalFacts,
+    system: bool,
+}
+
+impl std::ops::Deref for Principal {
+    type Target = PrincipalFacts;
+    fn deref(&self) -> &PrincipalFacts {
+        &self.facts
+    }
+}
+
+/// The organisation kind of municipalities: the only kind whose accounts may hold the
+/// municipality's privileged roles.
+pub const KIND_GEMEENTE: &str = "gemeente";
+
 impl Principal {
+    /// A person, as loaded by the platform's identity store.
+    pub(crate) fn person(facts: PrincipalFacts) -> Principal {
+        Principal {
+            facts,
+            system: false,
+        }
+    }
+
+    /// A system principal for jobs, demo data and benchmarks, acting within one organisation with
+    /// the given roles; the audit log names it as the system, never as a person.
+    pub fn system(
+        job: &str,
+        organisation: &crate::identity::Organisation,
+        roles: Vec<Role>,
+    ) -> Principal {
+        Principal {
+            facts: PrincipalFacts {
+                user_id: format!("systeem:{job}"),
+                name: format!("Systeem ({job})"),
+                email: String::new(),
+                organisation_id: organisation.id.clone(),
+                organisation_slug: organisation.slug.clone(),
+                organisation_name: organisation.name.clone(),
+                organisation_kind: organisation.kind.clone(),
+                roles,
+                lang: "nl".into(),
+            },
+            system: true,
+        }
+    }
+
+    /// A principal for unit tests of policies in other crates (feature `test-support`).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn for_tests(user_id: &str, organisation: &str, kind: &str, roles: Vec<Role>) -> Principal {
+        Principal::person(PrincipalFacts {
+            user_id: user_id.into(),
+            name: "Test".into(),
+            email: "t@example.org".into(),
+            organisation_id: organisation.into(),
+            organisation_slug: organisation.into(),
+            organisation_name: organisation.into(),
+            organisation_kind: kind.into(),
+            roles,
+            lang: "nl".into(),
+        })
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.system
+    }
+
+    /// Whether the person works for a municipality.
+    pub fn of_municipality(&self) -> bool {
+        self.facts.organisation_kind == KIND_GEMEENTE
+    }
+
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        self.facts.roles.contains(&role)
     }
 
     pub fn roles_text(&self) -> String {
-        self.roles
+        self.facts
+            .roles
             .iter()
             .map(|r| r.slug())
             .collect::<Vec<_>>()
@@ -510,7 +590,7 @@ fn entry_for<R: Resource + ?Sized>(
     reason: Option<&str>,
 ) -> AuditEntry {
     AuditEntry {
-        actor_user_id: Some(principal.user_id.clone()),
+        actor_user_id: (!principal.is_system()).then(|| principal.user_id.clone()),
         actor_name: principal.name.clone(),
         actor_org_id: Some(principal.organisation_id.clone()),
         actor_org_name: Some(principal.organisation_name.clone()),
@@ -569,16 +649,7 @@ mod tests {
     use super::*;
 
     fn principal(role: Role, org: &str, id: &str) -> Principal {
-        Principal {
-            user_id: id.into(),
-            name: "Test".into(),
-            email: "t@example.org".into(),
-            organisation_id: org.into(),
-            organisation_slug: org.into(),
-            organisation_name: org.into(),
-            roles: vec![role],
-            lang: "nl".into(),
-        }
+        Principal::for_tests(id, org, KIND_GEMEENTE, vec![role])
     }
 
     const A: Decision = Decision::Allow;

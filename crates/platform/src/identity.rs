@@ -3,7 +3,8 @@
 use sqlx::Row;
 
 use crate::access::{
-    ApiTokens, Authorized, Principal, Role, RoleAssignment, Scope, UserAccount, UserDirectory,
+    ApiTokens, Authorized, Principal, PrincipalFacts, Role, RoleAssignment, Scope, UserAccount,
+    UserDirectory,
 };
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::db::{new_id, now_ms, Backend, Db, DbError, Tx};
@@ -834,7 +835,7 @@ fn principal_columns(backend: Backend) -> String {
     };
     format!(
         "u.id, u.name, u.email, u.lang, u.disabled_at, o.id AS org_id, o.slug AS org_slug, \
-         o.name AS org_name, (SELECT {roles} FROM user_roles r WHERE r.user_id = u.id) AS roles"
+         o.name AS org_name, o.kind AS org_kind, (SELECT {roles} FROM user_roles r WHERE r.user_id = u.id) AS roles"
     )
 }
 
@@ -852,16 +853,17 @@ fn principal_from(row: &sqlx::any::AnyRow) -> Result<Option<Principal>, Identity
         .filter_map(Role::from_slug)
         .collect();
     roles.sort_by_key(|r| r.slug());
-    Ok(Some(Principal {
+    Ok(Some(Principal::person(PrincipalFacts {
         user_id: row.try_get("id")?,
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         organisation_id: row.try_get("org_id")?,
         organisation_slug: row.try_get("org_slug")?,
         organisation_name: row.try_get("org_name")?,
+        organisation_kind: row.try_get("org_kind")?,
         roles,
         lang: row.try_get("lang")?,
-    }))
+    })))
 }
 
 // ---------------------------------------------------------------------------------------------
