@@ -1,20 +1,23 @@
 //! JSON API under `/api/v1/dossiers/…`, with the same access rules as the pages: every case is
-//! opened through the covenant decision, entries are filtered by category and audited.
+//! opened through the covenant decision, entries are filtered by category and audited, and
+//! every refusal is a decision in the audit log.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use platform::access::{self, Action, Purpose};
+use platform::access::{self, AccessError, Action, Purpose};
 use platform::identity::field_error;
-use platform::web::api::{api_user, ApiError, ApiJson, Problem};
+use platform::web::api::{api_user, problem, ApiError, ApiJson, Problem};
 use platform::web::{AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::{Convenanten, Dossierlijst, Inzageverzoek};
+use crate::access::{
+    Betrokkenen, Convenanten, Dossierlijst, Lezen, Overleggen, Toevoegen, Wijzigen,
+};
 use crate::store::{self, StoreError};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,18 +32,60 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_covenants, create_covenant))
         .routes(routes!(list_meetings, create_meeting))
         .routes(routes!(get_meeting))
-        .routes(routes!(subject_access))
+        .routes(routes!(find_subjects))
+        .routes(routes!(subject_access, draft_subject_access))
+        .routes(routes!(get_request))
+        .routes(routes!(release_request))
 }
 
-fn store_api(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Invalid(errors) => ApiError::Invalid(errors),
-        StoreError::Refused(reason) => ApiError::Invalid(vec![field_error("dossier", &reason)]),
-        StoreError::NotFound => ApiError::NotFound,
-        StoreError::Forbidden(_) => ApiError::Forbidden,
-        StoreError::Db(d) => d.into(),
+/// An error of this API: the platform's, or a conflict with the state of the record (409).
+pub enum Fout {
+    Api(ApiError),
+    Conflict(String),
+}
+
+impl From<ApiError> for Fout {
+    fn from(e: ApiError) -> Self {
+        Fout::Api(e)
     }
 }
+
+impl From<AccessError> for Fout {
+    fn from(e: AccessError) -> Self {
+        Fout::Api(e.into())
+    }
+}
+
+impl From<StoreError> for Fout {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(errors) => Fout::Api(ApiError::Invalid(errors)),
+            StoreError::Refused(reason) => {
+                Fout::Api(ApiError::Invalid(vec![field_error("dossier", &reason)]))
+            }
+            StoreError::Conflict(reason) => Fout::Conflict(reason),
+            StoreError::NotFound => Fout::Api(ApiError::NotFound),
+            StoreError::Forbidden(_) => Fout::Api(ApiError::Forbidden),
+            StoreError::Db(d) => Fout::Api(d.into()),
+        }
+    }
+}
+
+impl IntoResponse for Fout {
+    fn into_response(self) -> Response {
+        match self {
+            Fout::Api(e) => e.into_response(),
+            Fout::Conflict(reason) => problem(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict with the state of the record",
+                Some(reason),
+            ),
+        }
+    }
+}
+
+type Uitkomst<T> = Result<T, Fout>;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -67,7 +112,7 @@ async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<DossierPage>, ApiError> {
+) -> Uitkomst<Json<DossierPage>> {
     let p = api_user(&ctx)?;
     let auth = access::authorize(
         &state.db,
@@ -84,9 +129,7 @@ async fn list(
         fase: q.fase,
         review_verlopen: false,
     };
-    let (items, total) = store::list(&state.db, &auth, &filter, pagina)
-        .await
-        .map_err(store_api)?;
+    let (items, total) = store::list(&state.db, &auth, &filter, pagina).await?;
     Ok(Json(DossierPage {
         items,
         total,
@@ -101,7 +144,7 @@ async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     ApiJson(n): ApiJson<store::NieuwDossier>,
-) -> Result<Response, ApiError> {
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
     let auth = access::authorize(
         &state.db,
@@ -112,32 +155,27 @@ async fn create(
         Purpose::Uitvoering,
     )
     .await?;
-    let id = store::create(&state.db, &auth, &n)
-        .await
-        .map_err(store_api)?;
+    let id = store::create(&state.db, &auth, &n).await?;
     let d = detail(&state, &ctx, &id).await?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
 
-async fn detail(state: &AppState, ctx: &Ctx, id: &str) -> Result<store::DossierDetail, ApiError> {
+async fn detail(state: &AppState, ctx: &Ctx, id: &str) -> Uitkomst<store::DossierDetail> {
     let p = api_user(ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, id, Action::Read)
-        .await
-        .map_err(store_api)?;
-    store::detail(&state.db, &auth, kop, state.settings.data_key.as_ref())
-        .await
-        .map_err(store_api)
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, id).await?;
+    Ok(store::detail(&state.db, &auth, state.settings.data_key.as_ref()).await?)
 }
 
 /// A case as the caller may see it: a partner gets only the entries of the categories its
-/// organisation's grant covers (and the subjects only with basisgegevens).
+/// organisation's grant covers (and the subjects only with basisgegevens), and of the
+/// participations the directing team and its own.
 #[utoipa::path(get, path = "/api/v1/dossiers/{id}", params(("id" = String, Path)), tag = "dossiers",
     responses((status = 200, body = store::DossierDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_one(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-) -> Result<Json<store::DossierDetail>, ApiError> {
+) -> Uitkomst<Json<store::DossierDetail>> {
     Ok(Json(detail(&state, &ctx, &id).await?))
 }
 
@@ -148,14 +186,10 @@ async fn list_items(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-) -> Result<Json<Vec<store::Item>>, ApiError> {
+) -> Uitkomst<Json<Vec<store::Item>>> {
     let p = api_user(&ctx)?;
-    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Read)
-        .await
-        .map_err(store_api)?;
-    Ok(Json(
-        store::items(&state.db, &auth).await.map_err(store_api)?,
-    ))
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id).await?;
+    Ok(Json(store::items(&state.db, &auth).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -164,22 +198,19 @@ pub struct Created {
 }
 
 /// Records an entry (note, task, goal, document, decision, meeting record, contact with the
-/// person) in one data category; a partner only in the categories it may provide.
+/// person) in one data category; a partner only in the categories it may provide. A closed case
+/// takes none (409); a title is at most 200 and a text at most 20,000 characters (422).
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/items", params(("id" = String, Path)), request_body = store::NieuwItem, tag = "dossiers",
-    responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn add_item(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     ApiJson(n): ApiJson<store::NieuwItem>,
-) -> Result<Response, ApiError> {
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
-    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
-        .await
-        .map_err(store_api)?;
-    let id = store::add_item(&state.db, &auth, &n)
-        .await
-        .map_err(store_api)?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id).await?;
+    let id = store::add_item(&state.db, &auth, &n).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
@@ -194,54 +225,33 @@ pub struct SubjectAdded {
 /// Adds a person, location, business or group (directing team only). The BSN is checked with
 /// the elfproef and encrypted; the overlap check runs on keyed hashes and is audited.
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/subjecten", params(("id" = String, Path)), request_body = store::NieuwSubject, tag = "dossiers",
-    responses((status = 201, body = SubjectAdded), (status = 422, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 201, body = SubjectAdded), (status = 422, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn add_subject(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     ApiJson(n): ApiJson<store::NieuwSubject>,
-) -> Result<Response, ApiError> {
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
-    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        .map_err(store_api)?;
-    let (id, signalen) = store::add_subject(&state.db, &auth, state.settings.data_key.as_ref(), &n)
-        .await
-        .map_err(store_api)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
+    let (id, signalen) =
+        store::add_subject(&state.db, &auth, state.settings.data_key.as_ref(), &n).await?;
     Ok((StatusCode::CREATED, Json(SubjectAdded { id, signalen })).into_response())
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct Toelating {
-    pub organisation_id: String,
-    pub convenant_id: String,
-    /// The covenant purpose the participation serves.
-    pub doel: String,
-}
-
-/// Admits a partner organisation on a covenant; refused with the reason outside a valid one.
-#[utoipa::path(post, path = "/api/v1/dossiers/{id}/deelnames", params(("id" = String, Path)), request_body = Toelating, tag = "dossiers",
-    responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
+/// Admits a partner organisation on a covenant, for one of the covenant's purposes and within a
+/// window (from/until); refused with the reason outside a valid covenant or purpose.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/deelnames", params(("id" = String, Path)), request_body = store::NieuweDeelname, tag = "dossiers",
+    responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn admit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-    ApiJson(t): ApiJson<Toelating>,
-) -> Result<Response, ApiError> {
+    ApiJson(t): ApiJson<store::NieuweDeelname>,
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        .map_err(store_api)?;
-    let id = store::admit(
-        &state.db,
-        &auth,
-        &kop,
-        &t.organisation_id,
-        &t.convenant_id,
-        &t.doel,
-    )
-    .await
-    .map_err(store_api)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
+    let id = store::admit(&state.db, &auth, &t).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
@@ -258,14 +268,10 @@ async fn revoke(
     Extension(ctx): Extension<Ctx>,
     Path((id, deelname)): Path<(String, String)>,
     ApiJson(r): ApiJson<Intrekking>,
-) -> Result<StatusCode, ApiError> {
+) -> Uitkomst<StatusCode> {
     let p = api_user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        .map_err(store_api)?;
-    store::revoke(&state.db, &auth, &kop, &deelname, &r.reden)
-        .await
-        .map_err(store_api)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
+    store::revoke(&state.db, &auth, &deelname, &r.reden).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -282,36 +288,35 @@ pub enum SturingIn {
 }
 
 /// Changes the phase, AVE phase, ZVH referral, involvement of the person, review date or legal
-/// hold (directing team only); each change is kept in the case history.
+/// hold (directing team only); each change is kept in the case history. A closed case takes
+/// only a legal hold (409 otherwise).
 #[utoipa::path(post, path = "/api/v1/dossiers/{id}/sturing", params(("id" = String, Path)), request_body = SturingIn, tag = "dossiers",
-    responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 204), (status = 422, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn steer(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     ApiJson(s): ApiJson<SturingIn>,
-) -> Result<StatusCode, ApiError> {
+) -> Uitkomst<StatusCode> {
     let p = api_user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        .map_err(store_api)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     match s {
         SturingIn::Fase { fase, toelichting } => {
-            store::change_fase(&state.db, &auth, &kop, &fase, &toelichting).await
+            store::change_fase(&state.db, &auth, &fase, &toelichting).await?
         }
-        SturingIn::Sturing(s) => store::stuur(&state.db, &auth, &kop, &s).await,
+        SturingIn::Sturing(s) => store::stuur(&state.db, &auth, &s).await?,
     }
-    .map_err(store_api)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The covenants with their parties and per party the categories it may receive and provide.
+/// The covenants with their purposes, parties and per party the categories it may receive and
+/// provide with their legal bases.
 #[utoipa::path(get, path = "/api/v1/dossiers/convenanten", tag = "dossiers",
     responses((status = 200, body = [store::Convenant]), (status = 403, body = Problem)))]
 async fn list_covenants(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-) -> Result<Json<Vec<store::Convenant>>, ApiError> {
+) -> Uitkomst<Json<Vec<store::Convenant>>> {
     let p = api_user(&ctx)?;
     access::authorize(
         &state.db,
@@ -322,19 +327,17 @@ async fn list_covenants(
         Purpose::Uitvoering,
     )
     .await?;
-    Ok(Json(
-        store::convenanten(&state.db).await.map_err(store_api)?,
-    ))
+    Ok(Json(store::convenanten(&state.db).await?))
 }
 
-/// Records a covenant (administrators, legal and IV advisers).
+/// Records a covenant (the municipality's administrators, legal and IV advisers).
 #[utoipa::path(post, path = "/api/v1/dossiers/convenanten", request_body = store::NieuwConvenant, tag = "dossiers",
     responses((status = 201, body = Created), (status = 422, body = Problem), (status = 403, body = Problem)))]
 async fn create_covenant(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     ApiJson(n): ApiJson<store::NieuwConvenant>,
-) -> Result<Response, ApiError> {
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
     let auth = access::authorize(
         &state.db,
@@ -345,26 +348,28 @@ async fn create_covenant(
         Purpose::Beheer,
     )
     .await?;
-    let id = store::create_convenant(&state.db, &auth, &n)
-        .await
-        .map_err(store_api)?;
+    let id = store::create_convenant(&state.db, &auth, &n).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
-/// The case meetings the caller's organisation takes part in.
+/// The case meetings the caller's organisation takes part in (case workers only).
 #[utoipa::path(get, path = "/api/v1/dossiers/overleggen", tag = "dossiers",
     responses((status = 200, body = [store::Overleg]), (status = 403, body = Problem)))]
 async fn list_meetings(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-) -> Result<Json<Vec<store::Overleg>>, ApiError> {
+) -> Uitkomst<Json<Vec<store::Overleg>>> {
     let p = api_user(&ctx)?;
-    if !crate::access::mag_module_zien(p) {
-        return Err(ApiError::Forbidden);
-    }
-    Ok(Json(
-        store::overleggen(&state.db, p).await.map_err(store_api)?,
-    ))
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Overleggen,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    Ok(Json(store::overleggen(&state.db, &auth).await?))
 }
 
 /// Plans a meeting with participating organisations and an agenda of cases the caller directs.
@@ -374,53 +379,150 @@ async fn create_meeting(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     ApiJson(n): ApiJson<store::NieuwOverleg>,
-) -> Result<Response, ApiError> {
-    let p = api_user(&ctx)?;
-    if !crate::access::mag_regie_voeren(p) {
-        return Err(ApiError::Forbidden);
-    }
-    let id = store::create_overleg(&state.db, &ctx.request, p, &n)
-        .await
-        .map_err(store_api)?;
-    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
-}
-
-/// A meeting: participants and agenda (case ids). The discussion of each case is read through
-/// that case (`/api/v1/dossiers/{id}/items`), so it follows the case's access rules.
-#[utoipa::path(get, path = "/api/v1/dossiers/overleggen/{id}", params(("id" = String, Path)), tag = "dossiers",
-    responses((status = 200, body = store::Overleg), (status = 404, body = Problem)))]
-async fn get_meeting(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-) -> Result<Json<store::Overleg>, ApiError> {
-    let p = api_user(&ctx)?;
-    Ok(Json(
-        store::overleg(&state.db, p, &id).await.map_err(store_api)?,
-    ))
-}
-
-/// Everything held on one subject across cases, with who accessed it when (AVG art. 15).
-#[utoipa::path(get, path = "/api/v1/dossiers/subjecten/{id}/inzage", params(("id" = String, Path)), tag = "dossiers",
-    responses((status = 200, body = store::Inzage), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn subject_access(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-) -> Result<Json<store::Inzage>, ApiError> {
+) -> Uitkomst<Response> {
     let p = api_user(&ctx)?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
         p,
-        Action::Export,
-        Inzageverzoek { subject_id: id },
+        Action::Create,
+        Overleggen,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let id = store::create_overleg(&state.db, &ctx.request, &auth, &n).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// A meeting: participants and the agenda's cases that the caller may open (others are not
+/// named). For case workers of a participating organisation; the read is audited. The
+/// discussion of each case is read through that case (`/api/v1/dossiers/{id}/items`), so it
+/// follows the case's access rules.
+#[utoipa::path(get, path = "/api/v1/dossiers/overleggen/{id}", params(("id" = String, Path)), tag = "dossiers",
+    responses((status = 200, body = store::Overleg), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_meeting(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Uitkomst<Json<store::Overleg>> {
+    let p = api_user(&ctx)?;
+    let auth = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read).await?;
+    Ok(Json(store::overleg(&state.db, &auth).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ZoekQuery {
+    /// At least two letters of the name.
+    q: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Betrokkene {
+    pub id: String,
+    pub soort: String,
+    pub naam: String,
+}
+
+/// Subjects by name, for a subject access request: the fg finds those of the municipality's
+/// cases, a procesregisseur those of the cases their team directs; others are refused.
+#[utoipa::path(get, path = "/api/v1/dossiers/subjecten", params(ZoekQuery), tag = "dossiers",
+    responses((status = 200, body = [Betrokkene]), (status = 403, body = Problem)))]
+async fn find_subjects(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<ZoekQuery>,
+) -> Uitkomst<Json<Vec<Betrokkene>>> {
+    let p = api_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Betrokkenen,
         Purpose::Uitvoering,
     )
     .await?;
     Ok(Json(
-        store::inzage(&state.db, &auth, state.settings.data_key.as_ref())
-            .await
-            .map_err(store_api)?,
+        store::find_subjects(&state.db, &auth, &q.q)
+            .await?
+            .into_iter()
+            .map(|(id, soort, naam)| Betrokkene { id, soort, naam })
+            .collect(),
     ))
+}
+
+/// The subject access export (AVG art. 15) as released: everything the case files the caller
+/// may answer for hold on the person — per case the purposes, recipients, retention and
+/// sources, the entries (without those about other members of a group) — and who accessed it.
+/// For the municipality's fg and the directing team's procesregisseur only; 409 while no
+/// export has been drafted and released by a second person.
+#[utoipa::path(get, path = "/api/v1/dossiers/subjecten/{id}/inzage", params(("id" = String, Path)), tag = "dossiers",
+    responses((status = 200, body = store::Verzoek), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn subject_access(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Uitkomst<Json<store::Verzoek>> {
+    let p = api_user(&ctx)?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export).await?;
+    let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth).await? else {
+        return Err(Fout::Conflict(
+            "Er is nog geen vrijgegeven inzage voor deze betrokkene: stel een concept op (POST) en laat het door een tweede persoon vrijgeven.".into(),
+        ));
+    };
+    let (auth, _) =
+        store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export).await?;
+    Ok(Json(
+        store::verzoek_export(&state.db, &auth, &verzoek, state.settings.data_key.as_ref()).await?,
+    ))
+}
+
+/// Drafts a subject access export as a concept; a second person reviews and releases it.
+#[utoipa::path(post, path = "/api/v1/dossiers/subjecten/{id}/inzage", params(("id" = String, Path)), tag = "dossiers",
+    responses((status = 201, body = store::Verzoek), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn draft_subject_access(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Uitkomst<Response> {
+    let p = api_user(&ctx)?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Create).await?;
+    let verzoek =
+        store::inzage_opstellen(&state.db, &auth, state.settings.data_key.as_ref()).await?;
+    let (auth, v) = store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Read).await?;
+    drop(auth);
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// A subject access request: its status and, once released, its content.
+#[utoipa::path(get, path = "/api/v1/dossiers/inzageverzoeken/{id}", params(("id" = String, Path)), tag = "dossiers",
+    responses((status = 200, body = store::Verzoek), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_request(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Uitkomst<Json<store::Verzoek>> {
+    let p = api_user(&ctx)?;
+    let (auth, v) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Read).await?;
+    if v.status == store::VRIJGEGEVEN {
+        return Ok(Json(
+            store::verzoek_export(&state.db, &auth, &id, state.settings.data_key.as_ref()).await?,
+        ));
+    }
+    Ok(Json(v))
+}
+
+/// Releases a drafted export: by a second person (409 for the one who drafted it, or when it
+/// is released already).
+#[utoipa::path(post, path = "/api/v1/dossiers/inzageverzoeken/{id}/vrijgeven", params(("id" = String, Path)), tag = "dossiers",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn release_request(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Uitkomst<StatusCode> {
+    let p = api_user(&ctx)?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Update).await?;
+    store::verzoek_vrijgeven(&state.db, &auth, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

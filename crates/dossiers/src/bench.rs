@@ -110,6 +110,12 @@ pub async fn run(
         .bind(today.saturating_add(jiff::Span::new().days(300)).to_string())
         .execute(db.pool())
         .await?;
+    let doel = format!("{cov}-doel-1");
+    sqlx::query("INSERT INTO dossiers_convenant_doel (id, convenant_id, omschrijving, positie) VALUES ($1, $2, 'bench', 0)")
+        .bind(&doel)
+        .bind(&cov)
+        .execute(db.pool())
+        .await?;
     for (org, cats) in [
         (&politie, "basisgegevens,strafrechtelijk"),
         (&ggd, "basisgegevens,zorg-welzijn"),
@@ -155,6 +161,7 @@ pub async fn run(
             V::from(&cov),
             zaaktype.into(),
             "bench".into(),
+            V::from(&doel),
             0.into(),
             "bench".into(),
         ]);
@@ -274,6 +281,7 @@ async fn flush(
             "convenant_id",
             "zaaktype",
             "doel",
+            "doel_id",
             "gestart_at",
             "gestart_door",
         ],

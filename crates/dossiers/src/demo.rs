@@ -8,9 +8,10 @@ use platform::db::Db;
 use platform::secrets::DataKey;
 use sqlx::Row;
 
-use crate::access::Dossierlijst;
+use crate::access::{Dossierlijst, Toevoegen, Wijzigen};
 use crate::store::{
-    self, NieuwConvenant, NieuwDossier, NieuwItem, NieuwSubject, NieuwePartij, StoreError, Sturing,
+    self, Doelen, NieuwConvenant, NieuwDossier, NieuwItem, NieuwSubject, NieuweDeelname,
+    NieuwePartij, StoreError, Sturing,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -82,15 +83,48 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
         &cauth,
         &NieuwConvenant {
             naam: "Privacyconvenant PGA en Zorg- en Veiligheidshuis (demo)".into(),
-            doelen: "Voorkomen van criminaliteit en overlast en bieden van passende zorg door een gezamenlijke persoonsgerichte aanpak.".into(),
-            zaaktypen: ["pga", "zvh-top-x", "zvh-mda", "zvh-onbegrepen-gedrag", "nazorg", "woonoverlast"].iter().map(|s| s.to_string()).collect(),
+            doelen: Doelen::Lijst(vec![
+                "Voorkomen van strafbare feiten en overlast".into(),
+                "Bieden van passende zorg".into(),
+                "Beëindigen van woonoverlast".into(),
+            ]),
+            zaaktypen: [
+                "pga",
+                "zvh-top-x",
+                "zvh-mda",
+                "zvh-onbegrepen-gedrag",
+                "nazorg",
+                "woonoverlast",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             geldig_van: format!("{}-01-01", year - 1),
             geldig_tot: format!("{}-12-31", year + 2),
             partijen: vec![
-                NieuwePartij { organisation_id: politie.clone(), ontvangen: vec!["basisgegevens".into(), "strafrechtelijk".into()], verstrekken: vec!["basisgegevens".into(), "strafrechtelijk".into()] },
-                NieuwePartij { organisation_id: ggd.clone(), ontvangen: vec!["basisgegevens".into(), "zorg-welzijn".into()], verstrekken: vec!["zorg-welzijn".into()] },
-                NieuwePartij { organisation_id: wonen.clone(), ontvangen: vec!["basisgegevens".into(), "wonen".into()], verstrekken: vec!["wonen".into()] },
+                NieuwePartij {
+                    organisation_id: politie.clone(),
+                    ontvangen: vec!["basisgegevens".into(), "strafrechtelijk".into()],
+                    verstrekken: vec!["basisgegevens".into(), "strafrechtelijk".into()],
+                    grondslag: Some("art. 20 Wet politiegegevens".into()),
+                    ..Default::default()
+                },
+                NieuwePartij {
+                    organisation_id: ggd.clone(),
+                    ontvangen: vec!["basisgegevens".into(), "zorg-welzijn".into()],
+                    verstrekken: vec!["zorg-welzijn".into()],
+                    grondslag: Some("Wet publieke gezondheid; art. 9 lid 2 sub h AVG".into()),
+                    ..Default::default()
+                },
+                NieuwePartij {
+                    organisation_id: wonen.clone(),
+                    ontvangen: vec!["basisgegevens".into(), "wonen".into()],
+                    verstrekken: vec!["wonen".into()],
+                    grondslag: Some("art. 6 lid 1 sub e AVG (taak van algemeen belang)".into()),
+                    ..Default::default()
+                },
             ],
+            partijen_zien_elkaar: false,
         },
     )
     .await?;
@@ -127,7 +161,7 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
         },
     )
     .await?;
-    let (kop, auth) = store::open(db, &ctx, &p, &id, Action::Update).await?;
+    let auth = store::open::<Wijzigen>(db, &ctx, &p, &id).await?;
     if key.is_some() {
         store::add_subject(
             db,
@@ -147,12 +181,24 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
         .await?;
     }
     for (org_id, doel) in [
-        (&politie, "Voorkomen van strafbare feiten"),
-        (&ggd, "Passende zorg"),
-        (&wonen, "Woonoverlast beëindigen"),
+        (&politie, "Voorkomen van strafbare feiten en overlast"),
+        (&ggd, "Bieden van passende zorg"),
+        (&wonen, "Beëindigen van woonoverlast"),
     ] {
-        store::admit(db, &auth, &kop, org_id, &convenant, doel).await?;
+        store::admit(
+            db,
+            &auth,
+            &NieuweDeelname {
+                organisation_id: org_id.clone(),
+                convenant_id: convenant.clone(),
+                doel: doel.into(),
+                van: None,
+                tot: None,
+            },
+        )
+        .await?;
     }
+    let toevoegen = store::open::<Toevoegen>(db, &ctx, &p, &id).await?;
     let item = |soort: &str, categorie: &str, titel: &str, tekst: &str| NieuwItem {
         soort: soort.into(),
         categorie: categorie.into(),
@@ -194,21 +240,12 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
             ..item("taak", "zorg-welzijn", "Huisbezoek GGD", "")
         },
     ] {
-        store::add_item(db, &auth, &n).await?;
+        store::add_item(db, &toevoegen, &n).await?;
     }
-    store::change_fase(
-        db,
-        &auth,
-        &kop,
-        "triage",
-        "Casus besproken in het PGA-overleg",
-    )
-    .await?;
-    let (kop, auth) = store::open(db, &ctx, &p, &id, Action::Update).await?;
+    store::change_fase(db, &auth, "triage", "Casus besproken in het PGA-overleg").await?;
     store::stuur(
         db,
         &auth,
-        &kop,
         &Sturing::Ave {
             fase: 2,
             toelichting: "Meerdere partners nodig".into(),
@@ -218,7 +255,6 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
     store::stuur(
         db,
         &auth,
-        &kop,
         &Sturing::Inwoner {
             status: "uitgenodigd".into(),
             toelichting: "Uitgenodigd voor een gesprek over het plan".into(),

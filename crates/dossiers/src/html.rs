@@ -18,13 +18,13 @@ use platform::web::{
 };
 
 use crate::access::{
-    mag_convenanten_beheren, mag_module_zien, mag_regie_voeren, zicht, Convenanten, Dossierlijst,
-    Inzageverzoek, Zicht,
+    mag_convenanten_beheren, mag_inzage_behandelen, mag_module_zien, mag_regie_voeren, Betrokkenen,
+    Convenanten, Dossierlijst, Lezen, Module, Overleggen, Toevoegen, Wijzigen, Zicht,
 };
 use crate::model::{self, Categorie, Fase};
 use crate::store::{
     self, DossierDetail, NieuwConvenant, NieuwDossier, NieuwItem, NieuwOverleg, NieuwSubject,
-    NieuwZaaktype, NieuwePartij, StoreError, Sturing,
+    NieuwZaaktype, NieuweDeelname, NieuwePartij, StoreError, Sturing,
 };
 
 type Fields = Vec<(String, String)>;
@@ -57,7 +57,17 @@ pub fn routes() -> Router<AppState> {
             get(casetype_new_page).post(casetype_new_post),
         )
         .route("/dossiers/inzage", get(sar_search_page))
+        .route("/dossiers/inzage/verzoek/{id}", get(request_page))
+        .route(
+            "/dossiers/inzage/verzoek/{id}/vrijgeven",
+            post(request_release),
+        )
+        .route(
+            "/dossiers/inzage/verzoek/{id}/export.json",
+            get(request_json),
+        )
         .route("/dossiers/inzage/{id}", get(sar_page))
+        .route("/dossiers/inzage/{id}/concept", post(sar_draft))
         .route("/dossiers/inzage/{id}/export.json", get(sar_json))
         .route(
             "/dossiers/inzage/{id}/correctie",
@@ -90,13 +100,64 @@ fn store_err(e: StoreError) -> WebError {
     }
 }
 
-fn user(ctx: &Ctx) -> Result<&Principal, WebError> {
+/// The route gate: whoever opens a page of this module is decided on (and a refusal audited).
+async fn user<'a>(state: &AppState, ctx: &'a Ctx) -> Result<&'a Principal, WebError> {
     let p = require_user(ctx)?;
-    if mag_module_zien(p) || mag_convenanten_beheren(p) {
-        Ok(p)
-    } else {
-        Err(WebError::Forbidden)
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Read,
+        Module,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    Ok(p)
+}
+
+#[derive(Template)]
+#[template(path = "dossiers_bericht.html")]
+struct BerichtPage {
+    shell: Shell,
+    tekst: String,
+    terug: (String, String),
+}
+
+/// A page with one message, e.g. why a closed case takes no more entries (409).
+fn bericht(
+    ctx: &Ctx,
+    status: StatusCode,
+    title: &str,
+    tekst: &str,
+    terug: (String, String),
+) -> WebResult {
+    render_status(
+        status,
+        &BerichtPage {
+            shell: Shell::titled(ctx, title.to_string()),
+            tekst: tekst.to_string(),
+            terug,
+        },
+    )
+}
+
+/// A conflict as a message page (409); other failures as usual.
+fn conflict_of(ctx: &Ctx, e: StoreError, terug: (String, String)) -> WebResult {
+    match e {
+        StoreError::Conflict(m) => bericht(ctx, StatusCode::CONFLICT, "Niet mogelijk", &m, terug),
+        other => Err(store_err(other)),
     }
+}
+
+/// A form for a closed case is not shown: the message says why (409).
+fn gesloten(ctx: &Ctx, id: &str) -> WebResult {
+    bericht(
+        ctx,
+        StatusCode::CONFLICT,
+        "Dossier gesloten",
+        store::GESLOTEN,
+        back_to(id),
+    )
 }
 
 fn val(v: &Fields, k: &str) -> String {
@@ -218,6 +279,11 @@ fn refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
+        StoreError::Conflict(reason) => {
+            let mut form = form;
+            form.general_error = Some(reason);
+            form_page(ctx, title, intro, form, back, StatusCode::CONFLICT)
+        }
         other => Err(store_err(other)),
     }
 }
@@ -253,7 +319,7 @@ async fn list_page(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -356,12 +422,9 @@ async fn list_page(
     })
 }
 
+/// Whether to show the link to subject access requests (the pages decide again).
 fn may_sar(p: &Principal) -> bool {
-    let probe = Inzageverzoek {
-        subject_id: String::new(),
-    };
-    platform::access::decide(p, Action::Export, &probe, Purpose::Uitvoering)
-        == platform::access::Decision::Allow
+    mag_inzage_behandelen(p)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,10 +457,16 @@ async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, W
 const NEW_INTRO: &str = "Het regievoerende team ziet het hele dossier. Ketenpartners zien alleen wat hun convenant toestaat, nadat u hen toelaat.";
 
 async fn new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let p = user(&ctx)?;
-    if !mag_regie_voeren(p) {
-        return Err(WebError::Forbidden);
-    }
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Dossierlijst,
+        Purpose::Uitvoering,
+    )
+    .await?;
     let form = new_form(&state, p, &Vec::new()).await?;
     form_page(
         &ctx,
@@ -414,7 +483,7 @@ async fn new_post(
     Extension(ctx): Extension<Ctx>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -496,7 +565,9 @@ fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
     if let Some(o) = &i.eigenaar_organisation_id {
         extra.push(format!(
             "Uitvoerder: {}",
-            orgs.get(o).cloned().unwrap_or_default()
+            orgs.get(o)
+                .cloned()
+                .unwrap_or_else(|| "een ketenpartner".into())
         ));
     }
     if let Some(d) = &i.deadline {
@@ -520,13 +591,10 @@ fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
         titel: i.titel.clone(),
         tekst: i.tekst.clone(),
         extra: extra.join(" · "),
-        door: format!(
-            "{} ({})",
-            i.door,
-            orgs.get(&i.door_organisation_id)
-                .cloned()
-                .unwrap_or_default()
-        ),
+        door: match orgs.get(&i.door_organisation_id) {
+            Some(o) => format!("{} ({o})", i.door),
+            None => i.door.clone(),
+        },
         at: fmt_time(i.created_at, false),
         open_taak: i.soort == "taak" && !i.gereed,
     }
@@ -537,12 +605,12 @@ async fn detail_page(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Read)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
     let key = state.settings.data_key.as_ref();
-    let d = store::detail(&state.db, &auth, kop, key)
+    let d = store::detail(&state.db, &auth, key)
         .await
         .map_err(store_err)?;
     let orgs = org_names(&state).await;
@@ -644,16 +712,27 @@ async fn detail_page(
                     a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
                     b: x.convenant_naam.clone(),
                     c: x.doel.clone(),
-                    d: if x.actief {
-                        format!("actief sinds {}", fmt_time(x.gestart_at, false))
-                    } else if let Some(at) = x.ingetrokken_at {
-                        format!(
-                            "ingetrokken op {} ({})",
-                            fmt_time(at, false),
-                            x.ingetrokken_reden.clone().unwrap_or_default()
-                        )
-                    } else {
-                        "geen toegang: het convenant geldt niet (meer)".into()
+                    d: {
+                        let venster = match (&x.geldig_van, &x.geldig_tot) {
+                            (Some(v), Some(t)) => format!(" (van {v} tot en met {t})"),
+                            (Some(v), None) => format!(" (vanaf {v})"),
+                            (None, Some(t)) => format!(" (tot en met {t})"),
+                            (None, None) => String::new(),
+                        };
+                        if x.actief {
+                            format!("actief sinds {}{venster}", fmt_time(x.gestart_at, false))
+                        } else if let Some(at) = x.ingetrokken_at {
+                            format!(
+                                "ingetrokken op {} ({})",
+                                fmt_time(at, false),
+                                x.ingetrokken_reden.clone().unwrap_or_default()
+                            )
+                        } else {
+                            format!(
+                                "geen toegang: {}{venster}",
+                                x.reden.clone().unwrap_or_default()
+                            )
+                        }
                     },
                 },
                 x.id.clone(),
@@ -719,14 +798,10 @@ async fn detail_page(
     } else {
         Vec::new()
     };
-    let may_add = k.fase != "gesloten"
-        && matches!(
-            &auth.resource().zicht,
-            Zicht::Regie | Zicht::Deelnemer { .. }
-        )
-        && Categorie::ALL
-            .iter()
-            .any(|c| auth.resource().zicht.mag_toevoegen(*c));
+    let z = auth.resource().zicht();
+    let may_add = !k.gesloten()
+        && matches!(z, Zicht::Regie | Zicht::Deelnemer { .. })
+        && Categorie::ALL.iter().any(|c| z.mag_toevoegen(*c));
     render(&DetailPage {
         shell: Shell::titled(&ctx, format!("Dossier {} – {}", k.nummer, k.titel)),
         kop,
@@ -772,7 +847,13 @@ const STURING: [(&str, &str); 6] = [
 
 // Entries.
 
-fn item_form(id: &str, z: &Zicht, orgs: &HashMap<String, String>, v: &Fields) -> Form {
+fn item_form(
+    id: &str,
+    z: &Zicht,
+    orgs: &HashMap<String, String>,
+    subjecten: &[(String, String)],
+    v: &Fields,
+) -> Form {
     let cats = categorie_opts(|c| z.mag_toevoegen(c));
     let mut org_opts: Vec<(String, String)> =
         orgs.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
@@ -784,11 +865,12 @@ fn item_form(id: &str, z: &Zicht, orgs: &HashMap<String, String>, v: &Fields) ->
             FormField::new("soort", "Soort".into(), FieldKind::Select(opts(&model::ITEM_SOORTEN))).value(val(v, "soort")).required(),
             FormField::new("categorie", "Gegevenscategorie".into(), FieldKind::Select(with_empty("kies", cats))).value(val(v, "categorie")).hint("Bepaalt wie deze vastlegging ziet: alleen partners die deze categorie onder het convenant mogen ontvangen.".into()).required(),
             FormField::new("titel", "Titel".into(), FieldKind::Text).value(val(v, "titel")).required(),
-            FormField::new("tekst", "Tekst".into(), FieldKind::TextArea).value(val(v, "tekst")),
+            FormField::new("tekst", "Tekst".into(), FieldKind::TextArea).value(val(v, "tekst")).hint("Ten hoogste 20.000 tekens; langere stukken voegt u toe als document.".into()),
+            FormField::new("betreft", "Over wie (optioneel)".into(), FieldKind::Select(with_empty("het dossier als geheel", subjecten.to_vec()))).value(val(v, "betreft")).hint("Gaat de vastlegging over één betrokkene, kies die dan: bij een inzageverzoek van een ander groepslid blijft zij buiten de inzage.".into()),
             FormField::new("leefgebied", "Leefgebied (bij een doel)".into(), FieldKind::Select(with_empty("geen", opts(&model::LEEFGEBIEDEN)))).value(val(v, "leefgebied")),
             FormField::new("eigenaar_organisation_id", "Uitvoerder (bij een taak)".into(), FieldKind::Select(with_empty("geen", org_opts))).value(val(v, "eigenaar_organisation_id")),
             FormField::new("deadline", "Uiterlijk (bij een taak)".into(), FieldKind::Date).value(val(v, "deadline")),
-            FormField::new("bestand", "Document (optioneel)".into(), FieldKind::File).hint("PDF, JPEG of PNG, ten hoogste 25 MB. Het document valt onder dezelfde gegevenscategorie.".into()),
+            FormField::new("bestand", "Document (optioneel)".into(), FieldKind::File).hint("PDF, JPEG of PNG, ten hoogste 20 MB. Het document valt onder dezelfde gegevenscategorie.".into()),
         ],
     )
 }
@@ -845,6 +927,7 @@ fn nieuw_item(v: &Fields) -> NieuwItem {
         leefgebied: opt("leefgebied"),
         eigenaar_organisation_id: opt("eigenaar_organisation_id"),
         deadline: opt("deadline"),
+        betreft: opt("betreft"),
         overleg_id: None,
     }
 }
@@ -856,19 +939,26 @@ async fn item_page(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
+        .await
+        .map_err(store_err)?;
+    if auth.resource().kop().gesloten() {
+        return gesloten(&ctx, &id);
+    }
+    let subjecten = store::betrokkenen_keuze(&state.db, &auth)
         .await
         .map_err(store_err)?;
     let form = item_form(
         &id,
-        &auth.resource().zicht,
+        auth.resource().zicht(),
         &org_names(&state).await,
+        &subjecten,
         &Vec::new(),
     );
     form_page(
         &ctx,
-        format!("Vastleggen in {}", kop.nummer),
+        format!("Vastleggen in {}", auth.resource().kop().nummer),
         ITEM_INTRO.into(),
         form,
         back_to(&id),
@@ -882,20 +972,41 @@ async fn item_post(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (v, upload) = read_item_form(req, &state).await?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+    let p = user(&state, &ctx).await?;
+    let (v, upload) = match read_item_form(req, &state).await {
+        Ok(x) => x,
+        Err(WebError::BadRequest) => {
+            return bericht(
+                &ctx,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Bestand te groot",
+                "Het formulier of het bestand is te groot: een document is ten hoogste 20 MB.",
+                back_to(&id),
+            )
+        }
+        Err(e) => return Err(e),
+    };
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
     match store::add_item_with_file(&state.db, &auth, &nieuw_item(&v), upload.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
-            let form = item_form(&id, &auth.resource().zicht, &org_names(&state).await, &v);
+            let subjecten = store::betrokkenen_keuze(&state.db, &auth)
+                .await
+                .unwrap_or_default();
+            let form = item_form(
+                &id,
+                auth.resource().zicht(),
+                &org_names(&state).await,
+                &subjecten,
+                &v,
+            );
             refused(
                 &ctx,
                 form,
                 e,
-                format!("Vastleggen in {}", kop.nummer),
+                format!("Vastleggen in {}", auth.resource().kop().nummer),
                 ITEM_INTRO.into(),
                 back_to(&id),
             )
@@ -909,8 +1020,8 @@ async fn file_download(
     Extension(ctx): Extension<Ctx>,
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let p = user(&ctx)?;
-    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Read)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
     let (file, data) = store::item_file(&state.db, &auth, &item)
@@ -939,15 +1050,15 @@ async fn task_done(
     Extension(ctx): Extension<Ctx>,
     Path((id, item)): Path<(String, String)>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (_, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Create)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
     match store::complete_task(&state.db, &auth, &item).await {
         Ok(()) | Err(StoreError::Refused(_)) => {
             Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())
         }
-        Err(e) => Err(store_err(e)),
+        Err(e) => conflict_of(&ctx, e, back_to(&id)),
     }
 }
 
@@ -1000,10 +1111,14 @@ async fn subject_page(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
+    let kop = auth.resource().kop();
+    if kop.gesloten() {
+        return gesloten(&ctx, &id);
+    }
     form_page(
         &ctx,
         format!("Betrokkene toevoegen aan {}", kop.nummer),
@@ -1020,10 +1135,11 @@ async fn subject_post(
     Path(id): Path<String>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
+    let kop = auth.resource().kop();
     let opt = |k: &str| Some(val(&v, k)).filter(|s| !s.trim().is_empty());
     let n = NieuwSubject {
         soort: val(&v, "soort"),
@@ -1079,10 +1195,10 @@ async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebE
                 FieldKind::Select(with_empty(
                     "kies",
                     covenants
-                        .into_iter()
+                        .iter()
                         .map(|c| {
                             (
-                                c.id,
+                                c.id.clone(),
                                 format!("{} ({} t/m {})", c.naam, c.geldig_van, c.geldig_tot),
                             )
                         })
@@ -1091,25 +1207,49 @@ async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebE
             )
             .value(val(v, "convenant_id"))
             .required(),
-            FormField::new("doel", "Doel van de deelname".into(), FieldKind::Text)
-                .value(val(v, "doel"))
-                .hint("Het doel uit het convenant waarvoor deze partner gegevens krijgt.".into())
-                .required(),
+            FormField::new(
+                "doel",
+                "Doel van de deelname".into(),
+                FieldKind::Select(with_empty(
+                    "kies",
+                    covenants
+                        .iter()
+                        .flat_map(|c| {
+                            c.doelen
+                                .iter()
+                                .map(|d| (d.id.clone(), format!("{}: {}", c.naam, d.omschrijving)))
+                        })
+                        .collect(),
+                )),
+            )
+            .value(val(v, "doel"))
+            .hint("Een van de doelen van het gekozen convenant; een deelname dient altijd één doel.".into())
+            .required(),
+            FormField::new("van", "Vanaf (optioneel)".into(), FieldKind::Date)
+                .value(val(v, "van"))
+                .hint("Zonder datum: vanaf vandaag.".into()),
+            FormField::new("tot", "Tot en met (optioneel)".into(), FieldKind::Date)
+                .value(val(v, "tot"))
+                .hint("Na deze datum eindigt de deelname vanzelf. Zonder datum: zolang het convenant geldt.".into()),
         ],
     ))
 }
 
-const ADMIT_INTRO: &str = "Een partner krijgt alleen toegang op grond van een geldig convenant dat dit zaaktype dekt en de organisatie als partij noemt; anders weigert Baken met de reden. De partner ziet daarna alleen de categorieën die het convenant toestaat.";
+const ADMIT_INTRO: &str = "Een partner krijgt alleen toegang op grond van een geldig convenant dat dit zaaktype dekt en de organisatie als partij noemt, voor een van de doelen van dat convenant en binnen de looptijd van de deelname; anders weigert Baken met de reden. De partner ziet daarna alleen de categorieën die het convenant toestaat, het regieteam en de eigen deelname.";
 
 async fn admit_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
+    let kop = auth.resource().kop();
+    if kop.gesloten() {
+        return gesloten(&ctx, &id);
+    }
     let form = admit_form(&state, &id, &Vec::new()).await?;
     form_page(
         &ctx,
@@ -1127,20 +1267,19 @@ async fn admit_post(
     Path(id): Path<String>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
-    match store::admit(
-        &state.db,
-        &auth,
-        &kop,
-        &val(&v, "organisation_id"),
-        &val(&v, "convenant_id"),
-        &val(&v, "doel"),
-    )
-    .await
-    {
+    let kop = auth.resource().kop();
+    let n = NieuweDeelname {
+        organisation_id: val(&v, "organisation_id"),
+        convenant_id: val(&v, "convenant_id"),
+        doel: val(&v, "doel"),
+        van: Some(val(&v, "van")),
+        tot: Some(val(&v, "tot")),
+    };
+    match store::admit(&state.db, &auth, &n).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
             let form = admit_form(&state, &id, &v).await?;
@@ -1173,10 +1312,11 @@ async fn revoke_page(
     Extension(ctx): Extension<Ctx>,
     Path((id, pid)): Path<(String, String)>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
+    let kop = auth.resource().kop();
     form_page(
         &ctx,
         format!("Deelname intrekken – {}", kop.nummer),
@@ -1193,11 +1333,12 @@ async fn revoke_post(
     Path((id, pid)): Path<(String, String)>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
-    match store::revoke(&state.db, &auth, &kop, &pid, &val(&v, "reden")).await {
+    let kop = auth.resource().kop();
+    match store::revoke(&state.db, &auth, &pid, &val(&v, "reden")).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => refused(
             &ctx,
@@ -1321,11 +1462,15 @@ async fn steer_page(
     Extension(ctx): Extension<Ctx>,
     Path((id, soort)): Path<(String, String)>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, _) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
-    let form = steer_form(&id, &soort, &kop, &Vec::new()).ok_or(WebError::NotFound)?;
+    let kop = auth.resource().kop();
+    if kop.gesloten() && soort != "legal-hold" {
+        return gesloten(&ctx, &id);
+    }
+    let form = steer_form(&id, &soort, kop, &Vec::new()).ok_or(WebError::NotFound)?;
     form_page(
         &ctx,
         steer_title(&soort, &kop.nummer),
@@ -1342,14 +1487,15 @@ async fn steer_post(
     Path((id, soort)): Path<(String, String)>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &id, Action::Update)
+    let p = user(&state, &ctx).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
         .map_err(store_err)?;
-    let form = steer_form(&id, &soort, &kop, &v).ok_or(WebError::NotFound)?;
+    let kop = auth.resource().kop();
+    let form = steer_form(&id, &soort, kop, &v).ok_or(WebError::NotFound)?;
     let toelichting = val(&v, "toelichting");
     let result = match soort.as_str() {
-        "fase" => store::change_fase(&state.db, &auth, &kop, &val(&v, "fase"), &toelichting).await,
+        "fase" => store::change_fase(&state.db, &auth, &val(&v, "fase"), &toelichting).await,
         other => {
             let s = match other {
                 "ave" => Sturing::Ave {
@@ -1372,7 +1518,7 @@ async fn steer_post(
                     reden: val(&v, "reden"),
                 },
             };
-            store::stuur(&state.db, &auth, &kop, &s).await
+            store::stuur(&state.db, &auth, &s).await
         }
     };
     match result {
@@ -1400,8 +1546,19 @@ struct MeetingsPage {
 }
 
 async fn meetings_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let p = user(&ctx)?;
-    let list = store::overleggen(&state.db, p).await.map_err(store_err)?;
+    let p = user(&state, &ctx).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Overleggen,
+        Purpose::Uitvoering,
+    )
+    .await?;
+    let list = store::overleggen(&state.db, &auth)
+        .await
+        .map_err(store_err)?;
     let rows = list
         .into_iter()
         .map(|o| Regel {
@@ -1437,6 +1594,7 @@ async fn meeting_form(
     let (mine, _) = store::list(&state.db, &auth, &store::Filter::default(), 1)
         .await
         .map_err(store_err)?;
+    let teams = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
     let chosen = vals(v, "agenda");
     let chosen_orgs = vals(v, "deelnemers");
     Ok(Form::new(
@@ -1474,7 +1632,9 @@ async fn meeting_form(
                 FieldKind::Checkboxes(
                     mine.into_iter()
                         .filter(|d| {
-                            d.regie_organisation_id == p.organisation_id && d.fase != "gesloten"
+                            d.regie_organisation_id == p.organisation_id
+                                && teams.contains(&d.regie_team_id)
+                                && d.fase != "gesloten"
                         })
                         .map(|d| {
                             let c = chosen.contains(&d.id);
@@ -1487,16 +1647,22 @@ async fn meeting_form(
     ))
 }
 
-const MEETING_INTRO: &str = "Het verslag per dossier ziet alleen wie dat dossier mag zien, en alleen in de categorieën van het convenant.";
+const MEETING_INTRO: &str = "Op de agenda ziet ieder alleen de dossiers die hij mag openen; het verslag per dossier ziet alleen wie dat dossier mag zien, en alleen in de categorieën van het convenant.";
 
 async fn meeting_new_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    if !mag_regie_voeren(p) {
-        return Err(WebError::Forbidden);
-    }
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Overleggen,
+        Purpose::Uitvoering,
+    )
+    .await?;
     let form = meeting_form(&state, &ctx, p, &Vec::new()).await?;
     form_page(
         &ctx,
@@ -1516,10 +1682,16 @@ async fn meeting_new_post(
     Extension(ctx): Extension<Ctx>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    if !mag_regie_voeren(p) {
-        return Err(WebError::Forbidden);
-    }
+    let p = user(&state, &ctx).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Overleggen,
+        Purpose::Uitvoering,
+    )
+    .await?;
     let n = NieuwOverleg {
         soort: val(&v, "soort"),
         titel: val(&v, "titel"),
@@ -1527,7 +1699,7 @@ async fn meeting_new_post(
         deelnemers: vals(&v, "deelnemers"),
         agenda: vals(&v, "agenda"),
     };
-    match store::create_overleg(&state.db, &ctx.request, p, &n).await {
+    match store::create_overleg(&state.db, &ctx.request, &auth, &n).await {
         Ok(id) => Ok(Redirect::to(&format!("/dossiers/overleggen/{id}")).into_response()),
         Err(e) => {
             let form = meeting_form(&state, &ctx, p, &v).await?;
@@ -1549,8 +1721,6 @@ async fn meeting_new_post(
 pub struct Agendapunt {
     pub id: String,
     pub nummer: String,
-    pub toegang: bool,
-    pub reden: String,
     pub items: Vec<ItemView>,
     pub may_record: bool,
 }
@@ -1565,43 +1735,38 @@ struct MeetingPage {
     agenda: Vec<Agendapunt>,
 }
 
+/// A meeting: its agenda holds only the cases the viewer may open (the store leaves the others
+/// out, unnamed), and of each only the meeting's entries the viewer may see, each recorded.
 async fn meeting_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let o = store::overleg(&state.db, p, &id).await.map_err(store_err)?;
+    let p = user(&state, &ctx).await?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read)
+        .await
+        .map_err(store_err)?;
+    let o = store::overleg(&state.db, &meeting)
+        .await
+        .map_err(store_err)?;
     let orgs = org_names(&state).await;
     let mut agenda = Vec::new();
     for did in &o.agenda {
-        let (kop, f) = store::feiten(&state.db, p, did).await.map_err(store_err)?;
-        // Those without access see that the case is on the agenda, nothing more; their view is
-        // not attempted, so no denial is logged for merely opening the meeting.
-        if let Zicht::Geen(r) = zicht(p, &f) {
-            agenda.push(Agendapunt {
-                id: did.clone(),
-                nummer: kop.nummer,
-                toegang: false,
-                reden: store::reden_tekst(r).into(),
-                items: Vec::new(),
-                may_record: false,
-            });
-            continue;
-        }
-        let (kop, auth) = store::open(&state.db, &ctx.request, p, did, Action::Read)
-            .await
-            .map_err(store_err)?;
+        let auth = match store::open::<Lezen>(&state.db, &ctx.request, p, did).await {
+            Ok(a) => a,
+            // Access ended between the agenda and this case: it is left out.
+            Err(StoreError::Forbidden(_) | StoreError::NotFound) => continue,
+            Err(e) => return Err(store_err(e)),
+        };
         let items = store::overleg_items(&state.db, &auth, &id)
             .await
             .map_err(store_err)?;
+        let kop = auth.resource().kop();
         agenda.push(Agendapunt {
             id: did.clone(),
             nummer: format!("{} – {}", kop.nummer, kop.titel),
-            toegang: true,
-            reden: String::new(),
             items: items.iter().map(|i| item_view(i, &orgs)).collect(),
-            may_record: auth.resource().zicht.is_regie(),
+            may_record: auth.resource().zicht().is_regie() && !kop.gesloten(),
         });
     }
     render(&MeetingPage {
@@ -1647,13 +1812,20 @@ async fn discussion_page(
     Extension(ctx): Extension<Ctx>,
     Path((oid, did)): Path<(String, String)>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let o = store::overleg(&state.db, p, &oid)
+    let p = user(&state, &ctx).await?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
         .await
         .map_err(store_err)?;
-    let (kop, _) = store::open(&state.db, &ctx.request, p, &did, Action::Update)
+    let o = store::overleg(&state.db, &meeting)
         .await
         .map_err(store_err)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
+        .await
+        .map_err(store_err)?;
+    let kop = auth.resource().kop();
+    if kop.gesloten() {
+        return gesloten(&ctx, &did);
+    }
     form_page(
         &ctx,
         format!("Bespreking {} in {}", kop.nummer, o.titel),
@@ -1673,13 +1845,17 @@ async fn discussion_post(
     Path((oid, did)): Path<(String, String)>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    let o = store::overleg(&state.db, p, &oid)
+    let p = user(&state, &ctx).await?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
         .await
         .map_err(store_err)?;
-    let (kop, auth) = store::open(&state.db, &ctx.request, p, &did, Action::Update)
+    let o = store::overleg(&state.db, &meeting)
         .await
         .map_err(store_err)?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
+        .await
+        .map_err(store_err)?;
+    let kop = auth.resource().kop();
     let cat = val(&v, "categorie");
     let verslag = NieuwItem {
         soort: "verslag".into(),
@@ -1705,7 +1881,7 @@ async fn discussion_post(
             "Vul het verslag in.",
         )]))
     } else {
-        store::record_discussion(&state.db, &auth, &oid, &verslag, &besluiten).await
+        store::record_discussion(&state.db, &meeting, &auth, &verslag, &besluiten).await
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/overleggen/{oid}")).into_response()),
@@ -1742,7 +1918,7 @@ async fn covenants_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     access::authorize(
         &state.db,
         &ctx.request,
@@ -1781,7 +1957,16 @@ async fn covenants_page(
                     a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
                     b: names(&x.ontvangen),
                     c: names(&x.verstrekken),
-                    d: String::new(),
+                    d: x.grondslagen
+                        .iter()
+                        .map(|(cat, g)| {
+                            format!(
+                                "{}: {g}",
+                                Categorie::from_slug(cat).map(|c| c.naam()).unwrap_or(cat)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 })
                 .collect();
             (c, status, partijen)
@@ -1825,7 +2010,10 @@ async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
         FormField::new("naam", "Naam".into(), FieldKind::Text)
             .value(val(v, "naam"))
             .required(),
-        FormField::new("doelen", "Doelen".into(), FieldKind::TextArea).value(val(v, "doelen")),
+        FormField::new("doelen", "Doelen (één per regel)".into(), FieldKind::TextArea)
+            .value(val(v, "doelen"))
+            .hint("Een deelname aan een dossier dient altijd één van deze doelen.".into())
+            .required(),
         FormField::new(
             "zaaktypen",
             "Zaaktypen die het convenant dekt".into(),
@@ -1845,6 +2033,15 @@ async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
         FormField::new("geldig_tot", "Geldig tot en met".into(), FieldKind::Date)
             .value(val(v, "geldig_tot"))
             .required(),
+        FormField::new(
+            "partijen_zien_elkaar",
+            "Zichtbaarheid van partijen".into(),
+            FieldKind::Checkboxes(vec![(
+                "ja".into(),
+                "Partijen zien elkaars deelname in een dossier (anders ziet een partner alleen het regieteam en zichzelf)".into(),
+                vals(v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
+            )]),
+        ),
     ];
     for o in orgs {
         for (dir, label) in [
@@ -1870,6 +2067,12 @@ async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
                 ),
             ));
         }
+        let name = format!("grondslag-{}", o.id);
+        fields.push(
+            FormField::new(&name, format!("Grondslag voor {}", o.name), FieldKind::Text)
+                .value(val(v, &name))
+                .hint("Bijvoorbeeld: art. 20 Wpg, Jeugdwet art. 7.4.0, Wgs. Geldt voor elke categorie van deze partij.".into()),
+        );
     }
     Ok(Form::new(
         "/dossiers/convenanten/nieuw",
@@ -1884,10 +2087,16 @@ async fn covenant_new_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
-    let p = user(&ctx)?;
-    if !mag_convenanten_beheren(p) {
-        return Err(WebError::Forbidden);
-    }
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
     let form = covenant_form(&state, &Vec::new()).await?;
     form_page(
         &ctx,
@@ -1907,7 +2116,7 @@ async fn covenant_new_post(
     Extension(ctx): Extension<Ctx>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -1923,16 +2132,19 @@ async fn covenant_new_post(
         .map(|o| NieuwePartij {
             ontvangen: vals(&v, &format!("ontvangen-{}", o.id)),
             verstrekken: vals(&v, &format!("verstrekken-{}", o.id)),
+            grondslag: Some(val(&v, &format!("grondslag-{}", o.id))),
+            grondslagen: Default::default(),
             organisation_id: o.id,
         })
         .filter(|x| !x.ontvangen.is_empty() || !x.verstrekken.is_empty())
         .collect();
     let n = NieuwConvenant {
         naam: val(&v, "naam"),
-        doelen: val(&v, "doelen"),
+        doelen: store::Doelen::Tekst(val(&v, "doelen")),
         zaaktypen: vals(&v, "zaaktypen"),
         geldig_van: val(&v, "geldig_van"),
         geldig_tot: val(&v, "geldig_tot"),
+        partijen_zien_elkaar: vals(&v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
         partijen,
     };
     match store::create_convenant(&state.db, &auth, &n).await {
@@ -1959,7 +2171,7 @@ async fn covenant_revoke(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -2023,11 +2235,20 @@ fn casetype_form(v: &Fields) -> Form {
     )
 }
 
-async fn casetype_new_page(Extension(ctx): Extension<Ctx>) -> WebResult {
-    let p = user(&ctx)?;
-    if !mag_convenanten_beheren(p) {
-        return Err(WebError::Forbidden);
-    }
+async fn casetype_new_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Create,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
     form_page(
         &ctx,
         "Nieuw zaaktype".into(),
@@ -2046,7 +2267,7 @@ async fn casetype_new_post(
     Extension(ctx): Extension<Ctx>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = user(&ctx)?;
+    let p = user(&state, &ctx).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -2082,27 +2303,16 @@ async fn casetype_new_post(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Subject access request.
+// Subject access request (AVG art. 15): search, draft, review by a second person, release,
+// download; corrections (art. 16) and restrictions (art. 18).
 
 #[derive(Template)]
 #[template(path = "dossiers_inzage.html")]
-struct SarPage {
+struct SarSearchPage {
     shell: Shell,
-    form: Option<Form>,
+    form: Form,
     hits: Vec<(String, String, String)>,
-    inzage: Option<store::Inzage>,
-    dossiers: Vec<(String, Vec<ItemView>, Vec<Regel>)>,
-    toegang: Vec<Regel>,
-    correcties: Vec<Regel>,
-}
-
-fn sar_user(ctx: &Ctx) -> Result<&Principal, WebError> {
-    let p = user(ctx)?;
-    if may_sar(p) {
-        Ok(p)
-    } else {
-        Err(WebError::Forbidden)
-    }
+    gezocht: bool,
 }
 
 async fn sar_search_page(
@@ -2110,20 +2320,20 @@ async fn sar_search_page(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult {
-    let p = sar_user(&ctx)?;
+    let p = user(&state, &ctx).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        Betrokkenen,
+        Purpose::Uitvoering,
+    )
+    .await?;
     let query = q.get("q").cloned().unwrap_or_default();
     let hits = if query.trim().is_empty() {
         Vec::new()
     } else {
-        let auth = access::authorize(
-            &state.db,
-            &ctx.request,
-            p,
-            Action::List,
-            Dossierlijst,
-            Purpose::Uitvoering,
-        )
-        .await?;
         store::find_subjects(&state.db, &auth, &query)
             .await
             .map_err(store_err)?
@@ -2140,57 +2350,150 @@ async fn sar_search_page(
     let form = Form::new(
         "/dossiers/inzage",
         "Zoeken".into(),
-        vec![FormField::new("q", "Naam van de betrokkene".into(), FieldKind::Search).value(query)],
+        vec![
+            FormField::new("q", "Naam van de betrokkene".into(), FieldKind::Search)
+                .value(query.clone()),
+        ],
     )
     .get();
-    render(&SarPage {
+    render(&SarSearchPage {
         shell: Shell::titled(&ctx, "Inzageverzoek (AVG art. 15)".into()),
-        form: Some(form),
+        form,
         hits,
-        inzage: None,
-        dossiers: Vec::new(),
-        toegang: Vec::new(),
-        correcties: Vec::new(),
+        gezocht: !query.trim().is_empty(),
     })
 }
 
-async fn load_sar(state: &AppState, ctx: &Ctx, id: &str) -> Result<store::Inzage, WebError> {
-    let p = sar_user(ctx)?;
-    let auth = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Export,
-        Inzageverzoek {
-            subject_id: id.to_string(),
-        },
-        Purpose::Uitvoering,
-    )
-    .await?;
-    store::inzage(&state.db, &auth, state.settings.data_key.as_ref())
-        .await
-        .map_err(store_err)
+#[derive(Template)]
+#[template(path = "dossiers_inzage_subject.html")]
+struct SarSubjectPage {
+    shell: Shell,
+    subject_id: String,
+    verzoeken: Vec<Regel>,
+    form: Form,
 }
 
+/// A subject's requests: the drafted and released exports the requester may answer for, and
+/// the button to draft a new one.
 async fn sar_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let inzage = load_sar(&state, &ctx, &id).await?;
+    let p = user(&state, &ctx).await?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Read)
+        .await
+        .map_err(store_err)?;
+    let (naam, list) = store::verzoeken(&state.db, &auth)
+        .await
+        .map_err(store_err)?;
+    let verzoeken = list
+        .into_iter()
+        .map(|v| Regel {
+            a: fmt_time(v.opgesteld_at, true),
+            b: v.opgesteld_naam,
+            c: match (&v.vrijgegeven_naam, v.vrijgegeven_at) {
+                (Some(n), Some(at)) => format!("vrijgegeven door {n} op {}", fmt_time(at, true)),
+                _ => "concept: wacht op controle door een tweede persoon".into(),
+            },
+            d: v.id,
+        })
+        .collect();
+    render(&SarSubjectPage {
+        shell: Shell::titled(&ctx, format!("Inzageverzoek: {naam}")),
+        form: Form::new(
+            format!("/dossiers/inzage/{id}/concept"),
+            "Concept-inzage opstellen".into(),
+            Vec::new(),
+        ),
+        subject_id: id,
+        verzoeken,
+    })
+}
+
+async fn sar_draft(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Create)
+        .await
+        .map_err(store_err)?;
+    match store::inzage_opstellen(&state.db, &auth, state.settings.data_key.as_ref()).await {
+        Ok(v) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{v}")).into_response()),
+        Err(StoreError::Refused(m)) => bericht(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Inzage niet opgesteld",
+            &m,
+            (
+                format!("/dossiers/inzage/{id}"),
+                "Terug naar het verzoek".into(),
+            ),
+        ),
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dossiers_inzage_verzoek.html")]
+struct RequestPage {
+    shell: Shell,
+    v: store::Verzoek,
+    i: store::Inzage,
+    dossiers: Vec<(store::InzageDossier, Vec<ItemView>, Vec<Regel>)>,
+    toegang: Vec<Regel>,
+    correcties: Vec<Regel>,
+    vrijgeven: Option<Form>,
+    vrijgegeven: bool,
+}
+
+/// A drafted or released export on screen, for its review: each entry shown is recorded as read
+/// by the reviewer. A second person releases it; only then it can be downloaded.
+async fn request_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Read)
+        .await
+        .map_err(store_err)?;
+    let mut v = match store::verzoek_inzien(&state.db, &auth, &id, state.settings.data_key.as_ref())
+        .await
+    {
+        Ok(v) => v,
+        Err(StoreError::Refused(m)) => {
+            return bericht(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Inzage niet te tonen",
+                &m,
+                (
+                    "/dossiers/inzage".into(),
+                    "Terug naar de inzageverzoeken".into(),
+                ),
+            )
+        }
+        Err(e) => return Err(store_err(e)),
+    };
+    let Some(i) = v.inhoud.take() else {
+        return Err(WebError::NotFound);
+    };
     let orgs = org_names(&state).await;
-    let dossiers = inzage
+    let dossiers = i
         .dossiers
         .iter()
         .map(|d| {
             (
-                format!("{} – {}", d.dossier.nummer, d.dossier.titel),
-                d.items.iter().map(|i| item_view(i, &orgs)).collect(),
+                d.clone(),
+                d.items.iter().map(|it| item_view(it, &orgs)).collect(),
                 d.historie
                     .iter()
                     .map(|h| Regel {
                         a: fmt_time(h.at, false),
-                        b: h.soort.clone(),
+                        b: historie_soort(&h.soort).to_string(),
                         c: h.naar.clone(),
                         d: h.toelichting.clone(),
                     })
@@ -2198,7 +2501,7 @@ async fn sar_page(
             )
         })
         .collect();
-    let toegang = inzage
+    let toegang = i
         .toegang
         .iter()
         .map(|r| Regel {
@@ -2212,7 +2515,7 @@ async fn sar_page(
             d: r.outcome.clone(),
         })
         .collect();
-    let correcties = inzage
+    let correcties = i
         .correcties
         .iter()
         .map(|c| Regel {
@@ -2222,24 +2525,61 @@ async fn sar_page(
             d: format!("{} – {}", c.toelichting, c.door),
         })
         .collect();
-    render(&SarPage {
-        shell: Shell::titled(&ctx, format!("Inzage: {}", inzage.subject.naam)),
-        form: None,
-        hits: Vec::new(),
+    let vrijgegeven = v.status == store::VRIJGEGEVEN;
+    let vrijgeven = (!vrijgegeven && v.opgesteld_door != p.user_id).then(|| {
+        Form::new(
+            format!("/dossiers/inzage/verzoek/{id}/vrijgeven"),
+            "Gecontroleerd: vrijgeven".into(),
+            Vec::new(),
+        )
+    });
+    render(&RequestPage {
+        shell: Shell::titled(
+            &ctx,
+            format!(
+                "Inzage {}: {}",
+                if vrijgegeven {
+                    "(vrijgegeven)"
+                } else {
+                    "(concept)"
+                },
+                i.subject.naam
+            ),
+        ),
         dossiers,
         toegang,
         correcties,
-        inzage: Some(inzage),
+        vrijgeven,
+        vrijgegeven,
+        i,
+        v,
     })
 }
 
-async fn sar_json(
+async fn request_release(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let inzage = load_sar(&state, &ctx, &id).await?;
-    let body = serde_json::to_vec_pretty(&inzage).map_err(|e| WebError::Internal(e.to_string()))?;
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
+    match store::verzoek_vrijgeven(&state.db, &auth, &id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{id}")).into_response()),
+        Err(e) => conflict_of(
+            &ctx,
+            e,
+            (
+                format!("/dossiers/inzage/verzoek/{id}"),
+                "Terug naar de inzage".into(),
+            ),
+        ),
+    }
+}
+
+fn json_download(name: &str, v: &store::Verzoek) -> Result<Response, WebError> {
+    let body = serde_json::to_vec_pretty(v).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((
         [
             (
@@ -2248,12 +2588,71 @@ async fn sar_json(
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"inzage-{id}.json\""),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         body,
     )
         .into_response())
+}
+
+/// The download of a released export (409 while it is a concept).
+async fn request_json(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let p = user(&state, &ctx).await?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Export)
+        .await
+        .map_err(store_err)?;
+    match store::verzoek_export(&state.db, &auth, &id, state.settings.data_key.as_ref()).await {
+        Ok(v) => json_download(&format!("inzage-{}.json", v.subject_id), &v),
+        Err(e) => conflict_of(
+            &ctx,
+            e,
+            (
+                format!("/dossiers/inzage/verzoek/{id}"),
+                "Terug naar de inzage".into(),
+            ),
+        ),
+    }
+}
+
+/// The newest released export of a subject (409 when there is none yet).
+async fn sar_json(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let p = user(&state, &ctx).await?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export)
+        .await
+        .map_err(store_err)?;
+    let terug = (
+        format!("/dossiers/inzage/{id}"),
+        "Terug naar het verzoek".to_string(),
+    );
+    let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth)
+        .await
+        .map_err(store_err)?
+    else {
+        return bericht(
+            &ctx,
+            StatusCode::CONFLICT,
+            "Nog geen vrijgegeven inzage",
+            "Er is nog geen inzage vrijgegeven voor deze betrokkene. Stel een concept op en laat het door een tweede persoon controleren en vrijgeven.",
+            terug,
+        );
+    };
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export)
+        .await
+        .map_err(store_err)?;
+    match store::verzoek_export(&state.db, &auth, &verzoek, state.settings.data_key.as_ref()).await
+    {
+        Ok(v) => json_download(&format!("inzage-{id}.json"), &v),
+        Err(e) => conflict_of(&ctx, e, terug),
+    }
 }
 
 fn correction_form(id: &str, v: &Fields) -> Form {
@@ -2296,8 +2695,15 @@ fn correction_form(id: &str, v: &Fields) -> Form {
     )
 }
 
-async fn correction_page(Extension(ctx): Extension<Ctx>, Path(id): Path<String>) -> WebResult {
-    sar_user(&ctx)?;
+async fn correction_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
     form_page(
         &ctx,
         "Correctie of beperking vastleggen".into(),
@@ -2305,7 +2711,7 @@ async fn correction_page(Extension(ctx): Extension<Ctx>, Path(id): Path<String>)
         correction_form(&id, &Vec::new()),
         (
             format!("/dossiers/inzage/{id}"),
-            "Terug naar de inzage".into(),
+            "Terug naar het inzageverzoek".into(),
         ),
         StatusCode::OK,
     )
@@ -2317,18 +2723,10 @@ async fn correction_post(
     Path(id): Path<String>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let p = sar_user(&ctx)?;
-    let auth = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Update,
-        Inzageverzoek {
-            subject_id: id.clone(),
-        },
-        Purpose::Uitvoering,
-    )
-    .await?;
+    let p = user(&state, &ctx).await?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
+        .await
+        .map_err(store_err)?;
     match store::correct(
         &state.db,
         &auth,
@@ -2347,7 +2745,7 @@ async fn correction_post(
             "De oude waarde blijft bewaard in de correctiegeschiedenis.".into(),
             (
                 format!("/dossiers/inzage/{id}"),
-                "Terug naar de inzage".into(),
+                "Terug naar het inzageverzoek".into(),
             ),
         ),
     }

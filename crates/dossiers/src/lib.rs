@@ -32,11 +32,40 @@ pub fn nav() -> Vec<ModuleNav> {
             label: |lang| t(lang, "dossiers-nav-convenanten"),
             visible: |p| access::mag_convenanten_beheren(p) && !access::mag_module_zien(p),
         },
+        // The privacy officer answers subject access requests without working in cases.
+        ModuleNav {
+            href: "/dossiers/inzage",
+            label: |lang| t(lang, "dossiers-nav-inzage"),
+            visible: |p| {
+                access::mag_inzage_behandelen(p)
+                    && !access::mag_module_zien(p)
+                    && !access::mag_convenanten_beheren(p)
+            },
+        },
     ]
 }
 
 pub fn routes() -> axum::Router<AppState> {
+    // A melding's page shows the case files made from it only to whoever may open them.
+    meldingen::html::register_verwijzingen("dossier", dossiers_van_melding);
     html::routes()
+}
+
+fn dossiers_van_melding<'a>(
+    db: &'a Db,
+    p: &'a platform::access::Principal,
+    melding_id: &'a str,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<platform::links::Link>> + Send + 'a>> {
+    Box::pin(async move {
+        match store::dossiers_van_melding(db, p, melding_id).await {
+            Ok(links) => links,
+            Err(e) => {
+                // Fail closed: a melding's page then names no case file.
+                tracing::warn!(error = %e, "dossiers van melding");
+                Vec::new()
+            }
+        }
+    })
 }
 
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
@@ -48,7 +77,8 @@ pub async fn seed(db: &Db) -> Result<(), store::StoreError> {
     store::seed(db).await
 }
 
-/// The retention job: destroys closed cases past their term (not on legal hold).
+/// The retention job: destroys closed cases past their term (not on legal hold), with their
+/// documents.
 pub async fn destroy_expired(db: &Db) -> Result<Vec<store::Vernietiging>, store::StoreError> {
     store::destroy_expired(db, store::vandaag(), "job").await
 }

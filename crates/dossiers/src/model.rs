@@ -7,8 +7,13 @@ use jiff::civil::Date;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Categorie {
     Basisgegevens,
-    /// Health and welfare: special personal data (AVG art. 9).
+    /// Health, care and welfare: data concerning health, the special category of AVG art. 9
+    /// that care partners (GGD, Veilig Thuis, GGZ) share under their own legal basis.
     ZorgWelzijn,
+    /// The other special categories of AVG art. 9 (racial or ethnic origin, political opinions,
+    /// religious or philosophical beliefs, trade union membership, sex life or sexual
+    /// orientation, genetic and biometric data), shared only where a covenant names them.
+    BijzonderOverig,
     /// Criminal data (AVG art. 10).
     Strafrechtelijk,
     Wonen,
@@ -17,9 +22,10 @@ pub enum Categorie {
 }
 
 impl Categorie {
-    pub const ALL: [Categorie; 6] = [
+    pub const ALL: [Categorie; 7] = [
         Categorie::Basisgegevens,
         Categorie::ZorgWelzijn,
+        Categorie::BijzonderOverig,
         Categorie::Strafrechtelijk,
         Categorie::Wonen,
         Categorie::Onderwijs,
@@ -30,6 +36,7 @@ impl Categorie {
         match self {
             Categorie::Basisgegevens => "basisgegevens",
             Categorie::ZorgWelzijn => "zorg-welzijn",
+            Categorie::BijzonderOverig => "bijzonder",
             Categorie::Strafrechtelijk => "strafrechtelijk",
             Categorie::Wonen => "wonen",
             Categorie::Onderwijs => "onderwijs",
@@ -40,7 +47,10 @@ impl Categorie {
     pub fn naam(self) -> &'static str {
         match self {
             Categorie::Basisgegevens => "Basisgegevens",
-            Categorie::ZorgWelzijn => "Zorg en welzijn (art. 9 AVG)",
+            Categorie::ZorgWelzijn => "Gezondheid, zorg en welzijn (art. 9 AVG: gezondheid)",
+            Categorie::BijzonderOverig => {
+                "Overige bijzondere persoonsgegevens (art. 9 AVG: o.a. afkomst, geloof, politieke opvatting, seksuele leven)"
+            }
             Categorie::Strafrechtelijk => "Strafrechtelijke gegevens (art. 10 AVG)",
             Categorie::Wonen => "Wonen",
             Categorie::Onderwijs => "Onderwijs",
@@ -50,6 +60,16 @@ impl Categorie {
 
     pub fn from_slug(s: &str) -> Option<Categorie> {
         Categorie::ALL.into_iter().find(|c| c.slug() == s)
+    }
+
+    /// The article of the AVG that makes this category special, if any.
+    pub fn avg_artikel(self) -> Option<&'static str> {
+        match self {
+            Categorie::ZorgWelzijn => Some("art. 9 AVG (gezondheid)"),
+            Categorie::BijzonderOverig => Some("art. 9 AVG (overige bijzondere persoonsgegevens)"),
+            Categorie::Strafrechtelijk => Some("art. 10 AVG"),
+            _ => None,
+        }
     }
 
     /// Parses a ','-joined list; unknown slugs are dropped (a category removed from the code is
@@ -68,6 +88,14 @@ impl Categorie {
         list.iter().map(|c| c.slug()).collect::<Vec<_>>().join(",")
     }
 }
+
+/// The longest title of an entry, in characters.
+pub const MAX_TITEL: usize = 200;
+/// The longest text of an entry, in characters: a case file holds notes and decisions; longer
+/// material is attached as a document.
+pub const MAX_TEKST: usize = 20_000;
+/// The largest attached document, in bytes.
+pub const MAX_BIJLAGE: usize = 20 * 1024 * 1024;
 
 /// The phases of a case: intake → triage → plan van aanpak → uitvoering → evaluatie →
 /// afschaling → gesloten.
@@ -402,7 +430,7 @@ pub const ZAAKTYPEN: &[ZaaktypeSjabloon] = &[
         slug: "zvh-radicalisering",
         naam: "ZVH – Radicalisering en polarisatie",
         omschrijving: "Casusoverleg radicalisering onder het convenant van het Zorg- en Veiligheidshuis.",
-        categorieen: &[Basisgegevens, ZorgWelzijn, Strafrechtelijk, Onderwijs],
+        categorieen: &[Basisgegevens, ZorgWelzijn, BijzonderOverig, Strafrechtelijk, Onderwijs],
         taken: &["Weging in het casusoverleg", "Interventie toewijzen"],
         bewaartermijn_jaren: 5,
     },
@@ -504,6 +532,19 @@ mod tests {
         for c in Categorie::ALL {
             assert_eq!(Categorie::from_slug(c.slug()), Some(c));
         }
+    }
+
+    #[test]
+    fn article_9_is_split_into_health_and_the_other_special_categories() {
+        assert_ne!(
+            Categorie::from_slug("zorg-welzijn"),
+            Categorie::from_slug("bijzonder")
+        );
+        assert!(Categorie::ZorgWelzijn.naam().contains("gezondheid"));
+        assert!(Categorie::BijzonderOverig
+            .avg_artikel()
+            .is_some_and(|a| a.contains("art. 9")));
+        assert_eq!(Categorie::Wonen.avg_artikel(), None);
     }
 
     #[test]

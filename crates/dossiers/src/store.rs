@@ -1,21 +1,26 @@
 //! The module's tables: the only code that touches them. Everything that returns or changes a
-//! case takes an `Authorized<Dossier>` made from the case's facts by [`open`]; what a partner may
+//! case takes an `Authorized<Dossier<A>>` made by [`open`] from facts the store loaded itself;
+//! the function that uses it reads those facts again in its own transaction and applies the rule
+//! again, so what it reads or writes rests on the facts of that transaction. What a partner may
 //! see is filtered in SQL by the categories of that decision, and every entry shown is audited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
-use platform::access::{self, AccessError, Action, Authorized, Principal, Purpose, RequestContext};
-use platform::audit::{self, AuditEntry, AuditRecord, Outcome};
+use platform::access::{
+    self, AccessError, Action, Authorized, Decision, Principal, Purpose, RequestContext,
+};
+use platform::audit::{self, AuditEntry, Outcome};
 use platform::db::{new_id, now_ms, BindF64, Db, DbError, Tx};
 use platform::identity::{field_error, FieldError};
 use platform::secrets::DataKey;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::access::{
-    zicht, ConvenantFeiten, DeelnameFeiten, Dossier, DossierFeiten, Dossierlijst, Inzageverzoek,
-    Zicht,
+    dossier_beleid, inzage_bereik, zicht, Actie, BetrokkeneZaak, Betrokkenen, ConvenantFeiten,
+    DeelnameFeiten, Dossier, DossierFeiten, Dossierlijst, InzageGrond, Inzageverzoek, Lezen,
+    Overleg as OverlegBesluit, Overleggen, Toevoegen, Wijzigen, Zicht,
 };
 use crate::model::{self, Categorie, Fase};
 
@@ -24,6 +29,10 @@ pub enum StoreError {
     /// Refused by the rules, with the Dutch reason.
     #[error("{0}")]
     Refused(String),
+    /// The request conflicts with the state of the record (a closed case, an export that is not
+    /// released yet), with the Dutch reason.
+    #[error("{0}")]
+    Conflict(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("not found")]
@@ -51,6 +60,9 @@ impl From<AccessError> for StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+/// The message for a change to a closed case.
+pub const GESLOTEN: &str = "Dit dossier is gesloten: er kan niets meer worden vastgelegd of gewijzigd. Alleen de bewaarplicht (legal hold) en het intrekken van een deelname blijven mogelijk; start zo nodig een nieuw dossier.";
+
 fn invalid(field: &str, msg: &str) -> StoreError {
     StoreError::Invalid(vec![field_error(field, msg)])
 }
@@ -61,7 +73,7 @@ pub fn vandaag() -> Date {
 }
 
 fn date(s: &str) -> Option<Date> {
-    s.parse().ok()
+    s.trim().parse().ok()
 }
 
 fn split(s: &str) -> Vec<String> {
@@ -70,6 +82,38 @@ fn split(s: &str) -> Vec<String> {
         .filter(|x| !x.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+fn bind_all<'q>(
+    sql: &'q str,
+    binds: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    // The text varies with teams and grants: not worth a cached prepared statement each.
+    let mut q = sqlx::query(sql).persistent(false);
+    for b in binds {
+        q = q.bind(b.as_str());
+    }
+    q
+}
+
+/// The teams of the viewer (a fact of every case decision).
+async fn teams_of(db: &Db, p: &Principal) -> Result<Vec<String>> {
+    if p.is_system() {
+        return Ok(Vec::new());
+    }
+    platform::identity::team_ids_of_user(db, &p.user_id)
+        .await
+        .map_err(|e| StoreError::Refused(e.to_string()))
+}
+
+/// Organisation names by id (not personal data).
+async fn organisatienamen(db: &Db) -> Result<BTreeMap<String, String>> {
+    Ok(platform::identity::list_organisations(db)
+        .await
+        .map_err(|e| StoreError::Refused(e.to_string()))?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,24 +260,36 @@ pub async fn create_zaaktype(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Covenants.
+// Covenants: parties with their categories and legal bases, purposes, case types, validity.
+
+/// One purpose of a covenant; a participation names one.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Doel {
+    pub id: String,
+    pub omschrijving: String,
+}
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Partij {
     pub organisation_id: String,
     pub ontvangen: Vec<String>,
     pub verstrekken: Vec<String>,
+    /// The legal basis per data category (e.g. "art. 20 Wpg", "Jeugdwet art. 7.1.1.1").
+    pub grondslagen: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Convenant {
     pub id: String,
     pub naam: String,
-    pub doelen: String,
+    /// The purposes: a participation serves one of them.
+    pub doelen: Vec<Doel>,
     pub zaaktypen: Vec<String>,
     pub geldig_van: String,
     pub geldig_tot: String,
     pub ingetrokken: bool,
+    /// Whether the parties see each other's participation in a case (default: not).
+    pub partijen_zien_elkaar: bool,
     pub partijen: Vec<Partij>,
 }
 
@@ -242,6 +298,15 @@ impl Convenant {
         !self.ingetrokken
             && date(&self.geldig_van).is_some_and(|v| v <= d)
             && date(&self.geldig_tot).is_some_and(|t| d <= t)
+    }
+
+    /// The purpose named by `doel`: its id, or its text exactly.
+    pub fn doel(&self, doel: &str) -> Option<&Doel> {
+        let d = doel.trim();
+        self.doelen
+            .iter()
+            .find(|x| x.id == d)
+            .or_else(|| self.doelen.iter().find(|x| x.omschrijving == d))
     }
 }
 
@@ -252,18 +317,58 @@ pub struct NieuwePartij {
     pub ontvangen: Vec<String>,
     #[serde(default)]
     pub verstrekken: Vec<String>,
+    /// The legal basis for all of this party's categories…
+    #[serde(default)]
+    pub grondslag: Option<String>,
+    /// …or per category (this wins).
+    #[serde(default)]
+    pub grondslagen: BTreeMap<String, String>,
+}
+
+/// A covenant's purposes: one per line in a text, or a list.
+#[derive(Clone, Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Doelen {
+    Tekst(String),
+    Lijst(Vec<String>),
+}
+
+impl Default for Doelen {
+    fn default() -> Self {
+        Doelen::Lijst(Vec::new())
+    }
+}
+
+impl Doelen {
+    pub fn lijst(&self) -> Vec<String> {
+        let all: Vec<String> = match self {
+            Doelen::Tekst(t) => t.lines().map(str::to_string).collect(),
+            Doelen::Lijst(l) => l.clone(),
+        };
+        let mut out: Vec<String> = Vec::new();
+        for d in all.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+            if !out.iter().any(|o| o == d) {
+                out.push(d.to_string());
+            }
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NieuwConvenant {
     pub naam: String,
+    /// The purposes (one per line, or a list); a participation names one of them.
     #[serde(default)]
-    pub doelen: String,
+    pub doelen: Doelen,
     pub zaaktypen: Vec<String>,
     /// YYYY-MM-DD
     pub geldig_van: String,
     /// YYYY-MM-DD
     pub geldig_tot: String,
+    /// Whether the parties see each other's participation in a case.
+    #[serde(default)]
+    pub partijen_zien_elkaar: bool,
     pub partijen: Vec<NieuwePartij>,
 }
 
@@ -274,16 +379,42 @@ pub async fn convenanten(db: &Db) -> Result<Vec<Convenant>> {
     let parts = sqlx::query("SELECT * FROM dossiers_convenant_partij")
         .fetch_all(db.pool())
         .await?;
+    let doelen = sqlx::query(
+        "SELECT id, convenant_id, omschrijving FROM dossiers_convenant_doel ORDER BY convenant_id, positie, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let gronden = sqlx::query("SELECT * FROM dossiers_convenant_grondslag")
+        .fetch_all(db.pool())
+        .await?;
+    let mut grond: BTreeMap<(String, String), BTreeMap<String, String>> = BTreeMap::new();
+    for g in &gronden {
+        grond
+            .entry((g.try_get("convenant_id")?, g.try_get("organisation_id")?))
+            .or_default()
+            .insert(g.try_get("categorie")?, g.try_get("grondslag")?);
+    }
     let mut by: BTreeMap<String, Vec<Partij>> = BTreeMap::new();
     for p in &parts {
         let o: String = p.try_get("ontvangen")?;
         let v: String = p.try_get("verstrekken")?;
-        by.entry(p.try_get("convenant_id")?)
+        let cid: String = p.try_get("convenant_id")?;
+        let org: String = p.try_get("organisation_id")?;
+        by.entry(cid.clone()).or_default().push(Partij {
+            grondslagen: grond.remove(&(cid, org.clone())).unwrap_or_default(),
+            organisation_id: org,
+            ontvangen: split(&o),
+            verstrekken: split(&v),
+        });
+    }
+    let mut doel_by: BTreeMap<String, Vec<Doel>> = BTreeMap::new();
+    for d in &doelen {
+        doel_by
+            .entry(d.try_get("convenant_id")?)
             .or_default()
-            .push(Partij {
-                organisation_id: p.try_get("organisation_id")?,
-                ontvangen: split(&o),
-                verstrekken: split(&v),
+            .push(Doel {
+                id: d.try_get("id")?,
+                omschrijving: d.try_get("omschrijving")?,
             });
     }
     rows.iter()
@@ -292,13 +423,14 @@ pub async fn convenanten(db: &Db) -> Result<Vec<Convenant>> {
             let z: String = r.try_get("zaaktypen")?;
             Ok(Convenant {
                 partijen: by.remove(&id).unwrap_or_default(),
+                doelen: doel_by.remove(&id).unwrap_or_default(),
                 id,
                 naam: r.try_get("naam")?,
-                doelen: r.try_get("doelen")?,
                 zaaktypen: split(&z),
                 geldig_van: r.try_get("geldig_van")?,
                 geldig_tot: r.try_get("geldig_tot")?,
                 ingetrokken: r.try_get::<Option<i64>, _>("ingetrokken_at")?.is_some(),
+                partijen_zien_elkaar: r.try_get::<i64, _>("partijen_zien_elkaar")? == 1,
             })
         })
         .collect()
@@ -312,6 +444,15 @@ pub async fn create_convenant(
     let mut errors = Vec::new();
     if c.naam.trim().is_empty() {
         errors.push(field_error("naam", "Vul de naam van het convenant in."));
+    }
+    let doelen = c.doelen.lijst();
+    if doelen.is_empty() {
+        errors.push(field_error(
+            "doelen",
+            "Noem ten minste één doel van het convenant (één per regel); een deelname dient altijd een van deze doelen.",
+        ));
+    } else if doelen.iter().any(|d| d.chars().count() > 500) {
+        errors.push(field_error("doelen", "Een doel is ten hoogste 500 tekens."));
     }
     let known: Vec<String> = zaaktypen(db).await?.into_iter().map(|z| z.slug).collect();
     if c.zaaktypen.is_empty() || c.zaaktypen.iter().any(|z| !known.contains(z)) {
@@ -350,9 +491,20 @@ pub async fn create_convenant(
             .ontvangen
             .iter()
             .chain(&p.verstrekken)
+            .chain(p.grondslagen.keys())
             .any(|x| Categorie::from_slug(x).is_none());
         if bad {
             errors.push(field_error("partijen", "Onbekende gegevenscategorie."));
+            break;
+        }
+        if p.grondslagen
+            .keys()
+            .any(|k| !p.ontvangen.contains(k) && !p.verstrekken.contains(k))
+        {
+            errors.push(field_error(
+                "partijen",
+                "Een grondslag hoort bij een categorie die de partij ontvangt of verstrekt.",
+            ));
             break;
         }
         if platform::identity::organisation(db, &p.organisation_id)
@@ -370,31 +522,66 @@ pub async fn create_convenant(
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     sqlx::query(
-        "INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, partijen_zien_elkaar, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(c.naam.trim())
-    .bind(c.doelen.trim())
+    .bind(doelen.join("\n"))
     .bind(c.zaaktypen.join(","))
     .bind(c.geldig_van.trim())
     .bind(c.geldig_tot.trim())
+    .bind(i64::from(c.partijen_zien_elkaar))
     .bind(&auth.principal().user_id)
     .bind(now_ms())
     .execute(&mut *tx.conn()?)
     .await?;
+    for (i, d) in doelen.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO dossiers_convenant_doel (id, convenant_id, omschrijving, positie) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(format!("{id}-doel-{}", i + 1))
+        .bind(&id)
+        .bind(d)
+        .bind(i as i64)
+        .execute(&mut *tx.conn()?)
+        .await?;
+    }
     for p in &c.partijen {
-        let o = Categorie::join(&Categorie::parse_list(&p.ontvangen.join(",")));
-        let v = Categorie::join(&Categorie::parse_list(&p.verstrekken.join(",")));
+        let ontvangen = Categorie::parse_list(&p.ontvangen.join(","));
+        let verstrekken = Categorie::parse_list(&p.verstrekken.join(","));
         sqlx::query(
             "INSERT INTO dossiers_convenant_partij (convenant_id, organisation_id, ontvangen, verstrekken) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (convenant_id, organisation_id) DO UPDATE SET ontvangen = excluded.ontvangen, verstrekken = excluded.verstrekken",
         )
         .bind(&id)
         .bind(&p.organisation_id)
-        .bind(o)
-        .bind(v)
+        .bind(Categorie::join(&ontvangen))
+        .bind(Categorie::join(&verstrekken))
         .execute(&mut *tx.conn()?)
         .await?;
+        let mut cats: Vec<Categorie> = ontvangen.iter().chain(&verstrekken).copied().collect();
+        cats.sort();
+        cats.dedup();
+        for cat in cats {
+            let grond = p
+                .grondslagen
+                .get(cat.slug())
+                .or(p.grondslag.as_ref())
+                .map(|g| g.trim())
+                .filter(|g| !g.is_empty());
+            if let Some(g) = grond {
+                sqlx::query(
+                    "INSERT INTO dossiers_convenant_grondslag (convenant_id, organisation_id, categorie, grondslag) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (convenant_id, organisation_id, categorie) DO UPDATE SET grondslag = excluded.grondslag",
+                )
+                .bind(&id)
+                .bind(&p.organisation_id)
+                .bind(cat.slug())
+                .bind(g)
+                .execute(&mut *tx.conn()?)
+                .await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(id)
@@ -426,7 +613,7 @@ pub async fn revoke_convenant(
 // ---------------------------------------------------------------------------------------------
 // Cases: facts, decision, list.
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct DossierKop {
     pub id: String,
     pub nummer: String,
@@ -446,6 +633,36 @@ pub struct DossierKop {
     pub bewaren_tot: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl DossierKop {
+    pub fn gesloten(&self) -> bool {
+        self.fase == Fase::Gesloten.slug()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn voor_tests(id: &str) -> Self {
+        DossierKop {
+            id: id.into(),
+            nummer: "D-1".into(),
+            zaaktype: "pga".into(),
+            titel: "t".into(),
+            regie_organisation_id: "gem".into(),
+            regie_team_id: "zorg".into(),
+            herkomst: "team".into(),
+            fase: "intake".into(),
+            ave_fase: 1,
+            zvh_tafel: None,
+            inwoner: "niet-uitgenodigd".into(),
+            reviewdatum: None,
+            legal_hold: false,
+            legal_hold_reden: None,
+            gesloten_at: None,
+            bewaren_tot: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
 }
 
 fn kop_row(r: &AnyRow) -> Result<DossierKop> {
@@ -473,88 +690,234 @@ fn kop_row(r: &AnyRow) -> Result<DossierKop> {
 
 const KOP_COLS: &str = "d.id, d.nummer, d.zaaktype, d.titel, d.regie_organisation_id, d.regie_team_id, d.herkomst, d.fase, d.ave_fase, d.zvh_tafel, d.inwoner, d.reviewdatum, d.legal_hold, d.legal_hold_reden, d.gesloten_at, d.bewaren_tot, d.created_at, d.updated_at";
 
-/// The facts of one case as seen by `p`, or NotFound.
-pub async fn feiten(db: &Db, p: &Principal, id: &str) -> Result<(DossierKop, DossierFeiten)> {
-    let row = sqlx::query(&format!(
-        "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE d.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let kop = kop_row(&row)?;
-    let teams = platform::identity::team_ids_of_user(db, &p.user_id)
-        .await
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
+/// A participation as shown (besides its facts).
+#[derive(Clone, Debug)]
+struct DeelnameRij {
+    feiten: DeelnameFeiten,
+    id: String,
+    convenant_naam: String,
+    doel: String,
+    gestart_at: i64,
+    ingetrokken_at: Option<i64>,
+    ingetrokken_reden: Option<String>,
+}
+
+/// Every participation in case `dossier_id`, with its covenant's facts (purposes, grants of the
+/// participating organisation).
+async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<DeelnameRij>> {
     let rows = sqlx::query(
-        "SELECT p.ingetrokken_at, c.id AS cid, c.geldig_van, c.geldig_tot, c.ingetrokken_at AS c_in, c.zaaktypen, \
-         cp.ontvangen, cp.verstrekken \
+        "SELECT p.id, p.organisation_id, p.doel, p.doel_id, p.geldig_van AS p_van, p.geldig_tot AS p_tot, \
+         p.gestart_at, p.ingetrokken_at, p.ingetrokken_reden, \
+         c.id AS cid, c.naam AS cnaam, c.geldig_van, c.geldig_tot, c.ingetrokken_at AS c_in, c.zaaktypen, \
+         c.partijen_zien_elkaar, cp.ontvangen, cp.verstrekken, cd.omschrijving AS doel_tekst \
          FROM dossiers_deelname p JOIN dossiers_convenant c ON c.id = p.convenant_id \
          LEFT JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id AND cp.organisation_id = p.organisation_id \
-         WHERE p.dossier_id = $1 AND p.organisation_id = $2",
+         LEFT JOIN dossiers_convenant_doel cd ON cd.id = p.doel_id \
+         WHERE p.dossier_id = $1 ORDER BY p.gestart_at, p.id",
     )
-    .bind(id)
-    .bind(&p.organisation_id)
-    .fetch_all(db.pool())
+    .bind(dossier_id)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut deelnames = Vec::new();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let doel_rows = sqlx::query(
+        "SELECT cd.convenant_id, cd.id FROM dossiers_convenant_doel cd WHERE cd.convenant_id IN \
+         (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id = $1)",
+    )
+    .bind(dossier_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut doelen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in &doel_rows {
+        doelen
+            .entry(r.try_get("convenant_id")?)
+            .or_default()
+            .push(r.try_get("id")?);
+    }
+    let mut out = Vec::new();
     for r in &rows {
         let van: String = r.try_get("geldig_van")?;
         let tot: String = r.try_get("geldig_tot")?;
         let z: String = r.try_get("zaaktypen")?;
         let o: Option<String> = r.try_get("ontvangen")?;
         let v: Option<String> = r.try_get("verstrekken")?;
-        let (Some(van), Some(tot)) = (date(&van), date(&tot)) else {
-            continue; // an unreadable validity grants nothing
+        let p_van: Option<String> = r.try_get("p_van")?;
+        let p_tot: Option<String> = r.try_get("p_tot")?;
+        let cid: String = r.try_get("cid")?;
+        let ingetrokken_at: Option<i64> = r.try_get("ingetrokken_at")?;
+        // An unreadable date grants nothing: the covenant or window is taken as closed.
+        let (cvan, ctot) = match (date(&van), date(&tot)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => (Date::MAX, Date::MIN),
         };
-        deelnames.push(DeelnameFeiten {
-            ingetrokken: r.try_get::<Option<i64>, _>("ingetrokken_at")?.is_some(),
-            convenant: ConvenantFeiten {
-                id: r.try_get("cid")?,
-                geldig_van: van,
-                geldig_tot: tot,
-                ingetrokken: r.try_get::<Option<i64>, _>("c_in")?.is_some(),
-                zaaktypen: split(&z),
+        let window = |s: Option<String>, closed: Date| s.map(|s| date(&s).unwrap_or(closed));
+        let doel_tekst: Option<String> = r.try_get("doel_tekst")?;
+        let doel: String = r.try_get("doel")?;
+        out.push(DeelnameRij {
+            feiten: DeelnameFeiten {
+                organisation_id: r.try_get("organisation_id")?,
+                ingetrokken: ingetrokken_at.is_some(),
+                van: window(p_van, Date::MAX),
+                tot: window(p_tot, Date::MIN),
+                doel_id: r.try_get("doel_id")?,
+                convenant: ConvenantFeiten {
+                    doelen: doelen.get(&cid).cloned().unwrap_or_default(),
+                    id: cid,
+                    geldig_van: cvan,
+                    geldig_tot: ctot,
+                    ingetrokken: r.try_get::<Option<i64>, _>("c_in")?.is_some(),
+                    zaaktypen: split(&z),
+                    partijen_zien_elkaar: r.try_get::<i64, _>("partijen_zien_elkaar")? == 1,
+                },
+                ontvangen: o.map(|s| Categorie::parse_list(&s)),
+                verstrekken: v.map(|s| Categorie::parse_list(&s)),
             },
-            ontvangen: o.map(|s| Categorie::parse_list(&s)),
-            verstrekken: v.map(|s| Categorie::parse_list(&s)),
+            id: r.try_get("id")?,
+            convenant_naam: r.try_get("cnaam")?,
+            doel: doel_tekst.unwrap_or(doel),
+            gestart_at: r.try_get("gestart_at")?,
+            ingetrokken_at,
+            ingetrokken_reden: r.try_get("ingetrokken_reden")?,
         });
     }
-    let f = DossierFeiten {
-        dossier_id: kop.id.clone(),
-        zaaktype: kop.zaaktype.clone(),
-        regie_organisation_id: kop.regie_organisation_id.clone(),
-        regie_team_id: kop.regie_team_id.clone(),
-        teams,
-        deelnames,
-        vandaag: vandaag(),
-    };
-    Ok((kop, f))
+    Ok(out)
 }
 
-/// Decides whether `p` may perform `action` on case `id`; a denial is audited.
-pub async fn open(
+/// A case with everything its rule decides on, read on one connection (a transaction's, where
+/// the read or write follows).
+struct Geladen {
+    kop: DossierKop,
+    deelnames: Vec<DeelnameRij>,
+}
+
+impl Geladen {
+    fn feiten(&self, teams: &[String]) -> DossierFeiten {
+        DossierFeiten {
+            dossier_id: self.kop.id.clone(),
+            zaaktype: self.kop.zaaktype.clone(),
+            regie_organisation_id: self.kop.regie_organisation_id.clone(),
+            regie_team_id: self.kop.regie_team_id.clone(),
+            teams: teams.to_vec(),
+            deelnames: self.deelnames.iter().map(|d| d.feiten.clone()).collect(),
+            vandaag: vandaag(),
+        }
+    }
+}
+
+async fn laad(conn: &mut AnyConnection, id: &str) -> Result<Option<Geladen>> {
+    let row = sqlx::query(&format!(
+        "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE d.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let kop = kop_row(&row)?;
+    let deelnames = deelnames_in(conn, &kop.id).await?;
+    Ok(Some(Geladen { kop, deelnames }))
+}
+
+/// Decides whether `p` may perform `A` on case `id`; a denial is audited. The facts (the case,
+/// `p`'s teams, the participations with their covenants) are loaded here, never passed in.
+pub async fn open<A: Actie>(
     db: &Db,
     ctx: &RequestContext,
     p: &Principal,
     id: &str,
-    action: Action,
-) -> Result<(DossierKop, Authorized<Dossier>)> {
-    let (kop, f) = feiten(db, p, id).await?;
-    let z = zicht(p, &f);
-    let auth = access::authorize(
+) -> Result<Authorized<Dossier<A>>> {
+    let teams = teams_of(db, p).await?;
+    let mut conn = db.pool().acquire().await?;
+    let g = laad(&mut conn, id).await?.ok_or(StoreError::NotFound)?;
+    drop(conn);
+    let z = zicht(p, &g.feiten(&teams));
+    Ok(access::authorize(
         db,
         ctx,
         p,
-        action,
-        Dossier {
-            id: kop.id.clone(),
-            zicht: z,
-        },
+        A::ACTION,
+        Dossier::besloten(g.kop, z, ctx),
         Purpose::Uitvoering,
     )
-    .await?;
-    Ok((kop, auth))
+    .await?)
+}
+
+/// The transaction in which a capability is used, with the case and the rule as read and
+/// applied again inside it.
+struct Bevestigd {
+    tx: Tx,
+    kop: DossierKop,
+    zicht: Zicht,
+    deelnames: Vec<DeelnameRij>,
+}
+
+/// Begins the transaction for `auth`: reads the case and the viewer's facts inside it and
+/// applies the rule again (a participation revoked since the decision is refused here, and the
+/// refusal audited). A closed case refuses every change unless `ook_gesloten`.
+async fn bevestig<A: Actie>(
+    db: &Db,
+    auth: &Authorized<Dossier<A>>,
+    ook_gesloten: bool,
+) -> Result<Bevestigd> {
+    let p = auth.principal();
+    let teams = teams_of(db, p).await?;
+    let mut tx = db.begin().await?;
+    let Some(g) = laad(tx.conn()?, auth.resource().id()).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let z = zicht(p, &g.feiten(&teams));
+    if let Decision::Deny(reason) = dossier_beleid(&z, A::ACTION, auth.purpose()) {
+        tx.rollback().await?;
+        return Err(weiger(db, auth, reason).await);
+    }
+    if A::ACTION != Action::Read && g.kop.gesloten() && !ook_gesloten {
+        return Err(StoreError::Conflict(GESLOTEN.into()));
+    }
+    Ok(Bevestigd {
+        tx,
+        kop: g.kop,
+        zicht: z,
+        deelnames: g.deelnames,
+    })
+}
+
+/// Records that the rule, applied again in the transaction of the read or write, refused what
+/// the earlier decision allowed (e.g. a participation revoked in between), in a transaction of
+/// its own so the record stays; returns the refusal.
+async fn weiger<A: Actie>(
+    db: &Db,
+    auth: &Authorized<Dossier<A>>,
+    reason: &'static str,
+) -> StoreError {
+    let p = auth.principal();
+    let ctx = auth.resource().context();
+    let id = auth.resource().id();
+    let entry = AuditEntry {
+        actor_user_id: (!p.is_system()).then(|| p.user_id.clone()),
+        actor_name: p.name.clone(),
+        actor_org_id: Some(p.organisation_id.clone()),
+        actor_org_name: Some(p.organisation_name.clone()),
+        actor_roles: p.roles_text(),
+        on_behalf_of: None,
+        origin: ctx.origin.to_string(),
+        request_id: ctx.request_id.clone(),
+        action: A::ACTION.slug().to_string(),
+        resource_type: "dossier".into(),
+        resource_id: Some(id.to_string()),
+        subject_id: Some(format!("dossier:{id}")),
+        purpose: auth.purpose().slug().to_string(),
+        outcome: Outcome::Denied,
+        reason: Some(reason.to_string()),
+    };
+    let written = async {
+        let mut tx = db.begin().await?;
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await
+    };
+    match written.await {
+        Ok(()) => StoreError::Forbidden(reason),
+        Err(e) => StoreError::Db(e),
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -563,18 +926,6 @@ pub struct Filter {
     pub fase: Option<String>,
     /// Only cases whose review date has passed.
     pub review_verlopen: bool,
-}
-
-fn bind_all<'q>(
-    sql: &'q str,
-    binds: &[String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    // The text varies with teams and grants: not worth a cached prepared statement each.
-    let mut q = sqlx::query(sql).persistent(false);
-    for b in binds {
-        q = q.bind(b.clone());
-    }
-    q
 }
 
 /// The covenants under which `organisation_id` receives data today, with the case types each
@@ -602,6 +953,94 @@ async fn valid_grants(db: &Db, organisation_id: &str) -> Result<Vec<(String, Vec
     Ok(grants)
 }
 
+/// A statement under construction with its own bind values, so each statement binds exactly
+/// the marks it uses (PostgreSQL refuses unused ones).
+#[derive(Default)]
+struct Sql {
+    binds: Vec<String>,
+}
+
+impl Sql {
+    fn mark(&mut self, v: &str) -> String {
+        self.binds.push(v.to_string());
+        format!("${}", self.binds.len())
+    }
+    fn marks(&mut self, vs: &[String]) -> String {
+        vs.iter()
+            .map(|v| self.mark(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What a list viewer may see, as parts of SQL.
+struct Zichtbaar<'a> {
+    org: &'a str,
+    today: String,
+    teams: &'a [String],
+    /// Per case type the covenants under which the organisation receives data today.
+    by_type: BTreeMap<String, Vec<String>>,
+}
+
+impl Zichtbaar<'_> {
+    /// The directing-team part over `dossiers_dossier d`, if the viewer directs.
+    fn regie(&self, q: &mut Sql) -> Option<String> {
+        if self.teams.is_empty() {
+            return None;
+        }
+        let org = q.mark(self.org);
+        let teams = q.marks(self.teams);
+        Some(format!(
+            "(d.regie_organisation_id = {org} AND d.regie_team_id IN ({teams}))"
+        ))
+    }
+
+    /// The participation part of the rule over `dossiers_deelname p` (the same rule as
+    /// [`zicht`] for one organisation): active, within its window, for a purpose of its
+    /// covenant, on a covenant valid today for the case type. `only` narrows it to one case type.
+    fn deelname(&self, q: &mut Sql, only: Option<&str>) -> Option<String> {
+        let conds: Vec<(&String, &Vec<String>)> = self
+            .by_type
+            .iter()
+            .filter(|(t, _)| only.is_none_or(|o| o == t.as_str()))
+            .collect();
+        if conds.is_empty() {
+            return None;
+        }
+        let org = q.mark(self.org);
+        let today = q.mark(&self.today);
+        let grants: Vec<String> = conds
+            .iter()
+            .map(|(t, covs)| {
+                let tm = q.mark(t);
+                let cm = q.marks(covs);
+                format!("(p.zaaktype = {tm} AND p.convenant_id IN ({cm}))")
+            })
+            .collect();
+        Some(format!(
+            "p.organisation_id = {org} AND p.ingetrokken_at IS NULL \
+             AND (p.geldig_van IS NULL OR p.geldig_van <= {today}) AND (p.geldig_tot IS NULL OR p.geldig_tot >= {today}) \
+             AND EXISTS (SELECT 1 FROM dossiers_convenant_doel cd WHERE cd.id = p.doel_id AND cd.convenant_id = p.convenant_id) \
+             AND ({})",
+            grants.join(" OR ")
+        ))
+    }
+
+    /// The whole rule over `dossiers_dossier d`, or None when the viewer sees no case.
+    fn alles(&self, q: &mut Sql) -> Option<String> {
+        let regie = self.regie(q);
+        let deelname = self.deelname(q, None).map(|d| {
+            format!("EXISTS (SELECT 1 FROM dossiers_deelname p WHERE p.dossier_id = d.id AND {d})")
+        });
+        match (regie, deelname) {
+            (None, None) => None,
+            (Some(r), None) => Some(r),
+            (None, Some(d)) => Some(d),
+            (Some(r), Some(d)) => Some(format!("({r} OR {d})")),
+        }
+    }
+}
+
 /// The cases `p` may see: those of their teams (process direction) and those their
 /// organisation takes part in under a covenant valid today that covers the case type and grants
 /// them at least one category. Newest change first, 50 a page.
@@ -616,78 +1055,52 @@ pub async fn list(
     page: i64,
 ) -> Result<(Vec<DossierKop>, i64)> {
     let p = auth.principal();
-    let teams = if crate::access::mag_regie_voeren(p) {
-        platform::identity::team_ids_of_user(db, &p.user_id)
-            .await
-            .map_err(|e| StoreError::Refused(e.to_string()))?
+    let regie_voeren = crate::access::mag_regie_voeren(p);
+    let teams = if regie_voeren {
+        teams_of(db, p).await?
     } else {
         Vec::new()
     };
-    let grants = valid_grants(db, &p.organisation_id).await?;
-    let mut binds: Vec<String> = vec![p.organisation_id.clone()];
-    let mark = |binds: &mut Vec<String>, v: &str| {
-        binds.push(v.to_string());
-        format!("${}", binds.len())
-    };
-    let regie = if teams.is_empty() {
-        None
+    let partner = crate::access::is_ketenpartner(p) || regie_voeren;
+    let grants = if partner {
+        valid_grants(db, &p.organisation_id).await?
     } else {
-        let marks: Vec<String> = teams.iter().map(|t| mark(&mut binds, t)).collect();
-        Some(format!(
-            "(d.regie_organisation_id = $1 AND d.regie_team_id IN ({}))",
-            marks.join(", ")
-        ))
+        Vec::new()
     };
-    // Per case type the covenants that cover it: a handful of OR terms with IN lists, however
-    // many covenants there are (a long OR chain exceeds SQLite's expression depth).
-    let mut by_type: std::collections::BTreeMap<&str, Vec<&str>> =
-        std::collections::BTreeMap::new();
+    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (cov, types) in &grants {
         for t in types {
-            by_type.entry(t.as_str()).or_default().push(cov.as_str());
+            by_type.entry(t.clone()).or_default().push(cov.clone());
         }
     }
-    let mut grant_conds = Vec::new();
-    for (t, covs) in &by_type {
-        let tm = mark(&mut binds, t);
-        let cm: Vec<String> = covs.iter().map(|c| mark(&mut binds, c)).collect();
-        grant_conds.push(format!(
-            "(p.zaaktype = {tm} AND p.convenant_id IN ({}))",
-            cm.join(", ")
-        ));
-    }
-    let deelname = if grant_conds.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "p.organisation_id = $1 AND p.ingetrokken_at IS NULL AND ({})",
-            grant_conds.join(" OR ")
-        ))
+    let z = Zichtbaar {
+        org: &p.organisation_id,
+        today: vandaag().to_string(),
+        teams: &teams,
+        by_type,
     };
-    let visible = match (&regie, &deelname) {
-        (None, None) => return Ok((Vec::new(), 0)),
-        (Some(r), None) => r.clone(),
-        (None, Some(d)) => {
-            format!("EXISTS (SELECT 1 FROM dossiers_deelname p WHERE p.dossier_id = d.id AND {d})")
-        }
-        (Some(r), Some(d)) => format!(
-            "({r} OR EXISTS (SELECT 1 FROM dossiers_deelname p WHERE p.dossier_id = d.id AND {d}))"
-        ),
-    };
-    let mut conds = vec![visible];
     let filtered = filter.zaaktype.as_deref().is_some_and(|z| !z.is_empty())
         || filter.fase.as_deref().is_some_and(|f| !f.is_empty())
         || filter.review_verlopen;
-    if let Some(z) = filter.zaaktype.as_deref().filter(|z| !z.is_empty()) {
-        let m = mark(&mut binds, z);
+    // The filtered rule, for the page and a filtered count.
+    let mut q = Sql::default();
+    let Some(visible) = z.alles(&mut q) else {
+        let mut tx = db.begin().await?;
+        auth.record(&mut tx).await?;
+        tx.commit().await?;
+        return Ok((Vec::new(), 0));
+    };
+    let mut conds = vec![visible];
+    if let Some(zt) = filter.zaaktype.as_deref().filter(|z| !z.is_empty()) {
+        let m = q.mark(zt);
         conds.push(format!("d.zaaktype = {m}"));
     }
     if let Some(f) = filter.fase.as_deref().filter(|f| !f.is_empty()) {
-        let m = mark(&mut binds, f);
+        let m = q.mark(f);
         conds.push(format!("d.fase = {m}"));
     }
     if filter.review_verlopen {
-        let m = mark(&mut binds, &vandaag().to_string());
+        let m = q.mark(&z.today);
         conds.push(format!(
             "d.reviewdatum IS NOT NULL AND d.reviewdatum < {m} AND d.fase <> 'gesloten'"
         ));
@@ -697,34 +1110,34 @@ pub async fn list(
     // of the participations (the directing organisation never takes part in its own case).
     let total: i64 = if filtered {
         let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {where_sql}");
-        bind_all(&sql, &binds)
+        bind_all(&sql, &q.binds)
             .fetch_one(db.pool())
             .await?
             .try_get("n")?
     } else {
         let mut n = 0;
-        if let Some(r) = &regie {
+        let mut rq = Sql::default();
+        if let Some(r) = z.regie(&mut rq) {
             let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {r}");
-            n += bind_all(&sql, &binds)
+            n += bind_all(&sql, &rq.binds)
                 .fetch_one(db.pool())
                 .await?
                 .try_get::<i64, _>("n")?;
         }
-        if !grant_conds.is_empty() {
-            // A sum of one count per case type: each follows the index on organisation,
-            // covenant and case type (an OR of them makes PostgreSQL scan the table). A
-            // participation has one type and one covenant, and an organisation takes part in a
-            // case once at a time (a unique index), so the sum counts each case once.
-            let parts: Vec<String> = grant_conds
-                .iter()
-                .map(|c| {
-                    format!(
-                        "(SELECT COUNT(*) FROM dossiers_deelname p WHERE p.organisation_id = $1 AND p.ingetrokken_at IS NULL AND {c})"
-                    )
-                })
-                .collect();
+        // A sum of one count per case type: each follows the index on organisation, covenant
+        // and case type (an OR of them makes PostgreSQL scan the table). A participation has
+        // one type and one covenant, and an organisation takes part in a case once at a time
+        // (a unique index), so the sum counts each case once.
+        let mut cq = Sql::default();
+        let parts: Vec<String> = z
+            .by_type
+            .keys()
+            .filter_map(|t| z.deelname(&mut cq, Some(t)))
+            .map(|d| format!("(SELECT COUNT(*) FROM dossiers_deelname p WHERE {d})"))
+            .collect();
+        if !parts.is_empty() {
             let sql = format!("SELECT {} AS n", parts.join(" + "));
-            n += bind_all(&sql, &binds)
+            n += bind_all(&sql, &cq.binds)
                 .fetch_one(db.pool())
                 .await?
                 .try_get::<i64, _>("n")?;
@@ -736,7 +1149,7 @@ pub async fn list(
     let sql = format!(
         "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
     );
-    let rows = bind_all(&sql, &binds).fetch_all(db.pool()).await?;
+    let rows = bind_all(&sql, &q.binds).fetch_all(db.pool()).await?;
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
@@ -759,8 +1172,8 @@ pub struct NieuwDossier {
     /// YYYY-MM-DD
     #[serde(default)]
     pub reviewdatum: Option<String>,
-    /// The number of the melding the case came from ("M-12"); the melding then links to the
-    /// case file (by its number only: its page checks access) and the herkomst is "melding".
+    /// The number of the melding the case came from ("M-12"); the melding then shows the case
+    /// number to whoever may open the case (and to nobody else), and the herkomst is "melding".
     #[serde(default)]
     pub melding: Option<String>,
 }
@@ -780,9 +1193,7 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
             "De titel is te lang (ten hoogste 120 tekens).",
         ));
     }
-    let teams = platform::identity::team_ids_of_user(db, &p.user_id)
-        .await
-        .map_err(|e| StoreError::Refused(e.to_string()))?;
+    let teams = teams_of(db, p).await?;
     if !teams.contains(&n.regie_team_id) {
         errors.push(field_error(
             "regie_team_id",
@@ -842,6 +1253,8 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
     let year = vandaag().year();
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
+    auth.record_created(&mut tx, "dossier", &id, Some(&format!("dossier:{id}")))
+        .await?;
     let n_year: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM dossiers_dossier WHERE nummer LIKE $1")
             .bind(format!("D-{year}-%"))
@@ -866,17 +1279,13 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
     .execute(&mut *tx.conn()?)
     .await?;
     if let Some(melding) = melding_id {
-        platform::links::add(
-            &mut tx,
-            &platform::links::Link {
-                from_kind: "dossier".into(),
-                from_id: id.clone(),
-                to_kind: "melding".into(),
-                to_id: melding,
-                label: format!("Dossier {nummer}"),
-                href: format!("/dossiers/{id}"),
-            },
+        sqlx::query(
+            "INSERT INTO dossiers_melding_bron (dossier_id, melding_id, created_at) VALUES ($1, $2, $3)",
         )
+        .bind(&id)
+        .bind(&melding)
+        .bind(now)
+        .execute(&mut *tx.conn()?)
         .await?;
     }
     historie(
@@ -900,6 +1309,7 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
                 titel: taak.clone(),
                 ..Default::default()
             },
+            None,
         )
         .await?;
     }
@@ -944,9 +1354,12 @@ async fn historie(
 pub struct NieuwItem {
     /// notitie, taak, doel, document, besluit, verslag, betrokkenheid
     pub soort: String,
-    /// The data category (basisgegevens, zorg-welzijn, strafrechtelijk, wonen, onderwijs, financien).
+    /// The data category (basisgegevens, zorg-welzijn, bijzonder, strafrechtelijk, wonen,
+    /// onderwijs, financien).
     pub categorie: String,
+    /// At most 200 characters.
     pub titel: String,
+    /// At most 20,000 characters.
     #[serde(default)]
     pub tekst: String,
     /// For a goal: the life domain.
@@ -958,11 +1371,15 @@ pub struct NieuwItem {
     /// For a task: YYYY-MM-DD.
     #[serde(default)]
     pub deadline: Option<String>,
+    /// The subject of the case the entry is about, if it is about one (a person's access
+    /// request leaves out entries about the other members of a group).
+    #[serde(default)]
+    pub betreft: Option<String>,
     #[serde(skip)]
     pub overleg_id: Option<String>,
 }
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Item {
     pub id: String,
     pub soort: String,
@@ -970,13 +1387,18 @@ pub struct Item {
     pub titel: String,
     pub tekst: String,
     pub leefgebied: Option<String>,
+    /// For a task: the organisation that carries it out (empty for a partner when it is another
+    /// partner the viewer does not see).
     pub eigenaar_organisation_id: Option<String>,
     pub deadline: Option<String>,
     pub gereed: bool,
     pub overleg_id: Option<String>,
+    /// The subject the entry is about, if one.
+    pub betreft: Option<String>,
     /// The name of an attached document, if any (download through the case).
     pub bestand_naam: Option<String>,
     pub door: String,
+    /// Empty when it is another partner the viewer does not see.
     pub door_organisation_id: String,
     pub created_at: i64,
 }
@@ -993,6 +1415,7 @@ fn item_row(r: &AnyRow) -> Result<Item> {
         deadline: r.try_get("deadline")?,
         gereed: r.try_get::<Option<i64>, _>("gereed_at")?.is_some(),
         overleg_id: r.try_get("overleg_id")?,
+        betreft: r.try_get("betreft_subject_id")?,
         bestand_naam: r.try_get("bestand_naam")?,
         door: r.try_get("created_by_name")?,
         door_organisation_id: r.try_get("created_by_organisation_id")?,
@@ -1011,6 +1434,23 @@ fn check_item(n: &NieuwItem) -> std::result::Result<Categorie, Vec<FieldError>> 
     }
     if n.titel.trim().is_empty() {
         errors.push(field_error("titel", "Vul een titel in."));
+    } else if n.titel.chars().count() > model::MAX_TITEL {
+        errors.push(field_error(
+            "titel",
+            &format!(
+                "De titel is te lang: ten hoogste {} tekens.",
+                model::MAX_TITEL
+            ),
+        ));
+    }
+    let lengte = n.tekst.chars().count();
+    if lengte > model::MAX_TEKST {
+        errors.push(field_error(
+            "tekst",
+            &format!(
+                "De tekst is te lang: ten hoogste 20.000 tekens (nu {lengte}). Voeg langere stukken toe als document."
+            ),
+        ));
     }
     if n.soort == "doel"
         && n.leefgebied
@@ -1045,21 +1485,12 @@ async fn insert_item(
     p: &Principal,
     dossier_id: &str,
     n: &NieuwItem,
-) -> Result<String> {
-    insert_item_with(tx, p, dossier_id, n, None).await
-}
-
-async fn insert_item_with(
-    tx: &mut Tx,
-    p: &Principal,
-    dossier_id: &str,
-    n: &NieuwItem,
     bestand: Option<&platform::files::StoredFile>,
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at, bestand_id, bestand_naam) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at, bestand_id, bestand_naam, betreft_subject_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(dossier_id)
@@ -1077,6 +1508,7 @@ async fn insert_item_with(
     .bind(now_ms())
     .bind(bestand.map(|b| b.id.as_str()))
     .bind(bestand.map(|b| b.file_name.as_str()))
+    .bind(n.betreft.as_deref().map(str::trim).filter(|s| !s.is_empty()))
     .execute(&mut *tx.conn()?)
     .await?;
     sqlx::query("UPDATE dossiers_dossier SET updated_at = $1 WHERE id = $2")
@@ -1087,9 +1519,29 @@ async fn insert_item_with(
     Ok(id)
 }
 
+/// Whether `subject_id` is a subject of case `dossier_id`.
+async fn is_subject_van(
+    conn: &mut AnyConnection,
+    dossier_id: &str,
+    subject_id: &str,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM dossiers_dossier_subject WHERE dossier_id = $1 AND subject_id = $2",
+    )
+    .bind(dossier_id)
+    .bind(subject_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// Adds an entry: the directing team in any category, a partner only in the categories its
 /// organisation may provide under the covenant.
-pub async fn add_item(db: &Db, auth: &Authorized<Dossier>, n: &NieuwItem) -> Result<String> {
+pub async fn add_item(
+    db: &Db,
+    auth: &Authorized<Dossier<Toevoegen>>,
+    n: &NieuwItem,
+) -> Result<String> {
     add_item_with_file(db, auth, n, None).await
 }
 
@@ -1099,24 +1551,33 @@ pub struct Upload {
     pub data: Vec<u8>,
 }
 
-/// Adds an entry with an attached document (PDF, JPEG or PNG, by content, at most 25 MB).
+/// The documents a case accepts: PDF, JPEG or PNG (by content), at most 20 MB.
+pub const BIJLAGEN: platform::files::FilePolicy = platform::files::FilePolicy {
+    max_bytes: model::MAX_BIJLAGE,
+    allowed: &["application/pdf", "image/jpeg", "image/png"],
+};
+
+/// Adds an entry with an attached document (PDF, JPEG or PNG, by content, at most 20 MB).
 pub async fn add_item_with_file(
     db: &Db,
-    auth: &Authorized<Dossier>,
+    auth: &Authorized<Dossier<Toevoegen>>,
     n: &NieuwItem,
     upload: Option<&Upload>,
 ) -> Result<String> {
     let checked = check_item(n);
     let mut errors = checked.clone().err().unwrap_or_default();
     if let Some(u) = upload {
-        if let Err(rejected) = platform::files::check(&platform::files::DOCUMENTS, &u.data) {
+        if let Err(rejected) = platform::files::check(&BIJLAGEN, &u.data) {
             let msg = match rejected {
                 platform::files::FileRejection::Empty => "Het bestand is leeg.",
                 platform::files::FileRejection::TooLarge { .. } => {
-                    "Het bestand is groter dan 25 MB."
+                    "Het bestand is te groot: ten hoogste 20 MB."
                 }
                 platform::files::FileRejection::TypeNotAllowed => {
                     "Alleen PDF, JPEG of PNG (Baken kijkt naar de inhoud, niet naar de naam)."
+                }
+                platform::files::FileRejection::Disguised => {
+                    "Dit bestand bevat ook een ander soort bestand en wordt daarom geweigerd."
                 }
             };
             errors.push(field_error("bestand", msg));
@@ -1126,19 +1587,41 @@ pub async fn add_item_with_file(
         Ok(cat) if errors.is_empty() => cat,
         _ => return Err(StoreError::Invalid(errors)),
     };
-    if !auth.resource().zicht.mag_toevoegen(cat) {
+    let mut b = bevestig(db, auth, false).await?;
+    if !b.zicht.mag_toevoegen(cat) {
         return Err(invalid(
             "categorie",
             "Uw organisatie mag onder het convenant geen gegevens van deze categorie in dit dossier vastleggen.",
         ));
     }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    if let Some(s) = n
+        .betreft
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if !is_subject_van(b.tx.conn()?, &b.kop.id, s).await? {
+            return Err(invalid("betreft", "Kies een betrokkene van dit dossier."));
+        }
+    }
+    if let Some(o) = n
+        .eigenaar_organisation_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        if platform::identity::organisation(db, o).await.is_err() {
+            return Err(invalid(
+                "eigenaar_organisation_id",
+                "Kies een bekende organisatie.",
+            ));
+        }
+    }
+    auth.record(&mut b.tx).await?;
     let stored = match upload {
         Some(u) => Some(
             platform::files::store(
-                &mut tx,
-                &platform::files::DOCUMENTS,
+                &mut b.tx,
+                &BIJLAGEN,
                 &u.name,
                 &u.data,
                 Some(&auth.principal().user_id),
@@ -1148,146 +1631,191 @@ pub async fn add_item_with_file(
         ),
         None => None,
     };
-    let id = insert_item_with(
-        &mut tx,
-        auth.principal(),
-        &auth.resource().id,
-        n,
-        stored.as_ref(),
-    )
-    .await?;
-    tx.commit().await?;
+    let id = insert_item(&mut b.tx, auth.principal(), &b.kop.id, n, stored.as_ref()).await?;
+    b.tx.commit().await?;
     Ok(id)
+}
+
+/// The organisations whose names a viewer may see in a case (None = all: the directing team):
+/// the directing organisation, its own, and the partners it sees under its covenant.
+fn zichtbare_organisaties(
+    p: &Principal,
+    kop: &DossierKop,
+    z: &Zicht,
+    deelnames: &[DeelnameRij],
+) -> Option<BTreeSet<String>> {
+    if z.is_regie() {
+        return None;
+    }
+    let today = vandaag();
+    let mut set: BTreeSet<String> = [kop.regie_organisation_id.clone(), p.organisation_id.clone()]
+        .into_iter()
+        .collect();
+    for d in deelnames {
+        let actief = d.feiten.bezwaar(&kop.zaaktype, today).is_none();
+        if z.ziet_deelname(
+            &p.organisation_id,
+            &d.feiten.organisation_id,
+            &d.feiten.convenant.id,
+            actief,
+        ) {
+            set.insert(d.feiten.organisation_id.clone());
+        }
+    }
+    Some(set)
+}
+
+/// Hides, in entries shown to a partner, which other partners wrote them or carry out a task,
+/// unless the covenant lets the parties see each other.
+fn verberg_partners(items: &mut [Item], zichtbaar: &Option<BTreeSet<String>>) {
+    let Some(set) = zichtbaar else { return };
+    for i in items {
+        if !set.contains(&i.door_organisation_id) {
+            i.door = "Ketenpartner".into();
+            i.door_organisation_id = String::new();
+        }
+        if i.eigenaar_organisation_id
+            .as_ref()
+            .is_some_and(|o| !set.contains(o))
+        {
+            i.eigenaar_organisation_id = Some(String::new());
+        }
+    }
+}
+
+/// Reads the entries of the case that `zicht` shows, optionally only those of one meeting, in
+/// `conn`.
+async fn lees_items(
+    conn: &mut AnyConnection,
+    dossier_id: &str,
+    z: &Zicht,
+    overleg_id: Option<&str>,
+) -> Result<Vec<Item>> {
+    let mut q = Sql::default();
+    let d = q.mark(dossier_id);
+    let mut sql = format!("SELECT * FROM dossiers_item WHERE dossier_id = {d}");
+    match z.categorieen() {
+        None => {}
+        Some(list) if list.is_empty() => sql.push_str(" AND 1 = 0"),
+        Some(list) => {
+            let slugs: Vec<String> = list.iter().map(|c| c.slug().to_string()).collect();
+            let m = q.marks(&slugs);
+            sql.push_str(&format!(" AND categorie IN ({m})"));
+        }
+    }
+    if let Some(o) = overleg_id {
+        let m = q.mark(o);
+        sql.push_str(&format!(" AND overleg_id = {m}"));
+    }
+    sql.push_str(" ORDER BY created_at DESC, id");
+    let rows = bind_all(&sql, &q.binds).fetch_all(&mut *conn).await?;
+    rows.iter().map(item_row).collect()
 }
 
 /// The document of an entry, if the decision lets its holder see that entry's category; the
 /// download is audited as a read of the entry.
 pub async fn item_file(
     db: &Db,
-    auth: &Authorized<Dossier>,
+    auth: &Authorized<Dossier<Lezen>>,
     item_id: &str,
 ) -> Result<(platform::files::StoredFile, Vec<u8>)> {
+    let mut b = bevestig(db, auth, true).await?;
     let row = sqlx::query(
         "SELECT categorie, bestand_id FROM dossiers_item WHERE id = $1 AND dossier_id = $2",
     )
     .bind(item_id)
-    .bind(&auth.resource().id)
-    .fetch_optional(db.pool())
+    .bind(&b.kop.id)
+    .fetch_optional(&mut *b.tx.conn()?)
     .await?
     .ok_or(StoreError::NotFound)?;
     let cat: String = row.try_get("categorie")?;
     let file: Option<String> = row.try_get("bestand_id")?;
-    let seen = Categorie::from_slug(&cat).is_some_and(|c| auth.resource().zicht.ziet(c));
+    let seen = Categorie::from_slug(&cat).is_some_and(|c| b.zicht.ziet(c));
     let (true, Some(file)) = (seen, file) else {
         return Err(StoreError::NotFound);
     };
-    let mut tx = db.begin().await?;
     auth.record_each(
-        &mut tx,
+        &mut b.tx,
         "dossier-item",
         &[item_id.to_string()],
-        Some(&format!("dossier:{}", auth.resource().id)),
+        Some(&format!("dossier:{}", b.kop.id)),
     )
     .await?;
-    let found = platform::files::read(&mut tx, auth, &file)
+    let found = platform::files::read(&mut b.tx, auth, &file)
         .await
         .map_err(|e| StoreError::Refused(e.to_string()))?
         .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(found)
 }
 
 /// Marks a task done (the directing team, or the organisation that owns the task).
-pub async fn complete_task(db: &Db, auth: &Authorized<Dossier>, item_id: &str) -> Result<()> {
-    let cats = auth.resource().zicht.categorieen();
+pub async fn complete_task(
+    db: &Db,
+    auth: &Authorized<Dossier<Toevoegen>>,
+    item_id: &str,
+) -> Result<()> {
+    let mut b = bevestig(db, auth, false).await?;
     let row = sqlx::query(
         "SELECT categorie, eigenaar_organisation_id FROM dossiers_item WHERE id = $1 AND dossier_id = $2 AND soort = 'taak'",
     )
     .bind(item_id)
-    .bind(&auth.resource().id)
-    .fetch_optional(db.pool())
+    .bind(&b.kop.id)
+    .fetch_optional(&mut *b.tx.conn()?)
     .await?
     .ok_or(StoreError::NotFound)?;
     let cat: String = row.try_get("categorie")?;
     let owner: Option<String> = row.try_get("eigenaar_organisation_id")?;
-    let seen = match &cats {
-        None => true,
-        Some(list) => Categorie::from_slug(&cat).is_some_and(|c| list.contains(&c)),
-    };
-    if !seen {
+    if !Categorie::from_slug(&cat).is_some_and(|c| b.zicht.ziet(c)) {
         return Err(StoreError::NotFound);
     }
-    if !auth.resource().zicht.is_regie()
-        && owner.as_deref() != Some(auth.principal().organisation_id.as_str())
-    {
+    if !b.zicht.is_regie() && owner.as_deref() != Some(auth.principal().organisation_id.as_str()) {
         return Err(StoreError::Refused(
             "Alleen de regiehouder of de eigenaar van de taak kan haar afronden.".into(),
         ));
     }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    auth.record(&mut b.tx).await?;
     sqlx::query("UPDATE dossiers_item SET gereed_at = $1 WHERE id = $2 AND gereed_at IS NULL")
         .bind(now_ms())
         .bind(item_id)
-        .execute(&mut *tx.conn()?)
+        .execute(&mut *b.tx.conn()?)
         .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(())
 }
 
 /// The entries of a case the decision lets its holder see, newest first; each one shown is
 /// recorded in the audit log.
-pub async fn items(db: &Db, auth: &Authorized<Dossier>) -> Result<Vec<Item>> {
-    let id = &auth.resource().id;
-    let cats = auth.resource().zicht.categorieen();
-    let mut binds = vec![id.clone()];
-    let filter = match &cats {
-        None => String::new(),
-        Some(list) if list.is_empty() => " AND 1 = 0".to_string(),
-        Some(list) => {
-            let marks: Vec<String> = list
-                .iter()
-                .map(|c| {
-                    binds.push(c.slug().to_string());
-                    format!("${}", binds.len())
-                })
-                .collect();
-            format!(" AND categorie IN ({})", marks.join(", "))
-        }
-    };
-    let sql = format!(
-        "SELECT * FROM dossiers_item WHERE dossier_id = $1{filter} ORDER BY created_at DESC, id"
-    );
-    let mut q = sqlx::query(&sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(db.pool()).await?;
-    let items: Vec<Item> = rows.iter().map(item_row).collect::<Result<_>>()?;
+pub async fn items(db: &Db, auth: &Authorized<Dossier<Lezen>>) -> Result<Vec<Item>> {
+    let mut b = bevestig(db, auth, true).await?;
+    let mut items = lees_items(b.tx.conn()?, &b.kop.id, &b.zicht, None).await?;
+    let zichtbaar = zichtbare_organisaties(auth.principal(), &b.kop, &b.zicht, &b.deelnames);
+    verberg_partners(&mut items, &zichtbaar);
     let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    auth.record(&mut b.tx).await?;
     auth.record_each(
-        &mut tx,
+        &mut b.tx,
         "dossier-item",
         &ids,
-        Some(&format!("dossier:{id}")),
+        Some(&format!("dossier:{}", b.kop.id)),
     )
     .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(items)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Workflow.
 
+/// Moves the case to another phase (directing team only); closing fixes the retention term.
 pub async fn change_fase(
     db: &Db,
-    auth: &Authorized<Dossier>,
-    kop: &DossierKop,
+    auth: &Authorized<Dossier<Wijzigen>>,
     naar: &str,
     toelichting: &str,
 ) -> Result<()> {
+    let mut b = bevestig(db, auth, false).await?;
+    let kop = b.kop.clone();
     let van = Fase::from_slug(&kop.fase).ok_or(StoreError::NotFound)?;
     let Some(naar) = Fase::from_slug(naar) else {
         return Err(invalid("fase", "Kies een fase."));
@@ -1304,8 +1832,8 @@ pub async fn change_fase(
             "Geef aan waarom de casus wordt gesloten.",
         ));
     }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    let tx = &mut b.tx;
+    auth.record(tx).await?;
     if naar == Fase::Gesloten {
         let zt = sqlx::query("SELECT bewaartermijn_jaren FROM dossiers_zaaktype WHERE slug = $1")
             .bind(&kop.zaaktype)
@@ -1327,7 +1855,7 @@ pub async fn change_fase(
             .await?;
     }
     historie(
-        &mut tx,
+        tx,
         &kop.id,
         "fase",
         Some(van.slug()),
@@ -1336,7 +1864,7 @@ pub async fn change_fase(
         &auth.principal().name,
     )
     .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(())
 }
 
@@ -1367,17 +1895,13 @@ pub enum Sturing {
     },
 }
 
-pub async fn stuur(
-    db: &Db,
-    auth: &Authorized<Dossier>,
-    kop: &DossierKop,
-    s: &Sturing,
-) -> Result<()> {
-    if kop.fase == "gesloten" && !matches!(s, Sturing::LegalHold { .. }) {
-        return Err(StoreError::Refused("De casus is gesloten.".into()));
-    }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+/// Changes the case's steering data (directing team only); of a closed case only the legal hold.
+pub async fn stuur(db: &Db, auth: &Authorized<Dossier<Wijzigen>>, s: &Sturing) -> Result<()> {
+    let legal_hold = matches!(s, Sturing::LegalHold { .. });
+    let mut b = bevestig(db, auth, legal_hold).await?;
+    let kop = b.kop.clone();
+    let tx = &mut b.tx;
+    auth.record(tx).await?;
     let door = auth.principal().name.clone();
     match s {
         Sturing::Ave { fase, toelichting } => {
@@ -1393,7 +1917,7 @@ pub async fn stuur(
                 .execute(&mut *tx.conn()?)
                 .await?;
             historie(
-                &mut tx,
+                tx,
                 &kop.id,
                 "ave",
                 Some(&kop.ave_fase.to_string()),
@@ -1434,7 +1958,7 @@ pub async fn stuur(
                 .execute(&mut *tx.conn()?)
                 .await?;
             historie(
-                &mut tx,
+                tx,
                 &kop.id,
                 "zvh",
                 kop.zvh_tafel.as_deref(),
@@ -1457,7 +1981,7 @@ pub async fn stuur(
                 .execute(&mut *tx.conn()?)
                 .await?;
             historie(
-                &mut tx,
+                tx,
                 &kop.id,
                 "inwoner",
                 Some(&kop.inwoner),
@@ -1477,7 +2001,7 @@ pub async fn stuur(
                 .execute(&mut *tx.conn()?)
                 .await?;
             historie(
-                &mut tx,
+                tx,
                 &kop.id,
                 "review",
                 kop.reviewdatum.as_deref(),
@@ -1503,7 +2027,7 @@ pub async fn stuur(
             .execute(&mut *tx.conn()?)
             .await?;
             historie(
-                &mut tx,
+                tx,
                 &kop.id,
                 "legal-hold",
                 None,
@@ -1514,11 +2038,11 @@ pub async fn stuur(
             .await?;
         }
     }
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(())
 }
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Historie {
     pub soort: String,
     pub van: Option<String>,
@@ -1528,10 +2052,10 @@ pub struct Historie {
     pub at: i64,
 }
 
-async fn historie_of(db: &Db, dossier_id: &str) -> Result<Vec<Historie>> {
+async fn historie_of(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<Historie>> {
     sqlx::query("SELECT * FROM dossiers_historie WHERE dossier_id = $1 ORDER BY at, id")
         .bind(dossier_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -1556,40 +2080,120 @@ pub struct Deelname {
     pub organisation_id: String,
     pub convenant_id: String,
     pub convenant_naam: String,
+    /// The covenant purpose it serves.
     pub doel: String,
+    pub doel_id: Option<String>,
+    /// The participation's window (YYYY-MM-DD; none = from its start, or as long as the
+    /// covenant holds).
+    pub geldig_van: Option<String>,
+    pub geldig_tot: Option<String>,
     pub gestart_at: i64,
     pub ingetrokken_at: Option<i64>,
     pub ingetrokken_reden: Option<String>,
-    /// Whether it gives access today (not revoked, covenant valid and covering the case type).
+    /// Whether it gives access today (not revoked, within its window, for a purpose of a
+    /// covenant that is valid and covers the case type).
     pub actief: bool,
+    /// Why not, when it does not.
+    pub reden: Option<String>,
 }
 
-/// Admits an organisation to a case on a covenant; refused, with the reason, outside a valid
-/// covenant that covers the case type and names the organisation as a party.
+fn deelname_view(d: &DeelnameRij, zaaktype: &str, today: Date) -> Deelname {
+    let bezwaar = d.feiten.bezwaar(zaaktype, today);
+    Deelname {
+        id: d.id.clone(),
+        organisation_id: d.feiten.organisation_id.clone(),
+        convenant_id: d.feiten.convenant.id.clone(),
+        convenant_naam: d.convenant_naam.clone(),
+        doel: d.doel.clone(),
+        doel_id: d.feiten.doel_id.clone(),
+        geldig_van: d.feiten.van.map(|v| v.to_string()),
+        geldig_tot: d.feiten.tot.map(|v| v.to_string()),
+        gestart_at: d.gestart_at,
+        ingetrokken_at: d.ingetrokken_at,
+        ingetrokken_reden: d.ingetrokken_reden.clone(),
+        actief: bezwaar.is_none(),
+        reden: bezwaar.map(|r| reden_tekst(r).to_string()),
+    }
+}
+
+/// Admitting an organisation to a case.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NieuweDeelname {
+    pub organisation_id: String,
+    pub convenant_id: String,
+    /// The covenant purpose the participation serves: its id, or its text exactly.
+    pub doel: String,
+    /// YYYY-MM-DD; from today when empty.
+    #[serde(default)]
+    pub van: Option<String>,
+    /// YYYY-MM-DD (inclusive); as long as the covenant holds when empty. After it the
+    /// participation ends by itself.
+    #[serde(default)]
+    pub tot: Option<String>,
+}
+
+/// Admits an organisation to a case on a covenant, for one of its purposes and within a window;
+/// refused, with the reason, outside a valid covenant that covers the case type and names the
+/// organisation as a party.
 pub async fn admit(
     db: &Db,
-    auth: &Authorized<Dossier>,
-    kop: &DossierKop,
-    organisation_id: &str,
-    convenant_id: &str,
-    doel: &str,
+    auth: &Authorized<Dossier<Wijzigen>>,
+    n: &NieuweDeelname,
 ) -> Result<String> {
-    if doel.trim().is_empty() {
+    let organisation_id = n.organisation_id.trim();
+    if n.doel.trim().is_empty() {
         return Err(invalid(
             "doel",
-            "Vul het doel van de deelname in (waarvoor deelt u gegevens?).",
+            "Kies het doel van de deelname uit de doelen van het convenant.",
         ));
     }
     let all = convenanten(db).await?;
-    let Some(c) = all.iter().find(|c| c.id == convenant_id) else {
+    let Some(c) = all.iter().find(|c| c.id == n.convenant_id) else {
         return Err(invalid("convenant_id", "Kies een convenant."));
     };
+    let opt = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let van_text = opt(&n.van);
+    let tot_text = opt(&n.tot);
+    let van = match &van_text {
+        None => vandaag(),
+        Some(t) => {
+            date(t).ok_or_else(|| invalid("van", "Vul een geldige datum in (jjjj-mm-dd)."))?
+        }
+    };
+    let tot = match &tot_text {
+        None => None,
+        Some(t) => {
+            Some(date(t).ok_or_else(|| invalid("tot", "Vul een geldige datum in (jjjj-mm-dd)."))?)
+        }
+    };
+    if tot.is_some_and(|t| t < van) {
+        return Err(invalid("tot", "De einddatum ligt voor de begindatum."));
+    }
+    if let (Some(t), Some(eind)) = (tot, date(&c.geldig_tot)) {
+        if t > eind {
+            return Err(invalid(
+                "tot",
+                &format!(
+                    "De deelname kan niet langer duren dan het convenant (tot en met {eind})."
+                ),
+            ));
+        }
+    }
+    let mut b = bevestig(db, auth, false).await?;
+    let kop = b.kop.clone();
     let feiten = ConvenantFeiten {
         id: c.id.clone(),
-        geldig_van: date(&c.geldig_van).unwrap_or_default(),
-        geldig_tot: date(&c.geldig_tot).unwrap_or_default(),
+        geldig_van: date(&c.geldig_van).unwrap_or(Date::MAX),
+        geldig_tot: date(&c.geldig_tot).unwrap_or(Date::MIN),
         ingetrokken: c.ingetrokken,
         zaaktypen: c.zaaktypen.clone(),
+        doelen: c.doelen.iter().map(|d| d.id.clone()).collect(),
+        partijen_zien_elkaar: c.partijen_zien_elkaar,
     };
     if let Some(reden) = feiten.bezwaar(&kop.zaaktype, vandaag()) {
         return Err(StoreError::Refused(format!(
@@ -1613,6 +2217,21 @@ pub async fn admit(
             "Geweigerd: het convenant geeft deze organisatie geen gegevenscategorieën.".into(),
         ));
     }
+    let Some(doel) = c.doel(&n.doel) else {
+        return Err(invalid(
+            "doel",
+            &format!(
+                "Geweigerd: '{}' is geen doel van het convenant '{}'. Kies een van: {}.",
+                n.doel.trim(),
+                c.naam,
+                c.doelen
+                    .iter()
+                    .map(|d| d.omschrijving.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ));
+    };
     if organisation_id == kop.regie_organisation_id {
         return Err(invalid(
             "organisation_id",
@@ -1620,13 +2239,12 @@ pub async fn admit(
         ));
     }
     let id = new_id();
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    auth.record(&mut b.tx).await?;
     // One active participation per organisation and case (also a unique index).
     let dup: i64 = sqlx::query("SELECT COUNT(*) AS n FROM dossiers_deelname WHERE dossier_id = $1 AND organisation_id = $2 AND ingetrokken_at IS NULL")
         .bind(&kop.id)
         .bind(organisation_id)
-        .fetch_one(&mut *tx.conn()?)
+        .fetch_one(&mut *b.tx.conn()?)
         .await?
         .try_get("n")?;
     if dup > 0 {
@@ -1636,29 +2254,33 @@ pub async fn admit(
         ));
     }
     sqlx::query(
-        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, gestart_at, gestart_door) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(&kop.id)
     .bind(organisation_id)
-    .bind(convenant_id)
+    .bind(&c.id)
     .bind(&kop.zaaktype)
-    .bind(doel.trim())
+    .bind(&doel.omschrijving)
+    .bind(&doel.id)
+    .bind(van.to_string())
+    .bind(tot.map(|t| t.to_string()))
     .bind(now_ms())
     .bind(&auth.principal().user_id)
-    .execute(&mut *tx.conn()?)
+    .execute(&mut *b.tx.conn()?)
     .await?;
     historie(
-        &mut tx,
+        &mut b.tx,
         &kop.id,
         "deelname",
         None,
         organisation_id,
-        doel.trim(),
+        &doel.omschrijving,
         &auth.principal().name,
     )
     .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(id)
 }
 
@@ -1669,40 +2291,45 @@ pub fn reden_tekst(reden: &str) -> &'static str {
         "convenant-verlopen" => "het convenant is verlopen",
         "zaaktype-niet-gedekt" => "het convenant dekt dit zaaktype niet",
         "deelname-ingetrokken" => "de deelname is ingetrokken",
+        "deelname-nog-niet-begonnen" => "de deelname is nog niet begonnen",
+        "deelname-verlopen" => "de deelname is afgelopen",
+        "doel-niet-in-convenant" => "de deelname dient geen doel van het convenant",
         "geen-partij-bij-convenant" => "de organisatie is geen partij bij het convenant",
         "geen-deelname" => "uw organisatie neemt niet deel aan dit dossier",
         "geen-categorieen" => "het convenant geeft uw organisatie geen gegevenscategorieën",
+        "geen-verstrekking" => "het convenant laat uw organisatie niets vastleggen",
         "alleen-procesregie" => "alleen het regieteam kan dit",
         "purpose-not-allowed" => "dit doel is niet toegestaan",
         _ => "uw rol geeft geen toegang",
     }
 }
 
+/// Revokes a participation: the partner loses access at once (also in a closed case).
 pub async fn revoke(
     db: &Db,
-    auth: &Authorized<Dossier>,
-    kop: &DossierKop,
+    auth: &Authorized<Dossier<Wijzigen>>,
     deelname_id: &str,
     reden: &str,
 ) -> Result<()> {
     if reden.trim().is_empty() {
         return Err(invalid("reden", "Geef de reden van het intrekken."));
     }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    let mut b = bevestig(db, auth, true).await?;
+    auth.record(&mut b.tx).await?;
     let r = sqlx::query("UPDATE dossiers_deelname SET ingetrokken_at = $1, ingetrokken_reden = $2 WHERE id = $3 AND dossier_id = $4 AND ingetrokken_at IS NULL")
         .bind(now_ms())
         .bind(reden.trim())
         .bind(deelname_id)
-        .bind(&kop.id)
-        .execute(&mut *tx.conn()?)
+        .bind(&b.kop.id)
+        .execute(&mut *b.tx.conn()?)
         .await?;
     if r.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
+    let id = b.kop.id.clone();
     historie(
-        &mut tx,
-        &kop.id,
+        &mut b.tx,
+        &id,
         "deelname-ingetrokken",
         None,
         deelname_id,
@@ -1710,10 +2337,9 @@ pub async fn revoke(
         &auth.principal().name,
     )
     .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(())
 }
-
 // ---------------------------------------------------------------------------------------------
 // Subjects.
 
@@ -1748,7 +2374,7 @@ pub struct NieuwSubject {
     pub leden: Vec<String>,
 }
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Subject {
     pub id: String,
     pub soort: String,
@@ -1835,7 +2461,7 @@ fn check_subject(n: &NieuwSubject) -> Vec<FieldError> {
 /// kept as signals for the directing team.
 pub async fn add_subject(
     db: &Db,
-    auth: &Authorized<Dossier>,
+    auth: &Authorized<Dossier<Wijzigen>>,
     key: Option<&DataKey>,
     n: &NieuwSubject,
 ) -> Result<(String, Vec<Signaal>)> {
@@ -1845,11 +2471,12 @@ pub async fn add_subject(
             "Er is geen gegevenssleutel ingesteld; Baken slaat geen persoonsgegevens onversleuteld op.".into(),
         ));
     };
-    let dossier_id = auth.resource().id.clone();
+    let mut b = bevestig(db, auth, false).await?;
+    let dossier_id = b.kop.id.clone();
     let persons: Vec<String> = if n.soort == "groep" && !n.leden.is_empty() {
         let rows = sqlx::query("SELECT s.id FROM dossiers_dossier_subject ds JOIN dossiers_subject s ON s.id = ds.subject_id WHERE ds.dossier_id = $1 AND s.soort = 'persoon'")
             .bind(&dossier_id)
-            .fetch_all(db.pool())
+            .fetch_all(&mut *b.tx.conn()?)
             .await?;
         rows.iter()
             .map(|r| r.try_get("id"))
@@ -1886,8 +2513,8 @@ pub async fn add_subject(
     let sleutels: Vec<String> = ids.iter().map(|(k, v)| key.keyed_hash(k, v)).collect();
     let id = new_id();
     let now = now_ms();
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    let tx = &mut b.tx;
+    auth.record(tx).await?;
     sqlx::query(
         "INSERT INTO dossiers_subject (id, soort, naam, geboortedatum, bsn_versleuteld, adres, postcode, contact, kvk, bag_id, lat, lon, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
@@ -1967,7 +2594,7 @@ pub async fn add_subject(
                 .execute(&mut *tx.conn()?)
                 .await?;
             audit::append(
-                &mut tx,
+                tx,
                 &overlap_entry(
                     auth,
                     "dossier-overlap-hit",
@@ -1980,7 +2607,7 @@ pub async fn add_subject(
         }
     }
     audit::append(
-        &mut tx,
+        tx,
         &overlap_entry(
             auth,
             "dossier-overlap-check",
@@ -1993,22 +2620,24 @@ pub async fn add_subject(
         ),
     )
     .await?;
+    // The subject's id in `van`, so that a person's access request can tell their own
+    // addition from another member's.
     historie(
-        &mut tx,
+        tx,
         &dossier_id,
         "subject",
-        None,
+        Some(&id),
         &n.soort,
         n.naam.trim(),
         &auth.principal().name,
     )
     .await?;
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok((id, signalen))
 }
 
 fn overlap_entry(
-    auth: &Authorized<Dossier>,
+    auth: &Authorized<Dossier<Wijzigen>>,
     kind: &str,
     resource: Option<String>,
     reason: Option<String>,
@@ -2021,12 +2650,12 @@ fn overlap_entry(
         actor_org_name: Some(p.organisation_name.clone()),
         actor_roles: p.roles_text(),
         on_behalf_of: None,
-        origin: "web".into(),
-        request_id: new_id(),
+        origin: auth.resource().context().origin.to_string(),
+        request_id: auth.resource().context().request_id.clone(),
         action: "read".into(),
         resource_type: kind.into(),
         resource_id: resource,
-        subject_id: Some(format!("dossier:{}", auth.resource().id)),
+        subject_id: Some(format!("dossier:{}", auth.resource().id())),
         purpose: "uitvoering".into(),
         outcome: Outcome::Success,
         reason,
@@ -2034,18 +2663,18 @@ fn overlap_entry(
 }
 
 async fn subjects_of(
-    db: &Db,
+    conn: &mut AnyConnection,
     dossier_id: &str,
     key: Option<&DataKey>,
     with_bsn: bool,
 ) -> Result<Vec<Subject>> {
-    let rows = sqlx::query("SELECT s.*, ds.rol FROM dossiers_dossier_subject ds JOIN dossiers_subject s ON s.id = ds.subject_id WHERE ds.dossier_id = $1 ORDER BY s.created_at")
+    let rows = sqlx::query("SELECT s.*, ds.rol FROM dossiers_dossier_subject ds JOIN dossiers_subject s ON s.id = ds.subject_id WHERE ds.dossier_id = $1 ORDER BY s.created_at, s.id")
         .bind(dossier_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     let leden = sqlx::query("SELECT g.groep_id, g.persoon_id FROM dossiers_groep_lid g JOIN dossiers_dossier_subject ds ON ds.subject_id = g.groep_id WHERE ds.dossier_id = $1")
         .bind(dossier_id)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
     rows.iter()
         .map(|r| subject_row(r, key, with_bsn, &leden))
@@ -2094,6 +2723,39 @@ fn subject_row(
     })
 }
 
+/// The subjects of a case an entry can be about, for the entry form: names only, for those who
+/// see basisgegevens (each name shown is recorded).
+pub async fn betrokkenen_keuze(
+    db: &Db,
+    auth: &Authorized<Dossier<Toevoegen>>,
+) -> Result<Vec<(String, String)>> {
+    let mut b = bevestig(db, auth, true).await?;
+    if !b.zicht.ziet(Categorie::Basisgegevens) {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT s.id, s.naam FROM dossiers_dossier_subject ds JOIN dossiers_subject s ON s.id = ds.subject_id WHERE ds.dossier_id = $1 ORDER BY s.naam, s.id",
+    )
+    .bind(&b.kop.id)
+    .fetch_all(&mut *b.tx.conn()?)
+    .await?;
+    let list: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("naam")?)))
+        .collect::<Result<_>>()?;
+    for (id, _) in &list {
+        auth.record_each(
+            &mut b.tx,
+            "dossier-subject",
+            std::slice::from_ref(id),
+            Some(&format!("subject:{id}")),
+        )
+        .await?;
+    }
+    b.tx.commit().await?;
+    Ok(list)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The whole case, as its viewer may see it.
 
@@ -2105,6 +2767,8 @@ pub struct DossierDetail {
     pub regie: bool,
     /// Empty unless the viewer sees basisgegevens.
     pub subjecten: Vec<Subject>,
+    /// The directing team sees every participation; a partner its own (and, where its covenant
+    /// lets the parties see each other, the other active ones under that covenant).
     pub deelnames: Vec<Deelname>,
     pub items: Vec<Item>,
     /// Only for the directing team.
@@ -2122,57 +2786,57 @@ pub struct MeldingBron {
     pub nummer: i64,
 }
 
+async fn melding_bronnen(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<String>> {
+    sqlx::query(
+        "SELECT melding_id FROM dossiers_melding_bron WHERE dossier_id = $1 ORDER BY created_at, melding_id",
+    )
+    .bind(dossier_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get("melding_id")?))
+    .collect()
+}
+
+/// The case as the capability's holder may see it, read in one transaction with the facts it
+/// is decided on; every entry and subject shown is recorded.
 pub async fn detail(
     db: &Db,
-    auth: &Authorized<Dossier>,
-    kop: DossierKop,
+    auth: &Authorized<Dossier<Lezen>>,
     key: Option<&DataKey>,
 ) -> Result<DossierDetail> {
-    let z = &auth.resource().zicht;
+    let p = auth.principal();
+    let mut b = bevestig(db, auth, true).await?;
+    let kop = b.kop.clone();
+    let z = b.zicht.clone();
     let regie = z.is_regie();
+    let conn = b.tx.conn()?;
+    // The names with basisgegevens; the BSN only for the directing team.
     let subjecten = if z.ziet(Categorie::Basisgegevens) {
-        subjects_of(db, &kop.id, key, regie).await?
+        subjects_of(conn, &kop.id, key, regie).await?
     } else {
         Vec::new()
     };
     let today = vandaag();
-    let rows = sqlx::query(
-        "SELECT p.*, c.naam AS cnaam, c.geldig_van, c.geldig_tot, c.ingetrokken_at AS c_in, c.zaaktypen FROM dossiers_deelname p JOIN dossiers_convenant c ON c.id = p.convenant_id WHERE p.dossier_id = $1 ORDER BY p.gestart_at",
-    )
-    .bind(&kop.id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut deelnames = Vec::new();
-    for r in &rows {
-        let van: String = r.try_get("geldig_van")?;
-        let tot: String = r.try_get("geldig_tot")?;
-        let z: String = r.try_get("zaaktypen")?;
-        let ingetrokken_at: Option<i64> = r.try_get("ingetrokken_at")?;
-        let c = ConvenantFeiten {
-            id: r.try_get("convenant_id")?,
-            geldig_van: date(&van).unwrap_or_default(),
-            geldig_tot: date(&tot).unwrap_or_default(),
-            ingetrokken: r.try_get::<Option<i64>, _>("c_in")?.is_some(),
-            zaaktypen: split(&z),
-        };
-        let actief = ingetrokken_at.is_none() && c.bezwaar(&kop.zaaktype, today).is_none();
-        deelnames.push(Deelname {
-            id: r.try_get("id")?,
-            organisation_id: r.try_get("organisation_id")?,
-            convenant_id: c.id.clone(),
-            convenant_naam: r.try_get("cnaam")?,
-            doel: r.try_get("doel")?,
-            gestart_at: r.try_get("gestart_at")?,
-            ingetrokken_at,
-            ingetrokken_reden: r.try_get("ingetrokken_reden")?,
-            actief,
-        });
-    }
-    let (historie, signalen) = if regie {
-        let h = historie_of(db, &kop.id).await?;
+    let deelnames: Vec<Deelname> = b
+        .deelnames
+        .iter()
+        .filter(|d| {
+            let actief = d.feiten.bezwaar(&kop.zaaktype, today).is_none();
+            z.ziet_deelname(
+                &p.organisation_id,
+                &d.feiten.organisation_id,
+                &d.feiten.convenant.id,
+                actief,
+            )
+        })
+        .map(|d| deelname_view(d, &kop.zaaktype, today))
+        .collect();
+    let (historie, signalen, bronnen) = if regie {
+        let h = historie_of(conn, &kop.id).await?;
         let s = sqlx::query("SELECT * FROM dossiers_signaal WHERE dossier_id = $1 ORDER BY at")
             .bind(&kop.id)
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(|r| {
@@ -2183,27 +2847,41 @@ pub async fn detail(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        (h, s)
+        (h, s, melding_bronnen(conn, &kop.id).await?)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
-    // `items` records the case read and each entry shown; subjects are recorded here.
-    let items = items(db, auth).await?;
-    if !subjecten.is_empty() {
-        let ids: Vec<String> = subjecten.iter().map(|s| s.id.clone()).collect();
-        let mut tx = db.begin().await?;
-        for s in &ids {
-            auth.record_each(
-                &mut tx,
-                "dossier-subject",
-                std::slice::from_ref(s),
-                Some(&format!("subject:{s}")),
-            )
-            .await?;
-        }
-        tx.commit().await?;
+    let mut items = lees_items(conn, &kop.id, &z, None).await?;
+    let zichtbaar = zichtbare_organisaties(p, &kop, &z, &b.deelnames);
+    verberg_partners(&mut items, &zichtbaar);
+    // The case read, each entry shown, each subject shown.
+    auth.record(&mut b.tx).await?;
+    let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    auth.record_each(
+        &mut b.tx,
+        "dossier-item",
+        &ids,
+        Some(&format!("dossier:{}", kop.id)),
+    )
+    .await?;
+    for s in &subjecten {
+        auth.record_each(
+            &mut b.tx,
+            "dossier-subject",
+            std::slice::from_ref(&s.id),
+            Some(&format!("subject:{}", s.id)),
+        )
+        .await?;
     }
-    let zicht = match z {
+    b.tx.commit().await?;
+    let mut meldingen = Vec::new();
+    for m in bronnen {
+        // A melding destroyed under its own retention term simply drops out.
+        if let Some(nr) = meldingen::store::nummer_of(db, &m).await? {
+            meldingen.push(MeldingBron { id: m, nummer: nr });
+        }
+    }
+    let zicht = match &z {
         Zicht::Regie => vec!["regie".to_string()],
         other => other
             .categorieen()
@@ -2211,24 +2889,6 @@ pub async fn detail(
             .iter()
             .map(|c| c.slug().to_string())
             .collect(),
-    };
-    let meldingen = if regie {
-        let mut tx = db.begin().await?;
-        let links = platform::links::from(&mut tx, "dossier", &kop.id).await?;
-        tx.commit().await?;
-        let mut found = Vec::new();
-        for l in links.into_iter().filter(|l| l.to_kind == "melding") {
-            // A melding destroyed under its own retention term simply drops out.
-            if let Some(nr) = meldingen::store::nummer_of(db, &l.to_id).await? {
-                found.push(MeldingBron {
-                    id: l.to_id,
-                    nummer: nr,
-                });
-            }
-        }
-        found
-    } else {
-        Vec::new()
     };
     Ok(DossierDetail {
         dossier: kop,
@@ -2243,6 +2903,47 @@ pub async fn detail(
     })
 }
 
+/// The case numbers a melding led to, for the melding's page: only those of cases `p` may
+/// open, and nothing else (the existence of a case file is itself protected by the covenant).
+/// The meldingen module asks this through a hook, as it cannot depend on this module.
+pub async fn dossiers_van_melding(
+    db: &Db,
+    p: &Principal,
+    melding_id: &str,
+) -> Result<Vec<platform::links::Link>> {
+    let ids: Vec<String> = sqlx::query(
+        "SELECT dossier_id FROM dossiers_melding_bron WHERE melding_id = $1 ORDER BY created_at, dossier_id",
+    )
+    .bind(melding_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get("dossier_id"))
+    .collect::<std::result::Result<_, _>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let teams = teams_of(db, p).await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(g) = laad(&mut conn, &id).await? else {
+            continue;
+        };
+        if zicht(p, &g.feiten(&teams)).opent() {
+            out.push(platform::links::Link {
+                from_kind: "dossier".into(),
+                from_id: g.kop.id.clone(),
+                to_kind: "melding".into(),
+                to_id: melding_id.to_string(),
+                label: format!("Dossier {}", g.kop.nummer),
+                href: format!("/dossiers/{}", g.kop.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Meetings.
 
@@ -2254,6 +2955,7 @@ pub struct Overleg {
     pub datum: String,
     pub organisation_id: String,
     pub deelnemers: Vec<String>,
+    /// The cases on the agenda that the viewer may open (others are not named).
     pub agenda: Vec<String>,
 }
 
@@ -2272,18 +2974,26 @@ pub struct NieuwOverleg {
     pub agenda: Vec<String>,
 }
 
+/// Plans a meeting. Only cases the organiser directs go on the agenda: each is decided (and a
+/// refusal audited) and decided again in the transaction that writes the meeting.
 pub async fn create_overleg(
     db: &Db,
     ctx: &RequestContext,
-    p: &Principal,
+    auth: &Authorized<Overleggen>,
     n: &NieuwOverleg,
 ) -> Result<String> {
+    let p = auth.principal();
     let mut errors = Vec::new();
     if model::overleg_soort_naam(&n.soort).is_none() {
         errors.push(field_error("soort", "Kies het soort overleg."));
     }
     if n.titel.trim().is_empty() {
         errors.push(field_error("titel", "Vul een titel in."));
+    } else if n.titel.chars().count() > model::MAX_TITEL {
+        errors.push(field_error(
+            "titel",
+            "De titel is te lang: ten hoogste 200 tekens.",
+        ));
     }
     if date(n.datum.trim()).is_none() {
         errors.push(field_error(
@@ -2291,20 +3001,33 @@ pub async fn create_overleg(
             "Vul een geldige datum in (jjjj-mm-dd).",
         ));
     }
+    for o in &n.deelnemers {
+        if platform::identity::organisation(db, o).await.is_err() {
+            errors.push(field_error("deelnemers", "Onbekende organisatie."));
+            break;
+        }
+    }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    // Only cases the organiser directs go on the agenda.
     let mut auths = Vec::new();
     for d in &n.agenda {
-        let (_, a) = open(db, ctx, p, d, Action::Update).await?;
-        auths.push(a);
+        auths.push(open::<Wijzigen>(db, ctx, p, d).await?);
     }
+    let teams = teams_of(db, p).await?;
     let id = new_id();
     let mut tx = db.begin().await?;
     for a in &auths {
+        let g = laad(tx.conn()?, a.resource().id())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !zicht(p, &g.feiten(&teams)).is_regie() {
+            return Err(StoreError::Forbidden("alleen-procesregie"));
+        }
         a.record(&mut tx).await?;
     }
+    auth.record_created(&mut tx, "dossier-overleg", &id, None)
+        .await?;
     sqlx::query("INSERT INTO dossiers_overleg (id, organisation_id, soort, titel, datum, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(&id)
         .bind(&p.organisation_id)
@@ -2352,77 +3075,141 @@ fn overleg_row(r: &AnyRow) -> Result<Overleg> {
     })
 }
 
-/// The meetings the viewer's organisation takes part in.
-pub async fn overleggen(db: &Db, p: &Principal) -> Result<Vec<Overleg>> {
-    let rows = sqlx::query("SELECT o.* FROM dossiers_overleg o JOIN dossiers_overleg_deelnemer d ON d.overleg_id = o.id WHERE d.organisation_id = $1 ORDER BY o.datum DESC")
-        .bind(&p.organisation_id)
-        .fetch_all(db.pool())
+/// The meetings the viewer's organisation takes part in (titles and dates; no case is named).
+pub async fn overleggen(db: &Db, auth: &Authorized<Overleggen>) -> Result<Vec<Overleg>> {
+    let mut tx = db.begin().await?;
+    auth.record(&mut tx).await?;
+    let rows = sqlx::query("SELECT o.* FROM dossiers_overleg o JOIN dossiers_overleg_deelnemer d ON d.overleg_id = o.id WHERE d.organisation_id = $1 ORDER BY o.datum DESC, o.id")
+        .bind(&auth.principal().organisation_id)
+        .fetch_all(&mut *tx.conn()?)
         .await?;
+    tx.commit().await?;
     rows.iter().map(overleg_row).collect()
 }
 
-/// A meeting with its participants and agenda, for a participant of the meeting.
-pub async fn overleg(db: &Db, p: &Principal, id: &str) -> Result<Overleg> {
-    let row = sqlx::query("SELECT o.* FROM dossiers_overleg o JOIN dossiers_overleg_deelnemer d ON d.overleg_id = o.id WHERE o.id = $1 AND d.organisation_id = $2")
+/// Decides whether `p` may perform `action` on meeting `id` (read: a case worker of a
+/// participating organisation; update: a process director of one); a refusal is audited.
+pub async fn open_overleg(
+    db: &Db,
+    ctx: &RequestContext,
+    p: &Principal,
+    id: &str,
+    action: Action,
+) -> Result<Authorized<OverlegBesluit>> {
+    let exists = sqlx::query("SELECT id FROM dossiers_overleg WHERE id = $1")
         .bind(id)
-        .bind(&p.organisation_id)
         .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    if !exists {
+        return Err(StoreError::NotFound);
+    }
+    let deelnemer = sqlx::query(
+        "SELECT 1 AS x FROM dossiers_overleg_deelnemer WHERE overleg_id = $1 AND organisation_id = $2",
+    )
+    .bind(id)
+    .bind(&p.organisation_id)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some();
+    Ok(access::authorize(
+        db,
+        ctx,
+        p,
+        action,
+        OverlegBesluit::besloten(id, deelnemer),
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+/// A meeting with its participants and the cases on its agenda that the viewer may open, read
+/// in one transaction with the facts of each of those decisions; the read is audited.
+pub async fn overleg(db: &Db, auth: &Authorized<OverlegBesluit>) -> Result<Overleg> {
+    let p = auth.principal();
+    let id = auth.resource().id();
+    let teams = teams_of(db, p).await?;
+    let mut tx = db.begin().await?;
+    let deelnemer = sqlx::query(
+        "SELECT 1 AS x FROM dossiers_overleg_deelnemer WHERE overleg_id = $1 AND organisation_id = $2",
+    )
+    .bind(id)
+    .bind(&p.organisation_id)
+    .fetch_optional(&mut *tx.conn()?)
+    .await?
+    .is_some();
+    if !deelnemer {
+        return Err(StoreError::Forbidden("geen-deelnemer-overleg"));
+    }
+    let row = sqlx::query("SELECT * FROM dossiers_overleg WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx.conn()?)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut o = overleg_row(&row)?;
-    for r in
-        sqlx::query("SELECT organisation_id FROM dossiers_overleg_deelnemer WHERE overleg_id = $1")
-            .bind(id)
-            .fetch_all(db.pool())
-            .await?
+    for r in sqlx::query(
+        "SELECT organisation_id FROM dossiers_overleg_deelnemer WHERE overleg_id = $1 ORDER BY organisation_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx.conn()?)
+    .await?
     {
         o.deelnemers.push(r.try_get("organisation_id")?);
     }
-    for r in sqlx::query(
+    let punten: Vec<String> = sqlx::query(
         "SELECT dossier_id FROM dossiers_agendapunt WHERE overleg_id = $1 ORDER BY positie",
     )
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *tx.conn()?)
     .await?
-    {
-        o.agenda.push(r.try_get("dossier_id")?);
+    .iter()
+    .map(|r| r.try_get("dossier_id"))
+    .collect::<std::result::Result<_, _>>()?;
+    for d in punten {
+        if let Some(g) = laad(tx.conn()?, &d).await? {
+            if zicht(p, &g.feiten(&teams)).opent() {
+                o.agenda.push(d);
+            }
+        }
     }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
     Ok(o)
 }
 
 /// The meeting record and decisions of one case on the agenda: visible only to those who see
-/// the case, filtered by category like any entry.
+/// the case, filtered by category like any entry; only the entries returned are recorded.
 pub async fn overleg_items(
     db: &Db,
-    auth: &Authorized<Dossier>,
+    auth: &Authorized<Dossier<Lezen>>,
     overleg_id: &str,
 ) -> Result<Vec<Item>> {
-    Ok(items(db, auth)
-        .await?
-        .into_iter()
-        .filter(|i| i.overleg_id.as_deref() == Some(overleg_id))
-        .collect())
+    let mut b = bevestig(db, auth, true).await?;
+    let mut items = lees_items(b.tx.conn()?, &b.kop.id, &b.zicht, Some(overleg_id)).await?;
+    let zichtbaar = zichtbare_organisaties(auth.principal(), &b.kop, &b.zicht, &b.deelnames);
+    verberg_partners(&mut items, &zichtbaar);
+    let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    auth.record(&mut b.tx).await?;
+    auth.record_each(
+        &mut b.tx,
+        "dossier-item",
+        &ids,
+        Some(&format!("dossier:{}", b.kop.id)),
+    )
+    .await?;
+    b.tx.commit().await?;
+    Ok(items)
 }
 
 /// Records the discussion of a case in a meeting; decisions become tasks.
 pub async fn record_discussion(
     db: &Db,
-    auth: &Authorized<Dossier>,
-    overleg_id: &str,
+    meeting: &Authorized<OverlegBesluit>,
+    auth: &Authorized<Dossier<Wijzigen>>,
     verslag: &NieuwItem,
     besluiten: &[NieuwItem],
 ) -> Result<()> {
-    let on_agenda: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM dossiers_agendapunt WHERE overleg_id = $1 AND dossier_id = $2",
-    )
-    .bind(overleg_id)
-    .bind(&auth.resource().id)
-    .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
-    if on_agenda == 0 {
-        return Err(StoreError::NotFound);
-    }
+    let overleg_id = meeting.resource().id();
     let mut all = vec![NieuwItem {
         soort: "verslag".into(),
         overleg_id: Some(overleg_id.into()),
@@ -2435,35 +3222,42 @@ pub async fn record_discussion(
             ..b.clone()
         });
     }
+    let mut cats = Vec::new();
     for n in &all {
-        let cat = check_item(n).map_err(StoreError::Invalid)?;
-        if !auth.resource().zicht.mag_toevoegen(cat) {
-            return Err(invalid(
-                "categorie",
-                "Deze categorie mag uw organisatie niet vastleggen.",
-            ));
-        }
+        cats.push(check_item(n).map_err(StoreError::Invalid)?);
     }
-    let mut tx = db.begin().await?;
-    auth.record(&mut tx).await?;
+    let mut b = bevestig(db, auth, false).await?;
+    let on_agenda = sqlx::query(
+        "SELECT 1 AS x FROM dossiers_agendapunt WHERE overleg_id = $1 AND dossier_id = $2",
+    )
+    .bind(overleg_id)
+    .bind(&b.kop.id)
+    .fetch_optional(&mut *b.tx.conn()?)
+    .await?
+    .is_some();
+    if !on_agenda {
+        return Err(StoreError::NotFound);
+    }
+    if cats.iter().any(|c| !b.zicht.mag_toevoegen(*c)) {
+        return Err(invalid(
+            "categorie",
+            "Deze categorie mag uw organisatie niet vastleggen.",
+        ));
+    }
+    meeting.record(&mut b.tx).await?;
+    auth.record(&mut b.tx).await?;
+    let id = b.kop.id.clone();
     for n in &all {
-        insert_item(&mut tx, auth.principal(), &auth.resource().id, n).await?;
+        insert_item(&mut b.tx, auth.principal(), &id, n, None).await?;
     }
-    tx.commit().await?;
+    b.tx.commit().await?;
     Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Rights of the person (AVG art. 15–18).
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct InzageDossier {
-    pub dossier: DossierKop,
-    pub items: Vec<Item>,
-    pub historie: Vec<Historie>,
-}
-
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Correctie {
     pub veld: String,
     pub oude_waarde: String,
@@ -2472,34 +3266,291 @@ pub struct Correctie {
     pub at: i64,
 }
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+/// An organisation that received (or receives) data of the case: AVG art. 15 lid 1 c.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Ontvanger {
+    pub organisation_id: String,
+    pub organisatie: String,
+    pub convenant: String,
+    /// The purpose it took part for.
+    pub doel: String,
+    /// The data categories it may receive under the covenant.
+    pub categorieen: Vec<String>,
+    /// The legal basis per category, as the covenant records it.
+    pub grondslagen: Vec<String>,
+    pub van: Option<String>,
+    pub tot: Option<String>,
+    pub gestart_at: i64,
+    pub ingetrokken_at: Option<i64>,
+}
+
+/// One case in a subject access export.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct InzageDossier {
+    pub dossier: DossierKop,
+    pub zaaktype_naam: String,
+    /// How the person is in the case (their role, or the group they belong to).
+    pub betrokkenheid: String,
+    /// Why the data are processed (art. 15 lid 1 a).
+    pub doelen: Vec<String>,
+    /// To whom they are provided (art. 15 lid 1 c).
+    pub ontvangers: Vec<Ontvanger>,
+    /// How long they are kept (art. 15 lid 1 d).
+    pub bewaartermijn: String,
+    /// Where they came from (art. 15 lid 1 g).
+    pub bronnen: Vec<String>,
+    /// The entries, without those about another subject of the case (another member of a
+    /// group).
+    pub items: Vec<Item>,
+    pub historie: Vec<Historie>,
+}
+
+/// One access to these data, from the audit log.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Toegang {
+    pub at: i64,
+    pub actor_user_id: Option<String>,
+    pub actor_name: String,
+    pub actor_org_name: Option<String>,
+    pub action: String,
+    pub resource_type: String,
+    pub purpose: String,
+    pub outcome: String,
+}
+
+/// A record of another module linked to one of the cases.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Koppeling {
+    /// melding, maatregel, …
+    pub soort: String,
+    pub id: String,
+    pub label: String,
+}
+
+/// Everything Baken's case files hold on one person (AVG art. 15), as far as the requester may
+/// answer for it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Inzage {
     pub subject: Subject,
     pub correcties: Vec<Correctie>,
     pub dossiers: Vec<InzageDossier>,
+    /// Meldingen and measures linked to these cases.
+    pub koppelingen: Vec<Koppeling>,
+    /// What this export says about meldingen and measures about the person.
+    pub meldingen_en_maatregelen: String,
     /// Who accessed these data and when (from the audit log).
-    pub toegang: Vec<AuditRecord>,
+    pub toegang: Vec<Toegang>,
     pub gemaakt_at: i64,
 }
 
-/// Everything Baken holds on one subject across cases, and who looked at it.
-pub async fn inzage(
+/// What the export says about the other modules: they have no search by person (yet).
+pub const ANDERE_MODULES: &str = "Meldingen en maatregelen kunnen in Baken (nog) niet op naam van een persoon worden gezocht. Deze inzage noemt daarom alleen de meldingen en maatregelen die aan de bovenstaande dossiers gekoppeld zijn. Vraag de behandelaars van meldingen en maatregelen na te gaan of daar andere gegevens over deze persoon staan.";
+
+/// A subject access request: drafted as a concept, released by a second person.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Verzoek {
+    pub id: String,
+    pub subject_id: String,
+    /// concept or vrijgegeven
+    pub status: String,
+    /// fg or regie
+    pub grond: String,
+    /// The cases the export covers.
+    pub dossiers: Vec<String>,
+    pub opgesteld_door: String,
+    pub opgesteld_naam: String,
+    pub opgesteld_at: i64,
+    pub vrijgegeven_naam: Option<String>,
+    pub vrijgegeven_at: Option<i64>,
+    /// The export itself: only once released.
+    pub inhoud: Option<Inzage>,
+}
+
+pub const CONCEPT: &str = "concept";
+pub const VRIJGEGEVEN: &str = "vrijgegeven";
+
+/// The cases a subject is in, directly or as a member of a group, with what the request's rule
+/// decides on.
+async fn zaken_van(conn: &mut AnyConnection, subject_id: &str) -> Result<Vec<BetrokkeneZaak>> {
+    sqlx::query(
+        "SELECT DISTINCT d.id, d.regie_organisation_id, d.regie_team_id, d.created_at FROM dossiers_dossier d \
+         JOIN dossiers_dossier_subject ds ON ds.dossier_id = d.id \
+         WHERE ds.subject_id = $1 OR ds.subject_id IN (SELECT groep_id FROM dossiers_groep_lid WHERE persoon_id = $1) \
+         ORDER BY d.created_at, d.id",
+    )
+    .bind(subject_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(BetrokkeneZaak {
+            dossier_id: r.try_get("id")?,
+            regie_organisation_id: r.try_get("regie_organisation_id")?,
+            regie_team_id: r.try_get("regie_team_id")?,
+        })
+    })
+    .collect()
+}
+
+async fn subject_bestaat(conn: &mut AnyConnection, subject_id: &str) -> Result<bool> {
+    Ok(sqlx::query("SELECT id FROM dossiers_subject WHERE id = $1")
+        .bind(subject_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some())
+}
+
+/// Decides whether `p` may act on a subject access request for `subject_id`: the municipality's
+/// privacy officer for any case the municipality directs, a procesregisseur for the cases
+/// their team directs; nobody else (a partner account, an administrator, another team's
+/// procesregisseur). The facts are loaded here; a refusal is audited.
+pub async fn open_inzage(
     db: &Db,
+    ctx: &RequestContext,
+    p: &Principal,
+    subject_id: &str,
+    action: Action,
+) -> Result<Authorized<Inzageverzoek>> {
+    let teams = teams_of(db, p).await?;
+    let mut conn = db.pool().acquire().await?;
+    if !subject_bestaat(&mut conn, subject_id).await? {
+        // Still a decision: the role may not ask at all.
+        if !crate::access::mag_inzage_behandelen(p) {
+            return Err(access::authorize(
+                db,
+                ctx,
+                p,
+                action,
+                Inzageverzoek::besloten(subject_id, Err("role-not-allowed"), Vec::new()),
+                Purpose::Uitvoering,
+            )
+            .await
+            .map(|_| StoreError::NotFound)?);
+        }
+        return Err(StoreError::NotFound);
+    }
+    let zaken = zaken_van(&mut conn, subject_id).await?;
+    drop(conn);
+    let bereik = inzage_bereik(p, &teams, &zaken);
+    Ok(access::authorize(
+        db,
+        ctx,
+        p,
+        action,
+        Inzageverzoek::besloten(subject_id, bereik, Vec::new()),
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+fn verzoek_row(r: &AnyRow) -> Result<Verzoek> {
+    Ok(Verzoek {
+        id: r.try_get("id")?,
+        subject_id: r.try_get("subject_id")?,
+        status: r.try_get("status")?,
+        grond: r.try_get("grond")?,
+        dossiers: Vec::new(),
+        opgesteld_door: r.try_get("opgesteld_door")?,
+        opgesteld_naam: r.try_get("opgesteld_naam")?,
+        opgesteld_at: r.try_get("opgesteld_at")?,
+        vrijgegeven_naam: r.try_get("vrijgegeven_naam")?,
+        vrijgegeven_at: r.try_get("vrijgegeven_at")?,
+        inhoud: None,
+    })
+}
+
+async fn lees_verzoek(conn: &mut AnyConnection, id: &str) -> Result<Option<(Verzoek, String)>> {
+    let Some(r) = sqlx::query("SELECT * FROM dossiers_inzageverzoek WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut v = verzoek_row(&r)?;
+    let inhoud: String = r.try_get("inhoud_versleuteld")?;
+    v.dossiers = sqlx::query(
+        "SELECT dossier_id FROM dossiers_inzageverzoek_dossier WHERE verzoek_id = $1 ORDER BY dossier_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("dossier_id"))
+    .collect::<std::result::Result<_, _>>()?;
+    Ok(Some((v, inhoud)))
+}
+
+/// Decides whether `p` may act on the drafted request `verzoek_id`: as for the subject, and only
+/// when `p` may answer for every case the draft covers. Returns the request (without content).
+pub async fn open_verzoek(
+    db: &Db,
+    ctx: &RequestContext,
+    p: &Principal,
+    verzoek_id: &str,
+    action: Action,
+) -> Result<(Authorized<Inzageverzoek>, Verzoek)> {
+    let teams = teams_of(db, p).await?;
+    let mut conn = db.pool().acquire().await?;
+    let Some((v, _)) = lees_verzoek(&mut conn, verzoek_id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let zaken = zaken_van(&mut conn, &v.subject_id).await?;
+    drop(conn);
+    let bereik = inzage_bereik(p, &teams, &zaken);
+    let auth = access::authorize(
+        db,
+        ctx,
+        p,
+        action,
+        Inzageverzoek::besloten(&v.subject_id, bereik, v.dossiers.clone()),
+        Purpose::Uitvoering,
+    )
+    .await?;
+    Ok((auth, v))
+}
+
+/// Applies the request's rule again inside `tx`, on the subject's cases as they are now.
+async fn bevestig_inzage(
+    db: &Db,
+    tx: &mut Tx,
     auth: &Authorized<Inzageverzoek>,
+    vereist: &[String],
+) -> Result<Vec<String>> {
+    let p = auth.principal();
+    let teams = teams_of(db, p).await?;
+    let zaken = zaken_van(tx.conn()?, auth.resource().subject_id()).await?;
+    let bereik = inzage_bereik(p, &teams, &zaken);
+    match crate::access::inzage_beleid(&bereik, vereist, Action::Read, auth.purpose()) {
+        Decision::Allow => Ok(bereik.map(|(_, d)| d).unwrap_or_default()),
+        Decision::Deny(r) => Err(StoreError::Forbidden(r)),
+    }
+}
+
+/// Gathers the export over `dossiers` in `tx`: the person's data and corrections; per case the
+/// purposes, recipients, retention and sources, the entries (without those about another
+/// subject) and the history (without other subjects' additions); the linked meldingen; and who
+/// accessed these data. Each entry is recorded as read under `auth`.
+async fn bouw_inzage(
+    db: &Db,
+    tx: &mut Tx,
+    auth: &Authorized<Inzageverzoek>,
+    dossiers: &[String],
     key: Option<&DataKey>,
 ) -> Result<Inzage> {
-    let sid = &auth.resource().subject_id;
+    let sid = auth.resource().subject_id().to_string();
     let row =
         sqlx::query("SELECT s.*, 'betrokkene' AS rol FROM dossiers_subject s WHERE s.id = $1")
-            .bind(sid)
-            .fetch_optional(db.pool())
+            .bind(&sid)
+            .fetch_optional(&mut *tx.conn()?)
             .await?
             .ok_or(StoreError::NotFound)?;
+    // Only the person's own data: no member list of a group, no other subject.
     let subject = subject_row(&row, key, true, &[])?;
     let correcties =
         sqlx::query("SELECT * FROM dossiers_correctie WHERE subject_id = $1 ORDER BY at")
-            .bind(sid)
-            .fetch_all(db.pool())
+            .bind(&sid)
+            .fetch_all(&mut *tx.conn()?)
             .await?
             .iter()
             .map(|r| {
@@ -2512,44 +3563,481 @@ pub async fn inzage(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-    // The cases the subject is in directly or as a member of a group.
-    let rows = sqlx::query(&format!(
-        "SELECT DISTINCT {KOP_COLS} FROM dossiers_dossier d JOIN dossiers_dossier_subject ds ON ds.dossier_id = d.id \
-         WHERE ds.subject_id = $1 OR ds.subject_id IN (SELECT groep_id FROM dossiers_groep_lid WHERE persoon_id = $1) ORDER BY d.created_at"
-    ))
-    .bind(sid)
-    .fetch_all(db.pool())
-    .await?;
-    let mut dossiers = Vec::new();
+    let groepen: Vec<(String, String)> = sqlx::query(
+        "SELECT g.groep_id, s.naam FROM dossiers_groep_lid g JOIN dossiers_subject s ON s.id = g.groep_id WHERE g.persoon_id = $1",
+    )
+    .bind(&sid)
+    .fetch_all(&mut *tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("groep_id")?, r.try_get("naam")?)))
+    .collect::<Result<_>>()?;
+    let eigen: Vec<String> = std::iter::once(sid.clone())
+        .chain(groepen.iter().map(|(g, _)| g.clone()))
+        .collect();
+    let orgs = organisatienamen(db).await?;
+    let types: BTreeMap<String, Zaaktype> = zaaktypen(db)
+        .await?
+        .into_iter()
+        .map(|z| (z.slug.clone(), z))
+        .collect();
+    let covs: BTreeMap<String, Convenant> = convenanten(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let org_naam = |id: &str| orgs.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let mut out = Vec::new();
+    let mut koppelingen = Vec::new();
     let mut subjects = vec![format!("subject:{sid}")];
-    for r in &rows {
-        let kop = kop_row(r)?;
-        let items =
-            sqlx::query("SELECT * FROM dossiers_item WHERE dossier_id = $1 ORDER BY created_at")
-                .bind(&kop.id)
-                .fetch_all(db.pool())
-                .await?
-                .iter()
-                .map(item_row)
-                .collect::<Result<Vec<_>>>()?;
-        let historie = historie_of(db, &kop.id).await?;
+    for did in dossiers {
+        let Some(g) = laad(tx.conn()?, did).await? else {
+            continue;
+        };
+        let kop = g.kop.clone();
+        let zt = types.get(&kop.zaaktype);
+        // How the person is in the case.
+        let mut q = Sql::default();
+        let d = q.mark(&kop.id);
+        let m = q.marks(&eigen);
+        let rollen = bind_all(
+            &format!("SELECT subject_id, rol FROM dossiers_dossier_subject WHERE dossier_id = {d} AND subject_id IN ({m})"),
+            &q.binds,
+        )
+        .fetch_all(&mut *tx.conn()?)
+        .await?;
+        let mut betrokkenheid = Vec::new();
+        for r in &rollen {
+            let s: String = r.try_get("subject_id")?;
+            let rol: String = r.try_get("rol")?;
+            match groepen.iter().find(|(gid, _)| *gid == s) {
+                Some((_, naam)) => betrokkenheid.push(format!("lid van de groep '{naam}'")),
+                None => betrokkenheid.push(format!("betrokkene ({rol})")),
+            }
+        }
+        // The entries about the person, the group, or nobody in particular.
+        let mut q = Sql::default();
+        let d = q.mark(&kop.id);
+        let m = q.marks(&eigen);
+        let items = bind_all(
+            &format!(
+                "SELECT * FROM dossiers_item WHERE dossier_id = {d} AND (betreft_subject_id IS NULL OR betreft_subject_id IN ({m})) ORDER BY created_at, id"
+            ),
+            &q.binds,
+        )
+        .fetch_all(&mut *tx.conn()?)
+        .await?
+        .iter()
+        .map(item_row)
+        .collect::<Result<Vec<_>>>()?;
+        let historie: Vec<Historie> = historie_of(tx.conn()?, &kop.id)
+            .await?
+            .into_iter()
+            .filter(|h| h.soort != "subject" || h.van.as_ref().is_some_and(|v| eigen.contains(v)))
+            .collect();
+        let mut doelen = Vec::new();
+        if let Some(z) = zt {
+            doelen.push(format!("{}: {}", z.naam, z.omschrijving));
+        }
+        let mut ontvangers = Vec::new();
+        for dl in &g.deelnames {
+            let org = &dl.feiten.organisation_id;
+            let partij = covs
+                .get(&dl.feiten.convenant.id)
+                .and_then(|c| c.partijen.iter().find(|p| p.organisation_id == *org));
+            let doel = format!("{} (convenant '{}')", dl.doel, dl.convenant_naam);
+            if !doelen.contains(&doel) {
+                doelen.push(doel.clone());
+            }
+            ontvangers.push(Ontvanger {
+                organisation_id: org.clone(),
+                organisatie: org_naam(org),
+                convenant: dl.convenant_naam.clone(),
+                doel: dl.doel.clone(),
+                categorieen: partij
+                    .map(|p| {
+                        p.ontvangen
+                            .iter()
+                            .filter_map(|c| Categorie::from_slug(c))
+                            .map(|c| c.naam().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                grondslagen: partij
+                    .map(|p| {
+                        p.grondslagen
+                            .iter()
+                            .map(|(c, g)| {
+                                format!(
+                                    "{}: {g}",
+                                    Categorie::from_slug(c).map(|c| c.naam()).unwrap_or(c)
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                van: dl.feiten.van.map(|v| v.to_string()),
+                tot: dl.feiten.tot.map(|v| v.to_string()),
+                gestart_at: dl.gestart_at,
+                ingetrokken_at: dl.ingetrokken_at,
+            });
+        }
+        let jaren = zt.map(|z| z.bewaartermijn_jaren).unwrap_or_default();
+        let mut bewaartermijn = match &kop.bewaren_tot {
+            Some(t) => format!("Tot en met {t} ({jaren} jaar na het sluiten van het dossier)."),
+            None => format!(
+                "{jaren} jaar na het sluiten van het dossier; het dossier loopt nog. Daarna worden de gegevens vernietigd."
+            ),
+        };
+        if kop.legal_hold {
+            bewaartermijn.push_str(
+                " Er geldt een bewaarplicht (legal hold): het dossier wordt nu niet vernietigd.",
+            );
+        }
+        let mut bronnen = vec![model::HERKOMST
+            .iter()
+            .find(|(s, _)| *s == kop.herkomst)
+            .map(|(_, n)| format!("Herkomst: {n}"))
+            .unwrap_or_else(|| format!("Herkomst: {}", kop.herkomst))];
+        for m in melding_bronnen(tx.conn()?, &kop.id).await? {
+            if let Some(nr) = meldingen::store::nummer_of(db, &m).await? {
+                bronnen.push(format!("Melding M-{nr}"));
+                koppelingen.push(Koppeling {
+                    soort: "melding".into(),
+                    id: m,
+                    label: format!("Melding M-{nr} (bron van dossier {})", kop.nummer),
+                });
+            }
+        }
+        let mut schrijvers: Vec<String> = items
+            .iter()
+            .map(|i| org_naam(&i.door_organisation_id))
+            .collect();
+        schrijvers.sort();
+        schrijvers.dedup();
+        for s in schrijvers {
+            bronnen.push(format!("Vastleggingen door {s}"));
+        }
+        for l in platform::links::to(tx, "dossier", &kop.id)
+            .await?
+            .into_iter()
+            .chain(platform::links::from(tx, "dossier", &kop.id).await?)
+        {
+            let (soort, id) = if l.from_kind == "dossier" {
+                (l.to_kind, l.to_id)
+            } else {
+                (l.from_kind, l.from_id)
+            };
+            koppelingen.push(Koppeling {
+                soort,
+                id,
+                label: l.label,
+            });
+        }
+        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+        auth.record_each(
+            tx,
+            "dossier-item",
+            &ids,
+            Some(&format!("dossier:{}", kop.id)),
+        )
+        .await?;
         subjects.push(format!("dossier:{}", kop.id));
-        dossiers.push(InzageDossier {
+        out.push(InzageDossier {
+            zaaktype_naam: zt.map(|z| z.naam.clone()).unwrap_or_default(),
+            betrokkenheid: betrokkenheid.join(", "),
             dossier: kop,
+            doelen,
+            ontvangers,
+            bewaartermijn,
+            bronnen,
             items,
             historie,
         });
     }
-    let mut tx = db.begin().await?;
-    let toegang = audit::records_about(&mut tx, auth, &subjects).await?;
-    tx.commit().await?;
+    auth.record_each(
+        tx,
+        "dossier-subject",
+        std::slice::from_ref(&sid),
+        Some(&format!("subject:{sid}")),
+    )
+    .await?;
+    let toegang = audit::records_about(tx, auth, &subjects)
+        .await?
+        .into_iter()
+        .map(|r| Toegang {
+            at: r.at,
+            actor_user_id: r.actor_user_id,
+            actor_name: r.actor_name,
+            actor_org_name: r.actor_org_name,
+            action: r.action,
+            resource_type: r.resource_type,
+            purpose: r.purpose,
+            outcome: r.outcome,
+        })
+        .collect();
     Ok(Inzage {
         subject,
         correcties,
-        dossiers,
+        dossiers: out,
+        koppelingen,
+        meldingen_en_maatregelen: ANDERE_MODULES.into(),
         toegang,
         gemaakt_at: now_ms(),
     })
+}
+
+/// Records each entry and the subject of an export as read under `auth` (a review or a
+/// download of a drafted export).
+async fn record_export(
+    tx: &mut Tx,
+    auth: &Authorized<Inzageverzoek>,
+    inzage: &Inzage,
+) -> Result<()> {
+    auth.record(tx).await?;
+    for d in &inzage.dossiers {
+        let ids: Vec<String> = d.items.iter().map(|i| i.id.clone()).collect();
+        auth.record_each(
+            tx,
+            "dossier-item",
+            &ids,
+            Some(&format!("dossier:{}", d.dossier.id)),
+        )
+        .await?;
+    }
+    let sid = &inzage.subject.id;
+    auth.record_each(
+        tx,
+        "dossier-subject",
+        std::slice::from_ref(sid),
+        Some(&format!("subject:{sid}")),
+    )
+    .await?;
+    Ok(())
+}
+
+fn sleutel(key: Option<&DataKey>) -> Result<&DataKey> {
+    key.ok_or_else(|| {
+        StoreError::Refused(
+            "Er is geen gegevenssleutel ingesteld; Baken bewaart een inzage niet onversleuteld."
+                .into(),
+        )
+    })
+}
+
+/// Drafts the export for the subject over the cases the requester may answer for, as a concept
+/// that a second person releases. Returns the request's id.
+pub async fn inzage_opstellen(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+    key: Option<&DataKey>,
+) -> Result<String> {
+    let key = sleutel(key)?;
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    let dossiers = bevestig_inzage(db, &mut tx, auth, &[]).await?;
+    let inzage = bouw_inzage(db, &mut tx, auth, &dossiers, Some(key)).await?;
+    let json = serde_json::to_string(&inzage).map_err(|e| StoreError::Refused(e.to_string()))?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO dossiers_inzageverzoek (id, subject_id, status, grond, inhoud_versleuteld, opgesteld_door, opgesteld_naam, opgesteld_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(auth.resource().subject_id())
+    .bind(CONCEPT)
+    .bind(auth.resource().grond().map(InzageGrond::slug).unwrap_or("regie"))
+    .bind(key.encrypt(&json))
+    .bind(&p.user_id)
+    .bind(&p.name)
+    .bind(now_ms())
+    .execute(&mut *tx.conn()?)
+    .await?;
+    for d in &dossiers {
+        sqlx::query(
+            "INSERT INTO dossiers_inzageverzoek_dossier (verzoek_id, dossier_id) VALUES ($1, $2)",
+        )
+        .bind(&id)
+        .bind(d)
+        .execute(&mut *tx.conn()?)
+        .await?;
+    }
+    auth.record_created(
+        &mut tx,
+        "dossier-inzageverzoek",
+        &id,
+        Some(&format!("subject:{}", auth.resource().subject_id())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The subject's name and the requests for the subject that the requester may answer for
+/// (without content).
+pub async fn verzoeken(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+) -> Result<(String, Vec<Verzoek>)> {
+    let mut tx = db.begin().await?;
+    let mine = bevestig_inzage(db, &mut tx, auth, &[]).await?;
+    auth.record(&mut tx).await?;
+    let sid = auth.resource().subject_id().to_string();
+    let naam: String = sqlx::query("SELECT naam FROM dossiers_subject WHERE id = $1")
+        .bind(&sid)
+        .fetch_optional(&mut *tx.conn()?)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("naam")?;
+    auth.record_each(
+        &mut tx,
+        "dossier-subject",
+        std::slice::from_ref(&sid),
+        Some(&format!("subject:{sid}")),
+    )
+    .await?;
+    let rows = sqlx::query(
+        "SELECT id FROM dossiers_inzageverzoek WHERE subject_id = $1 ORDER BY opgesteld_at DESC, id",
+    )
+    .bind(auth.resource().subject_id())
+    .fetch_all(&mut *tx.conn()?)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        if let Some((v, _)) = lees_verzoek(tx.conn()?, &id).await? {
+            if v.dossiers.iter().all(|d| mine.contains(d)) {
+                out.push(v);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok((naam, out))
+}
+
+fn ontsleutel(key: Option<&DataKey>, stored: &str) -> Result<Inzage> {
+    let json = sleutel(key)?
+        .decrypt(stored)
+        .map_err(|e| StoreError::Refused(format!("De inzage is niet te ontsleutelen: {e}")))?;
+    serde_json::from_str(&json).map_err(|e| StoreError::Refused(e.to_string()))
+}
+
+/// A drafted or released export, for its review on screen (each entry shown is recorded as
+/// read by the reviewer). Downloading is [`verzoek_export`], after release.
+pub async fn verzoek_inzien(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+    verzoek_id: &str,
+    key: Option<&DataKey>,
+) -> Result<Verzoek> {
+    let mut tx = db.begin().await?;
+    let (mut v, stored) = lees_verzoek(tx.conn()?, verzoek_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if v.subject_id != auth.resource().subject_id() {
+        return Err(StoreError::NotFound);
+    }
+    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    let inzage = ontsleutel(key, &stored)?;
+    record_export(&mut tx, auth, &inzage).await?;
+    tx.commit().await?;
+    v.inhoud = Some(inzage);
+    Ok(v)
+}
+
+/// Releases a drafted export: a second person (not the one who drafted it), who may answer for
+/// every case it covers.
+pub async fn verzoek_vrijgeven(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+    verzoek_id: &str,
+) -> Result<()> {
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    let (v, _) = lees_verzoek(tx.conn()?, verzoek_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if v.subject_id != auth.resource().subject_id() {
+        return Err(StoreError::NotFound);
+    }
+    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    if v.status != CONCEPT {
+        return Err(StoreError::Conflict(
+            "Deze inzage is al vrijgegeven.".into(),
+        ));
+    }
+    if v.opgesteld_door == p.user_id {
+        return Err(StoreError::Conflict(
+            "Een tweede persoon geeft de inzage vrij: de functionaris gegevensbescherming of een andere procesregisseur van het regieteam, niet wie haar opstelde.".into(),
+        ));
+    }
+    auth.record(&mut tx).await?;
+    sqlx::query(
+        "UPDATE dossiers_inzageverzoek SET status = $1, vrijgegeven_door = $2, vrijgegeven_naam = $3, vrijgegeven_at = $4 WHERE id = $5 AND status = $6",
+    )
+    .bind(VRIJGEGEVEN)
+    .bind(&p.user_id)
+    .bind(&p.name)
+    .bind(now_ms())
+    .bind(verzoek_id)
+    .bind(CONCEPT)
+    .execute(&mut *tx.conn()?)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A released export, to hand to the person: refused (conflict) while it is a concept. Each
+/// entry is recorded as read.
+pub async fn verzoek_export(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+    verzoek_id: &str,
+    key: Option<&DataKey>,
+) -> Result<Verzoek> {
+    let mut tx = db.begin().await?;
+    let (mut v, stored) = lees_verzoek(tx.conn()?, verzoek_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if v.subject_id != auth.resource().subject_id() {
+        return Err(StoreError::NotFound);
+    }
+    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    if v.status != VRIJGEGEVEN {
+        return Err(StoreError::Conflict(
+            "Deze inzage is nog een concept: een tweede persoon (de functionaris gegevensbescherming of een procesregisseur van het regieteam) moet haar eerst controleren en vrijgeven.".into(),
+        ));
+    }
+    let inzage = ontsleutel(key, &stored)?;
+    record_export(&mut tx, auth, &inzage).await?;
+    tx.commit().await?;
+    v.inhoud = Some(inzage);
+    Ok(v)
+}
+
+/// The newest released export for the subject that the requester may answer for, if any.
+pub async fn laatste_vrijgegeven(
+    db: &Db,
+    auth: &Authorized<Inzageverzoek>,
+) -> Result<Option<String>> {
+    let mine = auth.resource().dossiers();
+    let mut conn = db.pool().acquire().await?;
+    let rows = sqlx::query(
+        "SELECT id FROM dossiers_inzageverzoek WHERE subject_id = $1 AND status = $2 ORDER BY vrijgegeven_at DESC, id",
+    )
+    .bind(auth.resource().subject_id())
+    .bind(VRIJGEGEVEN)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        if let Some((v, _)) = lees_verzoek(&mut conn, &id).await? {
+            if v.dossiers.iter().all(|d| mine.contains(d)) {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Records a correction (art. 16) of a subject's field, keeping the old value, or a
@@ -2561,7 +4049,7 @@ pub async fn correct(
     waarde: &str,
     toelichting: &str,
 ) -> Result<()> {
-    let sid = &auth.resource().subject_id;
+    let sid = auth.resource().subject_id().to_string();
     if toelichting.trim().is_empty() {
         return Err(invalid(
             "toelichting",
@@ -2588,11 +4076,12 @@ pub async fn correct(
         return Err(invalid("waarde", "Vul de juiste waarde in."));
     }
     let mut tx = db.begin().await?;
+    bevestig_inzage(db, &mut tx, auth, &[]).await?;
     auth.record(&mut tx).await?;
     let old = sqlx::query(&format!(
         "SELECT {column} AS v FROM dossiers_subject WHERE id = $1"
     ))
-    .bind(sid)
+    .bind(&sid)
     .fetch_optional(&mut *tx.conn()?)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -2607,12 +4096,12 @@ pub async fn correct(
     ))
     .bind(new)
     .bind(now_ms())
-    .bind(sid)
+    .bind(&sid)
     .execute(&mut *tx.conn()?)
     .await?;
     sqlx::query("INSERT INTO dossiers_correctie (id, subject_id, veld, oude_waarde, toelichting, door, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(new_id())
-        .bind(sid)
+        .bind(&sid)
         .bind(veld)
         .bind(old.unwrap_or_default())
         .bind(toelichting.trim())
@@ -2624,25 +4113,65 @@ pub async fn correct(
     Ok(())
 }
 
-/// Subjects matching a name, for the access request search (directing staff only).
+/// Subjects matching a name, for a subject access request: only subjects of cases the searcher
+/// may answer for (the fg: cases the municipality directs; a procesregisseur: cases their team
+/// directs), filtered in SQL. Each name returned is recorded as read.
 pub async fn find_subjects(
     db: &Db,
-    auth: &Authorized<Dossierlijst>,
+    auth: &Authorized<Betrokkenen>,
     q: &str,
 ) -> Result<Vec<(String, String, String)>> {
-    if q.trim().len() < 2 {
-        return Ok(Vec::new());
-    }
-    let rows = sqlx::query("SELECT id, soort, naam FROM dossiers_subject WHERE LOWER(naam) LIKE $1 ORDER BY naam LIMIT 50")
-        .bind(format!("%{}%", q.trim().to_lowercase()))
-        .fetch_all(db.pool())
-        .await?;
+    let p = auth.principal();
+    let term = q.trim().to_lowercase();
+    let fg = p.has(platform::access::Role::Fg);
+    let teams = if fg {
+        Vec::new()
+    } else {
+        teams_of(db, p).await?
+    };
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
-    tx.commit().await?;
-    rows.iter()
+    if term.chars().count() < 2 || (!fg && teams.is_empty()) {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let escaped: String = term
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let mut s = Sql::default();
+    let like = s.mark(&format!("%{escaped}%"));
+    let org = s.mark(&p.organisation_id);
+    let mut sql = format!(
+        "SELECT DISTINCT s.id, s.soort, s.naam FROM dossiers_subject s \
+         JOIN dossiers_dossier_subject ds ON ds.subject_id = s.id \
+         JOIN dossiers_dossier d ON d.id = ds.dossier_id \
+         WHERE LOWER(s.naam) LIKE {like} ESCAPE '\\' AND d.regie_organisation_id = {org}"
+    );
+    if !fg {
+        let m = s.marks(&teams);
+        sql.push_str(&format!(" AND d.regie_team_id IN ({m})"));
+    }
+    sql.push_str(" ORDER BY s.naam, s.id LIMIT 50");
+    let rows = bind_all(&sql, &s.binds).fetch_all(&mut *tx.conn()?).await?;
+    let hits: Vec<(String, String, String)> = rows
+        .iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("soort")?, r.try_get("naam")?)))
-        .collect()
+        .collect::<Result<_>>()?;
+    for (id, _, _) in &hits {
+        auth.record_each(
+            &mut tx,
+            "dossier-subject",
+            std::slice::from_ref(id),
+            Some(&format!("subject:{id}")),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(hits)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2658,8 +4187,10 @@ pub struct Vernietiging {
 }
 
 /// Destroys closed cases whose retention term ended before `vandaag` and that are not on legal
-/// hold: entries, history, participations, signals, agenda points, and subjects no other case
-/// holds. A destruction record (number, case type, dates — no content) and an audit record stay.
+/// hold: entries with their uploaded documents, history, participations, signals, agenda
+/// points, the links to the meldingen they came from, subject access exports that cover them,
+/// and subjects no other case holds. A destruction record (number, case type, dates — no
+/// content) and an audit record stay. A system job (no person's decision).
 pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec<Vernietiging>> {
     let rows = sqlx::query("SELECT id, nummer, zaaktype, gesloten_at, bewaren_tot FROM dossiers_dossier WHERE gesloten_at IS NOT NULL AND legal_hold = 0 AND bewaren_tot IS NOT NULL AND bewaren_tot < $1")
         .bind(vandaag.to_string())
@@ -2682,6 +4213,34 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
                 .iter()
                 .map(|r| r.try_get("subject_id"))
                 .collect::<std::result::Result<_, _>>()?;
+        // The uploaded documents go with their entries: nothing of the case is left.
+        let files: Vec<String> = sqlx::query(
+            "SELECT bestand_id FROM dossiers_item WHERE dossier_id = $1 AND bestand_id IS NOT NULL",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx.conn()?)
+        .await?
+        .iter()
+        .map(|r| r.try_get("bestand_id"))
+        .collect::<std::result::Result<_, _>>()?;
+        // Subject access exports that cover the case hold its entries too.
+        let verzoeken: Vec<String> = sqlx::query(
+            "SELECT verzoek_id FROM dossiers_inzageverzoek_dossier WHERE dossier_id = $1",
+        )
+        .bind(&id)
+        .fetch_all(&mut *tx.conn()?)
+        .await?
+        .iter()
+        .map(|r| r.try_get("verzoek_id"))
+        .collect::<std::result::Result<_, _>>()?;
+        for v in &verzoeken {
+            for sql in [
+                "DELETE FROM dossiers_inzageverzoek_dossier WHERE verzoek_id = $1",
+                "DELETE FROM dossiers_inzageverzoek WHERE id = $1",
+            ] {
+                sqlx::query(sql).bind(v).execute(&mut *tx.conn()?).await?;
+            }
+        }
         for table in [
             "dossiers_item",
             "dossiers_historie",
@@ -2689,11 +4248,15 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
             "dossiers_signaal",
             "dossiers_agendapunt",
             "dossiers_dossier_subject",
+            "dossiers_melding_bron",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE dossier_id = $1"))
                 .bind(&id)
                 .execute(&mut *tx.conn()?)
                 .await?;
+        }
+        for f in &files {
+            platform::files::delete(&mut tx, f).await?;
         }
         platform::links::remove_from(&mut tx, "dossier", &id).await?;
         sqlx::query("DELETE FROM dossiers_dossier WHERE id = $1")
@@ -2709,6 +4272,22 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
             .await?
             .try_get("n")?;
             if still == 0 {
+                let verzoeken: Vec<String> =
+                    sqlx::query("SELECT id FROM dossiers_inzageverzoek WHERE subject_id = $1")
+                        .bind(s)
+                        .fetch_all(&mut *tx.conn()?)
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get("id"))
+                        .collect::<std::result::Result<_, _>>()?;
+                for v in &verzoeken {
+                    for sql in [
+                        "DELETE FROM dossiers_inzageverzoek_dossier WHERE verzoek_id = $1",
+                        "DELETE FROM dossiers_inzageverzoek WHERE id = $1",
+                    ] {
+                        sqlx::query(sql).bind(v).execute(&mut *tx.conn()?).await?;
+                    }
+                }
                 for sql in [
                     "DELETE FROM dossiers_sleutel WHERE subject_id = $1",
                     "DELETE FROM dossiers_correctie WHERE subject_id = $1",

@@ -526,13 +526,17 @@ async fn admission_outside_a_valid_covenant_is_refused_with_the_reason() {
             &[
                 ("organisation_id", &org),
                 ("convenant_id", &expired),
-                ("doel", "Mijn doel"),
+                ("doel", &format!("{expired}-doel-1")),
             ],
         )
         .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("het convenant is verlopen"));
-    assert!(page.body.contains("Mijn doel"));
+    assert!(
+        page.body
+            .contains(&format!("value=\"{expired}-doel-1\" selected")),
+        "the chosen purpose is kept"
+    );
 }
 
 #[tokio::test]
@@ -888,7 +892,44 @@ async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
             .to_string()
     );
 
-    // Subject access export: the data across cases and who looked at it.
+    // Subject access export: drafted by the directing procesregisseur, released by a second
+    // person (the municipality's fg), then the data across cases and who looked at it.
+    let fg = person(&app, "fg@example.nl", "vijfheerenlanden", Role::Fg, None).await;
+    let r = get(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+        &regie.token,
+    )
+    .await;
+    assert_eq!(r.status(), 409, "nothing released yet");
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+        &regie.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let verzoek: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(verzoek["status"], "concept");
+    assert!(verzoek["inhoud"].is_null(), "no content before release");
+    let vid = verzoek["id"].as_str().unwrap().to_string();
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}/vrijgeven"),
+        &regie.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 409, "not by the one who drafted it");
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}/vrijgeven"),
+        &fg.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
     let r = get(
         &app,
         &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
@@ -896,7 +937,8 @@ async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
     )
     .await;
     assert_eq!(r.status(), 200);
-    let inzage: serde_json::Value = r.json().await.unwrap();
+    let released: serde_json::Value = r.json().await.unwrap();
+    let inzage = &released["inhoud"];
     assert_eq!(inzage["subject"]["bsn"], "111222333");
     assert_eq!(
         inzage["dossiers"][0]["items"]
@@ -933,7 +975,7 @@ async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
         .await;
     let page = b.get("/dossiers/inzage?q=inzage").await;
     assert!(page.body.contains(&format!("/dossiers/inzage/{sid}")));
-    let page = b.get(&format!("/dossiers/inzage/{sid}")).await;
+    let page = b.get(&format!("/dossiers/inzage/verzoek/{vid}")).await;
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("Voorval") && page.body.contains("Wie heeft deze gegevens ingezien")
@@ -964,15 +1006,35 @@ async fn workflow_legal_hold_destruction_and_the_subject_access_export() {
         )
         .await;
     assert_eq!(page.status, 303);
-    let inzage: serde_json::Value = get(
+    let r = post(
         &app,
         &format!("/api/v1/dossiers/subjecten/{sid}/inzage"),
+        &fg.token,
+        serde_json::json!({}),
+    )
+    .await;
+    let vid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}/vrijgeven"),
         &regie.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    let released: serde_json::Value = get(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}"),
+        &fg.token,
     )
     .await
     .json()
     .await
     .unwrap();
+    let inzage = &released["inhoud"];
     assert_eq!(inzage["subject"]["naam"], "Inzage Persoon-Jansen");
     assert_eq!(inzage["correcties"][0]["oude_waarde"], "Inzage Persoon");
 
@@ -1161,9 +1223,15 @@ struct Viewer {
     id: String,
     token: String,
     org: String,
+    gemeente: String,
     /// Member of the directing team with a directing role.
     regie_team: Option<String>,
-    role: Role,
+    /// May answer subject access requests: Some(None) for every case of the municipality,
+    /// Some(Some(team)) for the cases of that team.
+    inzage_team: Option<Option<String>>,
+    /// Works in case files (a directing role of the municipality or a partner role).
+    module: bool,
+    roles: Vec<Role>,
     browser: Browser,
 }
 
@@ -1175,24 +1243,30 @@ struct Cov {
     parties: Vec<(String, Vec<&'static str>)>,
 }
 
-/// The rule, restated plainly: which categories `v` may see in a case.
+/// The rule, restated plainly: which categories `v` may see in a case. A participation counts
+/// when it is not revoked, within its window, for a purpose of its covenant, on a covenant
+/// valid today that covers the case type and names the organisation.
 fn expected(
     v: &Viewer,
     zaaktype: &str,
     regie_team: &str,
-    parts: &[(String, usize, bool)],
+    parts: &[(String, usize, bool, bool)],
     covs: &[Cov],
 ) -> Option<Vec<&'static str>> {
     if v.regie_team.as_deref() == Some(regie_team) {
         return None; // everything
     }
-    if !(v.role == Role::Ketenpartner || v.role == Role::Procesregisseur) {
+    if !(v.roles.contains(&Role::Ketenpartner) || v.roles.contains(&Role::Procesregisseur))
+        || (v.roles.contains(&Role::Procesregisseur)
+            && !v.roles.contains(&Role::Ketenpartner)
+            && v.org != v.gemeente)
+    {
         return Some(Vec::new());
     }
     let mut cats = Vec::new();
-    for (org, ci, revoked) in parts {
+    for (org, ci, revoked, ok) in parts {
         let c = &covs[*ci];
-        if *org != v.org || *revoked || !c.valid || !c.types.contains(&zaaktype) {
+        if *org != v.org || *revoked || !*ok || !c.valid || !c.types.contains(&zaaktype) {
             continue;
         }
         if let Some((_, r)) = c.parties.iter().find(|(o, _)| o == org) {
@@ -1279,61 +1353,111 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         partners,
         clock,
     } = sh;
-    // The viewers: a partner user in every partner organisation, and municipal staff inside and
-    // outside the directing teams.
+    // The viewers: a partner user in every partner organisation (first, in the order of
+    // `partners`), municipal staff of every role inside and outside the directing teams, and
+    // accounts with several roles (a directing role with a partner role, or held by an account
+    // of a partner organisation).
     let mut viewers = Vec::new();
-    let mut specs: Vec<(String, String, Role, Option<String>)> = partner_slugs
+    let g = "vijfheerenlanden".to_string();
+    let mut specs: Vec<(String, String, Vec<Role>, Option<String>)> = partner_slugs
         .iter()
         .map(|s| {
             (
                 format!("kp{chunk}-{s}@example.nl"),
                 s.to_string(),
-                Role::Ketenpartner,
+                vec![Role::Ketenpartner],
                 None,
             )
         })
         .collect();
-    specs.push((
-        format!("regie-a{chunk}@example.nl"),
-        "vijfheerenlanden".into(),
-        Role::Procesregisseur,
-        Some(team_a.clone()),
-    ));
-    specs.push((
-        format!("regie-b{chunk}@example.nl"),
-        "vijfheerenlanden".into(),
-        Role::Procesregisseur,
-        Some(team_b.clone()),
-    ));
-    specs.push((
-        format!("adviseur-a{chunk}@example.nl"),
-        "vijfheerenlanden".into(),
-        Role::AdviseurIv,
-        Some(team_a.clone()),
-    ));
-    specs.push((
-        format!("handhaver-a{chunk}@example.nl"),
-        "vijfheerenlanden".into(),
-        Role::Handhaver,
-        Some(team_a.clone()),
-    ));
-    specs.push((
-        format!("beheerder{chunk}@example.nl"),
-        "vijfheerenlanden".into(),
-        Role::Beheerder,
+    let mut add = |name: &str, org: &str, roles: Vec<Role>, team: Option<&String>| {
+        specs.push((
+            format!("{name}{chunk}@example.nl"),
+            org.to_string(),
+            roles,
+            team.cloned(),
+        ));
+    };
+    add("regie-a", &g, vec![Role::Procesregisseur], Some(&team_a));
+    add("regie-b", &g, vec![Role::Procesregisseur], Some(&team_b));
+    add("adviseur-a", &g, vec![Role::AdviseurIv], Some(&team_a));
+    add("handhaver-a", &g, vec![Role::Handhaver], Some(&team_a));
+    add("beheerder", &g, vec![Role::Beheerder], None);
+    add("jurist-a", &g, vec![Role::Jurist], Some(&team_a));
+    add("burgemeester", &g, vec![Role::Burgemeester], None);
+    add("auditor", &g, vec![Role::Auditor], None);
+    add("raadslid", &g, vec![Role::Raadslid], None);
+    add("fg", &g, vec![Role::Fg], None);
+    add(
+        "regie-jurist-b",
+        &g,
+        vec![Role::Procesregisseur, Role::Jurist],
+        Some(&team_b),
+    );
+    add(
+        "beheer-jurist",
+        &g,
+        vec![Role::Beheerder, Role::Jurist],
+        Some(&team_a),
+    );
+    add(
+        "regie-kp-a",
+        &g,
+        vec![Role::Procesregisseur, Role::Ketenpartner],
+        Some(&team_a),
+    );
+    add(
+        "politie-regie",
+        "politie-lekpoort",
+        vec![Role::Procesregisseur],
         None,
-    ));
-    for (email, org, role, team) in specs {
-        let p = person(&app, &email, &org, role, team.as_deref()).await;
+    );
+    add(
+        "politie-jurist-kp",
+        "politie-lekpoort",
+        vec![Role::Ketenpartner, Role::Jurist, Role::Fg],
+        None,
+    );
+    for (email, org, roles, team) in specs {
+        let p = person(&app, &email, &org, roles[0], team.as_deref()).await;
+        for extra in &roles[1..] {
+            sqlx::query("INSERT INTO user_roles (user_id, role, granted_by, granted_at) VALUES ($1, $2, NULL, 0)")
+                .bind(&p.id)
+                .bind(extra.slug())
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
         let mut browser = Browser::new(&app);
         let page = browser.login(&email, PASSWORD, p.secret.as_deref()).await;
         assert_eq!(page.status, 303, "login {email}");
+        let gemeentelijk = org == g;
+        let regie_rol = roles
+            .iter()
+            .any(|r| matches!(r, Role::Procesregisseur | Role::AdviseurIv))
+            && !roles.contains(&Role::Ketenpartner)
+            && gemeentelijk;
         viewers.push(Viewer {
             org: app.org_id(&org).await,
-            regie_team: team.filter(|_| matches!(role, Role::Procesregisseur | Role::AdviseurIv)),
+            gemeente: gemeente.clone(),
+            regie_team: team.clone().filter(|_| regie_rol),
+            // Who answers a subject access request for a case: the municipality's fg for every
+            // case, a procesregisseur (no partner role) for the cases of their team.
+            inzage_team: if gemeentelijk && !roles.contains(&Role::Ketenpartner) {
+                if roles.contains(&Role::Fg) {
+                    Some(None)
+                } else if roles.contains(&Role::Procesregisseur) {
+                    team.clone().map(Some)
+                } else {
+                    None
+                }
+            } else {
+                None
+            },
+            module: regie_rol || roles.contains(&Role::Ketenpartner),
             id: p.id,
             token: p.token,
-            role,
+            roles,
             browser,
         });
     }
@@ -1359,6 +1483,9 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
             let types = rng.subset(&TYPES, 75);
             sqlx::query("INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, ingetrokken_at, created_by, created_at) VALUES ($1, 'c', '', $2, $3, $4, $5, 'test', 0)")
                 .bind(&id).bind(types.join(",")).bind(&van).bind(&tot).bind(revoked.then_some(1i64))
+                .execute(&mut *tx.conn().unwrap()).await.unwrap();
+            sqlx::query("INSERT INTO dossiers_convenant_doel (id, convenant_id, omschrijving, positie) VALUES ($1, $2, 'doel', 0)")
+                .bind(format!("{id}-doel-1")).bind(&id)
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
             let mut parties = Vec::new();
             for org in rng.subset(&partners, 60) {
@@ -1398,14 +1525,29 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
             if !revoked
                 && parts
                     .iter()
-                    .any(|(o, _, r): &(String, usize, bool)| *o == org && !*r)
+                    .any(|(o, _, r, _): &(String, usize, bool, bool)| *o == org && !*r)
             {
                 continue; // one active participation per organisation and case
             }
-            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, 'd', 0, 'test', $6)")
-                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(zaaktype).bind(revoked.then_some(1i64))
+            // The participation's own window (mostly open, sometimes ended or not yet begun)
+            // and its purpose (mostly one of its covenant's, sometimes another covenant's).
+            let (van, tot, in_window) = match rng.below(10) {
+                0 => (Some(day(-30)), Some(day(-1)), false),
+                1 => (Some(day(1)), None, false),
+                2 => (Some(day(-3)), Some(day(0)), true),
+                3 => (Some(day(0)), Some(day(30)), true),
+                _ => (None, None, true),
+            };
+            let (doel, doel_ok) = if rng.chance(90) {
+                (format!("{}-doel-1", covs[ci].id), true)
+            } else {
+                let other = rng.below(covs.len());
+                (format!("{}-doel-1", covs[other].id), other == ci)
+            };
+            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, 'd', $6, $7, $8, 0, 'test', $9)")
+                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(zaaktype).bind(&doel).bind(van).bind(tot).bind(revoked.then_some(1i64))
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
-            parts.push((org, ci, revoked));
+            parts.push((org, ci, revoked, in_window && doel_ok));
         }
         let mut items = Vec::new();
         for k in 0..(1 + rng.below(6)) {
@@ -1417,6 +1559,35 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
             items.push((id, cat, titel));
         }
+        // A person in the case, and a meeting of the municipality and some partners with the
+        // case on its agenda.
+        let subject = platform::db::new_id();
+        let naam = format!("zz{chunk}q{n}w");
+        sqlx::query("INSERT INTO dossiers_subject (id, soort, naam, created_at, updated_at) VALUES ($1, 'persoon', $2, 0, 0)")
+            .bind(&subject).bind(&naam)
+            .execute(&mut *tx.conn().unwrap()).await.unwrap();
+        sqlx::query("INSERT INTO dossiers_dossier_subject (dossier_id, subject_id, rol) VALUES ($1, $2, 'betrokkene')")
+            .bind(&case).bind(&subject)
+            .execute(&mut *tx.conn().unwrap()).await.unwrap();
+        let overleg = platform::db::new_id();
+        sqlx::query("INSERT INTO dossiers_overleg (id, organisation_id, soort, titel, datum, created_by, created_at) VALUES ($1, $2, 'pga', 'o', '2026-01-01', 'test', 0)")
+            .bind(&overleg).bind(&gemeente)
+            .execute(&mut *tx.conn().unwrap()).await.unwrap();
+        let mut meeting_orgs = rng.subset(&partners, 50);
+        meeting_orgs.push(gemeente.clone());
+        for o in &meeting_orgs {
+            sqlx::query("INSERT INTO dossiers_overleg_deelnemer (overleg_id, organisation_id) VALUES ($1, $2)")
+                .bind(&overleg).bind(o)
+                .execute(&mut *tx.conn().unwrap()).await.unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO dossiers_agendapunt (overleg_id, dossier_id, positie) VALUES ($1, $2, 0)",
+        )
+        .bind(&overleg)
+        .bind(&case)
+        .execute(&mut *tx.conn().unwrap())
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
 
         // Half the time a user of a participating organisation, so both sides of the rule
@@ -1436,7 +1607,7 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         let may_open = want.as_ref().is_none_or(|c| !c.is_empty());
         let ctx = format!(
             "scenario {n}: viewer {:?} in {}, zaaktype {zaaktype}, want {want:?}",
-            v.role, v.org
+            v.roles, v.org
         );
 
         // API detail.
@@ -1491,6 +1662,66 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
             let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE resource_type = 'dossier-item' AND resource_id = $1 AND actor_user_id = $2 AND outcome = 'allowed'")
                 .bind(id).bind(&v.id).fetch_one(app.db.pool()).await.unwrap().try_get("n").unwrap();
             assert_eq!(n, 2, "audit of {id}, {ctx}");
+        }
+        // The subject search finds the person exactly for those who may answer a subject
+        // access request for the case; others are refused.
+        let may_answer = match &v.inzage_team {
+            Some(None) => true,
+            Some(Some(t)) => t == regie_team,
+            None => false,
+        };
+        let r = get(
+            &app,
+            &format!("/api/v1/dossiers/subjecten?q={naam}"),
+            &v.token,
+        )
+        .await;
+        if v.inzage_team.is_some() {
+            assert_eq!(r.status(), 200, "search, {ctx}");
+            let hits: serde_json::Value = r.json().await.unwrap();
+            let found = hits
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["id"] == subject.as_str());
+            assert_eq!(found, may_answer, "search, {ctx}");
+        } else {
+            assert_eq!(r.status(), 403, "search, {ctx}");
+        }
+        // The meeting: for case workers of a participating organisation, its agenda naming the
+        // case exactly when they may open it.
+        let r = get(
+            &app,
+            &format!("/api/v1/dossiers/overleggen/{overleg}"),
+            &v.token,
+        )
+        .await;
+        if v.module && meeting_orgs.contains(&v.org) {
+            assert_eq!(r.status(), 200, "meeting, {ctx}");
+            let o: serde_json::Value = r.json().await.unwrap();
+            let named = o["agenda"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d == case.as_str());
+            assert_eq!(named, may_open, "meeting agenda, {ctx}");
+        } else {
+            assert_eq!(r.status(), 403, "meeting, {ctx}");
+        }
+        // The subject access export (drafted in one scenario of twenty: each is encrypted).
+        if n % 20 == 0 {
+            let r = post(
+                &app,
+                &format!("/api/v1/dossiers/subjecten/{subject}/inzage"),
+                &v.token,
+                serde_json::json!({}),
+            )
+            .await;
+            assert_eq!(
+                r.status(),
+                if may_answer { 201 } else { 403 },
+                "export, {ctx}"
+            );
         }
         checked_items += items.len();
         hidden_items += items.len() - visible.len();
@@ -1552,10 +1783,19 @@ async fn a_case_made_from_a_melding_links_both_ways() {
         .unwrap();
     assert_eq!(detail["meldingen"][0]["id"], melding.as_str(), "{detail}");
     assert_eq!(detail["meldingen"][0]["nummer"], 1);
-    let mut iv = app
-        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
-        .await;
-    let page = iv.get(&format!("/meldingen/{melding}")).await;
+    // An IV adviser in the directing team sees the case number on the melding; colleagues who
+    // work meldingen but cannot open the case see nothing of it (its existence is protected).
+    let iv = person(
+        &app,
+        "iv@example.nl",
+        "vijfheerenlanden",
+        Role::AdviseurIv,
+        Some(&zorg),
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.login(&iv.email, PASSWORD, iv.secret.as_deref()).await;
+    let page = b.get(&format!("/meldingen/{melding}")).await;
     assert!(
         page.body
             .contains(&format!("href=\"/dossiers/{case}\">Dossier {nummer}</a>")),
@@ -1566,4 +1806,28 @@ async fn a_case_made_from_a_melding_links_both_ways() {
         !page.body.contains("Casus uit een melding"),
         "no title leaks"
     );
+    for (email, role) in [
+        ("iv2@example.nl", Role::AdviseurIv),
+        ("hh@example.nl", Role::Handhaver),
+        ("beheer@example.nl", Role::Beheerder),
+    ] {
+        let mut other = app.browser_as(email, "vijfheerenlanden", role).await;
+        let page = other.get(&format!("/meldingen/{melding}")).await;
+        assert_eq!(page.status, 200, "{role:?} works meldingen");
+        assert!(
+            !page.body.contains(&nummer) && !page.body.contains(&format!("/dossiers/{case}")),
+            "{role:?} outside the directing team sees no case file"
+        );
+    }
+    // Nor does the melding's API name it.
+    let hh = identity::user_id_by_email(&app.db, "hh@example.nl")
+        .await
+        .unwrap();
+    let token = token_for(&app, &hh).await;
+    let body = get(&app, &format!("/api/v1/meldingen/{melding}"), &token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains(&nummer) && !body.contains(&case), "{body}");
 }

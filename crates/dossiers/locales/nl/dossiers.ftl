@@ -1,2 +1,3 @@
 dossiers-nav = Dossiers
 dossiers-nav-convenanten = Convenanten
+dossiers-nav-inzage = Inzageverzoeken
