@@ -22,6 +22,47 @@ use crate::store::{
     self, Category, Change, Detail, Filter, Photo, StoreError, Summary, TeamOverview,
 };
 
+/// Records of another module made from a melding whose very existence that module protects (a
+/// case file under a privacy covenant): that module says which of them a principal may see.
+/// Meldingen cannot depend on such a module (it depends on meldingen), so the module registers
+/// its answer here when its routes are built; without one, nothing is shown.
+pub type BeschermdeVerwijzingen = for<'a> fn(
+    &'a platform::db::Db,
+    &'a platform::access::Principal,
+    &'a str,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Vec<platform::links::Link>> + Send + 'a>,
+>;
+
+static VERWIJZINGEN: std::sync::RwLock<Vec<(&'static str, BeschermdeVerwijzingen)>> =
+    std::sync::RwLock::new(Vec::new());
+
+/// Registers the answer of the module that owns records of `kind` (once per kind).
+pub fn register_verwijzingen(kind: &'static str, f: BeschermdeVerwijzingen) {
+    if let Ok(mut list) = VERWIJZINGEN.write() {
+        if !list.iter().any(|(k, _)| *k == kind) {
+            list.push((kind, f));
+        }
+    }
+}
+
+/// The protected records made from melding `id` that `p` may see.
+async fn beschermde_verwijzingen(
+    db: &platform::db::Db,
+    p: &platform::access::Principal,
+    id: &str,
+) -> Vec<platform::links::Link> {
+    let fs: Vec<BeschermdeVerwijzingen> = VERWIJZINGEN
+        .read()
+        .map(|l| l.iter().map(|(_, f)| *f).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for f in fs {
+        out.extend(f(db, p, id).await);
+    }
+    out
+}
+
 fn fmt_time(ms: i64) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
         return String::new();
@@ -1211,8 +1252,10 @@ async fn detail_response(
 ) -> WebResult {
     let auth = authorize_melding(state, ctx, id, Action::Read).await?;
     let mut tx = state.db.begin().await?;
-    let m = store::read(&mut tx, &auth).await.map_err(store_err)?;
+    let mut m = store::read(&mut tx, &auth).await.map_err(store_err)?;
     tx.commit().await?;
+    m.koppelingen
+        .extend(beschermde_verwijzingen(&state.db, auth.principal(), &m.id).await);
     let i = I18n::new(&ctx.lang);
     let teams = store::teams(&state.db).await?;
     let base = format!("/meldingen/{}", m.id);
