@@ -1831,3 +1831,799 @@ async fn a_case_made_from_a_melding_links_both_ways() {
         .unwrap();
     assert!(!body.contains(&nummer) && !body.contains(&case), "{body}");
 }
+
+/// Adds `roles` to an account directly in the table, as an account could hold them from before
+/// the roles were bound to organisations.
+async fn grant_raw(app: &App, user_id: &str, roles: &[Role]) {
+    for r in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role, granted_by, granted_at) VALUES ($1, $2, NULL, 0) ON CONFLICT DO NOTHING")
+            .bind(user_id)
+            .bind(r.slug())
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+async fn denied(app: &App, user_id: &str, resource_type: &str) -> usize {
+    app.audit_rows(&format!(
+        "actor_user_id = '{user_id}' AND outcome = 'denied' AND resource_type = '{resource_type}'"
+    ))
+    .await
+    .len()
+}
+
+/// The subject access export: only the directing team's procesregisseur and the municipality's
+/// fg; drafted, then released by a second person; a read recorded per entry; the other members
+/// of a group left out; purposes, recipients, retention and sources stated.
+#[tokio::test]
+async fn the_subject_access_export_is_for_the_directing_procesregisseur_and_the_fg_only() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let subject = |naam: &'static str| {
+        let app = &app;
+        let token = regie.token.clone();
+        let case = case.clone();
+        async move {
+            let r = post(
+                app,
+                &format!("/api/v1/dossiers/{case}/subjecten"),
+                &token,
+                serde_json::json!({"soort": "persoon", "naam": naam}),
+            )
+            .await;
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let anna = subject("Anna Groepslid").await;
+    let bert = subject("Bert Groepslid").await;
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/subjecten"),
+        &regie.token,
+        serde_json::json!({"soort": "groep", "naam": "Groep Lingedijk", "leden": [anna, bert]}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let about = |who: Option<&str>, titel: &str| serde_json::json!({"soort": "notitie", "categorie": "strafrechtelijk", "titel": titel, "betreft": who});
+    for (who, titel) in [
+        (Some(anna.as_str()), "Over Anna"),
+        (Some(bert.as_str()), "Over Bert"),
+        (None, "Over de groep"),
+    ] {
+        let r = post(
+            &app,
+            &format!("/api/v1/dossiers/{case}/items"),
+            &regie.token,
+            about(who, titel),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+    }
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/items"),
+        &regie.token,
+        about(Some("geen-betrokkene"), "x"),
+    )
+    .await;
+    assert_eq!(r.status(), 422, "an entry is about a subject of the case");
+
+    // Who may not: another team's procesregisseur, a partner (also a police account holding
+    // procesregisseur and jurist), an administrator, the mayor, a council member, an auditor.
+    let iv = team_id(&app, "integrale-veiligheid").await;
+    let other_team = person(
+        &app,
+        "regie-iv@example.nl",
+        "vijfheerenlanden",
+        Role::Procesregisseur,
+        Some(&iv),
+    )
+    .await;
+    grant_raw(
+        &app,
+        &politie.id,
+        &[Role::Procesregisseur, Role::Jurist, Role::Fg],
+    )
+    .await;
+    let politie_token = token_for(&app, &politie.id).await;
+    let mut refused = vec![
+        (other_team.id.clone(), other_team.token.clone()),
+        (politie.id.clone(), politie_token),
+        (admin.id.clone(), admin.token.clone()),
+    ];
+    for (email, role) in [
+        ("bm@example.nl", Role::Burgemeester),
+        ("raad@example.nl", Role::Raadslid),
+        ("audit@example.nl", Role::Auditor),
+        ("jurist@example.nl", Role::Jurist),
+    ] {
+        let p = person(&app, email, "vijfheerenlanden", role, None).await;
+        refused.push((p.id, p.token));
+    }
+    for (id, token) in &refused {
+        let before = denied(&app, id, "dossier-subject").await;
+        for r in [
+            get(
+                &app,
+                &format!("/api/v1/dossiers/subjecten/{anna}/inzage"),
+                token,
+            )
+            .await,
+            post(
+                &app,
+                &format!("/api/v1/dossiers/subjecten/{anna}/inzage"),
+                token,
+                serde_json::json!({}),
+            )
+            .await,
+        ] {
+            assert_eq!(r.status(), 403, "{id}");
+        }
+        assert_eq!(
+            denied(&app, id, "dossier-subject").await,
+            before + 2,
+            "each refusal is audited"
+        );
+        let r = get(&app, "/api/v1/dossiers/subjecten?q=groepslid", token).await;
+        if *id == other_team.id {
+            // A procesregisseur may search, but finds only subjects of their team's cases.
+            assert_eq!(r.status(), 200);
+            assert_eq!(
+                r.json::<serde_json::Value>().await.unwrap(),
+                serde_json::json!([])
+            );
+        } else {
+            assert_eq!(r.status(), 403, "no subject search either");
+        }
+    }
+    // The pages refuse them too.
+    let mut pb = Browser::new(&app);
+    pb.login(&other_team.email, PASSWORD, other_team.secret.as_deref())
+        .await;
+    assert_eq!(
+        pb.get(&format!("/dossiers/inzage/{anna}")).await.status,
+        403
+    );
+    let page = pb.get("/dossiers/inzage?q=groepslid").await;
+    assert_eq!(
+        page.status, 200,
+        "another team's procesregisseur may search…"
+    );
+    assert!(
+        !page.body.contains("Anna Groepslid"),
+        "…but finds nobody of a case they cannot answer for"
+    );
+    let mut ab = Browser::new(&app);
+    ab.login(&admin.email, PASSWORD, admin.secret.as_deref())
+        .await;
+    assert_eq!(ab.get("/dossiers/inzage?q=groepslid").await.status, 403);
+    assert_eq!(
+        ab.get(&format!("/dossiers/inzage/{anna}/export.json"))
+            .await
+            .status,
+        403
+    );
+
+    // The directing procesregisseur drafts; the content is not downloadable before release.
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{anna}/inzage"),
+        &regie.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let vid = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["status"], "concept");
+    assert_eq!(v["grond"], "regie");
+    assert!(v["inhoud"].is_null());
+    let reads = app
+        .audit_rows(&format!(
+            "resource_type = 'dossier-item' AND actor_user_id = '{}' AND subject_id = 'dossier:{case}'",
+            regie.id
+        ))
+        .await;
+    assert!(!reads.is_empty(), "a read is recorded per entry");
+    let mut rb = Browser::new(&app);
+    rb.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = rb
+        .get(&format!("/dossiers/inzage/verzoek/{vid}/export.json"))
+        .await;
+    assert_eq!(page.status, 409, "a concept is not downloadable");
+    let page = rb.get(&format!("/dossiers/inzage/verzoek/{vid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("een ander geeft haar vrij"));
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}/vrijgeven"),
+        &regie.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    // Another team's procesregisseur cannot review or release it either.
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/inzageverzoeken/{vid}/vrijgeven"),
+        &other_team.token,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // The fg reviews it on screen and releases it (a second person).
+    let fg = person(&app, "fg@example.nl", "vijfheerenlanden", Role::Fg, None).await;
+    let mut fb = Browser::new(&app);
+    fb.login(&fg.email, PASSWORD, fg.secret.as_deref()).await;
+    let page = fb.get("/dossiers/inzage?q=groepslid").await;
+    assert!(
+        page.body.contains("Anna Groepslid"),
+        "the fg finds the municipality's subjects"
+    );
+    let page = fb.get(&format!("/dossiers/inzage/verzoek/{vid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Over Anna") && !page.body.contains("Over Bert"));
+    let page = fb
+        .post(&format!("/dossiers/inzage/verzoek/{vid}/vrijgeven"), &[])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = fb
+        .get(&format!("/dossiers/inzage/verzoek/{vid}/export.json"))
+        .await;
+    assert_eq!(page.status, 200);
+    let r = get(
+        &app,
+        &format!("/api/v1/dossiers/subjecten/{anna}/inzage"),
+        &regie.token,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "vrijgegeven");
+    let i = &v["inhoud"];
+    let d = &i["dossiers"][0];
+    let titels: Vec<&str> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["titel"].as_str().unwrap())
+        .collect();
+    assert!(titels.contains(&"Over Anna") && titels.contains(&"Over de groep"));
+    assert!(
+        !titels.contains(&"Over Bert"),
+        "another member's entry is left out"
+    );
+    let text = i.to_string();
+    assert!(!text.contains("Bert Groepslid"), "no other member's name");
+    assert!(!text.contains(&bert), "nor their id");
+    assert!(i["subject"]["leden"].as_array().unwrap().is_empty());
+    // AVG art. 15 lid 1: purposes, recipients, retention, sources.
+    assert!(d["doelen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x.as_str().unwrap().contains("PGA")));
+    assert!(d["ontvangers"][0]["organisatie"]
+        .as_str()
+        .unwrap()
+        .contains("Politie"));
+    assert!(d["bewaartermijn"].as_str().unwrap().contains("5 jaar"));
+    assert!(!d["bronnen"].as_array().unwrap().is_empty());
+    assert!(d["betrokkenheid"]
+        .as_str()
+        .unwrap()
+        .contains("Groep Lingedijk"));
+    assert!(i["meldingen_en_maatregelen"]
+        .as_str()
+        .unwrap()
+        .contains("niet op naam"));
+    platform::audit::verify(&app.db).await.unwrap();
+}
+
+/// Meetings: a role gate through the engine (refusals audited), the read audited, the agenda
+/// naming only cases the viewer may open, and reads recorded only of the entries shown.
+#[tokio::test]
+async fn meetings_are_for_case_workers_of_participants_and_name_only_openable_cases() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        ggd,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let hidden = new_case(&app, &regie.token, &zorg, "pga").await;
+    for (c, t) in [(&case, "Los van het overleg"), (&hidden, "Geheim")] {
+        item(&app, &regie.token, c, "strafrechtelijk", t).await;
+    }
+    let r = post(
+        &app,
+        "/api/v1/dossiers/overleggen",
+        &regie.token,
+        serde_json::json!({
+            "soort": "pga", "titel": "PGA-overleg", "datum": day(0),
+            "deelnemers": [app.org_id("politie-lekpoort").await],
+            "agenda": [case, hidden]
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let oid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = b
+        .post(
+            &format!("/dossiers/overleggen/{oid}/dossier/{case}"),
+            &[("categorie", "strafrechtelijk"), ("tekst", "Besproken")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    // The police see the meeting with their case only.
+    let r = get(
+        &app,
+        &format!("/api/v1/dossiers/overleggen/{oid}"),
+        &politie.token,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let o: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(o["agenda"], serde_json::json!([case]));
+    let n = app
+        .audit_rows(&format!(
+            "actor_user_id = '{}' AND resource_type = 'dossier-overleg' AND outcome = 'allowed'",
+            politie.id
+        ))
+        .await;
+    assert_eq!(n.len(), 1, "the read is audited");
+    let mut pb = Browser::new(&app);
+    pb.login(&politie.email, PASSWORD, politie.secret.as_deref())
+        .await;
+    let page = pb.get(&format!("/dossiers/overleggen/{oid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Besproken"));
+    assert!(!page.body.contains(&hidden) && !page.body.contains("Geheim"));
+    // Reads only of the entries shown: the meeting record, not the case's other entries.
+    let reads: Vec<String> = app
+        .audit_rows(&format!(
+            "actor_user_id = '{}' AND resource_type = 'dossier-item'",
+            politie.id
+        ))
+        .await
+        .iter()
+        .map(|r| r.try_get::<String, _>("resource_id").unwrap())
+        .collect();
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let verslag: Vec<String> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["soort"] == "verslag")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reads, verslag, "only the meeting's entries were read");
+    // A partner that does not attend, and roles that do not work in cases: 403, audited.
+    let raad = person(
+        &app,
+        "raad@example.nl",
+        "vijfheerenlanden",
+        Role::Raadslid,
+        None,
+    )
+    .await;
+    let auditor = person(
+        &app,
+        "audit@example.nl",
+        "vijfheerenlanden",
+        Role::Auditor,
+        None,
+    )
+    .await;
+    for (id, token) in [
+        (&ggd.id, &ggd.token),
+        (&raad.id, &raad.token),
+        (&admin.id, &admin.token),
+        (&auditor.id, &auditor.token),
+    ] {
+        let r = get(&app, &format!("/api/v1/dossiers/overleggen/{oid}"), token).await;
+        assert_eq!(r.status(), 403, "{id}");
+        assert_eq!(denied(&app, id, "dossier-overleg").await, 1, "{id}");
+    }
+    for token in [&raad.token, &admin.token, &auditor.token] {
+        assert_eq!(
+            get(&app, "/api/v1/dossiers/overleggen", token)
+                .await
+                .status(),
+            403
+        );
+    }
+    assert_eq!(
+        get(&app, "/api/v1/dossiers/overleggen/onbekend", &politie.token)
+            .await
+            .status(),
+        404
+    );
+}
+
+/// A partner sees the directing team and its own participation; other partners only where the
+/// covenant says the parties see each other.
+#[tokio::test]
+async fn partners_see_each_other_only_where_the_covenant_says_so() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        ggd,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    for org in ["politie-lekpoort", "ggd-regio-utrecht"] {
+        assert_eq!(
+            admit(&app, &regie.token, &case, org, &cov).await.status(),
+            201
+        );
+    }
+    // A police entry in a category the GGD also receives shows no police name to the GGD.
+    let r = post(
+        &app,
+        "/api/v1/dossiers/convenanten",
+        &admin.token,
+        serde_json::json!({
+            "naam": "Open convenant", "doelen": ["Samen zorgen", "Samen handhaven"], "zaaktypen": ["pga"],
+            "geldig_van": day(-1), "geldig_tot": day(100), "partijen_zien_elkaar": true,
+            "partijen": [
+                {"organisation_id": app.org_id("politie-lekpoort").await, "ontvangen": ["basisgegevens"], "verstrekken": ["basisgegevens"], "grondslag": "art. 20 Wpg"},
+                {"organisation_id": app.org_id("veilig-thuis").await, "ontvangen": ["basisgegevens", "bijzonder"], "verstrekken": ["basisgegevens"], "grondslagen": {"bijzonder": "art. 9 lid 2 sub g AVG"}}
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    item(
+        &app,
+        &politie.token,
+        &case,
+        "strafrechtelijk",
+        "Van de politie",
+    )
+    .await;
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &ggd.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let orgs: Vec<&str> = d["deelnames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["organisation_id"].as_str().unwrap())
+        .collect();
+    let ggd_org = app.org_id("ggd-regio-utrecht").await;
+    let politie_org = app.org_id("politie-lekpoort").await;
+    assert_eq!(
+        orgs,
+        [ggd_org.as_str()],
+        "the GGD sees its own participation only"
+    );
+    assert!(
+        !d.to_string().contains(&politie_org),
+        "nor the police anywhere: {d}"
+    );
+    // On the open covenant the parties see each other.
+    let open = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = new_case(
+        &app,
+        &regie.token,
+        &team_id(&app, "sociaal-domein").await,
+        "pga",
+    )
+    .await;
+    for org in ["politie-lekpoort", "veilig-thuis"] {
+        let r = post(
+            &app,
+            &format!("/api/v1/dossiers/{second}/deelnames"),
+            &regie.token,
+            serde_json::json!({"organisation_id": app.org_id(org).await, "convenant_id": open, "doel": "Samen handhaven"}),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+    }
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{second}"), &politie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["deelnames"].as_array().unwrap().len(), 2, "{d}");
+    // The covenants show their purposes, legal bases per party and category, and the split of
+    // article 9 into health and the other special categories.
+    let list: serde_json::Value = get(&app, "/api/v1/dossiers/convenanten", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == open.as_str())
+        .unwrap();
+    assert_eq!(c["doelen"].as_array().unwrap().len(), 2);
+    assert_eq!(c["partijen_zien_elkaar"], true);
+    let vt_org = app.org_id("veilig-thuis").await;
+    let vt = c["partijen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["organisation_id"] == vt_org.as_str())
+        .unwrap();
+    assert_eq!(vt["grondslagen"]["bijzonder"], "art. 9 lid 2 sub g AVG");
+    let mut b = Browser::new(&app);
+    b.login(&admin.email, PASSWORD, admin.secret.as_deref())
+        .await;
+    let page = b.get("/dossiers/convenanten").await;
+    assert!(page.body.contains("art. 20 Wpg") && page.body.contains("Samen zorgen"));
+    assert!(page.body.contains("Overige bijzondere persoonsgegevens"));
+}
+
+/// Participations name a purpose of their covenant and have a window that ends by itself.
+#[tokio::test]
+async fn a_participation_serves_a_covenant_purpose_within_its_window() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    let politie_org = app.org_id("politie-lekpoort").await;
+    let body = |doel: &str, van: Option<String>, tot: Option<String>| serde_json::json!({"organisation_id": politie_org, "convenant_id": cov, "doel": doel, "van": van, "tot": tot});
+    let path = format!("/api/v1/dossiers/{case}/deelnames");
+    let r = post(&app, &path, &regie.token, body("Iets anders", None, None)).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("geen doel van het convenant"));
+    let r = post(&app, &path, &regie.token, body("PGA", None, Some(day(400)))).await;
+    assert_eq!(r.status(), 422, "not beyond the covenant");
+    let r = post(&app, &path, &regie.token, body("PGA", Some(day(1)), None)).await;
+    assert_eq!(r.status(), 201);
+    item(&app, &regie.token, &case, "strafrechtelijk", "S").await;
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        403,
+        "not yet begun"
+    );
+    // The window ends by itself.
+    sqlx::query("UPDATE dossiers_deelname SET geldig_van = $1, geldig_tot = $2")
+        .bind(day(-10))
+        .bind(day(0))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        200,
+        "its last day"
+    );
+    sqlx::query("UPDATE dossiers_deelname SET geldig_tot = $1")
+        .bind(day(-1))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token)
+            .await
+            .status(),
+        403
+    );
+    let list: serde_json::Value = get(&app, "/api/v1/dossiers", &politie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["deelnames"][0]["actief"], false);
+    assert!(d["deelnames"][0]["reden"]
+        .as_str()
+        .unwrap()
+        .contains("afgelopen"));
+}
+
+/// A closed case refuses changes (API 409, pages 409) but keeps its legal hold; entries and
+/// documents have size limits; destroying a case leaves none of its documents.
+#[tokio::test]
+async fn closed_cases_refuse_writes_entries_are_bounded_and_destruction_leaves_no_files() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    admit(&app, &regie.token, &case, "politie-lekpoort", &cov).await;
+    let long = "x".repeat(20_001);
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/items"),
+        &regie.token,
+        serde_json::json!({"soort": "notitie", "categorie": "wonen", "titel": "Lang", "tekst": long}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("20.000 tekens"));
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/items"),
+        &regie.token,
+        serde_json::json!({"soort": "notitie", "categorie": "wonen", "titel": "Net", "tekst": "x".repeat(20_000)}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    b.get(&format!("/dossiers/{case}/vastleggen")).await;
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(20 * 1024 * 1024 + 1, b' ');
+    let page = super::meldingen::post_multipart(
+        &mut b,
+        &format!("/dossiers/{case}/vastleggen"),
+        &[
+            ("soort", "document"),
+            ("categorie", "wonen"),
+            ("titel", "Groot"),
+        ],
+        &[("bestand", "groot.pdf", &big)],
+    )
+    .await;
+    assert!(page.status == 422 || page.status == 413, "{}", page.status);
+    let page = super::meldingen::post_multipart(
+        &mut b,
+        &format!("/dossiers/{case}/vastleggen"),
+        &[
+            ("soort", "document"),
+            ("categorie", "wonen"),
+            ("titel", "Brief"),
+        ],
+        &[("bestand", "brief.pdf", b"%PDF-1.7 fictief")],
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let files = |app: &App| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) AS n FROM files")
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .get::<i64, _>("n")
+        }
+    };
+    assert_eq!(files(&app).await, 1);
+    // Closed: every change is refused with the reason, through the API and the pages.
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/sturing"),
+        &regie.token,
+        serde_json::json!({"fase": "gesloten", "toelichting": "klaar"}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    for (who, path, body) in [
+        (
+            &regie.token,
+            "items",
+            serde_json::json!({"soort": "notitie", "categorie": "wonen", "titel": "Na sluiten"}),
+        ),
+        (
+            &politie.token,
+            "items",
+            serde_json::json!({"soort": "notitie", "categorie": "strafrechtelijk", "titel": "Na sluiten"}),
+        ),
+        (
+            &regie.token,
+            "subjecten",
+            serde_json::json!({"soort": "persoon", "naam": "Later"}),
+        ),
+        (
+            &regie.token,
+            "sturing",
+            serde_json::json!({"soort": "ave", "fase": 2, "toelichting": "x"}),
+        ),
+        (
+            &regie.token,
+            "deelnames",
+            serde_json::json!({"organisation_id": app.org_id("ggd-regio-utrecht").await, "convenant_id": cov, "doel": "PGA"}),
+        ),
+    ] {
+        let r = post(&app, &format!("/api/v1/dossiers/{case}/{path}"), who, body).await;
+        assert_eq!(r.status(), 409, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        assert!(r.text().await.unwrap().contains("gesloten"), "{path}");
+    }
+    let page = b.get(&format!("/dossiers/{case}/vastleggen")).await;
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("gesloten"));
+    let page = b
+        .post(
+            &format!("/dossiers/{case}/vastleggen"),
+            &[
+                ("soort", "notitie"),
+                ("categorie", "wonen"),
+                ("titel", "Na sluiten"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409);
+    // The legal hold still can be set and lifted.
+    let r = post(
+        &app,
+        &format!("/api/v1/dossiers/{case}/sturing"),
+        &regie.token,
+        serde_json::json!({"soort": "legal-hold", "aan": false, "reden": "geen procedure"}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    let later = today().checked_add(jiff::Span::new().years(6)).unwrap();
+    let done = ::dossiers::store::destroy_expired(&app.db, later, "test")
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(files(&app).await, 0, "the uploaded document is gone");
+    for table in [
+        "dossiers_dossier",
+        "dossiers_item",
+        "dossiers_melding_bron",
+        "dossiers_inzageverzoek",
+    ] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(n, 0, "{table}");
+    }
+}
