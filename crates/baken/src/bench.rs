@@ -182,7 +182,9 @@ pub async fn meldingen(
     )
     .await?;
     tx.commit().await?;
-    let token = identity::create_token_as_operator(&db, &user_id, "bench").await?;
+    let token =
+        identity::create_token_as_operator(&db, &user_id, "bench", identity::DEFAULT_TOKEN_DAYS)
+            .await?;
 
     let app = crate::app(
         db.clone(),

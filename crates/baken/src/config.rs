@@ -39,7 +39,7 @@ pub fn read_file(path: &Path) -> Result<HashMap<String, String>, String> {
     Ok(map)
 }
 
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 10] = [
     "database_url",
     "bind",
     "data_dir",
@@ -48,6 +48,8 @@ pub const KEYS: [&str; 8] = [
     "smtp_port",
     "mail_from",
     "data_key",
+    "token_days",
+    "public_url",
 ];
 
 /// The default database: `baken.db` in the data directory.

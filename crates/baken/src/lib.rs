@@ -26,6 +26,8 @@ pub struct ServerOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key for identifying data at rest (BSN) and keyed identifier hashes.
     pub data_key: Option<platform::secrets::DataKey>,
+    /// The address at which people reach Baken, for links in mail (password reset).
+    pub public_url: Option<String>,
 }
 
 /// The API of the platform and every module, with its documentation.
@@ -192,6 +194,7 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             module_nav: module_nav(),
             public_links: vec![("/melden", meldingen::public_label)],
             data_key: options.data_key.clone(),
+            public_url: options.public_url.clone(),
         }),
     };
     platform::web::router(state, pages(&limit), api(&limit))

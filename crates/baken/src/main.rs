@@ -33,7 +33,7 @@ struct Common {
     /// Directory for the embedded database and other files.
     #[arg(long, env = "BAKEN_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
-    /// A config file with `key = value` lines (keys: database_url, bind, data_dir, session_idle_minutes, smtp_host, smtp_port, mail_from).
+    /// A config file with `key = value` lines (keys: database_url, bind, data_dir, session_idle_minutes, smtp_host, smtp_port, mail_from, data_key, token_days, public_url).
     #[arg(long, env = "BAKEN_CONFIG", global = true)]
     config: Option<PathBuf>,
 }
@@ -218,6 +218,13 @@ struct ServeArgs {
     /// it, Baken creates one in the data directory (data.key) on first start.
     #[arg(long, env = "BAKEN_DATA_KEY", hide_env_values = true)]
     data_key: Option<String>,
+    /// Days a new API token works (default 90).
+    #[arg(long, env = "BAKEN_TOKEN_DAYS")]
+    token_days: Option<i64>,
+    /// The address at which people reach Baken (e.g. https://baken.gemeente.nl), for the links
+    /// in mail such as a password reset (default: http:// and the --bind address).
+    #[arg(long, env = "BAKEN_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -247,6 +254,9 @@ enum TokenCommand {
         user: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token works.
+        #[arg(long, env = "BAKEN_TOKEN_DAYS", default_value_t = platform::identity::DEFAULT_TOKEN_DAYS)]
+        days: i64,
     },
 }
 
@@ -311,13 +321,20 @@ fn bench_database_url(explicit_url: bool, settings: &Settings) -> anyhow::Result
 }
 
 async fn open_db(s: &Settings) -> anyhow::Result<Db> {
-    if s.database_url.starts_with("sqlite:") {
+    if let Some(path) = s.database_url.strip_prefix("sqlite:") {
         std::fs::create_dir_all(&s.data_dir).with_context(|| {
             format!(
                 "kan de datamap {} niet aanmaken; kies een andere met --data-dir",
                 s.data_dir.display()
             )
         })?;
+        // A new database file is readable by the owner only (its WAL files follow its mode).
+        let file = path.trim_start_matches("//");
+        let file = file.split('?').next().unwrap_or(file);
+        if !file.is_empty() && !file.starts_with(':') {
+            platform::secrets::create_private_file(std::path::Path::new(file))
+                .with_context(|| format!("kan het databasebestand {file} niet aanmaken"))?;
+        }
     }
     let db = Db::connect(&s.database_url).await.map_err(|e| {
         anyhow!(
@@ -454,12 +471,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("account aangemaakt: {email} ({id})");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token(TokenCommand::Create { user, name }) => {
+        Command::Token(TokenCommand::Create { user, name, days }) => {
+            if !(1..=3650).contains(&days) {
+                bail!("--days moet tussen 1 en 3650 liggen");
+            }
             let db = open_db(&settings).await?;
             let id = identity::user_id_by_email(&db, &user)
                 .await
                 .map_err(|_| anyhow!("geen account met e-mailadres '{user}'"))?;
-            let token = identity::create_token_as_operator(&db, &id, &name).await?;
+            let token = identity::create_token_as_operator(&db, &id, &name, days).await?;
             println!("{token}");
             eprintln!("Bewaar deze sleutel nu: hij wordt niet opnieuw getoond.");
             Ok(ExitCode::SUCCESS)
@@ -773,6 +793,27 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
         }
         options.session.idle_ms = m * 60_000;
     }
+    let token_days = match args.token_days {
+        Some(d) => Some(d),
+        None => file
+            .get("token_days")
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| anyhow!("token_days moet een geheel getal zijn"))
+            })
+            .transpose()?,
+    };
+    if let Some(d) = token_days {
+        if !(1..=3650).contains(&d) {
+            bail!("--token-days moet tussen 1 en 3650 liggen");
+        }
+        options.session.token_days = d;
+    }
+    options.public_url = Some(
+        args.public_url
+            .or_else(|| file.get("public_url").cloned())
+            .unwrap_or_else(|| format!("http://{bind}")),
+    );
     let smtp_host = args.smtp_host.or_else(|| file.get("smtp_host").cloned());
     if let Some(host) = smtp_host {
         let port = match args.smtp_port {
@@ -842,6 +883,13 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             );
         }
         baken::seed_demo_cases(&db, options.data_key.as_ref()).await?;
+    }
+    // TOTP secrets stored in clear (before they were sealed, or by the demo) are sealed now.
+    if let Some(key) = &options.data_key {
+        let sealed = identity::seal_stored_secrets(&db, key).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "TOTP secrets sealed with the data key");
+        }
     }
     baken::spawn_background(db.clone(), &options);
     let app = baken::app(db.clone(), &options);

@@ -99,6 +99,7 @@ fn fast_login() -> LoginPolicy {
         lock_minutes: 15,
         base_delay_ms: 1,
         max_delay_ms: 5,
+        ..LoginPolicy::default()
     }
 }
 
@@ -113,6 +114,7 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
         public_rate_limit: 0,
         trusted_proxies: Vec::new(),
         data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
+        public_url: Some("https://baken.test".into()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -623,6 +625,7 @@ async fn sessions_end_after_the_idle_time() {
     let app = spawn_app_with(SessionPolicy {
         idle_ms: 1_000,
         absolute_ms: 3_600_000,
+        ..SessionPolicy::default()
     })
     .await;
     app.user("kort@example.nl", "vijfheerenlanden", Role::Raadslid, false)
@@ -1023,7 +1026,7 @@ async fn every_personal_data_read_and_every_denial_is_audited() {
     assert!(page.body.contains("collega@example.nl"));
     let rows = app
         .audit_rows(&format!(
-            "subject_id = '{colleague}' AND outcome = 'allowed'"
+            "subject_id = '{colleague}' AND outcome = 'allowed' AND resource_type = 'user'"
         ))
         .await;
     assert_eq!(rows.len(), 1);

@@ -302,6 +302,11 @@ impl Resource for UserAccount {
         match action {
             Action::Read if own => Decision::Allow,
             Action::Read if p.has(Role::Beheerder) || p.has(Role::Auditor) => Decision::Allow,
+            // The staff directory is for those who work with personal data: a council member
+            // (who sees only aggregated reports) does not look colleagues up.
+            Action::Read if !p.roles.iter().any(|r| r.sees_personal_data()) => {
+                Decision::Deny("role-not-allowed")
+            }
             Action::Read if p.organisation_id == self.organisation_id => {
                 if purpose == Purpose::Uitvoering || purpose == Purpose::EigenGegevens {
                     Decision::Allow
@@ -345,6 +350,8 @@ impl Resource for UserDirectory {
             Action::List => {
                 if p.roles.is_empty() {
                     Decision::Deny("no-role")
+                } else if !p.roles.iter().any(|r| r.sees_personal_data()) {
+                    Decision::Deny("role-not-allowed")
                 } else {
                     Decision::Allow
                 }
@@ -680,7 +687,8 @@ mod tests {
                 // Accounts of colleagues, read for daily work.
                 let got = decide(&p, action, &colleague, Purpose::Uitvoering);
                 let want = match action {
-                    Action::Read => true,
+                    // Not a council member: the staff directory is for work with personal data.
+                    Action::Read => role.sees_personal_data(),
                     Action::Create | Action::Update | Action::Delete => admin,
                     Action::List | Action::Export => false,
                 };
@@ -707,7 +715,7 @@ mod tests {
                 // The user list.
                 let got = decide(&p, action, &UserDirectory, Purpose::Uitvoering);
                 let want = match action {
-                    Action::List => true,
+                    Action::List => role.sees_personal_data(),
                     Action::Export => admin || auditor,
                     _ => false,
                 };

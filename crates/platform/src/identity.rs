@@ -20,6 +20,8 @@ pub enum IdentityError {
     Db(#[from] DbError),
     #[error(transparent)]
     Secret(#[from] secrets::SecretError),
+    #[error(transparent)]
+    Key(secrets::DataKeyError),
 }
 
 impl From<sqlx::Error> for IdentityError {
@@ -375,8 +377,8 @@ impl NewUser {
             errors.push(field_error("email", "error-email"));
         }
         check_name(&mut errors, "name", &self.name);
-        if self.password.chars().count() < secrets::MIN_PASSWORD_LEN {
-            errors.push(field_error("password", "error-password-short"));
+        if let Some(problem) = secrets::password_problem(&self.password) {
+            errors.push(field_error("password", problem));
         }
         errors
     }
@@ -608,7 +610,7 @@ pub async fn read_user(
     let conn = tx.conn()?;
     let row = sqlx::query(
         "SELECT u.id, u.name, u.email, u.organisation_id, o.name AS organisation_name, \
-         u.totp_secret, u.locked_until, u.disabled_at, u.lang, u.created_at \
+         u.totp_secret, u.locked_until, u.totp_failures, u.disabled_at, u.lang, u.created_at \
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1",
     )
     .bind(id)
@@ -641,6 +643,7 @@ pub async fn read_user(
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let totp: Option<String> = row.try_get("totp_secret")?;
     let locked_until: Option<i64> = row.try_get("locked_until")?;
+    let totp_failures: i64 = row.try_get("totp_failures")?;
     let disabled: Option<i64> = row.try_get("disabled_at")?;
     Ok(UserDetail {
         id: row.try_get("id")?,
@@ -651,7 +654,9 @@ pub async fn read_user(
         roles,
         teams,
         two_factor: totp.is_some(),
-        locked: locked_until.is_some_and(|t| t > now_ms()),
+        // Locked for a while, or until a recovery code or an administrator opens it.
+        locked: locked_until.is_some_and(|t| t > now_ms())
+            || totp_failures >= LoginPolicy::default().recovery_after_failures,
         disabled: disabled.is_some(),
         lang: row.try_get("lang")?,
         created_at: row.try_get("created_at")?,
@@ -757,13 +762,19 @@ pub async fn change_account(
     let id = auth.resource().id.clone();
     let now = now_ms();
     let sql = match change {
-        AccountChange::Disable => "UPDATE users SET disabled_at = $2, updated_at = $2 WHERE id = $1",
-        AccountChange::Enable => "UPDATE users SET disabled_at = NULL, updated_at = $2 WHERE id = $1",
+        AccountChange::Disable => {
+            "UPDATE users SET disabled_at = $2, updated_at = $2 WHERE id = $1"
+        }
+        AccountChange::Enable => {
+            "UPDATE users SET disabled_at = NULL, updated_at = $2 WHERE id = $1"
+        }
         AccountChange::Unlock => {
-            "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = $2 WHERE id = $1"
+            "UPDATE users SET locked_until = NULL, failed_logins = 0, totp_failures = 0, \
+             updated_at = $2 WHERE id = $1"
         }
         AccountChange::ResetTwoFactor => {
-            "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, updated_at = $2 WHERE id = $1"
+            "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_failures = 0, \
+             updated_at = $2 WHERE id = $1"
         }
     };
     sqlx::query(sql)
@@ -779,6 +790,8 @@ pub async fn change_account(
             .bind(&id)
             .execute(tx.conn()?)
             .await?;
+        // Tokens stop for good: enabling the account again does not bring them back.
+        revoke_all_tokens(tx, &id).await?;
     }
     if change == AccountChange::ResetTwoFactor {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
@@ -870,12 +883,18 @@ fn principal_from(row: &sqlx::any::AnyRow) -> Result<Option<Principal>, Identity
 // Login with throttling and lockout.
 
 /// Growing delays and a temporary lock after repeated failures (BIO2 asks to limit guessing).
+/// Password failures and second-factor failures are counted apart: a correct password never
+/// resets the count of wrong codes, so knowing the password buys no fresh guesses at the code.
 #[derive(Clone, Debug)]
 pub struct LoginPolicy {
+    /// Every this many consecutive failures of one kind lock the account for `lock_minutes`.
     pub lock_after_failures: i64,
     pub lock_minutes: i64,
     pub base_delay_ms: u64,
     pub max_delay_ms: u64,
+    /// After this many wrong second-factor codes in a row a TOTP code no longer opens the
+    /// account: only a recovery code (which resets the count) or an administrator's reset.
+    pub recovery_after_failures: i64,
 }
 
 impl Default for LoginPolicy {
@@ -885,6 +904,7 @@ impl Default for LoginPolicy {
             lock_minutes: 15,
             base_delay_ms: 500,
             max_delay_ms: 8000,
+            recovery_after_failures: 10,
         }
     }
 }
@@ -896,6 +916,14 @@ impl LoginPolicy {
         self.base_delay_ms
             .saturating_mul(1u64 << exp)
             .min(self.max_delay_ms)
+    }
+
+    fn lock_ms(&self) -> i64 {
+        self.lock_minutes * 60_000
+    }
+
+    fn lock_every(&self) -> i64 {
+        self.lock_after_failures.max(1)
     }
 }
 
@@ -910,6 +938,22 @@ pub enum LoginOutcome {
     Rejected { delay_ms: u64 },
     /// Too many failures: locked until the given time.
     Locked { until_ms: i64 },
+}
+
+/// The answer to a second-factor code (at login, or when a change asks for it again).
+#[derive(Debug, PartialEq, Eq)]
+pub enum SecondFactor {
+    Accepted,
+    /// Wrong code; the caller waits `delay_ms` before answering.
+    Rejected {
+        delay_ms: u64,
+    },
+    /// Too many failures: locked until the given time (its sessions have ended).
+    Locked {
+        until_ms: i64,
+    },
+    /// Too many wrong codes: only a recovery code opens the account now.
+    RecoveryNeeded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -956,6 +1000,25 @@ fn login_audit(
     e
 }
 
+/// A SQL condition: the account `user_col` holds a role that sees personal data, and so must
+/// use a second factor. The role slugs are constants of the code, never input.
+fn needs_two_factor_sql(user_col: &str) -> String {
+    let slugs: Vec<String> = Role::ALL
+        .iter()
+        .filter(|r| r.sees_personal_data())
+        .map(|r| format!("'{}'", r.slug()))
+        .collect();
+    format!(
+        "EXISTS (SELECT 1 FROM user_roles r2fa WHERE r2fa.user_id = {user_col} AND r2fa.role IN ({}))",
+        slugs.join(", ")
+    )
+}
+
+/// The throttle row of an e-mail address that has no account.
+fn throttle_key(email: &str) -> String {
+    secrets::token_hash(&format!("login-throttle\0{email}"))
+}
+
 pub async fn login(
     db: &Db,
     policy: &LoginPolicy,
@@ -964,29 +1027,16 @@ pub async fn login(
 ) -> Result<LoginOutcome, IdentityError> {
     let email = normalize_email(email);
     let now = now_ms();
-    let row = sqlx::query(
-        "SELECT u.id, u.password_hash, u.totp_secret, u.failed_logins, u.locked_until, u.disabled_at \
-         FROM users u WHERE u.email = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT u.id, u.password_hash, u.totp_secret, u.locked_until, u.disabled_at, \
+         {} AS needs_2fa_flag FROM users u WHERE u.email = $1",
+        needs_two_factor_sql("u.id")
+    ))
     .bind(&email)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
-        secrets::dummy_verify(password);
-        audit::append_now(
-            db,
-            &login_audit(
-                &email,
-                None,
-                "login",
-                Outcome::Failure,
-                Some("unknown-account"),
-            ),
-        )
-        .await?;
-        return Ok(LoginOutcome::Rejected {
-            delay_ms: policy.delay_ms(1),
-        });
+        return unknown_account_failure(db, policy, &email, password, now).await;
     };
     let user_id: String = row.try_get("id")?;
     let hash: String = row.try_get("password_hash")?;
@@ -1014,21 +1064,28 @@ pub async fn login(
         } else {
             "wrong-password"
         };
-        return register_failure(db, policy, &user_id, &email, "login", reason).await;
+        let (outcome, _) = register_failure(
+            db,
+            policy,
+            Factor::Password,
+            &user_id,
+            &email,
+            "login",
+            reason,
+        )
+        .await?;
+        return Ok(match outcome {
+            SecondFactor::Locked { until_ms } => LoginOutcome::Locked { until_ms },
+            SecondFactor::Rejected { delay_ms } => LoginOutcome::Rejected { delay_ms },
+            _ => LoginOutcome::Rejected {
+                delay_ms: policy.delay_ms(1),
+            },
+        });
     }
-    db.execute(
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(&user_id),
-    )
-    .await?;
-    let needs_2fa = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(&user_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("role").ok())
-        .filter_map(|s| Role::from_slug(&s))
-        .any(Role::sees_personal_data);
+    // Only the password count: second-factor failures and any lock stay as they are.
+    db.execute(sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(&user_id))
+        .await?;
+    let needs_2fa = flag(&row, "needs_2fa_flag")?;
     let stage = match (totp.is_some(), needs_2fa) {
         (true, _) => SessionStage::Totp,
         (false, true) => SessionStage::Enrol,
@@ -1048,157 +1105,442 @@ pub async fn login(
     Ok(LoginOutcome::Accepted { user_id, stage })
 }
 
-/// Counts a failed attempt (password or second factor) and locks the account after too many.
+/// A login for an address without an account answers as a wrong password would: the same
+/// password hashing time, the same growing delays and the same lock, counted per address.
+async fn unknown_account_failure(
+    db: &Db,
+    policy: &LoginPolicy,
+    email: &str,
+    password: &str,
+    now: i64,
+) -> Result<LoginOutcome, IdentityError> {
+    let key = throttle_key(email);
+    let locked: Option<i64> =
+        sqlx::query("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
+            .bind(&key)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get::<Option<i64>, _>("locked_until"))
+            .transpose()?
+            .flatten();
+    let reason = "unknown-account";
+    if let Some(until) = locked.filter(|t| *t > now) {
+        audit::append_now(
+            db,
+            &login_audit(email, None, "login", Outcome::Failure, Some(reason)),
+        )
+        .await?;
+        return Ok(LoginOutcome::Locked { until_ms: until });
+    }
+    secrets::dummy_verify(password);
+    let first_lock = (1 % policy.lock_every() == 0).then_some(now + policy.lock_ms());
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO login_throttle (key_hash, failures, last_failed_at, locked_until) \
+         VALUES ($1, 1, $2, $5) ON CONFLICT (key_hash) DO UPDATE SET \
+         failures = login_throttle.failures + 1, last_failed_at = $2, \
+         locked_until = CASE WHEN (login_throttle.failures + 1) % $3 = 0 THEN $4 \
+         ELSE login_throttle.locked_until END \
+         RETURNING failures, locked_until",
+    )
+    .bind(&key)
+    .bind(now)
+    .bind(policy.lock_every())
+    .bind(now + policy.lock_ms())
+    .bind(first_lock)
+    .fetch_one(tx.conn()?)
+    .await?;
+    let failures: i64 = row.try_get("failures")?;
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
+    audit::append(
+        &mut tx,
+        &login_audit(email, None, "login", Outcome::Failure, Some(reason)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(match locked_until.filter(|t| *t > now) {
+        Some(until_ms) => LoginOutcome::Locked { until_ms },
+        None => LoginOutcome::Rejected {
+            delay_ms: policy.delay_ms(failures),
+        },
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Factor {
+    Password,
+    Second,
+}
+
+/// Counts a failed attempt and locks the account every `lock_after_failures` failures of that
+/// kind. Count and lock change in one statement: concurrent failures are all counted, and a
+/// failure never clears a lock another one set. Returns the outcome and the new count.
 async fn register_failure(
     db: &Db,
     policy: &LoginPolicy,
+    factor: Factor,
     user_id: &str,
     email: &str,
     action: &str,
     reason: &str,
-) -> Result<LoginOutcome, IdentityError> {
+) -> Result<(SecondFactor, i64), IdentityError> {
     let now = now_ms();
-    let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT failed_logins, locked_until FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(tx.conn()?)
-        .await?;
-    let failures: i64 = row.try_get("failed_logins")?;
-    let locked_until: Option<i64> = row.try_get("locked_until")?;
-    // A lock that has expired starts a fresh count.
-    let failures = if locked_until.is_some() {
-        1
-    } else {
-        failures + 1
+    let column = match factor {
+        Factor::Password => "failed_logins",
+        Factor::Second => "totp_failures",
     };
-    let lock = (failures >= policy.lock_after_failures).then(|| now + policy.lock_minutes * 60_000);
-    sqlx::query(
-        "UPDATE users SET failed_logins = $1, last_failed_at = $2, locked_until = $3 WHERE id = $4",
-    )
-    .bind(failures)
-    .bind(now)
-    .bind(lock)
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(&format!(
+        "UPDATE users SET {column} = {column} + 1, last_failed_at = $2, \
+         locked_until = CASE WHEN ({column} + 1) % $3 = 0 THEN $4 ELSE locked_until END \
+         WHERE id = $1 RETURNING {column} AS failures, locked_until"
+    ))
     .bind(user_id)
-    .execute(tx.conn()?)
+    .bind(now)
+    .bind(policy.lock_every())
+    .bind(now + policy.lock_ms())
+    .fetch_one(tx.conn()?)
     .await?;
+    let failures: i64 = row.try_get("failures")?;
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
     audit::append(
         &mut tx,
         &login_audit(email, Some(user_id), action, Outcome::Failure, Some(reason)),
     )
     .await?;
-    if let Some(until) = lock {
+    let locked_now = failures % policy.lock_every() == 0;
+    if locked_now {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(tx.conn()?)
             .await?;
         audit::append(
             &mut tx,
-            &login_audit(email, Some(user_id), "lock-account", Outcome::Success, None),
+            &login_audit(
+                email,
+                Some(user_id),
+                "lock-account",
+                Outcome::Success,
+                Some(reason),
+            ),
         )
         .await?;
-        tx.commit().await?;
-        return Ok(LoginOutcome::Locked { until_ms: until });
+    }
+    if factor == Factor::Second && failures == policy.recovery_after_failures {
+        audit::append(
+            &mut tx,
+            &login_audit(
+                email,
+                Some(user_id),
+                "require-recovery-code",
+                Outcome::Success,
+                None,
+            ),
+        )
+        .await?;
     }
     tx.commit().await?;
-    Ok(LoginOutcome::Rejected {
-        delay_ms: policy.delay_ms(failures),
-    })
+    let outcome = match locked_until.filter(|t| *t > now) {
+        Some(until_ms) => SecondFactor::Locked { until_ms },
+        None if factor == Factor::Second && failures >= policy.recovery_after_failures => {
+            SecondFactor::RecoveryNeeded
+        }
+        None => SecondFactor::Rejected {
+            delay_ms: policy.delay_ms(failures),
+        },
+    };
+    Ok((outcome, failures))
 }
 
-/// Checks a TOTP code or a recovery code for the second login step. A TOTP code is accepted
-/// once: the step is stored with a conditional update, so two requests cannot both use it.
+/// Checks a TOTP code or a recovery code, for the second login step and for changes that ask
+/// for it again. A TOTP code is accepted once, never while the account is locked, and not after
+/// too many wrong codes; each condition is part of the one update that accepts the code, so
+/// concurrent requests cannot slip past a lock or use a code twice. A recovery code still works
+/// after too many wrong codes, and resets their count.
 pub async fn verify_second_factor(
     db: &Db,
+    key: Option<&secrets::DataKey>,
     policy: &LoginPolicy,
     user_id: &str,
     code: &str,
     now_s: i64,
-) -> Result<bool, IdentityError> {
-    let row = sqlx::query("SELECT email, totp_secret, totp_last_step FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(IdentityError::NotFound)?;
-    let email: String = row.try_get("email")?;
-    let secret: Option<String> = row.try_get("totp_secret")?;
-    let last: Option<i64> = row.try_get("totp_last_step")?;
-    let mut ok = false;
-    let mut how = "totp";
-    if let Some(step) = secret.and_then(|s| secrets::verify_totp(&s, code, now_s, last)) {
-        let r = db.execute(sqlx::query(
-            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-        )
-        .bind(step)
-        .bind(user_id)
-        )
-        .await?;
-        ok = r.rows_affected() == 1;
-    } else if code.trim().len() > 6 {
-        how = "recovery-code";
-        let hash = secrets::token_hash(&secrets::normalize_recovery_code(code));
-        let r = db.execute(sqlx::query(
-            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(user_id)
-        .bind(&hash)
-        )
-        .await?;
-        ok = r.rows_affected() == 1;
-    }
-    if !ok {
-        if let LoginOutcome::Rejected { delay_ms } =
-            register_failure(db, policy, user_id, &email, "login-second-factor", how).await?
-        {
-            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-        }
-        return Ok(false);
-    }
-    db.execute(sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(user_id))
-        .await?;
-    audit::append_now(
-        db,
-        &login_audit(
-            &email,
-            Some(user_id),
-            "login-second-factor",
-            Outcome::Success,
-            Some(how),
-        ),
-    )
-    .await?;
-    Ok(true)
+) -> Result<SecondFactor, IdentityError> {
+    verify_second_factor_as(db, key, policy, user_id, code, now_s, "login-second-factor").await
 }
 
-/// Stores a verified TOTP secret and new recovery codes (returned once, stored hashed).
+async fn verify_second_factor_as(
+    db: &Db,
+    key: Option<&secrets::DataKey>,
+    policy: &LoginPolicy,
+    user_id: &str,
+    code: &str,
+    now_s: i64,
+    action: &str,
+) -> Result<SecondFactor, IdentityError> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "SELECT email, totp_secret, totp_last_step, totp_failures, locked_until FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(IdentityError::NotFound)?;
+    let email: String = row.try_get("email")?;
+    let stored: Option<String> = row.try_get("totp_secret")?;
+    let last: Option<i64> = row.try_get("totp_last_step")?;
+    let failures: i64 = row.try_get("totp_failures")?;
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
+    if let Some(until_ms) = locked_until.filter(|t| *t > now) {
+        audit::append_now(
+            db,
+            &login_audit(
+                &email,
+                Some(user_id),
+                action,
+                Outcome::Failure,
+                Some("locked"),
+            ),
+        )
+        .await?;
+        return Ok(SecondFactor::Locked { until_ms });
+    }
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let totp_shaped = compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit());
+    let mut ok = false;
+    let mut how = "totp";
+    if totp_shaped {
+        if failures >= policy.recovery_after_failures {
+            audit::append_now(
+                db,
+                &login_audit(
+                    &email,
+                    Some(user_id),
+                    action,
+                    Outcome::Failure,
+                    Some("recovery-code-required"),
+                ),
+            )
+            .await?;
+            return Ok(SecondFactor::RecoveryNeeded);
+        }
+        let secret = match &stored {
+            Some(s) => Some(secrets::open_secret(key, s).map_err(IdentityError::Key)?),
+            None => None,
+        };
+        if let Some(step) = secret
+            .as_deref()
+            .and_then(|s| secrets::verify_totp(s, &compact, now_s, last))
+        {
+            let r = db
+                .execute(
+                    sqlx::query(
+                        "UPDATE users SET totp_last_step = $1, totp_failures = 0 WHERE id = $2 \
+                         AND (totp_last_step IS NULL OR totp_last_step < $1) \
+                         AND totp_failures < $3 AND (locked_until IS NULL OR locked_until <= $4)",
+                    )
+                    .bind(step)
+                    .bind(user_id)
+                    .bind(policy.recovery_after_failures)
+                    .bind(now),
+                )
+                .await?;
+            ok = r.rows_affected() == 1;
+            // A secret stored before secrets were sealed is sealed at its first use.
+            if let (true, Some(k), Some(s), Some(plain)) = (ok, key, &stored, &secret) {
+                if !s.starts_with(secrets::SEALED_PREFIX) {
+                    db.execute(
+                        sqlx::query(
+                            "UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3",
+                        )
+                        .bind(k.seal_secret(plain))
+                        .bind(user_id)
+                        .bind(s),
+                    )
+                    .await?;
+                }
+            }
+        }
+    } else if compact.len() > 6 {
+        how = "recovery-code";
+        let normalized = secrets::normalize_recovery_code(code);
+        let r = db
+            .execute(
+                sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 \
+                     AND code_hash IN ($3, $4) AND used_at IS NULL AND EXISTS (SELECT 1 FROM \
+                     users WHERE id = $2 AND (locked_until IS NULL OR locked_until <= $1))",
+                )
+                .bind(now)
+                .bind(user_id)
+                .bind(secrets::recovery_code_hash(key, &normalized))
+                .bind(secrets::token_hash(&normalized)),
+            )
+            .await?;
+        ok = r.rows_affected() == 1;
+        if ok {
+            db.execute(
+                sqlx::query("UPDATE users SET totp_failures = 0 WHERE id = $1").bind(user_id),
+            )
+            .await?;
+        }
+    }
+    if !ok {
+        let (outcome, _) =
+            register_failure(db, policy, Factor::Second, user_id, &email, action, how).await?;
+        return Ok(outcome);
+    }
+    audit::append_now(
+        db,
+        &login_audit(&email, Some(user_id), action, Outcome::Success, Some(how)),
+    )
+    .await?;
+    Ok(SecondFactor::Accepted)
+}
+
+/// What a change of one's own credentials asks again: the password and, for an account with a
+/// second factor, a current code. Wrong answers count as failed logins (and lock the same way).
+#[derive(Clone, Debug, Default)]
+pub struct Reauthentication {
+    pub password: String,
+    pub code: String,
+}
+
+/// Checks a re-authentication; the errors name the fields `current_password` and `code`.
+pub async fn reauthenticate(
+    db: &Db,
+    key: Option<&secrets::DataKey>,
+    policy: &LoginPolicy,
+    user_id: &str,
+    input: &Reauthentication,
+) -> Result<Vec<FieldError>, IdentityError> {
+    let row = sqlx::query(
+        "SELECT email, password_hash, totp_secret, locked_until FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(IdentityError::NotFound)?;
+    let email: String = row.try_get("email")?;
+    let hash: String = row.try_get("password_hash")?;
+    let totp: Option<String> = row.try_get("totp_secret")?;
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
+    if locked_until.is_some_and(|t| t > now_ms()) {
+        return Ok(vec![field_error("current_password", "error-locked")]);
+    }
+    if input.password.is_empty() {
+        return Ok(vec![field_error("current_password", "error-required")]);
+    }
+    if !secrets::verify_password(&input.password, &hash) {
+        let (outcome, _) = register_failure(
+            db,
+            policy,
+            Factor::Password,
+            user_id,
+            &email,
+            "reauthenticate",
+            "wrong-password",
+        )
+        .await?;
+        return Ok(vec![failure_error("current_password", outcome).await]);
+    }
+    if totp.is_none() {
+        return Ok(Vec::new());
+    }
+    if input.code.trim().is_empty() {
+        return Ok(vec![field_error("code", "error-required")]);
+    }
+    let now_s = jiff::Timestamp::now().as_second();
+    match verify_second_factor_as(
+        db,
+        key,
+        policy,
+        user_id,
+        &input.code,
+        now_s,
+        "reauthenticate",
+    )
+    .await?
+    {
+        SecondFactor::Accepted => Ok(Vec::new()),
+        other => Ok(vec![failure_error("code", other).await]),
+    }
+}
+
+/// The field error for a failed check, given after the failure's delay.
+async fn failure_error(field: &str, outcome: SecondFactor) -> FieldError {
+    match outcome {
+        SecondFactor::Locked { .. } => field_error(field, "error-locked"),
+        SecondFactor::RecoveryNeeded => field_error(field, "error-recovery-needed"),
+        SecondFactor::Rejected { delay_ms } => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            if field == "code" {
+                field_error(field, "error-code")
+            } else {
+                field_error(field, "error-password-wrong")
+            }
+        }
+        SecondFactor::Accepted => field_error(field, "error-code"),
+    }
+}
+
+/// Stores a verified TOTP secret, sealed with the data key, and new recovery codes (returned
+/// once, stored as keyed hashes). A new secret starts a fresh count of wrong codes.
 pub async fn enrol_totp(
     db: &Db,
+    key: Option<&secrets::DataKey>,
     user_id: &str,
     secret: &str,
     code: &str,
     now_s: i64,
 ) -> Result<Option<Vec<String>>, IdentityError> {
+    let key = key.ok_or(IdentityError::Key(secrets::DataKeyError::Missing))?;
     let Some(step) = secrets::verify_totp(secret, code, now_s, None) else {
         return Ok(None);
     };
     let codes = secrets::new_recovery_codes();
     let mut tx = db.begin().await?;
     sqlx::query(
-        "UPDATE users SET totp_secret = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4",
+        "UPDATE users SET totp_secret = $1, totp_last_step = $2, totp_failures = 0, updated_at = $3 \
+         WHERE id = $4",
     )
-    .bind(secret)
+    .bind(key.seal_secret(secret))
     .bind(step)
     .bind(now_ms())
     .bind(user_id)
     .execute(tx.conn()?)
     .await?;
-    store_recovery_codes(&mut tx, user_id, &codes).await?;
+    store_recovery_codes(&mut tx, Some(key), user_id, &codes).await?;
     let mut e = login_audit("", Some(user_id), "enrol-2fa", Outcome::Success, None);
     e.resource_type = "two-factor".into();
     e.actor_name = user_name(&mut tx, user_id).await?;
     audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(Some(codes))
+}
+
+/// Seals the TOTP secrets stored in clear before secrets were encrypted; run at start.
+/// Returns how many were sealed.
+pub async fn seal_stored_secrets(db: &Db, key: &secrets::DataKey) -> Result<u64, IdentityError> {
+    let rows = sqlx::query(
+        "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut sealed = 0;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let plain: String = row.try_get("totp_secret")?;
+        let r = db
+            .execute(
+                sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
+                    .bind(key.seal_secret(&plain))
+                    .bind(&id)
+                    .bind(&plain),
+            )
+            .await?;
+        sealed += r.rows_affected();
+    }
+    Ok(sealed)
 }
 
 async fn user_name(tx: &mut Tx, user_id: &str) -> Result<String, IdentityError> {
@@ -1211,6 +1553,7 @@ async fn user_name(tx: &mut Tx, user_id: &str) -> Result<String, IdentityError> 
 
 async fn store_recovery_codes(
     tx: &mut Tx,
+    key: Option<&secrets::DataKey>,
     user_id: &str,
     codes: &[String],
 ) -> Result<(), IdentityError> {
@@ -1222,21 +1565,23 @@ async fn store_recovery_codes(
         sqlx::query("INSERT INTO recovery_codes (id, user_id, code_hash) VALUES ($1, $2, $3)")
             .bind(new_id())
             .bind(user_id)
-            .bind(secrets::token_hash(code))
+            .bind(secrets::recovery_code_hash(key, code))
             .execute(tx.conn()?)
             .await?;
     }
     Ok(())
 }
 
-/// Replaces the recovery codes of the principal's own account.
+/// Replaces the recovery codes of the principal's own account (the caller has asked for the
+/// password and a code again).
 pub async fn regenerate_recovery_codes(
     db: &Db,
+    key: Option<&secrets::DataKey>,
     principal: &Principal,
 ) -> Result<Vec<String>, IdentityError> {
     let codes = secrets::new_recovery_codes();
     let mut tx = db.begin().await?;
-    store_recovery_codes(&mut tx, &principal.user_id, &codes).await?;
+    store_recovery_codes(&mut tx, key, &principal.user_id, &codes).await?;
     let mut e = login_audit(
         &principal.name,
         Some(&principal.user_id),
@@ -1260,7 +1605,8 @@ pub async fn unused_recovery_codes(db: &Db, user_id: &str) -> Result<i64, Identi
     Ok(row.try_get("n")?)
 }
 
-/// Sets a known TOTP secret without a code: for the demo accounts and tests only.
+/// Sets a known TOTP secret without a code: for the demo accounts and tests only. It is stored
+/// as given and sealed by [`seal_stored_secrets`] at the server's start.
 pub async fn set_totp_secret_unchecked(
     tx: &mut Tx,
     user_id: &str,
@@ -1275,19 +1621,224 @@ pub async fn set_totp_secret_unchecked(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Passwords: one's own change, and a forgotten password reset through a one-time mail link.
+
+/// The errors of a new password and its repetition (fields `new_password`, `repeat_password`).
+pub fn check_new_password(new: &str, repeat: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(problem) = secrets::password_problem(new) {
+        errors.push(field_error("new_password", problem));
+    } else if new != repeat {
+        errors.push(field_error("repeat_password", "error-password-repeat"));
+    }
+    errors
+}
+
+async fn set_password_hash(tx: &mut Tx, user_id: &str, new: &str) -> Result<(), IdentityError> {
+    let hash = secrets::hash_password(new)?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(tx.conn()?)
+    .await?;
+    Ok(())
+}
+
+/// Changes the principal's own password (the caller has asked for the current password and a
+/// code again). Every other session of the account ends.
+pub async fn change_password(
+    db: &Db,
+    principal: &Principal,
+    keep_session: Option<&str>,
+    new: &str,
+    repeat: &str,
+) -> Result<(), IdentityError> {
+    let errors = check_new_password(new, repeat);
+    if !errors.is_empty() {
+        return Err(IdentityError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    set_password_hash(&mut tx, &principal.user_id, new).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(&principal.user_id)
+        .bind(keep_session.map(secrets::token_hash).unwrap_or_default())
+        .execute(tx.conn()?)
+        .await?;
+    let mut e = login_audit(
+        &principal.name,
+        Some(&principal.user_id),
+        "change-password",
+        Outcome::Success,
+        None,
+    );
+    e.resource_type = "password".into();
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How long a password reset link works.
+pub const PASSWORD_RESET_MS: i64 = 30 * 60_000;
+
+/// A reset link for an active account, as (token, address), to be mailed; None for an unknown
+/// or disabled address (the caller answers the same either way), and None while a link sent in
+/// the last two minutes is still unused, so the form cannot flood a mailbox.
+pub async fn request_password_reset(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(String, String)>, IdentityError> {
+    let email = normalize_email(email);
+    let now = now_ms();
+    let Some(row) =
+        sqlx::query("SELECT id, email FROM users WHERE email = $1 AND disabled_at IS NULL")
+            .bind(&email)
+            .fetch_optional(db.pool())
+            .await?
+    else {
+        audit::append_now(
+            db,
+            &login_audit(
+                &email,
+                None,
+                "request-password-reset",
+                Outcome::Failure,
+                Some("unknown-account"),
+            ),
+        )
+        .await?;
+        return Ok(None);
+    };
+    let user_id: String = row.try_get("id")?;
+    let address: String = row.try_get("email")?;
+    let recent: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND used_at IS NULL AND created_at > $2",
+    )
+    .bind(&user_id)
+    .bind(now - 120_000)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    if recent > 0 {
+        return Ok(None);
+    }
+    let token = secrets::random_token();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(secrets::token_hash(&token))
+    .bind(&user_id)
+    .bind(now)
+    .bind(now + PASSWORD_RESET_MS)
+    .execute(tx.conn()?)
+    .await?;
+    audit::append(
+        &mut tx,
+        &login_audit(
+            &address,
+            Some(&user_id),
+            "request-password-reset",
+            Outcome::Success,
+            None,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some((token, address)))
+}
+
+/// Whether a reset link is still good (unused and not expired), for showing its form.
+pub async fn password_reset_valid(db: &Db, token: &str) -> Result<bool, IdentityError> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(secrets::token_hash(token))
+    .bind(now_ms())
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Sets a new password through a reset link. The link is used up in the same statement that
+/// checks it, so it works once; every session of the account ends. Returns false for a used,
+/// expired or unknown link. The second factor is still asked at the next login.
+pub async fn reset_password(
+    db: &Db,
+    token: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<bool, IdentityError> {
+    let errors = check_new_password(new, repeat);
+    if !errors.is_empty() {
+        return Err(IdentityError::Invalid(errors));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let Some(row) = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+         AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(secrets::token_hash(token))
+    .fetch_optional(tx.conn()?)
+    .await?
+    else {
+        return Ok(false);
+    };
+    let user_id: String = row.try_get("user_id")?;
+    set_password_hash(&mut tx, &user_id, new).await?;
+    // Other links of the account die with this one.
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(&user_id)
+        .execute(tx.conn()?)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&user_id)
+        .execute(tx.conn()?)
+        .await?;
+    let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
+        .bind(&user_id)
+        .fetch_one(tx.conn()?)
+        .await?
+        .try_get("email")?;
+    let mut e = login_audit(
+        &email,
+        Some(&user_id),
+        "reset-password",
+        Outcome::Success,
+        None,
+    );
+    e.resource_type = "password".into();
+    audit::append(&mut tx, &e).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sessions, kept in the database so several processes share them.
 
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
     pub idle_ms: i64,
     pub absolute_ms: i64,
+    /// How long a new API token works (days).
+    pub token_days: i64,
 }
+
+/// The default life of an API token.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
 
 impl Default for SessionPolicy {
     fn default() -> Self {
         SessionPolicy {
             idle_ms: 30 * 60_000,
             absolute_ms: 12 * 3_600_000,
+            token_days: DEFAULT_TOKEN_DAYS,
         }
     }
 }
@@ -1298,31 +1849,36 @@ pub struct SessionInfo {
     pub stage: SessionStage,
 }
 
-/// Creates a session and returns the cookie value (only its hash is stored).
+/// Creates a session and returns the cookie value (only its hash is stored). `two_factor` says
+/// whether the login passed a second factor.
 pub async fn create_session(
     db: &Db,
     policy: &SessionPolicy,
     user_id: &str,
     stage: SessionStage,
+    two_factor: bool,
 ) -> Result<String, IdentityError> {
     let token = secrets::random_token();
     let now = now_ms();
     db.execute(
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $4, $5)",
+            "INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at, two_factor) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
         )
         .bind(secrets::token_hash(&token))
         .bind(user_id)
         .bind(stage.slug())
         .bind(now)
-        .bind(now + policy.absolute_ms),
+        .bind(now + policy.absolute_ms)
+        .bind(i64::from(two_factor)),
     )
     .await?;
     Ok(token)
 }
 
-/// Looks a session up, ends it if idle too long, and refreshes its last-seen time.
+/// Looks a session up, ends it if idle too long, and refreshes its last-seen time. A complete
+/// session that never passed a second factor, of an account that now holds a role that sees
+/// personal data, is a login that must still give its code (or enrol one).
 pub async fn load_session(
     db: &Db,
     policy: &SessionPolicy,
@@ -1330,9 +1886,12 @@ pub async fn load_session(
 ) -> Result<Option<SessionInfo>, IdentityError> {
     let hash = secrets::token_hash(token);
     let now = now_ms();
-    let Some(row) = sqlx::query(
-        "SELECT user_id, stage, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
-    )
+    let Some(row) = sqlx::query(&format!(
+        "SELECT s.user_id, s.stage, s.last_seen_at, s.expires_at, s.two_factor, \
+         u.totp_secret IS NOT NULL AS has_totp_flag, {} AS needs_2fa_flag \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        needs_two_factor_sql("s.user_id")
+    ))
     .bind(&hash)
     .fetch_optional(db.pool())
     .await?
@@ -1356,10 +1915,32 @@ pub async fn load_session(
         .await?;
     }
     let stage: String = row.try_get("stage")?;
-    Ok(SessionStage::from_slug(&stage).map(|stage| SessionInfo {
-        user_id: row.try_get("user_id").unwrap_or_default(),
+    let two_factor: i64 = row.try_get("two_factor")?;
+    let stage = match SessionStage::from_slug(&stage) {
+        Some(SessionStage::Complete) if two_factor == 0 && flag(&row, "needs_2fa_flag")? => {
+            if flag(&row, "has_totp_flag")? {
+                SessionStage::Totp
+            } else {
+                SessionStage::Enrol
+            }
+        }
+        Some(s) => s,
+        None => return Ok(None),
+    };
+    Ok(Some(SessionInfo {
+        user_id: row.try_get("user_id")?,
         stage,
     }))
+}
+
+/// Marks a session as having passed a second factor (enrolment within a session).
+pub async fn mark_session_two_factor(db: &Db, token: &str) -> Result<(), IdentityError> {
+    db.execute(
+        sqlx::query("UPDATE sessions SET two_factor = 1 WHERE id_hash = $1")
+            .bind(secrets::token_hash(token)),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn delete_session(db: &Db, token: &str) -> Result<(), IdentityError> {
@@ -1370,7 +1951,7 @@ pub async fn delete_session(db: &Db, token: &str) -> Result<(), IdentityError> {
     Ok(())
 }
 
-/// Removes expired sessions; run by the job runner.
+/// Removes expired sessions, old login throttles and old reset links; run by the job runner.
 pub async fn purge_sessions(db: &Db, policy: &SessionPolicy) -> Result<u64, IdentityError> {
     let now = now_ms();
     let r = db
@@ -1380,6 +1961,18 @@ pub async fn purge_sessions(db: &Db, policy: &SessionPolicy) -> Result<u64, Iden
                 .bind(now - policy.idle_ms),
         )
         .await?;
+    db.execute(
+        sqlx::query(
+            "DELETE FROM login_throttle WHERE last_failed_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+        )
+        .bind(now - 86_400_000)
+        .bind(now),
+    )
+    .await?;
+    db.execute(
+        sqlx::query("DELETE FROM password_resets WHERE expires_at < $1").bind(now - 86_400_000),
+    )
+    .await?;
     Ok(r.rows_affected())
 }
 
@@ -1395,7 +1988,21 @@ pub enum TokenProblem {
     Expired,
 }
 
-/// Creates an API token for the account and returns it once; only its hash is stored.
+/// A token as its owner and administrators see it: never the token itself.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenSummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub active: bool,
+}
+
+/// Creates an API token for the account and returns it once; only its hash is stored. It
+/// expires at `expires_at`, or after [`DEFAULT_TOKEN_DAYS`] when none is given. It counts as
+/// having passed a second factor when the account has one (the web asks for a code first).
 pub async fn create_token(
     tx: &mut Tx,
     auth: &Authorized<ApiTokens>,
@@ -1410,13 +2017,29 @@ pub async fn create_token(
         )]));
     }
     auth.record(tx).await?;
+    insert_token(
+        tx,
+        &auth.resource().user_id,
+        name,
+        expires_at.unwrap_or_else(|| now_ms() + DEFAULT_TOKEN_DAYS * 86_400_000),
+    )
+    .await
+}
+
+async fn insert_token(
+    tx: &mut Tx,
+    user_id: &str,
+    name: &str,
+    expires_at: i64,
+) -> Result<String, IdentityError> {
     let token = format!("{TOKEN_PREFIX}{}", secrets::random_token());
     sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, two_factor) \
+         SELECT $1, u.id, $3, $4, $5, $6, CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END \
+         FROM users u WHERE u.id = $2",
     )
     .bind(new_id())
-    .bind(&auth.resource().user_id)
+    .bind(user_id)
     .bind(name)
     .bind(secrets::token_hash(&token))
     .bind(now_ms())
@@ -1432,19 +2055,10 @@ pub async fn create_token_as_operator(
     db: &Db,
     user_id: &str,
     name: &str,
+    days: i64,
 ) -> Result<String, IdentityError> {
-    let token = format!("{TOKEN_PREFIX}{}", secrets::random_token());
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(new_id())
-    .bind(user_id)
-    .bind(name)
-    .bind(secrets::token_hash(&token))
-    .bind(now_ms())
-    .execute(tx.conn()?)
-    .await?;
+    let token = insert_token(&mut tx, user_id, name, now_ms() + days * 86_400_000).await?;
     let mut e = AuditEntry::system("cli", "create", "api-token");
     e.resource_id = Some(user_id.to_string());
     e.subject_id = Some(user_id.to_string());
@@ -1453,7 +2067,70 @@ pub async fn create_token_as_operator(
     Ok(token)
 }
 
-/// The account behind a bearer token, or why there is none.
+/// The tokens of an account, newest first; the read is audited.
+pub async fn list_tokens(
+    tx: &mut Tx,
+    auth: &Authorized<ApiTokens>,
+) -> Result<Vec<TokenSummary>, IdentityError> {
+    auth.record(tx).await?;
+    let now = now_ms();
+    sqlx::query(
+        "SELECT id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(&auth.resource().user_id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        let expires_at: Option<i64> = r.try_get("expires_at")?;
+        let revoked_at: Option<i64> = r.try_get("revoked_at")?;
+        Ok(TokenSummary {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            created_at: r.try_get("created_at")?,
+            last_used_at: r.try_get("last_used_at")?,
+            active: revoked_at.is_none() && expires_at.is_none_or(|e| e > now),
+            expires_at,
+            revoked_at,
+        })
+    })
+    .collect()
+}
+
+/// Revokes one token of the account; NotFound when it is not that account's (or already revoked).
+pub async fn revoke_token(
+    tx: &mut Tx,
+    auth: &Authorized<ApiTokens>,
+    token_id: &str,
+) -> Result<(), IdentityError> {
+    auth.record(tx).await?;
+    let r = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(token_id)
+    .bind(&auth.resource().user_id)
+    .execute(tx.conn()?)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(IdentityError::NotFound);
+    }
+    Ok(())
+}
+
+/// Revokes every token of an account (its second factor was reset, or it was disabled).
+async fn revoke_all_tokens(tx: &mut Tx, user_id: &str) -> Result<(), IdentityError> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(tx.conn()?)
+        .await?;
+    Ok(())
+}
+
+/// The account behind a bearer token, or why there is none. A token that never passed a second
+/// factor, of an account that now holds a role that sees personal data, is revoked.
 pub async fn principal_for_token(
     db: &Db,
     token: &str,
@@ -1467,7 +2144,8 @@ pub async fn principal_for_token(
         return Ok(Err(TokenProblem::Malformed));
     }
     let Some(row) = sqlx::query(&format!(
-        "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, {} FROM api_tokens t \
+        "SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at, t.two_factor AS token_2fa, \
+         {} FROM api_tokens t \
          JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.organisation_id \
          WHERE t.token_hash = $1",
         principal_columns(db.backend())
@@ -1487,9 +2165,27 @@ pub async fn principal_for_token(
     if expires.is_some_and(|e| e <= now) {
         return Ok(Err(TokenProblem::Expired));
     }
+    let id: String = row.try_get("token_id")?;
+    let Some(p) = principal_from(&row)? else {
+        return Ok(Err(TokenProblem::Unknown));
+    };
+    let token_2fa: i64 = row.try_get("token_2fa")?;
+    if token_2fa == 0 && p.roles.iter().any(|r| r.sees_personal_data()) {
+        db.execute(
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(&id),
+        )
+        .await?;
+        let mut e = AuditEntry::system("api", "revoke", "api-token");
+        e.resource_id = Some(id);
+        e.subject_id = Some(p.user_id.clone());
+        e.reason = Some("two-factor-required".into());
+        audit::append_now(db, &e).await?;
+        return Ok(Err(TokenProblem::Unknown));
+    }
     let last_used: Option<i64> = row.try_get("last_used_at")?;
     if last_used.is_none_or(|t| now - t > 60_000) {
-        let id: String = row.try_get("token_id")?;
         db.execute(
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
@@ -1497,10 +2193,7 @@ pub async fn principal_for_token(
         )
         .await?;
     }
-    match principal_from(&row)? {
-        Some(p) => Ok(Ok(p)),
-        None => Ok(Err(TokenProblem::Unknown)),
-    }
+    Ok(Ok(p))
 }
 
 #[cfg(test)]

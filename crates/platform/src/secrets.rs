@@ -44,6 +44,49 @@ pub fn dummy_verify(password: &str) {
 /// Minimum password length (NCSC advice: long passphrases over complexity rules).
 pub const MIN_PASSWORD_LEN: usize = 12;
 
+/// A Bloom filter of the breached passwords of at least [`MIN_PASSWORD_LEN`] characters among the
+/// million most common ones (built by `scripts/breached-passwords.py`; 128 KiB, about one false
+/// positive in 100,000). Shipped in the binary: a password is never sent anywhere to be checked.
+static BREACHED: &[u8] = include_bytes!("../data/breached-passwords.bloom");
+
+/// Whether a password is in the list of breached passwords (case-insensitively).
+pub fn breached_password(password: &str) -> bool {
+    let Some((header, bits)) = BREACHED.split_at_checked(5) else {
+        return false;
+    };
+    if &header[..4] != b"BKBF" || bits.is_empty() {
+        return false;
+    }
+    let k = u64::from(header[4]);
+    let m = (bits.len() as u64) * 8;
+    let mut hasher = Sha256::new();
+    hasher.update(b"baken-breached-v1\0");
+    hasher.update(password.to_lowercase().as_bytes());
+    let d = hasher.finalize();
+    let word = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&d[i * 8..i * 8 + 8]);
+        u64::from_le_bytes(b)
+    };
+    let (h1, h2) = (word(0), word(1) | 1);
+    (0..k).all(|i| {
+        let bit = h1.wrapping_add(i.wrapping_mul(h2)) % m;
+        bits[(bit / 8) as usize] & (1 << (bit % 8)) != 0
+    })
+}
+
+/// Why a new password is refused (a Fluent message id), or None when it is good enough: long
+/// enough, and not one of the breached passwords.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        Some("error-password-short")
+    } else if breached_password(password) {
+        Some("error-password-breached")
+    } else {
+        None
+    }
+}
+
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -224,6 +267,8 @@ pub enum DataKeyError {
     Decrypt,
     #[error("kan het sleutelbestand {0} niet lezen of schrijven: {1}")]
     File(String, String),
+    #[error("er is geen gegevenssleutel om dit geheim te openen")]
+    Missing,
 }
 
 impl DataKey {
@@ -293,6 +338,12 @@ impl DataKey {
         String::from_utf8(pt).map_err(|_| DataKeyError::Decrypt)
     }
 
+    /// A secret kept in the database (a TOTP secret): encrypted, and marked as such so that
+    /// values stored before encryption are recognised ([`open_secret`]).
+    pub fn seal_secret(&self, plaintext: &str) -> String {
+        format!("{SEALED_PREFIX}{}", self.encrypt(plaintext))
+    }
+
     /// HMAC-SHA-256 of `kind` and `value`, hex: equal identifiers give equal hashes, and
     /// without the key the hash reveals nothing (a BSN has only 10^9 values).
     pub fn keyed_hash(&self, kind: &str, value: &str) -> String {
@@ -300,6 +351,42 @@ impl DataKey {
             &self.hashing,
             &[kind.as_bytes(), &[0], value.as_bytes()],
         ))
+    }
+}
+
+/// The mark of a secret sealed with the data key; a stored value without it is from before
+/// secrets were encrypted (migrated at start).
+pub const SEALED_PREFIX: &str = "v1:";
+
+/// The stored form of a recovery code: keyed with the data key, so that the codes (50 bits
+/// each) cannot be found by hashing guesses without the key.
+pub fn recovery_code_hash(key: Option<&DataKey>, code: &str) -> String {
+    match key {
+        Some(k) => format!("k1:{}", k.keyed_hash("recovery-code", code)),
+        None => token_hash(code),
+    }
+}
+
+/// A stored TOTP secret in clear: decrypted when sealed, as it is when from before sealing.
+pub fn open_secret(key: Option<&DataKey>, stored: &str) -> Result<String, DataKeyError> {
+    match stored.strip_prefix(SEALED_PREFIX) {
+        Some(sealed) => key.ok_or(DataKeyError::Missing)?.decrypt(sealed),
+        None => Ok(stored.to_string()),
+    }
+}
+
+/// Creates a file readable and writable by the owner only (0600 on Unix), if it does not exist
+/// yet: for the SQLite database, which then keeps that mode (SQLite gives its journal and WAL
+/// files the mode of the database file).
+pub fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -376,6 +463,49 @@ mod tests {
         assert_eq!(sorted.len(), 10);
         assert_eq!(normalize_recovery_code(" ABCDE fghij "), "abcde-fghij");
         assert_eq!(normalize_recovery_code(&codes[0].to_uppercase()), codes[0]);
+    }
+
+    #[test]
+    fn breached_passwords_are_found_and_others_not() {
+        for p in [
+            "qwertyqwerty",
+            "1qaz2wsx3edc",
+            "QWERTY123456",
+            "wachtwoord12",
+        ] {
+            assert!(breached_password(p), "{p}");
+            assert_eq!(password_problem(p), Some("error-password-breached"));
+        }
+        for p in [
+            "lang genoeg wachtwoord",
+            "een lang wachtwoord",
+            "paars-fietsenrek-onder-de-brug",
+        ] {
+            assert!(!breached_password(p), "{p}");
+            assert_eq!(password_problem(p), None);
+        }
+        assert_eq!(password_problem("kort"), Some("error-password-short"));
+    }
+
+    #[test]
+    fn sealed_secrets_open_with_the_key_only() {
+        let key = DataKey::from_bytes([3; 32]);
+        let sealed = key.seal_secret("JBSWY3DPEHPK3PXP");
+        assert!(sealed.starts_with(SEALED_PREFIX) && !sealed.contains("JBSWY3DP"));
+        assert_eq!(
+            open_secret(Some(&key), &sealed).unwrap(),
+            "JBSWY3DPEHPK3PXP"
+        );
+        assert!(open_secret(None, &sealed).is_err());
+        assert!(open_secret(Some(&DataKey::from_bytes([4; 32])), &sealed).is_err());
+        assert_eq!(
+            open_secret(None, "JBSWY3DPEHPK3PXP").unwrap(),
+            "JBSWY3DPEHPK3PXP"
+        );
+        assert_ne!(
+            recovery_code_hash(Some(&key), "abcde-fghij"),
+            recovery_code_hash(None, "abcde-fghij")
+        );
     }
 
     #[test]

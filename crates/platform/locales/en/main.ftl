@@ -164,3 +164,45 @@ role-analist = Analyst
 role-ketenpartner = Chain partner
 role-raadslid = Council member
 role-fg = Data protection officer
+
+# Accounts (issue 17): re-authentication, passwords, API tokens.
+never = never
+field-current-password = Your current password
+field-current-code = Verification code from your current app
+field-code-new = Code from the app with the new key
+field-code-new-hint = The 6 digits your authenticator app shows for the key above.
+enrol-change = Set up another authenticator app
+error-locked = This account is temporarily locked after too many failed attempts. Try again later or contact the administrator.
+error-recovery-needed = After too many wrong codes only a recovery code works. No recovery code left? Ask the administrator to reset your two-step verification.
+error-password-wrong = This password is not correct.
+error-password-breached = This password appears in lists of breached passwords. Choose another, for example a sentence of a few words.
+error-password-repeat = The two passwords are not the same.
+field-new-password = New password
+field-new-password-hint = At least 12 characters, and not a password from lists of breached passwords. A sentence of a few words works well.
+field-repeat-password = Repeat the new password
+password-save = Save password
+password-change-title = Change password
+password-change-intro = Enter your current password and a verification code, and choose a new password. Your other sessions then end.
+password-forgotten = Forgot your password?
+password-forgotten-title = Forgotten password
+password-forgotten-intro = Enter your e-mail address. If it belongs to an account, we send a link with which you choose a new password. The link works for 30 minutes, once.
+password-forgotten-submit = Send link
+password-forgotten-sent = If this e-mail address belongs to an account, an e-mail with a link is on its way. The link works for 30 minutes, once. No e-mail? Check your spam folder or ask again in a few minutes.
+password-reset-title = Choose a new password
+password-reset-intro = Choose a new password. Logging in still asks for your verification code.
+password-reset-invalid = This link does not work (any more): it was used or has expired. Ask for a new one below.
+password-reset-done = Your password has been changed. Log in with your new password.
+password-reset-mail-subject = New password for Baken
+password-reset-mail-body = Someone asked for a new password for your Baken account. If that was you, open this link and choose a new password:
+
+    { $link }
+
+    The link works for 30 minutes, once. If this was not you, ignore this e-mail: your password stays the same.
+recovery-new-title = Make new recovery codes
+token-new-title = Make a new API key
+token-lifetime = A key works for { $days } days.
+tokens-none = You have no API keys.
+token-expires = Expires
+token-last-used = Last used
+token-revoke = Revoke
+token-inactive = Revoked or expired

@@ -164,3 +164,45 @@ role-analist = Analist
 role-ketenpartner = Ketenpartner
 role-raadslid = Raadslid
 role-fg = Functionaris gegevensbescherming
+
+# Accounts (issue 17): re-authentication, passwords, API tokens.
+never = nooit
+field-current-password = Uw huidige wachtwoord
+field-current-code = Verificatiecode van uw huidige app
+field-code-new = Code uit de app met de nieuwe sleutel
+field-code-new-hint = De 6 cijfers die uw authenticator-app toont voor de sleutel hierboven.
+enrol-change = Andere authenticator-app instellen
+error-locked = Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het later opnieuw of neem contact op met de beheerder.
+error-recovery-needed = Na te veel verkeerde codes werkt alleen nog een herstelcode. Geen herstelcode meer? Vraag de beheerder uw tweestapsverificatie opnieuw in te stellen.
+error-password-wrong = Dit wachtwoord klopt niet.
+error-password-breached = Dit wachtwoord komt voor in lijsten van gelekte wachtwoorden. Kies een ander, bijvoorbeeld een zin van een paar woorden.
+error-password-repeat = De twee wachtwoorden zijn niet gelijk.
+field-new-password = Nieuw wachtwoord
+field-new-password-hint = Minstens 12 tekens, en geen wachtwoord dat in lijsten van gelekte wachtwoorden staat. Een zin van een paar woorden werkt goed.
+field-repeat-password = Herhaal het nieuwe wachtwoord
+password-save = Wachtwoord opslaan
+password-change-title = Wachtwoord wijzigen
+password-change-intro = Vul uw huidige wachtwoord en een verificatiecode in, en kies een nieuw wachtwoord. Daarna eindigen uw andere sessies.
+password-forgotten = Wachtwoord vergeten?
+password-forgotten-title = Wachtwoord vergeten
+password-forgotten-intro = Vul uw e-mailadres in. Als er een account bij hoort, sturen we een link waarmee u een nieuw wachtwoord kiest. De link werkt 30 minuten en één keer.
+password-forgotten-submit = Link sturen
+password-forgotten-sent = Als er een account bij dit e-mailadres hoort, is er nu een e-mail met een link onderweg. De link werkt 30 minuten en één keer. Geen e-mail ontvangen? Kijk in uw spammap of vraag het na een paar minuten opnieuw aan.
+password-reset-title = Nieuw wachtwoord kiezen
+password-reset-intro = Kies een nieuw wachtwoord. Bij het inloggen vragen we daarna nog steeds uw verificatiecode.
+password-reset-invalid = Deze link werkt niet (meer): hij is al gebruikt of verlopen. Vraag hieronder een nieuwe aan.
+password-reset-done = Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord.
+password-reset-mail-subject = Nieuw wachtwoord voor Baken
+password-reset-mail-body = Iemand heeft gevraagd om een nieuw wachtwoord voor uw Baken-account. Was u dat, open dan deze link en kies een nieuw wachtwoord:
+
+    { $link }
+
+    De link werkt 30 minuten en één keer. Was u dit niet, dan kunt u deze e-mail negeren: uw wachtwoord blijft dan hetzelfde.
+recovery-new-title = Nieuwe herstelcodes maken
+token-new-title = Nieuwe API-sleutel maken
+token-lifetime = Een sleutel werkt { $days } dagen.
+tokens-none = U hebt geen API-sleutels.
+token-expires = Verloopt
+token-last-used = Laatst gebruikt
+token-revoke = Intrekken
+token-inactive = Ingetrokken of verlopen

@@ -44,6 +44,9 @@ pub struct WebSettings {
     /// The key for identifying data at rest (BSN) and keyed identifier hashes; None when the
     /// server was started without one, and then such data is refused rather than kept in clear.
     pub data_key: Option<crate::secrets::DataKey>,
+    /// The address at which people reach Baken (e.g. https://baken.gemeente.nl), for links in
+    /// mail; never taken from a request's Host header, which a sender could choose.
+    pub public_url: Option<String>,
 }
 
 /// A public page of a module: its address and its label in a language.
@@ -235,7 +238,10 @@ pub fn navigation(ctx: &Ctx, modules: &[ModuleNav]) -> Vec<NavItem> {
             .filter(|m| (m.visible)(p))
             .map(|m| (m.href, (m.label)(&ctx.lang))),
     );
-    items.push(("/gebruikers", ctx.t("nav-users")));
+    // The staff directory only for roles that work with personal data (not a council member).
+    if p.roles.iter().any(|r| r.sees_personal_data()) {
+        items.push(("/gebruikers", ctx.t("nav-users")));
+    }
     if p.has(Role::Beheerder) {
         items.push(("/beheer/organisaties", ctx.t("nav-organisations")));
     }

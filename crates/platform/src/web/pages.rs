@@ -24,7 +24,7 @@ use crate::access::{
 use crate::audit::{self, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use crate::identity::{
     self, field_error, AccountChange, IdentityError, LoginOutcome, NewOrganisation, NewUser,
-    SessionStage, UserFilter,
+    SecondFactor, SessionStage, UserFilter,
 };
 use crate::secrets;
 
@@ -34,11 +34,28 @@ pub fn routes() -> Router<AppState> {
         .route("/inloggen", get(login_page).post(login_submit))
         .route("/inloggen/tweestaps", get(totp_page).post(totp_submit))
         .route("/uitloggen", post(logout))
+        .route("/wachtwoord-vergeten", get(forgot_page).post(forgot_submit))
+        .route(
+            "/wachtwoord-herstellen/{token}",
+            get(reset_page).post(reset_submit),
+        )
         .route("/account", get(account_page))
         .route("/account/taal", post(account_language))
         .route("/account/tweestaps", get(enrol_page).post(enrol_submit))
-        .route("/account/herstelcodes", post(recovery_regenerate))
-        .route("/account/tokens", post(token_create))
+        .route(
+            "/account/herstelcodes",
+            get(recovery_page).post(recovery_regenerate),
+        )
+        .route("/account/tokens", get(token_new_page).post(token_create))
+        .route("/account/tokens/{id}/intrekken", post(token_revoke_own))
+        .route(
+            "/account/wachtwoord",
+            get(password_page).post(password_submit),
+        )
+        .route(
+            "/gebruikers/{id}/tokens/{token}/intrekken",
+            post(token_revoke_admin),
+        )
         .route("/gebruikers", get(users_page))
         .route(
             "/gebruikers/nieuw",
@@ -102,7 +119,8 @@ struct HomePage {
     recovery_left: i64,
     admin: Option<AdminSummary>,
     audit: Option<AuditSummary>,
-    colleagues: i64,
+    /// The number of colleagues, for those who may see the staff directory.
+    colleagues: Option<i64>,
 }
 
 struct AdminSummary {
@@ -218,7 +236,9 @@ async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     } else {
         None
     };
-    let colleagues = {
+    let colleagues = if !p.roles.iter().any(|r| r.sees_personal_data()) {
+        None
+    } else {
         use sqlx::Row;
         sqlx::query(
             "SELECT COUNT(*) AS n FROM users WHERE organisation_id = $1 AND disabled_at IS NULL",
@@ -227,6 +247,7 @@ async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         .fetch_one(state.db.pool())
         .await
         .and_then(|r| r.try_get::<i64, _>("n"))
+        .map(Some)
         .map_err(|e| WebError::Internal(e.to_string()))?
     };
     render(&HomePage {
@@ -277,6 +298,13 @@ fn form_page(ctx: &Ctx, title_key: &str, intro_key: &str, form: Form) -> FormPag
     }
 }
 
+/// The login page, with the way to a forgotten password under the form.
+fn login_page_with(ctx: &Ctx, form: Form) -> FormPage {
+    let mut page = form_page(ctx, "login-title", "login-intro", form);
+    page.after = vec![("/wachtwoord-vergeten".into(), ctx.t("password-forgotten"))];
+    page
+}
+
 async fn login_page(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<HashMap<String, String>>,
@@ -284,9 +312,12 @@ async fn login_page(
     if ctx.user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let mut page = form_page(&ctx, "login-title", "login-intro", login_form(&ctx, ""));
+    let mut page = login_page_with(&ctx, login_form(&ctx, ""));
     if q.contains_key("uitgelogd") {
         page.intro = format!("{} {}", ctx.t("logged-out"), page.intro);
+    }
+    if q.contains_key("hersteld") {
+        page.intro = format!("{} {}", ctx.t("password-reset-done"), page.intro);
     }
     render(&page)
 }
@@ -297,13 +328,20 @@ async fn rotate_session(
     ctx: &Ctx,
     user_id: &str,
     stage: SessionStage,
+    two_factor: bool,
     to: &str,
 ) -> WebResult {
     if let Some(old) = &ctx.session_token {
         identity::delete_session(&state.db, old).await?;
     }
-    let token =
-        identity::create_session(&state.db, &state.settings.session, user_id, stage).await?;
+    let token = identity::create_session(
+        &state.db,
+        &state.settings.session,
+        user_id,
+        stage,
+        two_factor,
+    )
+    .await?;
     let mut r = Redirect::to(to).into_response();
     r.headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
@@ -326,7 +364,7 @@ async fn login_submit(
         let form = login_form(&ctx, &input.email).with_errors(&ctx.lang, &errors);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&ctx, "login-title", "login-intro", form),
+            &login_page_with(&ctx, form),
         );
     }
     let outcome = identity::login(
@@ -343,23 +381,27 @@ async fn login_submit(
                 SessionStage::Enrol => "/account/tweestaps",
                 SessionStage::Complete => "/",
             };
-            return rotate_session(&state, &ctx, &user_id, stage, to).await;
+            return rotate_session(&state, &ctx, &user_id, stage, false, to).await;
         }
         LoginOutcome::Rejected { delay_ms } => {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             ctx.t("login-failed")
         }
-        LoginOutcome::Locked { until_ms } => super::i18n::t_args(
-            &ctx.lang,
-            "login-locked",
-            &[("until", fmt_time(until_ms, false))],
-        ),
+        LoginOutcome::Locked { until_ms } => locked_message(&ctx, until_ms),
     };
     let mut form = login_form(&ctx, &input.email);
     form.general_error = Some(message);
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &form_page(&ctx, "login-title", "login-intro", form),
+        &login_page_with(&ctx, form),
+    )
+}
+
+fn locked_message(ctx: &Ctx, until_ms: i64) -> String {
+    super::i18n::t_args(
+        &ctx.lang,
+        "login-locked",
+        &[("until", fmt_time(until_ms, false))],
     )
 }
 
@@ -369,6 +411,10 @@ struct CodeInput {
     code: String,
     #[serde(default)]
     secret: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    current_code: String,
 }
 
 fn totp_form(ctx: &Ctx) -> Form {
@@ -404,18 +450,31 @@ async fn totp_submit(
         return Ok(Redirect::to("/inloggen").into_response());
     };
     let now_s = jiff::Timestamp::now().as_second();
-    if identity::verify_second_factor(
+    let outcome = identity::verify_second_factor(
         &state.db,
+        state.settings.data_key.as_ref(),
         &state.settings.login,
         &user_id,
         &input.code,
         now_s,
     )
-    .await?
-    {
-        return rotate_session(&state, &ctx, &user_id, SessionStage::Complete, "/").await;
+    .await?;
+    let mut form = totp_form(&ctx);
+    match outcome {
+        SecondFactor::Accepted => {
+            return rotate_session(&state, &ctx, &user_id, SessionStage::Complete, true, "/").await;
+        }
+        SecondFactor::Rejected { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            form = form.with_errors(&ctx.lang, &[field_error("code", "error-code")]);
+        }
+        SecondFactor::RecoveryNeeded => {
+            form = form.with_errors(&ctx.lang, &[field_error("code", "error-recovery-needed")]);
+        }
+        SecondFactor::Locked { until_ms } => {
+            form.general_error = Some(locked_message(&ctx, until_ms));
+        }
     }
-    let form = totp_form(&ctx).with_errors(&ctx.lang, &[field_error("code", "error-code")]);
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &form_page(&ctx, "totp-title", "totp-intro", form),
@@ -445,7 +504,202 @@ async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -
 }
 
 // ---------------------------------------------------------------------------------------------
-// Own account: language, two-factor enrolment, recovery codes, API tokens.
+// A forgotten password: a one-time link by mail.
+
+#[derive(Deserialize, Default)]
+struct ForgotInput {
+    #[serde(default)]
+    email: String,
+}
+
+fn forgot_form(ctx: &Ctx, email: &str) -> Form {
+    Form::new(
+        "/wachtwoord-vergeten",
+        ctx.t("password-forgotten-submit"),
+        vec![
+            FormField::new("email", ctx.t("field-email"), FieldKind::Email)
+                .value(email)
+                .autocomplete("username")
+                .required(),
+        ],
+    )
+}
+
+async fn forgot_page(Extension(ctx): Extension<Ctx>) -> WebResult {
+    render(&form_page(
+        &ctx,
+        "password-forgotten-title",
+        "password-forgotten-intro",
+        forgot_form(&ctx, ""),
+    ))
+}
+
+/// Answers the same whether the address has an account or not; the link is made and mailed
+/// after the answer, so the answer's time does not tell either.
+async fn forgot_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<ForgotInput>,
+) -> WebResult {
+    if !identity::valid_email(&identity::normalize_email(&input.email)) {
+        let form = forgot_form(&ctx, &input.email)
+            .with_errors(&ctx.lang, &[field_error("email", "error-email")]);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(
+                &ctx,
+                "password-forgotten-title",
+                "password-forgotten-intro",
+                form,
+            ),
+        );
+    }
+    let db = state.db.clone();
+    let base = state.settings.public_url.clone().unwrap_or_default();
+    let email = input.email.clone();
+    let lang = ctx.lang.clone();
+    tokio::spawn(async move {
+        if let Err(e) = mail_reset_link(&db, &base, &email, &lang).await {
+            tracing::warn!(error = ?e, "password reset mail");
+        }
+    });
+    let mut page = form_page(
+        &ctx,
+        "password-forgotten-title",
+        "password-forgotten-sent",
+        forgot_form(&ctx, ""),
+    );
+    page.after = vec![("/inloggen".into(), ctx.t("login-title"))];
+    render(&page)
+}
+
+async fn mail_reset_link(
+    db: &crate::db::Db,
+    base: &str,
+    email: &str,
+    lang: &str,
+) -> Result<(), WebError> {
+    let Some((token, address)) = identity::request_password_reset(db, email).await? else {
+        return Ok(());
+    };
+    let link = format!(
+        "{}/wachtwoord-herstellen/{token}",
+        base.trim_end_matches('/')
+    );
+    let body = super::i18n::t_args(lang, "password-reset-mail-body", &[("link", link)]);
+    let mut tx = db.begin().await?;
+    crate::mail::enqueue(
+        &mut tx,
+        &address,
+        &super::i18n::t(lang, "password-reset-mail-subject"),
+        &body,
+    )
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+struct NewPasswordInput {
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+}
+
+fn new_password_fields(ctx: &Ctx) -> Vec<FormField> {
+    vec![
+        FormField::new(
+            "new_password",
+            ctx.t("field-new-password"),
+            FieldKind::Password,
+        )
+        .hint(ctx.t("field-new-password-hint"))
+        .autocomplete("new-password")
+        .required(),
+        FormField::new(
+            "repeat_password",
+            ctx.t("field-repeat-password"),
+            FieldKind::Password,
+        )
+        .autocomplete("new-password")
+        .required(),
+    ]
+}
+
+fn reset_form(ctx: &Ctx, token: &str) -> Form {
+    Form::new(
+        format!("/wachtwoord-herstellen/{token}"),
+        ctx.t("password-save"),
+        new_password_fields(ctx),
+    )
+}
+
+fn reset_link_gone(ctx: &Ctx) -> WebResult {
+    let mut page = form_page(
+        ctx,
+        "password-reset-title",
+        "password-reset-invalid",
+        forgot_form(ctx, ""),
+    );
+    page.after = vec![("/inloggen".into(), ctx.t("login-title"))];
+    render_status(StatusCode::NOT_FOUND, &page)
+}
+
+async fn reset_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+) -> WebResult {
+    if !identity::password_reset_valid(&state.db, &token).await? {
+        return reset_link_gone(&ctx);
+    }
+    render(&form_page(
+        &ctx,
+        "password-reset-title",
+        "password-reset-intro",
+        reset_form(&ctx, &token),
+    ))
+}
+
+async fn reset_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+    AxForm(input): AxForm<NewPasswordInput>,
+) -> WebResult {
+    match identity::reset_password(
+        &state.db,
+        &token,
+        &input.new_password,
+        &input.repeat_password,
+    )
+    .await
+    {
+        Ok(true) => {
+            // Whatever session this browser had ends with the reset.
+            let mut r = Redirect::to("/inloggen?hersteld=1").into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
+            Ok(r)
+        }
+        Ok(false) => reset_link_gone(&ctx),
+        Err(IdentityError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(
+                &ctx,
+                "password-reset-title",
+                "password-reset-intro",
+                reset_form(&ctx, &token).with_errors(&ctx.lang, &errors),
+            ),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Own account: language, two-factor enrolment, recovery codes, API tokens, password.
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -458,9 +712,56 @@ struct AccountPage {
     two_factor: bool,
     recovery_left: i64,
     language_form: Form,
-    token_form: Form,
     new_token: Option<String>,
     recovery_codes: Vec<String>,
+    tokens: Vec<TokenRow>,
+    revoke_base: String,
+}
+
+/// A token in a list: never the token itself.
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub expires: String,
+    pub last_used: String,
+    pub active: bool,
+}
+
+fn token_rows(ctx: &Ctx, tokens: Vec<identity::TokenSummary>) -> Vec<TokenRow> {
+    let when = |t: Option<i64>| {
+        t.map(|t| fmt_time(t, false))
+            .unwrap_or_else(|| ctx.t("never"))
+    };
+    tokens
+        .into_iter()
+        .map(|t| TokenRow {
+            created: fmt_time(t.created_at, false),
+            expires: when(t.expires_at),
+            last_used: when(t.last_used_at),
+            active: t.active,
+            id: t.id,
+            name: t.name,
+        })
+        .collect()
+}
+
+async fn own_tokens(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<Vec<TokenRow>, WebError> {
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::List,
+        ApiTokens {
+            user_id: p.user_id.clone(),
+        },
+        Purpose::EigenGegevens,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    let tokens = identity::list_tokens(&mut tx, &auth).await?;
+    tx.commit().await?;
+    Ok(token_rows(ctx, tokens))
 }
 
 async fn account_view(
@@ -468,7 +769,6 @@ async fn account_view(
     ctx: &Ctx,
     new_token: Option<String>,
     recovery_codes: Vec<String>,
-    token_errors: &[identity::FieldError],
 ) -> WebResult {
     let p = require_user(ctx)?;
     let auth = access::authorize(
@@ -498,15 +798,6 @@ async fn account_view(
                 .value(me.lang.clone()),
         ],
     );
-    let token_form = Form::new(
-        "/account/tokens",
-        ctx.t("token-create"),
-        vec![
-            FormField::new("name", ctx.t("field-token-name"), FieldKind::Text)
-                .hint(ctx.t("field-token-name-hint")),
-        ],
-    )
-    .with_errors(&ctx.lang, token_errors);
     render(&AccountPage {
         shell: Shell::new(ctx, "account-title"),
         name: me.name,
@@ -516,14 +807,15 @@ async fn account_view(
         two_factor: me.two_factor,
         recovery_left: identity::unused_recovery_codes(&state.db, &p.user_id).await?,
         language_form,
-        token_form,
         new_token,
         recovery_codes,
+        tokens: own_tokens(state, ctx, p).await?,
+        revoke_base: "/account/tokens".into(),
     })
 }
 
 async fn account_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    account_view(&state, &ctx, None, Vec::new(), &[]).await
+    account_view(&state, &ctx, None, Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -569,6 +861,68 @@ async fn account_language(
     Ok(r)
 }
 
+/// The fields with which a change of one's own credentials asks again who is there: the
+/// password, and a current code when the account has a second factor.
+fn reauth_fields(ctx: &Ctx, with_code: bool, code_field: &str) -> Vec<FormField> {
+    let mut fields = vec![FormField::new(
+        "current_password",
+        ctx.t("field-current-password"),
+        FieldKind::Password,
+    )
+    .autocomplete("current-password")
+    .required()];
+    if with_code {
+        fields.push(
+            FormField::new(code_field, ctx.t("field-current-code"), FieldKind::Text)
+                .autocomplete("one-time-code")
+                .hint(ctx.t("field-code-hint"))
+                .required(),
+        );
+    }
+    fields
+}
+
+/// Whether the account has a second factor (and so a re-authentication asks for a code).
+async fn has_two_factor(state: &AppState, user_id: &str) -> Result<bool, WebError> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT totp_secret IS NOT NULL AS f FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    row.try_get::<bool, _>("f")
+        .or_else(|_| row.try_get::<i64, _>("f").map(|v| v != 0))
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// Checks a re-authentication; the errors are those of the form's fields (`code_field` is the
+/// name of the code field in that form).
+async fn reauthenticate(
+    state: &AppState,
+    user_id: &str,
+    password: &str,
+    code: &str,
+    code_field: &str,
+) -> Result<Vec<identity::FieldError>, WebError> {
+    let mut errors = identity::reauthenticate(
+        &state.db,
+        state.settings.data_key.as_ref(),
+        &state.settings.login,
+        user_id,
+        &identity::Reauthentication {
+            password: password.to_string(),
+            code: code.to_string(),
+        },
+    )
+    .await?;
+    for e in &mut errors {
+        if e.field == "code" {
+            e.field = code_field.to_string();
+        }
+    }
+    Ok(errors)
+}
+
 #[derive(Template)]
 #[template(path = "enrol.html")]
 struct EnrolPage {
@@ -589,7 +943,11 @@ fn enrolling_user(ctx: &Ctx) -> Option<(String, String)> {
     }
 }
 
-fn enrol_view(
+/// Enrolment by a logged-in account changes its second factor: it asks for the password and,
+/// when there is one, a code of the current secret in the same form. A login that must enrol
+/// first has just given its password and has no code yet.
+async fn enrol_view(
+    state: &AppState,
     ctx: &Ctx,
     secret: String,
     account: &str,
@@ -600,18 +958,22 @@ fn enrol_view(
         if account.is_empty() { "Baken" } else { account },
         "Baken",
     );
-    let form = Form::new(
-        "/account/tweestaps",
-        ctx.t("totp-submit"),
-        vec![
-            FormField::new("secret", String::new(), FieldKind::Hidden).value(secret.clone()),
-            FormField::new("code", ctx.t("field-code"), FieldKind::Text)
-                .autocomplete("one-time-code")
-                .hint(ctx.t("field-code-hint"))
-                .required(),
-        ],
-    )
-    .with_errors(&ctx.lang, errors);
+    let mut fields = vec![
+        FormField::new("secret", String::new(), FieldKind::Hidden).value(secret.clone()),
+        FormField::new("code", ctx.t("field-code-new"), FieldKind::Text)
+            .autocomplete("one-time-code")
+            .hint(ctx.t("field-code-new-hint"))
+            .required(),
+    ];
+    if let Some(p) = &ctx.user {
+        fields.extend(reauth_fields(
+            ctx,
+            has_two_factor(state, &p.user_id).await?,
+            "current_code",
+        ));
+    }
+    let form = Form::new("/account/tweestaps", ctx.t("totp-submit"), fields)
+        .with_errors(&ctx.lang, errors);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -628,11 +990,11 @@ fn enrol_view(
     )
 }
 
-async fn enrol_page(Extension(ctx): Extension<Ctx>) -> WebResult {
+async fn enrol_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let Some((_, email)) = enrolling_user(&ctx) else {
         return Err(WebError::Login);
     };
-    enrol_view(&ctx, secrets::new_totp_secret(), &email, &[])
+    enrol_view(&state, &ctx, secrets::new_totp_secret(), &email, &[]).await
 }
 
 async fn enrol_submit(
@@ -646,42 +1008,71 @@ async fn enrol_submit(
     let secret_ok = secrets::base32_decode(&input.secret).is_some_and(|s| s.len() >= 16);
     if !secret_ok {
         return enrol_view(
+            &state,
             &ctx,
             secrets::new_totp_secret(),
             &email,
             &[field_error("code", "error-code")],
-        );
+        )
+        .await;
+    }
+    if ctx.user.is_some() {
+        let errors = reauthenticate(
+            &state,
+            &user_id,
+            &input.current_password,
+            &input.current_code,
+            "current_code",
+        )
+        .await?;
+        if !errors.is_empty() {
+            return enrol_view(&state, &ctx, input.secret, &email, &errors).await;
+        }
     }
     let now_s = jiff::Timestamp::now().as_second();
-    let Some(codes) =
-        identity::enrol_totp(&state.db, &user_id, &input.secret, &input.code, now_s).await?
+    let Some(codes) = identity::enrol_totp(
+        &state.db,
+        state.settings.data_key.as_ref(),
+        &user_id,
+        &input.secret,
+        &input.code,
+        now_s,
+    )
+    .await?
     else {
         return enrol_view(
+            &state,
             &ctx,
             input.secret,
             &email,
             &[field_error("code", "error-code")],
-        );
+        )
+        .await;
     };
-    // Enrolment finishes a pending login: a new session id for the now complete login.
     let mut response = render(&RecoveryCodesPage {
         shell: Shell::new(&ctx, "recovery-title"),
         codes,
     })?;
-    if ctx.user.is_none() {
-        if let Some(old) = &ctx.session_token {
-            identity::delete_session(&state.db, old).await?;
+    match (&ctx.user, &ctx.session_token) {
+        // Enrolment finishes a pending login: a new session id for the now complete login.
+        (None, old) => {
+            if let Some(old) = old {
+                identity::delete_session(&state.db, old).await?;
+            }
+            let token = identity::create_session(
+                &state.db,
+                &state.settings.session,
+                &user_id,
+                SessionStage::Complete,
+                true,
+            )
+            .await?;
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
         }
-        let token = identity::create_session(
-            &state.db,
-            &state.settings.session,
-            &user_id,
-            SessionStage::Complete,
-        )
-        .await?;
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None));
+        (Some(_), Some(token)) => identity::mark_session_two_factor(&state.db, token).await?,
+        (Some(_), None) => {}
     }
     Ok(response)
 }
@@ -693,25 +1084,118 @@ struct RecoveryCodesPage {
     codes: Vec<String>,
 }
 
+#[derive(Deserialize, Default)]
+struct ReauthInput {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+}
+
+async fn recovery_form(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<Form, WebError> {
+    Ok(Form::new(
+        "/account/herstelcodes",
+        ctx.t("recovery-regenerate"),
+        reauth_fields(ctx, has_two_factor(state, &p.user_id).await?, "code"),
+    ))
+}
+
+async fn recovery_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = require_user(&ctx)?;
+    let form = recovery_form(&state, &ctx, p).await?;
+    render(&form_page(
+        &ctx,
+        "recovery-new-title",
+        "recovery-confirm",
+        form,
+    ))
+}
+
 async fn recovery_regenerate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<ReauthInput>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let errors = reauthenticate(
+        &state,
+        &p.user_id,
+        &input.current_password,
+        &input.code,
+        "code",
+    )
+    .await?;
+    if !errors.is_empty() {
+        let form = recovery_form(&state, &ctx, p)
+            .await?
+            .with_errors(&ctx.lang, &errors);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&ctx, "recovery-new-title", "recovery-confirm", form),
+        );
+    }
+    let codes =
+        identity::regenerate_recovery_codes(&state.db, state.settings.data_key.as_ref(), p).await?;
+    account_view(&state, &ctx, None, codes).await
+}
+
+async fn token_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Principal,
+    name: &str,
+) -> Result<Form, WebError> {
+    let mut fields = vec![
+        FormField::new("name", ctx.t("field-token-name"), FieldKind::Text)
+            .value(name)
+            .hint(ctx.t("field-token-name-hint"))
+            .required(),
+    ];
+    fields.extend(reauth_fields(
+        ctx,
+        has_two_factor(state, &p.user_id).await?,
+        "code",
+    ));
+    Ok(Form::new("/account/tokens", ctx.t("token-create"), fields))
+}
+
+fn token_page(state: &AppState, ctx: &Ctx, form: Form) -> FormPage {
+    let mut page = form_page(ctx, "token-new-title", "tokens-intro", form);
+    page.intro = token_intro(state, ctx);
+    page
+}
+
+async fn token_new_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
-    let codes = identity::regenerate_recovery_codes(&state.db, p).await?;
-    account_view(&state, &ctx, None, codes, &[]).await
+    let form = token_form(&state, &ctx, p, "").await?;
+    render(&token_page(&state, &ctx, form))
 }
 
-#[derive(Deserialize)]
-struct TokenInput {
-    #[serde(default)]
-    name: String,
+fn token_intro(state: &AppState, ctx: &Ctx) -> String {
+    format!(
+        "{} {}",
+        ctx.t("tokens-intro"),
+        super::i18n::t_args(
+            &ctx.lang,
+            "token-lifetime",
+            &[("days", state.settings.session.token_days.to_string())]
+        )
+    )
 }
 
 async fn token_create(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    AxForm(input): AxForm<TokenInput>,
+    AxForm(input): AxForm<ReauthInput>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
     let auth = access::authorize(
@@ -725,20 +1209,145 @@ async fn token_create(
         Purpose::EigenGegevens,
     )
     .await?;
-    let mut tx = state.db.begin().await?;
-    match identity::create_token(&mut tx, &auth, &input.name, None).await {
-        Ok(token) => {
-            tx.commit().await?;
-            account_view(&state, &ctx, Some(token), Vec::new(), &[]).await
-        }
-        Err(IdentityError::Invalid(errors)) => {
-            drop(tx);
-            let mut r = account_view(&state, &ctx, None, Vec::new(), &errors).await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Err(e) => Err(e.into()),
+    let mut errors = Vec::new();
+    if input.name.trim().is_empty() || input.name.trim().chars().count() > 100 {
+        errors.push(field_error("name", "error-required"));
+    } else {
+        errors = reauthenticate(
+            &state,
+            &p.user_id,
+            &input.current_password,
+            &input.code,
+            "code",
+        )
+        .await?;
     }
+    if errors.is_empty() {
+        let expires = crate::db::now_ms() + state.settings.session.token_days * 86_400_000;
+        let mut tx = state.db.begin().await?;
+        match identity::create_token(&mut tx, &auth, &input.name, Some(expires)).await {
+            Ok(token) => {
+                tx.commit().await?;
+                return account_view(&state, &ctx, Some(token), Vec::new()).await;
+            }
+            Err(IdentityError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let form = token_form(&state, &ctx, p, &input.name)
+        .await?
+        .with_errors(&ctx.lang, &errors);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &token_page(&state, &ctx, form),
+    )
+}
+
+/// Revokes a token: one's own (from the account page) or, for an administrator, anyone's (from
+/// the account's page); `owner` is the account whose token it is.
+async fn revoke(state: &AppState, ctx: &Ctx, owner: &str, token_id: &str) -> Result<(), WebError> {
+    let p = require_user(ctx)?;
+    let purpose = if p.user_id == owner {
+        Purpose::EigenGegevens
+    } else {
+        Purpose::Beheer
+    };
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Delete,
+        ApiTokens {
+            user_id: owner.to_string(),
+        },
+        purpose,
+    )
+    .await?;
+    let mut tx = state.db.begin().await?;
+    identity::revoke_token(&mut tx, &auth, token_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn token_revoke_own(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token_id): Path<String>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    revoke(&state, &ctx, &p.user_id.clone(), &token_id).await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+async fn token_revoke_admin(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, token_id)): Path<(String, String)>,
+) -> WebResult {
+    revoke(&state, &ctx, &id, &token_id).await?;
+    Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response())
+}
+
+async fn password_form(state: &AppState, ctx: &Ctx, p: &Principal) -> Result<Form, WebError> {
+    let mut fields = reauth_fields(ctx, has_two_factor(state, &p.user_id).await?, "code");
+    fields.extend(new_password_fields(ctx));
+    Ok(Form::new(
+        "/account/wachtwoord",
+        ctx.t("password-save"),
+        fields,
+    ))
+}
+
+async fn password_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let p = require_user(&ctx)?;
+    let form = password_form(&state, &ctx, p).await?;
+    render(&form_page(
+        &ctx,
+        "password-change-title",
+        "password-change-intro",
+        form,
+    ))
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    AxForm(input): AxForm<ReauthInput>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let mut errors = identity::check_new_password(&input.new_password, &input.repeat_password);
+    if errors.is_empty() {
+        errors = reauthenticate(
+            &state,
+            &p.user_id,
+            &input.current_password,
+            &input.code,
+            "code",
+        )
+        .await?;
+    }
+    if errors.is_empty() {
+        match identity::change_password(
+            &state.db,
+            p,
+            ctx.session_token.as_deref(),
+            &input.new_password,
+            &input.repeat_password,
+        )
+        .await
+        {
+            Ok(()) => return Ok(Redirect::to("/account?wachtwoord=1").into_response()),
+            Err(IdentityError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let form = password_form(&state, &ctx, p)
+        .await?
+        .with_errors(&ctx.lang, &errors);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(&ctx, "password-change-title", "password-change-intro", form),
+    )
 }
 
 /// A list page's title says whether it shows a selection and which page, so every page's title
@@ -852,6 +1461,8 @@ struct UserPage {
     admin: bool,
     roles_form: Option<Form>,
     teams_form: Option<Form>,
+    tokens: Vec<TokenRow>,
+    revoke_base: String,
 }
 
 async fn user_resource(state: &AppState, id: &str) -> Result<UserAccount, WebError> {
@@ -895,6 +1506,26 @@ async fn user_page(
     let user = identity::read_user(&mut tx, &auth).await?;
     tx.commit().await?;
     let admin = p.has(Role::Beheerder);
+    // An administrator sees and revokes anyone's API tokens here.
+    let tokens = if admin {
+        let auth = access::authorize(
+            &state.db,
+            &ctx.request,
+            p,
+            Action::List,
+            ApiTokens {
+                user_id: user.id.clone(),
+            },
+            Purpose::Beheer,
+        )
+        .await?;
+        let mut tx = state.db.begin().await?;
+        let tokens = identity::list_tokens(&mut tx, &auth).await?;
+        tx.commit().await?;
+        token_rows(&ctx, tokens)
+    } else {
+        Vec::new()
+    };
     let (roles_form, teams_form) = if admin {
         let roles = Role::ALL
             .iter()
@@ -945,10 +1576,12 @@ async fn user_page(
             .map(|r| role_label(&ctx.lang, r))
             .collect(),
         created: fmt_time(user.created_at, false),
+        revoke_base: format!("/gebruikers/{}/tokens", user.id),
         user,
         admin,
         roles_form,
         teams_form,
+        tokens,
     })
 }
 
