@@ -39,13 +39,15 @@ pub fn read_file(path: &Path) -> Result<HashMap<String, String>, String> {
     Ok(map)
 }
 
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 12] = [
     "database_url",
     "bind",
     "data_dir",
     "session_idle_minutes",
     "smtp_host",
     "smtp_port",
+    "smtp_tls",
+    "smtp_ca_file",
     "mail_from",
     "data_key",
     "token_days",

@@ -28,6 +28,53 @@ pub struct ServerOptions {
     pub data_key: Option<platform::secrets::DataKey>,
     /// The address at which people reach Baken, for links in mail (password reset).
     pub public_url: Option<String>,
+    /// Where and how often the audit chain's head is written down outside the database.
+    pub audit_checkpoints: Option<AuditCheckpointing>,
+}
+
+/// Periodic checkpoints of the audit chain (see `platform::audit::write_checkpoint`).
+#[derive(Clone, Debug)]
+pub struct AuditCheckpointing {
+    pub dir: std::path::PathBuf,
+    pub every: Duration,
+    /// Also mailed here (e.g. the privacy officer), so a copy lives outside this machine.
+    pub mail_to: Option<String>,
+}
+
+/// Writes a checkpoint now and then every `every` while the head moves; mails each one when
+/// asked. A failure is logged and tried again at the next turn.
+async fn checkpoint_loop(db: Db, c: AuditCheckpointing) {
+    let mut last: Option<i64> = None;
+    loop {
+        match platform::audit::write_checkpoint(&db, &c.dir).await {
+            Ok(cp) if last != Some(cp.seq) => {
+                last = Some(cp.seq);
+                if let Some(to) = &c.mail_to {
+                    let body = format!(
+                        "Controlepunt van het auditlog van Baken (bewaar deze mail):\n\n{}\n\n\
+                         Controleer met: baken audit verify --checkpoints MAP (met deze regel in \
+                         MAP/{}).\n",
+                        serde_json::to_string(&cp).unwrap_or_default(),
+                        platform::audit::CHECKPOINT_FILE
+                    );
+                    let queued: Result<(), String> = async {
+                        let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+                        platform::mail::enqueue(&mut tx, to, "Baken: controlepunt auditlog", &body)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        tx.commit().await.map_err(|e| e.to_string())
+                    }
+                    .await;
+                    if let Err(e) = queued {
+                        tracing::warn!(error = %e, "audit checkpoint mail");
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "audit checkpoint"),
+        }
+        tokio::time::sleep(c.every).await;
+    }
 }
 
 /// The API of the platform and every module, with its documentation.
@@ -367,6 +414,9 @@ pub async fn seed_demo_cases(
 /// The background work of a server process: due jobs, the mail outbox, expired sessions, the
 /// alarm overview.
 pub fn spawn_background(db: Db, options: &ServerOptions) {
+    if let Some(c) = options.audit_checkpoints.clone() {
+        tokio::spawn(checkpoint_loop(db.clone(), c));
+    }
     let mut runner = Runner::new();
     let session = options.session.clone();
     runner.register("sessions.purge", move |db, _| {

@@ -33,7 +33,12 @@ struct Common {
     /// Directory for the embedded database and other files.
     #[arg(long, env = "BAKEN_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
-    /// A config file with `key = value` lines (keys: database_url, bind, data_dir, session_idle_minutes, smtp_host, smtp_port, mail_from, data_key, token_days, public_url).
+    /// The key (64 hexadecimal characters) of the audit log's HMAC chain, kept apart from the
+    /// database; without it, Baken creates one in the data directory (audit.key). Every process
+    /// that writes to one database needs the same key.
+    #[arg(long, env = "BAKEN_AUDIT_KEY", global = true, hide_env_values = true)]
+    audit_key: Option<String>,
+    /// A config file with `key = value` lines (keys: database_url, bind, data_dir, session_idle_minutes, smtp_host, smtp_port, smtp_tls, smtp_ca_file, mail_from).
     #[arg(long, env = "BAKEN_CONFIG", global = true)]
     config: Option<PathBuf>,
 }
@@ -207,6 +212,13 @@ struct ServeArgs {
     smtp_port: Option<u16>,
     #[arg(long, env = "BAKEN_MAIL_FROM")]
     mail_from: Option<String>,
+    /// How the SMTP connection is secured: none, starttls (port 587) or tls (implicit, port
+    /// 465). With TLS the server's certificate is checked.
+    #[arg(long, env = "BAKEN_SMTP_TLS")]
+    smtp_tls: Option<String>,
+    /// A PEM file with a CA certificate to trust for the SMTP server, besides the usual roots.
+    #[arg(long, env = "BAKEN_SMTP_CA_FILE")]
+    smtp_ca_file: Option<std::path::PathBuf>,
     /// Public reports per client per minute (0 switches the limit off, e.g. for benchmarks).
     #[arg(long, env = "BAKEN_PUBLIC_RATE_LIMIT", default_value_t = meldingen::DEFAULT_PUBLIC_RATE_LIMIT)]
     public_rate_limit: u32,
@@ -218,6 +230,16 @@ struct ServeArgs {
     /// it, Baken creates one in the data directory (data.key) on first start.
     #[arg(long, env = "BAKEN_DATA_KEY", hide_env_values = true)]
     data_key: Option<String>,
+    /// Directory of the audit checkpoint file (default: audit-checkpoints in the data
+    /// directory); keep it, or a copy, where the database's administrators cannot write.
+    #[arg(long, env = "BAKEN_AUDIT_CHECKPOINTS")]
+    audit_checkpoints: Option<PathBuf>,
+    /// Minutes between audit checkpoints (default 60).
+    #[arg(long, env = "BAKEN_AUDIT_CHECKPOINT_MINUTES")]
+    audit_checkpoint_minutes: Option<u64>,
+    /// Also mail each checkpoint to this address (e.g. the privacy officer).
+    #[arg(long, env = "BAKEN_AUDIT_CHECKPOINT_MAIL")]
+    audit_checkpoint_mail: Option<String>,
     /// Days a new API token works (default 90).
     #[arg(long, env = "BAKEN_TOKEN_DAYS")]
     token_days: Option<i64>,
@@ -262,8 +284,20 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain; exits non-zero naming the first broken record.
-    Verify,
+    /// Check the keyed hash chain, and with --checkpoints the checkpoints written outside the
+    /// database; exits non-zero naming the first broken record.
+    Verify {
+        /// The directory with audit-checkpoints.jsonl (e.g. the data directory's
+        /// audit-checkpoints, or a copy kept elsewhere).
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Append a checkpoint of the chain's head to the checkpoint file now.
+    Checkpoint {
+        /// Default: audit-checkpoints in the data directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -285,6 +319,7 @@ struct TermijnArgs {
 struct Settings {
     database_url: String,
     data_dir: PathBuf,
+    audit_key: Option<String>,
     file: std::collections::HashMap<String, String>,
 }
 
@@ -305,6 +340,10 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
         .unwrap_or_else(|| baken::config::default_database_url(&data_dir));
     Ok(Settings {
         database_url,
+        audit_key: common
+            .audit_key
+            .clone()
+            .or_else(|| file.get("audit_key").cloned()),
         data_dir,
         file,
     })
@@ -342,10 +381,25 @@ async fn open_db(s: &Settings) -> anyhow::Result<Db> {
             redact(&s.database_url)
         )
     })?;
+    db.set_audit_key(audit_key(s)?);
     baken::prepare(&db)
         .await
         .context("de database kon niet worden voorbereid")?;
     Ok(db)
+}
+
+/// The audit chain's key: --audit-key, or the data directory's audit.key (made on first use).
+fn audit_key(s: &Settings) -> anyhow::Result<platform::db::AuditKey> {
+    match &s.audit_key {
+        Some(hex) => audit::key_from_hex(hex.trim())
+            .ok_or_else(|| anyhow!("--audit-key moet 64 hexadecimale tekens zijn")),
+        None => {
+            std::fs::create_dir_all(&s.data_dir).with_context(|| {
+                format!("kan de datamap {} niet aanmaken", s.data_dir.display())
+            })?;
+            audit::load_or_create_key(&s.data_dir.join("audit.key")).map_err(|e| anyhow!("{e}"))
+        }
+    }
 }
 
 /// Hides a password in a database URL before printing it.
@@ -484,12 +538,50 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("Bewaar deze sleutel nu: hij wordt niet opnieuw getoond.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Checkpoint { dir }) => {
             let db = open_db(&settings).await?;
-            match audit::verify(&db).await {
+            let dir = dir.unwrap_or_else(|| settings.data_dir.join("audit-checkpoints"));
+            let cp = audit::write_checkpoint(&db, &dir)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "controlepunt geschreven in {}: {} regels, kop {}",
+                dir.display(),
+                cp.seq,
+                cp.hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify { checkpoints }) => {
+            let db = open_db(&settings).await?;
+            let points = match &checkpoints {
+                Some(dir) => match audit::read_checkpoints(db.audit_key().as_ref(), dir) {
+                    Ok(points) => points,
+                    Err(e) => {
+                        eprintln!("baken: controlepunten onbruikbaar: {e}");
+                        return Ok(ExitCode::from(3));
+                    }
+                },
+                None => Vec::new(),
+            };
+            match audit::verify_against(&db, &points).await {
                 Ok(n) => {
-                    println!("auditlog intact: {n} regels, keten klopt");
+                    println!(
+                        "auditlog intact: {n} regels, keten klopt{}",
+                        if checkpoints.is_some() {
+                            format!(" en past bij {} controlepunten", points.len())
+                        } else {
+                            String::new()
+                        }
+                    );
                     Ok(ExitCode::SUCCESS)
+                }
+                Err(audit::VerifyError::NoKey) => {
+                    eprintln!(
+                        "baken: auditlog niet te controleren: {}",
+                        audit::VerifyError::NoKey
+                    );
+                    Ok(ExitCode::from(3))
                 }
                 Err(audit::VerifyError::Broken { seq, reason }) => {
                     eprintln!("baken: auditlog GEBROKEN bij regel {seq}: {reason}");
@@ -551,6 +643,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let url = bench_database_url(explicit_url, &settings)?;
             let db = Db::connect(&url).await?;
+            db.set_audit_key(audit_key(&settings)?);
             baken::prepare(&db).await?;
             let r = dossiers::bench::run(&db, dossiers, entries, queries).await?;
             println!(
@@ -578,6 +671,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let url = bench_database_url(explicit_url, &settings)?;
             let db = Db::connect(&url).await?;
+            db.set_audit_key(audit_key(&settings)?);
             baken::prepare(&db).await?;
             let r = baken::bench::meldingen(db.clone(), count, seconds, connections).await?;
             println!(
@@ -816,6 +910,12 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
     );
     let smtp_host = args.smtp_host.or_else(|| file.get("smtp_host").cloned());
     if let Some(host) = smtp_host {
+        let tls: platform::mail::SmtpTls = args
+            .smtp_tls
+            .or_else(|| file.get("smtp_tls").cloned())
+            .map(|t| t.parse().map_err(|e: String| anyhow!("--smtp-tls: {e}")))
+            .transpose()?
+            .unwrap_or_default();
         let port = match args.smtp_port {
             Some(p) => p,
             None => file
@@ -825,13 +925,28 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
                         .map_err(|_| anyhow!("smtp_port moet een poortnummer zijn"))
                 })
                 .transpose()?
-                .unwrap_or(25),
+                .unwrap_or(match tls {
+                    platform::mail::SmtpTls::None => 25,
+                    platform::mail::SmtpTls::StartTls => 587,
+                    platform::mail::SmtpTls::Tls => 465,
+                }),
         };
         let from = args
             .mail_from
             .or_else(|| file.get("mail_from").cloned())
             .unwrap_or_else(|| "baken@localhost.localdomain".into());
-        options.smtp = Some(platform::mail::SmtpConfig { host, port, from });
+        let smtp = platform::mail::SmtpConfig {
+            host,
+            port,
+            from,
+            tls,
+            ca_file: args
+                .smtp_ca_file
+                .or_else(|| file.get("smtp_ca_file").map(Into::into)),
+        };
+        // A CA file that cannot be read stops the start, not every mail later.
+        smtp.tls_parameters().map_err(|e| anyhow!(e))?;
+        options.smtp = Some(smtp);
     }
     let addr: std::net::SocketAddr = bind.parse().map_err(|_| {
         anyhow!("'{bind}' is geen geldig adres; gebruik bijvoorbeeld --bind 127.0.0.1:8080")
@@ -859,6 +974,30 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
         }
     };
     options.data_key = Some(data_key);
+    let minutes = args
+        .audit_checkpoint_minutes
+        .or_else(|| {
+            file.get("audit_checkpoint_minutes")
+                .and_then(|m| m.parse().ok())
+        })
+        .unwrap_or(60)
+        .max(1);
+    let mail_to = args
+        .audit_checkpoint_mail
+        .or_else(|| file.get("audit_checkpoint_mail").cloned());
+    if let Some(to) = &mail_to {
+        if !platform::mail::valid_address(to) {
+            bail!("--audit-checkpoint-mail: '{to}' is geen geldig e-mailadres");
+        }
+    }
+    options.audit_checkpoints = Some(baken::AuditCheckpointing {
+        dir: args
+            .audit_checkpoints
+            .or_else(|| file.get("audit_checkpoints").map(PathBuf::from))
+            .unwrap_or_else(|| settings.data_dir.join("audit-checkpoints")),
+        every: std::time::Duration::from_secs(minutes * 60),
+        mail_to,
+    });
     let db = open_db(settings).await?;
     let local = listener.local_addr()?;
     println!(

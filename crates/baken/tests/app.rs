@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "app/access.rs"]
+mod access;
 #[path = "app/accounts.rs"]
 mod accounts;
 #[path = "app/beleid.rs"]
@@ -51,7 +53,18 @@ fn temp_dir() -> TempDir {
     TempDir(dir)
 }
 
+/// The audit key of every test server, and (through the environment, which the `baken`
+/// commands the tests start inherit) of every command.
+const TEST_AUDIT_KEY: [u8; 32] = [9; 32];
+
+fn set_audit_key_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    let hex: String = TEST_AUDIT_KEY.iter().map(|b| format!("{b:02x}")).collect();
+    ONCE.call_once(|| std::env::set_var("BAKEN_AUDIT_KEY", hex));
+}
+
 async fn test_db() -> TestDb {
+    set_audit_key_env();
     match std::env::var("BAKEN_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let name = format!("baken_t_{}", uuid::Uuid::now_v7().simple());
@@ -106,6 +119,7 @@ fn fast_login() -> LoginPolicy {
 async fn spawn_app_with(session: SessionPolicy) -> App {
     let test_db = test_db().await;
     let db = Db::connect(&test_db.url).await.unwrap();
+    db.set_audit_key(platform::db::AuditKey::from_bytes(TEST_AUDIT_KEY));
     baken::prepare(&db).await.unwrap();
     let options = baken::ServerOptions {
         session,
@@ -115,6 +129,7 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
         trusted_proxies: Vec::new(),
         data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
         public_url: Some("https://baken.test".into()),
+        audit_checkpoints: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -1627,6 +1642,7 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down() {
         host: "127.0.0.1".into(),
         port,
         from: "baken@example.nl".into(),
+        ..Default::default()
     };
     let mut tx = app.db.begin().await.unwrap();
     platform::mail::enqueue(

@@ -23,7 +23,7 @@ impl Beleid {
 
 /// May this person see the policy module at all?
 pub fn may_read(p: &Principal) -> bool {
-    p.organisation_slug == GEMEENTE
+    p.of_municipality()
 }
 
 /// May this person change policy, plans and budgets?
@@ -58,10 +58,10 @@ mod tests {
         Principal::for_tests(
             "u",
             org,
-            if org.starts_with("gem") {
+            if ["gem", "vijfheerenlanden"].contains(&org) {
                 "gemeente"
             } else {
-                org
+                "partner"
             },
             vec![role],
         )

@@ -123,7 +123,7 @@ async fn list(
         Purpose::Uitvoering,
     )
     .await?;
-    let pagina = q.pagina.unwrap_or(1).max(1);
+    let pagina = platform::web::forms::Pager::requested(q.pagina);
     let filter = store::Filter {
         zaaktype: q.zaaktype,
         fase: q.fase,

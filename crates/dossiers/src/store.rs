@@ -1145,7 +1145,7 @@ pub async fn list(
         n
     };
     let per = platform::web::forms::Pager::PER_PAGE;
-    let offset = (page.max(1) - 1) * per;
+    let offset = platform::web::forms::Pager::offset_of(page);
     let sql = format!(
         "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
     );

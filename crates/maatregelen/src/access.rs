@@ -50,12 +50,13 @@ fn base(p: &Principal, organisation_id: &str, purpose: Purpose) -> Option<Decisi
     None
 }
 
-/// One measure, with its subject (a person or an operator) and address.
+/// One measure, with its subject (a person or an operator) and address. Only this crate's
+/// store makes one, from the organisation it reads itself (see `store::authorize_measure`).
 #[derive(Clone, Debug)]
 pub struct Maatregel {
     /// None while it is being created.
-    pub id: Option<String>,
-    pub organisation_id: String,
+    pub(crate) id: Option<String>,
+    pub(crate) organisation_id: String,
 }
 
 impl Resource for Maatregel {
@@ -213,10 +214,10 @@ mod tests {
         Principal::for_tests(
             "me",
             org,
-            if org.starts_with("gem") {
+            if ["gem", "vijfheerenlanden"].contains(&org) {
                 "gemeente"
             } else {
-                org
+                "partner"
             },
             vec![role],
         )

@@ -33,6 +33,7 @@ pub(crate) fn store_api(e: StoreError) -> ApiError {
         StoreError::Refused(reason) => ApiError::Invalid(vec![field_error("stap", &reason)]),
         StoreError::NotFound => ApiError::NotFound,
         StoreError::Db(d) => d.into(),
+        StoreError::Access(e) => e.into(),
     }
 }
 
@@ -237,28 +238,15 @@ async fn list(
     ))
 }
 
-pub(crate) async fn authorize_one(
+pub(crate) async fn authorize_one<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
     p: &Principal,
     id: &str,
-    action: Action,
-) -> Result<access::Authorized<Maatregel>, ApiError> {
-    let organisation_id = store::organisation_of(&state.db, id)
+) -> Result<access::Authorized<Maatregel, A>, ApiError> {
+    store::authorize_measure(&state.db, &ctx.request, p, id)
         .await
-        .map_err(store_api)?;
-    Ok(access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        action,
-        Maatregel {
-            id: Some(id.to_string()),
-            organisation_id,
-        },
-        Purpose::Uitvoering,
-    )
-    .await?)
+        .map_err(store_api)
 }
 
 /// Creates a measure with its aanleiding; with a ladder, Baken proposes the type and duration
@@ -275,24 +263,15 @@ async fn create(
     ApiJson(input): ApiJson<NieuweMaatregel>,
 ) -> Result<Response, ApiError> {
     let p = api_user(&ctx)?;
-    let auth = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Create,
-        Maatregel {
-            id: None,
-            organisation_id: p.organisation_id.clone(),
-        },
-        Purpose::Uitvoering,
-    )
-    .await?;
+    let auth = store::authorize_new(&state.db, &ctx.request, p)
+        .await
+        .map_err(store_api)?;
     let nieuw = input.parse().map_err(ApiError::Invalid)?;
     let kal = store::kalender(&state.db).await.map_err(store_api)?;
     let id = store::create(&state.db, &auth, &nieuw, &p.user_id, &kal)
         .await
         .map_err(store_api)?;
-    let read = authorize_one(&state, &ctx, p, &id, Action::Read).await?;
+    let read = authorize_one::<access::act::Read>(&state, &ctx, p, &id).await?;
     let d = store::get(&state.db, &read).await.map_err(store_api)?;
     Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
@@ -310,7 +289,7 @@ async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<MaatregelDetail>, ApiError> {
     let p = api_user(&ctx)?;
-    let auth = authorize_one(&state, &ctx, p, &id, Action::Read).await?;
+    let auth = authorize_one::<access::act::Read>(&state, &ctx, p, &id).await?;
     let d = store::get(&state.db, &auth).await.map_err(store_api)?;
     let kal = store::kalender(&state.db).await.map_err(store_api)?;
     Ok(Json(detail_out(&d, &kal)))
@@ -331,7 +310,7 @@ async fn add_step(
     ApiJson(input): ApiJson<MaatregelStapIn>,
 ) -> Result<Response, ApiError> {
     let p = api_user(&ctx)?;
-    let auth = authorize_one(&state, &ctx, p, &id, Action::Update).await?;
+    let auth = authorize_one::<access::act::Update>(&state, &ctx, p, &id).await?;
     let stap = input.parse().map_err(ApiError::Invalid)?;
     let kal = store::kalender(&state.db).await.map_err(store_api)?;
     let d = store::add_step(&state.db, &auth, &stap, &p.user_id, &kal)

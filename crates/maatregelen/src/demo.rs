@@ -3,11 +3,10 @@
 //! are written through the access engine on behalf of a demo principal, so the audit log shows them.
 
 use jiff::civil::Date;
-use platform::access::{self, Action, Principal, Purpose, RequestContext, Role};
+use platform::access::{act, Principal, RequestContext, Role};
 use platform::db::Db;
 use sqlx::Row;
 
-use crate::access::Maatregel;
 use crate::brief::BriefSoort;
 use crate::model::{Ladder, Soort, Stap, StapSoort};
 use crate::store::{self, Nieuw, StoreError};
@@ -42,7 +41,7 @@ pub enum DemoError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Access(#[from] access::AccessError),
+    Access(#[from] platform::access::AccessError),
     #[error("{0}")]
     Other(String),
 }
@@ -74,20 +73,8 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
     let create = |n: Nieuw| {
         let p = p.clone();
         let ctx = ctx.clone();
-        let org = org.id.clone();
         async move {
-            let auth = access::authorize(
-                db,
-                &ctx,
-                &p,
-                Action::Create,
-                Maatregel {
-                    id: None,
-                    organisation_id: org.clone(),
-                },
-                Purpose::Uitvoering,
-            )
-            .await?;
+            let auth = store::authorize_new(db, &ctx, &p).await?;
             let kal = store::kalender(db).await?;
             let id = store::create(db, &auth, &n, "demo", &kal).await?;
             Ok::<_, DemoError>(id)
@@ -96,20 +83,8 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
     let steps = |id: String, stappen: Vec<Stap>| {
         let p = p.clone();
         let ctx = ctx.clone();
-        let org = org.id.clone();
         async move {
-            let auth = access::authorize(
-                db,
-                &ctx,
-                &p,
-                Action::Update,
-                Maatregel {
-                    id: Some(id),
-                    organisation_id: org,
-                },
-                Purpose::Uitvoering,
-            )
-            .await?;
+            let auth = store::authorize_measure::<act::Update>(db, &ctx, &p, &id).await?;
             let kal = store::kalender(db).await?;
             for s in stappen {
                 store::add_step(db, &auth, &s, "demo", &kal).await?;
@@ -123,18 +98,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         let ctx = ctx.clone();
         let org = org.clone();
         async move {
-            let auth = access::authorize(
-                db,
-                &ctx,
-                &p,
-                Action::Update,
-                Maatregel {
-                    id: Some(id),
-                    organisation_id: org.id.clone(),
-                },
-                Purpose::Uitvoering,
-            )
-            .await?;
+            let auth = store::authorize_measure::<act::Update>(db, &ctx, &p, &id).await?;
             store::brief_opstellen(db, &auth, brief, &org.name, dag(0), "demo").await?;
             Ok::<_, DemoError>(())
         }

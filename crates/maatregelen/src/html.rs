@@ -81,6 +81,7 @@ fn texts(ctx: &Ctx) -> Texts {
 fn store_err(e: StoreError) -> WebError {
     match e {
         StoreError::NotFound => WebError::NotFound,
+        StoreError::Access(e) => e.into(),
         other => WebError::Internal(other.to_string()),
     }
 }
@@ -376,18 +377,9 @@ async fn new_post(
     };
     let result = match input.parse() {
         Ok(n) if errors.is_empty() => {
-            let auth = access::authorize(
-                &state.db,
-                &ctx.request,
-                p,
-                Action::Create,
-                Maatregel {
-                    id: None,
-                    organisation_id: p.organisation_id.clone(),
-                },
-                Purpose::Uitvoering,
-            )
-            .await?;
+            let auth = store::authorize_new(&state.db, &ctx.request, p)
+                .await
+                .map_err(store_err)?;
             match store::kalender(&state.db).await {
                 Ok(kal) => store::create(&state.db, &auth, &n, &p.user_id, &kal).await,
                 Err(e) => Err(e),
@@ -716,29 +708,16 @@ async fn render_detail(
     )
 }
 
-/// The measure behind `id` with the caller authorised for `action` on it.
-async fn authorize_measure(
+/// The measure behind `id` with the caller authorised for action `A` on it.
+async fn authorize_measure<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    action: Action,
-) -> Result<access::Authorized<Maatregel>, WebError> {
+) -> Result<access::Authorized<Maatregel, A>, WebError> {
     let p = require_user(ctx)?;
-    let organisation_id = store::organisation_of(&state.db, id)
+    store::authorize_measure(&state.db, &ctx.request, p, id)
         .await
-        .map_err(store_err)?;
-    Ok(access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        action,
-        Maatregel {
-            id: Some(id.to_string()),
-            organisation_id,
-        },
-        Purpose::Uitvoering,
-    )
-    .await?)
+        .map_err(store_err)
 }
 
 /// Shows the measure again with a refused form (the read is audited like any other).
@@ -749,7 +728,7 @@ async fn render_refused(
     refused: impl FnOnce(&Texts, &Detail) -> Refused,
 ) -> WebResult {
     let p = require_user(ctx)?;
-    let read = authorize_measure(state, ctx, id, Action::Read).await?;
+    let read = authorize_measure::<access::act::Read>(state, ctx, id).await?;
     let d = store::get(&state.db, &read).await.map_err(store_err)?;
     let refused = refused(&texts(ctx), &d);
     render_detail(state, ctx, p, d, refused, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -769,7 +748,7 @@ async fn team_post(
     Path(id): Path<String>,
     AxForm(v): AxForm<HashMap<String, String>>,
 ) -> WebResult {
-    let auth = authorize_measure(&state, &ctx, &id, Action::Update).await?;
+    let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
     let team = text(&v, "team");
     let errors = match store::set_team(&state.db, &auth, team.as_deref()).await {
         Ok(()) => return Ok(Redirect::to(&format!("/maatregelen/{id}")).into_response()),
@@ -790,7 +769,7 @@ async fn letter_post(
     Path(id): Path<String>,
     AxForm(v): AxForm<HashMap<String, String>>,
 ) -> WebResult {
-    let auth = authorize_measure(&state, &ctx, &id, Action::Update).await?;
+    let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
     let p = require_user(&ctx)?;
     let result = match v.get("brief").and_then(|b| BriefSoort::from_slug(b)) {
         Some(b) => {
@@ -838,7 +817,7 @@ pub async fn letter_for(
     id: &str,
     brief_id: &str,
 ) -> Result<store::Brief, WebError> {
-    let auth = authorize_measure(state, ctx, id, Action::Read).await?;
+    let auth = authorize_measure::<access::act::Read>(state, ctx, id).await?;
     store::brief(&state.db, &auth, brief_id)
         .await
         .map_err(store_err)
@@ -889,21 +868,7 @@ async fn detail_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
-    let organisation_id = store::organisation_of(&state.db, &id)
-        .await
-        .map_err(store_err)?;
-    let auth = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Read,
-        Maatregel {
-            id: Some(id),
-            organisation_id,
-        },
-        Purpose::Uitvoering,
-    )
-    .await?;
+    let auth = authorize_measure::<access::act::Read>(&state, &ctx, &id).await?;
     let d = store::get(&state.db, &auth).await.map_err(store_err)?;
     render_detail(&state, &ctx, p, d, Refused::default(), StatusCode::OK).await
 }
@@ -915,22 +880,7 @@ async fn step_post(
     AxForm(v): AxForm<HashMap<String, String>>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
-    let organisation_id = store::organisation_of(&state.db, &id)
-        .await
-        .map_err(store_err)?;
-    let resource = Maatregel {
-        id: Some(id.clone()),
-        organisation_id,
-    };
-    let auth = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Update,
-        resource.clone(),
-        Purpose::Uitvoering,
-    )
-    .await?;
+    let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
     let mut errors = Vec::new();
     let ontvangen = match v.get("ontvangen").map(|s| s.as_str()) {
         Some("ja") => Some(true),
@@ -970,15 +920,7 @@ async fn step_post(
         Err(e) => return Err(store_err(e)),
     };
     // Re-read (audited) to show the page again with the input kept.
-    let read = access::authorize(
-        &state.db,
-        &ctx.request,
-        p,
-        Action::Read,
-        resource,
-        Purpose::Uitvoering,
-    )
-    .await?;
+    let read = authorize_measure::<access::act::Read>(&state, &ctx, &id).await?;
     let d = store::get(&state.db, &read).await.map_err(store_err)?;
     let m = texts(&ctx);
     let step = Some(step_form(&m, &d, &v).with_errors(&ctx.lang, &errors));

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use platform::access::Authorized;
+use platform::access::{act, ActionType, Authorized, Principal, Purpose, RequestContext};
 use platform::audit::{self, AuditEntry};
 use platform::db::{new_id, now_ms, Db, DbError, Tx};
 use platform::identity::{field_error, FieldError};
@@ -26,6 +26,8 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Access(#[from] platform::access::AccessError),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -135,7 +137,36 @@ fn stap_row(r: &AnyRow) -> Result<Stap> {
 }
 
 /// The organisation a measure belongs to (no personal data), to build the access resource.
-pub async fn organisation_of(db: &Db, id: &str) -> Result<String> {
+/// The capability for action `A` on measure `id`, decided on the organisation the store reads
+/// itself (never one a caller names).
+pub async fn authorize_measure<A: ActionType>(
+    db: &Db,
+    request: &RequestContext,
+    p: &Principal,
+    id: &str,
+) -> Result<Authorized<access::Maatregel, A>> {
+    let organisation_id = organisation_of(db, id).await?;
+    let resource = access::Maatregel {
+        id: Some(id.to_string()),
+        organisation_id,
+    };
+    Ok(platform::access::authorize_as(db, request, p, resource, Purpose::Uitvoering).await?)
+}
+
+/// The capability to create a measure in the principal's own organisation.
+pub async fn authorize_new(
+    db: &Db,
+    request: &RequestContext,
+    p: &Principal,
+) -> Result<Authorized<access::Maatregel, act::Create>> {
+    let resource = access::Maatregel {
+        id: None,
+        organisation_id: p.organisation_id.clone(),
+    };
+    Ok(platform::access::authorize_as(db, request, p, resource, Purpose::Uitvoering).await?)
+}
+
+async fn organisation_of(db: &Db, id: &str) -> Result<String> {
     let row = sqlx::query("SELECT organisation_id FROM maatregelen_maatregel WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
@@ -198,7 +229,7 @@ async fn load(tx: &mut Tx, id: &str) -> Result<Detail> {
 }
 
 /// One measure with its steps; the read is audited.
-pub async fn get(db: &Db, auth: &Authorized<access::Maatregel>) -> Result<Detail> {
+pub async fn get(db: &Db, auth: &Authorized<access::Maatregel, act::Read>) -> Result<Detail> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
     let mut tx = db.begin().await?;
     let d = load(&mut tx, &id).await?;
@@ -289,7 +320,7 @@ fn sleutel(locatie: &str) -> String {
 /// same location and kept with the policy version, and a deviation needs a reason.
 pub async fn create(
     db: &Db,
-    auth: &Authorized<access::Maatregel>,
+    auth: &Authorized<access::Maatregel, act::Create>,
     n: &Nieuw,
     by: &str,
     kal: &termijnen::Calendar,
@@ -499,7 +530,7 @@ async fn melding_of(db: &Db, a: &Stap) -> std::result::Result<Option<String>, Fi
 /// Sets the team that handles a measure.
 pub async fn set_team(
     db: &Db,
-    auth: &Authorized<access::Maatregel>,
+    auth: &Authorized<access::Maatregel, act::Update>,
     team_id: Option<&str>,
 ) -> Result<()> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
@@ -534,7 +565,7 @@ pub async fn set_team(
 /// deadlines computed on `kal` (see [`kalender`]).
 pub async fn add_step(
     db: &Db,
-    auth: &Authorized<access::Maatregel>,
+    auth: &Authorized<access::Maatregel, act::Update>,
     stap: &Stap,
     by: &str,
     kal: &termijnen::Calendar,
@@ -878,7 +909,7 @@ pub struct Brief {
 /// and stores it with the measure.
 pub async fn brief_opstellen(
     db: &Db,
-    auth: &Authorized<access::Maatregel>,
+    auth: &Authorized<access::Maatregel, act::Update>,
     soort_brief: BriefSoort,
     gemeente: &str,
     vandaag: Date,
@@ -943,7 +974,11 @@ pub fn kenmerk(maatregel_id: &str) -> String {
 }
 
 /// One letter of a measure; the read is audited as a read of the measure.
-pub async fn brief(db: &Db, auth: &Authorized<access::Maatregel>, brief_id: &str) -> Result<Brief> {
+pub async fn brief(
+    db: &Db,
+    auth: &Authorized<access::Maatregel, act::Read>,
+    brief_id: &str,
+) -> Result<Brief> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
     let mut tx = db.begin().await?;
     let row = sqlx::query(

@@ -7,9 +7,9 @@ use platform::access::{Action, Decision, Principal, Purpose, Resource, Role};
 /// The roles that work with meldingen.
 pub const ROLES: [Role; 3] = [Role::Beheerder, Role::AdviseurIv, Role::Handhaver];
 
-/// Whether this person works the melding queue: one of [`ROLES`] within the gemeente.
+/// Whether this person works the melding queue: one of [`ROLES`] within a municipality.
 pub fn works_meldingen(p: &Principal) -> bool {
-    p.organisation_slug == platform::seed::GEMEENTE && ROLES.iter().any(|r| p.has(*r))
+    p.of_municipality() && ROLES.iter().any(|r| p.has(*r))
 }
 
 /// Whether this person may export the queue.
@@ -18,7 +18,7 @@ pub fn may_export(p: &Principal) -> bool {
 }
 
 fn rule(p: &Principal, action: Action, purpose: Purpose, allowed: &[Action]) -> Decision {
-    if p.organisation_slug != platform::seed::GEMEENTE {
+    if !p.of_municipality() {
         return Decision::Deny("other-organisation");
     }
     if !ROLES.iter().any(|r| p.has(*r)) {
@@ -92,10 +92,10 @@ pub(crate) mod tests {
         Principal::for_tests(
             "me",
             org,
-            if org.starts_with("gem") {
+            if ["gem", "vijfheerenlanden"].contains(&org) {
                 "gemeente"
             } else {
-                org
+                "partner"
             },
             vec![role],
         )

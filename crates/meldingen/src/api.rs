@@ -239,8 +239,8 @@ async fn list(
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     let mut errors = Vec::new();
-    if page < 1 {
-        errors.push(field_error("page", "must be at least 1"));
+    if !(1..=platform::web::forms::Pager::MAX_PAGE).contains(&page) {
+        errors.push(field_error("page", "must be between 1 and 1000000"));
     }
     if !(1..=100).contains(&per_page) {
         errors.push(field_error("per_page", "must be between 1 and 100"));

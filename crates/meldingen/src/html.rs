@@ -429,7 +429,9 @@ pub async fn form_submit(
         )
         .await
     } else {
-        Err(StoreError::Invalid(all_errors(errors, &sub, &cat, &photos)))
+        Err(StoreError::Invalid(
+            all_errors(errors, &sub, &cat, &photos).await,
+        ))
     };
     match result {
         Ok(created) => Ok(
@@ -444,7 +446,7 @@ pub async fn form_submit(
 }
 
 /// The form's own errors with the model's, so the person sees every problem at once.
-fn all_errors(
+async fn all_errors(
     mut errors: Vec<FieldError>,
     sub: &Submission,
     cat: &Category,
@@ -463,11 +465,11 @@ fn all_errors(
             "melding-fout-foto-aantal",
         ));
     }
-    if let Some(r) = photos
-        .iter()
-        .find_map(|p| platform::files::check(&platform::files::IMAGES, &p.data).err())
-    {
-        errors.push(store::photo_error(&r));
+    for p in photos.iter().take(model::MAX_FOTOS) {
+        if let Err(e) = store::clean_photo(&p.data).await {
+            errors.push(e);
+            break;
+        }
     }
     errors
 }
@@ -566,7 +568,7 @@ pub async fn intake_submit(
             )),
         }
     }
-    let errors = all_errors(errors, &sub, &cat, &photos);
+    let errors = all_errors(errors, &sub, &cat, &photos).await;
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -918,14 +920,9 @@ pub async fn list_page(
     )
     .await?;
     let i = I18n::new(&ctx.lang);
-    let page = q.pagina.unwrap_or(1).max(1);
+    let page = Pager::requested(q.pagina);
     let ids = search_ids(&state, &q.q).await?;
-    let filter = q.filter(
-        &p.user_id,
-        ids,
-        Pager::PER_PAGE,
-        (page - 1) * Pager::PER_PAGE,
-    );
+    let filter = q.filter(&p.user_id, ids, Pager::PER_PAGE, Pager::offset_of(page));
     let listing = store::list(&state.db, &auth, &filter).await?;
     let map = map_view(
         &i,
@@ -933,7 +930,7 @@ pub async fn list_page(
     );
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;
-    let colleagues = store::colleagues(&state.db).await?;
+    let colleagues = store::colleagues(&state.db, &auth).await?;
     let mut themes: Vec<(String, String)> = Vec::new();
     for c in &cats {
         if !themes.iter().any(|(s, _)| *s == c.thema) {
@@ -1306,7 +1303,7 @@ async fn detail_response(
                 [("geen".to_string(), i.t("behandelaar-geen"))]
                     .into_iter()
                     .chain(
-                        store::colleagues(&state.db)
+                        store::colleagues(&state.db, &auth)
                             .await?
                             .into_iter()
                             .map(|c| (c.id, c.name)),
@@ -1724,15 +1721,6 @@ pub async fn photo(
     let Some((meta, data)) = file else {
         return Err(WebError::NotFound);
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, meta.content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{}\"", meta.file_name),
-            ),
-        ],
-        data,
-    )
-        .into_response())
+    // Inline: the back office shows it in the page; Baken encoded it anew itself.
+    Ok((platform::files::download_headers(&meta, true), data).into_response())
 }

@@ -35,7 +35,7 @@ impl Resource for Inrichting {
     }
     /// The gemeente's administrators only.
     fn policy(&self, p: &Principal, _action: Action, purpose: Purpose) -> Decision {
-        if p.organisation_slug != platform::seed::GEMEENTE || !p.has(Role::Beheerder) {
+        if !p.of_municipality() || !p.has(Role::Beheerder) {
             return Decision::Deny("role-not-allowed");
         }
         if purpose != Purpose::Beheer {

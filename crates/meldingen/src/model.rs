@@ -655,60 +655,152 @@ pub fn validate(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Photos: metadata removed before storing.
+// Photos: decoded and encoded anew before storing, so that nothing but the pixels is kept.
 
-/// Removes metadata that can identify a reporter (EXIF with GPS position and camera serial,
-/// XMP, comments, text chunks) from a JPEG or PNG; other data is returned unchanged. The image
-/// itself is not re-encoded.
-pub fn strip_metadata(data: &[u8]) -> Vec<u8> {
-    if data.starts_with(&[0xFF, 0xD8]) {
-        strip_jpeg(data).unwrap_or_else(|| data.to_vec())
-    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        strip_png(data).unwrap_or_else(|| data.to_vec())
-    } else {
-        data.to_vec()
-    }
+/// The most pixels a photo may have (a 40-megapixel camera). Checked in the file's header
+/// before anything is decoded, so a small file that would unpack to gigabytes is refused cheaply.
+pub const MAX_FOTO_PIXELS: u64 = 40_000_000;
+
+/// Why a photo is refused. The photo is then not stored in any form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    /// Not a JPEG or PNG (HEIC, WebP, GIF, a document, …).
+    #[error("not a JPEG or PNG photo")]
+    Type,
+    /// Larger than [`MAX_FOTO_PIXELS`] by its header.
+    #[error("too many pixels")]
+    TooManyPixels,
+    /// Truncated, damaged, or otherwise not decodable and encodable anew.
+    #[error("the photo cannot be read")]
+    Unreadable,
 }
 
-fn strip_jpeg(data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0xFF, 0xD8];
-    let mut i = 2;
+/// A photo as Baken stores it: decoded to pixels and encoded anew in its own format (JPEG stays
+/// JPEG, PNG stays PNG), so no metadata survives whatever its form (EXIF with the GPS position
+/// and camera serial, XMP, comments, PNG text chunks, ICC profiles, maker notes, thumbnails), nor
+/// anything after the image (a second image, an archive). The EXIF orientation is applied to the
+/// pixels first, so a portrait photo stays upright. A file that is not whole (truncated JPEG or
+/// PNG) or that the decoder refuses is an error: a photo is never stored as it was sent.
+pub fn clean_photo(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
+    use image::codecs::{jpeg::JpegEncoder, png::PngEncoder};
+    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+    let (format, end) = match platform::files::sniff(data) {
+        Some("image/jpeg") => (ImageFormat::Jpeg, jpeg_end(data)),
+        Some("image/png") => (ImageFormat::Png, png_end(data)),
+        _ => return Err(PhotoError::Type),
+    };
+    // The decoders are lenient (a truncated JPEG decodes to grey rows without an error), so the
+    // file's structure must run whole to its end marker; only the image up to it is read.
+    let image = data
+        .get(..end.ok_or(PhotoError::Unreadable)?)
+        .unwrap_or(data);
+    let reader = || {
+        let mut r = ImageReader::with_format(std::io::Cursor::new(image), format);
+        let mut limits = Limits::default();
+        limits.max_image_width = Some(65_000);
+        limits.max_image_height = Some(65_000);
+        r.limits(limits);
+        r
+    };
+    let (w, h) = reader()
+        .into_dimensions()
+        .map_err(|_| PhotoError::Unreadable)?;
+    if w == 0 || h == 0 {
+        return Err(PhotoError::Unreadable);
+    }
+    if u64::from(w) * u64::from(h) > MAX_FOTO_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    let mut decoder = reader()
+        .into_decoder()
+        .map_err(|_| PhotoError::Unreadable)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut pixels = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Unreadable)?;
+    pixels.apply_orientation(orientation);
+    let mut out = Vec::new();
+    let written = match format {
+        ImageFormat::Jpeg => {
+            // JPEG has no alpha and no 16 bits: grey stays grey, everything else becomes RGB.
+            let pixels = match pixels {
+                DynamicImage::ImageLuma8(_) => pixels,
+                other => DynamicImage::ImageRgb8(other.to_rgb8()),
+            };
+            pixels.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90))
+        }
+        _ => pixels.write_with_encoder(PngEncoder::new(&mut out)),
+    };
+    written.map_err(|_| PhotoError::Unreadable)?;
+    Ok(out)
+}
+
+/// Where a JPEG ends: just after its EOI marker, walking the segments (any number of 0xFF fill
+/// bytes may precede a marker) and the entropy-coded scans. None when the file stops before
+/// that, or has no frame and scan.
+fn jpeg_end(d: &[u8]) -> Option<usize> {
+    if !d.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let (mut i, mut frame, mut scan) = (2usize, false, false);
     loop {
-        if *data.get(i)? != 0xFF {
+        if *d.get(i)? != 0xFF {
             return None;
         }
-        let marker = *data.get(i + 1)?;
+        while *d.get(i + 1)? == 0xFF {
+            i += 1;
+        }
+        let marker = *d.get(i + 1)?;
+        i += 2;
+        match marker {
+            0xD9 => return (frame && scan).then_some(i),
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            0x00 | 0xD8 => return None,
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]));
+        if len < 2 {
+            return None;
+        }
+        i = i.checked_add(len).filter(|&e| e <= d.len())?;
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            frame = true;
+        }
         if marker == 0xDA {
-            // Start of scan: the rest is image data.
-            out.extend_from_slice(data.get(i..)?);
-            return Some(out);
+            scan = true;
+            // Entropy-coded data runs to the next marker: 0xFF followed by anything but a
+            // stuffed zero or a restart marker.
+            loop {
+                if *d.get(i)? == 0xFF {
+                    let next = *d.get(i + 1)?;
+                    if next != 0x00 && !(0xD0..=0xD7).contains(&next) {
+                        break;
+                    }
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
         }
-        let len = usize::from(*data.get(i + 2)?) << 8 | usize::from(*data.get(i + 3)?);
-        let end = i + 2 + len;
-        let segment = data.get(i..end)?;
-        // APP1..APP15 (EXIF, XMP, …) and COM (comments) go; APP0 (JFIF) and the rest stay.
-        let drop = (0xE1..=0xEF).contains(&marker) || marker == 0xFE;
-        if !drop {
-            out.extend_from_slice(segment);
-        }
-        i = end;
     }
 }
 
-fn strip_png(data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = data.get(..8)?.to_vec();
-    let mut i = 8;
-    while i < data.len() {
-        let len = u32::from_be_bytes(data.get(i..i + 4)?.try_into().ok()?) as usize;
-        let kind = data.get(i + 4..i + 8)?;
-        let end = i + 12 + len;
-        let chunk = data.get(i..end)?;
-        if !matches!(kind, b"tEXt" | b"iTXt" | b"zTXt" | b"eXIf" | b"tIME") {
-            out.extend_from_slice(chunk);
+/// Where a PNG ends: just after its IEND chunk. None when the chunks stop before it.
+fn png_end(d: &[u8]) -> Option<usize> {
+    let mut i = 8usize;
+    loop {
+        let len = u32::from_be_bytes(d.get(i..i + 4)?.try_into().ok()?);
+        let kind = d.get(i + 4..i + 8)?;
+        let end = i
+            .checked_add(12)?
+            .checked_add(usize::try_from(len).ok()?)
+            .filter(|&e| e <= d.len())?;
+        if kind == b"IEND" {
+            return Some(end);
         }
         i = end;
     }
-    Some(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1059,28 +1151,249 @@ mod tests {
         assert_eq!(normalize_volgcode("UUUU-UUUU-UUUU"), None);
     }
 
-    #[test]
-    fn photo_metadata_is_removed() {
-        let exif = b"\xFF\xE1\x00\x0DExif\x00\x00GPS!!";
-        let jfif = b"\xFF\xE0\x00\x06JFIF";
-        let scan = b"\xFF\xDA\x00\x04\x01\x02image-data\xFF\xD9";
-        let jpeg = [&b"\xFF\xD8"[..], jfif, exif, b"\xFF\xFE\x00\x06mijn", scan].concat();
-        let clean = strip_metadata(&jpeg);
-        assert_eq!(clean, [&b"\xFF\xD8"[..], jfif, scan].concat());
-        let png_chunk = |kind: &[u8], body: &[u8]| {
-            [&(body.len() as u32).to_be_bytes()[..], kind, body, b"CRC!"].concat()
+    /// A small JPEG (or PNG) of `w` by `h` pixels with a colour gradient, as a camera makes one.
+    fn encoded(w: u32, h: u32, png: bool) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+        });
+        let mut out = Vec::new();
+        let format = if png {
+            image::ImageFormat::Png
+        } else {
+            image::ImageFormat::Jpeg
         };
-        let ihdr = png_chunk(b"IHDR", b"0123456789abc");
-        let text = png_chunk(b"tEXt", b"Author\x00Jan");
-        let iend = png_chunk(b"IEND", b"");
-        let png = [&b"\x89PNG\r\n\x1a\n"[..], &ihdr, &text, &iend].concat();
+        img.write_to(&mut std::io::Cursor::new(&mut out), format)
+            .unwrap();
+        out
+    }
+
+    /// An APP1 EXIF segment: IFD0 with the orientation and a GPS IFD (latitude reference), and
+    /// the text of a position and camera serial that must not survive.
+    fn exif_segment(orientation: u16) -> Vec<u8> {
+        let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+        tiff.extend(2u16.to_be_bytes());
+        tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+        tiff.extend(orientation.to_be_bytes());
+        tiff.extend([0, 0]);
+        tiff.extend([0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+        tiff.extend(38u32.to_be_bytes());
+        tiff.extend(0u32.to_be_bytes());
+        tiff.extend(1u16.to_be_bytes());
+        tiff.extend([0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+        tiff.extend(0u32.to_be_bytes());
+        tiff.extend(b"GPS 51.9851 5.0984 serial CAM-12345");
+        let body = [&b"Exif\x00\x00"[..], &tiff].concat();
+        [
+            &[0xFF, 0xE1][..],
+            &((body.len() + 2) as u16).to_be_bytes(),
+            &body,
+        ]
+        .concat()
+    }
+
+    /// A JPEG with EXIF (GPS, orientation), XMP and a comment right after its start marker.
+    fn jpeg_with_metadata(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+        let jpeg = encoded(w, h, false);
+        let xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><exif:GPSLatitude>51,59N</exif:GPSLatitude></x:xmpmeta>";
+        let app1_xmp = [
+            &[0xFF, 0xE1][..],
+            &((xmp.len() + 2) as u16).to_be_bytes(),
+            xmp,
+        ]
+        .concat();
+        let com = b"\xFF\xFE\x00\x11mijn adres hier";
+        [
+            &jpeg[..2],
+            &exif_segment(orientation),
+            &app1_xmp,
+            com,
+            &jpeg[2..],
+        ]
+        .concat()
+    }
+
+    fn has(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn dims(data: &[u8]) -> (u32, u32) {
+        let img = image::load_from_memory(data).unwrap();
+        (img.width(), img.height())
+    }
+
+    fn assert_clean_jpeg(clean: &[u8]) {
+        assert!(clean.starts_with(&[0xFF, 0xD8, 0xFF]));
+        for secret in [
+            &b"Exif"[..],
+            b"GPS",
+            b"CAM-12345",
+            b"xmpmeta",
+            b"mijn adres",
+        ] {
+            assert!(!has(clean, secret), "{}", String::from_utf8_lossy(secret));
+        }
+        // Nothing after the end marker.
+        assert!(clean.ends_with(&[0xFF, 0xD9]));
+    }
+
+    #[test]
+    fn a_jpeg_is_encoded_anew_without_metadata_and_upright() {
+        let sent = jpeg_with_metadata(32, 16, 1);
+        assert!(has(&sent, b"GPS 51.9851"));
+        let clean = clean_photo(&sent).unwrap();
+        assert_clean_jpeg(&clean);
+        assert_eq!(dims(&clean), (32, 16));
+        // Orientation 6 (the camera was turned a quarter): the pixels are turned, the tag goes.
+        let turned = clean_photo(&jpeg_with_metadata(32, 16, 6)).unwrap();
+        assert_clean_jpeg(&turned);
+        assert_eq!(dims(&turned), (16, 32));
+        // A cleaned photo cleans to the same kind of photo again.
+        assert_eq!(dims(&clean_photo(&clean).unwrap()), (32, 16));
+    }
+
+    #[test]
+    fn jpeg_fill_bytes_are_read() {
+        let sent = jpeg_with_metadata(24, 24, 1);
+        // Any number of 0xFF may precede a marker: before the comment and before the DQT.
+        let com = sent.windows(2).position(|w| w == [0xFF, 0xFE]).unwrap();
+        let filled = [&sent[..com], &[0xFF; 7][..], &sent[com..]].concat();
+        let dqt = filled.windows(2).position(|w| w == [0xFF, 0xDB]).unwrap();
+        let filled = [&filled[..dqt], &[0xFF; 3][..], &filled[dqt..]].concat();
+        let clean = clean_photo(&filled).unwrap();
+        assert_clean_jpeg(&clean);
+        assert_eq!(dims(&clean), (24, 24));
+    }
+
+    #[test]
+    fn an_appended_second_image_is_dropped() {
+        let first = encoded(20, 10, false);
+        let second = jpeg_with_metadata(64, 64, 1);
+        let clean = clean_photo(&[&first[..], &second].concat()).unwrap();
+        assert_clean_jpeg(&clean);
+        assert_eq!(dims(&clean), (20, 10));
+        // A PNG with a JPEG after its end: the PNG only.
+        let png = encoded(12, 6, true);
+        let clean = clean_photo(&[&png[..], &second].concat()).unwrap();
+        assert!(!has(&clean, b"Exif") && !has(&clean, b"GPS"));
+        assert_eq!(dims(&clean), (12, 6));
+    }
+
+    #[test]
+    fn truncated_damaged_and_foreign_photos_are_refused() {
+        let jpeg = jpeg_with_metadata(32, 32, 1);
+        for cut in [jpeg.len() - 2, jpeg.len() - 40, jpeg.len() / 2, 300, 5, 3] {
+            assert_eq!(
+                clean_photo(&jpeg[..cut]),
+                Err(PhotoError::Unreadable),
+                "cut at {cut}"
+            );
+        }
+        let png = encoded(32, 32, true);
+        for cut in [png.len() - 1, png.len() - 12, png.len() / 2, 20, 9] {
+            assert_eq!(
+                clean_photo(&png[..cut]),
+                Err(PhotoError::Unreadable),
+                "cut at {cut}"
+            );
+        }
+        // Garbage behind a JPEG or PNG signature.
         assert_eq!(
-            strip_metadata(&png),
-            [&b"\x89PNG\r\n\x1a\n"[..], &ihdr, &iend].concat()
+            clean_photo(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00garbage garbage garbage"),
+            Err(PhotoError::Unreadable)
         );
-        // Broken files are kept as they are (the type check already passed).
-        assert_eq!(strip_metadata(b"\xFF\xD8\xFF"), b"\xFF\xD8\xFF");
-        assert_eq!(strip_metadata(b"other"), b"other");
+        let mut bad_crc = png.clone();
+        let n = bad_crc.len();
+        bad_crc[n - 20] ^= 0x55; // inside the image data, whose CRC no longer matches
+        assert_eq!(clean_photo(&bad_crc), Err(PhotoError::Unreadable));
+        // HEIC, WebP, GIF, a PDF and text are not photos Baken takes.
+        for foreign in [
+            &b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"[..],
+            b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00",
+            b"GIF89a\x01\x00\x01\x00",
+            b"%PDF-1.7\n",
+            b"hallo",
+            b"",
+        ] {
+            assert_eq!(clean_photo(foreign), Err(PhotoError::Type));
+        }
+    }
+
+    /// A PNG chunk with its CRC.
+    fn chunk(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in kind.iter().chain(body) {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        [
+            &(body.len() as u32).to_be_bytes()[..],
+            kind,
+            body,
+            &(!crc).to_be_bytes(),
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn png_metadata_chunks_are_dropped_and_pixels_kept() {
+        let png = encoded(16, 8, true);
+        // Text, EXIF and time chunks right after the header chunk (8 + 25 bytes).
+        let meta = [
+            chunk(b"tEXt", b"Author\x00Jan de Vries, Voorstraat 1"),
+            chunk(b"iTXt", b"GPS\x00\x00\x00\x00\x0051.9851 5.0984"),
+            chunk(b"eXIf", &exif_segment(1)[10..]),
+            chunk(b"tIME", &[0x07, 0xEA, 12, 7, 11, 0, 0]),
+        ]
+        .concat();
+        let sent = [&png[..33], &meta, &png[33..]].concat();
+        assert_eq!(dims(&sent), (16, 8), "the crafted PNG is valid");
+        let clean = clean_photo(&sent).unwrap();
+        for secret in [
+            &b"tEXt"[..],
+            b"iTXt",
+            b"eXIf",
+            b"tIME",
+            b"Jan de Vries",
+            b"GPS",
+        ] {
+            assert!(!has(&clean, secret), "{}", String::from_utf8_lossy(secret));
+        }
+        let before = image::load_from_memory(&png).unwrap().to_rgb8();
+        let after = image::load_from_memory(&clean).unwrap().to_rgb8();
+        assert_eq!(before, after, "PNG is lossless: the same pixels");
+    }
+
+    #[test]
+    fn photos_with_too_many_pixels_are_refused_by_their_header() {
+        // A PNG header claiming 10000 × 10000 (100 megapixels) with almost no data: a bomb.
+        let ihdr = [
+            &10_000u32.to_be_bytes()[..],
+            &10_000u32.to_be_bytes(),
+            &[8, 2, 0, 0, 0],
+        ]
+        .concat();
+        let bomb = [
+            &b"\x89PNG\r\n\x1a\n"[..],
+            &chunk(b"IHDR", &ihdr),
+            &chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]),
+            &chunk(b"IEND", b""),
+        ]
+        .concat();
+        assert_eq!(clean_photo(&bomb), Err(PhotoError::TooManyPixels));
+        // A JPEG whose frame header says 8000 × 8000.
+        let mut jpeg = encoded(8, 8, false);
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 5..sof + 7].copy_from_slice(&8000u16.to_be_bytes());
+        jpeg[sof + 7..sof + 9].copy_from_slice(&8000u16.to_be_bytes());
+        assert_eq!(clean_photo(&jpeg), Err(PhotoError::TooManyPixels));
+        // A photo from a phone (6000 × 4000) is well within the limit.
+        const { assert!(MAX_FOTO_PIXELS >= 6000 * 4000) };
     }
 
     #[test]

@@ -51,7 +51,25 @@ pub fn photo_error(r: &FileRejection) -> FieldError {
         FileRejection::Empty => field_error("foto", "melding-fout-foto-leeg"),
         FileRejection::TooLarge { .. } => field_error("foto", "melding-fout-foto-groot"),
         FileRejection::TypeNotAllowed => field_error("foto", "melding-fout-foto-type"),
+        FileRejection::Disguised => field_error("foto", "melding-fout-foto-vermomd"),
     }
+}
+
+/// A photo checked (size, type by content, no second file hidden in it) and encoded anew
+/// without its metadata ([`model::clean_photo`]), or the error to show next to the field. A
+/// photo that cannot be cleaned is refused, never stored as sent. Decoding is CPU work, so it
+/// runs off the async workers.
+pub async fn clean_photo(data: &[u8]) -> Result<Vec<u8>, FieldError> {
+    files::check(&files::IMAGES, data).map_err(|r| photo_error(&r))?;
+    let data = data.to_vec();
+    let cleaned = tokio::task::spawn_blocking(move || model::clean_photo(&data))
+        .await
+        .unwrap_or(Err(model::PhotoError::Unreadable));
+    cleaned.map_err(|e| match e {
+        model::PhotoError::Type => field_error("foto", "melding-fout-foto-type"),
+        model::PhotoError::TooManyPixels => field_error("foto", "melding-fout-foto-pixels"),
+        model::PhotoError::Unreadable => field_error("foto", "melding-fout-foto-onleesbaar"),
+    })
 }
 
 /// "Vianen binnenstad, Vianen" for a buurt and wijk code.
@@ -380,16 +398,15 @@ pub async fn teams(db: &Db) -> Result<Vec<TeamRef>, DbError> {
     Ok(rows.iter().map(get).collect::<Result<_, _>>()?)
 }
 
-/// The gemeente's colleagues who work meldingen, to whom a melding can be assigned.
-pub async fn colleagues(db: &Db) -> Result<Vec<platform::identity::Colleague>, DbError> {
-    platform::identity::colleagues(
-        db.pool(),
-        platform::seed::GEMEENTE,
-        &crate::access::ROLES,
-        None,
-    )
-    .await
-    .map_err(identity_db)
+/// The colleagues of the caller's organisation who work meldingen, to whom a melding can be
+/// assigned (under a decision about the work queue or a melding).
+pub async fn colleagues<R: platform::access::Resource, A: platform::access::ActionKind>(
+    db: &Db,
+    auth: &Authorized<R, A>,
+) -> Result<Vec<platform::identity::Colleague>, DbError> {
+    platform::identity::colleagues(db.pool(), auth, &crate::access::ROLES, None)
+        .await
+        .map_err(identity_db)
 }
 
 /// An identity error of a plain read is a database error.
@@ -489,10 +506,14 @@ async fn create_as(
     if photos.len() > model::MAX_FOTOS {
         errors.push(field_error("foto", "melding-fout-foto-aantal"));
     }
-    for p in photos {
-        if let Err(r) = files::check(&files::IMAGES, &p.data) {
-            errors.push(photo_error(&r));
-            break;
+    let mut cleaned = Vec::with_capacity(photos.len());
+    for p in photos.iter().take(model::MAX_FOTOS) {
+        match clean_photo(&p.data).await {
+            Ok(c) => cleaned.push(c),
+            Err(e) => {
+                errors.push(e);
+                break;
+            }
         }
     }
     let Some(cat) = cat.filter(|_| errors.is_empty()) else {
@@ -516,7 +537,7 @@ async fn create_as(
             .await
             .map_err(StoreError::Db)
         } else {
-            write_alone(db, pending, photos, by.map(|b| b.auth)).await
+            write_alone(db, pending, &cleaned, by.map(|b| b.auth)).await
         };
         match written {
             Err(StoreError::Db(e)) if attempt < 5 && retryable(&e) => continue,
@@ -670,7 +691,7 @@ async fn prepare(
 async fn write_alone(
     db: &Db,
     pending: Pending,
-    photos: &[Photo],
+    photos: &[Vec<u8>],
     by: Option<&Authorized<Werkvoorraad>>,
 ) -> Result<Created, StoreError> {
     let mut tx = db.begin().await?;
@@ -683,16 +704,16 @@ async fn write_alone(
         auth.record_created(&mut tx, "melding", &created.id, Some(&subject))
             .await?;
     }
-    for (i, p) in photos.iter().enumerate() {
-        // Neither the device's file name nor the photo's metadata (GPS, camera) is kept.
-        let clean = model::strip_metadata(&p.data);
+    for (i, clean) in photos.iter().enumerate() {
+        // Neither the device's file name nor the photo's metadata (GPS, camera) is kept: the
+        // photos were encoded anew by `clean_photo`.
         let ext = if clean.starts_with(b"\x89PNG") {
             "png"
         } else {
             "jpg"
         };
         let name = format!("foto-{}.{ext}", i + 1);
-        let f = files::store(&mut tx, &files::IMAGES, &name, &clean, None).await?;
+        let f = files::store(&mut tx, &files::IMAGES, &name, clean, None).await?;
         sqlx::query("INSERT INTO melding_foto (melding_id, file_id, positie) VALUES ($1, $2, $3)")
             .bind(&created.id)
             .bind(&f.id)
@@ -1289,7 +1310,7 @@ pub async fn list(
         .fetch_all(db.generic_plan_pool())
         .await?;
     counter.fetch_add(1, Ordering::Relaxed);
-    let cap = offset + COUNT_AHEAD;
+    let cap = offset.saturating_add(COUNT_AHEAD);
     let count_sql = format!(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT ${}) capped",
         count_binds.len() + 1
@@ -2019,16 +2040,11 @@ pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Resu
         let new = if who == "geen" {
             Some(None)
         } else {
-            platform::identity::colleagues(
-                tx.conn()?,
-                platform::seed::GEMEENTE,
-                &crate::access::ROLES,
-                Some(who),
-            )
-            .await
-            .map_err(identity_db)?
-            .pop()
-            .map(Some)
+            platform::identity::colleagues(tx.conn()?, auth, &crate::access::ROLES, Some(who))
+                .await
+                .map_err(identity_db)?
+                .pop()
+                .map(Some)
         };
         match new {
             None => errors.push(field_error("behandelaar", "melding-fout-behandelaar")),

@@ -43,9 +43,7 @@ pub const DEMO_NATIONAL_FILE: &str =
 
 /// Who may see the monitor: the gemeente's own staff (chain partners have their own figures).
 pub fn may_view(p: &Principal) -> bool {
-    !p.roles.is_empty()
-        && p.organisation_slug == platform::seed::GEMEENTE
-        && !p.has(Role::Ketenpartner)
+    !p.roles.is_empty() && p.of_municipality() && !p.has(Role::Ketenpartner)
 }
 
 /// Who may change the monitor's data (imports, survey results, the theme mapping): the

@@ -70,6 +70,28 @@ impl Role {
         format!("role-{}", self.slug())
     }
 
+    /// The municipality's privileged roles: only accounts of a municipality may hold them (a
+    /// police account with the jurist role could otherwise revoke every covenant).
+    pub fn municipal_only(self) -> bool {
+        matches!(
+            self,
+            Role::Beheerder
+                | Role::Jurist
+                | Role::AdviseurIv
+                | Role::Procesregisseur
+                | Role::Burgemeester
+                | Role::Fg
+        )
+    }
+
+    /// Roles that open case files: granting one needs a second administrator's approval.
+    pub fn reads_case_data(self) -> bool {
+        matches!(
+            self,
+            Role::Procesregisseur | Role::AdviseurIv | Role::Ketenpartner | Role::Fg
+        )
+    }
+
     /// Roles that can see personal data must use two-factor authentication (BIO2 5.17.01).
     /// Only the council member, who sees aggregated policy reports, does not.
     pub fn sees_personal_data(self) -> bool {
@@ -470,6 +492,71 @@ impl Resource for AuditTrail {
     }
 }
 
+/// What may happen to a requested role grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantVerdict {
+    Grant,
+    /// Recorded as a request that a second administrator must approve.
+    NeedsApproval,
+    Refuse(&'static str),
+}
+
+/// The rule for `granter` giving `role` to the account `target_user_id` of an organisation of
+/// kind `target_kind` (separation of duties: nobody grants themselves a role).
+pub fn grant_rule(
+    granter: &Principal,
+    target_user_id: &str,
+    target_kind: &str,
+    role: Role,
+) -> GrantVerdict {
+    if !granter.has(Role::Beheerder) {
+        GrantVerdict::Refuse("role-not-allowed")
+    } else if granter.user_id == target_user_id {
+        GrantVerdict::Refuse("self-grant")
+    } else if role.municipal_only() && target_kind != KIND_GEMEENTE {
+        GrantVerdict::Refuse("role-needs-municipality")
+    } else if role.reads_case_data() {
+        GrantVerdict::NeedsApproval
+    } else {
+        GrantVerdict::Grant
+    }
+}
+
+/// The rule for `approver` deciding on a grant that `requested_by` asked for: a second
+/// administrator, not the account concerned, and the grant itself must still be allowed.
+pub fn approval_rule(
+    approver: &Principal,
+    requested_by: &str,
+    target_user_id: &str,
+    target_kind: &str,
+    role: Role,
+) -> Decision {
+    if approver.user_id == requested_by {
+        return Decision::Deny("four-eyes");
+    }
+    match grant_rule(approver, target_user_id, target_kind, role) {
+        GrantVerdict::Refuse(reason) => Decision::Deny(reason),
+        GrantVerdict::Grant | GrantVerdict::NeedsApproval => Decision::Allow,
+    }
+}
+
+/// A page or API operation that a role gate in its handler refused before any resource was
+/// read; the shell records such refusals under this resource.
+#[derive(Clone, Debug)]
+pub struct Route(pub String);
+
+impl Resource for Route {
+    fn kind(&self) -> &'static str {
+        "route"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.0.clone())
+    }
+    fn policy(&self, _: &Principal, _: Action, _: Purpose) -> Decision {
+        Decision::Deny("role-not-allowed")
+    }
+}
+
 /// The pure decision.
 pub fn decide<R: Resource + ?Sized>(
     principal: &Principal,
@@ -488,18 +575,63 @@ pub enum AccessError {
     Db(#[from] DbError),
 }
 
-/// Proof that `principal` may perform `action` on `resource` for `purpose`. Only [`authorize`]
-/// makes one.
+/// What a capability was granted for, as a type: [`AnyAction`] for one whose action is known
+/// only at run time, or one of the [`act`] types, so that a store function can demand e.g.
+/// `&Authorized<R, act::Update>` and a capability to read does not type-check there.
+pub trait ActionKind: 'static {}
+
+/// An action known to the type system.
+pub trait ActionType: ActionKind {
+    const ACTION: Action;
+}
+
+/// A capability whose action was chosen at run time (see [`authorize`]).
 #[derive(Debug)]
-pub struct Authorized<R> {
+pub enum AnyAction {}
+impl ActionKind for AnyAction {}
+
+/// The actions as types, for [`authorize_as`].
+pub mod act {
+    use super::{Action, ActionKind, ActionType};
+
+    macro_rules! action_types {
+        ($($name:ident => $action:expr),* $(,)?) => {$(
+            #[derive(Debug)]
+            pub enum $name {}
+            impl ActionKind for $name {}
+            impl ActionType for $name {
+                const ACTION: Action = $action;
+            }
+        )*};
+    }
+
+    action_types!(
+        Read => Action::Read,
+        List => Action::List,
+        Create => Action::Create,
+        Update => Action::Update,
+        Delete => Action::Delete,
+        Export => Action::Export,
+    );
+}
+
+/// Proof that `principal` may perform `action` on `resource` for `purpose`. Only [`authorize`]
+/// and [`authorize_as`] make one.
+#[derive(Debug)]
+pub struct Authorized<R, A: ActionKind = AnyAction> {
     resource: R,
     action: Action,
     purpose: Purpose,
     principal: Principal,
     context: RequestContext,
+    _action: std::marker::PhantomData<fn() -> A>,
 }
 
-impl<R: Resource> Authorized<R> {
+impl<R: Resource, A: ActionKind> Authorized<R, A> {
+    /// The action this capability was granted for.
+    pub fn action(&self) -> Action {
+        self.action
+    }
     pub fn resource(&self) -> &R {
         &self.resource
     }
@@ -625,6 +757,29 @@ pub async fn authorize<R: Resource>(
     resource: R,
     purpose: Purpose,
 ) -> Result<Authorized<R>, AccessError> {
+    decided(db, context, principal, action, resource, purpose).await
+}
+
+/// [`authorize`] for an action named by its type: the capability can only be handed to store
+/// functions that take that action.
+pub async fn authorize_as<A: ActionType, R: Resource>(
+    db: &Db,
+    context: &RequestContext,
+    principal: &Principal,
+    resource: R,
+    purpose: Purpose,
+) -> Result<Authorized<R, A>, AccessError> {
+    decided(db, context, principal, A::ACTION, resource, purpose).await
+}
+
+async fn decided<R: Resource, A: ActionKind>(
+    db: &Db,
+    context: &RequestContext,
+    principal: &Principal,
+    action: Action,
+    resource: R,
+    purpose: Purpose,
+) -> Result<Authorized<R, A>, AccessError> {
     match decide(principal, action, &resource, purpose) {
         Decision::Allow => Ok(Authorized {
             resource,
@@ -632,22 +787,43 @@ pub async fn authorize<R: Resource>(
             purpose,
             principal: principal.clone(),
             context: context.clone(),
+            _action: std::marker::PhantomData,
         }),
         Decision::Deny(reason) => {
-            let entry = entry_for(
-                principal,
-                context,
-                action,
-                &resource,
-                purpose,
-                Outcome::Denied,
-                Some(reason),
-            );
-            let mut tx = db.begin().await?;
-            audit::append(&mut tx, &entry).await?;
-            tx.commit().await?;
-            Err(AccessError::Forbidden(reason))
+            Err(deny(db, context, principal, action, &resource, purpose, reason).await)
         }
+    }
+}
+
+/// Records a refusal that a store's own rule made after the resource-level decision (e.g. a
+/// role grant the separation-of-duties rule refuses) and returns the error to hand back. The
+/// record is written in its own transaction, so it is kept although the work is not done.
+pub async fn deny<R: Resource + ?Sized>(
+    db: &Db,
+    context: &RequestContext,
+    principal: &Principal,
+    action: Action,
+    resource: &R,
+    purpose: Purpose,
+    reason: &'static str,
+) -> AccessError {
+    let entry = entry_for(
+        principal,
+        context,
+        action,
+        resource,
+        purpose,
+        Outcome::Denied,
+        Some(reason),
+    );
+    let written = async {
+        let mut tx = db.begin().await?;
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await
+    };
+    match written.await {
+        Ok(()) => AccessError::Forbidden(reason),
+        Err(e) => AccessError::Db(e),
     }
 }
 
@@ -774,6 +950,56 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Role grants: who may grant what to whom, for every role and kind of organisation.
+    #[test]
+    fn role_grants_are_bound_to_municipalities_and_need_two_administrators() {
+        let admin = principal(Role::Beheerder, "gem", "admin");
+        let second = principal(Role::Beheerder, "gem", "admin2");
+        for role in Role::ALL {
+            for kind in [KIND_GEMEENTE, "partner"] {
+                let got = grant_rule(&admin, "target", kind, role);
+                let want = if role.municipal_only() && kind != KIND_GEMEENTE {
+                    GrantVerdict::Refuse("role-needs-municipality")
+                } else if role.reads_case_data() {
+                    GrantVerdict::NeedsApproval
+                } else {
+                    GrantVerdict::Grant
+                };
+                assert_eq!(got, want, "{role:?} to {kind}");
+                assert_eq!(
+                    grant_rule(&admin, "admin", kind, role),
+                    GrantVerdict::Refuse("self-grant"),
+                    "{role:?} to oneself"
+                );
+                // The requester cannot approve their own request; a second administrator can
+                // while the grant is allowed at all; the account concerned never.
+                assert_eq!(
+                    approval_rule(&admin, "admin", "target", kind, role),
+                    Decision::Deny("four-eyes")
+                );
+                let second_ok = approval_rule(&second, "admin", "target", kind, role);
+                assert_eq!(
+                    second_ok == Decision::Allow,
+                    !(role.municipal_only() && kind != KIND_GEMEENTE),
+                    "{role:?} approved for {kind}"
+                );
+                assert_ne!(
+                    approval_rule(&second, "admin", "admin2", kind, role),
+                    Decision::Allow
+                );
+            }
+            for other in Role::ALL.into_iter().filter(|r| *r != Role::Beheerder) {
+                let p = principal(other, "gem", "x");
+                assert_eq!(
+                    grant_rule(&p, "target", KIND_GEMEENTE, role),
+                    GrantVerdict::Refuse("role-not-allowed")
+                );
+            }
+        }
+        assert!(Role::Fg.reads_case_data() && Role::Fg.municipal_only());
+        assert!(!Role::Ketenpartner.municipal_only());
     }
 
     #[test]

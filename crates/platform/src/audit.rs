@@ -3,12 +3,23 @@
 //! Each record's hash covers its own fields and the previous record's hash, so changing or
 //! removing any record breaks the chain from there on; [`verify`] finds the first break.
 //! The database refuses UPDATE and DELETE on the table (triggers on both backends).
+//!
+//! A plain hash chain can be recomputed by anyone who can write to the database. So the chain
+//! is keyed: with an audit key (kept apart from the database, like the data key) each hash is
+//! an HMAC, written as `k1:<hex>`, which nobody without the key can compute. Records from before
+//! the key was set keep their plain hashes; once a keyed record exists, every later one must be
+//! keyed. What a key cannot show — the newest records cut off and the head moved back — the
+//! [`checkpoints`](Checkpoint) show: the head's hash and count, with a MAC, appended now and
+//! then to a file outside the database.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::access::{AuditTrail, Authorized};
-use crate::db::{now_ms, Db, DbError, Tx};
+use crate::db::{now_ms, AuditKey, Db, DbError, Tx};
+
+const KEYED_PREFIX: &str = "k1:";
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -103,8 +114,9 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
-    fn compute_hash(&self) -> String {
+    fn compute_hash(&self, key: Option<&AuditKey>) -> String {
         record_hash(
+            key,
             self.seq,
             self.at,
             &[
@@ -133,17 +145,35 @@ fn opt(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("\u{0}")
 }
 
-/// SHA-256 over the record's fields, length-prefixed so no two field lists hash alike.
-fn record_hash(seq: i64, at: i64, fields: &[&str], prev_hash: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(seq.to_be_bytes());
-    h.update(at.to_be_bytes());
-    for f in fields {
-        h.update((f.len() as u64).to_be_bytes());
-        h.update(f.as_bytes());
+/// The record's fields, length-prefixed so no two field lists hash alike, hashed with
+/// SHA-256 — or, with a key, HMAC-SHA256 marked `k1:`.
+fn record_hash(
+    key: Option<&AuditKey>,
+    seq: i64,
+    at: i64,
+    fields: &[&str],
+    prev_hash: &str,
+) -> String {
+    fn feed(update: &mut dyn FnMut(&[u8]), seq: i64, at: i64, fields: &[&str], prev: &str) {
+        update(&seq.to_be_bytes());
+        update(&at.to_be_bytes());
+        for f in fields {
+            update(&(f.len() as u64).to_be_bytes());
+            update(f.as_bytes());
+        }
+        update(prev.as_bytes());
     }
-    h.update(prev_hash.as_bytes());
-    hex::encode(h.finalize())
+    match key.and_then(|k| Hmac::<Sha256>::new_from_slice(&k.0).ok()) {
+        Some(mut mac) => {
+            feed(&mut |b| mac.update(b), seq, at, fields, prev_hash);
+            format!("{KEYED_PREFIX}{}", hex::encode(mac.finalize().into_bytes()))
+        }
+        None => {
+            let mut h = Sha256::new();
+            feed(&mut |b| h.update(b), seq, at, fields, prev_hash);
+            hex::encode(h.finalize())
+        }
+    }
 }
 
 /// Appends `entry` inside `tx`. The UPDATE of the single `audit_head` row locks it until `tx`
@@ -162,6 +192,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>
     if entries.is_empty() {
         return Ok(Vec::new());
     }
+    let key = tx.audit_key();
     let conn = tx.conn()?;
     let n = entries.len() as i64;
     let head = sqlx::query(
@@ -196,7 +227,7 @@ pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>
             prev_hash: std::mem::take(&mut prev_hash),
             hash: String::new(),
         };
-        record.hash = record.compute_hash();
+        record.hash = record.compute_hash(key.as_ref());
         prev_hash = record.hash.clone();
         records.push(record);
     }
@@ -295,15 +326,28 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord, sqlx::Error> {
 pub enum VerifyError {
     #[error("audit record {seq} is broken: {reason}")]
     Broken { seq: i64, reason: String },
+    #[error("the chain is keyed but no audit key was given (--audit-key or the audit.key file)")]
+    NoKey,
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// Walks the whole chain in order and returns the number of intact records.
+/// Walks the whole chain in order with the handle's audit key and returns the number of intact
+/// records.
 pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
+    verify_against(db, &[]).await
+}
+
+/// [`verify`], and then checks the chain against checkpoints written earlier: each
+/// checkpoint's record must still be there with the same hash (else records before it were
+/// inserted, removed or rewritten), and the chain must reach the newest checkpoint (else its
+/// end was cut off).
+pub async fn verify_against(db: &Db, checkpoints: &[Checkpoint]) -> Result<i64, VerifyError> {
+    let key = db.audit_key();
     let mut expected_prev = GENESIS_HASH.to_string();
     let mut expected_seq = 1_i64;
     let mut after = 0_i64;
+    let mut keyed_from: Option<i64> = None;
     loop {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000"
@@ -317,6 +361,7 @@ pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
         }
         for row in &rows {
             let r = from_row(row).map_err(DbError::from)?;
+            let broken = |reason: String| VerifyError::Broken { seq: r.seq, reason };
             if r.seq != expected_seq {
                 return Err(VerifyError::Broken {
                     seq: expected_seq,
@@ -324,16 +369,30 @@ pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
                 });
             }
             if r.prev_hash != expected_prev {
-                return Err(VerifyError::Broken {
-                    seq: r.seq,
-                    reason: "its link to the previous record does not match".into(),
-                });
+                return Err(broken(
+                    "its link to the previous record does not match".into(),
+                ));
             }
-            if r.compute_hash() != r.hash {
-                return Err(VerifyError::Broken {
-                    seq: r.seq,
-                    reason: "its contents do not match its hash (changed after writing)".into(),
-                });
+            let keyed = r.hash.starts_with(KEYED_PREFIX);
+            if keyed && key.is_none() {
+                return Err(VerifyError::NoKey);
+            }
+            if let (false, Some(from)) = (keyed, keyed_from) {
+                return Err(broken(format!(
+                    "it has no keyed hash although the chain is keyed from record {from} on \
+                     (written by someone without the audit key)"
+                )));
+            }
+            if keyed && keyed_from.is_none() {
+                keyed_from = Some(r.seq);
+            }
+            let computed = r.compute_hash(if keyed { key.as_ref() } else { None });
+            if !ct_eq(computed.as_bytes(), r.hash.as_bytes()) {
+                return Err(broken(
+                    "its contents do not match its hash (changed after writing, or written \
+                     without the audit key)"
+                        .into(),
+                ));
             }
             expected_prev = r.hash.clone();
             expected_seq += 1;
@@ -355,7 +414,200 @@ pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
             ),
         });
     }
-    Ok(expected_seq - 1)
+    let count = expected_seq - 1;
+    for cp in checkpoints {
+        if cp.seq > count {
+            return Err(VerifyError::Broken {
+                seq: count + 1,
+                reason: format!(
+                    "the checkpoint of {} counted {} records but the chain ends at {count} \
+                     (records removed at the end)",
+                    time_text(cp.at),
+                    cp.seq
+                ),
+            });
+        }
+        if cp.seq == 0 {
+            continue;
+        }
+        let hash: String = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(cp.seq)
+            .fetch_one(db.pool())
+            .await
+            .map_err(DbError::from)?
+            .try_get("hash")
+            .map_err(DbError::from)?;
+        if hash != cp.hash {
+            return Err(VerifyError::Broken {
+                seq: cp.seq,
+                reason: format!(
+                    "it differs from the checkpoint of {} (records up to it were inserted, \
+                     removed or rewritten)",
+                    time_text(cp.at)
+                ),
+            });
+        }
+    }
+    Ok(count)
+}
+
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(subtle::ConstantTimeEq::ct_eq(a, b))
+}
+
+fn time_text(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| ms.to_string())
+}
+
+/// The state of the chain at one moment, with a MAC under the audit key, kept outside the
+/// database.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// The number of records then.
+    pub seq: i64,
+    /// The hash of record `seq` (the genesis hash for an empty log).
+    pub hash: String,
+    /// When, in Unix milliseconds.
+    pub at: i64,
+    pub mac: String,
+}
+
+fn checkpoint_mac(key: &AuditKey, seq: i64, hash: &str, at: i64) -> String {
+    match Hmac::<Sha256>::new_from_slice(&key.0) {
+        Ok(mut mac) => {
+            mac.update(format!("baken-audit-checkpoint-v1|{seq}|{hash}|{at}").as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Reads the audit key from `path` (64 hexadecimal characters), or creates it there (mode 0600)
+/// when it does not exist yet.
+pub fn load_or_create_key(path: &std::path::Path) -> Result<AuditKey, CheckpointError> {
+    use std::io::Write;
+    let io = |error| CheckpointError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => key_from_hex(text.trim()).ok_or_else(|| CheckpointError::Invalid {
+            line: 1,
+            reason: "the audit key must be 64 hexadecimal characters".into(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key: [u8; 32] = crate::secrets::random_bytes();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(io)?;
+            file.write_all(hex::encode(key).as_bytes()).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            Ok(AuditKey::from_bytes(key))
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// An audit key from 64 hexadecimal characters.
+pub fn key_from_hex(text: &str) -> Option<AuditKey> {
+    let bytes: [u8; 32] = hex::decode(text).ok()?.try_into().ok()?;
+    Some(AuditKey::from_bytes(bytes))
+}
+
+/// The file, in `dir`, to which checkpoints are appended.
+pub const CHECKPOINT_FILE: &str = "audit-checkpoints.jsonl";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("no audit key: checkpoints need the key that keys the chain")]
+    NoKey,
+    #[error("checkpoint file {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("checkpoint file line {line}: {reason}")]
+    Invalid { line: usize, reason: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Takes a checkpoint of the head now and appends it to `dir`'s checkpoint file (created with
+/// mode 0600, opened for appending only, synced before returning).
+pub async fn write_checkpoint(
+    db: &Db,
+    dir: &std::path::Path,
+) -> Result<Checkpoint, CheckpointError> {
+    use std::io::Write;
+    let key = db.audit_key().ok_or(CheckpointError::NoKey)?;
+    let head = sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await
+        .map_err(DbError::from)?;
+    let seq: i64 = head.try_get("last_seq").map_err(DbError::from)?;
+    let hash: String = head.try_get("last_hash").map_err(DbError::from)?;
+    let at = now_ms();
+    let cp = Checkpoint {
+        mac: checkpoint_mac(&key, seq, &hash, at),
+        seq,
+        hash,
+        at,
+    };
+    let path = dir.join(CHECKPOINT_FILE);
+    let io = |error| CheckpointError::Io {
+        path: path.display().to_string(),
+        error,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(io)?;
+    let line = serde_json::to_string(&cp).map_err(|e| io(std::io::Error::other(e)))?;
+    file.write_all(format!("{line}\n").as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    Ok(cp)
+}
+
+/// Reads the checkpoints in `dir`, refusing any whose MAC does not hold (a forged line).
+pub fn read_checkpoints(
+    key: Option<&AuditKey>,
+    dir: &std::path::Path,
+) -> Result<Vec<Checkpoint>, CheckpointError> {
+    let key = key.ok_or(CheckpointError::NoKey)?;
+    let path = dir.join(CHECKPOINT_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => {
+            return Err(CheckpointError::Io {
+                path: path.display().to_string(),
+                error,
+            })
+        }
+    };
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let cp: Checkpoint = serde_json::from_str(line).map_err(|e| CheckpointError::Invalid {
+            line: i + 1,
+            reason: e.to_string(),
+        })?;
+        let want = checkpoint_mac(key, cp.seq, &cp.hash, cp.at);
+        if !ct_eq(want.as_bytes(), cp.mac.as_bytes()) {
+            return Err(CheckpointError::Invalid {
+                line: i + 1,
+                reason: "its MAC does not match (not written with this audit key)".into(),
+            });
+        }
+        out.push(cp);
+    }
+    Ok(out)
 }
 
 /// Search criteria for auditors.
@@ -478,12 +730,64 @@ mod tests {
 
     #[test]
     fn hash_depends_on_every_field_and_the_link() {
-        let base = record_hash(1, 2, &["a", "b"], GENESIS_HASH);
-        assert_ne!(base, record_hash(1, 2, &["a", "c"], GENESIS_HASH));
-        assert_ne!(base, record_hash(1, 3, &["a", "b"], GENESIS_HASH));
-        assert_ne!(base, record_hash(2, 2, &["a", "b"], GENESIS_HASH));
-        assert_ne!(base, record_hash(1, 2, &["ab", ""], GENESIS_HASH));
-        assert_ne!(base, record_hash(1, 2, &["a", "b"], &"1".repeat(64)));
-        assert_eq!(base, record_hash(1, 2, &["a", "b"], GENESIS_HASH));
+        for key in [None, Some(AuditKey::from_bytes([3; 32]))] {
+            let k = key.as_ref();
+            let base = record_hash(k, 1, 2, &["a", "b"], GENESIS_HASH);
+            assert_ne!(base, record_hash(k, 1, 2, &["a", "c"], GENESIS_HASH));
+            assert_ne!(base, record_hash(k, 1, 3, &["a", "b"], GENESIS_HASH));
+            assert_ne!(base, record_hash(k, 2, 2, &["a", "b"], GENESIS_HASH));
+            assert_ne!(base, record_hash(k, 1, 2, &["ab", ""], GENESIS_HASH));
+            assert_ne!(base, record_hash(k, 1, 2, &["a", "b"], &"1".repeat(64)));
+            assert_eq!(base, record_hash(k, 1, 2, &["a", "b"], GENESIS_HASH));
+            assert_eq!(base.starts_with(KEYED_PREFIX), key.is_some());
+        }
+    }
+
+    #[test]
+    fn a_keyed_hash_needs_the_key() {
+        let one = AuditKey::from_bytes([1; 32]);
+        let two = AuditKey::from_bytes([2; 32]);
+        let with_one = record_hash(Some(&one), 1, 2, &["a"], GENESIS_HASH);
+        assert_ne!(
+            with_one,
+            record_hash(Some(&two), 1, 2, &["a"], GENESIS_HASH)
+        );
+        assert_ne!(
+            with_one.trim_start_matches(KEYED_PREFIX),
+            record_hash(None, 1, 2, &["a"], GENESIS_HASH)
+        );
+    }
+
+    #[test]
+    fn checkpoint_macs_bind_count_hash_and_time() {
+        let k = AuditKey::from_bytes([5; 32]);
+        let m = checkpoint_mac(&k, 10, "h", 99);
+        assert_eq!(m, checkpoint_mac(&k, 10, "h", 99));
+        assert_ne!(m, checkpoint_mac(&k, 11, "h", 99));
+        assert_ne!(m, checkpoint_mac(&k, 10, "g", 99));
+        assert_ne!(m, checkpoint_mac(&k, 10, "h", 98));
+        assert_ne!(
+            m,
+            checkpoint_mac(&AuditKey::from_bytes([6; 32]), 10, "h", 99)
+        );
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_private_and_read_back() {
+        let dir = std::env::temp_dir().join(format!("baken-audit-key-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("audit.key");
+        let made = load_or_create_key(&path).unwrap();
+        let read = load_or_create_key(&path).unwrap();
+        assert_eq!(made.0, read.0);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "not hex").unwrap();
+        assert!(load_or_create_key(&path).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

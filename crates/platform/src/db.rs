@@ -69,6 +69,25 @@ pub struct Db {
     groups: Arc<std::sync::Mutex<HashMap<&'static str, Box<dyn std::any::Any + Send>>>>,
     /// Small reference data kept in memory (see [`Db::memo`]).
     memos: Arc<std::sync::Mutex<Memos>>,
+    /// The key of the audit chain's HMAC, kept apart from the database (see
+    /// [`crate::audit`]); shared by every clone of this handle.
+    audit_key: Arc<std::sync::RwLock<Option<AuditKey>>>,
+}
+
+/// The 32-byte key with which audit records are chained (HMAC-SHA256).
+#[derive(Clone, Copy)]
+pub struct AuditKey(pub(crate) [u8; 32]);
+
+impl AuditKey {
+    pub fn from_bytes(key: [u8; 32]) -> Self {
+        AuditKey(key)
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
 }
 
 /// How long a memo is used before it is read again. A process forgets its own memo when it
@@ -165,6 +184,7 @@ impl Db {
             writer: Arc::new(tokio::sync::Mutex::new(())),
             groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
             memos: Arc::new(std::sync::Mutex::new(Memos::default())),
+            audit_key: Arc::new(std::sync::RwLock::new(None)),
         })
     }
 
@@ -247,6 +267,7 @@ impl Db {
                         writer: self.writer.clone(),
                         groups: Arc::new(std::sync::Mutex::new(HashMap::new())),
                         memos: self.memos.clone(),
+                        audit_key: self.audit_key.clone(),
                     };
                     tokio::spawn(run_group(db, receive, write));
                     Box::new(send) as Box<dyn std::any::Any + Send>
@@ -296,6 +317,18 @@ impl Db {
         self.generic_plans.as_ref().unwrap_or(&self.pool)
     }
 
+    /// From now on, audit records written through this handle (and its clones) are chained
+    /// with `key`. A process that writes audit records must set it before its first write.
+    pub fn set_audit_key(&self, key: AuditKey) {
+        if let Ok(mut k) = self.audit_key.write() {
+            *k = Some(key);
+        }
+    }
+
+    pub fn audit_key(&self) -> Option<AuditKey> {
+        self.audit_key.read().ok().and_then(|k| *k)
+    }
+
     /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`),
     /// so a transaction that reads and then writes never fails halfway on a lock upgrade.
     pub async fn begin(&self) -> DbResult<Tx> {
@@ -316,6 +349,7 @@ impl Db {
         Ok(Tx {
             conn: Some(conn),
             backend: self.backend,
+            audit_key: self.audit_key(),
             _turn: turn,
         })
     }
@@ -425,6 +459,7 @@ impl<'q> BindF64 for sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
     backend: Backend,
+    audit_key: Option<AuditKey>,
     /// The SQLite writer's turn, given up when the transaction ends.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -432,6 +467,10 @@ pub struct Tx {
 impl Tx {
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn audit_key(&self) -> Option<AuditKey> {
+        self.audit_key
     }
 
     pub fn conn(&mut self) -> DbResult<&mut AnyConnection> {

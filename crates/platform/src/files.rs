@@ -31,6 +31,10 @@ pub enum FileRejection {
     TooLarge { max: usize },
     #[error("file type is not allowed")]
     TypeNotAllowed,
+    /// The file is also another kind of file (a polyglot): markup a browser could run, a PDF
+    /// header where readers look for one, or an archive read from the end.
+    #[error("file hides another kind of file")]
+    Disguised,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,9 +68,100 @@ pub fn check(policy: &FilePolicy, data: &[u8]) -> Result<&'static str, FileRejec
         });
     }
     match sniff(data) {
-        Some(t) if policy.allowed.contains(&t) => Ok(t),
+        Some(t) if policy.allowed.contains(&t) => {
+            if hides_another_file(data, t) {
+                Err(FileRejection::Disguised)
+            } else {
+                Ok(t)
+            }
+        }
         _ => Err(FileRejection::TypeNotAllowed),
     }
+}
+
+/// Whether a file of type `sniffed` is also another kind of file (a polyglot):
+/// - HTML or script markup in its first 1024 bytes, where browsers sniff;
+/// - a PDF header in its first 1024 bytes (where PDF readers look for one) in a non-PDF;
+/// - a ZIP archive's end record at its end (archives are read from the end, so a JPEG, PNG or
+///   PDF with a ZIP appended is also a ZIP, or a JAR, or an Office document).
+pub fn hides_another_file(data: &[u8], sniffed: &str) -> bool {
+    let head = &data[..data.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    const MARKUP: [&[u8]; 8] = [
+        b"<html",
+        b"<script",
+        b"<!doctype",
+        b"<body",
+        b"<iframe",
+        b"<svg",
+        b"<object",
+        b"<embed",
+    ];
+    MARKUP.iter().any(|m| has(&lower, m))
+        || (sniffed != "application/pdf" && has(head, b"%PDF-"))
+        || zip_at_end(data)
+}
+
+/// A ZIP end-of-central-directory record (22 bytes and a comment of up to 64 KiB) that ends
+/// exactly at the end of the file, as an archive reader finds it.
+fn zip_at_end(data: &[u8]) -> bool {
+    let from = data.len().saturating_sub(22 + 0xFFFF);
+    (from..data.len().saturating_sub(21)).rev().any(|i| {
+        data.get(i..i + 4) == Some(b"PK\x05\x06")
+            && data
+                .get(i + 20..i + 22)
+                .map(|n| usize::from(u16::from_le_bytes([n[0], n[1]])))
+                .is_some_and(|comment| i + 22 + comment == data.len())
+    })
+}
+
+/// The file name extension that goes with a sniffed type.
+pub fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "application/pdf" => "pdf",
+        _ => "bin",
+    }
+}
+
+/// A cleaned name whose extension is that of the content, so a disguised file ("foto.html"
+/// holding a PDF) is saved and opened as what it is.
+pub fn name_for(name: &str, content_type: &str) -> String {
+    let cleaned = clean_name(name);
+    let ext = extension(content_type);
+    let stem = match cleaned.rsplit_once('.') {
+        Some((_, e))
+            if e.eq_ignore_ascii_case(ext) || (ext == "jpg" && e.eq_ignore_ascii_case("jpeg")) =>
+        {
+            return cleaned;
+        }
+        Some((stem, _)) if !stem.trim().is_empty() => stem.trim().to_string(),
+        _ => cleaned,
+    };
+    format!("{stem}.{ext}")
+}
+
+/// The headers for sending a stored file: its sniffed type, never to be sniffed again by the
+/// browser, and as an attachment (saved, not opened in Baken's origin) unless `inline` (photos
+/// shown in a page, which Baken has encoded anew itself).
+pub fn download_headers(file: &StoredFile, inline: bool) -> [(axum::http::HeaderName, String); 3] {
+    use axum::http::header;
+    let name: String = file
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let kind = if inline { "inline" } else { "attachment" };
+    [
+        (header::CONTENT_TYPE, file.content_type.clone()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("{kind}; filename=\"{name}\""),
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+    ]
 }
 
 /// A file name safe to show and to send in Content-Disposition.
@@ -103,7 +198,7 @@ pub async fn store(
     let content_type = check(policy, data)?;
     let file = StoredFile {
         id: new_id(),
-        file_name: clean_name(name),
+        file_name: name_for(name, content_type),
         content_type: content_type.to_string(),
         size_bytes: data.len() as i64,
         sha256: hex::encode(Sha256::digest(data)),
@@ -190,6 +285,45 @@ mod tests {
                 max: IMAGES.max_bytes
             })
         );
+    }
+
+    #[test]
+    fn polyglots_are_refused() {
+        let jpeg = b"\xFF\xD8\xFF\xE0 image data \xFF\xD9";
+        assert_eq!(check(&DOCUMENTS, jpeg), Ok("image/jpeg"));
+        let with_pdf = [&jpeg[..4], b"%PDF-1.4", &jpeg[4..]].concat();
+        assert_eq!(check(&DOCUMENTS, &with_pdf), Err(FileRejection::Disguised));
+        assert_eq!(
+            check(&DOCUMENTS, b"%PDF-1.7 <HTML><body>"),
+            Err(FileRejection::Disguised)
+        );
+        assert_eq!(check(&DOCUMENTS, b"%PDF-1.7 gewoon"), Ok("application/pdf"));
+        // A ZIP end record that ends the file, with or without a comment.
+        let eocd = |comment: &[u8]| {
+            [
+                &b"PK\x05\x06"[..],
+                &[0; 16],
+                &(comment.len() as u16).to_le_bytes(),
+                comment,
+            ]
+            .concat()
+        };
+        for comment in [&b""[..], b"een opmerking"] {
+            let zipped = [&jpeg[..], &eocd(comment)].concat();
+            assert_eq!(check(&IMAGES, &zipped), Err(FileRejection::Disguised));
+        }
+        // The same bytes not at the end are no archive.
+        let inside = [&jpeg[..4], &eocd(b"")[..], &jpeg[4..]].concat();
+        assert_eq!(check(&IMAGES, &inside), Ok("image/jpeg"));
+    }
+
+    #[test]
+    fn names_follow_the_sniffed_type() {
+        assert_eq!(name_for("rapport.html", "application/pdf"), "rapport.pdf");
+        assert_eq!(name_for("scan", "image/png"), "scan.png");
+        assert_eq!(name_for("foto.JPEG", "image/jpeg"), "foto.JPEG");
+        assert_eq!(name_for("brief.pdf", "application/pdf"), "brief.pdf");
+        assert_eq!(name_for(".pdf", "image/png"), ".pdf.png");
     }
 
     #[test]

@@ -3,8 +3,7 @@
 use sqlx::Row;
 
 use crate::access::{
-    ApiTokens, Authorized, Principal, PrincipalFacts, Role, RoleAssignment, Scope, UserAccount,
-    UserDirectory,
+    ApiTokens, Authorized, Principal, PrincipalFacts, Role, Scope, UserAccount, UserDirectory,
 };
 use crate::audit::{self, AuditEntry, Outcome};
 use crate::db::{new_id, now_ms, Backend, Db, DbError, Tx};
@@ -270,19 +269,26 @@ pub struct Colleague {
     pub name: String,
 }
 
-/// The active accounts of an organisation that hold one of `roles`, by name: the people work of
-/// those roles can be assigned to. `only` narrows it to one account (to check a choice). Reads
-/// from the pool or from a transaction's connection.
-pub async fn colleagues<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+/// The active accounts of the capability holder's own organisation that hold one of `roles`,
+/// by name: the people work of those roles can be assigned to. Only under a decision about
+/// that work (the capability), and never another organisation's staff. `only` narrows it to one
+/// account (to check a choice). Reads from the pool or from a transaction's connection.
+pub async fn colleagues<'c, E, R, A>(
     executor: E,
-    organisation_slug: &str,
+    auth: &Authorized<R, A>,
     roles: &[Role],
     only: Option<&str>,
-) -> Result<Vec<Colleague>, IdentityError> {
+) -> Result<Vec<Colleague>, IdentityError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+    R: crate::access::Resource,
+    A: crate::access::ActionKind,
+{
+    let organisation_id = auth.principal().organisation_id.clone();
     let marks: Vec<String> = (0..roles.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
         "SELECT u.id, u.name FROM users u JOIN organisations o ON o.id = u.organisation_id \
-         WHERE o.slug = $1 AND u.disabled_at IS NULL AND ($2 = '' OR u.id = $2) \
+         WHERE o.id = $1 AND u.disabled_at IS NULL AND ($2 = '' OR u.id = $2) \
          AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({})) \
          ORDER BY u.name, u.id",
         if marks.is_empty() {
@@ -292,7 +298,7 @@ pub async fn colleagues<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
         }
     );
     let mut q = sqlx::query(&sql)
-        .bind(organisation_slug)
+        .bind(organisation_id)
         .bind(only.unwrap_or(""));
     for r in roles {
         q = q.bind(r.slug());
@@ -417,7 +423,7 @@ pub async fn create_user(tx: &mut Tx, new: &NewUser) -> Result<String, IdentityE
     Ok(id)
 }
 
-async fn grant_role(
+pub(crate) async fn grant_role(
     tx: &mut Tx,
     user_id: &str,
     role: Role,
@@ -663,60 +669,6 @@ pub async fn read_user(
     })
 }
 
-/// Replaces an account's roles; every grant and revocation is its own audit record.
-pub async fn set_roles(
-    tx: &mut Tx,
-    auth: &Authorized<RoleAssignment>,
-    roles: &[Role],
-) -> Result<(), IdentityError> {
-    auth.record(tx).await?;
-    let user_id = auth.resource().user_id.clone();
-    let current: Vec<String> = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(&user_id)
-        .fetch_all(tx.conn()?)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>("role"))
-        .collect::<Result<_, _>>()?;
-    let p = auth.principal();
-    for role in roles {
-        if !current.iter().any(|c| c == role.slug()) {
-            grant_role(tx, &user_id, *role, Some(&p.user_id)).await?;
-            permission_audit(tx, p, &user_id, "grant-role", role.slug()).await?;
-        }
-    }
-    for slug in &current {
-        if !roles.iter().any(|r| r.slug() == slug) {
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
-                .bind(&user_id)
-                .bind(slug)
-                .execute(tx.conn()?)
-                .await?;
-            permission_audit(tx, p, &user_id, "revoke-role", slug).await?;
-        }
-    }
-    Ok(())
-}
-
-async fn permission_audit(
-    tx: &mut Tx,
-    p: &Principal,
-    user_id: &str,
-    action: &str,
-    detail: &str,
-) -> Result<(), DbError> {
-    let mut e = AuditEntry::system("web", action, "role-assignment");
-    e.actor_user_id = Some(p.user_id.clone());
-    e.actor_name = p.name.clone();
-    e.actor_org_id = Some(p.organisation_id.clone());
-    e.actor_org_name = Some(p.organisation_name.clone());
-    e.actor_roles = p.roles_text();
-    e.resource_id = Some(user_id.to_string());
-    e.subject_id = Some(user_id.to_string());
-    e.reason = Some(detail.to_string());
-    audit::append(tx, &e).await.map(|_| ())
-}
-
 /// Sets the teams of an account (within its organisation).
 pub async fn set_teams(
     tx: &mut Tx,
@@ -865,6 +817,10 @@ fn principal_from(row: &sqlx::any::AnyRow) -> Result<Option<Principal>, Identity
         .split(',')
         .filter_map(Role::from_slug)
         .collect();
+    // Defence in depth: a municipality's privileged role written for another organisation's
+    // account (by hand, or before the rule existed) gives that account nothing.
+    let kind: String = row.try_get("org_kind")?;
+    roles.retain(|r| !r.municipal_only() || kind == crate::access::KIND_GEMEENTE);
     roles.sort_by_key(|r| r.slug());
     Ok(Some(Principal::person(PrincipalFacts {
         user_id: row.try_get("id")?,
@@ -873,7 +829,7 @@ fn principal_from(row: &sqlx::any::AnyRow) -> Result<Option<Principal>, Identity
         organisation_id: row.try_get("org_id")?,
         organisation_slug: row.try_get("org_slug")?,
         organisation_name: row.try_get("org_name")?,
-        organisation_kind: row.try_get("org_kind")?,
+        organisation_kind: kind,
         roles,
         lang: row.try_get("lang")?,
     })))

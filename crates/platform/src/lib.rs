@@ -17,6 +17,7 @@ pub mod identity;
 pub mod jobs;
 pub mod links;
 pub mod mail;
+pub mod role_grants;
 pub mod search;
 pub mod secrets;
 pub mod seed;

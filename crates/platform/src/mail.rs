@@ -2,16 +2,85 @@
 //! it, and delivered by a background loop, so no mail is lost while the SMTP server is down.
 
 use lettre::message::Mailbox;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::Row;
 
 use crate::db::{new_id, now_ms, Db, DbError, Tx};
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
     pub from: String,
+    pub tls: SmtpTls,
+    /// A PEM file with certificates to trust besides Mozilla's roots (an own CA).
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+/// How the connection to the SMTP server is secured. With TLS the server's certificate is
+/// checked against Mozilla's roots (and [`SmtpConfig::ca_file`]) and the host name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same host or network).
+    #[default]
+    None,
+    /// Plain connection upgraded with STARTTLS, which the server must offer (port 587).
+    StartTls,
+    /// TLS from the first byte, "implicit TLS" (port 465).
+    Tls,
+}
+
+impl std::str::FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Ok(SmtpTls::None),
+            "starttls" => Ok(SmtpTls::StartTls),
+            "tls" => Ok(SmtpTls::Tls),
+            other => Err(format!(
+                "onbekende SMTP-beveiliging '{other}': kies none, starttls of tls"
+            )),
+        }
+    }
+}
+
+impl SmtpConfig {
+    /// The TLS settings, reading the extra CA file; an error names what is wrong, so a server
+    /// can refuse to start with it.
+    pub fn tls_parameters(&self) -> Result<Option<TlsParameters>, String> {
+        if self.tls == SmtpTls::None {
+            return Ok(None);
+        }
+        let mut params = TlsParameters::builder(self.host.clone());
+        if let Some(path) = &self.ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("SMTP-CA-bestand {} niet te lezen: {e}", path.display()))?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| {
+                format!(
+                    "SMTP-CA-bestand {} is geen PEM-certificaat: {e}",
+                    path.display()
+                )
+            })?;
+            params = params.add_root_certificate(cert);
+        }
+        params
+            .build_rustls()
+            .map(Some)
+            .map_err(|e| format!("TLS-instellingen voor SMTP: {e}"))
+    }
+
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
+            .port(self.port)
+            .timeout(Some(std::time::Duration::from_secs(10)));
+        let builder = match (self.tls, self.tls_parameters()?) {
+            (SmtpTls::StartTls, Some(p)) => builder.tls(Tls::Required(p)),
+            (SmtpTls::Tls, Some(p)) => builder.tls(Tls::Wrapper(p)),
+            _ => builder,
+        };
+        Ok(builder.build())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,10 +138,9 @@ pub async fn deliver_due(db: &Db, smtp: &SmtpConfig) -> Result<DeliveryReport, D
     .bind(now)
     .fetch_all(db.pool())
     .await?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
-        .port(smtp.port)
-        .timeout(Some(std::time::Duration::from_secs(10)))
-        .build();
+    // A transport that cannot be set up (an unreadable CA file) fails each message with the
+    // reason, which stays in the outbox with it.
+    let transport = smtp.transport();
     let mut report = DeliveryReport::default();
     for row in rows {
         let id: String = row.try_get("id")?;
@@ -80,13 +148,14 @@ pub async fn deliver_due(db: &Db, smtp: &SmtpConfig) -> Result<DeliveryReport, D
         let subject: String = row.try_get("subject")?;
         let body: String = row.try_get("body_text")?;
         let attempts: i64 = row.try_get("attempts")?;
-        let result = match build(&smtp.from, &to, &subject, body) {
-            Ok(message) => transport
+        let result = match (&transport, build(&smtp.from, &to, &subject, body)) {
+            (Ok(transport), Ok(message)) => transport
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e),
+                .map_err(|e| error_chain(&e)),
+            (Err(e), _) => Err(e.clone()),
+            (_, Err(e)) => Err(e),
         };
         match result {
             Ok(()) => {
@@ -112,6 +181,36 @@ pub async fn deliver_due(db: &Db, smtp: &SmtpConfig) -> Result<DeliveryReport, D
         }
     }
     Ok(report)
+}
+
+/// An error with its causes ("Connection error: invalid peer certificate: UnknownIssuer"), so
+/// the outbox says why a message did not go.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        // Some errors already show their cause; it is said once.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The last error of each undelivered message (id, error), oldest first: for the operator.
+pub async fn pending_errors(db: &Db) -> Result<Vec<(String, Option<String>)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, last_error FROM mail_outbox WHERE sent_at IS NULL ORDER BY created_at",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("last_error")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
 }
 
 fn build(from: &str, to: &str, subject: &str, body: String) -> Result<Message, String> {

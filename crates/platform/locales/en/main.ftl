@@ -35,6 +35,8 @@ error-500-title = Something went wrong
 error-500 = Something went wrong on our side. Your data has not been lost; please try again later.
 error-csrf-title = Form expired
 error-csrf = This form has expired or was not sent by Baken. Go back, reload the page and try again.
+error-nul-title = Invalid character
+error-nul = Your input contains an invalid character (the NUL character, U+0000). Go back, remove it and try again; nothing was saved.
 error-required = Fill in this field.
 error-too-long = This is too long (at most 200 characters).
 error-email = Enter a valid e-mail address, for example name@municipality.nl.
@@ -206,3 +208,16 @@ token-expires = Expires
 token-last-used = Last used
 token-revoke = Revoke
 token-inactive = Revoked or expired
+
+# Role grants (separation of duties)
+roles-four-eyes-hint = Roles that open case files (process director, integral safety adviser, chain partner, data protection officer) take effect only after a second administrator approves them. Nobody grants themselves a role.
+roles-pending = Awaiting approval
+roles-requested-by = requested by
+roles-approve = Approve
+roles-reject = Reject
+roles-needs-second = another administrator must review this
+error-role-self-grant = You cannot grant yourself a role; ask another administrator.
+error-role-self-revoke = You cannot revoke your own administrator role.
+error-role-needs-municipality = This role is only for staff of the municipality.
+error-role-four-eyes = A second administrator must approve this role.
+error-role-not-allowed = You may not grant this role.

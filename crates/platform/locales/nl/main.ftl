@@ -35,6 +35,8 @@ error-500-title = Er ging iets mis
 error-500 = Er ging aan onze kant iets mis. Uw gegevens zijn niet verloren; probeer het later opnieuw.
 error-csrf-title = Formulier verlopen
 error-csrf = Dit formulier is verlopen of niet door Baken verstuurd. Ga terug, laad de pagina opnieuw en probeer het nog eens.
+error-nul-title = Ongeldig teken
+error-nul = Uw invoer bevat een ongeldig teken (het NUL-teken, U+0000). Ga terug, haal het weg en probeer het opnieuw; er is niets opgeslagen.
 error-required = Vul dit veld in.
 error-too-long = Dit is te lang (maximaal 200 tekens).
 error-email = Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl.
@@ -206,3 +208,16 @@ token-expires = Verloopt
 token-last-used = Laatst gebruikt
 token-revoke = Intrekken
 token-inactive = Ingetrokken of verlopen
+
+# Role grants (separation of duties)
+roles-four-eyes-hint = Rollen die dossiers openen (procesregisseur, adviseur integrale veiligheid, ketenpartner, functionaris gegevensbescherming) gaan pas in na goedkeuring door een tweede beheerder. Niemand kent zichzelf een rol toe.
+roles-pending = Wacht op goedkeuring
+roles-requested-by = aangevraagd door
+roles-approve = Goedkeuren
+roles-reject = Afwijzen
+roles-needs-second = een andere beheerder moet dit beoordelen
+error-role-self-grant = U kunt uzelf geen rol toekennen; vraag een andere beheerder.
+error-role-self-revoke = U kunt uw eigen beheerdersrol niet intrekken.
+error-role-needs-municipality = Deze rol is alleen voor medewerkers van de gemeente.
+error-role-four-eyes = Een tweede beheerder moet deze rol goedkeuren.
+error-role-not-allowed = U mag deze rol niet toekennen.

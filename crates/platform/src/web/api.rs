@@ -66,7 +66,10 @@ fn problem_with(
 #[derive(Debug)]
 pub enum ApiError {
     Unauthorized(&'static str),
+    /// Refused by a gate in the handler; the shell writes the refusal to the audit log.
     Forbidden,
+    /// Refused by the access engine, which has already written the refusal to the audit log.
+    Refused,
     NotFound,
     Invalid(Vec<FieldError>),
     BadRequest(String),
@@ -90,6 +93,11 @@ impl IntoResponse for ApiError {
                 r
             }
             ApiError::Forbidden => problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed", None),
+            ApiError::Refused => {
+                let mut r = problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed", None);
+                r.extensions_mut().insert(super::DenialRecorded);
+                r
+            }
             ApiError::NotFound => {
                 problem(StatusCode::NOT_FOUND, "not-found", "No such resource", None)
             }
@@ -133,7 +141,7 @@ impl From<DbError> for ApiError {
 impl From<AccessError> for ApiError {
     fn from(e: AccessError) -> Self {
         match e {
-            AccessError::Forbidden(_) => ApiError::Forbidden,
+            AccessError::Forbidden(_) => ApiError::Refused,
             AccessError::Db(e) => e.into(),
         }
     }
@@ -172,7 +180,33 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|c| {
+                c.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+        if !json {
+            return Err(ApiError::BadRequest(
+                "Expected request with `Content-Type: application/json`".into(),
+            ));
+        }
+        let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        // PostgreSQL cannot store a NUL in text: refused here rather than a 500 there.
+        if super::input::json_has_nul(&bytes) {
+            return Err(ApiError::BadRequest(
+                "a string contains a NUL character (\\u0000), which Baken does not accept".into(),
+            ));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => match rejection {
                 axum::extract::rejection::JsonRejection::JsonDataError(e) => {
@@ -303,6 +337,9 @@ pub struct UserPage {
     pub items: Vec<UserSummary>,
 }
 
+/// The largest offset a list takes: far beyond any list, far from overflowing.
+const MAX_OFFSET: i64 = 100_000_000;
+
 fn page_bounds(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
     let limit = limit.unwrap_or(50);
     let offset = offset.unwrap_or(0);
@@ -313,10 +350,10 @@ fn page_bounds(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), Ap
             message: "must be between 1 and 500".into(),
         });
     }
-    if offset < 0 {
+    if !(0..=MAX_OFFSET).contains(&offset) {
         errors.push(FieldError {
             field: "offset".into(),
-            message: "must not be negative".into(),
+            message: format!("must be between 0 and {MAX_OFFSET}"),
         });
     }
     if errors.is_empty() {

@@ -182,10 +182,25 @@ pub struct Pager {
 
 impl Pager {
     pub const PER_PAGE: i64 = 50;
+    /// The highest page number a request can ask for: beyond it every list is empty anyway, and
+    /// its offset stays far from overflowing (`?pagina=9223372036854775807` was a 500).
+    pub const MAX_PAGE: i64 = 1_000_000;
+
+    /// A requested page number made safe: none, zero or negative is page 1, a huge one
+    /// [`Self::MAX_PAGE`].
+    pub fn requested(page: Option<i64>) -> i64 {
+        page.unwrap_or(1).clamp(1, Self::MAX_PAGE)
+    }
+
+    /// The offset of the first row of a requested page (clamped as [`Self::requested`]).
+    pub fn offset_of(page: i64) -> i64 {
+        (page.clamp(1, Self::MAX_PAGE) - 1) * Self::PER_PAGE
+    }
 
     /// `base` is the list URL with its filter query, without the page parameter.
     pub fn new(base: &str, page: i64, total: i64) -> Pager {
-        let pages = ((total + Self::PER_PAGE - 1) / Self::PER_PAGE).max(1);
+        let pages =
+            (total.saturating_add(Self::PER_PAGE - 1) / Self::PER_PAGE).clamp(1, Self::MAX_PAGE);
         let page = page.clamp(1, pages);
         let sep = if base.contains('?') { '&' } else { '?' };
         // Page 1 is the list itself, so it has one address (and one title).
@@ -206,7 +221,7 @@ impl Pager {
     }
 
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * Self::PER_PAGE
+        Self::offset_of(self.page)
     }
 }
 
@@ -245,6 +260,22 @@ pub fn encode(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requested_pages_are_clamped() {
+        assert_eq!(Pager::requested(None), 1);
+        assert_eq!(Pager::requested(Some(-1)), 1);
+        assert_eq!(Pager::requested(Some(i64::MIN)), 1);
+        assert_eq!(Pager::requested(Some(i64::MAX)), Pager::MAX_PAGE);
+        assert_eq!(Pager::offset_of(i64::MAX), (Pager::MAX_PAGE - 1) * 50);
+        assert_eq!(Pager::offset_of(-5), 0);
+        let p = Pager::new("/x", i64::MAX, i64::MAX);
+        assert!(p.offset() > 0);
+        assert_eq!(
+            (p.page, p.pages, p.next),
+            (Pager::MAX_PAGE, Pager::MAX_PAGE, None)
+        );
+    }
 
     #[test]
     fn pager_clamps_and_links() {

@@ -5,7 +5,9 @@ pub mod api;
 pub mod assets;
 pub mod forms;
 pub mod i18n;
+pub mod input;
 pub mod pages;
+pub mod role_pages;
 
 use std::sync::Arc;
 
@@ -100,7 +102,10 @@ impl Ctx {
 #[derive(Debug)]
 pub enum WebError {
     NotFound,
+    /// Refused by a gate in the handler; the shell writes the refusal to the audit log.
     Forbidden,
+    /// Refused by the access engine, which has already written the refusal to the audit log.
+    Refused,
     /// A request the server cannot read (e.g. a broken upload): the client's mistake, not ours.
     BadRequest,
     /// Not logged in: send to the login page.
@@ -111,11 +116,22 @@ pub enum WebError {
 #[derive(Clone, Copy, Debug)]
 struct ErrorPage(StatusCode);
 
+/// Marks a 403 whose refusal the access engine has already written to the audit log; every
+/// other 403 for a logged-in person is recorded by the shell (see [`record_gate_refusal`]).
+#[derive(Clone, Copy, Debug)]
+pub struct DenialRecorded;
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Refused => {
+                let mut r = StatusCode::FORBIDDEN.into_response();
+                r.extensions_mut().insert(ErrorPage(StatusCode::FORBIDDEN));
+                r.extensions_mut().insert(DenialRecorded);
+                return r;
+            }
             WebError::BadRequest => StatusCode::BAD_REQUEST,
             WebError::Login => return Redirect::to("/inloggen").into_response(),
             WebError::Internal(e) => {
@@ -147,7 +163,7 @@ impl From<IdentityError> for WebError {
 impl From<AccessError> for WebError {
     fn from(e: AccessError) -> Self {
         match e {
-            AccessError::Forbidden(_) => WebError::Forbidden,
+            AccessError::Forbidden(_) => WebError::Refused,
             AccessError::Db(e) => e.into(),
         }
     }
@@ -387,6 +403,16 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         })
         .collect();
 
+    // A NUL in the path or query string is the client's mistake (PostgreSQL cannot store it).
+    if input::encoded_has_nul(parts.uri.path().as_bytes())
+        || parts
+            .uri
+            .query()
+            .is_some_and(|q| input::encoded_has_nul(q.as_bytes()))
+    {
+        return finish(nul_refused(&ctx, &path), new_csrf, lang_param, &path);
+    }
+
     // CSRF: every state-changing request made with cookies must carry the token. An API request
     // without any cookie carries no ambient credentials, so there is nothing to forge (public API).
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -413,13 +439,24 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             };
             return finish(r, new_csrf, lang_param, &path);
         }
+        if input::body_has_nul(&parts.headers, &bytes) {
+            return finish(nul_refused(&ctx, &path), new_csrf, lang_param, &path);
+        }
         Body::from(bytes)
     } else {
         body
     };
 
     parts.extensions.insert(ctx.clone());
+    let method = parts.method.clone();
     let response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() == StatusCode::FORBIDDEN
+        && response.extensions().get::<DenialRecorded>().is_none()
+    {
+        if let Err(e) = record_gate_refusal(&state, &ctx, &method, &path).await {
+            return finish(internal(e, &path), new_csrf, lang_param, &path);
+        }
+    }
     let response = match response.extensions().get::<ErrorPage>().copied() {
         Some(ErrorPage(status)) => {
             let key = match status {
@@ -430,9 +467,89 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             };
             error_page(&ctx, status, key)
         }
-        None => response,
+        None => plain_rejection(response, &ctx, &path).await,
     };
     finish(response, new_csrf, lang_param, &path)
+}
+
+/// Every gate is a decision: a 403 that no access decision recorded (a role check in a
+/// handler) is written to the audit log here, naming the route as the resource.
+async fn record_gate_refusal(
+    state: &AppState,
+    ctx: &Ctx,
+    method: &axum::http::Method,
+    path: &str,
+) -> Result<(), String> {
+    let Some(p) = ctx.user.as_ref() else {
+        return Ok(());
+    };
+    let action = match *method {
+        axum::http::Method::GET | axum::http::Method::HEAD => crate::access::Action::Read,
+        axum::http::Method::DELETE => crate::access::Action::Delete,
+        _ => crate::access::Action::Update,
+    };
+    match crate::access::deny(
+        &state.db,
+        &ctx.request,
+        p,
+        action,
+        &crate::access::Route(path.to_string()),
+        crate::access::Purpose::Uitvoering,
+        "role-not-allowed",
+    )
+    .await
+    {
+        AccessError::Db(e) => Err(e.to_string()),
+        AccessError::Forbidden(_) => Ok(()),
+    }
+}
+
+/// The answer to a request with a NUL in one of its strings: 400, as problem+json for the API.
+fn nul_refused(ctx: &Ctx, path: &str) -> Response {
+    if is_api(path) {
+        api::problem(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            Some(
+                "a parameter contains a NUL character (U+0000), which Baken does not accept".into(),
+            ),
+        )
+    } else {
+        error_page(ctx, StatusCode::BAD_REQUEST, "error-nul")
+    }
+}
+
+/// Axum's extractors answer input they cannot read (a page number beyond any integer, a path
+/// segment that is not UTF-8) with a plain-text 4xx; the person gets the error page in their
+/// language and an API client problem+json instead.
+async fn plain_rejection(response: Response, ctx: &Ctx, path: &str) -> Response {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/plain"));
+    if !plain
+        || !matches!(
+            status,
+            StatusCode::BAD_REQUEST
+                | StatusCode::PAYLOAD_TOO_LARGE
+                | StatusCode::UNSUPPORTED_MEDIA_TYPE
+                | StatusCode::UNPROCESSABLE_ENTITY
+        )
+    {
+        return response;
+    }
+    if is_api(path) {
+        let detail = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .ok();
+        api::problem(status, "bad-request", "Bad request", detail)
+    } else {
+        error_page(ctx, status, "error-400")
+    }
 }
 
 fn internal(e: String, path: &str) -> Response {
@@ -539,6 +656,7 @@ pub fn router(
 ) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(role_pages::routes())
         .merge(api::routes(api))
         .merge(pages)
         .route("/static/{*path}", axum::routing::get(assets::serve))

@@ -13,6 +13,7 @@ use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
 use super::forms::{list_url, FieldKind, Form, FormField, Pager};
+use super::role_pages;
 use super::{
     render, render_status, require_user, set_cookie, AppState, Ctx, Shell, WebError, WebResult,
     SESSION_COOKIE,
@@ -26,6 +27,7 @@ use crate::identity::{
     self, field_error, AccountChange, IdentityError, LoginOutcome, NewOrganisation, NewUser,
     SecondFactor, SessionStage, UserFilter,
 };
+use crate::role_grants;
 use crate::secrets;
 
 pub fn routes() -> Router<AppState> {
@@ -1401,12 +1403,12 @@ async fn users_page(
         Purpose::Uitvoering,
     )
     .await?;
-    let page = q.pagina.unwrap_or(1).max(1);
+    let page = Pager::requested(q.pagina);
     let filter = UserFilter {
         q: Some(q.q.clone()),
         organisation_id: Some(q.organisatie.clone()),
         limit: Pager::PER_PAGE,
-        offset: (page - 1) * Pager::PER_PAGE,
+        offset: Pager::offset_of(page),
     };
     let mut tx = state.db.begin().await?;
     let (mut users, total) = identity::list_users(&mut tx, &auth, &filter).await?;
@@ -1461,6 +1463,7 @@ struct UserPage {
     admin: bool,
     roles_form: Option<Form>,
     teams_form: Option<Form>,
+    grant_requests: Vec<role_pages::GrantRequestView>,
     tokens: Vec<TokenRow>,
     revoke_base: String,
 }
@@ -1490,8 +1493,18 @@ async fn user_page(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
-    let p = require_user(&ctx)?;
-    let resource = user_resource(&state, &id).await?;
+    user_view(&state, &ctx, id, &[]).await
+}
+
+/// An account's page; `role_errors` are shown next to the roles after a refused change (422).
+async fn user_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: String,
+    role_errors: &[identity::FieldError],
+) -> WebResult {
+    let p = require_user(ctx)?;
+    let resource = user_resource(state, &id).await?;
     let purpose = purpose_for(p, &resource);
     let auth = access::authorize(
         &state.db,
@@ -1522,7 +1535,12 @@ async fn user_page(
         let mut tx = state.db.begin().await?;
         let tokens = identity::list_tokens(&mut tx, &auth).await?;
         tx.commit().await?;
-        token_rows(&ctx, tokens)
+        token_rows(ctx, tokens)
+    } else {
+        Vec::new()
+    };
+    let grant_requests = if admin {
+        role_pages::requests_for(state, ctx, p, &id).await?
     } else {
         Vec::new()
     };
@@ -1546,15 +1564,17 @@ async fn user_page(
             })
             .collect();
         (
-            Some(Form::new(
-                format!("/gebruikers/{id}/rollen"),
-                ctx.t("save-roles"),
-                vec![FormField::new(
-                    "rol",
-                    ctx.t("field-roles"),
-                    FieldKind::Checkboxes(roles),
-                )],
-            )),
+            Some(
+                Form::new(
+                    format!("/gebruikers/{id}/rollen"),
+                    ctx.t("save-roles"),
+                    vec![
+                        FormField::new("rol", ctx.t("field-roles"), FieldKind::Checkboxes(roles))
+                            .hint(ctx.t("roles-four-eyes-hint")),
+                    ],
+                )
+                .with_errors(&ctx.lang, role_errors),
+            ),
             Some(Form::new(
                 format!("/gebruikers/{id}/teams"),
                 ctx.t("save-teams"),
@@ -1568,21 +1588,30 @@ async fn user_page(
     } else {
         (None, None)
     };
-    render(&UserPage {
-        shell: Shell::titled(&ctx, user.name.clone()),
-        roles: user
-            .roles
-            .iter()
-            .map(|r| role_label(&ctx.lang, r))
-            .collect(),
-        created: fmt_time(user.created_at, false),
-        revoke_base: format!("/gebruikers/{}/tokens", user.id),
-        user,
-        admin,
-        roles_form,
-        teams_form,
-        tokens,
-    })
+    let status = if role_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        &UserPage {
+            shell: Shell::titled(ctx, user.name.clone()),
+            roles: user
+                .roles
+                .iter()
+                .map(|r| role_label(&ctx.lang, r))
+                .collect(),
+            created: fmt_time(user.created_at, false),
+            revoke_base: format!("/gebruikers/{}/tokens", user.id),
+            user,
+            admin,
+            roles_form,
+            teams_form,
+            grant_requests,
+            tokens,
+        },
+    )
 }
 
 /// Reads repeated form fields (checkbox groups) from a urlencoded body.
@@ -1606,16 +1635,11 @@ async fn user_roles_submit(
         .iter()
         .filter_map(|s| Role::from_slug(s))
         .collect();
-    // An administrator cannot take away their own administration role: that would lock everyone out.
-    if p.user_id == id && !roles.contains(&Role::Beheerder) {
-        return Err(WebError::Forbidden);
-    }
     user_resource(&state, &id).await?;
-    let auth = access::authorize(
+    let auth = access::authorize_as::<access::act::Update, _>(
         &state.db,
         &ctx.request,
         p,
-        Action::Update,
         RoleAssignment {
             user_id: id.clone(),
         },
@@ -1623,8 +1647,15 @@ async fn user_roles_submit(
     )
     .await?;
     let mut tx = state.db.begin().await?;
-    identity::set_roles(&mut tx, &auth, &roles).await?;
-    tx.commit().await?;
+    match role_grants::set_roles(&mut tx, &auth, &roles).await {
+        Ok(_) => tx.commit().await?,
+        Err(IdentityError::Invalid(errors)) => {
+            drop(tx);
+            role_pages::record_refusal(&state, &ctx, p, &id, &errors).await?;
+            return user_view(&state, &ctx, id, &errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response())
 }
 
@@ -1772,11 +1803,12 @@ async fn user_new_submit(
         .iter()
         .filter_map(|s| Role::from_slug(s))
         .collect();
+    // Roles follow the same rules as a change of roles: granted after the account exists.
     let new = NewUser {
         email: input.email.clone(),
         name: input.name.clone(),
         organisation_id: input.organisation.clone(),
-        roles,
+        roles: Vec::new(),
         password: input.password.clone(),
     };
     let mut errors = new.validate();
@@ -1786,11 +1818,10 @@ async fn user_new_submit(
     {
         errors.push(field_error("organisation", "error-choice"));
     }
-    let auth = access::authorize(
+    let auth = access::authorize_as::<access::act::Create, _>(
         &state.db,
         &ctx.request,
         p,
-        Action::Create,
         UserAccount {
             id: String::new(),
             organisation_id: input.organisation.clone(),
@@ -1801,7 +1832,13 @@ async fn user_new_submit(
     if errors.is_empty() {
         let mut tx = state.db.begin().await?;
         auth.record(&mut tx).await?;
-        match identity::create_user(&mut tx, &new).await {
+        let created = match identity::create_user(&mut tx, &new).await {
+            Ok(id) => role_grants::initial_roles(&mut tx, &auth, &id, &roles)
+                .await
+                .map(|_| id),
+            Err(e) => Err(e),
+        };
+        match created {
             Ok(id) => {
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response());
@@ -2241,7 +2278,7 @@ async fn audit_page(
         Purpose::Controle,
     )
     .await?;
-    let page = q.pagina.unwrap_or(1).max(1);
+    let page = Pager::requested(q.pagina);
     let mut actions = vec![(String::new(), ctx.t("all"))];
     actions.extend(AUDIT_ACTIONS.iter().map(|a| (a.to_string(), a.to_string())));
     let outcomes = vec![
@@ -2271,7 +2308,7 @@ async fn audit_page(
         ],
     )
     .get();
-    let (search, rows, total) = match q.filter(Pager::PER_PAGE, (page - 1) * Pager::PER_PAGE) {
+    let (search, rows, total) = match q.filter(Pager::PER_PAGE, Pager::offset_of(page)) {
         Ok(filter) => {
             let mut tx = state.db.begin().await?;
             let (records, total) = audit::search(&mut tx, &auth, &filter).await?;
