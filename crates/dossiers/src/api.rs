@@ -66,6 +66,7 @@ impl From<StoreError> for Fout {
             StoreError::Conflict(reason) => Fout::Conflict(reason),
             StoreError::NotFound => Fout::Api(ApiError::NotFound),
             StoreError::Forbidden(_) => Fout::Api(ApiError::Forbidden),
+            StoreError::Denied(_) => Fout::Api(ApiError::Refused),
             StoreError::Db(d) => Fout::Api(d.into()),
         }
     }

@@ -96,6 +96,7 @@ fn store_err(e: StoreError) -> WebError {
     match e {
         StoreError::NotFound => WebError::NotFound,
         StoreError::Forbidden(_) => WebError::Forbidden,
+        StoreError::Denied(_) => WebError::Refused,
         other => WebError::Internal(other.to_string()),
     }
 }
@@ -1755,7 +1756,9 @@ async fn meeting_page(
         let auth = match store::open::<Lezen>(&state.db, &ctx.request, p, did).await {
             Ok(a) => a,
             // Access ended between the agenda and this case: it is left out.
-            Err(StoreError::Forbidden(_) | StoreError::NotFound) => continue,
+            Err(StoreError::Forbidden(_) | StoreError::Denied(_) | StoreError::NotFound) => {
+                continue
+            }
             Err(e) => return Err(store_err(e)),
         };
         let items = store::overleg_items(&state.db, &auth, &id)

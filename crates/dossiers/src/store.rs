@@ -37,8 +37,12 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error("not found")]
     NotFound,
+    /// Refused by a rule of this store that wrote no audit record (the web shell records it).
     #[error("access denied: {0}")]
     Forbidden(&'static str),
+    /// Refused by a decision that has already written its audit record.
+    #[error("access denied: {0}")]
+    Denied(&'static str),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -52,7 +56,7 @@ impl From<sqlx::Error> for StoreError {
 impl From<AccessError> for StoreError {
     fn from(e: AccessError) -> Self {
         match e {
-            AccessError::Forbidden(r) => StoreError::Forbidden(r),
+            AccessError::Forbidden(r) => StoreError::Denied(r),
             AccessError::Db(d) => StoreError::Db(d),
         }
     }
@@ -915,7 +919,7 @@ async fn weiger<A: Actie>(
         tx.commit().await
     };
     match written.await {
-        Ok(()) => StoreError::Forbidden(reason),
+        Ok(()) => StoreError::Denied(reason),
         Err(e) => StoreError::Db(e),
     }
 }

@@ -323,18 +323,16 @@ async fn list(
     }))
 }
 
-async fn authorize_one(
+async fn authorize_one<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    action: Action,
-) -> Result<access::Authorized<Melding>, ApiError> {
+) -> Result<access::Authorized<Melding, A>, ApiError> {
     let p = api_user(ctx)?;
-    let auth = access::authorize(
+    let auth = access::authorize_as(
         &state.db,
         &ctx.request,
         p,
-        action,
         Melding { id: id.to_string() },
         Purpose::Uitvoering,
     )
@@ -357,7 +355,7 @@ async fn get_one(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> Result<Json<Detail>, ApiError> {
-    let auth = authorize_one(&state, &ctx, &id, Action::Read).await?;
+    let auth = authorize_one::<access::act::Read>(&state, &ctx, &id).await?;
     let mut tx = state.db.begin().await?;
     let d = store::read(&mut tx, &auth).await.map_err(store_api)?;
     tx.commit().await?;
@@ -414,9 +412,9 @@ async fn patch_one(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MeldingChange>,
 ) -> Result<Json<Detail>, ApiError> {
-    let auth = authorize_one(&state, &ctx, &id, Action::Update).await?;
+    let auth = authorize_one::<access::act::Update>(&state, &ctx, &id).await?;
     // Returning the result is a read of its own, recorded as such.
-    let read = authorize_one(&state, &ctx, &id, Action::Read).await?;
+    let read = authorize_one::<access::act::Read>(&state, &ctx, &id).await?;
     let mut tx = state.db.begin().await?;
     store::update(
         &mut tx,

@@ -600,7 +600,7 @@ pub async fn intake_submit(
         Err(e) => return Err(store_err(e)),
     };
     if let Some(n) = duplicate_of {
-        let mark = authorize_melding(&state, &ctx, &created.id, Action::Update).await?;
+        let mark = authorize_melding::<access::act::Update>(&state, &ctx, &created.id).await?;
         let mut tx = state.db.begin().await?;
         let change = Change {
             duplicaat_van: Some(n),
@@ -1207,21 +1207,19 @@ struct DetailPage {
     merge_form: Option<Form>,
 }
 
-async fn authorize_melding(
+async fn authorize_melding<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
-    action: Action,
-) -> Result<access::Authorized<Melding>, WebError> {
+) -> Result<access::Authorized<Melding, A>, WebError> {
     let p = require_user(ctx)?;
     if !store::exists(&state.db, id).await? {
         // Do not tell others whether a melding exists.
         if !crate::access::works_meldingen(p) {
-            access::authorize(
+            access::authorize_as::<A, _>(
                 &state.db,
                 &ctx.request,
                 p,
-                action,
                 Melding { id: id.to_string() },
                 Purpose::Uitvoering,
             )
@@ -1229,11 +1227,10 @@ async fn authorize_melding(
         }
         return Err(WebError::NotFound);
     }
-    Ok(access::authorize(
+    Ok(access::authorize_as(
         &state.db,
         &ctx.request,
         p,
-        action,
         Melding { id: id.to_string() },
         Purpose::Uitvoering,
     )
@@ -1247,7 +1244,7 @@ async fn detail_response(
     errors: &[FieldError],
     status: StatusCode,
 ) -> WebResult {
-    let auth = authorize_melding(state, ctx, id, Action::Read).await?;
+    let auth = authorize_melding::<access::act::Read>(state, ctx, id).await?;
     let mut tx = state.db.begin().await?;
     let mut m = store::read(&mut tx, &auth).await.map_err(store_err)?;
     tx.commit().await?;
@@ -1487,7 +1484,7 @@ async fn apply(
     change: Change,
     extra: Vec<FieldError>,
 ) -> WebResult {
-    let auth = authorize_melding(&state, &ctx, &id, Action::Update).await?;
+    let auth = authorize_melding::<access::act::Update>(&state, &ctx, &id).await?;
     if !extra.is_empty() {
         return detail_response(&state, &ctx, &id, &extra, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
@@ -1706,7 +1703,7 @@ pub async fn photo(
     Extension(ctx): Extension<Ctx>,
     Path((id, file_id)): Path<(String, String)>,
 ) -> WebResult {
-    let auth = authorize_melding(&state, &ctx, &id, Action::Read).await?;
+    let auth = authorize_melding::<access::act::Read>(&state, &ctx, &id).await?;
     if !store::has_photo(&state.db, &id, &file_id).await? {
         return Err(WebError::NotFound);
     }

@@ -1577,7 +1577,10 @@ const RELATED: &str = "SELECT m.id, m.nummer, c.naam, m.status FROM melding_rela
     WHERE r.melding_id = $1 ORDER BY m.nummer";
 
 /// A melding with its contact details, photos and history; the read is audited in `tx`.
-pub async fn read(tx: &mut Tx, auth: &Authorized<Melding>) -> Result<Detail, StoreError> {
+pub async fn read(
+    tx: &mut Tx,
+    auth: &Authorized<Melding, platform::access::act::Read>,
+) -> Result<Detail, StoreError> {
     auth.record(tx).await?;
     let id = auth.resource().id.clone();
     let r = sqlx::query(
@@ -1751,7 +1754,11 @@ pub struct Change {
 /// Applies a change: status (per the category's workflow, with suspension of the deadline and
 /// the closing mail), team, note, duplicate link. Every change becomes a history row and the
 /// access an audit record, in one transaction.
-pub async fn update(tx: &mut Tx, auth: &Authorized<Melding>, c: &Change) -> Result<(), StoreError> {
+pub async fn update(
+    tx: &mut Tx,
+    auth: &Authorized<Melding, platform::access::act::Update>,
+    c: &Change,
+) -> Result<(), StoreError> {
     auth.record(tx).await?;
     let id = auth.resource().id.clone();
     let p = auth.principal();

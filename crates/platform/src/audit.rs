@@ -699,9 +699,9 @@ pub async fn search(
 /// The records about the given subjects (NEN 7513 "cliënt"), oldest first: who accessed a
 /// person's data and when, for that person's access request. The caller's decision to show
 /// them is recorded first.
-pub async fn records_about<R: crate::access::Resource>(
+pub async fn records_about<R: crate::access::Resource, A: crate::access::ActionKind>(
     tx: &mut Tx,
-    auth: &Authorized<R>,
+    auth: &Authorized<R, A>,
     subject_ids: &[String],
 ) -> Result<Vec<AuditRecord>, DbError> {
     auth.record(tx).await?;

@@ -223,9 +223,9 @@ pub async fn store(
 
 /// Reads a file's content. Files belong to a module's records, so the caller passes the
 /// authorization for the record the file belongs to; the access is audited in `tx`.
-pub async fn read<R: Resource>(
+pub async fn read<R: Resource, A: crate::access::ActionKind>(
     tx: &mut Tx,
-    auth: &Authorized<R>,
+    auth: &Authorized<R, A>,
     id: &str,
 ) -> Result<Option<(StoredFile, Vec<u8>)>, FileError> {
     auth.record(tx).await?;
