@@ -86,11 +86,22 @@ async fn apply(
         .filter_map(|r| r.try_get::<String, _>("role").ok())
         .filter_map(|s| Role::from_slug(&s))
         .collect();
+    let open: Vec<String> = sqlx::query(
+        "SELECT role FROM role_grant_requests WHERE user_id = $1 AND decided_at IS NULL",
+    )
+    .bind(&user_id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .filter_map(|r| r.try_get::<String, _>("role").ok())
+    .collect();
     let mut change = RoleChange::default();
     let mut refusals = Vec::new();
     for role in roles.iter().filter(|r| !current.contains(r)) {
         match grant_rule(p, &user_id, &kind, *role) {
             GrantVerdict::Grant => change.granted.push(*role),
+            // Already waiting for a second administrator: asked once.
+            GrantVerdict::NeedsApproval if open.iter().any(|o| o == role.slug()) => {}
             GrantVerdict::NeedsApproval => change.requested.push(*role),
             GrantVerdict::Refuse(reason) => refusals.push(field_error("rol", reason_key(reason))),
         }
