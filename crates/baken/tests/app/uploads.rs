@@ -527,6 +527,15 @@ async fn nul_characters_and_huge_page_numbers_are_the_clients_mistake_never_a_se
             .await;
         assert_eq!(page.status, 400, "{email:?}");
     }
+    // A CSV to import is text: a NUL in it is refused like one in a field.
+    let page = super::meldingen::post_multipart(
+        &mut admin,
+        "/monitor/import",
+        &[("tabel", "")],
+        &[("bestand", "cijfers.csv", b"wijk;waarde\nWK196121\x00;3\n")],
+    )
+    .await;
+    assert_eq!(page.status, 400);
     admin.get("/account").await;
     let page = admin.post("/account/taal", &[("lang", "nl\0")]).await;
     assert_eq!(page.status, 400);

@@ -1,8 +1,9 @@
 //! Input that no handler should see: a NUL character (U+0000) in a string. PostgreSQL cannot
 //! store it in text and answers with an error, which became a 500 for what is the client's
 //! mistake. It is refused once, centrally, before any handler runs: in the percent-decoded path
-//! and query, and in urlencoded and multipart form fields (by the shell middleware); in JSON
-//! strings by [`super::api::ApiJson`]. Files in a multipart body are binary and may hold NULs.
+//! and query, and in urlencoded and multipart form fields and text files (by the shell
+//! middleware); in JSON strings by [`super::api::ApiJson`]. Other files in a multipart body are
+//! binary and may hold NULs.
 
 use axum::http::{header, HeaderMap};
 
@@ -53,9 +54,13 @@ pub fn multipart_text_has_nul(content_type: &str, body: &[u8]) -> bool {
             return false;
         };
         let (head, content) = (&part[..at], &part[at + 4..]);
-        let is_file = String::from_utf8_lossy(head)
-            .to_ascii_lowercase()
-            .contains("filename");
+        let head_text = String::from_utf8_lossy(head).to_ascii_lowercase();
+        // A text file (a CSV to import) is read into strings, so it is checked as a field is.
+        let text_file = head_text.contains("content-type: text/")
+            || [".csv\"", ".txt\"", ".json\"", ".geojson\""]
+                .iter()
+                .any(|ext| head_text.contains(ext));
+        let is_file = head_text.contains("filename") && !text_file;
         head.contains(&0) || (!is_file && content.contains(&0))
     })
 }
@@ -131,6 +136,31 @@ mod tests {
         assert!(multipart_text_has_nul(
             "multipart/form-data; boundary=\"XyZ\"",
             &body(b"\x00", b"")
+        ));
+        // A CSV to import is text: read into strings, so checked.
+        let csv = |name: &str, ctype: &str, data: &[u8]| {
+            [
+                format!("--XyZ\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n").as_bytes(),
+                data,
+                b"\r\n--XyZ--\r\n",
+            ]
+            .concat()
+        };
+        assert!(multipart_text_has_nul(
+            ct,
+            &csv("cijfers.csv", "application/octet-stream", b"a;b\x00")
+        ));
+        assert!(multipart_text_has_nul(
+            ct,
+            &csv("cijfers", "text/csv", b"a;b\x00")
+        ));
+        assert!(!multipart_text_has_nul(
+            ct,
+            &csv("cijfers.csv", "text/csv", b"a;b")
+        ));
+        assert!(!multipart_text_has_nul(
+            ct,
+            &csv("foto.jpg", "image/jpeg", b"\xFF\xD8\x00")
         ));
     }
 }
