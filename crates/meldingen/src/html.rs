@@ -926,7 +926,7 @@ pub async fn list_page(
     let listing = store::list(&state.db, &auth, &filter).await?;
     let map = map_view(
         &i,
-        &store::map_points(&state.db, &filter, MAP_POINTS).await?,
+        &store::map_points(&state.db, &auth, &filter, MAP_POINTS).await?,
     );
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;

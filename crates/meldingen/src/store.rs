@@ -1368,8 +1368,9 @@ pub async fn list(
 
 /// The points of the newest meldingen of a selection (at most `limit`), for the map beside the
 /// list: (lon, lat, wijk code). One query, whatever the selection.
-pub async fn map_points(
+pub async fn map_points<A: platform::access::ActionKind>(
     db: &Db,
+    _auth: &Authorized<Werkvoorraad, A>,
     f: &Filter,
     limit: i64,
 ) -> Result<Vec<(f64, f64, Option<String>)>, DbError> {

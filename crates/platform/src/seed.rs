@@ -178,6 +178,13 @@ const DEMO: &[(&str, &str, Role, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "fg@vijfheerenlanden.demo",
+        "Femke Privacy (demo)",
+        Role::Fg,
+        GEMEENTE,
+        None,
+    ),
+    (
         "raadslid@vijfheerenlanden.demo",
         "Rosa Raad (demo)",
         Role::Raadslid,
