@@ -55,16 +55,7 @@ mod tests {
     use super::*;
 
     fn p(role: Role, org: &str) -> Principal {
-        Principal::for_tests(
-            "u",
-            org,
-            if ["gem", "vijfheerenlanden"].contains(&org) {
-                "gemeente"
-            } else {
-                "partner"
-            },
-            vec![role],
-        )
+        Principal::for_tests_in("u", org, role)
     }
 
     #[test]

@@ -424,15 +424,9 @@ impl Resource for Overleggen {
     fn id(&self) -> Option<String> {
         None
     }
+    /// The rule of the case list: case workers list them, directors plan them.
     fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
-        if purpose != Purpose::Uitvoering {
-            return Decision::Deny("purpose-not-allowed");
-        }
-        match action {
-            Action::List if mag_module_zien(p) => Decision::Allow,
-            Action::Create if mag_regie_voeren(p) => Decision::Allow,
-            _ => Decision::Deny("role-not-allowed"),
-        }
+        Dossierlijst.policy(p, action, purpose)
     }
 }
 

@@ -3515,6 +3515,24 @@ pub async fn open_verzoek(
 }
 
 /// Applies the request's rule again inside `tx`, on the subject's cases as they are now.
+/// The request `verzoek_id` about the capability's subject, with the rule applied again in `tx`
+/// to every case it covers.
+async fn verzoek_over_subject(
+    db: &Db,
+    tx: &mut Tx,
+    auth: &Authorized<Inzageverzoek>,
+    verzoek_id: &str,
+) -> Result<(Verzoek, String)> {
+    let (v, stored) = lees_verzoek(tx.conn()?, verzoek_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if v.subject_id != auth.resource().subject_id() {
+        return Err(StoreError::NotFound);
+    }
+    bevestig_inzage(db, tx, auth, &v.dossiers).await?;
+    Ok((v, stored))
+}
+
 async fn bevestig_inzage(
     db: &Db,
     tx: &mut Tx,
@@ -3935,13 +3953,7 @@ pub async fn verzoek_inzien(
     key: Option<&DataKey>,
 ) -> Result<Verzoek> {
     let mut tx = db.begin().await?;
-    let (mut v, stored) = lees_verzoek(tx.conn()?, verzoek_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if v.subject_id != auth.resource().subject_id() {
-        return Err(StoreError::NotFound);
-    }
-    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    let (mut v, stored) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
     let inzage = ontsleutel(key, &stored)?;
     record_export(&mut tx, auth, &inzage).await?;
     tx.commit().await?;
@@ -3958,13 +3970,7 @@ pub async fn verzoek_vrijgeven(
 ) -> Result<()> {
     let p = auth.principal();
     let mut tx = db.begin().await?;
-    let (v, _) = lees_verzoek(tx.conn()?, verzoek_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if v.subject_id != auth.resource().subject_id() {
-        return Err(StoreError::NotFound);
-    }
-    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    let (v, _) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
     if v.status != CONCEPT {
         return Err(StoreError::Conflict(
             "Deze inzage is al vrijgegeven.".into(),
@@ -4000,13 +4006,7 @@ pub async fn verzoek_export(
     key: Option<&DataKey>,
 ) -> Result<Verzoek> {
     let mut tx = db.begin().await?;
-    let (mut v, stored) = lees_verzoek(tx.conn()?, verzoek_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if v.subject_id != auth.resource().subject_id() {
-        return Err(StoreError::NotFound);
-    }
-    bevestig_inzage(db, &mut tx, auth, &v.dossiers).await?;
+    let (mut v, stored) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
     if v.status != VRIJGEGEVEN {
         return Err(StoreError::Conflict(
             "Deze inzage is nog een concept: een tweede persoon (de functionaris gegevensbescherming of een procesregisseur van het regieteam) moet haar eerst controleren en vrijgeven.".into(),

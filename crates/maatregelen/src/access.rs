@@ -211,16 +211,7 @@ mod tests {
     use platform::access::decide;
 
     fn principal(role: Role, org: &str) -> Principal {
-        Principal::for_tests(
-            "me",
-            org,
-            if ["gem", "vijfheerenlanden"].contains(&org) {
-                "gemeente"
-            } else {
-                "partner"
-            },
-            vec![role],
-        )
+        Principal::for_tests_in("me", org, role)
     }
 
     #[test]

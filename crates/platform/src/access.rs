@@ -239,6 +239,18 @@ impl Principal {
         })
     }
 
+    /// [`Principal::for_tests`] with one role in organisation `org`: a municipality for "gem"
+    /// and "vijfheerenlanden", a partner organisation otherwise.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn for_tests_in(user_id: &str, org: &str, role: Role) -> Principal {
+        let kind = if ["gem", "vijfheerenlanden"].contains(&org) {
+            KIND_GEMEENTE
+        } else {
+            "partner"
+        };
+        Principal::for_tests(user_id, org, kind, vec![role])
+    }
+
     pub fn is_system(&self) -> bool {
         self.system
     }
