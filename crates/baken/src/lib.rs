@@ -242,6 +242,8 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             public_links: vec![("/melden", meldingen::public_label)],
             data_key: options.data_key.clone(),
             public_url: options.public_url.clone(),
+            trusted_proxies: options.trusted_proxies.clone(),
+            login_throttle: Arc::new(platform::web::client::ClientThrottle::new(&options.login)),
         }),
     };
     platform::web::router(state, pages(&limit), api(&limit))

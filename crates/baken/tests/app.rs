@@ -117,13 +117,17 @@ fn fast_login() -> LoginPolicy {
 }
 
 async fn spawn_app_with(session: SessionPolicy) -> App {
+    spawn_app_with_login(session, fast_login()).await
+}
+
+async fn spawn_app_with_login(session: SessionPolicy, login: LoginPolicy) -> App {
     let test_db = test_db().await;
     let db = Db::connect(&test_db.url).await.unwrap();
     db.set_audit_key(platform::db::AuditKey::from_bytes(TEST_AUDIT_KEY));
     baken::prepare(&db).await.unwrap();
     let options = baken::ServerOptions {
         session,
-        login: fast_login(),
+        login,
         smtp: None,
         public_rate_limit: 0,
         trusted_proxies: Vec::new(),

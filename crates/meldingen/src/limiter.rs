@@ -10,9 +10,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::Sha256;
 
 pub struct RateLimiter {
     key: [u8; 32],
@@ -42,21 +40,8 @@ impl RateLimiter {
         }
     }
 
-    /// The keyed hash of a client: IPv6 by its /64 network (one household or device), IPv4 as
-    /// is; an unknown address counts as one shared client.
     fn client_key(&self, addr: Option<IpAddr>) -> [u8; 16] {
-        let bytes: Vec<u8> = match addr {
-            Some(IpAddr::V4(v4)) => v4.octets().to_vec(),
-            Some(IpAddr::V6(v6)) => v6.octets()[..8].to_vec(),
-            None => b"unknown".to_vec(),
-        };
-        let mut out = [0u8; 16];
-        if let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) {
-            mac.update(&bytes);
-            let full = mac.finalize().into_bytes();
-            out.copy_from_slice(&full[..16]);
-        }
-        out
+        platform::web::client::client_key(&self.key, addr)
     }
 
     /// Counts one submission at `minute` (minutes since the epoch); false when over the limit.
@@ -87,26 +72,7 @@ impl RateLimiter {
     }
 }
 
-/// The client behind a request. Only when the connection comes from a trusted reverse proxy is
-/// X-Forwarded-For believed: its entries are read from the right (the proxy appends the address
-/// it saw), skipping further trusted proxies; the first other address is the client. Behind an
-/// untrusted peer the header is ignored, so a client cannot pick its own counter.
-pub fn client_addr(
-    peer: Option<IpAddr>,
-    forwarded_for: Option<&str>,
-    trusted: &[IpAddr],
-) -> Option<IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
-        return Some(peer);
-    }
-    forwarded_for
-        .into_iter()
-        .flat_map(|h| h.rsplit(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .find(|a| !trusted.contains(a))
-        .or(Some(peer))
-}
+pub use platform::web::client::client_addr;
 
 fn is_public_submission(method: &Method, path: &str) -> bool {
     method == Method::POST
@@ -153,38 +119,6 @@ pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
-        let proxy: IpAddr = [10, 0, 0, 1].into();
-        let client: IpAddr = [192, 0, 2, 7].into();
-        let trusted = [proxy];
-        assert_eq!(
-            client_addr(Some(proxy), Some("198.51.100.9, 192.0.2.7"), &trusted),
-            Some(client),
-            "the address the proxy saw, not what the client claimed before it"
-        );
-        assert_eq!(
-            client_addr(Some(proxy), Some("192.0.2.7, 10.0.0.1"), &trusted),
-            Some(client),
-            "further trusted proxies are skipped"
-        );
-        assert_eq!(client_addr(Some(proxy), None, &trusted), Some(proxy));
-        assert_eq!(
-            client_addr(Some(proxy), Some("onzin"), &trusted),
-            Some(proxy)
-        );
-        assert_eq!(
-            client_addr(Some(client), Some("203.0.113.5"), &trusted),
-            Some(client),
-            "an untrusted peer cannot choose its counter"
-        );
-        assert_eq!(
-            client_addr(Some(client), Some("203.0.113.5"), &[]),
-            Some(client)
-        );
-        assert_eq!(client_addr(None, Some("203.0.113.5"), &trusted), None);
-    }
 
     #[test]
     fn counts_per_client_per_minute_and_forgets() {

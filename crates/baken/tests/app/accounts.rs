@@ -1037,3 +1037,44 @@ async fn a_council_member_does_not_see_the_staff_directory() {
     assert_eq!(h.get("/gebruikers").await.status, 200);
     assert_eq!(h.get(&format!("/gebruikers/{colleague}")).await.status, 200);
 }
+
+/// One client guessing at many accounts is slowed down without locking anybody out: after five
+/// failures from the same client every attempt waits, whichever account it names, even a right
+/// one. (The test server has no peer addresses, so all its requests are one client.)
+#[tokio::test]
+async fn a_client_that_fails_often_waits_before_every_attempt_on_any_account() {
+    let login = LoginPolicy {
+        base_delay_ms: 300,
+        max_delay_ms: 600,
+        ..fast_login()
+    };
+    let app = spawn_app_with_login(SessionPolicy::default(), login).await;
+    app.user("raad@example.nl", "vijfheerenlanden", Role::Raadslid, false)
+        .await;
+    let mut b = Browser::new(&app);
+    b.get("/inloggen").await;
+    for i in 0..5 {
+        let email = format!("gok{i}@example.nl");
+        let page = b
+            .post(
+                "/inloggen",
+                &[("email", &email), ("password", "fout wachtwoord")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Each of those addresses failed once: no account is locked, none has a delay of its own
+    // beyond its first failure, but this client now waits before every attempt.
+    let started = std::time::Instant::now();
+    let page = b.login("raad@example.nl", PASSWORD, None).await;
+    let waited = started.elapsed();
+    assert_eq!(
+        page.location().as_deref(),
+        Some("/"),
+        "the right password still works"
+    );
+    assert!(
+        waited >= Duration::from_millis(300),
+        "the sixth attempt of a failing client waits (took {waited:?})"
+    );
+}

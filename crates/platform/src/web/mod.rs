@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod client;
 pub mod forms;
 pub mod i18n;
 pub mod input;
@@ -49,6 +50,10 @@ pub struct WebSettings {
     /// The address at which people reach Baken (e.g. https://baken.gemeente.nl), for links in
     /// mail; never taken from a request's Host header, which a sender could choose.
     pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For names the client (see [`client::client_addr`]).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Failed logins per client (keyed hashes in memory), for progressive delays.
+    pub login_throttle: Arc<client::ClientThrottle>,
 }
 
 /// A public page of a module: its address and its label in a language.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
@@ -350,9 +350,22 @@ async fn rotate_session(
     Ok(r)
 }
 
+/// The keyed hash of the client behind a request, for the per-client login delays (the address
+/// itself is neither stored nor logged).
+fn login_client(state: &AppState, peer: Option<PeerInfo>, headers: &HeaderMap) -> [u8; 16] {
+    let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let addr = super::client::client_addr(peer, forwarded, &state.settings.trusted_proxies);
+    state.settings.login_throttle.key_of(addr)
+}
+
+type PeerInfo = Extension<ConnectInfo<std::net::SocketAddr>>;
+
 async fn login_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    peer: Option<PeerInfo>,
+    headers: HeaderMap,
     AxForm(input): AxForm<LoginInput>,
 ) -> WebResult {
     let mut errors = Vec::new();
@@ -369,6 +382,10 @@ async fn login_submit(
             &login_page_with(&ctx, form),
         );
     }
+    // A client that failed often waits before each attempt, whichever account it tries.
+    let client = login_client(&state, peer, &headers);
+    let throttle = &state.settings.login_throttle;
+    tokio::time::sleep(throttle.delay(&client, crate::db::now_ms())).await;
     let outcome = identity::login(
         &state.db,
         &state.settings.login,
@@ -376,6 +393,9 @@ async fn login_submit(
         &input.password,
     )
     .await?;
+    if !matches!(outcome, LoginOutcome::Accepted { .. }) {
+        throttle.failed(&client, crate::db::now_ms());
+    }
     let message = match outcome {
         LoginOutcome::Accepted { user_id, stage } => {
             let to = match stage {
@@ -446,11 +466,16 @@ async fn totp_page(Extension(ctx): Extension<Ctx>) -> WebResult {
 async fn totp_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    peer: Option<PeerInfo>,
+    headers: HeaderMap,
     AxForm(input): AxForm<CodeInput>,
 ) -> WebResult {
     let Some((user_id, SessionStage::Totp)) = ctx.pending.clone() else {
         return Ok(Redirect::to("/inloggen").into_response());
     };
+    let client = login_client(&state, peer, &headers);
+    let throttle = &state.settings.login_throttle;
+    tokio::time::sleep(throttle.delay(&client, crate::db::now_ms())).await;
     let now_s = jiff::Timestamp::now().as_second();
     let outcome = identity::verify_second_factor(
         &state.db,
@@ -461,6 +486,9 @@ async fn totp_submit(
         now_s,
     )
     .await?;
+    if !matches!(outcome, SecondFactor::Accepted) {
+        throttle.failed(&client, crate::db::now_ms());
+    }
     let mut form = totp_form(&ctx);
     match outcome {
         SecondFactor::Accepted => {
