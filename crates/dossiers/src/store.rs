@@ -893,34 +893,19 @@ async fn weiger<A: Actie>(
     auth: &Authorized<Dossier<A>>,
     reason: &'static str,
 ) -> StoreError {
-    let p = auth.principal();
-    let ctx = auth.resource().context();
-    let id = auth.resource().id();
-    let entry = AuditEntry {
-        actor_user_id: (!p.is_system()).then(|| p.user_id.clone()),
-        actor_name: p.name.clone(),
-        actor_org_id: Some(p.organisation_id.clone()),
-        actor_org_name: Some(p.organisation_name.clone()),
-        actor_roles: p.roles_text(),
-        on_behalf_of: None,
-        origin: ctx.origin.to_string(),
-        request_id: ctx.request_id.clone(),
-        action: A::ACTION.slug().to_string(),
-        resource_type: "dossier".into(),
-        resource_id: Some(id.to_string()),
-        subject_id: Some(format!("dossier:{id}")),
-        purpose: auth.purpose().slug().to_string(),
-        outcome: Outcome::Denied,
-        reason: Some(reason.to_string()),
-    };
-    let written = async {
-        let mut tx = db.begin().await?;
-        audit::append(&mut tx, &entry).await?;
-        tx.commit().await
-    };
-    match written.await {
-        Ok(()) => StoreError::Denied(reason),
-        Err(e) => StoreError::Db(e),
+    let refused = platform::access::deny(
+        db,
+        auth.resource().context(),
+        auth.principal(),
+        A::ACTION,
+        auth.resource(),
+        auth.purpose(),
+        reason,
+    )
+    .await;
+    match refused {
+        AccessError::Forbidden(r) => StoreError::Denied(r),
+        AccessError::Db(e) => StoreError::Db(e),
     }
 }
 
