@@ -348,6 +348,11 @@ pub async fn verify_against(db: &Db, checkpoints: &[Checkpoint]) -> Result<i64, 
     let mut expected_seq = 1_i64;
     let mut after = 0_i64;
     let mut keyed_from: Option<i64> = None;
+    // Checked as the walk passes each checkpoint's record: no query per checkpoint.
+    let mut by_seq: std::collections::HashMap<i64, Vec<&Checkpoint>> = Default::default();
+    for cp in checkpoints.iter().filter(|cp| cp.seq > 0) {
+        by_seq.entry(cp.seq).or_default().push(cp);
+    }
     loop {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000"
@@ -394,6 +399,16 @@ pub async fn verify_against(db: &Db, checkpoints: &[Checkpoint]) -> Result<i64, 
                         .into(),
                 ));
             }
+            if let Some(cp) = by_seq
+                .get(&r.seq)
+                .and_then(|cps| cps.iter().find(|cp| cp.hash != r.hash))
+            {
+                return Err(broken(format!(
+                    "it differs from the checkpoint of {} (records up to it were inserted, \
+                     removed or rewritten)",
+                    time_text(cp.at)
+                )));
+            }
             expected_prev = r.hash.clone();
             expected_seq += 1;
             after = r.seq;
@@ -424,26 +439,6 @@ pub async fn verify_against(db: &Db, checkpoints: &[Checkpoint]) -> Result<i64, 
                      (records removed at the end)",
                     time_text(cp.at),
                     cp.seq
-                ),
-            });
-        }
-        if cp.seq == 0 {
-            continue;
-        }
-        let hash: String = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
-            .bind(cp.seq)
-            .fetch_one(db.pool())
-            .await
-            .map_err(DbError::from)?
-            .try_get("hash")
-            .map_err(DbError::from)?;
-        if hash != cp.hash {
-            return Err(VerifyError::Broken {
-                seq: cp.seq,
-                reason: format!(
-                    "it differs from the checkpoint of {} (records up to it were inserted, \
-                     removed or rewritten)",
-                    time_text(cp.at)
                 ),
             });
         }

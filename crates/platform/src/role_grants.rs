@@ -153,6 +153,15 @@ async fn apply(
     Ok(change)
 }
 
+/// The audit reason of a refused change of roles, from the errors [`set_roles`] returned (the
+/// inverse of [`reason_key`]).
+pub fn refusal_reason(errors: &[crate::identity::FieldError]) -> &'static str {
+    ["self-grant", "role-needs-municipality", "four-eyes"]
+        .into_iter()
+        .find(|r| errors.iter().any(|e| e.message == reason_key(r)))
+        .unwrap_or("role-not-allowed")
+}
+
 /// The Fluent message id for a refused grant.
 fn reason_key(reason: &str) -> &'static str {
     match reason {

@@ -71,16 +71,7 @@ pub async fn record_refusal(
     user_id: &str,
     errors: &[FieldError],
 ) -> Result<(), WebError> {
-    let reason = if errors.iter().any(|e| e.message == "error-role-self-grant") {
-        "self-grant"
-    } else if errors
-        .iter()
-        .any(|e| e.message == "error-role-needs-municipality")
-    {
-        "role-needs-municipality"
-    } else {
-        "role-not-allowed"
-    };
+    let reason = role_grants::refusal_reason(errors);
     let resource = RoleAssignment {
         user_id: user_id.to_string(),
     };
