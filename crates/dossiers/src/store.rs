@@ -885,6 +885,21 @@ async fn bevestig<A: Actie>(
     })
 }
 
+/// Records the read of subject `id` under `auth`: a record of its own that names the person.
+async fn record_subject<R: platform::access::Resource, K: platform::access::ActionKind>(
+    tx: &mut Tx,
+    auth: &Authorized<R, K>,
+    id: &str,
+) -> std::result::Result<(), DbError> {
+    auth.record_each(
+        tx,
+        "dossier-subject",
+        std::slice::from_ref(&id.to_string()),
+        Some(&format!("subject:{id}")),
+    )
+    .await
+}
+
 /// Records that the rule, applied again in the transaction of the read or write, refused what
 /// the earlier decision allowed (e.g. a participation revoked in between), in a transaction of
 /// its own so the record stays; returns the refusal.
@@ -2733,13 +2748,7 @@ pub async fn betrokkenen_keuze(
         .map(|r| Ok((r.try_get("id")?, r.try_get("naam")?)))
         .collect::<Result<_>>()?;
     for (id, _) in &list {
-        auth.record_each(
-            &mut b.tx,
-            "dossier-subject",
-            std::slice::from_ref(id),
-            Some(&format!("subject:{id}")),
-        )
-        .await?;
+        record_subject(&mut b.tx, auth, id).await?;
     }
     b.tx.commit().await?;
     Ok(list)
@@ -2854,13 +2863,7 @@ pub async fn detail(
     )
     .await?;
     for s in &subjecten {
-        auth.record_each(
-            &mut b.tx,
-            "dossier-subject",
-            std::slice::from_ref(&s.id),
-            Some(&format!("subject:{}", s.id)),
-        )
-        .await?;
+        record_subject(&mut b.tx, auth, &s.id).await?;
     }
     b.tx.commit().await?;
     let mut meldingen = Vec::new();
@@ -3762,13 +3765,7 @@ async fn bouw_inzage(
             historie,
         });
     }
-    auth.record_each(
-        tx,
-        "dossier-subject",
-        std::slice::from_ref(&sid),
-        Some(&format!("subject:{sid}")),
-    )
-    .await?;
+    record_subject(tx, auth, &sid).await?;
     let toegang = audit::records_about(tx, auth, &subjects)
         .await?
         .into_iter()
@@ -3813,13 +3810,7 @@ async fn record_export(
         .await?;
     }
     let sid = &inzage.subject.id;
-    auth.record_each(
-        tx,
-        "dossier-subject",
-        std::slice::from_ref(sid),
-        Some(&format!("subject:{sid}")),
-    )
-    .await?;
+    record_subject(tx, auth, sid).await?;
     Ok(())
 }
 
@@ -3896,13 +3887,7 @@ pub async fn verzoeken(
         .await?
         .ok_or(StoreError::NotFound)?
         .try_get("naam")?;
-    auth.record_each(
-        &mut tx,
-        "dossier-subject",
-        std::slice::from_ref(&sid),
-        Some(&format!("subject:{sid}")),
-    )
-    .await?;
+    record_subject(&mut tx, auth, &sid).await?;
     let rows = sqlx::query(
         "SELECT id FROM dossiers_inzageverzoek WHERE subject_id = $1 ORDER BY opgesteld_at DESC, id",
     )
@@ -4151,13 +4136,7 @@ pub async fn find_subjects(
         .map(|r| Ok((r.try_get("id")?, r.try_get("soort")?, r.try_get("naam")?)))
         .collect::<Result<_>>()?;
     for (id, _, _) in &hits {
-        auth.record_each(
-            &mut tx,
-            "dossier-subject",
-            std::slice::from_ref(id),
-            Some(&format!("subject:{id}")),
-        )
-        .await?;
+        record_subject(&mut tx, auth, id).await?;
     }
     tx.commit().await?;
     Ok(hits)

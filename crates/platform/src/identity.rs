@@ -1880,6 +1880,9 @@ pub async fn load_session(
                 SessionStage::Enrol
             }
         }
+        // An enrolment session whose account has a second factor meanwhile (enrolled in
+        // another session) must give that code: the password alone never sets a new one.
+        Some(SessionStage::Enrol) if flag(&row, "has_totp_flag")? => SessionStage::Totp,
         Some(s) => s,
         None => return Ok(None),
     };

@@ -138,6 +138,10 @@ pub async fn deliver_due(db: &Db, smtp: &SmtpConfig) -> Result<DeliveryReport, D
     .bind(now)
     .fetch_all(db.pool())
     .await?;
+    if rows.is_empty() {
+        // Nothing due: no transport (and no reading of a CA file) every turn of the loop.
+        return Ok(DeliveryReport::default());
+    }
     // A transport that cannot be set up (an unreadable CA file) fails each message with the
     // reason, which stays in the outbox with it.
     let transport = smtp.transport();

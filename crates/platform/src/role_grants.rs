@@ -143,13 +143,7 @@ async fn apply(
             .await?;
         permission_audit(tx, p, &user_id, "revoke-role", role.slug()).await?;
     }
-    if !change.revoked.is_empty() {
-        // A token was issued for what the account could do then; fewer roles, new tokens.
-        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
-            .bind(&user_id)
-            .execute(tx.conn()?)
-            .await?;
-    }
+    // The account's API tokens are revoked by the trigger on user_roles (migration 0018).
     Ok(change)
 }
 

@@ -1078,3 +1078,72 @@ async fn a_client_that_fails_often_waits_before_every_attempt_on_any_account() {
         "the sixth attempt of a failing client waits (took {waited:?})"
     );
 }
+
+/// A session that logged in with the password before the account enrolled (in another session)
+/// cannot set a second factor of its own: it must now give the enrolled code.
+#[tokio::test]
+async fn an_enrolment_session_cannot_replace_a_second_factor_set_meanwhile() {
+    let app = spawn_app().await;
+    let email = "twee@example.nl";
+    app.user(email, "vijfheerenlanden", Role::Analist, false)
+        .await;
+    let mut early = Browser::new(&app);
+    let page = early.login(email, PASSWORD, None).await;
+    assert_eq!(page.location().as_deref(), Some("/account/tweestaps"));
+    let enrol_page = early.get("/account/tweestaps").await;
+    let stolen_secret = enrol_page
+        .body
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    // The owner enrols in a session of their own.
+    let mut owner = Browser::new(&app);
+    owner.login(email, PASSWORD, None).await;
+    let own = owner.get("/account/tweestaps").await;
+    let secret = own
+        .body
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let done = owner
+        .post(
+            "/account/tweestaps",
+            &[("secret", &secret), ("code", &code_at(&secret, step_now()))],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // The early session tries to put its own secret in place: it is sent to the code step and
+    // the owner's secret stays.
+    let attempt = early
+        .post(
+            "/account/tweestaps",
+            &[
+                ("secret", &stolen_secret),
+                ("code", &code_at(&stolen_secret, step_now())),
+            ],
+        )
+        .await;
+    assert_ne!(attempt.status, StatusCode::OK, "{}", attempt.body);
+    assert_ne!(early.get("/account/tweestaps").await.status, StatusCode::OK);
+    let totp_page = early.get("/inloggen/tweestaps").await;
+    assert_eq!(totp_page.status, StatusCode::OK);
+    let code = early
+        .post(
+            "/inloggen/tweestaps",
+            &[("code", &code_at(&secret, step_now() + 1))],
+        )
+        .await;
+    assert_eq!(
+        code.location().as_deref(),
+        Some("/"),
+        "the owner's code works"
+    );
+}

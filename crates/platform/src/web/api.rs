@@ -180,18 +180,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|c| {
-                c.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+        let (mime, _) = super::input::mime(req.headers());
+        let json = mime == "application/json" || mime.ends_with("+json");
         if !json {
             return Err(ApiError::BadRequest(
                 "Expected request with `Content-Type: application/json`".into(),

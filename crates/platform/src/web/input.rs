@@ -79,8 +79,8 @@ fn split<'a>(mut hay: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
     parts
 }
 
-/// Whether a request body of the type in `headers` carries a NUL in one of its strings.
-pub fn body_has_nul(headers: &HeaderMap, body: &[u8]) -> bool {
+/// The media type of a request (lower case, without parameters), and its whole header.
+pub fn mime(headers: &HeaderMap) -> (String, &str) {
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -91,10 +91,16 @@ pub fn body_has_nul(headers: &HeaderMap, body: &[u8]) -> bool {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    (mime, ctype)
+}
+
+/// Whether a form body of the type in `headers` carries a NUL in one of its strings. JSON
+/// bodies are checked once, where they are read (`api::ApiJson`).
+pub fn body_has_nul(headers: &HeaderMap, body: &[u8]) -> bool {
+    let (mime, ctype) = mime(headers);
     match mime.as_str() {
         "application/x-www-form-urlencoded" => encoded_has_nul(body),
         "multipart/form-data" => multipart_text_has_nul(ctype, body),
-        m if m == "application/json" || m.ends_with("+json") => json_has_nul(body),
         _ => false,
     }
 }

@@ -260,7 +260,7 @@ pub fn navigation(ctx: &Ctx, modules: &[ModuleNav]) -> Vec<NavItem> {
             .map(|m| (m.href, (m.label)(&ctx.lang))),
     );
     // The staff directory only for roles that work with personal data (not a council member).
-    if p.roles.iter().any(|r| r.sees_personal_data()) {
+    if pages::sees_staff_directory(p) {
         items.push(("/gebruikers", ctx.t("nav-users")));
     }
     if p.has(Role::Beheerder) {

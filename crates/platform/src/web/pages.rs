@@ -160,6 +160,13 @@ struct WelcomePage {
     public_links: Vec<super::NavItem>,
 }
 
+/// Whether the staff directory is for this person: the engine's rule for listing accounts,
+/// asked without a record (menus and counts show no personal data).
+pub(crate) fn sees_staff_directory(p: &Principal) -> bool {
+    access::decide(p, Action::List, &access::UserDirectory, Purpose::Uitvoering)
+        == access::Decision::Allow
+}
+
 async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let Some(p) = ctx.user.clone() else {
         if ctx.pending.is_some() {
@@ -238,7 +245,7 @@ async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     } else {
         None
     };
-    let colleagues = if !p.roles.iter().any(|r| r.sees_personal_data()) {
+    let colleagues = if !sees_staff_directory(&p) {
         None
     } else {
         use sqlx::Row;
@@ -1871,7 +1878,26 @@ async fn user_new_submit(
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response());
             }
-            Err(IdentityError::Invalid(e)) => errors = e,
+            Err(IdentityError::Invalid(e)) => {
+                drop(tx);
+                // A role the grant rules refuse is a refusal like any other: audited.
+                if e.iter().any(|f| f.field == "rol") {
+                    let refused = access::deny(
+                        &state.db,
+                        &ctx.request,
+                        p,
+                        Action::Create,
+                        auth.resource(),
+                        Purpose::Beheer,
+                        role_grants::refusal_reason(&e),
+                    )
+                    .await;
+                    if let access::AccessError::Db(d) = refused {
+                        return Err(d.into());
+                    }
+                }
+                errors = e;
+            }
             Err(e) => return Err(e.into()),
         }
     }
