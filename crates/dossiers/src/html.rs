@@ -1028,22 +1028,7 @@ async fn file_download(
     let (file, data) = store::item_file(&state.db, &auth, &item)
         .await
         .map_err(store_err)?;
-    let name: String = file
-        .file_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, file.content_type.clone()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        data,
-    )
-        .into_response())
+    Ok((platform::files::download_headers(&file, false), data).into_response())
 }
 
 async fn task_done(

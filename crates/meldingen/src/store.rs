@@ -706,13 +706,8 @@ async fn write_alone(
     }
     for (i, clean) in photos.iter().enumerate() {
         // Neither the device's file name nor the photo's metadata (GPS, camera) is kept: the
-        // photos were encoded anew by `clean_photo`.
-        let ext = if clean.starts_with(b"\x89PNG") {
-            "png"
-        } else {
-            "jpg"
-        };
-        let name = format!("foto-{}.{ext}", i + 1);
+        // photos were encoded anew by `clean_photo`. The store adds the sniffed type's extension.
+        let name = format!("foto-{}", i + 1);
         let f = files::store(&mut tx, &files::IMAGES, &name, clean, None).await?;
         sqlx::query("INSERT INTO melding_foto (melding_id, file_id, positie) VALUES ($1, $2, $3)")
             .bind(&created.id)
