@@ -1728,9 +1728,13 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         // Retire this scenario's covenants, so later scenarios are not slowed by thousands of
         // valid ones (a real municipality has a handful).
         for c in &covs {
-            sqlx::query("UPDATE dossiers_convenant SET ingetrokken_at = 1 WHERE id = $1")
-                .bind(&c.id)
-                .execute(app.db.pool())
+            // Through the writers' queue: a bare pool write waits in SQLite's busy handler
+            // while the other chunks' writers keep taking the lock.
+            app.db
+                .execute(
+                    sqlx::query("UPDATE dossiers_convenant SET ingetrokken_at = 1 WHERE id = $1")
+                        .bind(&c.id),
+                )
                 .await
                 .unwrap();
         }
