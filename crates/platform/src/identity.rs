@@ -253,9 +253,21 @@ pub async fn list_teams(db: &Db, organisation_id: &str) -> Result<Vec<Team>, Ide
 
 /// The teams a user is a member of (their ids).
 pub async fn team_ids_of_user(db: &Db, user_id: &str) -> Result<Vec<String>, IdentityError> {
+    team_ids_of_user_in(db.pool(), user_id).await
+}
+
+/// [`team_ids_of_user`] read through `executor`: a transaction's connection (`tx.conn()?`), so
+/// a decision taken in that transaction rests on the memberships it sees, or the pool.
+pub async fn team_ids_of_user_in<'c, E>(
+    executor: E,
+    user_id: &str,
+) -> Result<Vec<String>, IdentityError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1")
         .bind(user_id)
-        .fetch_all(db.pool())
+        .fetch_all(executor)
         .await?;
     rows.iter()
         .map(|r| r.try_get("team_id").map_err(IdentityError::from))
@@ -651,17 +663,29 @@ pub async fn read_user(
     let locked_until: Option<i64> = row.try_get("locked_until")?;
     let totp_failures: i64 = row.try_get("totp_failures")?;
     let disabled: Option<i64> = row.try_get("disabled_at")?;
+    let email: String = row.try_get("email")?;
+    let now = now_ms();
+    // Some client locked out of this address by its wrong passwords.
+    let client_locked = sqlx::query(
+        "SELECT 1 AS one FROM login_throttle WHERE account_key = $1 AND locked_until > $2 LIMIT 1",
+    )
+    .bind(throttle_key(&email))
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
     Ok(UserDetail {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        email: row.try_get("email")?,
+        email,
         organisation_id: row.try_get("organisation_id")?,
         organisation_name: row.try_get("organisation_name")?,
         roles,
         teams,
         two_factor: totp.is_some(),
         // Locked for a while, or until a recovery code or an administrator opens it.
-        locked: locked_until.is_some_and(|t| t > now_ms())
+        locked: locked_until.is_some_and(|t| t > now)
+            || client_locked
             || totp_failures >= LoginPolicy::default().recovery_after_failures,
         disabled: disabled.is_some(),
         lang: row.try_get("lang")?,
@@ -734,6 +758,9 @@ pub async fn change_account(
         .bind(now)
         .execute(tx.conn()?)
         .await?;
+    if change == AccountChange::Unlock {
+        clear_client_locks(tx, &id).await?;
+    }
     if matches!(
         change,
         AccountChange::Disable | AccountChange::ResetTwoFactor
@@ -970,19 +997,41 @@ fn needs_two_factor_sql(user_col: &str) -> String {
     )
 }
 
-/// The throttle row of an e-mail address that has no account.
+/// The hash of an address for the throttle table: every client's row of one address carries it.
 fn throttle_key(email: &str) -> String {
     secrets::token_hash(&format!("login-throttle\0{email}"))
 }
 
+/// The throttle row of one client at one address, known or not. `client` is the keyed hash of
+/// the client's address (see [`crate::web::client::client_key`]), never the address itself.
+fn client_throttle_key(email: &str, client: &[u8; 16]) -> String {
+    secrets::token_hash(&format!("login-throttle\0{email}\0{}", hex::encode(client)))
+}
+
+/// Checks an address and password. Wrong passwords are counted per client and address: every
+/// `lock_after_failures` of them lock that client out of that address for `lock_minutes`, while
+/// the owner, from another client, still logs in; a guesser spreading over many addresses is
+/// slowed by the per-client delays of the web layer. Wrong second-factor codes (which need the
+/// password first) lock the account as a whole. An unknown address answers exactly like a known
+/// one: the same hashing time, delays and lock.
 pub async fn login(
     db: &Db,
     policy: &LoginPolicy,
     email: &str,
     password: &str,
+    client: &[u8; 16],
 ) -> Result<LoginOutcome, IdentityError> {
     let email = normalize_email(email);
     let now = now_ms();
+    let key = client_throttle_key(&email, client);
+    let client_lock: Option<i64> =
+        sqlx::query("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
+            .bind(&key)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get::<Option<i64>, _>("locked_until"))
+            .transpose()?
+            .flatten();
     let row = sqlx::query(&format!(
         "SELECT u.id, u.password_hash, u.totp_secret, u.locked_until, u.disabled_at, \
          {} AS needs_2fa_flag FROM users u WHERE u.email = $1",
@@ -991,28 +1040,42 @@ pub async fn login(
     .bind(&email)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else {
-        return unknown_account_failure(db, policy, &email, password, now).await;
+    let user_id: Option<String> = row.as_ref().map(|r| r.try_get("id")).transpose()?;
+    let account_lock: Option<i64> = match &row {
+        Some(r) => r.try_get("locked_until")?,
+        None => None,
     };
-    let user_id: String = row.try_get("id")?;
-    let hash: String = row.try_get("password_hash")?;
-    let totp: Option<String> = row.try_get("totp_secret")?;
-    let locked_until: Option<i64> = row.try_get("locked_until")?;
-    let disabled: Option<i64> = row.try_get("disabled_at")?;
-    if let Some(until) = locked_until.filter(|t| *t > now) {
+    let lock = [client_lock, account_lock]
+        .into_iter()
+        .flatten()
+        .filter(|t| *t > now)
+        .max();
+    if let Some(until) = lock {
+        let reason = if user_id.is_some() {
+            "locked"
+        } else {
+            "unknown-account"
+        };
         audit::append_now(
             db,
             &login_audit(
                 &email,
-                Some(&user_id),
+                user_id.as_deref(),
                 "login",
                 Outcome::Failure,
-                Some("locked"),
+                Some(reason),
             ),
         )
         .await?;
         return Ok(LoginOutcome::Locked { until_ms: until });
     }
+    let (Some(row), Some(user_id)) = (row, user_id) else {
+        secrets::dummy_verify(password);
+        return password_failure(db, policy, &email, &key, None, "unknown-account").await;
+    };
+    let hash: String = row.try_get("password_hash")?;
+    let totp: Option<String> = row.try_get("totp_secret")?;
+    let disabled: Option<i64> = row.try_get("disabled_at")?;
     let password_ok = secrets::verify_password(password, &hash);
     if !password_ok || disabled.is_some() {
         let reason = if disabled.is_some() {
@@ -1020,26 +1083,17 @@ pub async fn login(
         } else {
             "wrong-password"
         };
-        let (outcome, _) = register_failure(
-            db,
-            policy,
-            Factor::Password,
-            &user_id,
-            &email,
-            "login",
-            reason,
-        )
-        .await?;
-        return Ok(match outcome {
-            SecondFactor::Locked { until_ms } => LoginOutcome::Locked { until_ms },
-            SecondFactor::Rejected { delay_ms } => LoginOutcome::Rejected { delay_ms },
-            _ => LoginOutcome::Rejected {
-                delay_ms: policy.delay_ms(1),
-            },
-        });
+        return password_failure(db, policy, &email, &key, Some(&user_id), reason).await;
     }
-    // Only the password count: second-factor failures and any lock stay as they are.
-    db.execute(sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1").bind(&user_id))
+    // Only the password counts of this client: second-factor failures and any lock stay.
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+        .bind(&user_id)
+        .execute(tx.conn()?)
+        .await?;
+    sqlx::query("DELETE FROM login_throttle WHERE key_hash = $1")
+        .bind(&key)
+        .execute(tx.conn()?)
         .await?;
     let needs_2fa = flag(&row, "needs_2fa_flag")?;
     let stage = match (totp.is_some(), needs_2fa) {
@@ -1047,8 +1101,8 @@ pub async fn login(
         (false, true) => SessionStage::Enrol,
         (false, false) => SessionStage::Complete,
     };
-    audit::append_now(
-        db,
+    audit::append(
+        &mut tx,
         &login_audit(
             &email,
             Some(&user_id),
@@ -1058,61 +1112,70 @@ pub async fn login(
         ),
     )
     .await?;
+    tx.commit().await?;
     Ok(LoginOutcome::Accepted { user_id, stage })
 }
 
-/// A login for an address without an account answers as a wrong password would: the same
-/// password hashing time, the same growing delays and the same lock, counted per address.
-async fn unknown_account_failure(
+/// Counts a wrong password (or an unknown address) of one client at one address in one
+/// statement, so concurrent attempts are all counted and none clears a lock another set; every
+/// `lock_after_failures` failures lock that client at that address. A known account's own count
+/// of failed logins grows too (shown to administrators), but never locks it.
+async fn password_failure(
     db: &Db,
     policy: &LoginPolicy,
     email: &str,
-    password: &str,
-    now: i64,
+    key: &str,
+    user_id: Option<&str>,
+    reason: &str,
 ) -> Result<LoginOutcome, IdentityError> {
-    let key = throttle_key(email);
-    let locked: Option<i64> =
-        sqlx::query("SELECT locked_until FROM login_throttle WHERE key_hash = $1")
-            .bind(&key)
-            .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get::<Option<i64>, _>("locked_until"))
-            .transpose()?
-            .flatten();
-    let reason = "unknown-account";
-    if let Some(until) = locked.filter(|t| *t > now) {
-        audit::append_now(
-            db,
-            &login_audit(email, None, "login", Outcome::Failure, Some(reason)),
-        )
-        .await?;
-        return Ok(LoginOutcome::Locked { until_ms: until });
-    }
-    secrets::dummy_verify(password);
+    let now = now_ms();
     let first_lock = (1 % policy.lock_every() == 0).then_some(now + policy.lock_ms());
     let mut tx = db.begin().await?;
     let row = sqlx::query(
-        "INSERT INTO login_throttle (key_hash, failures, last_failed_at, locked_until) \
-         VALUES ($1, 1, $2, $5) ON CONFLICT (key_hash) DO UPDATE SET \
+        "INSERT INTO login_throttle (key_hash, account_key, failures, last_failed_at, locked_until) \
+         VALUES ($1, $6, 1, $2, $5) ON CONFLICT (key_hash) DO UPDATE SET \
          failures = login_throttle.failures + 1, last_failed_at = $2, \
          locked_until = CASE WHEN (login_throttle.failures + 1) % $3 = 0 THEN $4 \
          ELSE login_throttle.locked_until END \
          RETURNING failures, locked_until",
     )
-    .bind(&key)
+    .bind(key)
     .bind(now)
     .bind(policy.lock_every())
     .bind(now + policy.lock_ms())
     .bind(first_lock)
+    .bind(throttle_key(email))
     .fetch_one(tx.conn()?)
     .await?;
     let failures: i64 = row.try_get("failures")?;
     let locked_until: Option<i64> = row.try_get("locked_until")?;
+    if let Some(id) = user_id {
+        sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(tx.conn()?)
+        .await?;
+    }
     audit::append(
         &mut tx,
-        &login_audit(email, None, "login", Outcome::Failure, Some(reason)),
+        &login_audit(email, user_id, "login", Outcome::Failure, Some(reason)),
     )
     .await?;
+    if user_id.is_some() && failures % policy.lock_every() == 0 {
+        audit::append(
+            &mut tx,
+            &login_audit(
+                email,
+                user_id,
+                "lock-client",
+                Outcome::Success,
+                Some(reason),
+            ),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(match locked_until.filter(|t| *t > now) {
         Some(until_ms) => LoginOutcome::Locked { until_ms },
@@ -1120,6 +1183,24 @@ async fn unknown_account_failure(
             delay_ms: policy.delay_ms(failures),
         },
     })
+}
+
+/// Lifts every client's password lock of an account (an administrator's unlock, a new
+/// password).
+async fn clear_client_locks(tx: &mut Tx, user_id: &str) -> Result<(), IdentityError> {
+    let email: Option<String> = sqlx::query("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(tx.conn()?)
+        .await?
+        .map(|r| r.try_get("email"))
+        .transpose()?;
+    if let Some(email) = email {
+        sqlx::query("DELETE FROM login_throttle WHERE account_key = $1")
+            .bind(throttle_key(&email))
+            .execute(tx.conn()?)
+            .await?;
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1600,7 +1681,7 @@ async fn set_password_hash(tx: &mut Tx, user_id: &str, new: &str) -> Result<(), 
     .bind(user_id)
     .execute(tx.conn()?)
     .await?;
-    Ok(())
+    clear_client_locks(tx, user_id).await
 }
 
 /// Changes the principal's own password (the caller has asked for the current password and a

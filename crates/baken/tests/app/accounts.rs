@@ -1079,6 +1079,73 @@ async fn a_client_that_fails_often_waits_before_every_attempt_on_any_account() {
     );
 }
 
+/// Knowing an address is not enough to lock its owner out: wrong passwords lock the client that
+/// sends them, at that address, while the owner logs in from elsewhere; the administrator sees
+/// the lock and lifts it, and the lock answers the guesser without checking the password.
+#[tokio::test]
+async fn wrong_passwords_lock_the_guessing_client_not_the_account() {
+    let app = spawn_app().await;
+    let (id, _) = app
+        .user(
+            "doelwit@example.nl",
+            "vijfheerenlanden",
+            Role::Raadslid,
+            false,
+        )
+        .await;
+    let mut guesser = Browser::at(&app, "203.0.113.7");
+    guesser.get("/inloggen").await;
+    for _ in 0..5 {
+        guesser
+            .post(
+                "/inloggen",
+                &[
+                    ("email", "doelwit@example.nl"),
+                    ("password", "geraden fout"),
+                ],
+            )
+            .await;
+    }
+    let p = guesser.login("doelwit@example.nl", PASSWORD, None).await;
+    assert!(
+        p.body.contains("tijdelijk geblokkeerd"),
+        "the guessing client is locked out, even with the right password"
+    );
+    assert_eq!(
+        locked_until(&app, "doelwit@example.nl").await,
+        None,
+        "the account itself is not locked"
+    );
+    let mut owner = Browser::at(&app, "198.51.100.20");
+    let p = owner.login("doelwit@example.nl", PASSWORD, None).await;
+    assert_eq!(p.location().as_deref(), Some("/"), "the owner logs in");
+    assert_eq!(
+        audit_count(&app, "action = 'lock-client'").await,
+        1,
+        "the lock is audited"
+    );
+    // The administrator sees that a client is locked out and lifts it.
+    let mut admin = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    let page = admin.get(&format!("/gebruikers/{id}")).await;
+    assert!(page.body.contains("ontgrendelen"), "shown as locked");
+    let r = admin
+        .post(
+            &format!("/gebruikers/{id}/status"),
+            &[("actie", "ontgrendelen")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let mut guesser = Browser::at(&app, "203.0.113.7");
+    let p = guesser.login("doelwit@example.nl", PASSWORD, None).await;
+    assert_eq!(
+        p.location().as_deref(),
+        Some("/"),
+        "unlocked for every client"
+    );
+}
+
 /// A session that logged in with the password before the account enrolled (in another session)
 /// cannot set a second factor of its own: it must now give the enrolled code.
 #[tokio::test]

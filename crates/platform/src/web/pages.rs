@@ -398,6 +398,7 @@ async fn login_submit(
         &state.settings.login,
         &input.email,
         &input.password,
+        &client,
     )
     .await?;
     if !matches!(outcome, LoginOutcome::Accepted { .. }) {
