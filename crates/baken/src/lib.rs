@@ -223,7 +223,7 @@ fn module_nav() -> Vec<ModuleNav> {
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api(&meldingen::PublicLimit::default()).split_for_parts().1
+    platform::web::api::split(api(&meldingen::PublicLimit::default())).1
 }
 
 /// The whole web application on `db`.

@@ -130,7 +130,7 @@ async fn spawn_app_with_login(session: SessionPolicy, login: LoginPolicy) -> App
         login,
         smtp: None,
         public_rate_limit: 0,
-        trusted_proxies: Vec::new(),
+        trusted_proxies: vec![std::net::IpAddr::from([127, 0, 0, 1])],
         data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
         public_url: Some("https://baken.test".into()),
         audit_checkpoints: None,
@@ -139,7 +139,12 @@ async fn spawn_app_with_login(session: SessionPolicy, login: LoginPolicy) -> App
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = baken::app(db.clone(), &options);
     tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     App {
         base,
@@ -240,9 +245,22 @@ impl Page {
 
 impl Browser {
     fn new(app: &App) -> Self {
+        Self::with_headers(app, HeaderMap::new())
+    }
+
+    /// A browser at another client address: the test server trusts 127.0.0.1 as its proxy, so
+    /// it takes the client from X-Forwarded-For.
+    fn at(app: &App, client: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().unwrap());
+        Self::with_headers(app, headers)
+    }
+
+    fn with_headers(app: &App, headers: HeaderMap) -> Self {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
                 .build()
                 .unwrap(),
             base: app.base.clone(),
@@ -1715,6 +1733,36 @@ async fn openapi_matches_the_snapshot() {
     ] {
         assert!(v["paths"][p].is_object(), "{p}");
     }
+    // Every operation says what it answers: authenticated ones name the bearer scheme and their
+    // 401 and 403, every error is problem details.
+    let mut operations = 0;
+    for (path, item) in v["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let at = format!("{method} {path}");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("400"), "{at}: 400");
+            if path.starts_with("/api/v1/") && !path.starts_with("/api/v1/public/") {
+                assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{at}");
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("403"),
+                    "{at}"
+                );
+            }
+            if op.get("requestBody").is_some() {
+                assert!(responses.contains_key("422"), "{at}: 422");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') {
+                    assert!(
+                        r["content"]["application/problem+json"].is_object(),
+                        "{at} {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations > 50, "{operations} operations");
     let app = spawn_app().await;
     let served: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", app.base))
         .await

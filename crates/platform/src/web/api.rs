@@ -521,9 +521,98 @@ pub fn openapi_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_events))
 }
 
+/// The API's routes and its OpenAPI document, with the answers every operation can give
+/// declared (see [`declare_common_answers`]).
+pub fn split(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = api.split_for_parts();
+    declare_common_answers(&mut doc);
+    (router, doc)
+}
+
+/// Declares what the shell answers for every operation, so each handler's annotation need name
+/// only its own answers: 400 for an unreadable request (a NUL character, a malformed parameter or
+/// body), 401 and 403 and the bearer scheme for everything under `/api/v1` but the public
+/// intake, 404 where the path names a resource, 413 and 422 where a body is sent. Every error is
+/// `application/problem+json` with the [`Problem`] schema.
+pub fn declare_common_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let problem_content = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let authenticated = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/public/");
+        let names_resource = path.contains('{');
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut answers = vec![(
+                "400",
+                "Onleesbaar verzoek (bijvoorbeeld een NUL-teken of een ongeldige parameter)",
+            )];
+            if authenticated {
+                if op.security.is_none() {
+                    op.security = Some(vec![SecurityRequirement::new(
+                        "bearer",
+                        Vec::<String>::new(),
+                    )]);
+                }
+                answers.push(("401", "Geen, een ongeldig of een verlopen token"));
+                answers.push(("403", "Niet toegestaan (vastgelegd in het auditlog)"));
+            }
+            if names_resource {
+                answers.push(("404", "Bestaat niet"));
+            }
+            if op.request_body.is_some() {
+                answers.push(("413", "Verzoek te groot"));
+                answers.push(("422", "Invoer voldoet niet"));
+            }
+            for (status, description) in answers {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/problem+json", problem_content())
+                                .build(),
+                        )
+                    });
+            }
+            // Errors are problem details, whatever an annotation said.
+            for (status, answer) in op.responses.responses.iter_mut() {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let (true, RefOr::T(answer)) = (is_error, answer) {
+                    let names_problem = answer.content.values().any(|c| {
+                        matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+                    });
+                    let typed = answer.content.contains_key("application/problem+json");
+                    if !typed && (names_problem || answer.content.is_empty()) {
+                        answer.content.clear();
+                        answer
+                            .content
+                            .insert("application/problem+json".into(), problem_content());
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Serves the API routes and their OpenAPI document at `/api/openapi.json`.
 pub fn routes(api: OpenApiRouter<AppState>) -> Router<AppState> {
-    let (router, doc) = api.split_for_parts();
+    let (router, doc) = split(api);
     let json = doc.to_pretty_json().unwrap_or_default();
     router.route(
         "/api/openapi.json",
