@@ -3,8 +3,6 @@
 
 use platform::access::{Action, Decision, Principal, Purpose, Resource, Role};
 
-pub const GEMEENTE: &str = "vijfheerenlanden";
-
 /// A part of the policy module (policy, theme, plan, budget, …).
 #[derive(Clone, Debug)]
 pub struct Beleid {
@@ -53,6 +51,8 @@ impl Resource for Beleid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const GEMEENTE: &str = "vijfheerenlanden";
 
     fn p(role: Role, org: &str) -> Principal {
         Principal::for_tests_in("u", org, role)

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
-use platform::access::{self as pa, Action as AccessAction, Authorized, Principal, Purpose};
+use platform::access::{self as pa, Action as AccessAction, Principal, Purpose};
 use platform::db::Db;
 use platform::web::forms::{FieldKind, Form, FormField};
 use platform::web::{
@@ -99,13 +99,12 @@ async fn editor(
     ctx: &Ctx,
     kind: &'static str,
     id: &str,
-) -> Result<Authorized<Beleid>, WebError> {
+) -> Result<store::Editor, WebError> {
     let p = require_user(ctx)?.clone();
-    Ok(pa::authorize(
+    Ok(pa::authorize_as(
         &state.db,
         &ctx.request,
         &p,
-        AccessAction::Update,
         Beleid::new(kind, Some(id)),
         Purpose::Uitvoering,
     )
@@ -426,7 +425,7 @@ async fn new_version(
     let end = input.period_end.trim().parse::<i64>();
     let result = match (start, end) {
         (Ok(s), Ok(e)) if (2000..=2100).contains(&s) && (2000..=2100).contains(&e) => {
-            store::copy_policy(&state.db, &auth, &ctx.request, &input.from, s, e).await
+            store::copy_policy(&state.db, &auth, &ctx.request, s, e).await
         }
         _ => Err(BeleidError::Invalid(vec![(
             "period_end",
@@ -655,7 +654,6 @@ async fn theme_edit_submit(
         &state.db,
         &auth,
         &ctx.request,
-        &id,
         &input.title,
         &input.intro,
         &lines(&input.goals),
@@ -902,8 +900,7 @@ async fn plan_import(
     let theme_codes: Vec<String> = themes.iter().map(|t| format!("T{}", t.number)).collect();
     match crate::csv::parse_plan(&text, year, &action_codes, &theme_codes) {
         Ok(rows) => {
-            let n =
-                store::import_plan(&state.db, &auth, &ctx.request, &policy_id, year, &rows).await?;
+            let n = store::import_plan(&state.db, &auth, &ctx.request, year, &rows).await?;
             Ok(
                 Redirect::to(&format!("/beleid/plan/{policy_id}/{year}?geimporteerd={n}"))
                     .into_response(),
@@ -1178,7 +1175,7 @@ async fn action_submit(
     let auth = editor(&state, &ctx, "beleid_plan", &id).await?;
     // The action must exist and the year lie in its policy's period.
     check_action_year(&state, &id, year).await?;
-    match store::set_plan(&state.db, &auth, &ctx.request, &id, year, &input).await {
+    match store::set_plan(&state.db, &auth, &ctx.request, year, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/beleid/actie/{id}/{year}")).into_response()),
         Err(BeleidError::Invalid(problems)) => {
             let form = set_errors(plan_form(&ctx, &id, year, &input), &ctx.lang, &problems);
@@ -1247,7 +1244,6 @@ async fn note_submit(
         &state.db,
         &auth,
         &ctx.request,
-        &id,
         year,
         input.noted_on.trim(),
         &input.text,
@@ -1306,7 +1302,6 @@ async fn indicator_submit(
         &state.db,
         &auth,
         &ctx.request,
-        &id,
         year,
         &store::NewIndicator {
             name: input.name,
@@ -1327,7 +1322,7 @@ async fn indicator_delete(
 ) -> WebResult {
     let auth = editor(&state, &ctx, "beleid_indicator", &id).await?;
     let (action_id, year) = store::indicator_action(&state.db, &id).await?;
-    store::delete_indicator(&state.db, &auth, &ctx.request, &id).await?;
+    store::delete_indicator(&state.db, &auth, &ctx.request).await?;
     Ok(Redirect::to(&format!("/beleid/actie/{action_id}/{year}")).into_response())
 }
 
@@ -1470,7 +1465,7 @@ async fn budget_submit(
         let page = budget_page_for(&state, &ctx, &theme_id, year, Some(form)).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    store::set_budget(&state.db, &auth, &ctx.request, &theme_id, year, &b).await?;
+    store::set_budget(&state.db, &auth, &ctx.request, year, &b).await?;
     Ok(Redirect::to(&format!("/beleid/thema/{theme_id}?jaar={year}")).into_response())
 }
 
@@ -1745,7 +1740,7 @@ async fn report_text_submit(
             },
         );
     }
-    store::set_report_text(&state.db, &auth, &ctx.request, &theme_id, year, &input.text).await?;
+    store::set_report_text(&state.db, &auth, &ctx.request, year, &input.text).await?;
     Ok(Redirect::to(&format!("/beleid/rapportage/{year}#thema-{theme_id}")).into_response())
 }
 

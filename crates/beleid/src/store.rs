@@ -1,7 +1,7 @@
 //! The module's tables: the only code that touches them. Policy texts, plans and budgets are no
 //! personal data; every change is recorded in the audit log in the transaction that makes it.
 
-use platform::access::{Authorized, Principal, RequestContext};
+use platform::access::{act, Authorized, Principal, RequestContext};
 use platform::audit::{self, AuditEntry, Outcome};
 use platform::db::{new_id, now_ms, BindF64, Db, DbError, Tx};
 use serde::Serialize;
@@ -593,9 +593,17 @@ fn change_entry(
     }
 }
 
+/// A capability to change one part of the policy: the store writes the row it names, no other.
+pub type Editor = Authorized<Beleid, act::Update>;
+
+/// The row an edit capability names.
+fn target(auth: &Editor) -> Result<&str> {
+    auth.resource().id.as_deref().ok_or(BeleidError::NotFound)
+}
+
 async fn record(
     tx: &mut Tx,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
     action: &str,
     kind: &str,
@@ -635,12 +643,12 @@ async fn upsert_plan_tx(tx: &mut Tx, action_id: &str, year: i64, p: &Plan) -> Re
 /// Sets the plan of an action in a year (validated input).
 pub async fn set_plan(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    action_id: &str,
     year: i64,
     input: &model::PlanInput,
 ) -> Result<()> {
+    let action_id = target(auth)?;
     let problems = model::validate_plan(input, year);
     if !problems.is_empty() {
         return Err(BeleidError::Invalid(problems));
@@ -671,13 +679,13 @@ pub async fn set_plan(
 
 pub async fn add_note(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    action_id: &str,
     year: i64,
     noted_on: &str,
     text: &str,
 ) -> Result<()> {
+    let action_id = target(auth)?;
     let mut tx = db.begin().await?;
     let id = insert_note_tx(&mut tx, auth, action_id, year, noted_on, text.trim()).await?;
     record(
@@ -696,7 +704,7 @@ pub async fn add_note(
 
 async fn insert_note_tx(
     tx: &mut Tx,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     action_id: &str,
     year: i64,
     noted_on: &str,
@@ -762,12 +770,12 @@ async fn insert_indicator(
 
 pub async fn add_indicator(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    action_id: &str,
     year: i64,
     i: &NewIndicator,
 ) -> Result<()> {
+    let action_id = target(auth)?;
     let mut tx = db.begin().await?;
     let id = insert_indicator(&mut tx, action_id, year, i).await?;
     record(
@@ -784,12 +792,8 @@ pub async fn add_indicator(
     Ok(())
 }
 
-pub async fn delete_indicator(
-    db: &Db,
-    auth: &Authorized<Beleid>,
-    request: &RequestContext,
-    id: &str,
-) -> Result<()> {
+pub async fn delete_indicator(db: &Db, auth: &Editor, request: &RequestContext) -> Result<()> {
+    let id = target(auth)?;
     let mut tx = db.begin().await?;
     let n = sqlx::query("DELETE FROM beleid_indicator WHERE id = $1")
         .bind(id)
@@ -844,12 +848,12 @@ async fn upsert_budget_tx(tx: &mut Tx, theme_id: &str, year: i64, b: &Budget) ->
 
 pub async fn set_budget(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    theme_id: &str,
     year: i64,
     b: &Budget,
 ) -> Result<()> {
+    let theme_id = target(auth)?;
     let mut tx = db.begin().await?;
     upsert_budget_tx(&mut tx, theme_id, year, b).await?;
     record(
@@ -873,12 +877,12 @@ pub async fn set_budget(
 
 pub async fn set_report_text(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    theme_id: &str,
     year: i64,
     text: &str,
 ) -> Result<()> {
+    let theme_id = target(auth)?;
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO beleid_report_text (id, theme_id, year, text, updated_at) VALUES ($1, $2, $3, $4, $5) \
@@ -909,12 +913,12 @@ pub async fn set_report_text(
 /// the year's typed indicators of the policy are replaced by those in the file.
 pub async fn import_plan(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    policy_id: &str,
     year: i64,
     rows: &[CsvRow],
 ) -> Result<usize> {
+    let policy_id = target(auth)?;
     let actions = actions(db, policy_id).await?;
     let themes = themes(db, policy_id).await?;
     let action_id = |code: &str| {
@@ -1038,12 +1042,12 @@ pub async fn import_plan(
 /// Starts the next policy as a copy of `from` (themes, goals, actions; no plans), editable.
 pub async fn copy_policy(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    from: &str,
     start: i64,
     end: i64,
 ) -> Result<String> {
+    let from = target(auth)?;
     let source = policy(db, from).await?;
     if policies(db).await?.iter().any(|p| p.period_start == start) {
         return Err(BeleidError::Invalid(vec![(
@@ -1116,14 +1120,14 @@ pub async fn copy_policy(
 #[allow(clippy::too_many_arguments)]
 pub async fn update_theme(
     db: &Db,
-    auth: &Authorized<Beleid>,
+    auth: &Editor,
     request: &RequestContext,
-    theme_id: &str,
     title: &str,
     intro: &str,
     goals_text: &[String],
     actions_text: &[String],
 ) -> Result<()> {
+    let theme_id = target(auth)?;
     let theme = theme(db, theme_id).await?;
     if !policy(db, &theme.policy_id).await?.editable {
         return Err(BeleidError::ReadOnly);

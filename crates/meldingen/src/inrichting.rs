@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Extension;
-use platform::access::{self, Action, Authorized, Decision, Principal, Purpose, Resource, Role};
+use platform::access::{
+    self, act, Action, Authorized, Decision, Principal, Purpose, Resource, Role,
+};
 use platform::db::{new_id, Db, DbError};
 use platform::identity::{field_error, FieldError};
 use platform::web::forms::{FieldKind, Form, FormField};
@@ -154,7 +156,7 @@ pub fn check_category(c: &CategoryEdit) -> Result<(i64, i64, i64, String), Vec<F
 
 pub async fn update_category(
     db: &Db,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, act::Update>,
     slug: &str,
     c: &CategoryEdit,
 ) -> Result<(), StoreError> {
@@ -178,10 +180,10 @@ pub async fn update_category(
 }
 
 /// Ends a change of one row: not found when no row changed, else audited and committed.
-async fn finish_one(
+async fn finish_one<A: access::ActionKind>(
     db: &Db,
     mut tx: platform::db::Tx,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, A>,
     rows: u64,
 ) -> Result<(), StoreError> {
     if rows == 0 {
@@ -204,7 +206,7 @@ pub struct NewRule {
 /// Adds a rule after the last one (move it up to give it precedence).
 pub async fn add_rule(
     db: &Db,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, act::Create>,
     r: &NewRule,
     teams: &[TeamRef],
 ) -> Result<String, StoreError> {
@@ -258,7 +260,7 @@ pub async fn add_rule(
 /// Swaps a rule with its neighbour above (`up`) or below.
 pub async fn move_rule(
     db: &Db,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, act::Update>,
     id: &str,
     up: bool,
 ) -> Result<(), StoreError> {
@@ -292,7 +294,7 @@ pub async fn move_rule(
 
 pub async fn delete_rule(
     db: &Db,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, act::Delete>,
     id: &str,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
@@ -332,7 +334,7 @@ pub fn check_mail(e: &MailEdit) -> Vec<FieldError> {
 
 pub async fn update_mail(
     db: &Db,
-    auth: &Authorized<Inrichting>,
+    auth: &Authorized<Inrichting, act::Update>,
     gebeurtenis: &str,
     e: &MailEdit,
 ) -> Result<(), StoreError> {
@@ -368,18 +370,16 @@ fn val(v: &Fields, k: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn authorize(
+async fn authorize<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
-    action: Action,
     id: Option<String>,
-) -> Result<Authorized<Inrichting>, WebError> {
+) -> Result<Authorized<Inrichting, A>, WebError> {
     let p = require_user(ctx)?;
-    Ok(access::authorize(
+    Ok(access::authorize_as::<A, _>(
         &state.db,
         &ctx.request,
         p,
-        action,
         Inrichting { id },
         Purpose::Beheer,
     )
@@ -554,7 +554,7 @@ pub async fn settings_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
-    authorize(&state, &ctx, Action::Read, None).await?;
+    authorize::<act::Read>(&state, &ctx, None).await?;
     settings_response(&state, &ctx, &[], &NewRule::default(), StatusCode::OK).await
 }
 
@@ -563,7 +563,7 @@ pub async fn rule_add(
     Extension(ctx): Extension<Ctx>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let auth = authorize(&state, &ctx, Action::Create, Some("regel:nieuw".into())).await?;
+    let auth = authorize::<act::Create>(&state, &ctx, Some("regel:nieuw".into())).await?;
     let input = NewRule {
         categorie: val(&v, "categorie"),
         trefwoord: val(&v, "trefwoord"),
@@ -592,16 +592,16 @@ pub async fn rule_action(
     Extension(ctx): Extension<Ctx>,
     Path((id, what)): Path<(String, String)>,
 ) -> WebResult {
-    let action = if what == "verwijderen" {
-        Action::Delete
-    } else {
-        Action::Update
-    };
-    let auth = authorize(&state, &ctx, action, Some(format!("regel:{id}"))).await?;
+    let rule = Some(format!("regel:{id}"));
     let done = match what.as_str() {
-        "omhoog" => move_rule(&state.db, &auth, &id, true).await,
-        "omlaag" => move_rule(&state.db, &auth, &id, false).await,
-        "verwijderen" => delete_rule(&state.db, &auth, &id).await,
+        "omhoog" | "omlaag" => {
+            let auth = authorize::<act::Update>(&state, &ctx, rule).await?;
+            move_rule(&state.db, &auth, &id, what == "omhoog").await
+        }
+        "verwijderen" => {
+            let auth = authorize::<act::Delete>(&state, &ctx, rule).await?;
+            delete_rule(&state.db, &auth, &id).await
+        }
         _ => Err(StoreError::NotFound),
     };
     done.map_err(crate::html::store_err)?;
@@ -698,13 +698,7 @@ pub async fn category_page(
     Extension(ctx): Extension<Ctx>,
     Path(slug): Path<String>,
 ) -> WebResult {
-    authorize(
-        &state,
-        &ctx,
-        Action::Read,
-        Some(format!("categorie:{slug}")),
-    )
-    .await?;
+    authorize::<act::Read>(&state, &ctx, Some(format!("categorie:{slug}"))).await?;
     let edit = category_edit_of(&state, &slug).await?;
     let i = I18n::new(&ctx.lang);
     render_status(
@@ -726,13 +720,7 @@ pub async fn category_submit(
     Path(slug): Path<String>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let auth = authorize(
-        &state,
-        &ctx,
-        Action::Update,
-        Some(format!("categorie:{slug}")),
-    )
-    .await?;
+    let auth = authorize::<act::Update>(&state, &ctx, Some(format!("categorie:{slug}"))).await?;
     let current = category_edit_of(&state, &slug).await?;
     let edit = CategoryEdit {
         naam: val(&v, "naam"),
@@ -833,13 +821,7 @@ pub async fn mail_edit_page(
     Extension(ctx): Extension<Ctx>,
     Path(gebeurtenis): Path<String>,
 ) -> WebResult {
-    authorize(
-        &state,
-        &ctx,
-        Action::Read,
-        Some(format!("mail:{gebeurtenis}")),
-    )
-    .await?;
+    authorize::<act::Read>(&state, &ctx, Some(format!("mail:{gebeurtenis}"))).await?;
     let reference = store::reference(&state.db).await?;
     let m = reference
         .mails
@@ -860,13 +842,7 @@ pub async fn mail_submit(
     Path(gebeurtenis): Path<String>,
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
-    let auth = authorize(
-        &state,
-        &ctx,
-        Action::Update,
-        Some(format!("mail:{gebeurtenis}")),
-    )
-    .await?;
+    let auth = authorize::<act::Update>(&state, &ctx, Some(format!("mail:{gebeurtenis}"))).await?;
     let edit = MailEdit {
         onderwerp: val(&v, "onderwerp"),
         tekst: val(&v, "tekst"),

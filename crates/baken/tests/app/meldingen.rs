@@ -666,11 +666,10 @@ async fn meldingen_list_issues_a_constant_number_of_queries() {
         .unwrap();
     let mut counts = Vec::new();
     for limit in [1, 5, 100] {
-        let auth = platform::access::authorize(
+        let auth = platform::access::authorize_as::<platform::access::act::List, _>(
             &app.db,
             &platform::access::RequestContext::new("web"),
             &principal,
-            platform::access::Action::List,
             ::meldingen::access::Werkvoorraad,
             platform::access::Purpose::Uitvoering,
         )
