@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use platform::access::{self, Action, Purpose};
+use platform::access::{self, Purpose};
 use platform::identity::{field_error, FieldError};
 use platform::web::api::{api_user, ApiError, ApiJson, Problem};
 use platform::web::{AppState, Ctx};
@@ -145,6 +145,7 @@ async fn public_create(
             }
         }
     }
+    let photos = store::clean_photos(&photos).await;
     let created = store::create(
         &state.db,
         &s,
@@ -276,11 +277,10 @@ async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let auth = access::authorize(
+    let auth = access::authorize_as::<access::act::List, _>(
         &state.db,
         &ctx.request,
         p,
-        Action::List,
         Werkvoorraad,
         Purpose::Uitvoering,
     )

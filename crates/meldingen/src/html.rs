@@ -419,6 +419,7 @@ pub async fn form_submit(
     };
     let (sub, form_errors) = submission_from(&slug, &values);
     errors.extend(form_errors);
+    let photos = store::clean_photos(&photos).await;
     let result = if errors.is_empty() {
         store::create(
             &state.db,
@@ -429,9 +430,7 @@ pub async fn form_submit(
         )
         .await
     } else {
-        Err(StoreError::Invalid(
-            all_errors(errors, &sub, &cat, &photos).await,
-        ))
+        Err(StoreError::Invalid(all_errors(errors, &sub, &cat, &photos)))
     };
     match result {
         Ok(created) => Ok(
@@ -446,11 +445,11 @@ pub async fn form_submit(
 }
 
 /// The form's own errors with the model's, so the person sees every problem at once.
-async fn all_errors(
+fn all_errors(
     mut errors: Vec<FieldError>,
     sub: &Submission,
     cat: &Category,
-    photos: &[Photo],
+    photos: &store::Photos,
 ) -> Vec<FieldError> {
     let today = platform::db::today_nl();
     let had_contact = errors.iter().any(|x| x.field == "contact");
@@ -459,18 +458,7 @@ async fn all_errors(
             .into_iter()
             .filter(|e| !(e.field == "contact" && had_contact)),
     );
-    if photos.len() > model::MAX_FOTOS {
-        errors.push(platform::identity::field_error(
-            "foto",
-            "melding-fout-foto-aantal",
-        ));
-    }
-    for p in photos.iter().take(model::MAX_FOTOS) {
-        if let Err(e) = store::clean_photo(&p.data).await {
-            errors.push(e);
-            break;
-        }
-    }
+    errors.extend(photos.error().cloned());
     errors
 }
 
@@ -486,17 +474,15 @@ fn sent_back(ctx: &Ctx, mut values: HashMap<String, String>, errors: &[FieldErro
 // ---------------------------------------------------------------------------------------------
 // Back office: a colleague registers a melding (a phone call, the desk, an own sighting).
 
-async fn authorize_intake(
+async fn authorize_queue<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
-    action: Action,
-) -> Result<access::Authorized<Werkvoorraad>, WebError> {
+) -> Result<access::Authorized<Werkvoorraad, A>, WebError> {
     let p = require_user(ctx)?;
-    Ok(access::authorize(
+    Ok(access::authorize_as::<A, _>(
         &state.db,
         &ctx.request,
         p,
-        action,
         Werkvoorraad,
         Purpose::Uitvoering,
     )
@@ -507,7 +493,7 @@ pub async fn intake_start(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult {
-    authorize_intake(&state, &ctx, Action::Create).await?;
+    authorize_queue::<access::act::Create>(&state, &ctx).await?;
     let i = I18n::new(&ctx.lang);
     let cats = store::categories(&state.db).await?;
     render(&StartPage {
@@ -524,7 +510,7 @@ pub async fn intake_form(
     Extension(ctx): Extension<Ctx>,
     Path(slug): Path<String>,
 ) -> WebResult {
-    authorize_intake(&state, &ctx, Action::Create).await?;
+    authorize_queue::<access::act::Create>(&state, &ctx).await?;
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -540,7 +526,7 @@ pub async fn intake_submit(
     Path(slug): Path<String>,
     req: Request,
 ) -> WebResult {
-    let auth = authorize_intake(&state, &ctx, Action::Create).await?;
+    let auth = authorize_queue::<access::act::Create>(&state, &ctx).await?;
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -568,7 +554,8 @@ pub async fn intake_submit(
             )),
         }
     }
-    let errors = all_errors(errors, &sub, &cat, &photos).await;
+    let photos = store::clean_photos(&photos).await;
+    let errors = all_errors(errors, &sub, &cat, &photos);
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -577,7 +564,7 @@ pub async fn intake_submit(
         );
     }
     if get("bevestigd") != "ja" {
-        let list = authorize_intake(&state, &ctx, Action::List).await?;
+        let list = authorize_queue::<access::act::List>(&state, &ctx).await?;
         let nearby = store::open_nearby(&state.db, &list, &sub.locatie).await?;
         if !nearby.is_empty() {
             let f = sent_back(&ctx, values, &[]);
@@ -910,11 +897,10 @@ pub async fn list_page(
     Query(q): Query<ListQuery>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
-    let auth = access::authorize(
+    let auth = access::authorize_as::<access::act::List, _>(
         &state.db,
         &ctx.request,
         p,
-        Action::List,
         Werkvoorraad,
         Purpose::Uitvoering,
     )
@@ -1089,11 +1075,10 @@ pub async fn export_csv(
     Query(q): Query<ListQuery>,
 ) -> WebResult {
     let p = require_user(&ctx)?;
-    let auth = access::authorize(
+    let auth = access::authorize_as::<access::act::Export, _>(
         &state.db,
         &ctx.request,
         p,
-        Action::Export,
         Werkvoorraad,
         Purpose::Uitvoering,
     )

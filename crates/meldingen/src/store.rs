@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use platform::access::Authorized;
+use platform::access::{act, Authorized};
 use platform::audit::{self, AuditEntry};
 use platform::db::{
     date_nl, day_start_ms_nl, new_id, now_ms, today_nl, Backend, BindF64, Db, DbError, Tx,
@@ -70,6 +70,46 @@ pub async fn clean_photo(data: &[u8]) -> Result<Vec<u8>, FieldError> {
         model::PhotoError::TooManyPixels => field_error("foto", "melding-fout-foto-pixels"),
         model::PhotoError::Unreadable => field_error("foto", "melding-fout-foto-onleesbaar"),
     })
+}
+
+/// The photos of a submission, each cleaned once by [`clean_photos`]: what the store saves, and
+/// the one error to show next to the field when any was refused (too many, or one that could
+/// not be cleaned).
+pub struct Photos {
+    cleaned: Vec<Vec<u8>>,
+    error: Option<FieldError>,
+}
+
+impl Photos {
+    pub fn error(&self) -> Option<&FieldError> {
+        self.error.as_ref()
+    }
+}
+
+/// Checks and cleans the photos of a submission, stopping at the first that is refused.
+pub async fn clean_photos(photos: &[Photo]) -> Photos {
+    if photos.len() > model::MAX_FOTOS {
+        return Photos {
+            cleaned: Vec::new(),
+            error: Some(field_error("foto", "melding-fout-foto-aantal")),
+        };
+    }
+    let mut cleaned = Vec::with_capacity(photos.len());
+    for p in photos {
+        match clean_photo(&p.data).await {
+            Ok(c) => cleaned.push(c),
+            Err(e) => {
+                return Photos {
+                    cleaned: Vec::new(),
+                    error: Some(e),
+                }
+            }
+        }
+    }
+    Photos {
+        cleaned,
+        error: None,
+    }
 }
 
 /// "Vianen binnenstad, Vianen" for a buurt and wijk code.
@@ -463,16 +503,21 @@ fn new_volgcode() -> String {
 pub async fn create(
     db: &Db,
     s: &Submission,
-    photos: &[Photo],
+    photos: &Photos,
     bron: Bron,
     received_ms: i64,
 ) -> Result<Created, StoreError> {
     create_as(db, s, photos, bron, received_ms, None).await
 }
 
+/// The actions that read the work queue as a list: listing a page, and exporting a selection.
+pub trait QueueRead: platform::access::ActionType {}
+impl QueueRead for act::List {}
+impl QueueRead for act::Export {}
+
 /// A colleague who registers a melding on a reporter's behalf, and how it reached them.
 pub struct Registrar<'a> {
-    pub auth: &'a Authorized<Werkvoorraad>,
+    pub auth: &'a Authorized<Werkvoorraad, act::Create>,
     /// One of [`model::KANALEN`].
     pub kanaal: &'a str,
 }
@@ -483,7 +528,7 @@ pub async fn register(
     db: &Db,
     by: &Registrar<'_>,
     s: &Submission,
-    photos: &[Photo],
+    photos: &Photos,
 ) -> Result<Created, StoreError> {
     create_as(db, s, photos, Bron::Collega, now_ms(), Some(by)).await
 }
@@ -491,7 +536,7 @@ pub async fn register(
 async fn create_as(
     db: &Db,
     s: &Submission,
-    photos: &[Photo],
+    photos: &Photos,
     bron: Bron,
     received_ms: i64,
     by: Option<&Registrar<'_>>,
@@ -503,19 +548,8 @@ async fn create_as(
         .map(|c| c.extra_opties.clone())
         .unwrap_or_default();
     let mut errors = model::validate(s, cat.is_some(), &opties, today);
-    if photos.len() > model::MAX_FOTOS {
-        errors.push(field_error("foto", "melding-fout-foto-aantal"));
-    }
-    let mut cleaned = Vec::with_capacity(photos.len());
-    for p in photos.iter().take(model::MAX_FOTOS) {
-        match clean_photo(&p.data).await {
-            Ok(c) => cleaned.push(c),
-            Err(e) => {
-                errors.push(e);
-                break;
-            }
-        }
-    }
+    errors.extend(photos.error.clone());
+    let cleaned = &photos.cleaned;
     let Some(cat) = cat.filter(|_| errors.is_empty()) else {
         return Err(StoreError::Invalid(errors));
     };
@@ -530,14 +564,14 @@ async fn create_as(
             pending.door = Some((p.user_id.clone(), p.name.clone()));
             pending.kanaal = Some(crate::i18n::t("nl", &format!("kanaal-{}", by.kanaal)));
         }
-        let written = if photos.is_empty() && by.is_none() {
+        let written = if cleaned.is_empty() && by.is_none() {
             db.write_grouped("meldingen.nieuw", pending, |tx, items| {
                 Box::pin(write_new(tx, items))
             })
             .await
             .map_err(StoreError::Db)
         } else {
-            write_alone(db, pending, &cleaned, by.map(|b| b.auth)).await
+            write_alone(db, pending, cleaned, by.map(|b| b.auth)).await
         };
         match written {
             Err(StoreError::Db(e)) if attempt < 5 && retryable(&e) => continue,
@@ -692,7 +726,7 @@ async fn write_alone(
     db: &Db,
     pending: Pending,
     photos: &[Vec<u8>],
-    by: Option<&Authorized<Werkvoorraad>>,
+    by: Option<&Authorized<Werkvoorraad, act::Create>>,
 ) -> Result<Created, StoreError> {
     let mut tx = db.begin().await?;
     let created = write_new(&mut tx, std::slice::from_ref(&pending))
@@ -907,7 +941,7 @@ const MAX_NEARBY: usize = 10;
 /// another are closed and so left out. Reading the list is recorded as a read of the queue.
 pub async fn open_nearby(
     db: &Db,
-    auth: &Authorized<Werkvoorraad>,
+    auth: &Authorized<Werkvoorraad, act::List>,
     locatie: &Locatie,
 ) -> Result<Vec<Nearby>, DbError> {
     let base = "SELECT m.id, m.nummer, c.naam, m.adres, m.lat, m.lon, m.status, m.created_at \
@@ -1267,9 +1301,9 @@ fn order_by(sort: Option<&str>) -> &'static str {
 /// outside the write transaction, so pages are read in parallel; the audit record is written
 /// before anything is returned. The category names come from the reference memo: joining them
 /// made SQLite's planner drive the page from the category table and sort every match.
-pub async fn list(
+pub async fn list<A: QueueRead>(
     db: &Db,
-    auth: &Authorized<Werkvoorraad>,
+    auth: &Authorized<Werkvoorraad, A>,
     f: &Filter,
 ) -> Result<Listing, DbError> {
     let counter = AtomicU32::new(0);
@@ -1363,7 +1397,7 @@ pub async fn list(
 
 /// The points of the newest meldingen of a selection (at most `limit`), for the map beside the
 /// list: (lon, lat, wijk code). One query, whatever the selection.
-pub async fn map_points<A: platform::access::ActionKind>(
+pub async fn map_points<A: QueueRead>(
     db: &Db,
     _auth: &Authorized<Werkvoorraad, A>,
     f: &Filter,
@@ -2440,7 +2474,11 @@ pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
             telefoon: None,
         };
         let created_ms = now - d.dagen_geleden * 86_400_000 - (i as i64) * 60_000;
-        let created = create(db, &s, &[], Bron::Demo, created_ms).await?;
+        let none = Photos {
+            cleaned: Vec::new(),
+            error: None,
+        };
+        let created = create(db, &s, &none, Bron::Demo, created_ms).await?;
         let deadline = model::initial_deadline(
             &cal,
             date_nl(created_ms),
