@@ -8,7 +8,10 @@
 //! A partner sees a case only while their organisation takes part in it within the
 //! participation's window, for one of the covenant's purposes, under a covenant that is valid
 //! today, covers the case type and grants them categories; then only entries of those
-//! categories. The process director's team (procesregisseur or IV adviser of the municipality,
+//! categories. A participation is judged by the terms of the covenant version it was admitted
+//! under (purposes, categories, mutual visibility, named representatives); where those terms
+//! limit the party's access to named representatives, only those accounts of the organisation
+//! see the case. The process director's team (procesregisseur or IV adviser of the municipality,
 //! member of the directing team) sees everything.
 
 use std::collections::BTreeSet;
@@ -88,15 +91,18 @@ pub fn mag_inzage_behandelen(p: &Principal) -> bool {
 // ---------------------------------------------------------------------------------------------
 // The covenant rule for one case.
 
-/// A covenant as far as access depends on it.
+/// A covenant as far as access depends on it: its validity and case types (of the covenant as
+/// a whole) and the terms of one version (purposes, mutual visibility).
 #[derive(Clone, Debug)]
 pub struct ConvenantFeiten {
     pub id: String,
+    /// The version whose terms these are.
+    pub versie: i64,
     pub geldig_van: Date,
     pub geldig_tot: Date,
     pub ingetrokken: bool,
     pub zaaktypen: Vec<String>,
-    /// The ids of the covenant's purposes.
+    /// The ids of the purposes of this version.
     pub doelen: Vec<String>,
     /// Whether the parties to this covenant see each other's participation in a case.
     pub partijen_zien_elkaar: bool,
@@ -131,10 +137,13 @@ pub struct DeelnameFeiten {
     /// The covenant purpose the participation serves.
     pub doel_id: Option<String>,
     pub convenant: ConvenantFeiten,
-    /// The categories the organisation may receive under that covenant; None when it is no
-    /// party to it (any more).
+    /// The categories the organisation may receive under that covenant version; None when it
+    /// is no party to it.
     pub ontvangen: Option<Vec<Categorie>>,
     pub verstrekken: Option<Vec<Categorie>>,
+    /// Where the version's terms limit the party's access to named representatives: the
+    /// accounts named (possibly none). None: every account of the organisation.
+    pub vertegenwoordigers: Option<Vec<String>>,
 }
 
 impl DeelnameFeiten {
@@ -163,6 +172,15 @@ impl DeelnameFeiten {
             return Some("geen-partij-bij-convenant");
         }
         None
+    }
+
+    /// Why this participation gives account `user_id` of its organisation no access, where the
+    /// covenant names its representatives and `user_id` is not one of them.
+    pub fn bezwaar_voor(&self, user_id: &str) -> Option<&'static str> {
+        match &self.vertegenwoordigers {
+            Some(named) if !named.iter().any(|u| u == user_id) => Some("geen-vertegenwoordiger"),
+            _ => None,
+        }
     }
 }
 
@@ -267,7 +285,10 @@ pub fn zicht(p: &Principal, f: &DossierFeiten) -> Zicht {
         if d.organisation_id != p.organisation_id {
             continue;
         }
-        if let Some(r) = d.bezwaar(&f.zaaktype, f.vandaag) {
+        if let Some(r) = d
+            .bezwaar(&f.zaaktype, f.vandaag)
+            .or_else(|| d.bezwaar_voor(&p.user_id))
+        {
             reden = r;
             continue;
         }
@@ -683,6 +704,42 @@ impl Resource for Convenanten {
     }
 }
 
+/// A named representative of a party to a covenant: recording or removing one changes who of
+/// that organisation sees the cases under the covenant, so it is a decision of its own and
+/// audited, naming the account. Only the store makes one, for an account it has checked.
+#[derive(Clone, Debug)]
+pub struct Vertegenwoordiger {
+    convenant_id: String,
+    user_id: String,
+}
+
+impl Vertegenwoordiger {
+    pub(crate) fn besloten(convenant_id: &str, user_id: &str) -> Self {
+        Vertegenwoordiger {
+            convenant_id: convenant_id.to_string(),
+            user_id: user_id.to_string(),
+        }
+    }
+}
+
+impl Resource for Vertegenwoordiger {
+    fn kind(&self) -> &'static str {
+        "convenant-vertegenwoordiger"
+    }
+    fn id(&self) -> Option<String> {
+        Some(self.convenant_id.clone())
+    }
+    fn subject(&self) -> Option<String> {
+        Some(self.user_id.clone())
+    }
+    fn policy(&self, p: &Principal, action: Action, _purpose: Purpose) -> Decision {
+        match action {
+            Action::Create | Action::Delete if mag_convenanten_beheren(p) => Decision::Allow,
+            _ => Decision::Deny("role-not-allowed"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -711,6 +768,7 @@ mod tests {
     fn convenant(van: &str, tot: &str) -> ConvenantFeiten {
         ConvenantFeiten {
             id: "c".into(),
+            versie: 1,
             geldig_van: d(van),
             geldig_tot: d(tot),
             ingetrokken: false,
@@ -742,6 +800,7 @@ mod tests {
             convenant: c,
             ontvangen: Some(cats.to_vec()),
             verstrekken: Some(vec![Categorie::Strafrechtelijk]),
+            vertegenwoordigers: None,
         }
     }
 
@@ -857,6 +916,56 @@ mod tests {
         let mut none = deelname(c(), &[Basisgegevens]);
         none.doel_id = None;
         assert_eq!(case(none), Zicht::Geen("doel-niet-in-convenant"));
+    }
+
+    #[test]
+    fn where_the_covenant_names_representatives_only_they_see_the_case() {
+        use Categorie::*;
+        let mut named = deelname(convenant("2026-01-01", "2026-12-31"), &[Wonen]);
+        named.vertegenwoordigers = Some(vec!["rep".into()]);
+        let f = feiten(vec![named.clone()], vec![]);
+        let rep = Principal::for_tests("rep", "politie", "partner", vec![Role::Ketenpartner]);
+        let colleague =
+            Principal::for_tests("collega", "politie", "partner", vec![Role::Ketenpartner]);
+        assert!(zicht(&rep, &f).ziet(Wonen));
+        assert_eq!(zicht(&colleague, &f), Zicht::Geen("geen-vertegenwoordiger"));
+        // Nobody named yet: nobody of the organisation sees the case.
+        let mut none = named.clone();
+        none.vertegenwoordigers = Some(Vec::new());
+        assert_eq!(
+            zicht(&rep, &feiten(vec![none], vec![])),
+            Zicht::Geen("geen-vertegenwoordiger")
+        );
+        // A representative of another organisation's participation gains nothing.
+        let ggd_rep = Principal::for_tests("rep", "ggd", "partner", vec![Role::Ketenpartner]);
+        assert_eq!(zicht(&ggd_rep, &f), Zicht::Geen("geen-deelname"));
+        // The other rules still hold for a representative.
+        let mut ended = named;
+        ended.tot = Some(d("2026-05-31"));
+        assert_eq!(
+            zicht(&rep, &feiten(vec![ended], vec![])),
+            Zicht::Geen("deelname-verlopen")
+        );
+    }
+
+    #[test]
+    fn a_participation_is_judged_by_the_terms_of_its_own_version() {
+        use Categorie::*;
+        let politie = p(Role::Ketenpartner, "politie");
+        // Version 1 names purpose "c-doel"; a participation under version 2 (whose purposes
+        // are others) that names it serves no purpose of its version.
+        let mut v2 = convenant("2026-01-01", "2026-12-31");
+        v2.versie = 2;
+        v2.doelen = vec!["c-v2-doel".into()];
+        let under_v2 = deelname(v2.clone(), &[Wonen]);
+        assert_eq!(
+            zicht(&politie, &feiten(vec![under_v2], vec![])),
+            Zicht::Geen("doel-niet-in-convenant")
+        );
+        let mut ok = deelname(v2, &[Wonen, Onderwijs]);
+        ok.doel_id = Some("c-v2-doel".into());
+        let z = zicht(&politie, &feiten(vec![ok], vec![]));
+        assert!(z.ziet(Wonen) && z.ziet(Onderwijs) && !z.ziet(Basisgegevens));
     }
 
     #[test]

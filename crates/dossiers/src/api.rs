@@ -30,6 +30,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke))
         .routes(routes!(steer))
         .routes(routes!(list_covenants, create_covenant))
+        .routes(routes!(new_covenant_version))
+        .routes(routes!(add_representative))
+        .routes(routes!(remove_representative))
         .routes(routes!(list_meetings, create_meeting))
         .routes(routes!(get_meeting))
         .routes(routes!(find_subjects))
@@ -328,7 +331,103 @@ async fn list_covenants(
         Purpose::Uitvoering,
     )
     .await?;
-    Ok(Json(store::convenanten(&state.db).await?))
+    Ok(Json(
+        store::convenanten(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| c.voor(p))
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NieuweVersieUit {
+    pub versie: i64,
+}
+
+/// Changes a covenant's terms (purposes, categories and legal bases per party, whether only
+/// named representatives of a party see the cases, whether the parties see each other): they
+/// become the covenant's next version. Participations admitted before keep their own version's
+/// terms; new ones are admitted under the new version.
+#[utoipa::path(post, path = "/api/v1/dossiers/convenanten/{id}/versies", request_body = store::NieuweVersie, tag = "dossiers",
+    params(("id" = String, Path, description = "The covenant")),
+    responses((status = 201, body = NieuweVersieUit), (status = 422, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn new_covenant_version(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    ApiJson(n): ApiJson<store::NieuweVersie>,
+) -> Uitkomst<Response> {
+    let p = api_user(&ctx)?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let versie = store::nieuwe_versie(&state.db, &auth, &id, &n).await?;
+    Ok((StatusCode::CREATED, Json(NieuweVersieUit { versie })).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VertegenwoordigerUit {
+    pub user_id: String,
+}
+
+/// Names an account of a party's organisation as one of its representatives under the covenant:
+/// where the party's terms limit access to named representatives, only they see the cases.
+/// Audited, naming the account.
+#[utoipa::path(post, path = "/api/v1/dossiers/convenanten/{id}/vertegenwoordigers", request_body = store::NieuweVertegenwoordiger, tag = "dossiers",
+    params(("id" = String, Path, description = "The covenant")),
+    responses((status = 201, body = VertegenwoordigerUit), (status = 422, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn add_representative(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    ApiJson(n): ApiJson<store::NieuweVertegenwoordiger>,
+) -> Uitkomst<Response> {
+    let p = api_user(&ctx)?;
+    let gate = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let user_id =
+        store::vertegenwoordiger_toevoegen(&state.db, &ctx.request, &gate, &id, &n).await?;
+    Ok((StatusCode::CREATED, Json(VertegenwoordigerUit { user_id })).into_response())
+}
+
+/// Removes a named representative: from the next request on, that account sees no case where
+/// its party's terms name representatives. Audited, naming the account.
+#[utoipa::path(delete, path = "/api/v1/dossiers/convenanten/{id}/vertegenwoordigers/{user_id}", tag = "dossiers",
+    params(("id" = String, Path, description = "The covenant"), ("user_id" = String, Path, description = "The account")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn remove_representative(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, user_id)): Path<(String, String)>,
+) -> Uitkomst<StatusCode> {
+    let p = api_user(&ctx)?;
+    let gate = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    store::vertegenwoordiger_verwijderen(&state.db, &ctx.request, &gate, &id, &user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Records a covenant (the municipality's administrators, legal and IV advisers).

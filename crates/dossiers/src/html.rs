@@ -53,6 +53,18 @@ pub fn routes() -> Router<AppState> {
             post(covenant_revoke),
         )
         .route(
+            "/dossiers/convenanten/{id}/versie",
+            get(covenant_version_page).post(covenant_version_post),
+        )
+        .route(
+            "/dossiers/convenanten/{id}/vertegenwoordigers",
+            get(representative_page).post(representative_post),
+        )
+        .route(
+            "/dossiers/convenanten/{id}/vertegenwoordigers/{user}/verwijderen",
+            post(representative_remove),
+        )
+        .route(
             "/dossiers/zaaktypen/nieuw",
             get(casetype_new_page).post(casetype_new_post),
         )
@@ -1890,16 +1902,155 @@ async fn discussion_post(
 // ---------------------------------------------------------------------------------------------
 // Covenants, case types, destruction records.
 
+/// A party's terms in one version, as shown.
+pub struct PartijRij {
+    pub organisatie: String,
+    pub ontvangen: String,
+    pub verstrekken: String,
+    pub grondslag: String,
+    pub toegang: String,
+    /// Active participations of the party under this version.
+    pub deelnames: String,
+}
+
+/// One version of a covenant, as shown.
+pub struct VersieRij {
+    pub versie: i64,
+    pub huidig: bool,
+    pub sinds: String,
+    pub toelichting: String,
+    pub doelen: String,
+    pub partijen_zien_elkaar: bool,
+    pub partijen: Vec<PartijRij>,
+}
+
+/// A covenant as shown on the covenants page.
+pub struct ConvenantRij {
+    pub c: store::Convenant,
+    pub status: String,
+    /// Newest first.
+    pub versies: Vec<VersieRij>,
+    /// (organisation, e-mail address, recorded, account id)
+    pub vertegenwoordigers: Vec<Regel>,
+    /// Whether a version limits a party to named representatives.
+    pub met_vertegenwoordigers: bool,
+}
+
 #[derive(Template)]
 #[template(path = "dossiers_convenanten.html")]
 struct CovenantsPage {
     shell: Shell,
-    convenanten: Vec<(store::Convenant, String, Vec<Regel>)>,
+    convenanten: Vec<ConvenantRij>,
     zaaktypen: Vec<store::Zaaktype>,
     vernietigd: Vec<Regel>,
     may_admin: bool,
     may_list: bool,
     may_sar: bool,
+}
+
+fn categorie_namen(list: &[String]) -> String {
+    let s = list
+        .iter()
+        .filter_map(|s| Categorie::from_slug(s))
+        .map(|c| c.naam())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if s.is_empty() {
+        "geen".into()
+    } else {
+        s
+    }
+}
+
+fn convenant_rij(
+    c: store::Convenant,
+    orgs: &HashMap<String, String>,
+    today: jiff::civil::Date,
+    eigen_org: Option<&str>,
+) -> ConvenantRij {
+    let status = if c.ingetrokken {
+        "ingetrokken: geen enkele versie geeft nog toegang"
+    } else if c.geldig_op(today) {
+        "geldig"
+    } else {
+        "niet geldig vandaag"
+    }
+    .to_string();
+    let org_naam = |id: &str| orgs.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let versies = c
+        .versies
+        .iter()
+        .rev()
+        .map(|v| VersieRij {
+            versie: v.versie,
+            huidig: v.versie == c.versie,
+            sinds: if v.created_at > 0 {
+                fmt_time(v.created_at, false)
+            } else {
+                "onbekend".into()
+            },
+            toelichting: v.toelichting.clone(),
+            doelen: v
+                .doelen
+                .iter()
+                .map(|d| d.omschrijving.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            partijen_zien_elkaar: v.partijen_zien_elkaar,
+            partijen: v
+                .partijen
+                .iter()
+                .map(|x| PartijRij {
+                    organisatie: org_naam(&x.organisation_id),
+                    ontvangen: categorie_namen(&x.ontvangen),
+                    verstrekken: categorie_namen(&x.verstrekken),
+                    grondslag: x
+                        .grondslagen
+                        .iter()
+                        .map(|(cat, g)| {
+                            format!(
+                                "{}: {g}",
+                                Categorie::from_slug(cat).map(|c| c.naam()).unwrap_or(cat)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    toegang: if x.alleen_vertegenwoordigers {
+                        "alleen benoemde vertegenwoordigers".into()
+                    } else {
+                        "alle medewerkers met de rol ketenpartner".into()
+                    },
+                    // The counts of other parties only for the covenant's administrators.
+                    deelnames: match (eigen_org, v.deelnames.get(&x.organisation_id)) {
+                        (Some(o), _) if o != x.organisation_id => "niet zichtbaar".into(),
+                        (_, Some(n)) => n.to_string(),
+                        (_, None) => "0".into(),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let met_vertegenwoordigers = c
+        .versies
+        .iter()
+        .any(|v| v.partijen.iter().any(|p| p.alleen_vertegenwoordigers));
+    let vertegenwoordigers = c
+        .vertegenwoordigers
+        .iter()
+        .map(|r| Regel {
+            a: org_naam(&r.organisation_id),
+            b: r.email.clone(),
+            c: fmt_time(r.created_at, false),
+            d: r.user_id.clone(),
+        })
+        .collect();
+    ConvenantRij {
+        c,
+        status,
+        versies,
+        vertegenwoordigers,
+        met_vertegenwoordigers,
+    }
 }
 
 async fn covenants_page(
@@ -1918,49 +2069,15 @@ async fn covenants_page(
     .await?;
     let orgs = org_names(&state).await;
     let today = store::vandaag();
-    let names = |list: &[String]| {
-        list.iter()
-            .filter_map(|s| Categorie::from_slug(s))
-            .map(|c| c.naam())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let admin = mag_convenanten_beheren(p);
+    let eigen = (!admin).then_some(p.organisation_id.as_str());
     let convenanten = store::convenanten(&state.db)
         .await
         .map_err(store_err)?
         .into_iter()
-        .map(|c| {
-            let status = if c.ingetrokken {
-                "ingetrokken"
-            } else if c.geldig_op(today) {
-                "geldig"
-            } else {
-                "niet geldig vandaag"
-            }
-            .to_string();
-            let partijen = c
-                .partijen
-                .iter()
-                .map(|x| Regel {
-                    a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
-                    b: names(&x.ontvangen),
-                    c: names(&x.verstrekken),
-                    d: x.grondslagen
-                        .iter()
-                        .map(|(cat, g)| {
-                            format!(
-                                "{}: {g}",
-                                Categorie::from_slug(cat).map(|c| c.naam()).unwrap_or(cat)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                })
-                .collect();
-            (c, status, partijen)
-        })
+        .map(|c| convenant_rij(c.voor(p), &orgs, today, eigen))
         .collect();
-    let vernietigd = if mag_convenanten_beheren(p) {
+    let vernietigd = if admin {
         store::vernietigingen(&state.db)
             .await
             .map_err(store_err)?
@@ -1984,53 +2101,25 @@ async fn covenants_page(
         convenanten,
         zaaktypen: store::zaaktypen(&state.db).await.map_err(store_err)?,
         vernietigd,
-        may_admin: mag_convenanten_beheren(p),
+        may_admin: admin,
         may_list: mag_module_zien(p),
         may_sar: may_sar(p),
     })
 }
 
-async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
-    let orgs = platform::identity::list_organisations(&state.db).await?;
-    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
-    let chosen = vals(v, "zaaktypen");
-    let mut fields = vec![
-        FormField::new("naam", "Naam".into(), FieldKind::Text)
-            .value(val(v, "naam"))
-            .required(),
-        FormField::new("doelen", "Doelen (één per regel)".into(), FieldKind::TextArea)
-            .value(val(v, "doelen"))
-            .hint("Een deelname aan een dossier dient altijd één van deze doelen.".into())
-            .required(),
-        FormField::new(
-            "zaaktypen",
-            "Zaaktypen die het convenant dekt".into(),
-            FieldKind::Checkboxes(
-                zaaktypen
-                    .into_iter()
-                    .map(|z| {
-                        let c = chosen.contains(&z.slug);
-                        (z.slug, z.naam, c)
-                    })
-                    .collect(),
-            ),
-        ),
-        FormField::new("geldig_van", "Geldig vanaf".into(), FieldKind::Date)
-            .value(val(v, "geldig_van"))
-            .required(),
-        FormField::new("geldig_tot", "Geldig tot en met".into(), FieldKind::Date)
-            .value(val(v, "geldig_tot"))
-            .required(),
-        FormField::new(
-            "partijen_zien_elkaar",
-            "Zichtbaarheid van partijen".into(),
-            FieldKind::Checkboxes(vec![(
-                "ja".into(),
-                "Partijen zien elkaars deelname in een dossier (anders ziet een partner alleen het regieteam en zichzelf)".into(),
-                vals(v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
-            )]),
-        ),
-    ];
+/// The terms of a covenant version as form fields: per organisation the categories it may
+/// receive and provide, the legal basis, and whether only its named representatives see the
+/// cases.
+fn terms_fields(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<FormField> {
+    let mut fields = vec![FormField::new(
+        "partijen_zien_elkaar",
+        "Zichtbaarheid van partijen".into(),
+        FieldKind::Checkboxes(vec![(
+            "ja".into(),
+            "Partijen zien elkaars deelname in een dossier (anders ziet een partner alleen het regieteam en zichzelf)".into(),
+            vals(v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
+        )]),
+    )];
     for o in orgs {
         for (dir, label) in [
             ("ontvangen", "mag ontvangen"),
@@ -2061,7 +2150,74 @@ async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
                 .value(val(v, &name))
                 .hint("Bijvoorbeeld: art. 20 Wpg, Jeugdwet art. 7.4.0, Wgs. Geldt voor elke categorie van deze partij.".into()),
         );
+        let name = format!("vertegenwoordigers-{}", o.id);
+        fields.push(FormField::new(
+            &name,
+            format!("Toegang van {}", o.name),
+            FieldKind::Checkboxes(vec![(
+                "ja".into(),
+                format!("Alleen benoemde vertegenwoordigers van {} zien de dossiers (de gemeente legt hen vast)", o.name),
+                vals(v, &name).iter().any(|x| x == "ja"),
+            )]),
+        ));
     }
+    fields
+}
+
+/// The parties as entered in the terms fields (an organisation without categories is none).
+fn partijen_uit(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<NieuwePartij> {
+    orgs.iter()
+        .map(|o| NieuwePartij {
+            ontvangen: vals(v, &format!("ontvangen-{}", o.id)),
+            verstrekken: vals(v, &format!("verstrekken-{}", o.id)),
+            grondslag: Some(val(v, &format!("grondslag-{}", o.id))),
+            grondslagen: Default::default(),
+            alleen_vertegenwoordigers: vals(v, &format!("vertegenwoordigers-{}", o.id))
+                .iter()
+                .any(|x| x == "ja"),
+            organisation_id: o.id.clone(),
+        })
+        .filter(|x| !x.ontvangen.is_empty() || !x.verstrekken.is_empty())
+        .collect()
+}
+
+async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let chosen = vals(v, "zaaktypen");
+    let mut fields = vec![
+        FormField::new("naam", "Naam".into(), FieldKind::Text)
+            .value(val(v, "naam"))
+            .required(),
+        FormField::new(
+            "doelen",
+            "Doelen (één per regel)".into(),
+            FieldKind::TextArea,
+        )
+        .value(val(v, "doelen"))
+        .hint("Een deelname aan een dossier dient altijd één van deze doelen.".into())
+        .required(),
+        FormField::new(
+            "zaaktypen",
+            "Zaaktypen die het convenant dekt".into(),
+            FieldKind::Checkboxes(
+                zaaktypen
+                    .into_iter()
+                    .map(|z| {
+                        let c = chosen.contains(&z.slug);
+                        (z.slug, z.naam, c)
+                    })
+                    .collect(),
+            ),
+        ),
+        FormField::new("geldig_van", "Geldig vanaf".into(), FieldKind::Date)
+            .value(val(v, "geldig_van"))
+            .required(),
+        FormField::new("geldig_tot", "Geldig tot en met".into(), FieldKind::Date)
+            .value(val(v, "geldig_tot"))
+            .required(),
+    ];
+    fields.extend(terms_fields(&orgs, v));
     Ok(Form::new(
         "/dossiers/convenanten/nieuw",
         "Convenant vastleggen".into(),
@@ -2115,17 +2271,6 @@ async fn covenant_new_post(
     )
     .await?;
     let orgs = platform::identity::list_organisations(&state.db).await?;
-    let partijen = orgs
-        .into_iter()
-        .map(|o| NieuwePartij {
-            ontvangen: vals(&v, &format!("ontvangen-{}", o.id)),
-            verstrekken: vals(&v, &format!("verstrekken-{}", o.id)),
-            grondslag: Some(val(&v, &format!("grondslag-{}", o.id))),
-            grondslagen: Default::default(),
-            organisation_id: o.id,
-        })
-        .filter(|x| !x.ontvangen.is_empty() || !x.verstrekken.is_empty())
-        .collect();
     let n = NieuwConvenant {
         naam: val(&v, "naam"),
         doelen: store::Doelen::Tekst(val(&v, "doelen")),
@@ -2133,7 +2278,7 @@ async fn covenant_new_post(
         geldig_van: val(&v, "geldig_van"),
         geldig_tot: val(&v, "geldig_tot"),
         partijen_zien_elkaar: vals(&v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
-        partijen,
+        partijen: partijen_uit(&orgs, &v),
     };
     match store::create_convenant(&state.db, &auth, &n).await {
         Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
@@ -2152,6 +2297,284 @@ async fn covenant_new_post(
             )
         }
     }
+}
+
+const VERSION_INTRO: &str = "Gewijzigde voorwaarden worden een nieuwe versie van het convenant. Nieuwe deelnames vallen onder die versie; een deelname die al liep, houdt de voorwaarden van de versie waaronder zij is toegelaten. Intrekken van het convenant beëindigt de deelnames onder elke versie.";
+
+/// The current version's terms as form values, to start a new version from.
+fn version_values(c: &store::Convenant) -> Fields {
+    let mut v: Fields = vec![(
+        "doelen".into(),
+        c.doelen
+            .iter()
+            .map(|d| d.omschrijving.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )];
+    if c.partijen_zien_elkaar {
+        v.push(("partijen_zien_elkaar".into(), "ja".into()));
+    }
+    for p in &c.partijen {
+        for x in &p.ontvangen {
+            v.push((format!("ontvangen-{}", p.organisation_id), x.clone()));
+        }
+        for x in &p.verstrekken {
+            v.push((format!("verstrekken-{}", p.organisation_id), x.clone()));
+        }
+        let mut gronden: Vec<&str> = p.grondslagen.values().map(String::as_str).collect();
+        gronden.sort();
+        gronden.dedup();
+        v.push((
+            format!("grondslag-{}", p.organisation_id),
+            gronden.join("; "),
+        ));
+        if p.alleen_vertegenwoordigers {
+            v.push((
+                format!("vertegenwoordigers-{}", p.organisation_id),
+                "ja".into(),
+            ));
+        }
+    }
+    v
+}
+
+async fn version_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebError> {
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let mut fields = vec![FormField::new(
+        "doelen",
+        "Doelen (één per regel)".into(),
+        FieldKind::TextArea,
+    )
+    .value(val(v, "doelen"))
+    .hint("Een nieuwe deelname dient altijd één van deze doelen.".into())
+    .required()];
+    fields.extend(terms_fields(&orgs, v));
+    fields.push(
+        FormField::new(
+            "toelichting",
+            "Toelichting op de wijziging".into(),
+            FieldKind::TextArea,
+        )
+        .value(val(v, "toelichting"))
+        .hint("Bijvoorbeeld: addendum van 1 maart, artikel 4 gewijzigd.".into()),
+    );
+    Ok(Form::new(
+        format!("/dossiers/convenanten/{id}/versie"),
+        "Nieuwe versie vastleggen".into(),
+        fields,
+    ))
+}
+
+async fn find_covenant(state: &AppState, id: &str) -> Result<store::Convenant, WebError> {
+    store::convenanten(&state.db)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(WebError::NotFound)
+}
+
+fn back_to_covenants() -> (String, String) {
+    (
+        "/dossiers/convenanten".into(),
+        "Terug naar de convenanten".into(),
+    )
+}
+
+async fn covenant_version_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let c = find_covenant(&state, &id).await?;
+    let form = version_form(&state, &id, &version_values(&c)).await?;
+    form_page(
+        &ctx,
+        format!("Voorwaarden wijzigen: {} (nu versie {})", c.naam, c.versie),
+        VERSION_INTRO.into(),
+        form,
+        back_to_covenants(),
+        StatusCode::OK,
+    )
+}
+
+async fn covenant_version_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let auth = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let c = find_covenant(&state, &id).await?;
+    let orgs = platform::identity::list_organisations(&state.db).await?;
+    let n = store::NieuweVersie {
+        doelen: store::Doelen::Tekst(val(&v, "doelen")),
+        partijen_zien_elkaar: vals(&v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
+        partijen: partijen_uit(&orgs, &v),
+        toelichting: val(&v, "toelichting"),
+    };
+    match store::nieuwe_versie(&state.db, &auth, &id, &n).await {
+        Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
+        Err(e) => {
+            let form = version_form(&state, &id, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                format!("Voorwaarden wijzigen: {} (nu versie {})", c.naam, c.versie),
+                VERSION_INTRO.into(),
+                back_to_covenants(),
+            )
+        }
+    }
+}
+
+const REPRESENTATIVE_INTRO: &str = "Waar het convenant de toegang van een partij beperkt tot benoemde vertegenwoordigers, zien alleen deze accounts van die organisatie de dossiers onder het convenant; andere medewerkers van de organisatie zien niets. Elke wijziging van de lijst wordt vastgelegd in het auditlog.";
+
+async fn representative_form(
+    state: &AppState,
+    c: &store::Convenant,
+    v: &Fields,
+) -> Result<Form, WebError> {
+    let orgs = org_names(state).await;
+    let mut partijen: Vec<(String, String)> = Vec::new();
+    for versie in c.versies.iter().rev() {
+        for p in &versie.partijen {
+            if !partijen.iter().any(|(id, _)| *id == p.organisation_id) {
+                partijen.push((
+                    p.organisation_id.clone(),
+                    orgs.get(&p.organisation_id)
+                        .cloned()
+                        .unwrap_or_else(|| p.organisation_id.clone()),
+                ));
+            }
+        }
+    }
+    Ok(Form::new(
+        format!("/dossiers/convenanten/{}/vertegenwoordigers", c.id),
+        "Vertegenwoordiger vastleggen".into(),
+        vec![
+            FormField::new(
+                "organisation_id",
+                "Partij".into(),
+                FieldKind::Select(partijen),
+            )
+            .value(val(v, "organisation_id"))
+            .required(),
+            FormField::new(
+                "email",
+                "E-mailadres van het account".into(),
+                FieldKind::Email,
+            )
+            .value(val(v, "email"))
+            .hint("Het account van de vertegenwoordiger bij die partij, zoals in het convenant (of de bijlage) genoemd.".into())
+            .required(),
+        ],
+    ))
+}
+
+async fn representative_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let c = find_covenant(&state, &id).await?;
+    let form = representative_form(&state, &c, &Vec::new()).await?;
+    form_page(
+        &ctx,
+        format!("Vertegenwoordiger vastleggen: {}", c.naam),
+        REPRESENTATIVE_INTRO.into(),
+        form,
+        back_to_covenants(),
+        StatusCode::OK,
+    )
+}
+
+async fn representative_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    axum::Form(v): axum::Form<Fields>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let gate = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    let c = find_covenant(&state, &id).await?;
+    let n = store::NieuweVertegenwoordiger {
+        organisation_id: val(&v, "organisation_id"),
+        email: val(&v, "email"),
+    };
+    match store::vertegenwoordiger_toevoegen(&state.db, &ctx.request, &gate, &id, &n).await {
+        Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
+        Err(e) => {
+            let form = representative_form(&state, &c, &v).await?;
+            refused(
+                &ctx,
+                form,
+                e,
+                format!("Vertegenwoordiger vastleggen: {}", c.naam),
+                REPRESENTATIVE_INTRO.into(),
+                back_to_covenants(),
+            )
+        }
+    }
+}
+
+async fn representative_remove(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, user_id)): Path<(String, String)>,
+) -> WebResult {
+    let p = user(&state, &ctx).await?;
+    let gate = access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Convenanten,
+        Purpose::Beheer,
+    )
+    .await?;
+    store::vertegenwoordiger_verwijderen(&state.db, &ctx.request, &gate, &id, &user_id)
+        .await
+        .map_err(store_err)?;
+    Ok(Redirect::to("/dossiers/convenanten").into_response())
 }
 
 async fn covenant_revoke(

@@ -100,14 +100,18 @@ fn bind_all<'q>(
     q
 }
 
-/// The teams of the viewer (a fact of every case decision).
-async fn teams_of(db: &Db, p: &Principal) -> Result<Vec<String>> {
+/// The teams of the viewer (a fact of every case decision), read on `conn`: the connection of
+/// the transaction (or the read) the decision is taken for.
+async fn teams_of(conn: &mut AnyConnection, p: &Principal) -> Result<Vec<String>> {
     if p.is_system() {
         return Ok(Vec::new());
     }
-    platform::identity::team_ids_of_user(db, &p.user_id)
+    platform::identity::team_ids_of_user_in(conn, &p.user_id)
         .await
-        .map_err(|e| StoreError::Refused(e.to_string()))
+        .map_err(|e| match e {
+            platform::identity::IdentityError::Db(d) => StoreError::Db(d),
+            e => StoreError::Refused(e.to_string()),
+        })
 }
 
 /// Organisation names by id (not personal data).
@@ -264,9 +268,11 @@ pub async fn create_zaaktype(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Covenants: parties with their categories and legal bases, purposes, case types, validity.
+// Covenants: case types, validity and revocation of the covenant as a whole; its terms (purposes,
+// parties with their categories, legal bases and whether only named representatives see the
+// cases, mutual visibility) per version. A participation keeps the version it was admitted under.
 
-/// One purpose of a covenant; a participation names one.
+/// One purpose of a covenant version; a participation names one.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Doel {
     pub id: String,
@@ -280,21 +286,58 @@ pub struct Partij {
     pub verstrekken: Vec<String>,
     /// The legal basis per data category (e.g. "art. 20 Wpg", "Jeugdwet art. 7.1.1.1").
     pub grondslagen: BTreeMap<String, String>,
+    /// Whether only the party's named representatives see the cases (the others of its
+    /// organisation nothing).
+    pub alleen_vertegenwoordigers: bool,
+}
+
+/// The terms of one version of a covenant.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ConvenantVersie {
+    pub versie: i64,
+    pub doelen: Vec<Doel>,
+    pub partijen_zien_elkaar: bool,
+    pub partijen: Vec<Partij>,
+    /// Why the terms changed.
+    pub toelichting: String,
+    pub created_at: i64,
+    /// The active participations under this version, per organisation id (counts only: which
+    /// cases they are in is itself protected by the covenant). Shown to the covenant's
+    /// administrators in full, to a partner for its own organisation.
+    pub deelnames: BTreeMap<String, i64>,
+}
+
+/// A named representative of a party: an account of that organisation.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Vertegenwoordiger {
+    pub organisation_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub created_at: i64,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Convenant {
     pub id: String,
     pub naam: String,
-    /// The purposes: a participation serves one of them.
+    /// The current version: new participations are admitted under it.
+    pub versie: i64,
+    /// The purposes of the current version: a participation serves one of them.
     pub doelen: Vec<Doel>,
     pub zaaktypen: Vec<String>,
     pub geldig_van: String,
     pub geldig_tot: String,
+    /// Revoking the covenant ends the participations under every version.
     pub ingetrokken: bool,
-    /// Whether the parties see each other's participation in a case (default: not).
+    /// Whether the parties see each other's participation in a case (current version).
     pub partijen_zien_elkaar: bool,
+    /// The parties of the current version.
     pub partijen: Vec<Partij>,
+    /// Every version, oldest first.
+    pub versies: Vec<ConvenantVersie>,
+    /// The named representatives per party (shown to the covenant's administrators in full,
+    /// to a partner for its own organisation).
+    pub vertegenwoordigers: Vec<Vertegenwoordiger>,
 }
 
 impl Convenant {
@@ -304,13 +347,41 @@ impl Convenant {
             && date(&self.geldig_tot).is_some_and(|t| d <= t)
     }
 
-    /// The purpose named by `doel`: its id, or its text exactly.
+    /// The purpose named by `doel` in the current version: its id, or its text exactly.
     pub fn doel(&self, doel: &str) -> Option<&Doel> {
         let d = doel.trim();
         self.doelen
             .iter()
             .find(|x| x.id == d)
             .or_else(|| self.doelen.iter().find(|x| x.omschrijving == d))
+    }
+
+    /// The terms of party `org` in version `versie`.
+    pub fn partij_in(&self, versie: i64, org: &str) -> Option<&Partij> {
+        self.versies
+            .iter()
+            .find(|v| v.versie == versie)
+            .and_then(|v| v.partijen.iter().find(|p| p.organisation_id == org))
+    }
+
+    /// Whether `org` is a party in any version.
+    pub fn is_partij(&self, org: &str) -> bool {
+        self.versies
+            .iter()
+            .any(|v| v.partijen.iter().any(|p| p.organisation_id == org))
+    }
+
+    /// What `p` may see of the covenant's representatives and participation counts: all of it
+    /// for the covenant's administrators, otherwise only those of `p`'s own organisation.
+    pub fn voor(mut self, p: &Principal) -> Self {
+        if !crate::access::mag_convenanten_beheren(p) {
+            self.vertegenwoordigers
+                .retain(|v| v.organisation_id == p.organisation_id);
+            for v in &mut self.versies {
+                v.deelnames.retain(|org, _| *org == p.organisation_id);
+            }
+        }
+        self
     }
 }
 
@@ -327,6 +398,9 @@ pub struct NieuwePartij {
     /// …or per category (this wins).
     #[serde(default)]
     pub grondslagen: BTreeMap<String, String>,
+    /// Whether only the party's named representatives see the cases.
+    #[serde(default)]
+    pub alleen_vertegenwoordigers: bool,
 }
 
 /// A covenant's purposes: one per line in a text, or a list.
@@ -376,68 +450,306 @@ pub struct NieuwConvenant {
     pub partijen: Vec<NieuwePartij>,
 }
 
+/// New terms for a covenant: they become its next version. Participations admitted before keep
+/// the terms of their own version.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NieuweVersie {
+    /// The purposes (one per line, or a list).
+    #[serde(default)]
+    pub doelen: Doelen,
+    #[serde(default)]
+    pub partijen_zien_elkaar: bool,
+    pub partijen: Vec<NieuwePartij>,
+    /// Why the terms change.
+    #[serde(default)]
+    pub toelichting: String,
+}
+
 pub async fn convenanten(db: &Db) -> Result<Vec<Convenant>> {
+    let pool = db.pool();
     let rows = sqlx::query("SELECT * FROM dossiers_convenant ORDER BY geldig_van DESC, naam")
-        .fetch_all(db.pool())
+        .fetch_all(pool)
+        .await?;
+    let versie_rows = sqlx::query("SELECT * FROM dossiers_convenant_versie")
+        .fetch_all(pool)
         .await?;
     let parts = sqlx::query("SELECT * FROM dossiers_convenant_partij")
-        .fetch_all(db.pool())
+        .fetch_all(pool)
         .await?;
     let doelen = sqlx::query(
-        "SELECT id, convenant_id, omschrijving FROM dossiers_convenant_doel ORDER BY convenant_id, positie, id",
+        "SELECT id, convenant_id, versie, omschrijving FROM dossiers_convenant_doel ORDER BY convenant_id, versie, positie, id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(pool)
     .await?;
     let gronden = sqlx::query("SELECT * FROM dossiers_convenant_grondslag")
-        .fetch_all(db.pool())
+        .fetch_all(pool)
         .await?;
-    let mut grond: BTreeMap<(String, String), BTreeMap<String, String>> = BTreeMap::new();
+    let reps = sqlx::query(
+        "SELECT * FROM dossiers_convenant_vertegenwoordiger ORDER BY organisation_id, email, user_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let tellingen = sqlx::query(
+        "SELECT convenant_id, convenant_versie, organisation_id, COUNT(*) AS n FROM dossiers_deelname \
+         WHERE ingetrokken_at IS NULL GROUP BY convenant_id, convenant_versie, organisation_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    type Sleutel = (String, i64);
+    let mut grond: BTreeMap<(String, i64, String), BTreeMap<String, String>> = BTreeMap::new();
     for g in &gronden {
         grond
-            .entry((g.try_get("convenant_id")?, g.try_get("organisation_id")?))
+            .entry((
+                g.try_get("convenant_id")?,
+                g.try_get("versie")?,
+                g.try_get("organisation_id")?,
+            ))
             .or_default()
             .insert(g.try_get("categorie")?, g.try_get("grondslag")?);
     }
-    let mut by: BTreeMap<String, Vec<Partij>> = BTreeMap::new();
+    let mut partijen: BTreeMap<Sleutel, Vec<Partij>> = BTreeMap::new();
     for p in &parts {
         let o: String = p.try_get("ontvangen")?;
         let v: String = p.try_get("verstrekken")?;
         let cid: String = p.try_get("convenant_id")?;
+        let versie: i64 = p.try_get("versie")?;
         let org: String = p.try_get("organisation_id")?;
-        by.entry(cid.clone()).or_default().push(Partij {
-            grondslagen: grond.remove(&(cid, org.clone())).unwrap_or_default(),
-            organisation_id: org,
-            ontvangen: split(&o),
-            verstrekken: split(&v),
-        });
+        partijen
+            .entry((cid.clone(), versie))
+            .or_default()
+            .push(Partij {
+                grondslagen: grond
+                    .remove(&(cid, versie, org.clone()))
+                    .unwrap_or_default(),
+                organisation_id: org,
+                ontvangen: split(&o),
+                verstrekken: split(&v),
+                alleen_vertegenwoordigers: p.try_get::<i64, _>("alleen_vertegenwoordigers")? == 1,
+            });
     }
-    let mut doel_by: BTreeMap<String, Vec<Doel>> = BTreeMap::new();
+    let mut doel_by: BTreeMap<Sleutel, Vec<Doel>> = BTreeMap::new();
     for d in &doelen {
         doel_by
-            .entry(d.try_get("convenant_id")?)
+            .entry((d.try_get("convenant_id")?, d.try_get("versie")?))
             .or_default()
             .push(Doel {
                 id: d.try_get("id")?,
                 omschrijving: d.try_get("omschrijving")?,
             });
     }
+    let mut versie_by: BTreeMap<Sleutel, (bool, String, i64)> = BTreeMap::new();
+    for v in &versie_rows {
+        versie_by.insert(
+            (v.try_get("convenant_id")?, v.try_get("versie")?),
+            (
+                v.try_get::<i64, _>("partijen_zien_elkaar")? == 1,
+                v.try_get("toelichting")?,
+                v.try_get("created_at")?,
+            ),
+        );
+    }
+    let mut telling: BTreeMap<Sleutel, BTreeMap<String, i64>> = BTreeMap::new();
+    for t in &tellingen {
+        telling
+            .entry((t.try_get("convenant_id")?, t.try_get("convenant_versie")?))
+            .or_default()
+            .insert(t.try_get("organisation_id")?, t.try_get("n")?);
+    }
+    let mut rep_by: BTreeMap<String, Vec<Vertegenwoordiger>> = BTreeMap::new();
+    for r in &reps {
+        rep_by
+            .entry(r.try_get("convenant_id")?)
+            .or_default()
+            .push(Vertegenwoordiger {
+                organisation_id: r.try_get("organisation_id")?,
+                user_id: r.try_get("user_id")?,
+                email: r.try_get("email")?,
+                created_at: r.try_get("created_at")?,
+            });
+    }
     rows.iter()
         .map(|r| {
             let id: String = r.try_get("id")?;
             let z: String = r.try_get("zaaktypen")?;
+            let huidig: i64 = r.try_get("versie")?;
+            // Every version up to the current one (a version without a row of its own has the
+            // restrictive defaults: parties do not see each other).
+            let versies: Vec<ConvenantVersie> = (1..=huidig.max(1))
+                .map(|n| {
+                    let k = (id.clone(), n);
+                    let (zien, toelichting, at) = versie_by.remove(&k).unwrap_or_default();
+                    ConvenantVersie {
+                        versie: n,
+                        doelen: doel_by.remove(&k).unwrap_or_default(),
+                        partijen_zien_elkaar: zien,
+                        partijen: partijen.remove(&k).unwrap_or_default(),
+                        toelichting,
+                        created_at: at,
+                        deelnames: telling.remove(&k).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let laatste = versies.last().cloned();
             Ok(Convenant {
-                partijen: by.remove(&id).unwrap_or_default(),
-                doelen: doel_by.remove(&id).unwrap_or_default(),
-                id,
+                vertegenwoordigers: rep_by.remove(&id).unwrap_or_default(),
                 naam: r.try_get("naam")?,
+                versie: huidig,
+                doelen: laatste
+                    .as_ref()
+                    .map(|v| v.doelen.clone())
+                    .unwrap_or_default(),
+                partijen_zien_elkaar: laatste.as_ref().is_some_and(|v| v.partijen_zien_elkaar),
+                partijen: laatste.map(|v| v.partijen).unwrap_or_default(),
+                versies,
                 zaaktypen: split(&z),
                 geldig_van: r.try_get("geldig_van")?,
                 geldig_tot: r.try_get("geldig_tot")?,
                 ingetrokken: r.try_get::<Option<i64>, _>("ingetrokken_at")?.is_some(),
-                partijen_zien_elkaar: r.try_get::<i64, _>("partijen_zien_elkaar")? == 1,
+                id,
             })
         })
         .collect()
+}
+
+/// Checks a version's terms: purposes and parties with known categories, legal bases that
+/// belong to a category of the party, and known organisations.
+async fn check_voorwaarden(
+    db: &Db,
+    doelen: &[String],
+    partijen: &[NieuwePartij],
+    errors: &mut Vec<FieldError>,
+) -> Result<()> {
+    if doelen.is_empty() {
+        errors.push(field_error(
+            "doelen",
+            "Noem ten minste één doel van het convenant (één per regel); een deelname dient altijd een van deze doelen.",
+        ));
+    } else if doelen.iter().any(|d| d.chars().count() > 500) {
+        errors.push(field_error("doelen", "Een doel is ten hoogste 500 tekens."));
+    }
+    if partijen.is_empty() {
+        errors.push(field_error("partijen", "Een convenant heeft partijen."));
+    }
+    let mut gezien = BTreeSet::new();
+    for p in partijen {
+        if !gezien.insert(p.organisation_id.as_str()) {
+            errors.push(field_error(
+                "partijen",
+                "Een organisatie staat maar één keer bij de partijen.",
+            ));
+            break;
+        }
+        let bad = p
+            .ontvangen
+            .iter()
+            .chain(&p.verstrekken)
+            .chain(p.grondslagen.keys())
+            .any(|x| Categorie::from_slug(x).is_none());
+        if bad {
+            errors.push(field_error("partijen", "Onbekende gegevenscategorie."));
+            break;
+        }
+        if p.grondslagen
+            .keys()
+            .any(|k| !p.ontvangen.contains(k) && !p.verstrekken.contains(k))
+        {
+            errors.push(field_error(
+                "partijen",
+                "Een grondslag hoort bij een categorie die de partij ontvangt of verstrekt.",
+            ));
+            break;
+        }
+        if platform::identity::organisation(db, &p.organisation_id)
+            .await
+            .is_err()
+        {
+            errors.push(field_error("partijen", "Onbekende organisatie."));
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Writes version `versie` of covenant `id`: its own row, purposes, parties and legal bases.
+#[allow(clippy::too_many_arguments)]
+async fn schrijf_versie(
+    tx: &mut Tx,
+    id: &str,
+    versie: i64,
+    doelen: &[String],
+    partijen_zien_elkaar: bool,
+    partijen: &[NieuwePartij],
+    toelichting: &str,
+    door: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO dossiers_convenant_versie (convenant_id, versie, partijen_zien_elkaar, toelichting, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(versie)
+    .bind(i64::from(partijen_zien_elkaar))
+    .bind(toelichting.trim())
+    .bind(door)
+    .bind(now_ms())
+    .execute(&mut *tx.conn()?)
+    .await?;
+    for (i, d) in doelen.iter().enumerate() {
+        // Version 1 keeps the ids purposes had before covenants had versions.
+        let doel_id = if versie == 1 {
+            format!("{id}-doel-{}", i + 1)
+        } else {
+            format!("{id}-v{versie}-doel-{}", i + 1)
+        };
+        sqlx::query(
+            "INSERT INTO dossiers_convenant_doel (id, convenant_id, versie, omschrijving, positie) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(doel_id)
+        .bind(id)
+        .bind(versie)
+        .bind(d)
+        .bind(i as i64)
+        .execute(&mut *tx.conn()?)
+        .await?;
+    }
+    for p in partijen {
+        let ontvangen = Categorie::parse_list(&p.ontvangen.join(","));
+        let verstrekken = Categorie::parse_list(&p.verstrekken.join(","));
+        sqlx::query(
+            "INSERT INTO dossiers_convenant_partij (convenant_id, versie, organisation_id, ontvangen, verstrekken, alleen_vertegenwoordigers) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(versie)
+        .bind(&p.organisation_id)
+        .bind(Categorie::join(&ontvangen))
+        .bind(Categorie::join(&verstrekken))
+        .bind(i64::from(p.alleen_vertegenwoordigers))
+        .execute(&mut *tx.conn()?)
+        .await?;
+        let mut cats: Vec<Categorie> = ontvangen.iter().chain(&verstrekken).copied().collect();
+        cats.sort();
+        cats.dedup();
+        for cat in cats {
+            let grond = p
+                .grondslagen
+                .get(cat.slug())
+                .or(p.grondslag.as_ref())
+                .map(|g| g.trim())
+                .filter(|g| !g.is_empty());
+            if let Some(g) = grond {
+                sqlx::query(
+                    "INSERT INTO dossiers_convenant_grondslag (convenant_id, versie, organisation_id, categorie, grondslag) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(versie)
+                .bind(&p.organisation_id)
+                .bind(cat.slug())
+                .bind(g)
+                .execute(&mut *tx.conn()?)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub async fn create_convenant(
@@ -450,14 +762,6 @@ pub async fn create_convenant(
         errors.push(field_error("naam", "Vul de naam van het convenant in."));
     }
     let doelen = c.doelen.lijst();
-    if doelen.is_empty() {
-        errors.push(field_error(
-            "doelen",
-            "Noem ten minste één doel van het convenant (één per regel); een deelname dient altijd een van deze doelen.",
-        ));
-    } else if doelen.iter().any(|d| d.chars().count() > 500) {
-        errors.push(field_error("doelen", "Een doel is ten hoogste 500 tekens."));
-    }
     let known: Vec<String> = zaaktypen(db).await?.into_iter().map(|z| z.slug).collect();
     if c.zaaktypen.is_empty() || c.zaaktypen.iter().any(|z| !known.contains(z)) {
         errors.push(field_error(
@@ -487,38 +791,7 @@ pub async fn create_convenant(
             ));
         }
     }
-    if c.partijen.is_empty() {
-        errors.push(field_error("partijen", "Een convenant heeft partijen."));
-    }
-    for p in &c.partijen {
-        let bad = p
-            .ontvangen
-            .iter()
-            .chain(&p.verstrekken)
-            .chain(p.grondslagen.keys())
-            .any(|x| Categorie::from_slug(x).is_none());
-        if bad {
-            errors.push(field_error("partijen", "Onbekende gegevenscategorie."));
-            break;
-        }
-        if p.grondslagen
-            .keys()
-            .any(|k| !p.ontvangen.contains(k) && !p.verstrekken.contains(k))
-        {
-            errors.push(field_error(
-                "partijen",
-                "Een grondslag hoort bij een categorie die de partij ontvangt of verstrekt.",
-            ));
-            break;
-        }
-        if platform::identity::organisation(db, &p.organisation_id)
-            .await
-            .is_err()
-        {
-            errors.push(field_error("partijen", "Onbekende organisatie."));
-            break;
-        }
-    }
+    check_voorwaarden(db, &doelen, &c.partijen, &mut errors).await?;
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
@@ -526,7 +799,7 @@ pub async fn create_convenant(
     let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     sqlx::query(
-        "INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, partijen_zien_elkaar, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, versie, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
     )
     .bind(&id)
     .bind(c.naam.trim())
@@ -534,65 +807,226 @@ pub async fn create_convenant(
     .bind(c.zaaktypen.join(","))
     .bind(c.geldig_van.trim())
     .bind(c.geldig_tot.trim())
-    .bind(i64::from(c.partijen_zien_elkaar))
     .bind(&auth.principal().user_id)
     .bind(now_ms())
     .execute(&mut *tx.conn()?)
     .await?;
-    for (i, d) in doelen.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO dossiers_convenant_doel (id, convenant_id, omschrijving, positie) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(format!("{id}-doel-{}", i + 1))
-        .bind(&id)
-        .bind(d)
-        .bind(i as i64)
-        .execute(&mut *tx.conn()?)
-        .await?;
-    }
-    for p in &c.partijen {
-        let ontvangen = Categorie::parse_list(&p.ontvangen.join(","));
-        let verstrekken = Categorie::parse_list(&p.verstrekken.join(","));
-        sqlx::query(
-            "INSERT INTO dossiers_convenant_partij (convenant_id, organisation_id, ontvangen, verstrekken) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (convenant_id, organisation_id) DO UPDATE SET ontvangen = excluded.ontvangen, verstrekken = excluded.verstrekken",
-        )
-        .bind(&id)
-        .bind(&p.organisation_id)
-        .bind(Categorie::join(&ontvangen))
-        .bind(Categorie::join(&verstrekken))
-        .execute(&mut *tx.conn()?)
-        .await?;
-        let mut cats: Vec<Categorie> = ontvangen.iter().chain(&verstrekken).copied().collect();
-        cats.sort();
-        cats.dedup();
-        for cat in cats {
-            let grond = p
-                .grondslagen
-                .get(cat.slug())
-                .or(p.grondslag.as_ref())
-                .map(|g| g.trim())
-                .filter(|g| !g.is_empty());
-            if let Some(g) = grond {
-                sqlx::query(
-                    "INSERT INTO dossiers_convenant_grondslag (convenant_id, organisation_id, categorie, grondslag) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (convenant_id, organisation_id, categorie) DO UPDATE SET grondslag = excluded.grondslag",
-                )
-                .bind(&id)
-                .bind(&p.organisation_id)
-                .bind(cat.slug())
-                .bind(g)
-                .execute(&mut *tx.conn()?)
-                .await?;
-            }
-        }
-    }
+    schrijf_versie(
+        &mut tx,
+        &id,
+        1,
+        &doelen,
+        c.partijen_zien_elkaar,
+        &c.partijen,
+        "",
+        &auth.principal().user_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Revoking a covenant ends every participation resting on it at once (access is decided from
-/// the covenant on each request).
+/// Changes a covenant's terms: they become its next version, under which new participations
+/// are admitted. A participation admitted before keeps its own version's terms. Returns the
+/// new version's number.
+pub async fn nieuwe_versie(
+    db: &Db,
+    auth: &Authorized<crate::access::Convenanten>,
+    id: &str,
+    n: &NieuweVersie,
+) -> Result<i64> {
+    let mut errors = Vec::new();
+    let doelen = n.doelen.lijst();
+    check_voorwaarden(db, &doelen, &n.partijen, &mut errors).await?;
+    if n.toelichting.chars().count() > 2000 {
+        errors.push(field_error(
+            "toelichting",
+            "De toelichting is ten hoogste 2000 tekens.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let row = sqlx::query("SELECT versie, ingetrokken_at FROM dossiers_convenant WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx.conn()?)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if row.try_get::<Option<i64>, _>("ingetrokken_at")?.is_some() {
+        return Err(StoreError::Conflict(
+            "Dit convenant is ingetrokken: de voorwaarden kunnen niet meer worden gewijzigd. Leg zo nodig een nieuw convenant vast.".into(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let huidig: i64 = row.try_get("versie")?;
+    let versie = huidig + 1;
+    auth.record(&mut tx).await?;
+    schrijf_versie(
+        &mut tx,
+        id,
+        versie,
+        &doelen,
+        n.partijen_zien_elkaar,
+        &n.partijen,
+        &n.toelichting,
+        &auth.principal().user_id,
+    )
+    .await?;
+    sqlx::query("UPDATE dossiers_convenant SET versie = $1, doelen = $2 WHERE id = $3")
+        .bind(versie)
+        .bind(doelen.join("\n"))
+        .bind(id)
+        .execute(&mut *tx.conn()?)
+        .await?;
+    tx.commit().await?;
+    Ok(versie)
+}
+
+/// Naming a representative of a party: the account by its e-mail address.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NieuweVertegenwoordiger {
+    pub organisation_id: String,
+    pub email: String,
+}
+
+/// Records an account of a party's organisation as one of its named representatives under the
+/// covenant (the municipality's covenant administrators, under `gate`). The change is a
+/// decision of its own, audited with the account it names. Returns the account's id.
+pub async fn vertegenwoordiger_toevoegen(
+    db: &Db,
+    ctx: &RequestContext,
+    gate: &Authorized<crate::access::Convenanten>,
+    convenant_id: &str,
+    n: &NieuweVertegenwoordiger,
+) -> Result<String> {
+    let c = convenanten(db)
+        .await?
+        .into_iter()
+        .find(|c| c.id == convenant_id)
+        .ok_or(StoreError::NotFound)?;
+    if c.ingetrokken {
+        return Err(StoreError::Conflict(
+            "Dit convenant is ingetrokken: er worden geen vertegenwoordigers meer vastgelegd."
+                .into(),
+        ));
+    }
+    let org = n.organisation_id.trim();
+    let mut errors = Vec::new();
+    if !c.is_partij(org) {
+        errors.push(field_error(
+            "organisation_id",
+            "Kies een organisatie die partij is bij dit convenant.",
+        ));
+    }
+    let email = platform::identity::normalize_email(n.email.trim());
+    let mut user_id = None;
+    if email.is_empty() {
+        errors.push(field_error(
+            "email",
+            "Vul het e-mailadres in van het account van de vertegenwoordiger.",
+        ));
+    } else {
+        match platform::identity::user_id_by_email(db, &email).await {
+            Err(_) => errors.push(field_error(
+                "email",
+                "Er is geen account met dit e-mailadres.",
+            )),
+            Ok(id) => {
+                let user_org = platform::identity::user_organisation(db, &id)
+                    .await
+                    .map_err(|e| StoreError::Refused(e.to_string()))?;
+                if errors.is_empty() && user_org != org {
+                    errors.push(field_error(
+                        "email",
+                        "Dit account hoort niet bij deze organisatie: alleen medewerkers van de partij zelf kunnen haar vertegenwoordigen.",
+                    ));
+                }
+                user_id = Some(id);
+            }
+        }
+    }
+    let (Some(user_id), true) = (user_id, errors.is_empty()) else {
+        return Err(StoreError::Invalid(errors));
+    };
+    let veld = "email";
+    let recorded_email = email;
+    let auth = access::authorize(
+        db,
+        ctx,
+        gate.principal(),
+        Action::Create,
+        crate::access::Vertegenwoordiger::besloten(convenant_id, &user_id),
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    let dup: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM dossiers_convenant_vertegenwoordiger WHERE convenant_id = $1 AND organisation_id = $2 AND user_id = $3",
+    )
+    .bind(convenant_id)
+    .bind(org)
+    .bind(&user_id)
+    .fetch_one(&mut *tx.conn()?)
+    .await?
+    .try_get("n")?;
+    if dup > 0 {
+        return Err(invalid(
+            veld,
+            "Dit account is al als vertegenwoordiger vastgelegd.",
+        ));
+    }
+    auth.record(&mut tx).await?;
+    sqlx::query(
+        "INSERT INTO dossiers_convenant_vertegenwoordiger (convenant_id, organisation_id, user_id, email, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(convenant_id)
+    .bind(org)
+    .bind(&user_id)
+    .bind(&recorded_email)
+    .bind(&gate.principal().user_id)
+    .bind(now_ms())
+    .execute(&mut *tx.conn()?)
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Removes a named representative: from the next request on, that account sees no case under
+/// the covenant where its party's terms name representatives. Audited with the account.
+pub async fn vertegenwoordiger_verwijderen(
+    db: &Db,
+    ctx: &RequestContext,
+    gate: &Authorized<crate::access::Convenanten>,
+    convenant_id: &str,
+    user_id: &str,
+) -> Result<()> {
+    let auth = access::authorize(
+        db,
+        ctx,
+        gate.principal(),
+        Action::Delete,
+        crate::access::Vertegenwoordiger::besloten(convenant_id, user_id),
+        Purpose::Beheer,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    let r = sqlx::query(
+        "DELETE FROM dossiers_convenant_vertegenwoordiger WHERE convenant_id = $1 AND user_id = $2",
+    )
+    .bind(convenant_id)
+    .bind(user_id)
+    .execute(&mut *tx.conn()?)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revoking a covenant ends every participation resting on it at once, under every version
+/// (access is decided from the covenant on each request).
 pub async fn revoke_convenant(
     db: &Db,
     auth: &Authorized<crate::access::Convenanten>,
@@ -711,11 +1145,12 @@ struct DeelnameRij {
 async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<DeelnameRij>> {
     let rows = sqlx::query(
         "SELECT p.id, p.organisation_id, p.doel, p.doel_id, p.geldig_van AS p_van, p.geldig_tot AS p_tot, \
-         p.gestart_at, p.ingetrokken_at, p.ingetrokken_reden, \
+         p.convenant_versie, p.gestart_at, p.ingetrokken_at, p.ingetrokken_reden, \
          c.id AS cid, c.naam AS cnaam, c.geldig_van, c.geldig_tot, c.ingetrokken_at AS c_in, c.zaaktypen, \
-         c.partijen_zien_elkaar, cp.ontvangen, cp.verstrekken, cd.omschrijving AS doel_tekst \
+         cv.partijen_zien_elkaar, cp.ontvangen, cp.verstrekken, cp.alleen_vertegenwoordigers, cd.omschrijving AS doel_tekst \
          FROM dossiers_deelname p JOIN dossiers_convenant c ON c.id = p.convenant_id \
-         LEFT JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id AND cp.organisation_id = p.organisation_id \
+         LEFT JOIN dossiers_convenant_versie cv ON cv.convenant_id = c.id AND cv.versie = p.convenant_versie \
+         LEFT JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id AND cp.versie = p.convenant_versie AND cp.organisation_id = p.organisation_id \
          LEFT JOIN dossiers_convenant_doel cd ON cd.id = p.doel_id \
          WHERE p.dossier_id = $1 ORDER BY p.gestart_at, p.id",
     )
@@ -725,19 +1160,33 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    // The purposes per covenant version, and the named representatives per covenant and party.
     let doel_rows = sqlx::query(
-        "SELECT cd.convenant_id, cd.id FROM dossiers_convenant_doel cd WHERE cd.convenant_id IN \
+        "SELECT cd.convenant_id, cd.versie, cd.id FROM dossiers_convenant_doel cd WHERE cd.convenant_id IN \
          (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id = $1)",
     )
     .bind(dossier_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut doelen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut doelen: BTreeMap<(String, i64), Vec<String>> = BTreeMap::new();
     for r in &doel_rows {
         doelen
-            .entry(r.try_get("convenant_id")?)
+            .entry((r.try_get("convenant_id")?, r.try_get("versie")?))
             .or_default()
             .push(r.try_get("id")?);
+    }
+    let rep_rows = sqlx::query(
+        "SELECT r.convenant_id, r.organisation_id, r.user_id FROM dossiers_convenant_vertegenwoordiger r \
+         WHERE r.convenant_id IN (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id = $1)",
+    )
+    .bind(dossier_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut reps: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for r in &rep_rows {
+        reps.entry((r.try_get("convenant_id")?, r.try_get("organisation_id")?))
+            .or_default()
+            .push(r.try_get("user_id")?);
     }
     let mut out = Vec::new();
     for r in &rows {
@@ -749,6 +1198,8 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
         let p_van: Option<String> = r.try_get("p_van")?;
         let p_tot: Option<String> = r.try_get("p_tot")?;
         let cid: String = r.try_get("cid")?;
+        let versie: i64 = r.try_get("convenant_versie")?;
+        let org: String = r.try_get("organisation_id")?;
         let ingetrokken_at: Option<i64> = r.try_get("ingetrokken_at")?;
         // An unreadable date grants nothing: the covenant or window is taken as closed.
         let (cvan, ctot) = match (date(&van), date(&tot)) {
@@ -758,24 +1209,38 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
         let window = |s: Option<String>, closed: Date| s.map(|s| date(&s).unwrap_or(closed));
         let doel_tekst: Option<String> = r.try_get("doel_tekst")?;
         let doel: String = r.try_get("doel")?;
+        // Where the version's terms limit the party to named representatives: those named.
+        let alleen_vertegenwoordigers =
+            r.try_get::<Option<i64>, _>("alleen_vertegenwoordigers")? == Some(1);
+        let vertegenwoordigers = alleen_vertegenwoordigers.then(|| {
+            reps.get(&(cid.clone(), org.clone()))
+                .cloned()
+                .unwrap_or_default()
+        });
         out.push(DeelnameRij {
             feiten: DeelnameFeiten {
-                organisation_id: r.try_get("organisation_id")?,
+                organisation_id: org,
                 ingetrokken: ingetrokken_at.is_some(),
                 van: window(p_van, Date::MAX),
                 tot: window(p_tot, Date::MIN),
                 doel_id: r.try_get("doel_id")?,
                 convenant: ConvenantFeiten {
-                    doelen: doelen.get(&cid).cloned().unwrap_or_default(),
+                    doelen: doelen
+                        .get(&(cid.clone(), versie))
+                        .cloned()
+                        .unwrap_or_default(),
                     id: cid,
+                    versie,
                     geldig_van: cvan,
                     geldig_tot: ctot,
                     ingetrokken: r.try_get::<Option<i64>, _>("c_in")?.is_some(),
                     zaaktypen: split(&z),
-                    partijen_zien_elkaar: r.try_get::<i64, _>("partijen_zien_elkaar")? == 1,
+                    partijen_zien_elkaar: r.try_get::<Option<i64>, _>("partijen_zien_elkaar")?
+                        == Some(1),
                 },
                 ontvangen: o.map(|s| Categorie::parse_list(&s)),
                 verstrekken: v.map(|s| Categorie::parse_list(&s)),
+                vertegenwoordigers,
             },
             id: r.try_get("id")?,
             convenant_naam: r.try_get("cnaam")?,
@@ -830,8 +1295,8 @@ pub async fn open<A: Actie>(
     p: &Principal,
     id: &str,
 ) -> Result<Authorized<Dossier<A>>> {
-    let teams = teams_of(db, p).await?;
     let mut conn = db.pool().acquire().await?;
+    let teams = teams_of(&mut conn, p).await?;
     let g = laad(&mut conn, id).await?.ok_or(StoreError::NotFound)?;
     drop(conn);
     let z = zicht(p, &g.feiten(&teams));
@@ -864,8 +1329,8 @@ async fn bevestig<A: Actie>(
     ook_gesloten: bool,
 ) -> Result<Bevestigd> {
     let p = auth.principal();
-    let teams = teams_of(db, p).await?;
     let mut tx = db.begin().await?;
+    let teams = teams_of(tx.conn()?, p).await?;
     let Some(g) = laad(tx.conn()?, auth.resource().id()).await? else {
         return Err(StoreError::NotFound);
     };
@@ -932,26 +1397,45 @@ pub struct Filter {
     pub review_verlopen: bool,
 }
 
-/// The covenants under which `organisation_id` receives data today, with the case types each
-/// covers: few rows, read first so the list query needs no covenant join.
-async fn valid_grants(db: &Db, organisation_id: &str) -> Result<Vec<(String, Vec<String>)>> {
+/// A covenant, the versions under which a viewer receives data under it, and its case types.
+type Grant = (String, Vec<i64>, Vec<String>);
+
+/// The covenants under which account `user_id` of `organisation_id` receives data today, with
+/// the versions under which it does (the organisation is a party with categories to receive,
+/// and where that version names representatives, the account is one of them) and the case types
+/// the covenant covers: few rows, read first so the list query needs no covenant join.
+async fn valid_grants(
+    conn: &mut AnyConnection,
+    organisation_id: &str,
+    user_id: &str,
+) -> Result<Vec<Grant>> {
     let today = vandaag().to_string();
     let rows = sqlx::query(
-        "SELECT c.id, c.zaaktypen FROM dossiers_convenant c \
+        "SELECT c.id, c.zaaktypen, cp.versie FROM dossiers_convenant c \
          JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id \
          WHERE cp.organisation_id = $1 AND cp.ontvangen <> '' AND c.ingetrokken_at IS NULL \
-         AND c.geldig_van <= $2 AND c.geldig_tot >= $2",
+         AND c.geldig_van <= $2 AND c.geldig_tot >= $2 \
+         AND (cp.alleen_vertegenwoordigers = 0 OR EXISTS (SELECT 1 FROM dossiers_convenant_vertegenwoordiger r \
+              WHERE r.convenant_id = c.id AND r.organisation_id = cp.organisation_id AND r.user_id = $3)) \
+         ORDER BY c.id, cp.versie",
     )
     .bind(organisation_id)
     .bind(&today)
-    .fetch_all(db.pool())
+    .bind(user_id)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut grants = Vec::new();
+    let mut grants: Vec<Grant> = Vec::new();
     for r in &rows {
         let z: String = r.try_get("zaaktypen")?;
+        let id: String = r.try_get("id")?;
+        let versie: i64 = r.try_get("versie")?;
         let types = split(&z);
-        if !types.is_empty() {
-            grants.push((r.try_get("id")?, types));
+        if types.is_empty() {
+            continue;
+        }
+        match grants.last_mut() {
+            Some((last, versies, _)) if *last == id => versies.push(versie),
+            _ => grants.push((id, vec![versie], types)),
         }
     }
     Ok(grants)
@@ -982,9 +1466,13 @@ struct Zichtbaar<'a> {
     org: &'a str,
     today: String,
     teams: &'a [String],
-    /// Per case type the covenants under which the organisation receives data today.
-    by_type: BTreeMap<String, Vec<String>>,
+    /// Per case type the covenants under which the viewer receives data today, grouped by the
+    /// versions under which it does (most covenants: version 1 only).
+    by_type: BTreeMap<String, PerVersie>,
 }
+
+/// Covenant ids grouped by the versions under which the viewer receives data under them.
+type PerVersie = BTreeMap<Vec<i64>, Vec<String>>;
 
 impl Zichtbaar<'_> {
     /// The directing-team part over `dossiers_dossier d`, if the viewer directs.
@@ -1000,10 +1488,12 @@ impl Zichtbaar<'_> {
     }
 
     /// The participation part of the rule over `dossiers_deelname p` (the same rule as
-    /// [`zicht`] for one organisation): active, within its window, for a purpose of its
-    /// covenant, on a covenant valid today for the case type. `only` narrows it to one case type.
+    /// [`zicht`] for one account): active, within its window, for a purpose of its covenant
+    /// version, under a version that grants the organisation categories (and names the viewer
+    /// where it names representatives), on a covenant valid today for the case type. `only`
+    /// narrows it to one case type.
     fn deelname(&self, q: &mut Sql, only: Option<&str>) -> Option<String> {
-        let conds: Vec<(&String, &Vec<String>)> = self
+        let conds: Vec<(&String, &PerVersie)> = self
             .by_type
             .iter()
             .filter(|(t, _)| only.is_none_or(|o| o == t.as_str()))
@@ -1015,16 +1505,29 @@ impl Zichtbaar<'_> {
         let today = q.mark(&self.today);
         let grants: Vec<String> = conds
             .iter()
-            .map(|(t, covs)| {
+            .map(|(t, groups)| {
                 let tm = q.mark(t);
-                let cm = q.marks(covs);
-                format!("(p.zaaktype = {tm} AND p.convenant_id IN ({cm}))")
+                let per_versie: Vec<String> = groups
+                    .iter()
+                    .map(|(versies, covs)| {
+                        let cm = q.marks(covs);
+                        // Version numbers are integers read from the database: written into
+                        // the text, as a bound text would not compare with the number column.
+                        let vs = versies
+                            .iter()
+                            .map(i64::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        format!("(p.convenant_id IN ({cm}) AND p.convenant_versie IN ({vs}))")
+                    })
+                    .collect();
+                format!("(p.zaaktype = {tm} AND ({}))", per_versie.join(" OR "))
             })
             .collect();
         Some(format!(
             "p.organisation_id = {org} AND p.ingetrokken_at IS NULL \
              AND (p.geldig_van IS NULL OR p.geldig_van <= {today}) AND (p.geldig_tot IS NULL OR p.geldig_tot >= {today}) \
-             AND EXISTS (SELECT 1 FROM dossiers_convenant_doel cd WHERE cd.id = p.doel_id AND cd.convenant_id = p.convenant_id) \
+             AND EXISTS (SELECT 1 FROM dossiers_convenant_doel cd WHERE cd.id = p.doel_id AND cd.convenant_id = p.convenant_id AND cd.versie = p.convenant_versie) \
              AND ({})",
             grants.join(" OR ")
         ))
@@ -1060,21 +1563,29 @@ pub async fn list(
 ) -> Result<(Vec<DossierKop>, i64)> {
     let p = auth.principal();
     let regie_voeren = crate::access::mag_regie_voeren(p);
+    // The facts, the count and the page are read in one transaction, which also holds the
+    // audit record.
+    let mut tx = db.begin().await?;
     let teams = if regie_voeren {
-        teams_of(db, p).await?
+        teams_of(tx.conn()?, p).await?
     } else {
         Vec::new()
     };
     let partner = crate::access::is_ketenpartner(p) || regie_voeren;
     let grants = if partner {
-        valid_grants(db, &p.organisation_id).await?
+        valid_grants(tx.conn()?, &p.organisation_id, &p.user_id).await?
     } else {
         Vec::new()
     };
-    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (cov, types) in &grants {
+    let mut by_type: BTreeMap<String, PerVersie> = BTreeMap::new();
+    for (cov, versies, types) in &grants {
         for t in types {
-            by_type.entry(t.clone()).or_default().push(cov.clone());
+            by_type
+                .entry(t.clone())
+                .or_default()
+                .entry(versies.clone())
+                .or_default()
+                .push(cov.clone());
         }
     }
     let z = Zichtbaar {
@@ -1089,7 +1600,6 @@ pub async fn list(
     // The filtered rule, for the page and a filtered count.
     let mut q = Sql::default();
     let Some(visible) = z.alles(&mut q) else {
-        let mut tx = db.begin().await?;
         auth.record(&mut tx).await?;
         tx.commit().await?;
         return Ok((Vec::new(), 0));
@@ -1115,7 +1625,7 @@ pub async fn list(
     let total: i64 = if filtered {
         let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {where_sql}");
         bind_all(&sql, &q.binds)
-            .fetch_one(db.pool())
+            .fetch_one(&mut *tx.conn()?)
             .await?
             .try_get("n")?
     } else {
@@ -1124,7 +1634,7 @@ pub async fn list(
         if let Some(r) = z.regie(&mut rq) {
             let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {r}");
             n += bind_all(&sql, &rq.binds)
-                .fetch_one(db.pool())
+                .fetch_one(&mut *tx.conn()?)
                 .await?
                 .try_get::<i64, _>("n")?;
         }
@@ -1142,7 +1652,7 @@ pub async fn list(
         if !parts.is_empty() {
             let sql = format!("SELECT {} AS n", parts.join(" + "));
             n += bind_all(&sql, &cq.binds)
-                .fetch_one(db.pool())
+                .fetch_one(&mut *tx.conn()?)
                 .await?
                 .try_get::<i64, _>("n")?;
         }
@@ -1153,8 +1663,7 @@ pub async fn list(
     let sql = format!(
         "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
     );
-    let rows = bind_all(&sql, &q.binds).fetch_all(db.pool()).await?;
-    let mut tx = db.begin().await?;
+    let rows = bind_all(&sql, &q.binds).fetch_all(&mut *tx.conn()?).await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok((rows.iter().map(kop_row).collect::<Result<_>>()?, total))
@@ -1197,7 +1706,7 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
             "De titel is te lang (ten hoogste 120 tekens).",
         ));
     }
-    let teams = teams_of(db, p).await?;
+    let teams = teams_of(&mut *db.pool().acquire().await?, p).await?;
     if !teams.contains(&n.regie_team_id) {
         errors.push(field_error(
             "regie_team_id",
@@ -2084,6 +2593,8 @@ pub struct Deelname {
     pub organisation_id: String,
     pub convenant_id: String,
     pub convenant_naam: String,
+    /// The covenant version it was admitted under, whose terms it is judged by.
+    pub convenant_versie: i64,
     /// The covenant purpose it serves.
     pub doel: String,
     pub doel_id: Option<String>,
@@ -2108,6 +2619,7 @@ fn deelname_view(d: &DeelnameRij, zaaktype: &str, today: Date) -> Deelname {
         organisation_id: d.feiten.organisation_id.clone(),
         convenant_id: d.feiten.convenant.id.clone(),
         convenant_naam: d.convenant_naam.clone(),
+        convenant_versie: d.feiten.convenant.versie,
         doel: d.doel.clone(),
         doel_id: d.feiten.doel_id.clone(),
         geldig_van: d.feiten.van.map(|v| v.to_string()),
@@ -2192,6 +2704,7 @@ pub async fn admit(
     let kop = b.kop.clone();
     let feiten = ConvenantFeiten {
         id: c.id.clone(),
+        versie: c.versie,
         geldig_van: date(&c.geldig_van).unwrap_or(Date::MAX),
         geldig_tot: date(&c.geldig_tot).unwrap_or(Date::MIN),
         ingetrokken: c.ingetrokken,
@@ -2258,13 +2771,14 @@ pub async fn admit(
         ));
     }
     sqlx::query(
-        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, convenant_versie, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&id)
     .bind(&kop.id)
     .bind(organisation_id)
     .bind(&c.id)
+    .bind(c.versie)
     .bind(&kop.zaaktype)
     .bind(&doel.omschrijving)
     .bind(&doel.id)
@@ -2298,6 +2812,9 @@ pub fn reden_tekst(reden: &str) -> &'static str {
         "deelname-nog-niet-begonnen" => "de deelname is nog niet begonnen",
         "deelname-verlopen" => "de deelname is afgelopen",
         "doel-niet-in-convenant" => "de deelname dient geen doel van het convenant",
+        "geen-vertegenwoordiger" => {
+            "het convenant beperkt de toegang van deze partij tot benoemde vertegenwoordigers, en dit account is er geen"
+        }
         "geen-partij-bij-convenant" => "de organisatie is geen partij bij het convenant",
         "geen-deelname" => "uw organisatie neemt niet deel aan dit dossier",
         "geen-categorieen" => "het convenant geeft uw organisatie geen gegevenscategorieën",
@@ -2915,8 +3432,8 @@ pub async fn dossiers_van_melding(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let teams = teams_of(db, p).await?;
     let mut conn = db.pool().acquire().await?;
+    let teams = teams_of(&mut conn, p).await?;
     let mut out = Vec::new();
     for id in ids {
         let Some(g) = laad(&mut conn, &id).await? else {
@@ -3006,9 +3523,9 @@ pub async fn create_overleg(
     for d in &n.agenda {
         auths.push(open::<Wijzigen>(db, ctx, p, d).await?);
     }
-    let teams = teams_of(db, p).await?;
     let id = new_id();
     let mut tx = db.begin().await?;
+    let teams = teams_of(tx.conn()?, p).await?;
     for a in &auths {
         let g = laad(tx.conn()?, a.resource().id())
             .await?
@@ -3120,8 +3637,8 @@ pub async fn open_overleg(
 pub async fn overleg(db: &Db, auth: &Authorized<OverlegBesluit>) -> Result<Overleg> {
     let p = auth.principal();
     let id = auth.resource().id();
-    let teams = teams_of(db, p).await?;
     let mut tx = db.begin().await?;
+    let teams = teams_of(tx.conn()?, p).await?;
     let deelnemer = sqlx::query(
         "SELECT 1 AS x FROM dossiers_overleg_deelnemer WHERE overleg_id = $1 AND organisation_id = $2",
     )
@@ -3403,8 +3920,8 @@ pub async fn open_inzage(
     subject_id: &str,
     action: Action,
 ) -> Result<Authorized<Inzageverzoek>> {
-    let teams = teams_of(db, p).await?;
     let mut conn = db.pool().acquire().await?;
+    let teams = teams_of(&mut conn, p).await?;
     if !subject_bestaat(&mut conn, subject_id).await? {
         // Still a decision: the role may not ask at all.
         if !crate::access::mag_inzage_behandelen(p) {
@@ -3482,8 +3999,8 @@ pub async fn open_verzoek(
     verzoek_id: &str,
     action: Action,
 ) -> Result<(Authorized<Inzageverzoek>, Verzoek)> {
-    let teams = teams_of(db, p).await?;
     let mut conn = db.pool().acquire().await?;
+    let teams = teams_of(&mut conn, p).await?;
     let Some((v, _)) = lees_verzoek(&mut conn, verzoek_id).await? else {
         return Err(StoreError::NotFound);
     };
@@ -3506,7 +4023,6 @@ pub async fn open_verzoek(
 /// The request `verzoek_id` about the capability's subject, with the rule applied again in `tx`
 /// to every case it covers.
 async fn verzoek_over_subject(
-    db: &Db,
     tx: &mut Tx,
     auth: &Authorized<Inzageverzoek>,
     verzoek_id: &str,
@@ -3517,18 +4033,17 @@ async fn verzoek_over_subject(
     if v.subject_id != auth.resource().subject_id() {
         return Err(StoreError::NotFound);
     }
-    bevestig_inzage(db, tx, auth, &v.dossiers).await?;
+    bevestig_inzage(tx, auth, &v.dossiers).await?;
     Ok((v, stored))
 }
 
 async fn bevestig_inzage(
-    db: &Db,
     tx: &mut Tx,
     auth: &Authorized<Inzageverzoek>,
     vereist: &[String],
 ) -> Result<Vec<String>> {
     let p = auth.principal();
-    let teams = teams_of(db, p).await?;
+    let teams = teams_of(tx.conn()?, p).await?;
     let zaken = zaken_van(tx.conn()?, auth.resource().subject_id()).await?;
     let bereik = inzage_bereik(p, &teams, &zaken);
     match crate::access::inzage_beleid(&bereik, vereist, Action::Read, auth.purpose()) {
@@ -3654,7 +4169,7 @@ async fn bouw_inzage(
             let org = &dl.feiten.organisation_id;
             let partij = covs
                 .get(&dl.feiten.convenant.id)
-                .and_then(|c| c.partijen.iter().find(|p| p.organisation_id == *org));
+                .and_then(|c| c.partij_in(dl.feiten.convenant.versie, org));
             let doel = format!("{} (convenant '{}')", dl.doel, dl.convenant_naam);
             if !doelen.contains(&doel) {
                 doelen.push(doel.clone());
@@ -3833,7 +4348,7 @@ pub async fn inzage_opstellen(
     let key = sleutel(key)?;
     let p = auth.principal();
     let mut tx = db.begin().await?;
-    let dossiers = bevestig_inzage(db, &mut tx, auth, &[]).await?;
+    let dossiers = bevestig_inzage(&mut tx, auth, &[]).await?;
     let inzage = bouw_inzage(db, &mut tx, auth, &dossiers, Some(key)).await?;
     let json = serde_json::to_string(&inzage).map_err(|e| StoreError::Refused(e.to_string()))?;
     let id = new_id();
@@ -3878,7 +4393,7 @@ pub async fn verzoeken(
     auth: &Authorized<Inzageverzoek>,
 ) -> Result<(String, Vec<Verzoek>)> {
     let mut tx = db.begin().await?;
-    let mine = bevestig_inzage(db, &mut tx, auth, &[]).await?;
+    let mine = bevestig_inzage(&mut tx, auth, &[]).await?;
     auth.record(&mut tx).await?;
     let sid = auth.resource().subject_id().to_string();
     let naam: String = sqlx::query("SELECT naam FROM dossiers_subject WHERE id = $1")
@@ -3923,7 +4438,7 @@ pub async fn verzoek_inzien(
     key: Option<&DataKey>,
 ) -> Result<Verzoek> {
     let mut tx = db.begin().await?;
-    let (mut v, stored) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
+    let (mut v, stored) = verzoek_over_subject(&mut tx, auth, verzoek_id).await?;
     let inzage = ontsleutel(key, &stored)?;
     record_export(&mut tx, auth, &inzage).await?;
     tx.commit().await?;
@@ -3940,7 +4455,7 @@ pub async fn verzoek_vrijgeven(
 ) -> Result<()> {
     let p = auth.principal();
     let mut tx = db.begin().await?;
-    let (v, _) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
+    let (v, _) = verzoek_over_subject(&mut tx, auth, verzoek_id).await?;
     if v.status != CONCEPT {
         return Err(StoreError::Conflict(
             "Deze inzage is al vrijgegeven.".into(),
@@ -3976,7 +4491,7 @@ pub async fn verzoek_export(
     key: Option<&DataKey>,
 ) -> Result<Verzoek> {
     let mut tx = db.begin().await?;
-    let (mut v, stored) = verzoek_over_subject(db, &mut tx, auth, verzoek_id).await?;
+    let (mut v, stored) = verzoek_over_subject(&mut tx, auth, verzoek_id).await?;
     if v.status != VRIJGEGEVEN {
         return Err(StoreError::Conflict(
             "Deze inzage is nog een concept: een tweede persoon (de functionaris gegevensbescherming of een procesregisseur van het regieteam) moet haar eerst controleren en vrijgeven.".into(),
@@ -4050,7 +4565,7 @@ pub async fn correct(
         return Err(invalid("waarde", "Vul de juiste waarde in."));
     }
     let mut tx = db.begin().await?;
-    bevestig_inzage(db, &mut tx, auth, &[]).await?;
+    bevestig_inzage(&mut tx, auth, &[]).await?;
     auth.record(&mut tx).await?;
     let old = sqlx::query(&format!(
         "SELECT {column} AS v FROM dossiers_subject WHERE id = $1"
@@ -4098,12 +4613,12 @@ pub async fn find_subjects(
     let p = auth.principal();
     let term = q.trim().to_lowercase();
     let fg = p.has(platform::access::Role::Fg);
+    let mut tx = db.begin().await?;
     let teams = if fg {
         Vec::new()
     } else {
-        teams_of(db, p).await?
+        teams_of(tx.conn()?, p).await?
     };
-    let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     if term.chars().count() < 2 || (!fg && teams.is_empty()) {
         tx.commit().await?;

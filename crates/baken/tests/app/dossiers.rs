@@ -1239,18 +1239,33 @@ struct Cov {
     id: String,
     valid: bool,
     types: Vec<&'static str>,
-    /// (organisation, categories it may receive)
-    parties: Vec<(String, Vec<&'static str>)>,
+    /// Per version (1, 2, …): (organisation, categories it may receive, whether only its named
+    /// representatives see the cases).
+    versions: Vec<Vec<(String, Vec<&'static str>, bool)>>,
+    /// The named representatives: (organisation, account).
+    reps: Vec<(String, String)>,
+}
+
+/// A participation drawn by the generator.
+struct Part {
+    org: String,
+    cov: usize,
+    /// The covenant version it was admitted under.
+    version: usize,
+    revoked: bool,
+    /// Within its window and for a purpose of its own covenant version.
+    ok: bool,
 }
 
 /// The rule, restated plainly: which categories `v` may see in a case. A participation counts
-/// when it is not revoked, within its window, for a purpose of its covenant, on a covenant
-/// valid today that covers the case type and names the organisation.
+/// when it is not revoked, within its window, for a purpose of its covenant version, on a
+/// covenant valid today that covers the case type, and its version names the organisation
+/// (and, where that version limits the party to named representatives, `v` is one).
 fn expected(
     v: &Viewer,
     zaaktype: &str,
     regie_team: &str,
-    parts: &[(String, usize, bool, bool)],
+    parts: &[Part],
     covs: &[Cov],
 ) -> Option<Vec<&'static str>> {
     if v.regie_team.as_deref() == Some(regie_team) {
@@ -1264,16 +1279,27 @@ fn expected(
         return Some(Vec::new());
     }
     let mut cats = Vec::new();
-    for (org, ci, revoked, ok) in parts {
-        let c = &covs[*ci];
-        if *org != v.org || *revoked || !*ok || !c.valid || !c.types.contains(&zaaktype) {
+    for p in parts {
+        let c = &covs[p.cov];
+        if p.org != v.org || p.revoked || !p.ok || !c.valid || !c.types.contains(&zaaktype) {
             continue;
         }
-        if let Some((_, r)) = c.parties.iter().find(|(o, _)| o == org) {
+        if let Some((_, r, named_only)) = c.versions[p.version - 1]
+            .iter()
+            .find(|(o, _, _)| *o == p.org)
+        {
+            if *named_only && !c.reps.iter().any(|(o, u)| *o == p.org && *u == v.id) {
+                continue;
+            }
             cats.extend(r.iter().copied());
         }
     }
     Some(cats)
+}
+
+/// The id of the (only) purpose of version `version` of covenant `id` in the property test.
+fn doel_id(id: &str, version: usize) -> String {
+    format!("{id}-v{version}-doel-1")
 }
 
 /// Several chunks of scenarios run at once on a multi-threaded runtime, each with its own users,
@@ -1353,21 +1379,23 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         partners,
         clock,
     } = sh;
-    // The viewers: a partner user in every partner organisation (first, in the order of
-    // `partners`), municipal staff of every role inside and outside the directing teams, and
+    // The viewers: two partner users in every partner organisation (first, in the order of
+    // `partners`, then their colleagues in the same order), municipal staff of every role inside and outside the directing teams, and
     // accounts with several roles (a directing role with a partner role, or held by an account
     // of a partner organisation).
     let mut viewers = Vec::new();
     let g = "vijfheerenlanden".to_string();
-    let mut specs: Vec<(String, String, Vec<Role>, Option<String>)> = partner_slugs
+    let mut specs: Vec<(String, String, Vec<Role>, Option<String>)> = ["kp", "kp-collega"]
         .iter()
-        .map(|s| {
-            (
-                format!("kp{chunk}-{s}@example.nl"),
-                s.to_string(),
-                vec![Role::Ketenpartner],
-                None,
-            )
+        .flat_map(|prefix| {
+            partner_slugs.iter().map(move |s| {
+                (
+                    format!("{prefix}{chunk}-{s}@example.nl"),
+                    s.to_string(),
+                    vec![Role::Ketenpartner],
+                    None,
+                )
+            })
         })
         .collect();
     let mut add = |name: &str, org: &str, roles: Vec<Role>, team: Option<&String>| {
@@ -1481,26 +1509,55 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
             };
             let revoked = rng.chance(10);
             let types = rng.subset(&TYPES, 75);
-            sqlx::query("INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, ingetrokken_at, created_by, created_at) VALUES ($1, 'c', '', $2, $3, $4, $5, 'test', 0)")
-                .bind(&id).bind(types.join(",")).bind(&van).bind(&tot).bind(revoked.then_some(1i64))
+            // One version mostly, sometimes two (changed terms: other parties, categories,
+            // purposes, representatives rules).
+            let n_versions = if rng.chance(35) { 2 } else { 1 };
+            sqlx::query("INSERT INTO dossiers_convenant (id, naam, doelen, zaaktypen, geldig_van, geldig_tot, ingetrokken_at, versie, created_by, created_at) VALUES ($1, 'c', '', $2, $3, $4, $5, $6, 'test', 0)")
+                .bind(&id).bind(types.join(",")).bind(&van).bind(&tot).bind(revoked.then_some(1i64)).bind(n_versions as i64)
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
-            sqlx::query("INSERT INTO dossiers_convenant_doel (id, convenant_id, omschrijving, positie) VALUES ($1, $2, 'doel', 0)")
-                .bind(format!("{id}-doel-1")).bind(&id)
-                .execute(&mut *tx.conn().unwrap()).await.unwrap();
-            let mut parties = Vec::new();
-            for org in rng.subset(&partners, 60) {
-                let r = rng.subset(&CATS, 50);
-                let p = rng.subset(&CATS, 40);
-                sqlx::query("INSERT INTO dossiers_convenant_partij (convenant_id, organisation_id, ontvangen, verstrekken) VALUES ($1, $2, $3, $4)")
-                    .bind(&id).bind(&org).bind(r.join(",")).bind(p.join(","))
+            let mut versions = Vec::new();
+            for version in 1..=n_versions {
+                sqlx::query("INSERT INTO dossiers_convenant_versie (convenant_id, versie, partijen_zien_elkaar, toelichting, created_by, created_at) VALUES ($1, $2, 0, '', 'test', 0)")
+                    .bind(&id).bind(version as i64)
                     .execute(&mut *tx.conn().unwrap()).await.unwrap();
-                parties.push((org, r));
+                sqlx::query("INSERT INTO dossiers_convenant_doel (id, convenant_id, versie, omschrijving, positie) VALUES ($1, $2, $3, 'doel', 0)")
+                    .bind(doel_id(&id, version)).bind(&id).bind(version as i64)
+                    .execute(&mut *tx.conn().unwrap()).await.unwrap();
+                let mut parties = Vec::new();
+                for org in rng.subset(&partners, 60) {
+                    let r = rng.subset(&CATS, 50);
+                    let p = rng.subset(&CATS, 40);
+                    let named_only = rng.chance(30);
+                    sqlx::query("INSERT INTO dossiers_convenant_partij (convenant_id, versie, organisation_id, ontvangen, verstrekken, alleen_vertegenwoordigers) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(&id).bind(version as i64).bind(&org).bind(r.join(",")).bind(p.join(",")).bind(i64::from(named_only))
+                        .execute(&mut *tx.conn().unwrap()).await.unwrap();
+                    parties.push((org, r, named_only));
+                }
+                versions.push(parties);
+            }
+            // Named representatives (of parties in any version): each of the organisation's
+            // two partner accounts named or not.
+            let mut reps = Vec::new();
+            for (pi, org) in partners.iter().enumerate() {
+                if !versions.iter().flatten().any(|(o, _, _)| o == org) {
+                    continue;
+                }
+                for account in [pi, pi + partners.len()] {
+                    if rng.chance(50) {
+                        let user = viewers[account].id.clone();
+                        sqlx::query("INSERT INTO dossiers_convenant_vertegenwoordiger (convenant_id, organisation_id, user_id, email, created_by, created_at) VALUES ($1, $2, $3, 'x@example.nl', 'test', 0)")
+                            .bind(&id).bind(org).bind(&user)
+                            .execute(&mut *tx.conn().unwrap()).await.unwrap();
+                        reps.push((org.clone(), user));
+                    }
+                }
             }
             covs.push(Cov {
                 id,
                 valid: valid && !revoked,
                 types,
-                parties,
+                versions,
+                reps,
             });
         }
         // One case, participations (also stale ones: on covenants that lapsed or that do not
@@ -1511,26 +1568,24 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         sqlx::query("INSERT INTO dossiers_dossier (id, nummer, zaaktype, titel, regie_organisation_id, regie_team_id, herkomst, fase, ave_fase, inwoner, legal_hold, created_by, created_at, updated_at) VALUES ($1, $2, $3, 't', $4, $5, 'team', 'intake', 1, 'niet-uitgenodigd', 0, 'test', $6, $6)")
             .bind(&case).bind(format!("P-{chunk}-{n}")).bind(zaaktype).bind(&gemeente).bind(regie_team).bind(platform::db::now_ms() + clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst) * 1000)
             .execute(&mut *tx.conn().unwrap()).await.unwrap();
-        let mut parts = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
         for _ in 0..rng.below(5) {
             let ci = rng.below(covs.len());
-            // Mostly a party to the covenant, sometimes not (a stale or wrong participation).
-            let parties = &covs[ci].parties;
+            // Mostly under the covenant's current version, sometimes under an older one.
+            let version = 1 + rng.below(covs[ci].versions.len());
+            // Mostly a party to that version, sometimes not (a stale or wrong participation).
+            let parties = &covs[ci].versions[version - 1];
             let org = if !parties.is_empty() && rng.chance(70) {
                 parties[rng.below(parties.len())].0.clone()
             } else {
                 partners[rng.below(partners.len())].clone()
             };
             let revoked = rng.chance(20);
-            if !revoked
-                && parts
-                    .iter()
-                    .any(|(o, _, r, _): &(String, usize, bool, bool)| *o == org && !*r)
-            {
+            if !revoked && parts.iter().any(|p| p.org == org && !p.revoked) {
                 continue; // one active participation per organisation and case
             }
             // The participation's own window (mostly open, sometimes ended or not yet begun)
-            // and its purpose (mostly one of its covenant's, sometimes another covenant's).
+            // and its purpose (mostly one of its covenant version's, sometimes another's).
             let (van, tot, in_window) = match rng.below(10) {
                 0 => (Some(day(-30)), Some(day(-1)), false),
                 1 => (Some(day(1)), None, false),
@@ -1539,15 +1594,25 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
                 _ => (None, None, true),
             };
             let (doel, doel_ok) = if rng.chance(90) {
-                (format!("{}-doel-1", covs[ci].id), true)
+                (doel_id(&covs[ci].id, version), true)
             } else {
                 let other = rng.below(covs.len());
-                (format!("{}-doel-1", covs[other].id), other == ci)
+                let other_version = 1 + rng.below(covs[other].versions.len());
+                (
+                    doel_id(&covs[other].id, other_version),
+                    other == ci && other_version == version,
+                )
             };
-            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, 'd', $6, $7, $8, 0, 'test', $9)")
-                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(zaaktype).bind(&doel).bind(van).bind(tot).bind(revoked.then_some(1i64))
+            sqlx::query("INSERT INTO dossiers_deelname (id, dossier_id, organisation_id, convenant_id, convenant_versie, zaaktype, doel, doel_id, geldig_van, geldig_tot, gestart_at, gestart_door, ingetrokken_at) VALUES ($1, $2, $3, $4, $5, $6, 'd', $7, $8, $9, 0, 'test', $10)")
+                .bind(platform::db::new_id()).bind(&case).bind(&org).bind(&covs[ci].id).bind(version as i64).bind(zaaktype).bind(&doel).bind(van).bind(tot).bind(revoked.then_some(1i64))
                 .execute(&mut *tx.conn().unwrap()).await.unwrap();
-            parts.push((org, ci, revoked, in_window && doel_ok));
+            parts.push(Part {
+                org,
+                cov: ci,
+                version,
+                revoked,
+                ok: in_window && doel_ok,
+            });
         }
         let mut items = Vec::new();
         for k in 0..(1 + rng.below(6)) {
@@ -1593,8 +1658,14 @@ async fn property_chunk(sh: Shared, chunk: usize, scenarios: usize) -> (usize, u
         // Half the time a user of a participating organisation, so both sides of the rule
         // are exercised; the partner viewers come first, in the order of `partners`.
         let vi = if !parts.is_empty() && rng.chance(50) {
-            let org = &parts[rng.below(parts.len())].0;
-            partners.iter().position(|p| p == org).unwrap()
+            let org = &parts[rng.below(parts.len())].org;
+            let first = partners.iter().position(|p| p == org).unwrap();
+            // The organisation's first account or its colleague.
+            if rng.chance(50) {
+                first
+            } else {
+                first + partners.len()
+            }
         } else {
             rng.below(viewers.len())
         };
@@ -2630,4 +2701,460 @@ async fn closed_cases_refuse_writes_entries_are_bounded_and_destruction_leaves_n
             .get("n");
         assert_eq!(n, 0, "{table}");
     }
+}
+
+/// Where the covenant limits a party to named representatives, only the accounts the
+/// municipality named see the party's cases: a colleague of the same organisation is refused
+/// (audited) and finds nothing in the list, its count or a meeting's agenda. Naming and removing
+/// are audited; bad input is a clear error next to the field.
+#[tokio::test]
+async fn only_named_representatives_of_a_party_see_its_cases() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        ..
+    } = pga().await;
+    let collega = person(
+        &app,
+        "collega@example.nl",
+        "politie-lekpoort",
+        Role::Ketenpartner,
+        None,
+    )
+    .await;
+    let politie_org = app.org_id("politie-lekpoort").await;
+    let r = post(
+        &app,
+        "/api/v1/dossiers/convenanten",
+        &admin.token,
+        serde_json::json!({
+            "naam": "Convenant met vertegenwoordigers", "doelen": "PGA", "zaaktypen": ["pga"],
+            "geldig_van": day(-1), "geldig_tot": day(100),
+            "partijen": [
+                {"organisation_id": politie_org, "ontvangen": ["basisgegevens", "strafrechtelijk"], "verstrekken": [], "alleen_vertegenwoordigers": true},
+                {"organisation_id": app.org_id("ggd-regio-utrecht").await, "ontvangen": ["zorg-welzijn"], "verstrekken": []}
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let cov = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let case = new_case(&app, &regie.token, &zorg, "pga").await;
+    assert_eq!(
+        admit(&app, &regie.token, &case, "politie-lekpoort", &cov)
+            .await
+            .status(),
+        201
+    );
+    item(
+        &app,
+        &regie.token,
+        &case,
+        "strafrechtelijk",
+        "Proces-verbaal",
+    )
+    .await;
+    // Nobody named yet: nobody of the police sees the case.
+    for p in [&politie, &collega] {
+        let r = get(&app, &format!("/api/v1/dossiers/{case}"), &p.token).await;
+        assert_eq!(r.status(), 403);
+    }
+    // Naming: errors next to the field (problem+json), a partner may not, then the agent.
+    let path = format!("/api/v1/dossiers/convenanten/{cov}/vertegenwoordigers");
+    for (body, field) in [
+        (
+            serde_json::json!({"organisation_id": politie_org, "email": "niemand@example.nl"}),
+            "email",
+        ),
+        (
+            serde_json::json!({"organisation_id": politie_org, "email": "ggd@example.nl"}),
+            "email",
+        ),
+        (
+            serde_json::json!({"organisation_id": app.org_id("kleurrijk-wonen").await, "email": "agent@example.nl"}),
+            "organisation_id",
+        ),
+    ] {
+        let r = post(&app, &path, &admin.token, body).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            r.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json"
+        );
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(v.to_string().contains(field), "{v}");
+    }
+    let r = post(
+        &app,
+        &path,
+        &politie.token,
+        serde_json::json!({"organisation_id": politie_org, "email": "agent@example.nl"}),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let r = post(
+        &app,
+        &path,
+        &admin.token,
+        serde_json::json!({"organisation_id": politie_org, "email": "Agent@Example.nl"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(
+        app.audit_rows(&format!(
+            "resource_type = 'convenant-vertegenwoordiger' AND action = 'create' AND resource_id = '{cov}' AND subject_id = '{}' AND outcome = 'allowed'",
+            politie.id
+        ))
+        .await
+        .len(),
+        1
+    );
+    // The representative sees the case and its granted entries; the colleague nothing.
+    let r = get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token).await;
+    assert_eq!(r.status(), 200);
+    let d: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(titles(&d), vec!["Proces-verbaal".to_string()]);
+    let denied_before = app
+        .audit_rows(&format!(
+            "actor_user_id = '{}' AND resource_type = 'dossier' AND outcome = 'denied' AND reason = 'geen-vertegenwoordiger'",
+            collega.id
+        ))
+        .await
+        .len();
+    let r = get(&app, &format!("/api/v1/dossiers/{case}"), &collega.token).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let denied = app
+        .audit_rows(&format!(
+            "actor_user_id = '{}' AND resource_type = 'dossier' AND outcome = 'denied' AND reason = 'geen-vertegenwoordiger'",
+            collega.id
+        ))
+        .await
+        .len();
+    assert_eq!(denied, denied_before + 1, "the refusal is audited");
+    for (p, n) in [(&politie, 1), (&collega, 0)] {
+        let list: serde_json::Value = get(&app, "/api/v1/dossiers", &p.token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["total"], n, "{list}");
+        assert_eq!(list["items"].as_array().unwrap().len(), n as usize);
+    }
+    let mut page = Browser::new(&app);
+    page.login(&collega.email, PASSWORD, collega.secret.as_deref())
+        .await;
+    assert_eq!(page.get(&format!("/dossiers/{case}")).await.status, 403);
+    assert!(!page.get("/dossiers").await.body.contains(&case));
+    // A meeting of the municipality and the police names the case to the representative only.
+    let r = post(
+        &app,
+        "/api/v1/dossiers/overleggen",
+        &regie.token,
+        serde_json::json!({
+            "soort": "pga", "titel": "PGA-overleg", "datum": day(0),
+            "deelnemers": [politie_org], "agenda": [case]
+        }),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let oid = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (p, named) in [(&politie, true), (&collega, false)] {
+        let o: serde_json::Value = get(
+            &app,
+            &format!("/api/v1/dossiers/overleggen/{oid}"),
+            &p.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(
+            o["agenda"].as_array().unwrap().iter().any(|d| d == &case),
+            named,
+            "{o}"
+        );
+    }
+    // The covenant shows the representative to the administrator, with the party's rule.
+    let covs: serde_json::Value = get(&app, "/api/v1/dossiers/convenanten", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c = covs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == cov.as_str())
+        .unwrap();
+    assert_eq!(c["vertegenwoordigers"][0]["email"], "agent@example.nl");
+    assert_eq!(c["partijen"][0]["alleen_vertegenwoordigers"], true);
+    let mut b = Browser::new(&app);
+    b.login(&admin.email, PASSWORD, admin.secret.as_deref())
+        .await;
+    let html = b.get("/dossiers/convenanten").await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("Benoemde vertegenwoordigers"));
+    assert!(html.body.contains("agent@example.nl"));
+    assert!(html.body.contains("alleen benoemde vertegenwoordigers"));
+    // The form without JavaScript: a wrong account is an error next to the field.
+    let form = b
+        .get(&format!("/dossiers/convenanten/{cov}/vertegenwoordigers"))
+        .await;
+    assert_eq!(form.status, 200);
+    let bad = b
+        .post(
+            &format!("/dossiers/convenanten/{cov}/vertegenwoordigers"),
+            &[
+                ("organisation_id", politie_org.as_str()),
+                ("email", "ggd@example.nl"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("hoort niet bij deze organisatie"));
+    // Removing the representative ends the access at once (audited).
+    let r = api_send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("{path}/{}", politie.id),
+        &admin.token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.audit_rows(&format!(
+            "resource_type = 'convenant-vertegenwoordiger' AND action = 'delete' AND subject_id = '{}'",
+            politie.id
+        ))
+        .await
+        .len(),
+        1
+    );
+    let r = get(&app, &format!("/api/v1/dossiers/{case}"), &politie.token).await;
+    assert_eq!(r.status(), 403);
+    // Through the page as well: name the colleague now.
+    let named = b
+        .post(
+            &format!("/dossiers/convenanten/{cov}/vertegenwoordigers"),
+            &[
+                ("organisation_id", politie_org.as_str()),
+                ("email", "collega@example.nl"),
+            ],
+        )
+        .await;
+    assert_eq!(named.status, 303);
+    let r = get(&app, &format!("/api/v1/dossiers/{case}"), &collega.token).await;
+    assert_eq!(r.status(), 200);
+    let removed = b
+        .post(
+            &format!(
+                "/dossiers/convenanten/{cov}/vertegenwoordigers/{}/verwijderen",
+                collega.id
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    let r = get(&app, &format!("/api/v1/dossiers/{case}"), &collega.token).await;
+    assert_eq!(r.status(), 403);
+}
+
+/// Changing a covenant's terms makes a new version; a participation keeps the version it was
+/// admitted under and is judged by its terms, whether the new version narrows or widens them.
+/// Revoking the covenant still ends every version.
+#[tokio::test]
+async fn a_participation_keeps_the_terms_of_the_covenant_version_it_was_admitted_under() {
+    let Pga {
+        app,
+        admin,
+        regie,
+        politie,
+        ggd,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    for org in ["politie-lekpoort", "ggd-regio-utrecht"] {
+        assert_eq!(
+            admit(&app, &regie.token, &case, org, &cov).await.status(),
+            201
+        );
+    }
+    for (cat, t) in [
+        ("basisgegevens", "Adres"),
+        ("strafrechtelijk", "Proces-verbaal"),
+        ("zorg-welzijn", "Zorgplan"),
+        ("wonen", "Huurachterstand"),
+    ] {
+        assert_eq!(item(&app, &regie.token, &case, cat, t).await.status(), 201);
+    }
+    let seen = |token: String| {
+        let app = &app;
+        let case = case.clone();
+        async move {
+            let r = get(app, &format!("/api/v1/dossiers/{case}"), &token).await;
+            if r.status() != 200 {
+                return None;
+            }
+            Some(titles(&r.json().await.unwrap()))
+        }
+    };
+    let s = |v: &[&str]| Some(v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        seen(politie.token.clone()).await,
+        s(&["Adres", "Proces-verbaal"])
+    );
+    assert_eq!(seen(ggd.token.clone()).await, s(&["Adres", "Zorgplan"]));
+    // Version 2 narrows the police to criminal data and widens the GGD with housing.
+    let versie = |token: &str, body: serde_json::Value| {
+        let app = &app;
+        let path = format!("/api/v1/dossiers/convenanten/{cov}/versies");
+        let token = token.to_string();
+        async move { post(app, &path, &token, body).await }
+    };
+    let v2 = serde_json::json!({
+        "doelen": ["PGA", "Nazorg na detentie"], "toelichting": "Addendum",
+        "partijen": [
+            {"organisation_id": app.org_id("politie-lekpoort").await, "ontvangen": ["strafrechtelijk"], "verstrekken": ["strafrechtelijk"], "grondslag": "art. 20 Wpg"},
+            {"organisation_id": app.org_id("ggd-regio-utrecht").await, "ontvangen": ["basisgegevens", "zorg-welzijn", "wonen"], "verstrekken": ["zorg-welzijn"]},
+            {"organisation_id": app.org_id("kleurrijk-wonen").await, "ontvangen": ["wonen"], "verstrekken": ["wonen"]}
+        ]
+    });
+    // Refusals first: a partner may not, bad terms are errors (problem+json).
+    assert_eq!(versie(&politie.token, v2.clone()).await.status(), 403);
+    let r = versie(
+        &admin.token,
+        serde_json::json!({"doelen": [], "partijen": [{"organisation_id": app.org_id("politie-lekpoort").await, "ontvangen": ["geheim"]}]}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let r = versie(&admin.token, v2.clone()).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["versie"], 2);
+    // The participations under version 1 keep its categories: narrowed or widened since.
+    assert_eq!(
+        seen(politie.token.clone()).await,
+        s(&["Adres", "Proces-verbaal"])
+    );
+    assert_eq!(seen(ggd.token.clone()).await, s(&["Adres", "Zorgplan"]));
+    // The GGD admitted again comes under version 2 and sees housing now; the police, admitted
+    // again, see criminal data only.
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for dl in d["deelnames"].as_array().unwrap() {
+        assert_eq!(dl["convenant_versie"], 1, "{dl}");
+        let pid = dl["id"].as_str().unwrap();
+        let r = post(
+            &app,
+            &format!("/api/v1/dossiers/{case}/deelnames/{pid}/intrekken"),
+            &regie.token,
+            serde_json::json!({"reden": "Nieuwe versie van het convenant"}),
+        )
+        .await;
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    for org in ["politie-lekpoort", "ggd-regio-utrecht"] {
+        assert_eq!(
+            admit(&app, &regie.token, &case, org, &cov).await.status(),
+            201
+        );
+    }
+    assert_eq!(seen(politie.token.clone()).await, s(&["Proces-verbaal"]));
+    assert_eq!(
+        seen(ggd.token.clone()).await,
+        s(&["Adres", "Huurachterstand", "Zorgplan"])
+    );
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let versies: Vec<i64> = d["deelnames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|dl| dl["ingetrokken_at"].is_null())
+        .map(|dl| dl["convenant_versie"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versies, vec![2, 2]);
+    // The covenant lists both versions and the participations under each.
+    let covs: serde_json::Value = get(&app, "/api/v1/dossiers/convenanten", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let c = covs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == cov.as_str())
+        .unwrap();
+    assert_eq!(c["versie"], 2);
+    assert_eq!(c["versies"].as_array().unwrap().len(), 2);
+    assert_eq!(c["versies"][1]["toelichting"], "Addendum");
+    assert_eq!(
+        c["versies"][1]["deelnames"][app.org_id("ggd-regio-utrecht").await.as_str()],
+        1
+    );
+    assert_eq!(c["doelen"].as_array().unwrap().len(), 2);
+    let mut b = Browser::new(&app);
+    b.login(&admin.email, PASSWORD, admin.secret.as_deref())
+        .await;
+    let html = b.get("/dossiers/convenanten").await;
+    assert!(html.body.contains("Versie 2 (huidig)") && html.body.contains("Versie 1"));
+    // The form without JavaScript: it starts from the current terms; an empty purpose list is
+    // an error next to the field.
+    let form = b.get(&format!("/dossiers/convenanten/{cov}/versie")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Nazorg na detentie"));
+    let bad = b
+        .post(
+            &format!("/dossiers/convenanten/{cov}/versie"),
+            &[("doelen", " ")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Noem ten minste één doel"));
+    let wonen_field = format!("ontvangen-{}", app.org_id("kleurrijk-wonen").await);
+    let ok = b
+        .post(
+            &format!("/dossiers/convenanten/{cov}/versie"),
+            &[("doelen", "PGA"), (wonen_field.as_str(), "wonen")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    // Revoking the covenant ends the participations under every version.
+    let revoked = b
+        .post(&format!("/dossiers/convenanten/{cov}/intrekken"), &[])
+        .await;
+    assert_eq!(revoked.status, 303);
+    assert_eq!(revoked.location().as_deref(), Some("/dossiers/convenanten"));
+    assert_eq!(seen(politie.token.clone()).await, None);
+    assert_eq!(seen(ggd.token.clone()).await, None);
+    assert_eq!(
+        versie(&admin.token, v2).await.status(),
+        409,
+        "a revoked covenant takes no new version"
+    );
 }
