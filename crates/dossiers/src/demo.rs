@@ -107,6 +107,8 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
                     ontvangen: vec!["basisgegevens".into(), "strafrechtelijk".into()],
                     verstrekken: vec!["basisgegevens".into(), "strafrechtelijk".into()],
                     grondslag: Some("art. 20 Wet politiegegevens".into()),
+                    // Only the officers the municipality names see the cases.
+                    alleen_vertegenwoordigers: true,
                     ..Default::default()
                 },
                 NieuwePartij {
@@ -125,6 +127,18 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
                 },
             ],
             partijen_zien_elkaar: false,
+        },
+    )
+    .await?;
+    // The police's named representative: the demo partner account.
+    store::vertegenwoordiger_toevoegen(
+        db,
+        &ctx,
+        &cauth,
+        &convenant,
+        &store::NieuweVertegenwoordiger {
+            organisation_id: politie.clone(),
+            email: "ketenpartner@politie-lekpoort.demo".into(),
         },
     )
     .await?;
@@ -198,6 +212,42 @@ pub async fn seed_demo(db: &Db, key: Option<&DataKey>) -> Result<(), DemoError> 
         )
         .await?;
     }
+    // An addendum: the terms change, the participations above keep version 1.
+    let huidig = store::convenanten(db)
+        .await?
+        .into_iter()
+        .find(|c| c.id == convenant)
+        .ok_or_else(|| other("no covenant"))?;
+    store::nieuwe_versie(
+        db,
+        &cauth,
+        &convenant,
+        &store::NieuweVersie {
+            doelen: Doelen::Lijst(
+                huidig
+                    .doelen
+                    .iter()
+                    .map(|d| d.omschrijving.clone())
+                    .chain(["Nazorg na detentie".to_string()])
+                    .collect(),
+            ),
+            partijen_zien_elkaar: false,
+            partijen: huidig
+                .partijen
+                .iter()
+                .map(|p| NieuwePartij {
+                    organisation_id: p.organisation_id.clone(),
+                    ontvangen: p.ontvangen.clone(),
+                    verstrekken: p.verstrekken.clone(),
+                    grondslagen: p.grondslagen.clone(),
+                    alleen_vertegenwoordigers: p.alleen_vertegenwoordigers,
+                    grondslag: None,
+                })
+                .collect(),
+            toelichting: "Addendum (demo): nazorg na detentie als doel toegevoegd.".into(),
+        },
+    )
+    .await?;
     let toevoegen = store::open::<Toevoegen>(db, &ctx, &p, &id).await?;
     let item = |soort: &str, categorie: &str, titel: &str, tekst: &str| NieuwItem {
         soort: soort.into(),
