@@ -1744,31 +1744,19 @@ async fn meeting_page(
     let meeting = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read)
         .await
         .map_err(store_err)?;
-    let o = store::overleg(&state.db, &meeting)
+    let (o, zaken) = store::overleg_met_agenda(&state.db, &meeting)
         .await
         .map_err(store_err)?;
     let orgs = org_names(&state).await;
-    let mut agenda = Vec::new();
-    for did in &o.agenda {
-        let auth = match store::open::<Lezen>(&state.db, &ctx.request, p, did).await {
-            Ok(a) => a,
-            // Access ended between the agenda and this case: it is left out.
-            Err(StoreError::Forbidden(_) | StoreError::Denied(_) | StoreError::NotFound) => {
-                continue
-            }
-            Err(e) => return Err(store_err(e)),
-        };
-        let items = store::overleg_items(&state.db, &auth, &id)
-            .await
-            .map_err(store_err)?;
-        let kop = auth.resource().kop();
-        agenda.push(Agendapunt {
-            id: did.clone(),
-            nummer: format!("{} – {}", kop.nummer, kop.titel),
-            items: items.iter().map(|i| item_view(i, &orgs)).collect(),
-            may_record: auth.resource().zicht().is_regie() && !kop.gesloten(),
-        });
-    }
+    let agenda = zaken
+        .into_iter()
+        .map(|z| Agendapunt {
+            nummer: format!("{} – {}", z.kop.nummer, z.kop.titel),
+            items: z.items.iter().map(|i| item_view(i, &orgs)).collect(),
+            may_record: z.regie && !z.kop.gesloten(),
+            id: z.kop.id,
+        })
+        .collect();
     render(&MeetingPage {
         shell: Shell::titled(&ctx, format!("{} op {}", o.titel, o.datum)),
         soort: model::overleg_soort_naam(&o.soort).unwrap_or("").into(),

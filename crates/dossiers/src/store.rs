@@ -1140,11 +1140,34 @@ struct DeelnameRij {
     ingetrokken_reden: Option<String>,
 }
 
-/// Every participation in case `dossier_id`, with its covenant's facts (purposes, grants of the
-/// participating organisation).
-async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<DeelnameRij>> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.organisation_id, p.doel, p.doel_id, p.geldig_van AS p_van, p.geldig_tot AS p_tot, \
+/// A statement over a list of ids, prepared and cached when it names one (the common case) and
+/// not otherwise (its text varies with the number of ids).
+fn per_ids<'q>(
+    sql: &'q str,
+    binds: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql).persistent(binds.len() == 1);
+    for b in binds {
+        q = q.bind(b.as_str());
+    }
+    q
+}
+
+/// Every participation in the cases `dossier_ids`, per case, with its covenant version's facts
+/// (purposes, grants of the participating organisation, named representatives): a fixed number
+/// of statements however many cases.
+async fn deelnames_in(
+    conn: &mut AnyConnection,
+    dossier_ids: &[String],
+) -> Result<BTreeMap<String, Vec<DeelnameRij>>> {
+    let mut out: BTreeMap<String, Vec<DeelnameRij>> = BTreeMap::new();
+    if dossier_ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::default();
+    let ids = q.marks(dossier_ids);
+    let sql = format!(
+        "SELECT p.dossier_id, p.id, p.organisation_id, p.doel, p.doel_id, p.geldig_van AS p_van, p.geldig_tot AS p_tot, \
          p.convenant_versie, p.gestart_at, p.ingetrokken_at, p.ingetrokken_reden, \
          c.id AS cid, c.naam AS cnaam, c.geldig_van, c.geldig_tot, c.ingetrokken_at AS c_in, c.zaaktypen, \
          cv.partijen_zien_elkaar, cp.ontvangen, cp.verstrekken, cp.alleen_vertegenwoordigers, cd.omschrijving AS doel_tekst \
@@ -1152,22 +1175,18 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
          LEFT JOIN dossiers_convenant_versie cv ON cv.convenant_id = c.id AND cv.versie = p.convenant_versie \
          LEFT JOIN dossiers_convenant_partij cp ON cp.convenant_id = c.id AND cp.versie = p.convenant_versie AND cp.organisation_id = p.organisation_id \
          LEFT JOIN dossiers_convenant_doel cd ON cd.id = p.doel_id \
-         WHERE p.dossier_id = $1 ORDER BY p.gestart_at, p.id",
-    )
-    .bind(dossier_id)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE p.dossier_id IN ({ids}) ORDER BY p.gestart_at, p.id"
+    );
+    let rows = per_ids(&sql, &q.binds).fetch_all(&mut *conn).await?;
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(out);
     }
     // The purposes per covenant version, and the named representatives per covenant and party.
-    let doel_rows = sqlx::query(
+    let sql = format!(
         "SELECT cd.convenant_id, cd.versie, cd.id FROM dossiers_convenant_doel cd WHERE cd.convenant_id IN \
-         (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id = $1)",
-    )
-    .bind(dossier_id)
-    .fetch_all(&mut *conn)
-    .await?;
+         (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id IN ({ids}))"
+    );
+    let doel_rows = per_ids(&sql, &q.binds).fetch_all(&mut *conn).await?;
     let mut doelen: BTreeMap<(String, i64), Vec<String>> = BTreeMap::new();
     for r in &doel_rows {
         doelen
@@ -1175,21 +1194,19 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
             .or_default()
             .push(r.try_get("id")?);
     }
-    let rep_rows = sqlx::query(
+    let sql = format!(
         "SELECT r.convenant_id, r.organisation_id, r.user_id FROM dossiers_convenant_vertegenwoordiger r \
-         WHERE r.convenant_id IN (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id = $1)",
-    )
-    .bind(dossier_id)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE r.convenant_id IN (SELECT convenant_id FROM dossiers_deelname WHERE dossier_id IN ({ids}))"
+    );
+    let rep_rows = per_ids(&sql, &q.binds).fetch_all(&mut *conn).await?;
     let mut reps: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for r in &rep_rows {
         reps.entry((r.try_get("convenant_id")?, r.try_get("organisation_id")?))
             .or_default()
             .push(r.try_get("user_id")?);
     }
-    let mut out = Vec::new();
     for r in &rows {
+        let dossier_id: String = r.try_get("dossier_id")?;
         let van: String = r.try_get("geldig_van")?;
         let tot: String = r.try_get("geldig_tot")?;
         let z: String = r.try_get("zaaktypen")?;
@@ -1217,7 +1234,7 @@ async fn deelnames_in(conn: &mut AnyConnection, dossier_id: &str) -> Result<Vec<
                 .cloned()
                 .unwrap_or_default()
         });
-        out.push(DeelnameRij {
+        out.entry(dossier_id).or_default().push(DeelnameRij {
             feiten: DeelnameFeiten {
                 organisation_id: org,
                 ingetrokken: ingetrokken_at.is_some(),
@@ -1275,16 +1292,41 @@ impl Geladen {
 }
 
 async fn laad(conn: &mut AnyConnection, id: &str) -> Result<Option<Geladen>> {
-    let row = sqlx::query(&format!(
-        "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE d.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let kop = kop_row(&row)?;
-    let deelnames = deelnames_in(conn, &kop.id).await?;
-    Ok(Some(Geladen { kop, deelnames }))
+    Ok(laad_alle(conn, std::slice::from_ref(&id.to_string()))
+        .await?
+        .pop())
+}
+
+/// The cases `ids` that exist, in that order, each with everything its rule decides on: a fixed
+/// number of statements however many cases (a meeting's agenda, a melding's cases).
+async fn laad_alle(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Geladen>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::default();
+    let marks = q.marks(ids);
+    let sql = format!("SELECT {KOP_COLS} FROM dossiers_dossier d WHERE d.id IN ({marks})");
+    let rows = per_ids(&sql, &q.binds).fetch_all(&mut *conn).await?;
+    let mut koppen: BTreeMap<String, DossierKop> = BTreeMap::new();
+    for r in &rows {
+        let kop = kop_row(r)?;
+        koppen.insert(kop.id.clone(), kop);
+    }
+    let found: Vec<String> = ids
+        .iter()
+        .filter(|i| koppen.contains_key(*i))
+        .cloned()
+        .collect();
+    let mut deelnames = deelnames_in(conn, &found).await?;
+    Ok(found
+        .iter()
+        .filter_map(|id| {
+            koppen.remove(id).map(|kop| Geladen {
+                deelnames: deelnames.remove(id).unwrap_or_default(),
+                kop,
+            })
+        })
+        .collect())
 }
 
 /// Decides whether `p` may perform `A` on case `id`; a denial is audited. The facts (the case,
@@ -3435,10 +3477,7 @@ pub async fn dossiers_van_melding(
     let mut conn = db.pool().acquire().await?;
     let teams = teams_of(&mut conn, p).await?;
     let mut out = Vec::new();
-    for id in ids {
-        let Some(g) = laad(&mut conn, &id).await? else {
-            continue;
-        };
+    for g in laad_alle(&mut conn, &ids).await? {
         if zicht(p, &g.feiten(&teams)).opent() {
             out.push(platform::links::Link {
                 from_kind: "dossier".into(),
@@ -3635,9 +3674,21 @@ pub async fn open_overleg(
 /// A meeting with its participants and the cases on its agenda that the viewer may open, read
 /// in one transaction with the facts of each of those decisions; the read is audited.
 pub async fn overleg(db: &Db, auth: &Authorized<OverlegBesluit>) -> Result<Overleg> {
+    let mut tx = db.begin().await?;
+    let (o, _) = lees_overleg(&mut tx, auth).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+/// The meeting of `auth` read in `tx`, with the cases on its agenda the viewer may open (each
+/// decided on the facts of `tx`, all loaded with a fixed number of statements).
+async fn lees_overleg(
+    tx: &mut Tx,
+    auth: &Authorized<OverlegBesluit>,
+) -> Result<(Overleg, Vec<(Geladen, Zicht)>)> {
     let p = auth.principal();
     let id = auth.resource().id();
-    let mut tx = db.begin().await?;
     let teams = teams_of(tx.conn()?, p).await?;
     let deelnemer = sqlx::query(
         "SELECT 1 AS x FROM dossiers_overleg_deelnemer WHERE overleg_id = $1 AND organisation_id = $2",
@@ -3674,16 +3725,94 @@ pub async fn overleg(db: &Db, auth: &Authorized<OverlegBesluit>) -> Result<Overl
     .iter()
     .map(|r| r.try_get("dossier_id"))
     .collect::<std::result::Result<_, _>>()?;
-    for d in punten {
-        if let Some(g) = laad(tx.conn()?, &d).await? {
-            if zicht(p, &g.feiten(&teams)).opent() {
-                o.agenda.push(d);
+    let mut zaken = Vec::new();
+    for g in laad_alle(tx.conn()?, &punten).await? {
+        let z = zicht(p, &g.feiten(&teams));
+        if z.opent() {
+            o.agenda.push(g.kop.id.clone());
+            zaken.push((g, z));
+        }
+    }
+    Ok((o, zaken))
+}
+
+/// A case on a meeting's agenda as its viewer may see it, with its record of that meeting.
+#[derive(Clone, Debug)]
+pub struct AgendaZaak {
+    pub kop: DossierKop,
+    /// Whether the viewer directs the case (and so may record its discussion).
+    pub regie: bool,
+    /// The meeting's record of the case, in the categories the viewer sees.
+    pub items: Vec<Item>,
+}
+
+/// A meeting with the cases on its agenda the viewer may open, each with its record of this
+/// meeting filtered by the categories the viewer sees of that case: read in one transaction with
+/// the facts of every decision, in a fixed number of statements however long the agenda. Every
+/// case opened and every entry shown is recorded.
+pub async fn overleg_met_agenda(
+    db: &Db,
+    auth: &Authorized<OverlegBesluit>,
+) -> Result<(Overleg, Vec<AgendaZaak>)> {
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    let (o, zaken) = lees_overleg(&mut tx, auth).await?;
+    let mut q = Sql::default();
+    let om = q.mark(&o.id);
+    let per_zaak: Vec<String> = zaken
+        .iter()
+        .filter_map(|(g, z)| {
+            let d = q.mark(&g.kop.id);
+            match z.categorieen() {
+                None => Some(format!("(dossier_id = {d})")),
+                Some(list) if list.is_empty() => None,
+                Some(list) => {
+                    let slugs: Vec<String> = list.iter().map(|c| c.slug().to_string()).collect();
+                    let m = q.marks(&slugs);
+                    Some(format!("(dossier_id = {d} AND categorie IN ({m}))"))
+                }
             }
+        })
+        .collect();
+    let mut per_dossier: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    if !per_zaak.is_empty() {
+        let sql = format!(
+            "SELECT * FROM dossiers_item WHERE overleg_id = {om} AND ({}) ORDER BY created_at DESC, id",
+            per_zaak.join(" OR ")
+        );
+        for r in bind_all(&sql, &q.binds).fetch_all(&mut *tx.conn()?).await? {
+            let dossier_id: String = r.try_get("dossier_id")?;
+            per_dossier
+                .entry(dossier_id)
+                .or_default()
+                .push(item_row(&r)?);
         }
     }
     auth.record(&mut tx).await?;
+    let mut out = Vec::new();
+    for (g, z) in zaken {
+        let mut items = per_dossier.remove(&g.kop.id).unwrap_or_default();
+        let zichtbaar = zichtbare_organisaties(p, &g.kop, &z, &g.deelnames);
+        verberg_partners(&mut items, &zichtbaar);
+        let subject = format!("dossier:{}", g.kop.id);
+        auth.record_each(
+            &mut tx,
+            "dossier",
+            std::slice::from_ref(&g.kop.id),
+            Some(&subject),
+        )
+        .await?;
+        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+        auth.record_each(&mut tx, "dossier-item", &ids, Some(&subject))
+            .await?;
+        out.push(AgendaZaak {
+            regie: z.is_regie(),
+            kop: g.kop,
+            items,
+        });
+    }
     tx.commit().await?;
-    Ok(o)
+    Ok((o, out))
 }
 
 /// The meeting record and decisions of one case on the agenda: visible only to those who see
