@@ -1101,6 +1101,15 @@ mod tests {
                         "subject search {ctx}"
                     );
                     assert_eq!(
+                        got(&|| Vertegenwoordiger::besloten("c", "u").policy(
+                            &pr,
+                            action,
+                            Purpose::Beheer
+                        )),
+                        admin && matches!(action, Action::Create | Action::Delete),
+                        "representatives {ctx}"
+                    );
+                    assert_eq!(
                         got(&|| Module.policy(&pr, action, Purpose::Uitvoering)),
                         action == Action::Read && (regie || partner || admin || sar),
                         "module {ctx}"

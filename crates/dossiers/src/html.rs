@@ -723,7 +723,7 @@ async fn detail_page(
             (
                 Regel {
                     a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
-                    b: x.convenant_naam.clone(),
+                    b: format!("{} (versie {})", x.convenant_naam, x.convenant_versie),
                     c: x.doel.clone(),
                     d: {
                         let venster = match (&x.geldig_van, &x.geldig_tot) {

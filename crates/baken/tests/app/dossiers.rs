@@ -3098,6 +3098,12 @@ async fn a_participation_keeps_the_terms_of_the_covenant_version_it_was_admitted
         .map(|dl| dl["convenant_versie"].as_i64().unwrap())
         .collect();
     assert_eq!(versies, vec![2, 2]);
+    let mut rb = Browser::new(&app);
+    rb.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = rb.get(&format!("/dossiers/{case}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("(versie 1)") && page.body.contains("(versie 2)"));
     // The covenant lists both versions and the participations under each.
     let covs: serde_json::Value = get(&app, "/api/v1/dossiers/convenanten", &admin.token)
         .await
