@@ -958,6 +958,8 @@ struct DeadlinesPage {
     m: Texts,
     sections: Vec<Section>,
     filter: Form,
+    /// The current or next year has no designated days recorded.
+    waarschuwing: Option<String>,
 }
 
 pub struct Section {
@@ -1063,6 +1065,7 @@ async fn deadlines_page(
         m,
         sections,
         filter,
+        waarschuwing: model::waarschuwing_gelijkgestelde_dagen(&kal, today),
     })
 }
 
@@ -1746,6 +1749,8 @@ struct DesignatedPage {
     rows: Vec<DesignatedRow>,
     may_edit: bool,
     form: Option<Form>,
+    /// The current or next year has no designated days recorded.
+    waarschuwing: Option<String>,
 }
 
 fn designated_form(m: &Texts, v: Option<&HashMap<String, String>>) -> Form {
@@ -1784,9 +1789,15 @@ async fn render_designated(state: &AppState, ctx: &Ctx, refused: Option<Form>) -
     } else {
         None
     };
-    let rows = store::gelijkgestelde_dagen(&state.db)
+    let dagen = store::gelijkgestelde_dagen(&state.db)
         .await
-        .map_err(store_err)?
+        .map_err(store_err)?;
+    let mut kal = termijnen::Calendar::new();
+    for d in &dagen {
+        kal.add_designated_day(d.datum, d.naam.clone(), d.bron.clone());
+    }
+    let waarschuwing = model::waarschuwing_gelijkgestelde_dagen(&kal, vandaag());
+    let rows = dagen
         .into_iter()
         .map(|d| DesignatedRow {
             vastgelegd: if d.created_by == store::MEEGELEVERD {
@@ -1808,6 +1819,7 @@ async fn render_designated(state: &AppState, ctx: &Ctx, refused: Option<Form>) -
             rows,
             may_edit,
             form,
+            waarschuwing,
         },
     )
 }

@@ -339,6 +339,22 @@ pub fn toets_gelijkgestelde_dag(datum: Date, kal: &Calendar) -> Result<(), Strin
     Ok(())
 }
 
+/// The warning on the deadline overview and the designated-days page when the current or the
+/// next calendar year has no day designated by royal decree recorded: a deadline ending in such
+/// a year may come out too early once the decree is published (art. 3 lid 3 Atw).
+pub fn waarschuwing_gelijkgestelde_dagen(kal: &Calendar, vandaag: Date) -> Option<String> {
+    let jaar = vandaag.year();
+    let ontbreekt = kal.jaren_zonder_gelijkstelling([jaar, jaar.saturating_add(1)]);
+    let (jaren, die) = match ontbreekt.as_slice() {
+        [] => return None,
+        [j] => (j.to_string(), "dat jaar"),
+        [a, b, ..] => (format!("{a} en {b}"), "die jaren"),
+    };
+    Some(format!(
+        "Let op: voor {jaren} zijn nog geen gelijkgestelde dagen vastgelegd. Een wettelijke termijn die in {die} eindigt, kan te vroeg uitvallen als het koninklijk besluit een dag gelijkstelt met een algemeen erkende feestdag (art. 3 lid 3 Algemene termijnenwet). Neem de dagen over uit het besluit in de Staatscourant zodra het verschenen is."
+    ))
+}
+
 fn hoofdletter(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -1507,6 +1523,70 @@ mod tests {
             .find(|m| m.regel == Some("zienswijze"))
             .unwrap();
         assert!(!zonder.uitleg.contains("Overweeg"), "{}", zonder.uitleg);
+    }
+
+    #[test]
+    fn migration_0022_ships_the_days_of_both_decrees_with_their_titles() {
+        for sql in [
+            include_str!(
+                "../../../migrations/sqlite/0022_maatregelen_gelijkstellingsbesluiten.sql"
+            ),
+            include_str!(
+                "../../../migrations/postgres/0022_maatregelen_gelijkstellingsbesluiten.sql"
+            ),
+        ] {
+            let rows: Vec<&str> = sql
+                .split("INSERT INTO maatregelen_gelijkgestelde_dag")
+                .skip(1)
+                .collect();
+            let mut n = 0;
+            for b in termijnen::GELIJKSTELLINGSBESLUITEN {
+                for (d, naam) in b.dagen() {
+                    let row = rows
+                        .iter()
+                        .find(|r| r.contains(&format!("'{d}', '{naam}', '{}'", b.titel)))
+                        .unwrap_or_else(|| panic!("{d} missing"));
+                    assert!(row.contains(&format!("WHERE datum = '{d}' AND removed_at IS NULL")));
+                    n += 1;
+                }
+            }
+            assert_eq!(rows.len(), n);
+        }
+    }
+
+    #[test]
+    fn a_year_without_designated_days_is_warned_about() {
+        let kb = Calendar::met_bekende_besluiten();
+        assert_eq!(
+            waarschuwing_gelijkgestelde_dagen(&kb, date(2026, 12, 7)),
+            None
+        );
+        assert_eq!(
+            waarschuwing_gelijkgestelde_dagen(&kb, date(2027, 1, 1)),
+            None
+        );
+        let w = waarschuwing_gelijkgestelde_dagen(&kb, date(2028, 3, 1)).unwrap();
+        assert!(
+            w.starts_with("Let op: voor 2029 zijn nog geen gelijkgestelde dagen vastgelegd."),
+            "{w}"
+        );
+        assert!(w.contains("in dat jaar eindigt"), "{w}");
+        let w = waarschuwing_gelijkgestelde_dagen(&kb, date(2029, 12, 31)).unwrap();
+        assert!(
+            w.contains("voor 2029 en 2030 zijn nog geen gelijkgestelde dagen vastgelegd"),
+            "{w}"
+        );
+        assert!(w.contains("in die jaren"), "{w}");
+        // A year before the known decrees: the current year is missing, the next is there.
+        let w = waarschuwing_gelijkgestelde_dagen(&kb, date(2022, 6, 1)).unwrap();
+        assert!(w.contains("voor 2022 zijn"), "{w}");
+        // A new decree recorded for 2029 ends the warning.
+        let mut aangevuld = kb.clone();
+        aangevuld.add_designated_day(date(2029, 5, 11), "vrijdag na Hemelvaartsdag", "Besluit …");
+        assert_eq!(
+            waarschuwing_gelijkgestelde_dagen(&aangevuld, date(2028, 3, 1)),
+            None
+        );
     }
 
     #[test]

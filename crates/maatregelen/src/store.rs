@@ -1305,7 +1305,7 @@ pub struct GelijkgesteldeDag {
     pub created_at: i64,
 }
 
-/// Who added the days shipped with migration 0014.
+/// Who added the days shipped with migrations 0014 and 0022.
 pub const MEEGELEVERD: &str = "baken";
 
 /// The designated days in force, by date.
@@ -1339,7 +1339,7 @@ pub async fn gelijkgestelde_dagen(db: &Db) -> Result<Vec<GelijkgesteldeDag>> {
 pub async fn kalender(db: &Db) -> Result<termijnen::Calendar> {
     let mut kal = termijnen::Calendar::new();
     for d in gelijkgestelde_dagen(db).await? {
-        kal.add_extra_day(d.datum, d.naam);
+        kal.add_designated_day(d.datum, d.naam, d.bron);
     }
     Ok(kal)
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::{Date, Weekday};
 
+use crate::gelijkstelling::GELIJKSTELLINGSBESLUITEN;
 use crate::nl::datum_nl;
 use crate::TermijnError;
 
@@ -83,7 +84,8 @@ pub struct Feestdag {
 /// Zonder die gegevens valt een berekende einddatum hooguit te vroeg, nooit te laat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
-    gelijkgesteld: BTreeMap<Date, String>,
+    /// Datum → (omschrijving, bron: het koninklijk besluit, als dat is opgegeven).
+    gelijkgesteld: BTreeMap<Date, (String, Option<String>)>,
 }
 
 impl Calendar {
@@ -101,12 +103,60 @@ impl Calendar {
 
     /// Voegt een bij koninklijk besluit gelijkgestelde dag toe (art. 3 lid 3 Atw).
     pub fn add_extra_day(&mut self, datum: Date, naam: impl Into<String>) {
-        self.gelijkgesteld.insert(datum, naam.into());
+        self.gelijkgesteld.insert(datum, (naam.into(), None));
+    }
+
+    /// Voegt een bij koninklijk besluit gelijkgestelde dag toe met het besluit als bron
+    /// (bijvoorbeeld de titel van het besluit); de uitleg van een termijn die erdoor wordt
+    /// verlengd, noemt die bron.
+    pub fn add_designated_day(
+        &mut self,
+        datum: Date,
+        naam: impl Into<String>,
+        bron: impl Into<String>,
+    ) {
+        let bron = bron.into();
+        let bron = (!bron.trim().is_empty()).then(|| bron.trim().to_string());
+        self.gelijkgesteld.insert(datum, (naam.into(), bron));
+    }
+
+    /// Een kalender met de feestdagen van art. 3 lid 1 en 2 Atw en de dagen van de bekende
+    /// besluiten tot gelijkstelling ([`GELIJKSTELLINGSBESLUITEN`]), met hun titel als bron.
+    /// Baken zelf rekent met de dagen uit de database (die de migratie met dezelfde gegevens
+    /// vult en die een jurist aanvult); deze kalender is voor wie de crate los gebruikt.
+    pub fn met_bekende_besluiten() -> Self {
+        let mut k = Self::new();
+        for besluit in GELIJKSTELLINGSBESLUITEN {
+            for (datum, naam) in besluit.dagen() {
+                k.add_designated_day(datum, naam, besluit.titel);
+            }
+        }
+        k
     }
 
     /// De gelijkgestelde dagen die als gegevens zijn toegevoegd, op volgorde.
     pub fn extra_days(&self) -> impl Iterator<Item = (Date, &str)> + '_ {
-        self.gelijkgesteld.iter().map(|(d, n)| (*d, n.as_str()))
+        self.gelijkgesteld
+            .iter()
+            .map(|(d, (n, _))| (*d, n.as_str()))
+    }
+
+    /// De bron (het koninklijk besluit) van een gelijkgestelde dag, als die is opgegeven.
+    pub fn bron_van(&self, datum: Date) -> Option<&str> {
+        self.gelijkgesteld
+            .get(&datum)
+            .and_then(|(_, b)| b.as_deref())
+    }
+
+    /// De jaren uit `jaren` waarin geen enkele dag bij koninklijk besluit is gelijkgesteld.
+    /// Elk jaar heeft er in de praktijk ten minste één (de vrijdag na Hemelvaartsdag); een
+    /// jaar zonder betekent dat het besluit voor dat jaar nog niet is vastgelegd, en dat een
+    /// termijn die dan eindigt te vroeg kan uitvallen.
+    pub fn jaren_zonder_gelijkstelling(&self, jaren: impl IntoIterator<Item = i16>) -> Vec<i16> {
+        jaren
+            .into_iter()
+            .filter(|j| !self.gelijkgesteld.keys().any(|d| d.year() == *j))
+            .collect()
     }
 
     /// Alle feestdagen en gelijkgestelde dagen van een jaar, op datum gesorteerd.
@@ -119,7 +169,7 @@ impl Calendar {
     /// vallen op zondag en staan niet in art. 3 Atw; ze zijn hier niet opgenomen.
     pub fn holidays(&self, jaar: i16) -> Result<Vec<Feestdag>, TermijnError> {
         let mut lijst = wettelijke_feestdagen(jaar)?;
-        for (datum, naam) in &self.gelijkgesteld {
+        for (datum, (naam, _)) in &self.gelijkgesteld {
             if datum.year() == jaar && !lijst.iter().any(|f| f.datum == *datum) {
                 lijst.push(Feestdag {
                     datum: *datum,
@@ -139,7 +189,7 @@ impl Calendar {
         if let Some(f) = wettelijk.into_iter().find(|f| f.datum == datum) {
             return Some(f);
         }
-        self.gelijkgesteld.get(&datum).map(|naam| Feestdag {
+        self.gelijkgesteld.get(&datum).map(|(naam, _)| Feestdag {
             datum,
             naam: naam.clone(),
             soort: FeestdagSoort::Gelijkgesteld,
@@ -162,15 +212,21 @@ impl Calendar {
     /// Een bij koninklijk besluit gelijkgestelde dag noemt zijn grondslag, zodat een uitleg
     /// zegt waarom een doordeweekse dag de termijn verlengt: `"vrijdag na Hemelvaartsdag,
     /// gelijkgesteld met een algemeen erkende feestdag op grond van art. 3 lid 3 Atw
-    /// (koninklijk besluit)"`.
+    /// (koninklijk besluit)"`; met een opgegeven bron volgt `": <titel van het besluit>"`.
     pub fn reden_geen_werkdag(&self, datum: Date) -> Option<String> {
         if let Some(f) = self.feestdag(datum) {
             return Some(match f.soort {
-                FeestdagSoort::Gelijkgesteld => format!(
-                    "{}, gelijkgesteld met een algemeen erkende feestdag op grond van {}",
-                    f.naam,
-                    f.soort.grondslag()
-                ),
+                FeestdagSoort::Gelijkgesteld => {
+                    let mut r = format!(
+                        "{}, gelijkgesteld met een algemeen erkende feestdag op grond van {}",
+                        f.naam,
+                        f.soort.grondslag()
+                    );
+                    if let Some(bron) = self.bron_van(datum) {
+                        r.push_str(&format!(": {bron}"));
+                    }
+                    r
+                }
                 _ => f.naam,
             });
         }

@@ -20,12 +20,14 @@
 //! ```
 
 mod error;
+mod gelijkstelling;
 mod kalender;
 mod nl;
 mod regels;
 mod rekenen;
 
 pub use error::TermijnError;
+pub use gelijkstelling::{Gelijkstellingsbesluit, GELIJKSTELLINGSBESLUITEN};
 pub use kalender::{easter_sunday, is_weekend, Calendar, Feestdag, FeestdagSoort};
 pub use nl::{datum_nl, maand_naam, parse_datum, weekdag_naam};
 pub use regels::{

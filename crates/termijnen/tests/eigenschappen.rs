@@ -132,3 +132,29 @@ proptest! {
         }
     }
 }
+
+/// Een datum van 1 januari 2020 tot en met 31 december 2035.
+fn datum_2020_2035() -> impl Strategy<Value = Date> {
+    (0i64..5844).prop_map(|n| add_days(date(2020, 1, 1), n).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Met de dagen van de besluiten tot gelijkstelling (2023–2028): een Atw-termijn eindigt
+    /// nooit op een gelijkgestelde dag, en nooit eerder dan zonder die dagen.
+    #[test]
+    fn gelijkgestelde_dagen_van_de_besluiten(start in datum_2020_2035(), duur in atw_duur(), r in regel(), keuze in 0u32..100) {
+        let kb = Calendar::met_bekende_besluiten();
+        let b = kb.bereken_termijn(start, duur, Atw::Toepassen).unwrap();
+        prop_assert!(kb.is_working_day(b.einde), "{} na {start} eindigt op {}", duur.omschrijving(), b.einde);
+        let zonder = Calendar::new().bereken_termijn(start, duur, Atw::Toepassen).unwrap();
+        prop_assert!(b.einde >= zonder.einde);
+        let opties = opties_voor(r, keuze);
+        let met = bereken_met(&kb, r, start, &opties).unwrap();
+        prop_assert!(met.datum >= bereken(r, start, &opties).unwrap().datum);
+        if met.atw_van_toepassing {
+            prop_assert!(kb.is_working_day(met.datum), "{r}: {}", met.uitleg);
+        }
+    }
+}

@@ -550,3 +550,115 @@ fn foutieve_opties() {
         Err(TermijnError::BuitenBereik)
     );
 }
+
+/// (bekendmaking, laatste dag van de bezwaartermijn met de besluiten, toelichting). Met de hand
+/// nagerekend: zes weken na de bekendmaking valt op de gelijkgestelde vrijdag, dan volgen
+/// zaterdag en zondag, dus de maandag.
+const GELIJKGESTELD: &[(Jmd, Jmd, &str)] = &[
+    (
+        (2023, 3, 17),
+        (2023, 5, 1),
+        "vrijdag 28 april 2023, na Koningsdag",
+    ),
+    (
+        (2023, 4, 7),
+        (2023, 5, 22),
+        "vrijdag 19 mei 2023, na Hemelvaartsdag",
+    ),
+    (
+        (2024, 3, 29),
+        (2024, 5, 13),
+        "vrijdag 10 mei 2024, na Hemelvaartsdag",
+    ),
+    (
+        (2024, 11, 15),
+        (2024, 12, 30),
+        "vrijdag 27 december 2024, na Tweede Kerstdag",
+    ),
+    (
+        (2025, 4, 18),
+        (2025, 6, 2),
+        "vrijdag 30 mei 2025, na Hemelvaartsdag",
+    ),
+    (
+        (2025, 11, 21),
+        (2026, 1, 5),
+        "vrijdag 2 januari 2026, na Nieuwjaarsdag",
+    ),
+    (
+        (2026, 4, 2),
+        (2026, 5, 18),
+        "Hemelvaartsdag 14 mei 2026 en vrijdag 15 mei",
+    ),
+    ((2026, 4, 3), (2026, 5, 18), "vrijdag 15 mei 2026"),
+    (
+        (2027, 3, 26),
+        (2027, 5, 10),
+        "vrijdag 7 mei 2027, na Hemelvaartsdag",
+    ),
+    (
+        (2028, 3, 17),
+        (2028, 5, 1),
+        "vrijdag 28 april 2028, na Koningsdag",
+    ),
+    (
+        (2028, 4, 14),
+        (2028, 5, 29),
+        "vrijdag 26 mei 2028, na Hemelvaartsdag",
+    ),
+];
+
+#[test]
+fn gelijkgestelde_dagen_van_beide_besluiten() {
+    use termijnen::GELIJKSTELLINGSBESLUITEN;
+    let kb = Calendar::met_bekende_besluiten();
+    assert_eq!(kb.extra_days().count(), 10);
+    for ((j, m, dag), (ej, em, ed), toelichting) in GELIJKGESTELD {
+        let t = bereken_met(&kb, Regel::Bezwaar, date(*j, *m, *dag), &Opties::default()).unwrap();
+        assert_eq!(t.datum, date(*ej, *em, *ed), "{toelichting}: {}", t.uitleg);
+        assert!(
+            t.uitleg
+                .contains("art. 3 lid 3 Atw (koninklijk besluit): Besluit gelijkstelling van"),
+            "{}",
+            t.uitleg
+        );
+        // Zonder de besluiten eindigt de termijn eerder: op de gelijkgestelde vrijdag zelf.
+        let zonder = bereken(Regel::Bezwaar, date(*j, *m, *dag), &Opties::default()).unwrap();
+        assert!(zonder.datum < t.datum, "{toelichting}");
+    }
+    // Elke dag van elk besluit verlengt een wettelijke termijn die erop eindigt tot de
+    // eerstvolgende werkdag, en de uitleg noemt het besluit dat de dag aanwees.
+    for besluit in GELIJKSTELLINGSBESLUITEN {
+        for (dag, naam) in besluit.dagen() {
+            assert!(!kb.is_working_day(dag), "{dag}");
+            assert!(Calendar::new().is_working_day(dag), "{dag}");
+            let bekend = termijnen::add_days(dag, -42).unwrap();
+            let t = bereken_met(&kb, Regel::Bezwaar, bekend, &Opties::default()).unwrap();
+            assert_eq!(t.datum, kb.next_working_day(dag).unwrap(), "{dag}");
+            let zin = format!(
+                "{} is {naam}, gelijkgesteld met een algemeen erkende feestdag op grond van art. 3 lid 3 Atw (koninklijk besluit): {}",
+                termijnen::datum_nl(dag),
+                besluit.titel
+            );
+            assert!(t.uitleg.contains(&zin), "{}", t.uitleg);
+        }
+    }
+    // De beslistermijn op bezwaar telt vanaf het verlengde einde van de bezwaartermijn.
+    let t = bereken_met(
+        &kb,
+        Regel::BeslistermijnBezwaar,
+        date(2026, 4, 2),
+        &Opties::default(),
+    )
+    .unwrap();
+    assert_eq!(t.datum, date(2026, 6, 29));
+    // Welke jaren nog geen gelijkgestelde dag hebben.
+    assert_eq!(
+        kb.jaren_zonder_gelijkstelling(2022..=2029),
+        vec![2022, 2029]
+    );
+    assert_eq!(
+        Calendar::new().jaren_zonder_gelijkstelling([2026]),
+        vec![2026]
+    );
+}

@@ -943,10 +943,12 @@ async fn retention_terms_are_set_by_the_administrator() {
     );
 }
 
-/// A legal adviser adds a day designated by royal decree (art. 3 lid 3 Atw) on the settings
-/// page; a refused day says why. The measure's timeline, GET /api/v1/termijnen and `baken
-/// termijn` then move a deadline that ended on it and name the decree. A handhaver reads the list
-/// but may not change it; each change is audited.
+/// The days of the decrees for 2023–2025 and 2026–2028 are shipped with each decree's title as
+/// source: `baken termijn bezwaar 2026-04-02`, the API and a measure's timeline answer Monday 18
+/// May 2026. A legal adviser adds a day of a later decree on the settings page; a refused day says
+/// why. The measure's timeline, GET /api/v1/termijnen and `baken termijn` then move a deadline
+/// that ended on it and name the decree. A handhaver reads the list but may not change it; each
+/// change is audited.
 #[tokio::test]
 async fn a_designated_day_moves_deadlines_everywhere() {
     let app = spawn_app().await;
@@ -960,35 +962,75 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         .contains("href=\"/maatregelen/gelijkgestelde-dagen\""));
     let page = b.get("/maatregelen/gelijkgestelde-dagen").await;
     assert_eq!(page.status, 200);
-    // The days of the decree of 24 October 2016 are shipped, with their source.
+    // The days of the decree of 24 October 2016 are shipped, with their source, and those of
+    // the decrees for 2023–2025 and 2026–2028 with the decree's title.
     assert!(page.body.contains("vrijdag 26 mei 2017"), "{}", page.body);
     assert!(page.body.contains("nr. 2016001827"));
+    for besluit in termijnen::GELIJKSTELLINGSBESLUITEN {
+        assert!(page.body.contains(besluit.titel), "{}", besluit.titel);
+        for (dag, _) in besluit.dagen() {
+            assert!(page.body.contains(&termijnen::datum_nl(dag)), "{dag}");
+        }
+    }
+    let kb = "art. 3 lid 3 Atw (koninklijk besluit)";
+    let titel_2026 = termijnen::GELIJKSTELLINGSBESLUITEN[1].titel;
 
-    // Before: a six-week objection term from Thursday 2 April 2026 ends on Thursday 14 May
-    // (Hemelvaartsdag) and so on Friday 15 May.
-    let bezwaar = || async {
-        let r = api_get(
-            &app,
-            "/api/v1/termijnen?regel=bezwaar&datum=2026-04-02",
-            Some(&auth),
-        )
-        .await;
-        assert_eq!(r.status(), 200);
-        r.json::<serde_json::Value>().await.unwrap()
+    // A six-week objection term from Thursday 2 April 2026 ends on Thursday 14 May
+    // (Hemelvaartsdag), and Friday 15 May is designated: Monday 18 May 2026.
+    let bezwaar = |datum: &'static str| {
+        let auth = auth.clone();
+        let app = &app;
+        async move {
+            let r = api_get(
+                app,
+                &format!("/api/v1/termijnen?regel=bezwaar&datum={datum}"),
+                Some(&auth),
+            )
+            .await;
+            assert_eq!(r.status(), 200);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
     };
-    assert_eq!(bezwaar().await["datum"], "2026-05-15");
+    let v = bezwaar("2026-04-02").await;
+    assert_eq!(v["datum"], "2026-05-18");
+    assert!(v["uitleg"].as_str().unwrap().contains(kb), "{v}");
+    assert!(v["uitleg"].as_str().unwrap().contains(titel_2026), "{v}");
+    let cli = |datum: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_baken"))
+            .args(["termijn", "bezwaar", datum, "--json"])
+            .env("BAKEN_DATABASE_URL", &app._test_db.url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let out = cli("2026-04-02");
+    assert_eq!(out["datum"], "2026-05-18");
+    assert!(
+        out["uitleg"].as_str().unwrap().contains(titel_2026),
+        "{out}"
+    );
+
+    // Before a decree for 2029 is recorded: from Thursday 29 March 2029 the term ends on
+    // Thursday 10 May (Hemelvaartsdag) and so on Friday 11 May.
+    assert_eq!(bezwaar("2029-03-29").await["datum"], "2029-05-11");
 
     // Refused: a statutory holiday, a weekend day, a date that does not exist, no source.
     let path = "/maatregelen/gelijkgestelde-dagen";
     for (datum, bron, why) in [
         (
-            "2026-05-14",
+            "2029-05-10",
             "Stcrt. test",
             "al een feestdag in de zin van de Algemene termijnenwet",
         ),
-        ("2026-05-16", "Stcrt. test", "valt in het weekend"),
-        ("2026-02-30", "Stcrt. test", "Geef een bestaande datum"),
-        ("2026-05-15", "", "Noem het koninklijk besluit"),
+        ("2029-05-12", "Stcrt. test", "valt in het weekend"),
+        ("2029-02-30", "Stcrt. test", "Geef een bestaande datum"),
+        ("2029-05-11", "", "Noem het koninklijk besluit"),
+        ("2026-05-15", "Stcrt. test", "staat al in de lijst"),
     ] {
         let r = b
             .post(
@@ -1004,12 +1046,12 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         assert!(r.body.contains(why), "{datum}: {}", r.body);
         assert!(r.body.contains("vrijdag na Hemelvaartsdag"), "input kept");
     }
-    let bron = "Besluit gelijkstelling (fictief voor de test), Stcrt. 2025, 1";
+    let bron = "Besluit gelijkstelling (fictief voor de test), Stcrt. 2028, 1";
     let r = b
         .post(
             path,
             &[
-                ("datum", "2026-05-15"),
+                ("datum", "2029-05-11"),
                 ("naam", "vrijdag na Hemelvaartsdag"),
                 ("bron", bron),
             ],
@@ -1017,46 +1059,36 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = b.get(path).await;
-    assert!(page.body.contains("vrijdag 15 mei 2026"));
+    assert!(page.body.contains("vrijdag 11 mei 2029"));
     assert!(page.body.contains(bron));
     // Twice is refused.
     let r = b
         .post(
             path,
-            &[("datum", "2026-05-15"), ("naam", "x"), ("bron", bron)],
+            &[("datum", "2029-05-11"), ("naam", "x"), ("bron", bron)],
         )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("staat al in de lijst"), "{}", r.body);
 
-    // The API and the CLI move the deadline to Monday 18 May and name the decree.
-    let v = bezwaar().await;
-    assert_eq!(v["datum"], "2026-05-18");
-    let kb = "art. 3 lid 3 Atw (koninklijk besluit)";
+    // The API and the CLI move the deadline to Monday 14 May 2029 and name the decree.
+    let v = bezwaar("2029-03-29").await;
+    assert_eq!(v["datum"], "2029-05-14");
     assert!(v["uitleg"].as_str().unwrap().contains(kb), "{v}");
+    assert!(v["uitleg"].as_str().unwrap().contains(bron), "{v}");
     assert_eq!(v["atw_van_toepassing"], true);
-    let out = Command::new(env!("CARGO_BIN_EXE_baken"))
-        .args(["termijn", "bezwaar", "2026-04-02", "--json"])
-        .env("BAKEN_DATABASE_URL", &app._test_db.url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(cli["datum"], "2026-05-18");
-    assert!(cli["uitleg"].as_str().unwrap().contains(kb), "{cli}");
+    let out = cli("2029-03-29");
+    assert_eq!(out["datum"], "2029-05-14");
+    assert!(out["uitleg"].as_str().unwrap().contains(kb), "{out}");
 
-    // A measure made known on 2 April 2026: its timeline shows the moved deadline.
+    // A measure made known on 29 March 2029: its timeline shows the moved deadline.
     let created = b
         .post(
             "/maatregelen/nieuw",
             &[
                 ("onderwerp", "K. Test (fictief)"),
                 ("locatie", "Kerkstraat 9, Leerdam"),
-                ("datum", "2026-03-02"),
+                ("datum", "2029-02-26"),
                 ("bron", "inspectie"),
                 ("referentie", "HC-78"),
                 ("soort", "sluiting-174a"),
@@ -1067,27 +1099,27 @@ async fn a_designated_day_moves_deadlines_everywhere() {
     let detail = created.location().unwrap();
     let step = format!("{detail}/stap");
     for f in [
-        vec![("soort", "voornemen"), ("datum", "2026-03-02")],
+        vec![("soort", "voornemen"), ("datum", "2029-02-26")],
         vec![
             ("soort", "zienswijze"),
-            ("datum", "2026-03-02"),
+            ("datum", "2029-03-07"),
             ("ontvangen", "ja"),
         ],
         vec![
             ("soort", "afweging"),
-            ("datum", "2026-03-18"),
+            ("datum", "2029-03-15"),
             ("noodzaak", "n"),
             ("evenredigheid", "e"),
             ("subsidiariteit", "s"),
         ],
-        vec![("soort", "besluit"), ("datum", "2026-03-20")],
-        vec![("soort", "bekendmaking"), ("datum", "2026-04-02")],
+        vec![("soort", "besluit"), ("datum", "2029-03-16")],
+        vec![("soort", "bekendmaking"), ("datum", "2029-03-29")],
     ] {
         let r = b.post(&step, &f).await;
         assert_eq!(r.status, 303, "{f:?}: {}", r.body);
     }
     let page = b.get(&detail).await;
-    assert!(page.body.contains("maandag 18 mei 2026"), "{}", page.body);
+    assert!(page.body.contains("maandag 14 mei 2029"), "{}", page.body);
     assert!(page.body.contains(kb), "{}", page.body);
     let id = detail.trim_start_matches("/maatregelen/");
     let v: serde_json::Value = api_get(&app, &format!("/api/v1/maatregelen/{id}"), Some(&auth))
@@ -1096,7 +1128,7 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         .await
         .unwrap();
     let t = tijdlijn(&v, "bezwaar");
-    assert_eq!(t["datum"], "2026-05-18");
+    assert_eq!(t["datum"], "2029-05-14");
     assert!(t["uitleg"].as_str().unwrap().contains(kb), "{t}");
 
     // A handhaver reads the list but may not change it.
@@ -1105,16 +1137,12 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         .await;
     let page = h.get(path).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("vrijdag 15 mei 2026"));
+    assert!(page.body.contains("vrijdag 11 mei 2029"));
     assert!(!page.body.contains("Dag toevoegen"));
     let r = h
         .post(
             path,
-            &[
-                ("datum", "2026-01-02"),
-                ("naam", "vrijdag na Nieuwjaarsdag"),
-                ("bron", bron),
-            ],
+            &[("datum", "2029-06-01"), ("naam", "fictief"), ("bron", bron)],
         )
         .await;
     assert_eq!(r.status, 403);
@@ -1122,15 +1150,15 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         .await
         .unwrap()
         .into_iter()
-        .find(|d| d.datum == jiff::civil::date(2026, 5, 15))
+        .find(|d| d.datum == jiff::civil::date(2029, 5, 11))
         .unwrap();
     let remove = format!("{path}/{}/verwijderen", day.id);
     assert_eq!(h.post(&remove, &[]).await.status, 403);
 
-    // The legal adviser removes it again: the deadline is back on Friday 15 May.
+    // The legal adviser removes it again: the deadline is back on Friday 11 May.
     let r = b.post(&remove, &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(bezwaar().await["datum"], "2026-05-15");
+    assert_eq!(bezwaar("2029-03-29").await["datum"], "2029-05-11");
 
     let allowed = app
         .audit_rows(
@@ -1146,4 +1174,80 @@ async fn a_designated_day_moves_deadlines_everywhere() {
         )
         .await;
     assert_eq!(denied.len(), 2, "the handhaver's two attempts");
+}
+
+/// The deadline overview and the designated-days page warn the legal adviser when the current
+/// or the next calendar year has no designated day recorded; recording one ends the warning.
+#[tokio::test]
+async fn a_year_without_designated_days_is_warned_about() {
+    let app = spawn_app().await;
+    let mut b = app
+        .browser_as("jurist@example.nl", "vijfheerenlanden", Role::Jurist)
+        .await;
+    let jaar = today().year();
+    let volgend = jaar + 1;
+    // Take the next year's days away (as if its decree had not been recorded).
+    sqlx::query(
+        "UPDATE maatregelen_gelijkgestelde_dag SET removed_by = 'test', removed_at = 1 \
+         WHERE datum LIKE $1 AND removed_at IS NULL",
+    )
+    .bind(format!("{volgend}-%"))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let kal = ::maatregelen::kalender(&app.db).await.unwrap();
+    let zonder_dit_jaar = kal.jaren_zonder_gelijkstelling([jaar]).len() == 1;
+    let verwacht = if zonder_dit_jaar {
+        format!("voor {jaar} en {volgend} zijn nog geen gelijkgestelde dagen vastgelegd")
+    } else {
+        format!("voor {volgend} zijn nog geen gelijkgestelde dagen vastgelegd")
+    };
+    for path in [
+        "/maatregelen/termijnen",
+        "/maatregelen/gelijkgestelde-dagen",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&verwacht), "{path}: {}", page.body);
+    }
+    // A working Friday in June of each year without days, recorded as designated.
+    for j in [jaar, volgend] {
+        if ::maatregelen::kalender(&app.db)
+            .await
+            .unwrap()
+            .jaren_zonder_gelijkstelling([j])
+            .is_empty()
+        {
+            continue;
+        }
+        let mut d = jiff::civil::date(j, 6, 1);
+        let k = termijnen::Calendar::new();
+        while d.weekday() != jiff::civil::Weekday::Friday || !k.is_working_day(d) {
+            d = d.tomorrow().unwrap();
+        }
+        let datum = d.to_string();
+        let r = b
+            .post(
+                "/maatregelen/gelijkgestelde-dagen",
+                &[
+                    ("datum", datum.as_str()),
+                    ("naam", "fictief"),
+                    ("bron", "Besluit gelijkstelling (fictief voor de test)"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    for path in [
+        "/maatregelen/termijnen",
+        "/maatregelen/gelijkgestelde-dagen",
+    ] {
+        let page = b.get(path).await;
+        assert!(
+            !page
+                .body
+                .contains("zijn nog geen gelijkgestelde dagen vastgelegd"),
+            "{path}"
+        );
+    }
 }
