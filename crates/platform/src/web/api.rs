@@ -190,7 +190,19 @@ where
         let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
             .await
             .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-        // PostgreSQL cannot store a NUL in text: refused here rather than a 500 there.
+        // Every request body is an object; serde would also read a struct from an array.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(_) => ApiError::Invalid(vec![FieldError {
+                    field: "body".into(),
+                    message: "expected a JSON object".into(),
+                }]),
+                Err(e) => ApiError::BadRequest(format!("the body is not JSON: {e}")),
+            });
+        }
+        // PostgreSQL cannot store a NUL in text: refused here rather than a 500 there, anywhere
+        // in the body (the OpenAPI document says so of every string and member name).
         if super::input::json_has_nul(&bytes) {
             return Err(ApiError::BadRequest(
                 "a string contains a NUL character (\\u0000), which Baken does not accept".into(),
@@ -211,9 +223,20 @@ where
     }
 }
 
+/// The field a JSON data error is about: axum reports "Failed to deserialize the JSON body into
+/// the target type: year: invalid type: …" (the path to the field first), or "…: missing field
+/// `name` at line …".
 fn data_error_field(text: &str) -> String {
-    // serde reports "missing field `name`" or "...: unknown variant ... at line"
-    text.split('`').nth(1).unwrap_or("body").to_string()
+    let detail = text
+        .split_once("target type: ")
+        .map_or(text, |(_, rest)| rest);
+    if let Some(field) = detail.split("missing field `").nth(1) {
+        return field.split('`').next().unwrap_or("body").to_string();
+    }
+    match detail.split_once(": ") {
+        Some((path, _)) if !path.contains(' ') && !path.is_empty() => path.to_string(),
+        _ => "body".to_string(),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -543,6 +566,11 @@ pub fn declare_common_answers(doc: &mut utoipa::openapi::OpenApi) {
             .schema(Some(Ref::from_schema_name("Problem")))
             .build()
     };
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.values_mut().for_each(forbid_nul_ref);
+    if let Some(any) = json_without_nul() {
+        components.schemas.insert(JSON_WITHOUT_NUL.to_string(), any);
+    }
     for (path, item) in doc.paths.paths.iter_mut() {
         let authenticated = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/public/");
         let names_resource = path.contains('{');
@@ -573,9 +601,28 @@ pub fn declare_common_answers(doc: &mut utoipa::openapi::OpenApi) {
             if names_resource {
                 answers.push(("404", "Bestaat niet"));
             }
+            let has_query = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
             if op.request_body.is_some() {
                 answers.push(("413", "Verzoek te groot"));
+            }
+            if op.request_body.is_some() || has_query {
                 answers.push(("422", "Invoer voldoet niet"));
+            }
+            for p in op.parameters.iter_mut().flatten() {
+                if let Some(schema) = &mut p.schema {
+                    forbid_nul_ref(schema);
+                }
+            }
+            if let Some(body) = &mut op.request_body {
+                for content in body.content.values_mut() {
+                    if let Some(schema) = &mut content.schema {
+                        forbid_nul_ref(schema);
+                    }
+                }
             }
             for (status, description) in answers {
                 op.responses
@@ -607,6 +654,92 @@ pub fn declare_common_answers(doc: &mut utoipa::openapi::OpenApi) {
                 }
             }
         }
+    }
+}
+
+/// What every string Baken reads says of itself: no NUL character (PostgreSQL cannot store one,
+/// so the shell answers 400 to it), in a value or in a map's key.
+const NO_NUL: &str = "^[^\\x00]*$";
+
+/// The schema of any JSON value without a NUL character, for the members of a body that no
+/// schema names.
+const JSON_WITHOUT_NUL: &str = "JsonWithoutNul";
+
+fn json_without_nul() -> Option<utoipa::openapi::RefOr<utoipa::openapi::Schema>> {
+    let any = format!("#/components/schemas/{JSON_WITHOUT_NUL}");
+    serde_json::from_value(serde_json::json!({
+        "description": "Elke JSON-waarde zonder NUL-teken",
+        "anyOf": [
+            {"type": "string", "pattern": NO_NUL},
+            {"type": ["number", "boolean", "null"]},
+            {"type": "array", "items": {"$ref": any}},
+            {"type": "object", "propertyNames": {"type": "string", "pattern": NO_NUL},
+             "additionalProperties": {"$ref": any}}
+        ]
+    }))
+    .ok()
+}
+
+fn forbid_nul_ref(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::Schema>) {
+    if let utoipa::openapi::RefOr::T(schema) = schema {
+        forbid_nul(schema);
+    }
+}
+
+fn forbid_nul(schema: &mut utoipa::openapi::Schema) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, ObjectBuilder, SchemaType};
+    use utoipa::openapi::{Ref, RefOr, Schema, Type};
+    let no_nul_string = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(NO_NUL))
+            .build()
+    };
+    match schema {
+        Schema::Object(o) => {
+            let string = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if string && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
+                o.pattern = Some(NO_NUL.to_string());
+            }
+            let object = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::Object,
+                SchemaType::Array(ts) => ts.contains(&Type::Object),
+                SchemaType::AnyValue => false,
+            };
+            if let Some(names) = &mut o.property_names {
+                forbid_nul(names);
+            }
+            if object {
+                if o.property_names.is_none() {
+                    o.property_names = Some(Box::new(Schema::Object(no_nul_string())));
+                }
+                // Members no schema names may hold anything but a NUL.
+                if o.additional_properties.is_none() {
+                    o.additional_properties = Some(Box::new(AdditionalProperties::RefOr(
+                        RefOr::Ref(Ref::from_schema_name(JSON_WITHOUT_NUL)),
+                    )));
+                }
+            }
+            o.properties.values_mut().for_each(forbid_nul_ref);
+            if let Some(extra) = &mut o.additional_properties {
+                if let AdditionalProperties::RefOr(r) = extra.as_mut() {
+                    forbid_nul_ref(r);
+                }
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                forbid_nul_ref(items);
+            }
+        }
+        Schema::OneOf(x) => x.items.iter_mut().for_each(forbid_nul_ref),
+        Schema::AllOf(x) => x.items.iter_mut().for_each(forbid_nul_ref),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(forbid_nul_ref),
+        _ => {}
     }
 }
 

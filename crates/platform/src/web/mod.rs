@@ -321,8 +321,9 @@ fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
     })
 }
 
+/// The JSON API, and the health check beside it: answered with problem details, not pages.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || path == "/healthz"
 }
 
 /// Builds the [`Ctx`], checks CSRF on state-changing requests, renders error pages, and sets
@@ -420,7 +421,12 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
 
     // CSRF: every state-changing request made with cookies must carry the token. An API request
     // without any cookie carries no ambient credentials, so there is nothing to forge (public API).
-    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // Only the methods Baken's routes change state with; any other (TRACE, CONNECT, …) has no
+    // route and is answered 405 by the router.
+    let unsafe_method = matches!(
+        parts.method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
     let cookieless_api = is_api(&path) && !parts.headers.contains_key(header::COOKIE);
     let body = if unsafe_method && !ctx.via_token && !cookieless_api {
         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
