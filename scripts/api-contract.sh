@@ -7,7 +7,7 @@
 # empty one). Builds nothing: set BAKEN_BIN or build target/debug/baken first.
 #
 # Environment: BAKEN_BIN, BAKEN_TEST_DATABASE_URL, BAKEN_CONTRACT_EXAMPLES (examples per
-# operation and phase, default 30), BAKEN_CONTRACT_PORT (default 18099).
+# operation and phase, default 15), BAKEN_CONTRACT_PORT (default 18099).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +28,7 @@ fi
 
 bin="${BAKEN_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/baken}"
 port="${BAKEN_CONTRACT_PORT:-18099}"
-examples="${BAKEN_CONTRACT_EXAMPLES:-30}"
+examples="${BAKEN_CONTRACT_EXAMPLES:-15}"
 data="$(mktemp -d)"
 db_args=()
 if [ -n "${BAKEN_TEST_DATABASE_URL:-}" ]; then
