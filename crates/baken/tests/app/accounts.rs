@@ -217,6 +217,22 @@ async fn wrong_codes_are_counted_apart_from_passwords_and_concurrent_guesses_can
     assert_eq!(p.location().as_deref(), Some("/"), "TOTP works again");
 }
 
+/// An administrator sees the account as locked on its page and unlocks it.
+async fn an_administrator_unlocks(app: &App, id: &str) {
+    let mut admin = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    let page = admin.get(&format!("/gebruikers/{id}")).await;
+    assert!(page.body.contains("ontgrendelen"), "shown as locked");
+    let r = admin
+        .post(
+            &format!("/gebruikers/{id}/status"),
+            &[("actie", "ontgrendelen")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+}
+
 #[tokio::test]
 async fn an_administrator_reset_opens_an_account_after_too_many_wrong_codes() {
     let app = spawn_app().await;
@@ -232,18 +248,7 @@ async fn an_administrator_reset_opens_an_account_after_too_many_wrong_codes() {
         expire_lock(&app, "vast@example.nl").await;
     }
     assert_eq!(totp_failures(&app, "vast@example.nl").await, 10);
-    let mut admin = app
-        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
-        .await;
-    let page = admin.get(&format!("/gebruikers/{id}")).await;
-    assert!(page.body.contains("ontgrendelen"), "shown as locked");
-    let r = admin
-        .post(
-            &format!("/gebruikers/{id}/status"),
-            &[("actie", "ontgrendelen")],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    an_administrator_unlocks(&app, &id).await;
     assert_eq!(totp_failures(&app, "vast@example.nl").await, 0);
     let mut b = Browser::new(&app);
     let p = b.login("vast@example.nl", PASSWORD, Some(&secret)).await;
@@ -1125,18 +1130,7 @@ async fn wrong_passwords_lock_the_guessing_client_not_the_account() {
         "the lock is audited"
     );
     // The administrator sees that a client is locked out and lifts it.
-    let mut admin = app
-        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
-        .await;
-    let page = admin.get(&format!("/gebruikers/{id}")).await;
-    assert!(page.body.contains("ontgrendelen"), "shown as locked");
-    let r = admin
-        .post(
-            &format!("/gebruikers/{id}/status"),
-            &[("actie", "ontgrendelen")],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    an_administrator_unlocks(&app, &id).await;
     let mut guesser = Browser::at(&app, "203.0.113.7");
     let p = guesser.login("doelwit@example.nl", PASSWORD, None).await;
     assert_eq!(
