@@ -182,7 +182,7 @@ async fn letter_pdf_download(
                 header::CONTENT_DISPOSITION,
                 format!(
                     "attachment; filename=\"{}-{}.pdf\"",
-                    maatregelen::store::kenmerk(&id),
+                    letter.kenmerk,
                     letter.rij.brief.slug()
                 ),
             ),

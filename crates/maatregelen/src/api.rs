@@ -40,6 +40,8 @@ pub(crate) fn store_api(e: StoreError) -> ApiError {
 #[derive(Serialize, ToSchema)]
 pub struct MaatregelSamenvatting {
     pub id: String,
+    /// The human reference, e.g. `MR-2026-0042`: unique, numbered per year of registration.
+    pub kenmerk: String,
     /// Type slug, e.g. `sluiting-13b`.
     pub soort: String,
     pub soort_naam: String,
@@ -64,6 +66,7 @@ impl From<&store::Maatregel> for MaatregelSamenvatting {
         let duur = m.duur_tekst();
         MaatregelSamenvatting {
             id: m.id.clone(),
+            kenmerk: m.kenmerk.clone(),
             soort: m.soort.slug().into(),
             soort_naam: m.soort.naam().into(),
             grondslag: m.soort.grondslag().into(),

@@ -121,6 +121,7 @@ struct FormPage {
 
 pub struct Row {
     pub id: String,
+    pub kenmerk: String,
     pub soort: String,
     pub onderwerp: String,
     pub locatie: String,
@@ -163,6 +164,7 @@ async fn list_page(
         .into_iter()
         .map(|x| Row {
             status: String::new(),
+            kenmerk: x.kenmerk,
             soort: x.soort.naam().into(),
             id: x.id,
             onderwerp: x.onderwerp,
@@ -693,7 +695,7 @@ async fn render_detail(
         status,
         &DetailPage {
             shell: Shell::titled(ctx, title),
-            kenmerk: store::kenmerk(&d.maatregel.id),
+            kenmerk: d.maatregel.kenmerk.clone(),
             retention: retention_text(state, &d).await?,
             m,
             d,
@@ -834,7 +836,7 @@ async fn letter_page(
         shell: Shell::titled(&ctx, b.rij.titel.clone()),
         back: format!("/maatregelen/{id}"),
         pdf: format!("/maatregelen/{id}/brieven/{brief_id}/pdf"),
-        kenmerk: store::kenmerk(&id),
+        kenmerk: b.kenmerk.clone(),
         soort: b.rij.brief.naam().into(),
         datum: datum_nl(b.rij.datum),
         // Each paragraph keeps its line breaks (address lines) as separate lines.
@@ -853,7 +855,7 @@ pub const LETTER_TYPST: &str = include_str!("../templates/maatregelen/brief.typ"
 pub fn letter_json(b: &store::Brief) -> Vec<u8> {
     serde_json::json!({
         "titel": b.rij.titel,
-        "kenmerk": store::kenmerk(&b.maatregel_id),
+        "kenmerk": b.kenmerk,
         "soort": b.rij.brief.naam(),
         "datum": datum_nl(b.rij.datum),
         "alineas": brief::alineas(&b.tekst),

@@ -289,6 +289,12 @@ fn heeft(stappen: &[Stap], soort: StapSoort) -> bool {
     stappen.iter().any(|s| s.soort == soort)
 }
 
+/// A measure's human reference: `MR-2026-0042` (the year it was registered and its number in
+/// that year, at least four digits).
+pub fn kenmerk(jaar: i16, nummer: i64) -> String {
+    format!("MR-{jaar}-{nummer:04}")
+}
+
 pub fn euro(cent: i64) -> String {
     format!("€ {},{:02}", cent / 100, (cent % 100).abs())
 }
@@ -1631,6 +1637,13 @@ mod tests {
             done.push(s.clone());
         }
         done
+    }
+
+    #[test]
+    fn references_count_per_year_with_four_digits() {
+        assert_eq!(kenmerk(2026, 42), "MR-2026-0042");
+        assert_eq!(kenmerk(2027, 1), "MR-2027-0001");
+        assert_eq!(kenmerk(2026, 12345), "MR-2026-12345");
     }
 
     #[test]

@@ -42,6 +42,8 @@ type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Clone, Debug)]
 pub struct Maatregel {
     pub id: String,
+    /// The human reference, e.g. `MR-2026-0042` (unique; per-year sequence).
+    pub kenmerk: String,
     pub organisation_id: String,
     pub soort: Soort,
     pub onderwerp: String,
@@ -89,13 +91,15 @@ fn date(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
-const MAATREGEL_COLS: &str = "id, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, team_id, created_at";
+const MAATREGEL_COLS: &str = "id, kenmerk, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, team_id, created_at";
 
 fn maatregel_row(r: &AnyRow) -> Result<Maatregel> {
     let soort: String = r.try_get("soort")?;
     let ladder: Option<String> = r.try_get("ladder")?;
+    let kenmerk: Option<String> = r.try_get("kenmerk")?;
     Ok(Maatregel {
         id: r.try_get("id")?,
+        kenmerk: kenmerk.unwrap_or_default(),
         organisation_id: r.try_get("organisation_id")?,
         soort: Soort::from_slug(&soort).ok_or(StoreError::NotFound)?,
         onderwerp: r.try_get("onderwerp")?,
@@ -251,7 +255,7 @@ pub async fn list(
     let like = format!("%{}%", q.trim().to_lowercase());
     let rows = sqlx::query(&format!(
         "SELECT {MAATREGEL_COLS} FROM maatregelen_maatregel WHERE organisation_id = $1 \
-         AND (LOWER(onderwerp) LIKE $2 OR LOWER(locatie) LIKE $2) ORDER BY created_at DESC, id DESC LIMIT 500"
+         AND (LOWER(onderwerp) LIKE $2 OR LOWER(locatie) LIKE $2 OR LOWER(kenmerk) LIKE $2) ORDER BY created_at DESC, id DESC LIMIT 500"
     ))
     .bind(&auth.resource().organisation_id)
     .bind(&like)
@@ -409,10 +413,11 @@ pub async fn create(
     model::toets(soort, &[], &aanleiding, kal).map_err(StoreError::Refused)?;
     let id = new_id();
     let now = now_ms();
+    let kenmerk = next_kenmerk(&mut tx, platform::db::date_nl(now).year()).await?;
     sqlx::query(
-        "INSERT INTO maatregelen_maatregel (id, organisation_id, soort, onderwerp, locatie, locatie_sleutel, ladder, ladder_versie, beleid, \
+        "INSERT INTO maatregelen_maatregel (id, kenmerk, organisation_id, soort, onderwerp, locatie, locatie_sleutel, ladder, ladder_versie, beleid, \
          voorval_datum, voorval_object, voorval_middel, voorval_hoeveelheid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, \
-         created_by, created_at, updated_at, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
+         created_by, created_at, updated_at, team_id) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
     )
     .bind(&id)
     .bind(&org)
@@ -439,6 +444,7 @@ pub async fn create(
     .bind(by)
     .bind(now)
     .bind(n.team_id.clone())
+    .bind(&kenmerk)
     .execute(tx.conn()?)
     .await?;
     insert_step(&mut tx, &id, 0, &aanleiding, by).await?;
@@ -459,6 +465,22 @@ pub async fn create(
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The next reference of `jaar`, taken in the caller's write transaction: the upsert locks the
+/// year's counter row (PostgreSQL) or runs under the database's write lock (SQLite, `BEGIN
+/// IMMEDIATE`), so concurrent transactions and processes get consecutive, distinct numbers.
+async fn next_kenmerk(tx: &mut Tx, jaar: i16) -> Result<String> {
+    let nummer: i64 = sqlx::query(
+        "INSERT INTO maatregelen_volgnummer (jaar, laatste) VALUES ($1, 1) \
+         ON CONFLICT (jaar) DO UPDATE SET laatste = maatregelen_volgnummer.laatste + 1 \
+         RETURNING laatste",
+    )
+    .bind(i64::from(jaar))
+    .fetch_one(tx.conn()?)
+    .await?
+    .try_get("laatste")?;
+    Ok(model::kenmerk(jaar, nummer))
 }
 
 async fn insert_step(tx: &mut Tx, id: &str, positie: i64, s: &Stap, by: &str) -> Result<()> {
@@ -901,6 +923,8 @@ pub async fn sjabloon_opslaan(
 pub struct Brief {
     pub rij: BriefRij,
     pub maatregel_id: String,
+    /// The measure's reference (printed on the letter and in the PDF's file name).
+    pub kenmerk: String,
     pub tekst: String,
     pub sjabloon_id: String,
 }
@@ -932,7 +956,7 @@ pub async fn brief_opstellen(
     .fetch_all(tx.conn()?)
     .await?;
     let sjabloon = sjabloon_row(rows.first().ok_or(StoreError::NotFound)?)?;
-    let kenmerk = kenmerk(&m.id);
+    let kenmerk = m.kenmerk.clone();
     let g = brief::gegevens(
         &brief::Context {
             gemeente,
@@ -967,12 +991,6 @@ pub async fn brief_opstellen(
     Ok(brief_id)
 }
 
-/// The reference printed on letters: short, stable, and without personal data.
-pub fn kenmerk(maatregel_id: &str) -> String {
-    let kort: String = maatregel_id.chars().take(8).collect();
-    format!("MR-{}", kort.to_uppercase())
-}
-
 /// One letter of a measure; the read is audited as a read of the measure.
 pub async fn brief(
     db: &Db,
@@ -982,7 +1000,8 @@ pub async fn brief(
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
     let mut tx = db.begin().await?;
     let row = sqlx::query(
-        "SELECT id, maatregel_id, brief, sjabloon_id, titel, tekst, datum, created_at FROM maatregelen_brief WHERE id = $1 AND maatregel_id = $2",
+        "SELECT b.id, b.maatregel_id, b.brief, b.sjabloon_id, b.titel, b.tekst, b.datum, b.created_at, m.kenmerk \
+         FROM maatregelen_brief b JOIN maatregelen_maatregel m ON m.id = b.maatregel_id WHERE b.id = $1 AND b.maatregel_id = $2",
     )
     .bind(brief_id)
     .bind(&id)
@@ -992,6 +1011,9 @@ pub async fn brief(
     let out = Brief {
         rij: brief_rij(&row)?,
         maatregel_id: row.try_get("maatregel_id")?,
+        kenmerk: row
+            .try_get::<Option<String>, _>("kenmerk")?
+            .unwrap_or_default(),
         tekst: row.try_get("tekst")?,
         sjabloon_id: row.try_get("sjabloon_id")?,
     };
@@ -1049,11 +1071,11 @@ pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
             } else {
                 ("Termijn nadert", "verloopt op")
             };
-            let subject = format!("{onderwerp}: {} ({})", h.mijlpaal.wat, kenmerk(&m.id));
+            let subject = format!("{onderwerp}: {} ({})", h.mijlpaal.wat, m.kenmerk);
             let body = format!(
                 "{} bij maatregel {} ({}) {zin} {}.\n\n{}\n\nOpen de maatregel in Baken: /maatregelen/{}\n",
                 h.mijlpaal.wat,
-                kenmerk(&m.id),
+                m.kenmerk,
                 m.soort.naam(),
                 termijnen::datum_nl(h.mijlpaal.datum),
                 h.mijlpaal.uitleg,

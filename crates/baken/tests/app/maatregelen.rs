@@ -1251,3 +1251,191 @@ async fn a_year_without_designated_days_is_warned_about() {
         );
     }
 }
+
+fn nieuw(onderwerp: &str, datum: jiff::civil::Date) -> ::maatregelen::store::Nieuw {
+    ::maatregelen::store::Nieuw {
+        soort: Some(::maatregelen::model::Soort::Sluiting174a),
+        onderwerp: onderwerp.into(),
+        locatie: "Kerkstraat 1, 4141 AA Leerdam".into(),
+        aanleiding: ::maatregelen::model::Stap {
+            bron: Some("inspectie".into()),
+            ..::maatregelen::model::Stap::new(::maatregelen::model::StapSoort::Aanleiding, datum)
+        },
+        ladder: None,
+        object: "*".into(),
+        middel: "*".into(),
+        hoeveelheid: 0,
+        duur: None,
+        afwijking_reden: String::new(),
+        team_id: None,
+    }
+}
+
+/// Every measure gets a unique, human reference `MR-<year>-<number>`, numbered per year; two
+/// processes on one database (two pools, each with its own writers' queue) creating measures at
+/// the same moment never share a number, on SQLite and on PostgreSQL.
+#[tokio::test]
+async fn references_are_unique_per_year_across_processes() {
+    let app = spawn_app().await;
+    let (token, _) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        serde_json::json!({"soort": "sluiting-174a", "onderwerp": "R. Test", "locatie": "Laan 1, Vianen",
+                           "datum": "2026-03-03", "bron": "inspectie"}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let jaar = today().year();
+    assert_eq!(v["maatregel"]["kenmerk"], format!("MR-{jaar}-0001"));
+
+    // A second "process": its own connection pool on the same database.
+    let other = Db::connect(&app._test_db.url).await.unwrap();
+    let org = identity::organisation_by_slug(&app.db, "vijfheerenlanden")
+        .await
+        .unwrap();
+    let p = platform::access::Principal::system("test", &org, vec![Role::Jurist]);
+    let ctx = platform::access::RequestContext::new("test");
+    let kal = ::maatregelen::kalender(&app.db).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let db = if i % 2 == 0 {
+            app.db.clone()
+        } else {
+            other.clone()
+        };
+        let (p, ctx, kal) = (p.clone(), ctx.clone(), kal.clone());
+        tasks.push(tokio::spawn(async move {
+            let auth = ::maatregelen::store::authorize_new(&db, &ctx, &p)
+                .await
+                .unwrap();
+            ::maatregelen::store::create(
+                &db,
+                &auth,
+                &nieuw(&format!("Gelijktijdig {i}"), jiff::civil::date(2026, 3, 4)),
+                "test",
+                &kal,
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut kenmerken: Vec<String> = sqlx::query("SELECT kenmerk FROM maatregelen_maatregel")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String, _>("kenmerk").unwrap())
+        .collect();
+    kenmerken.sort();
+    let verwacht: Vec<String> = (1..=25).map(|n| format!("MR-{jaar}-{n:04}")).collect();
+    assert_eq!(kenmerken, verwacht);
+    // The reference is shown and searchable.
+    let mut b = app
+        .browser_as("jur@example.nl", "vijfheerenlanden", Role::Jurist)
+        .await;
+    let list = b.get(&format!("/maatregelen?q=MR-{jaar}-0001")).await;
+    assert!(list.body.contains("R. Test"), "{}", list.body);
+    assert!(!list.body.contains("Gelijktijdig"), "{}", list.body);
+    let id = v["maatregel"]["id"].as_str().unwrap();
+    let page = b.get(&format!("/maatregelen/{id}")).await;
+    assert!(page.body.contains(&format!("MR-{jaar}-0001")));
+}
+
+/// The migration gives every existing measure a unique reference, numbered per Dutch calendar
+/// year in the order they were registered (measures made in the same minute no longer share
+/// one), and new measures continue the year's sequence.
+#[tokio::test]
+async fn existing_measures_get_a_reference_in_the_migration() {
+    let tdb = test_db().await;
+    let db = Db::connect(&tdb.url).await.unwrap();
+    let dir = match db.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../migrations")
+        .join(dir);
+    let mut before = sqlx::migrate::Migrator::new(path).await.unwrap();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 23)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(db.pool()).await.unwrap();
+    let ms = |y: i16, m: i8, d: i8, h: i8, min: i8| {
+        jiff::civil::date(y, m, d)
+            .at(h, min, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp()
+            .as_millisecond()
+    };
+    // Three in 2025 (two in the same minute), and one at 23:30 UTC on 31 December 2025, which
+    // is 00:30 on 1 January 2026 in the Netherlands.
+    let rows = [
+        (
+            "0190aaaa-0000-7000-8000-000000000003",
+            ms(2025, 3, 1, 10, 0),
+        ),
+        (
+            "0190aaaa-0000-7000-8000-000000000001",
+            ms(2025, 3, 1, 10, 0),
+        ),
+        ("0190aaaa-0000-7000-8000-000000000002", ms(2025, 2, 1, 9, 0)),
+        (
+            "0190aaaa-0000-7000-8000-000000000004",
+            ms(2025, 12, 31, 23, 30),
+        ),
+    ];
+    for (id, at) in rows {
+        sqlx::query(
+            "INSERT INTO maatregelen_maatregel (id, organisation_id, soort, onderwerp, locatie, locatie_sleutel, \
+             created_by, created_at, updated_at) VALUES ($1, 'org', 'sluiting-174a', 'x', 'y', 'y', 'test', $2, $2)",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    db.migrate().await.unwrap();
+    let kenmerk = |id: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query("SELECT kenmerk FROM maatregelen_maatregel WHERE id = $1")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .try_get::<String, _>("kenmerk")
+                .unwrap()
+        }
+    };
+    assert_eq!(kenmerk(rows[2].0).await, "MR-2025-0001");
+    assert_eq!(kenmerk(rows[1].0).await, "MR-2025-0002");
+    assert_eq!(kenmerk(rows[0].0).await, "MR-2025-0003");
+    assert_eq!(kenmerk(rows[3].0).await, "MR-2026-0001");
+    let laatste: i64 = sqlx::query("SELECT laatste FROM maatregelen_volgnummer WHERE jaar = 2025")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("laatste")
+        .unwrap();
+    assert_eq!(laatste, 3);
+    // A duplicate is impossible.
+    assert!(
+        sqlx::query("UPDATE maatregelen_maatregel SET kenmerk = 'MR-2025-0001' WHERE id = $1")
+            .bind(rows[0].0)
+            .execute(db.pool())
+            .await
+            .is_err()
+    );
+}
