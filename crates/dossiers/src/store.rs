@@ -1605,17 +1605,18 @@ pub async fn list(
 ) -> Result<(Vec<DossierKop>, i64)> {
     let p = auth.principal();
     let regie_voeren = crate::access::mag_regie_voeren(p);
-    // The facts, the count and the page are read in one transaction, which also holds the
-    // audit record.
-    let mut tx = db.begin().await?;
+    // The facts, the count and the page are read in one read transaction (a snapshot on both
+    // databases, without SQLite's write lock); the audit record follows in a write of its own.
+    let mut conn = db.pool().acquire().await?;
+    let mut rtx = sqlx::Connection::begin(&mut *conn).await?;
     let teams = if regie_voeren {
-        teams_of(tx.conn()?, p).await?
+        teams_of(&mut rtx, p).await?
     } else {
         Vec::new()
     };
     let partner = crate::access::is_ketenpartner(p) || regie_voeren;
     let grants = if partner {
-        valid_grants(tx.conn()?, &p.organisation_id, &p.user_id).await?
+        valid_grants(&mut rtx, &p.organisation_id, &p.user_id).await?
     } else {
         Vec::new()
     };
@@ -1642,6 +1643,9 @@ pub async fn list(
     // The filtered rule, for the page and a filtered count.
     let mut q = Sql::default();
     let Some(visible) = z.alles(&mut q) else {
+        rtx.commit().await?;
+        drop(conn);
+        let mut tx = db.begin().await?;
         auth.record(&mut tx).await?;
         tx.commit().await?;
         return Ok((Vec::new(), 0));
@@ -1667,7 +1671,7 @@ pub async fn list(
     let total: i64 = if filtered {
         let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {where_sql}");
         bind_all(&sql, &q.binds)
-            .fetch_one(&mut *tx.conn()?)
+            .fetch_one(&mut *rtx)
             .await?
             .try_get("n")?
     } else {
@@ -1676,7 +1680,7 @@ pub async fn list(
         if let Some(r) = z.regie(&mut rq) {
             let sql = format!("SELECT COUNT(*) AS n FROM dossiers_dossier d WHERE {r}");
             n += bind_all(&sql, &rq.binds)
-                .fetch_one(&mut *tx.conn()?)
+                .fetch_one(&mut *rtx)
                 .await?
                 .try_get::<i64, _>("n")?;
         }
@@ -1694,7 +1698,7 @@ pub async fn list(
         if !parts.is_empty() {
             let sql = format!("SELECT {} AS n", parts.join(" + "));
             n += bind_all(&sql, &cq.binds)
-                .fetch_one(&mut *tx.conn()?)
+                .fetch_one(&mut *rtx)
                 .await?
                 .try_get::<i64, _>("n")?;
         }
@@ -1705,7 +1709,10 @@ pub async fn list(
     let sql = format!(
         "SELECT {KOP_COLS} FROM dossiers_dossier d WHERE {where_sql} ORDER BY d.updated_at DESC, d.id LIMIT {per} OFFSET {offset}"
     );
-    let rows = bind_all(&sql, &q.binds).fetch_all(&mut *tx.conn()?).await?;
+    let rows = bind_all(&sql, &q.binds).fetch_all(&mut *rtx).await?;
+    rtx.commit().await?;
+    drop(conn);
+    let mut tx = db.begin().await?;
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok((rows.iter().map(kop_row).collect::<Result<_>>()?, total))
