@@ -177,7 +177,7 @@ pub async fn meldingen(
             name: "Benchmark".into(),
             organisation_id: org.id,
             roles: vec![Role::AdviseurIv],
-            password: platform::secrets::random_token(),
+            password: Some(platform::secrets::random_token()),
         },
     )
     .await?;

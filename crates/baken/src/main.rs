@@ -500,7 +500,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     name,
                     organisation_id: organisation.id,
                     roles,
-                    password,
+                    password: Some(password),
                 },
             )
             .await

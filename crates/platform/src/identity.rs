@@ -385,7 +385,9 @@ pub struct NewUser {
     pub name: String,
     pub organisation_id: String,
     pub roles: Vec<Role>,
-    pub password: String,
+    /// None for an invited account: it gets a password nobody knows until the person sets
+    /// their own through the invitation link ([`invite`]).
+    pub password: Option<String>,
 }
 
 impl NewUser {
@@ -395,7 +397,7 @@ impl NewUser {
             errors.push(field_error("email", "error-email"));
         }
         check_name(&mut errors, "name", &self.name);
-        if let Some(problem) = secrets::password_problem(&self.password) {
+        if let Some(problem) = self.password.as_deref().and_then(secrets::password_problem) {
             errors.push(field_error("password", problem));
         }
         errors
@@ -408,7 +410,15 @@ pub async fn create_user(tx: &mut Tx, new: &NewUser) -> Result<String, IdentityE
     if !errors.is_empty() {
         return Err(IdentityError::Invalid(errors));
     }
-    let hash = secrets::hash_password(&new.password)?;
+    let unknown;
+    let password = match &new.password {
+        Some(p) => p.as_str(),
+        None => {
+            unknown = secrets::random_token();
+            unknown.as_str()
+        }
+    };
+    let hash = secrets::hash_password(password)?;
     let id = new_id();
     let now = now_ms();
     let r = sqlx::query(
@@ -1785,6 +1795,32 @@ pub async fn request_password_reset(
     .await?;
     tx.commit().await?;
     Ok(Some((token, address)))
+}
+
+/// How long an invitation link works.
+pub const INVITATION_MS: i64 = 7 * 24 * 60 * 60_000;
+
+/// An invitation for a new account: a one-time link to set the password, as the token to
+/// mail (the link is a password reset link that works for [`INVITATION_MS`]). Audited.
+pub async fn invite(
+    tx: &mut Tx,
+    auth: &Authorized<UserAccount, crate::access::act::Create>,
+    user_id: &str,
+) -> Result<String, IdentityError> {
+    let token = secrets::random_token();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(secrets::token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + INVITATION_MS)
+    .execute(tx.conn()?)
+    .await?;
+    auth.record_created(tx, "invitation", user_id, Some(user_id))
+        .await?;
+    Ok(token)
 }
 
 /// Whether a reset link is still good (unused and not expired), for showing its form.

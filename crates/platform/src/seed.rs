@@ -216,7 +216,7 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoAccount>, IdentityError> {
                     name: name.to_string(),
                     organisation_id: org.id.clone(),
                     roles: vec![*role],
-                    password: DEMO_PASSWORD.to_string(),
+                    password: Some(DEMO_PASSWORD.to_string()),
                 },
             )
             .await?;

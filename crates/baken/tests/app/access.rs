@@ -192,7 +192,6 @@ async fn roles_are_bound_to_the_municipality_never_self_granted_and_case_roles_n
                 ("email", "nieuw@example.nl"),
                 ("name", "Nina Nieuw"),
                 ("organisation", &org),
-                ("password", "een heel lang wachtwoord voor nina"),
                 ("rol", "handhaver"),
                 ("rol", "fg"),
             ],
@@ -212,6 +211,69 @@ async fn roles_are_bound_to_the_municipality_never_self_granted_and_case_roles_n
     .unwrap()
     .get("n");
     assert_eq!(open, 1);
+
+    // The administrator typed no password: Nina is invited by mail to choose her own, and as a
+    // handhaver (personal data) she then sets up two-step verification.
+    let mail = sqlx::query(
+        "SELECT to_address, body_text FROM mail_outbox WHERE subject = 'Uitnodiging voor Baken'",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(mail.len(), 1, "one invitation");
+    assert_eq!(mail[0].get::<String, _>("to_address"), "nieuw@example.nl");
+    let body: String = mail[0].get("body_text");
+    assert!(
+        body.contains("Nina Nieuw") && body.contains("zeven dagen"),
+        "{body}"
+    );
+    let link = body
+        .split("https://baken.test")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let invited = app
+        .audit_rows(&format!(
+            "action = 'create' AND resource_type = 'invitation' AND resource_id = '{nina}'"
+        ))
+        .await;
+    assert_eq!(invited.len(), 1, "the invitation is audited");
+    let mut b = Browser::new(&app);
+    let mut n = Browser::new(&app);
+    let p = n
+        .login("nieuw@example.nl", "een heel lang wachtwoord", None)
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no password works yet"
+    );
+    assert_eq!(b.get(&link).await.status, StatusCode::OK);
+    let chosen = "nina kiest zelf een lange zin";
+    let p = b
+        .post(
+            &link,
+            &[("new_password", chosen), ("repeat_password", chosen)],
+        )
+        .await;
+    assert_eq!(p.location().as_deref(), Some("/inloggen?hersteld=1"));
+    let p = n.login("nieuw@example.nl", chosen, None).await;
+    assert_eq!(
+        p.location().as_deref(),
+        Some("/account/tweestaps"),
+        "then she enrols two-step verification"
+    );
+    assert_eq!(
+        b.post(
+            &link,
+            &[("new_password", chosen), ("repeat_password", chosen)]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "the invitation works once"
+    );
 }
 
 /// Someone with full rights on the database but without the audit key: every way of rewriting

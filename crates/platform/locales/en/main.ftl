@@ -57,7 +57,6 @@ login-locked = This account is temporarily locked after too many failed attempts
 logged-out = You have been logged out.
 field-email = E-mail address
 field-password = Password
-field-initial-password = Initial password
 field-password-hint = At least 12 characters. Pass the password on securely.
 field-code = Verification code
 field-code-hint = The 6 digits from your authenticator app, or a recovery code.
@@ -120,7 +119,7 @@ token-once = Copy this key now. Baken keeps only a hashed fingerprint and cannot
 users-title = Users
 users-count = accounts
 user-new-title = New user
-user-new-intro = Create an account. Accounts with access to personal data must set up two-step verification at their first login.
+user-new-intro = Create an account. The new user gets an invitation by e-mail to choose their own password (the link works for seven days). Accounts with access to personal data set up two-step verification at their first login.
 user-create = Create account
 save-roles = Save roles
 save-teams = Save teams
@@ -221,3 +220,11 @@ error-role-self-revoke = You cannot revoke your own administrator role.
 error-role-needs-municipality = This role is only for staff of the municipality.
 error-role-four-eyes = A second administrator must approve this role.
 error-role-not-allowed = You may not grant this role.
+invitation-mail-subject = Invitation to Baken
+invitation-mail-body = Dear { $name },
+
+    An account has been created for you in Baken, the platform for integral safety. Open this link and choose your password:
+
+    { $link }
+
+    The link works for seven days and once. If your role gives access to personal data, you will also set up two-step verification at your first login. If you did not expect this e-mail, you can ignore it.

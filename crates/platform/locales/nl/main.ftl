@@ -57,7 +57,6 @@ login-locked = Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen
 logged-out = U bent uitgelogd.
 field-email = E-mailadres
 field-password = Wachtwoord
-field-initial-password = Eerste wachtwoord
 field-password-hint = Minstens 12 tekens. Geef het wachtwoord op een veilige manier door.
 field-code = Verificatiecode
 field-code-hint = De 6 cijfers uit uw authenticator-app, of een herstelcode.
@@ -120,7 +119,7 @@ token-once = Kopieer deze sleutel nu. Baken bewaart alleen een versleutelde afdr
 users-title = Gebruikers
 users-count = accounts
 user-new-title = Nieuwe gebruiker
-user-new-intro = Maak een account aan. Accounts met toegang tot persoonsgegevens moeten bij de eerste keer inloggen tweestapsverificatie instellen.
+user-new-intro = Maak een account aan. De nieuwe gebruiker krijgt een uitnodiging per e-mail om zelf een wachtwoord te kiezen (de link werkt zeven dagen). Accounts met toegang tot persoonsgegevens stellen bij de eerste keer inloggen tweestapsverificatie in.
 user-create = Account aanmaken
 save-roles = Rollen opslaan
 save-teams = Teams opslaan
@@ -221,3 +220,11 @@ error-role-self-revoke = U kunt uw eigen beheerdersrol niet intrekken.
 error-role-needs-municipality = Deze rol is alleen voor medewerkers van de gemeente.
 error-role-four-eyes = Een tweede beheerder moet deze rol goedkeuren.
 error-role-not-allowed = U mag deze rol niet toekennen.
+invitation-mail-subject = Uitnodiging voor Baken
+invitation-mail-body = Beste { $name },
+
+    Er is een account voor u aangemaakt in Baken, het platform voor integrale veiligheid. Open deze link en kies uw wachtwoord:
+
+    { $link }
+
+    De link werkt zeven dagen en één keer. Hebt u een rol met toegang tot persoonsgegevens, dan stelt u bij de eerste keer inloggen ook tweestapsverificatie in. Verwachtte u deze e-mail niet, dan kunt u hem negeren.

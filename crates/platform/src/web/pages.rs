@@ -1761,8 +1761,6 @@ struct NewUserInput {
     name: String,
     #[serde(default)]
     organisation: String,
-    #[serde(default)]
-    password: String,
 }
 
 async fn new_user_form(
@@ -1806,14 +1804,6 @@ async fn new_user_form(
             .value(input.organisation.clone())
             .required(),
             FormField::new("rol", ctx.t("field-roles"), FieldKind::Checkboxes(roles)),
-            FormField::new(
-                "password",
-                ctx.t("field-initial-password"),
-                FieldKind::Password,
-            )
-            .hint(ctx.t("field-password-hint"))
-            .autocomplete("new-password")
-            .required(),
         ],
     ))
 }
@@ -1845,7 +1835,7 @@ async fn user_new_submit(
         name: input.name.clone(),
         organisation_id: input.organisation.clone(),
         roles: Vec::new(),
-        password: input.password.clone(),
+        password: None,
     };
     let mut errors = new.validate();
     if identity::organisation(&state.db, &input.organisation)
@@ -1876,6 +1866,7 @@ async fn user_new_submit(
         };
         match created {
             Ok(id) => {
+                send_invitation(&state, &ctx, &mut tx, &auth, &id, &new).await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/gebruikers/{id}")).into_response());
             }
@@ -1909,6 +1900,39 @@ async fn user_new_submit(
         StatusCode::UNPROCESSABLE_ENTITY,
         &form_page(&ctx, "user-new-title", "user-new-intro", form),
     )
+}
+
+/// Mails a new account its invitation, in the transaction that creates it: a one-time link to
+/// set a password (the administrator never chooses one); an account whose roles see personal
+/// data then sets up two-step verification at its first login.
+async fn send_invitation(
+    state: &AppState,
+    ctx: &Ctx,
+    tx: &mut crate::db::Tx,
+    auth: &access::Authorized<UserAccount, access::act::Create>,
+    user_id: &str,
+    new: &NewUser,
+) -> Result<(), WebError> {
+    let token = identity::invite(tx, auth, user_id).await?;
+    let base = state.settings.public_url.clone().unwrap_or_default();
+    let link = format!(
+        "{}/wachtwoord-herstellen/{token}",
+        base.trim_end_matches('/')
+    );
+    let body = super::i18n::t_args(
+        &ctx.lang,
+        "invitation-mail-body",
+        &[("name", new.name.trim().to_string()), ("link", link)],
+    );
+    crate::mail::enqueue(
+        tx,
+        &identity::normalize_email(&new.email),
+        &ctx.t("invitation-mail-subject"),
+        &body,
+    )
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
