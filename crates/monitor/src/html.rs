@@ -40,18 +40,41 @@ pub fn routes() -> Router<AppState> {
 /// The module's texts in templates: `{{ m.t("key") }}`.
 pub struct Texts {
     pub(crate) lang: String,
+    /// Fictitious demo figures are present: every page says so (`monitor_demo_notice.html`)
+    /// and the source line does not credit CBS / Politie for them.
+    pub(crate) demo: bool,
 }
 
 impl Texts {
     pub fn t(&self, key: &str) -> String {
         crate::t(&self.lang, key)
     }
+
+    /// The source line under figures.
+    pub fn source(&self) -> String {
+        self.t(if self.demo {
+            "monitor-source-demo"
+        } else {
+            "monitor-source"
+        })
+    }
 }
 
+/// The texts for messages and forms (whether demo figures are present does not matter there).
 pub(crate) fn texts(ctx: &Ctx) -> Texts {
     Texts {
         lang: ctx.lang.clone(),
+        demo: false,
     }
+}
+
+/// The texts for a whole page: they know whether fictitious demo figures are present (one
+/// cheap query), so the page can show the notice.
+pub(crate) async fn page_texts(state: &AppState, ctx: &Ctx) -> Result<Texts, WebError> {
+    Ok(Texts {
+        lang: ctx.lang.clone(),
+        demo: store::has_fictitious(&state.db).await.map_err(store_err)?,
+    })
 }
 
 pub(crate) fn check(ctx: &Ctx) -> Result<&platform::access::Principal, WebError> {
@@ -83,6 +106,8 @@ pub struct VersionRow {
     pub cells: i64,
     pub suppressed: i64,
     pub at: String,
+    pub source: String,
+    pub fictitious: bool,
 }
 
 #[derive(Template)]
@@ -248,6 +273,8 @@ async fn render_overview(
             cells: v.cells,
             suppressed: v.suppressed,
             at: fmt_date(v.imported_at),
+            source: v.source,
+            fictitious: v.fictitious,
         })
         .collect();
     let areas = store::regions(&state.db)
@@ -261,7 +288,7 @@ async fn render_overview(
         &OverviewPage {
             shell: Shell::titled(ctx, crate::t(&ctx.lang, "monitor-title")),
             form: choice_form(state, ctx, crate::GEMEENTE_CODE, "0.0.0").await?,
-            m: texts(ctx),
+            m: page_texts(state, ctx).await?,
             versions,
             areas,
             editor,
@@ -409,7 +436,7 @@ async fn map_page(
     Query(q): Query<MapQuery>,
 ) -> WebResult {
     check(&ctx)?;
-    let m = texts(&ctx);
+    let m = page_texts(&state, &ctx).await?;
     let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
     let crime = crimes
         .iter()
@@ -527,8 +554,16 @@ async fn map_page(
             label,
         })
         .collect();
-    let geojson =
-        crate::areas::choropleth_geojson(&features, &legend, &caption, &m.t("monitor-map-source"));
+    let geojson = crate::areas::choropleth_geojson(
+        &features,
+        &legend,
+        &caption,
+        &m.t(if m.demo {
+            "monitor-map-source-demo"
+        } else {
+            "monitor-map-source"
+        }),
+    );
     let form = Form::new(
         "/monitor/kaart",
         m.t("monitor-show"),
@@ -731,7 +766,7 @@ async fn series_page(
     Query(q): Query<SeriesQuery>,
 ) -> WebResult {
     check(&ctx)?;
-    let m = texts(&ctx);
+    let m = page_texts(&state, &ctx).await?;
     let region = store::regions(&state.db)
         .await
         .map_err(store_err)?
@@ -853,7 +888,7 @@ fn session_form(m: &Texts, held_on: &str, title: &str) -> Form {
 }
 
 async fn render_reviews(ctx: &Ctx, state: &AppState, form: Form, status: StatusCode) -> WebResult {
-    let m = texts(ctx);
+    let m = page_texts(state, ctx).await?;
     let rows = store::reviews(&state.db)
         .await
         .map_err(store_err)?
@@ -992,13 +1027,14 @@ fn decision_form(
     )
 }
 
-fn render_review(
+async fn render_review(
+    state: &AppState,
     ctx: &Ctx,
     r: Review,
     failed: Option<(i64, Form)>,
     status: StatusCode,
 ) -> WebResult {
-    let m = texts(ctx);
+    let m = page_texts(state, ctx).await?;
     let mut failed = failed;
     let rows = r
         .alarms
@@ -1081,7 +1117,7 @@ async fn review_page(
 ) -> WebResult {
     check(&ctx)?;
     let r = load_review(&state, &id).await?;
-    render_review(&ctx, r, None, StatusCode::OK)
+    render_review(&state, &ctx, r, None, StatusCode::OK).await
 }
 
 async fn decision_post(
@@ -1126,7 +1162,14 @@ async fn decision_post(
                 .collect();
             let m = texts(&ctx);
             let form = decision_form(&m, &id, seq, Some(&v)).with_errors(&ctx.lang, &errors);
-            render_review(&ctx, r, Some((seq, form)), StatusCode::UNPROCESSABLE_ENTITY)
+            render_review(
+                &state,
+                &ctx,
+                r,
+                Some((seq, form)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
         Err(ReviewError::Store(e)) => Err(store_err(e)),

@@ -5,6 +5,7 @@
 mod alarms_html;
 pub mod api;
 pub mod areas;
+pub mod demo;
 pub mod html;
 pub mod model;
 pub mod review;
@@ -216,14 +217,65 @@ pub const DEMO_SURVEY_CSV: &str = "jaar;gebied;indicator;waarde;ondergrens;boven
 2023;GM1961;rapportcijfer-leefbaarheid;7,6;7,5;7,7;vm-2021;Fictief demovoorbeeld (opzet Veiligheidsmonitor)
 ";
 
-/// Demo content of the monitor: the survey results above (idempotent).
+/// Demo content of the monitor: the survey results above and the fictitious police series of
+/// [`seed_demo_figures`] (both idempotent). Only for the demo installation (`serve --demo`).
 pub async fn seed_demo(db: &Db) -> Result<store::SurveySaved, SurveyError> {
+    let today = platform::db::today_nl();
+    seed_demo_figures(
+        db,
+        demo::end_month(i32::from(today.year()), today.month() as u8),
+    )
+    .await?;
     import_survey_csv(
         db,
         DEMO_SURVEY_CSV.as_bytes(),
         &store::Actor::System("demo"),
     )
     .await
+}
+
+/// What seeding the demo figures did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DemoFigures {
+    /// A new demo version (it replaced any older one).
+    Imported(store::ImportOutcome),
+    /// The demo version of this month is there already.
+    Unchanged,
+    /// Real police figures of the gemeente are present: no made-up ones are added.
+    RealFiguresPresent,
+}
+
+/// Stores the fictitious monthly series up to `end` ([`demo::generate`]) as a version through
+/// the import, its source saying they are made up. Never when a police table already holds
+/// figures of the gemeente; a later such import removes them (see [`store::import`]). The same
+/// month gives the same version (nothing written); a new month replaces the older version, so
+/// the increases stay recent.
+pub async fn seed_demo_figures(
+    db: &Db,
+    end: model::Period,
+) -> Result<DemoFigures, store::StoreError> {
+    if store::has_real_gemeente_figures(db, GEMEENTE_CODE).await? {
+        return Ok(DemoFigures::RealFiguresPresent);
+    }
+    let dataset = demo::generate(end);
+    let raw = demo::to_csv(&dataset);
+    let outcome = store::import_from(
+        db,
+        &dataset,
+        &format!("demo-{GEMEENTE_CODE}-tot-{}.csv", end.code()),
+        raw.as_bytes(),
+        &store::Actor::System("demo"),
+        &|_, _| {},
+        store::Origin::Fictitious(demo::SOURCE),
+    )
+    .await?;
+    Ok(match outcome {
+        store::ImportOutcome::Unchanged { .. } => DemoFigures::Unchanged,
+        imported => {
+            forget_overview();
+            DemoFigures::Imported(imported)
+        }
+    })
 }
 
 /// The short explanation of an alarm in `lang` (observed vs expected, threshold, the same month a

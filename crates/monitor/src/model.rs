@@ -42,6 +42,17 @@ pub fn region_level(code: &str) -> Option<(Level, Option<String>)> {
         .map(|rest| (Level::Buurt, Some(format!("WK{}", &rest[..6]))))
 }
 
+/// Whether `code` is the gemeente `gemeente` (`GM1961`) or one of its wijken or buurten.
+pub fn in_gemeente(code: &str, gemeente: &str) -> bool {
+    let code = code.trim();
+    let digits = gemeente.trim_start_matches("GM");
+    code == gemeente
+        || match region_level(code) {
+            Some((Level::Wijk | Level::Buurt, _)) => code[2..].starts_with(digits),
+            _ => false,
+        }
+}
+
 /// A CBS period: a month (`2023MM01`) or a year (`2023JJ00`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {

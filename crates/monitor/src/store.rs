@@ -176,7 +176,21 @@ pub enum ImportOutcome {
     },
 }
 
-/// Imports a whole file as one version in one transaction: all cells or none.
+/// Where the figures of a version come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A police table (CBS / Politie, CC BY 4.0).
+    Police,
+    /// Figures made up for the demo installation; the text says so.
+    Fictitious(&'a str),
+}
+
+/// The source recorded for police tables.
+pub const POLICE_SOURCE: &str = "CBS / Politie (CC BY 4.0)";
+
+/// Imports a whole file as one version in one transaction: all cells or none. A police table
+/// with figures for the gemeente's own areas removes the fictitious demo versions in the same
+/// transaction (audited), so real and made-up figures never mix in a series.
 pub async fn import(
     db: &Db,
     dataset: &Dataset,
@@ -184,6 +198,20 @@ pub async fn import(
     raw: &[u8],
     by: &Actor<'_>,
     progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportOutcome, StoreError> {
+    import_from(db, dataset, file_name, raw, by, progress, Origin::Police).await
+}
+
+/// [`import`] of a version from `origin`. A fictitious version replaces the earlier fictitious
+/// ones (in the same transaction).
+pub async fn import_from(
+    db: &Db,
+    dataset: &Dataset,
+    file_name: &str,
+    raw: &[u8],
+    by: &Actor<'_>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    origin: Origin<'_>,
 ) -> Result<ImportOutcome, StoreError> {
     let sha = hex::encode(Sha256::digest(raw));
     if let Some(row) = sqlx::query("SELECT id FROM monitor_import WHERE sha256 = $1")
@@ -197,10 +225,24 @@ pub async fn import(
     }
     let id = new_id();
     let suppressed = dataset.cells.iter().filter(|c| c.value.is_none()).count();
+    let (source, fictitious) = match origin {
+        Origin::Police => (POLICE_SOURCE, 0_i64),
+        Origin::Fictitious(text) => (text, 1_i64),
+    };
     let mut tx = db.begin().await?;
+    let replaces_demo = match origin {
+        Origin::Fictitious(_) => true,
+        Origin::Police => dataset
+            .cells
+            .iter()
+            .any(|c| model::in_gemeente(&c.region, crate::GEMEENTE_CODE)),
+    };
+    if replaces_demo {
+        remove_fictitious(&mut tx, by, &id).await?;
+    }
     sqlx::query(
-        "INSERT INTO monitor_import (id, table_id, file_name, sha256, cells, suppressed, imported_at, imported_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO monitor_import (id, table_id, file_name, sha256, cells, suppressed, imported_at, imported_by, source, fictitious) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(&dataset.table)
@@ -210,6 +252,8 @@ pub async fn import(
     .bind(suppressed as i64)
     .bind(now_ms())
     .bind(by.name())
+    .bind(source)
+    .bind(fictitious)
     .execute(tx.conn()?)
     .await?;
     // Multi-row inserts: one statement per 200 cells.
@@ -247,7 +291,13 @@ pub async fn import(
         progress(done, dataset.cells.len());
     }
     let mut e = by.entry("import", "monitor-import", &id);
-    e.reason = Some(format!("{} {} cellen", dataset.table, dataset.cells.len()));
+    e.reason = Some(match origin {
+        Origin::Police => format!("{} {} cellen", dataset.table, dataset.cells.len()),
+        Origin::Fictitious(_) => format!(
+            "fictieve demogegevens: {} cellen (geen politiecijfers)",
+            dataset.cells.len()
+        ),
+    });
     audit::append(&mut tx, &e).await?;
     tx.commit().await?;
     Ok(ImportOutcome::Imported {
@@ -255,6 +305,61 @@ pub async fn import(
         cells: dataset.cells.len(),
         suppressed,
     })
+}
+
+/// Deletes every fictitious version with its figures, audited with the version (`by_version`)
+/// that replaces them. Nothing is written when there are none.
+async fn remove_fictitious(
+    tx: &mut Tx,
+    by: &Actor<'_>,
+    by_version: &str,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query("SELECT id FROM monitor_import WHERE fictitious = 1")
+        .fetch_all(tx.conn()?)
+        .await?;
+    for r in &rows {
+        let old: String = r.try_get("id")?;
+        sqlx::query("DELETE FROM monitor_count WHERE import_id = $1")
+            .bind(&old)
+            .execute(tx.conn()?)
+            .await?;
+        sqlx::query("DELETE FROM monitor_import WHERE id = $1")
+            .bind(&old)
+            .execute(tx.conn()?)
+            .await?;
+        let mut e = by.entry("delete", "monitor-import", &old);
+        e.reason = Some(format!(
+            "fictieve demogegevens verwijderd; vervangen door versie {by_version}"
+        ));
+        audit::append(tx, &e).await?;
+    }
+    Ok(())
+}
+
+/// Whether fictitious demo figures are present.
+pub async fn has_fictitious(db: &Db) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM monitor_import WHERE fictitious = 1")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Whether a police table holds figures for the gemeente or one of its wijken or buurten (then
+/// the demo never adds made-up ones).
+pub async fn has_real_gemeente_figures(db: &Db, gemeente: &str) -> Result<bool, StoreError> {
+    let digits = gemeente.trim_start_matches("GM");
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         WHERE i.fictitious = 0 AND (c.region = $1 OR c.region LIKE $2 OR c.region LIKE $3)",
+    )
+    .bind(gemeente)
+    .bind(format!("WK{digits}%"))
+    .bind(format!("BU{digits}%"))
+    .fetch_one(db.pool())
+    .await?;
+    let n: i64 = row.try_get("n")?;
+    Ok(n > 0)
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -265,11 +370,16 @@ pub struct ImportVersion {
     pub cells: i64,
     pub suppressed: i64,
     pub imported_at: i64,
+    /// Where the figures come from: the police table's attribution, or a statement that they
+    /// are fictitious demo figures.
+    pub source: String,
+    /// Made up for the demo installation: never police figures.
+    pub fictitious: bool,
 }
 
 pub async fn imports(db: &Db) -> Result<Vec<ImportVersion>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, table_id, file_name, cells, suppressed, imported_at FROM monitor_import ORDER BY imported_at DESC",
+        "SELECT id, table_id, file_name, cells, suppressed, imported_at, source, fictitious FROM monitor_import ORDER BY imported_at DESC",
     )
     .fetch_all(db.pool())
     .await?;
@@ -283,6 +393,8 @@ pub async fn imports(db: &Db) -> Result<Vec<ImportVersion>, StoreError> {
                 cells: r.try_get("cells")?,
                 suppressed: r.try_get("suppressed")?,
                 imported_at: r.try_get("imported_at")?,
+                source: r.try_get("source")?,
+                fictitious: r.try_get::<i64, _>("fictitious")? != 0,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?)

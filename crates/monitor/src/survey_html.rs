@@ -191,7 +191,7 @@ async fn render_overview(
     status: StatusCode,
 ) -> WebResult {
     let p = check(ctx)?;
-    let m = texts(ctx);
+    let m = crate::html::page_texts(state, ctx).await?;
     let options = area_options(state).await?;
     let area = if options.iter().any(|(c, _)| c == area) {
         area.to_string()
@@ -411,8 +411,8 @@ async fn entry_form(
     ))
 }
 
-fn render_entry(ctx: &Ctx, form: Form, status: StatusCode) -> WebResult {
-    let m = texts(ctx);
+async fn render_entry(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> WebResult {
+    let m = crate::html::page_texts(state, ctx).await?;
     render_status(
         status,
         &EntryPage {
@@ -463,7 +463,7 @@ async fn entry_page(
         v.insert("source".into(), r.source);
     }
     let form = entry_form(&state, &m, &v).await?;
-    render_entry(&ctx, form, StatusCode::OK)
+    render_entry(&state, &ctx, form, StatusCode::OK).await
 }
 
 async fn entry_post(
@@ -493,7 +493,7 @@ async fn entry_post(
             let form = entry_form(&state, &m, &v)
                 .await?
                 .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
-            render_entry(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY)
+            render_entry(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(SurveyError::Refused(_)) => Err(WebError::Internal("unexpected refusal".into())),
         Err(SurveyError::Store(e)) => Err(store_err(e)),

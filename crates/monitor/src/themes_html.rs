@@ -72,7 +72,7 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
 
 async fn render_list(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> WebResult {
     let p = check(ctx)?;
-    let m = texts(ctx);
+    let m = crate::html::page_texts(state, ctx).await?;
     let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
     let names = titles(&crimes);
     let rows = store::themes(&state.db)
@@ -244,7 +244,7 @@ async fn dashboard(
     Query(q): Query<SavedQuery>,
 ) -> WebResult {
     let p = check(&ctx)?;
-    let m = texts(&ctx);
+    let m = crate::html::page_texts(&state, &ctx).await?;
     let theme = theme_or_404(&state, &slug).await?;
     let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
     let names = titles(&crimes);
@@ -323,7 +323,8 @@ fn edit_form(m: &Texts, theme: &Theme, crimes: &[CrimeType], chosen: &HashSet<St
     )
 }
 
-fn render_edit(
+async fn render_edit(
+    state: &AppState,
     ctx: &Ctx,
     theme: Theme,
     form: Form,
@@ -331,7 +332,7 @@ fn render_edit(
     notice: Option<String>,
     status: StatusCode,
 ) -> WebResult {
-    let m = texts(ctx);
+    let m = crate::html::page_texts(state, ctx).await?;
     let rename = rename.unwrap_or_else(|| rename_form(&m, &theme, &theme.name));
     render_status(
         status,
@@ -362,7 +363,7 @@ async fn edit_page(
     let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
     let form = edit_form(&m, &theme, &crimes, &chosen);
     let notice = (q.nieuw == "1").then(|| m.t("monitor-theme-created"));
-    render_edit(&ctx, theme, form, None, notice, StatusCode::OK)
+    render_edit(&state, &ctx, theme, form, None, notice, StatusCode::OK).await
 }
 
 async fn edit_post(
@@ -387,13 +388,15 @@ async fn edit_post(
             let form = edit_form(&m, &theme, &crimes, &set)
                 .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
             return render_edit(
+                &state,
                 &ctx,
                 theme,
                 form,
                 None,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
         Err(e) => return Err(theme_err(e)),
     }
@@ -422,6 +425,7 @@ async fn rename_post(
             let rename = rename_form(&m, &theme, &name)
                 .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
             render_edit(
+                &state,
                 &ctx,
                 theme,
                 form,
@@ -429,6 +433,7 @@ async fn rename_post(
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
         Err(e) => Err(theme_err(e)),
     }
