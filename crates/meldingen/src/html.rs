@@ -1253,11 +1253,15 @@ async fn detail_response(
                             .collect(),
                     ),
                 ),
-                FormField::new("toelichting", i.t("veld-toelichting"), FieldKind::Text)
+                FormField::new("toelichting", i.t("veld-toelichting"), FieldKind::TextArea)
                     .hint(i.t("veld-toelichting-hint")),
             ],
         )
-        .with_errors(&ctx.lang, &only(&ctx.lang, errors, "status"))
+        .with_errors(&ctx.lang, &{
+            let mut shown = only(&ctx.lang, errors, "status");
+            shown.extend(only(&ctx.lang, errors, "toelichting"));
+            shown
+        })
     });
     let team_form = Form::new(
         format!("{base}/team"),

@@ -866,6 +866,16 @@ pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
     ),
 ];
 
+/// The message key of the error when a change to `to` comes without a text for the reporter:
+/// closing needs the explanation the closing mail carries, waiting for the reporter the question.
+pub fn needs_explanation(to: Status) -> Option<&'static str> {
+    match to {
+        Status::Afgehandeld => Some("melding-fout-toelichting-afhandeling"),
+        Status::WachtOpMelder => Some("melding-fout-toelichting-vraag"),
+        _ => None,
+    }
+}
+
 /// The placeholders in `text` that Baken does not know; none at all when a `{{` is not closed.
 pub fn unknown_placeholders(text: &str) -> Option<Vec<String>> {
     let mut unknown = Vec::new();

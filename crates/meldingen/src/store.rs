@@ -1919,8 +1919,13 @@ pub async fn update(
             None => errors.push(field_error("status", "melding-fout-status")),
             Some(to) if to == from => {}
             Some(to) => {
+                // The reporter is told why a melding is closed, and what is asked of them.
+                let unexplained = model::needs_explanation(to).filter(|_| toelichting.is_none());
                 match cat.workflow().check(from, to) {
                     Err(_) => errors.push(field_error("status", "melding-fout-overgang")),
+                    Ok(()) if unexplained.is_some() => {
+                        errors.extend(unexplained.map(|key| field_error("toelichting", key)));
+                    }
                     Ok(()) => {
                         let cal = Calendar::new();
                         let mut deadline: String = r.try_get("termijn_datum")?;

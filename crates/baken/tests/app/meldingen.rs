@@ -576,6 +576,20 @@ async fn meldingen_back_office_is_filtered_access_controlled_and_audited() {
     let page = b.get(&format!("/meldingen/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Buurtagent gebeld") && page.body.contains("Historie"));
+    // Closing needs the explanation the reporter's mail carries, next to its field.
+    let bare = b
+        .post(
+            &format!("/meldingen/{id}/status"),
+            &[("status", "afgehandeld"), ("toelichting", "  ")],
+        )
+        .await;
+    assert_eq!(bare.status, 422);
+    assert!(
+        bare.body
+            .contains("Leg de melder in een paar woorden uit hoe de melding is afgehandeld."),
+        "{}",
+        bare.body
+    );
     let closed = b
         .post(
             &format!("/meldingen/{id}/status"),
@@ -634,7 +648,7 @@ async fn meldingen_closing_mails_the_reporter_who_gave_an_address() {
         let r = reqwest::Client::new()
             .patch(format!("{}/api/v1/meldingen/{id}", app.base))
             .header("authorization", &token)
-            .json(&serde_json::json!({"status": status}))
+            .json(&serde_json::json!({"status": status, "toelichting": "De lamp is vervangen."}))
             .send()
             .await
             .unwrap();
@@ -975,9 +989,12 @@ async fn meldingen_are_placed_in_their_buurt_routed_by_area_filtered_and_removed
 
     // Retention: contact details after 6 months, the melding after 60, each audited.
     for status in ["in-behandeling", "afgehandeld"] {
-        let r = patch(&id_a, serde_json::json!({ "status": status }))
-            .await
-            .unwrap();
+        let r = patch(
+            &id_a,
+            serde_json::json!({ "status": status, "toelichting": "Opgeruimd." }),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status(), 200);
     }
     let backdate = |months: i64| {
