@@ -2062,3 +2062,127 @@ async fn a_new_import_by_another_process_changes_the_alarms_at_once() {
         .iter()
         .all(|a| a["period"] != "2025MM01"));
 }
+
+const DEMO_NOTICE: &str =
+    "Fictieve demogegevens: deze cijfers zijn verzonnen om Baken te kunnen proberen.";
+
+#[tokio::test]
+async fn the_demo_shows_fictitious_figures_and_alarms_marked_on_every_page_until_real_ones_come() {
+    let app = spawn_app().await;
+    // What `baken serve --demo` seeds: the real national figures, then the monitor's demo.
+    baken::seed_demo(&app.db).await.unwrap();
+    ::monitor::seed_demo(&app.db).await.unwrap();
+    let versions = ::monitor::store::imports(&app.db).await.unwrap();
+    let demo: Vec<_> = versions.iter().filter(|v| v.fictitious).collect();
+    assert_eq!(demo.len(), 1, "{versions:?}");
+    assert!(demo[0]
+        .source
+        .starts_with(DEMO_NOTICE.trim_end_matches('.')));
+    assert_eq!(demo[0].cells, (88 + 39 + 1) * 7 * 96);
+    let national = versions.iter().find(|v| !v.fictitious).unwrap();
+    assert_eq!(national.source, "CBS / Politie (CC BY 4.0)");
+    // A second start adds nothing.
+    ::monitor::seed_demo(&app.db).await.unwrap();
+    assert_eq!(
+        ::monitor::store::imports(&app.db).await.unwrap().len(),
+        versions.len()
+    );
+
+    let mut b = app
+        .browser_as("analist@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    for path in [
+        "/monitor",
+        "/monitor/alarmen",
+        "/monitor/kaart",
+        "/monitor/besprekingen",
+        "/monitor/reeks?gebied=GM1961&soort=0.0.0",
+        "/monitor/themas",
+        "/monitor/enquete",
+        "/monitor/enquete/invoeren",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(DEMO_NOTICE), "{path}: no demo notice");
+        assert!(
+            !page
+                .body
+                .contains("Bron: CBS / Politie (CC BY 4.0); grenzen"),
+            "{path}: CBS / Politie credited for made-up figures"
+        );
+    }
+    // The overview names the demo version and its source; the gemeente's series has figures.
+    let overview = b.get("/monitor").await;
+    assert!(overview.body.contains("<strong>Fictieve demogegevens"));
+    assert!(overview.body.contains("CBS / Politie (CC BY 4.0)</td>"));
+    let series = b.get("/monitor/reeks?gebied=GM1961&soort=0.0.0").await;
+    assert!(
+        !series.body.contains("zijn geen cijfers geïmporteerd") && series.body.contains("<svg")
+    );
+    let map = b.get("/monitor/kaart?soort=1.1.1").await;
+    assert!(map.body.contains("Leerdam-West") && map.body.contains("fictieve demogegevens"));
+
+    // The alarm list shows the planned increases: burglaries in Leerdam-West (wijk) and bicycle
+    // thefts in the Vianen binnenstad (buurt, kept after false-discovery control).
+    let alarms = ::monitor::current_alarms(&app.db).await.unwrap();
+    assert!(alarms
+        .iter()
+        .any(|a| a.region == "WK196124" && a.crime_type == "1.1.1"));
+    assert!(alarms
+        .iter()
+        .any(|a| a.region == "BU19612101" && a.crime_type == "1.2.3"));
+    let page = b.get("/monitor/alarmen").await;
+    let wijk = table_after(&page.body, "id=\"niveau-wijk\"");
+    assert!(
+        wijk.contains("Leerdam-West") && wijk.contains("Diefstal/inbraak woning"),
+        "{wijk}"
+    );
+    let buurt = table_after(&page.body, "id=\"niveau-buurt\"");
+    assert!(buurt.contains("Vianen binnenstad"), "{buurt}");
+
+    // The review can be tried: a session lists the demo alarms.
+    let today = ::platform::db::today_nl().to_string();
+    let created = b
+        .post(
+            "/monitor/besprekingen",
+            &[("held_on", today.as_str()), ("title", "Proefbespreking")],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let session = b.get(&created.location().unwrap()).await;
+    assert!(session.body.contains(DEMO_NOTICE) && session.body.contains("Leerdam-West"));
+
+    // A police table with figures of the gemeente replaces the made-up ones (audited), and a
+    // later demo start does not bring them back.
+    let real = series_csv("GM1961", "1.1.1", 40);
+    ::monitor::import_file(
+        &app.db,
+        "47022NED.csv",
+        real.as_bytes(),
+        Some("47022NED"),
+        "test",
+    )
+    .await
+    .unwrap();
+    assert!(!::monitor::store::has_fictitious(&app.db).await.unwrap());
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE resource_type = 'monitor-import' AND action = 'delete'"
+        )
+        .await,
+        1
+    );
+    ::monitor::seed_demo(&app.db).await.unwrap();
+    assert!(!::monitor::store::has_fictitious(&app.db).await.unwrap());
+    let overview = b.get("/monitor").await;
+    assert!(!overview.body.contains(DEMO_NOTICE));
+    assert!(overview
+        .body
+        .contains("Bron: CBS / Politie (CC BY 4.0); grenzen"));
+    assert!(!::monitor::current_alarms(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.region == "WK196124"));
+}
