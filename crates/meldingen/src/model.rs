@@ -825,8 +825,8 @@ pub const MAIL_PLACEHOLDERS: [&str; 6] = [
     "gemeente",
 ];
 
-/// The shipped templates: (event, subject, text, sent). Receipt and closing go out; the others
-/// are ready to be switched on.
+/// The shipped templates: (event, subject, text, sent). Receipt, the question to the reporter
+/// and closing go out; the others are ready to be switched on.
 pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
     (
         "ontvangen",
@@ -848,7 +848,7 @@ pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
         "Wij hebben een vraag over uw melding",
         "Beste melder,\n\nOver uw melding met volgcode {{volgcode}} hebben wij een vraag:\n\n{{toelichting}}\n\n\
          Met vriendelijke groet,\n{{gemeente}}",
-        false,
+        true,
     ),
     (
         "afgehandeld",

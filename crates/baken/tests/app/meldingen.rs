@@ -1954,6 +1954,30 @@ async fn related_meldingen_are_linked_and_a_duplicate_is_merged_into_its_origina
     let v = status(code.clone()).await;
     assert_eq!(v["samengevoegd"], true);
     assert_eq!(v["status"], "gemeld", "the original's status");
+    // A question to the reporter goes out by default, with the question in it.
+    for (status, text) in [
+        ("in-behandeling", ""),
+        ("wacht-op-melder", "Op welk huisnummer ziet u de overlast?"),
+    ] {
+        let r = b
+            .post(
+                &format!("/meldingen/{}/status", id(0)),
+                &[("status", status), ("toelichting", text)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{status}: {}", r.body);
+    }
+    let asked = sqlx::query(
+        "SELECT body_text FROM mail_outbox WHERE to_address = 'eerste@example.nl' \
+         AND subject = 'Wij hebben een vraag over uw melding'",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0]
+        .get::<String, _>("body_text")
+        .contains("Op welk huisnummer ziet u de overlast?"));
     let r = b
         .post(
             &format!("/meldingen/{}/status", id(0)),
