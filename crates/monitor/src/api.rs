@@ -131,6 +131,11 @@ pub struct MonitorSeries {
     pub region_name: String,
     pub crime_type: String,
     pub crime_title: String,
+    /// Where the figures come from: `CBS / Politie (CC BY 4.0)` for police tables, or a
+    /// statement that they are fictitious demo data; `null` when there are no figures.
+    pub source: Option<String>,
+    /// The figures were made up for the demo installation (never police figures).
+    pub fictitious: bool,
     pub points: Vec<MonitorSeriesPoint>,
 }
 
@@ -184,11 +189,22 @@ async fn series(
     let status = store::series_status(&state.db, &region.code, &crime.code)
         .await
         .map_err(store_api)?;
+    let sources = store::series_sources(&state.db, &region.code, &crime.code)
+        .await
+        .map_err(store_api)?;
     Ok(Json(MonitorSeries {
         region: region.code,
         region_name: region.name,
         crime_type: crime.code,
         crime_title: crime.title,
+        source: (!sources.is_empty()).then(|| {
+            sources
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        fictitious: sources.iter().any(|(_, f)| *f),
         points: points
             .into_iter()
             .zip(results)

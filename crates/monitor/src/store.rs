@@ -450,6 +450,30 @@ pub async fn series(db: &Db, region: &str, crime_type: &str) -> Result<Vec<Point
     Ok(points)
 }
 
+/// The sources of the versions that hold figures of a series (source, fictitious), in order.
+pub async fn series_sources(
+    db: &Db,
+    region: &str,
+    crime_type: &str,
+) -> Result<Vec<(String, bool)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT i.source, i.fictitious FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         WHERE c.region = $1 AND c.crime_type = $2 ORDER BY i.source",
+    )
+    .bind(region)
+    .bind(crime_type)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("source")?,
+                r.try_get::<i64, _>("fictitious")? != 0,
+            ))
+        })
+        .collect()
+}
+
 /// The figure of every region for one crime type and period (the newest version of each).
 pub async fn period_values(
     db: &Db,

@@ -2140,6 +2140,35 @@ async fn the_demo_shows_fictitious_figures_and_alarms_marked_on_every_page_until
     let buurt = table_after(&page.body, "id=\"niveau-buurt\"");
     assert!(buurt.contains("Vianen binnenstad"), "{buurt}");
 
+    // The API says where the figures come from.
+    let token = cli_token(&app, "analist@example.nl");
+    let auth = format!("Bearer {token}");
+    let series_url = "/api/v1/monitor/series?region=WK196124&crime_type=1.1.1";
+    let series: serde_json::Value = api_get(&app, series_url, Some(&auth))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(series["fictitious"], true);
+    assert!(series["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("Fictieve demogegevens"));
+    assert_eq!(series["points"].as_array().unwrap().len(), 96);
+    let national: serde_json::Value = api_get(
+        &app,
+        "/api/v1/monitor/series?region=NL00&crime_type=1.1.1",
+        Some(&auth),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (national["source"].as_str(), &national["fictitious"]),
+        (Some("CBS / Politie (CC BY 4.0)"), &serde_json::json!(false))
+    );
+
     // The review can be tried: a session lists the demo alarms.
     let today = ::platform::db::today_nl().to_string();
     let created = b
@@ -2185,4 +2214,10 @@ async fn the_demo_shows_fictitious_figures_and_alarms_marked_on_every_page_until
         .unwrap()
         .iter()
         .any(|a| a.region == "WK196124"));
+    let series: serde_json::Value = api_get(&app, series_url, Some(&auth))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(series["source"].is_null() && series["points"].as_array().unwrap().is_empty());
 }
