@@ -615,6 +615,9 @@ struct TrackPage {
     ontvangen: String,
     bijgewerkt: String,
     not_found: bool,
+    /// The question the handler put to the reporter, with the form to answer it.
+    question: Option<(String, Form)>,
+    answered: bool,
 }
 
 #[derive(Deserialize)]
@@ -654,6 +657,8 @@ pub async fn track_lookup(
             ontvangen: String::new(),
             bijgewerkt: String::new(),
             not_found: false,
+            question: None,
+            answered: false,
         });
     }
     match model::normalize_volgcode(&q.volgcode) {
@@ -680,6 +685,8 @@ pub async fn track_lookup(
                     ontvangen: String::new(),
                     bijgewerkt: String::new(),
                     not_found: false,
+                    question: None,
+                    answered: false,
                 },
             )
         }
@@ -689,6 +696,20 @@ pub async fn track_lookup(
 #[derive(Deserialize)]
 pub struct TrackQuery {
     ontvangen: Option<String>,
+    beantwoord: Option<String>,
+}
+
+fn answer_form(ctx: &Ctx, code: &str, value: &str) -> Form {
+    let i = I18n::new(&ctx.lang);
+    Form::new(
+        format!("/melden/volg/{code}/antwoord"),
+        i.t("volg-antwoord-verstuur"),
+        vec![
+            FormField::new("antwoord", i.t("volg-antwoord"), FieldKind::TextArea)
+                .value(value.to_string())
+                .required(),
+        ],
+    )
 }
 
 pub async fn track(
@@ -697,24 +718,49 @@ pub async fn track(
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> WebResult {
+    track_page(&state, &ctx, &code, &q, None).await
+}
+
+/// The tracking page; `answer` is an answer sent back with its errors.
+async fn track_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    q: &TrackQuery,
+    answer: Option<(&str, &[FieldError])>,
+) -> WebResult {
     let i = I18n::new(&ctx.lang);
-    let code = model::normalize_volgcode(&code).unwrap_or_default();
+    let code = model::normalize_volgcode(code).unwrap_or_default();
     let status = if code.is_empty() {
         None
     } else {
         store::public_status(&state.db, &code).await?
     };
     let not_found = status.is_none();
+    let question = match &status {
+        Some(s) if s.status == model::Status::WachtOpMelder.slug() => {
+            store::open_question(&state.db, &code).await?
+        }
+        _ => None,
+    };
+    let question = question.map(|text| {
+        let form = match answer {
+            Some((value, errors)) => answer_form(ctx, &code, value)
+                .with_errors(&ctx.lang, &translated(&ctx.lang, errors)),
+            None => answer_form(ctx, &code, ""),
+        };
+        (text, form)
+    });
     let page = TrackPage {
         shell: Shell::titled(
-            &ctx,
+            ctx,
             if not_found {
                 i.t("volg-niet-gevonden-title")
             } else {
                 format!("{} {code}", i.t("volg-title"))
             },
         ),
-        lookup: lookup_form(&ctx, if not_found { "" } else { &code }),
+        lookup: lookup_form(ctx, if not_found { "" } else { &code }),
         received: q.ontvangen.is_some() && !not_found,
         ontvangen: status
             .as_ref()
@@ -726,12 +772,44 @@ pub async fn track(
             .unwrap_or_default(),
         status,
         not_found,
+        answered: q.beantwoord.is_some() && !not_found,
+        question,
         i,
     };
     if not_found {
         render_status(StatusCode::NOT_FOUND, &page)
+    } else if answer.is_some() {
+        render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     } else {
         render(&page)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    antwoord: String,
+}
+
+/// The reporter answers the question from the tracking page (also when they reported
+/// anonymously: the tracking code is all they need).
+pub async fn answer_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+    AxForm(f): AxForm<AnswerForm>,
+) -> WebResult {
+    let code = model::normalize_volgcode(&code).ok_or(WebError::NotFound)?;
+    match store::answer(&state.db, &code, &f.antwoord).await {
+        Ok(()) => Ok(Redirect::to(&format!("/melden/volg/{code}?beantwoord=1")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let q = TrackQuery {
+                ontvangen: None,
+                beantwoord: None,
+            };
+            track_page(&state, &ctx, &code, &q, Some((&f.antwoord, &errors))).await
+        }
+        Err(e) => Err(store_err(e)),
     }
 }
 

@@ -48,6 +48,10 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
         .route("/melden/gebieden.geojson", get(html::areas_geojson))
         .route("/melden/volg/{volgcode}", get(html::track))
         .route(
+            "/melden/volg/{volgcode}/antwoord",
+            axum::routing::post(html::answer_submit),
+        )
+        .route(
             "/melden/{categorie}",
             get(html::form_page).post(html::form_submit),
         )

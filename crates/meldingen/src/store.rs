@@ -1080,6 +1080,108 @@ pub struct PublicStatus {
     pub samengevoegd: bool,
 }
 
+/// The longest answer a reporter can give.
+pub const MAX_ANTWOORD: usize = 5000;
+
+/// The question put to the reporter of a melding that waits for them (the explanation of its
+/// last change to "wacht op melder"), by tracking code; None when it waits for nobody.
+pub async fn open_question(db: &Db, volgcode: &str) -> Result<Option<String>, DbError> {
+    let row = sqlx::query(
+        "SELECT h.toelichting FROM melding m JOIN melding_historie h ON h.melding_id = m.id \
+         WHERE m.volgcode = $1 AND m.status = 'wacht-op-melder' AND m.samengevoegd_in IS NULL \
+         AND h.soort = 'status' AND h.nieuw = 'wacht-op-melder' ORDER BY h.at DESC LIMIT 1",
+    )
+    .bind(volgcode)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<String>, _>("toelichting"))
+        .transpose()?
+        .flatten())
+}
+
+/// The reporter's answer to the question, through the tracking page: kept in the history, and
+/// the melding is back with its handler ("in behandeling", its deadline running again). Nothing
+/// about the request is stored; the audit record names the melding only.
+pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(StoreError::Invalid(vec![field_error(
+            "antwoord",
+            "melding-fout-antwoord",
+        )]));
+    }
+    if text.chars().count() > MAX_ANTWOORD {
+        return Err(StoreError::Invalid(vec![field_error(
+            "antwoord",
+            "melding-fout-antwoord-lang",
+        )]));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "SELECT id, termijn_datum, gepauzeerd_sinds FROM melding \
+         WHERE volgcode = $1 AND status = 'wacht-op-melder' AND samengevoegd_in IS NULL",
+    )
+    .bind(volgcode)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let id: String = row.try_get("id")?;
+    let deadline: String = row.try_get("termijn_datum")?;
+    let paused: Option<i64> = row.try_get("gepauzeerd_sinds")?;
+    let deadline = match paused {
+        Some(since) => model::resume_deadline(
+            &Calendar::new(),
+            parse_date(&deadline),
+            date_nl(since),
+            today_nl(),
+        )
+        .to_string(),
+        None => deadline,
+    };
+    sqlx::query(
+        "UPDATE melding SET status = $1, termijn_datum = $2, gepauzeerd_sinds = NULL, updated_at = $3 WHERE id = $4",
+    )
+    .bind(Status::InBehandeling.slug())
+    .bind(&deadline)
+    .bind(now)
+    .bind(&id)
+    .execute(tx.conn()?)
+    .await?;
+    history(
+        &mut tx,
+        &id,
+        None,
+        "melder",
+        "antwoord",
+        None,
+        None,
+        Some(text),
+        now,
+    )
+    .await?;
+    history(
+        &mut tx,
+        &id,
+        None,
+        "melder",
+        "status",
+        Some(Status::WachtOpMelder.slug()),
+        Some(Status::InBehandeling.slug()),
+        None,
+        now,
+    )
+    .await?;
+    let mut entry = AuditEntry::system("web", "answer", "melding");
+    entry.actor_name = "melder (publiek)".into();
+    entry.resource_id = Some(id);
+    entry.purpose = "uitvoering".into();
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The public face of a melding: category and status only.
 pub async fn public_status(db: &Db, volgcode: &str) -> Result<Option<PublicStatus>, DbError> {
     let row = sqlx::query(

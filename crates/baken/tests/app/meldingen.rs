@@ -667,6 +667,118 @@ async fn meldingen_closing_mails_the_reporter_who_gave_an_address() {
     );
 }
 
+/// "Wacht op melder" puts a question to the reporter, who answers on the tracking page with
+/// only the tracking code (so an anonymous reporter can too); the answer lands in the history
+/// and the melding is back with its handler, its deadline running again.
+#[tokio::test]
+async fn the_reporter_answers_a_question_on_the_tracking_page() {
+    let app = spawn_app().await;
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "jeugdoverlast", "omschrijving": "Jongeren op scooters op de stoep.",
+            "locatie": {}, "anoniem": true}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let code = r.json::<serde_json::Value>().await.unwrap()["volgcode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.user("hh@example.nl", "vijfheerenlanden", Role::Handhaver, true)
+        .await;
+    let token = format!("Bearer {}", cli_token(&app, "hh@example.nl"));
+    let id: String = sqlx::query("SELECT id FROM melding")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    let patch = |body: serde_json::Value| {
+        reqwest::Client::new()
+            .patch(format!("{}/api/v1/meldingen/{id}", app.base))
+            .header("authorization", &token)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        patch(serde_json::json!({"status": "in-behandeling"}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let r = patch(serde_json::json!({"status": "wacht-op-melder"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a question is needed");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["errors"][0]["field"], "toelichting");
+    let question = "Om welke straat gaat het precies?";
+    let r = patch(serde_json::json!({"status": "wacht-op-melder", "toelichting": question}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let mut reporter = Browser::new(&app);
+    let page = reporter.get(&format!("/melden/volg/{code}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(question), "{}", page.body);
+    let answer_path = format!("/melden/volg/{code}/antwoord");
+    let empty = reporter.post(&answer_path, &[("antwoord", "   ")]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("Schrijf uw antwoord."));
+    let sent = reporter
+        .post(
+            &answer_path,
+            &[("antwoord", "De Dorpsstraat, bij de bushalte.")],
+        )
+        .await;
+    assert_eq!(
+        sent.location().as_deref(),
+        Some(format!("/melden/volg/{code}?beantwoord=1").as_str())
+    );
+    let page = reporter
+        .get(&format!("/melden/volg/{code}?beantwoord=1"))
+        .await;
+    assert!(page.body.contains("uw antwoord is ontvangen"));
+    assert!(!page.body.contains(question), "no open question any more");
+    let again = reporter
+        .post(&answer_path, &[("antwoord", "Nog iets")])
+        .await;
+    assert_eq!(
+        again.status, 404,
+        "only a melding that waits can be answered"
+    );
+
+    let d: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/meldingen/{id}", app.base))
+        .header("authorization", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["status"], "in-behandeling");
+    assert!(
+        d["historie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["soort"] == "antwoord"
+                && h["toelichting"] == "De Dorpsstraat, bij de bushalte."),
+        "{d}"
+    );
+    assert_eq!(
+        app.audit_rows(&format!(
+            "action = 'answer' AND resource_id = '{id}' AND actor_user_id IS NULL"
+        ))
+        .await
+        .len(),
+        1
+    );
+}
+
 #[tokio::test]
 async fn meldingen_list_issues_a_constant_number_of_queries() {
     let app = spawn_app().await;
