@@ -618,6 +618,9 @@ struct TrackPage {
     /// The question the handler put to the reporter, with the form to answer it.
     question: Option<(String, Form)>,
     answered: bool,
+    /// The form to rate the handling of a closed melding.
+    rating: Option<Form>,
+    rated: bool,
 }
 
 #[derive(Deserialize)]
@@ -659,6 +662,8 @@ pub async fn track_lookup(
             not_found: false,
             question: None,
             answered: false,
+            rating: None,
+            rated: false,
         });
     }
     match model::normalize_volgcode(&q.volgcode) {
@@ -687,16 +692,46 @@ pub async fn track_lookup(
                     not_found: false,
                     question: None,
                     answered: false,
+                    rating: None,
+                    rated: false,
                 },
             )
         }
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct TrackQuery {
     ontvangen: Option<String>,
     beantwoord: Option<String>,
+    beoordeeld: Option<String>,
+}
+
+fn rating_form(ctx: &Ctx, code: &str, cijfer: &str, tekst: &str) -> Form {
+    let i = I18n::new(&ctx.lang);
+    let scores = std::iter::once((String::new(), i.t("beoordeling-kies")))
+        .chain(
+            (1..=5)
+                .rev()
+                .map(|n| (n.to_string(), i.t(&format!("beoordeling-cijfer-{n}")))),
+        )
+        .collect();
+    Form::new(
+        format!("/melden/volg/{code}/beoordeling"),
+        i.t("beoordeling-verstuur"),
+        vec![
+            FormField::new(
+                "cijfer",
+                i.t("beoordeling-cijfer"),
+                FieldKind::Select(scores),
+            )
+            .value(cijfer.to_string())
+            .required(),
+            FormField::new("tekst", i.t("beoordeling-tekst"), FieldKind::TextArea)
+                .value(tekst.to_string())
+                .hint(i.t("beoordeling-tekst-hint")),
+        ],
+    )
 }
 
 fn answer_form(ctx: &Ctx, code: &str, value: &str) -> Form {
@@ -718,16 +753,23 @@ pub async fn track(
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> WebResult {
-    track_page(&state, &ctx, &code, &q, None).await
+    track_page(&state, &ctx, &code, &q, SentBack::Nothing).await
 }
 
-/// The tracking page; `answer` is an answer sent back with its errors.
+/// A form of the tracking page sent back with its errors.
+enum SentBack<'a> {
+    Nothing,
+    Answer(&'a str, &'a [FieldError]),
+    Rating(&'a RatingForm, &'a [FieldError]),
+}
+
+/// The tracking page, with what was sent back.
 async fn track_page(
     state: &AppState,
     ctx: &Ctx,
     code: &str,
     q: &TrackQuery,
-    answer: Option<(&str, &[FieldError])>,
+    sent: SentBack<'_>,
 ) -> WebResult {
     let i = I18n::new(&ctx.lang);
     let code = model::normalize_volgcode(code).unwrap_or_default();
@@ -744,13 +786,25 @@ async fn track_page(
         _ => None,
     };
     let question = question.map(|text| {
-        let form = match answer {
-            Some((value, errors)) => answer_form(ctx, &code, value)
+        let form = match sent {
+            SentBack::Answer(value, errors) => answer_form(ctx, &code, value)
                 .with_errors(&ctx.lang, &translated(&ctx.lang, errors)),
-            None => answer_form(ctx, &code, ""),
+            _ => answer_form(ctx, &code, ""),
         };
         (text, form)
     });
+    let rating = match &status {
+        Some(s) if s.status == model::Status::Afgehandeld.slug() && !s.samengevoegd => {
+            store::rating_open(&state.db, &code).await?
+        }
+        _ => false,
+    };
+    let rating = rating.then(|| match sent {
+        SentBack::Rating(f, errors) => rating_form(ctx, &code, &f.cijfer, &f.tekst)
+            .with_errors(&ctx.lang, &translated(&ctx.lang, errors)),
+        _ => rating_form(ctx, &code, "", ""),
+    });
+    let sent_back = !matches!(sent, SentBack::Nothing);
     let page = TrackPage {
         shell: Shell::titled(
             ctx,
@@ -774,11 +828,13 @@ async fn track_page(
         not_found,
         answered: q.beantwoord.is_some() && !not_found,
         question,
+        rated: q.beoordeeld.is_some() && !not_found,
+        rating,
         i,
     };
     if not_found {
         render_status(StatusCode::NOT_FOUND, &page)
-    } else if answer.is_some() {
+    } else if sent_back {
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     } else {
         render(&page)
@@ -803,11 +859,41 @@ pub async fn answer_submit(
     match store::answer(&state.db, &code, &f.antwoord).await {
         Ok(()) => Ok(Redirect::to(&format!("/melden/volg/{code}?beantwoord=1")).into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let q = TrackQuery {
-                ontvangen: None,
-                beantwoord: None,
-            };
-            track_page(&state, &ctx, &code, &q, Some((&f.antwoord, &errors))).await
+            let q = TrackQuery::default();
+            track_page(
+                &state,
+                &ctx,
+                &code,
+                &q,
+                SentBack::Answer(&f.antwoord, &errors),
+            )
+            .await
+        }
+        Err(e) => Err(store_err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    cijfer: String,
+    #[serde(default)]
+    tekst: String,
+}
+
+/// The reporter rates the handling of their closed melding, once.
+pub async fn rating_submit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+    AxForm(f): AxForm<RatingForm>,
+) -> WebResult {
+    let code = model::normalize_volgcode(&code).ok_or(WebError::NotFound)?;
+    match store::rate(&state.db, &code, &f.cijfer, &f.tekst).await {
+        Ok(()) => Ok(Redirect::to(&format!("/melden/volg/{code}?beoordeeld=1")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let q = TrackQuery::default();
+            track_page(&state, &ctx, &code, &q, SentBack::Rating(&f, &errors)).await
         }
         Err(e) => Err(store_err(e)),
     }
@@ -1206,6 +1292,9 @@ struct OverviewPage {
     shell: Shell,
     i: I18n,
     teams: Vec<TeamOverview>,
+    ratings: Vec<store::RatingSummary>,
+    /// The latest texts with a rating: (subject, team, score, text, date).
+    rating_texts: Vec<(String, String, i64, String, String)>,
 }
 
 pub async fn overview_page(
@@ -1230,10 +1319,16 @@ pub async fn overview_page(
     }
     let i = I18n::new(&ctx.lang);
     let teams = store::overview_per_team(&state.db).await?;
+    let (ratings, texts) = store::ratings(&state.db, 20).await?;
     render(&OverviewPage {
         shell: Shell::titled(&ctx, i.t("overzicht-title")),
         i,
         teams,
+        ratings,
+        rating_texts: texts
+            .into_iter()
+            .map(|t| (t.categorie, t.team, t.cijfer, t.tekst, fmt_time(t.at)))
+            .collect(),
     })
 }
 

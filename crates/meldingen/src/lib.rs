@@ -52,6 +52,10 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
             axum::routing::post(html::answer_submit),
         )
         .route(
+            "/melden/volg/{volgcode}/beoordeling",
+            axum::routing::post(html::rating_submit),
+        )
+        .route(
             "/melden/{categorie}",
             get(html::form_page).post(html::form_submit),
         )

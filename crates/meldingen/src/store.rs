@@ -1182,6 +1182,147 @@ pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreErro
     Ok(())
 }
 
+/// The longest text with a rating.
+pub const MAX_BEOORDELING: usize = 2000;
+
+/// Whether the reporter of a melding can rate its handling: it is closed as handled and has
+/// no rating yet.
+pub async fn rating_open(db: &Db, volgcode: &str) -> Result<bool, DbError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM melding m WHERE m.volgcode = $1 AND m.status = 'afgehandeld' \
+         AND m.samengevoegd_in IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM melding_beoordeling b WHERE b.melding_id = m.id)",
+    )
+    .bind(volgcode)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// The reporter rates the handling of a closed melding, once: 1 to 5, with an optional text.
+pub async fn rate(db: &Db, volgcode: &str, cijfer: &str, tekst: &str) -> Result<(), StoreError> {
+    let mut errors = Vec::new();
+    let cijfer = cijfer
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|c| (1..=5).contains(c));
+    if cijfer.is_none() {
+        errors.push(field_error("cijfer", "melding-fout-cijfer"));
+    }
+    let tekst = tekst.trim();
+    if tekst.chars().count() > MAX_BEOORDELING {
+        errors.push(field_error("tekst", "melding-fout-beoordeling-lang"));
+    }
+    let Some(cijfer) = cijfer.filter(|_| errors.is_empty()) else {
+        return Err(StoreError::Invalid(errors));
+    };
+    let mut tx = db.begin().await?;
+    let id: String = sqlx::query(
+        "SELECT id FROM melding WHERE volgcode = $1 AND status = 'afgehandeld' AND samengevoegd_in IS NULL",
+    )
+    .bind(volgcode)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?
+    .try_get("id")?;
+    let added = sqlx::query(
+        "INSERT INTO melding_beoordeling (melding_id, cijfer, tekst, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (melding_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(cijfer)
+    .bind(Some(tekst).filter(|t| !t.is_empty()))
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let mut entry = AuditEntry::system("web", "rate", "melding");
+    entry.actor_name = "melder (publiek)".into();
+    entry.resource_id = Some(id);
+    entry.purpose = "uitvoering".into();
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ratings of one subject and team.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RatingSummary {
+    pub categorie: String,
+    pub team: String,
+    pub aantal: i64,
+    /// The mean to one decimal, written the Dutch way ("4,3").
+    pub gemiddeld: String,
+}
+
+/// A rating with a text, for reading back.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RatingText {
+    pub categorie: String,
+    pub team: String,
+    pub cijfer: i64,
+    pub tekst: String,
+    pub at: i64,
+}
+
+/// How reporters rate the handling, per subject and team, with the latest texts.
+pub async fn ratings(
+    db: &Db,
+    texts: i64,
+) -> Result<(Vec<RatingSummary>, Vec<RatingText>), DbError> {
+    let rows = sqlx::query(
+        "SELECT c.naam AS categorie, COALESCE(t.name, '') AS team, COUNT(*) AS aantal, \
+         CAST(SUM(b.cijfer) AS BIGINT) AS som FROM melding_beoordeling b \
+         JOIN melding m ON m.id = b.melding_id JOIN melding_categorie c ON c.slug = m.categorie \
+         LEFT JOIN teams t ON t.id = m.team_id \
+         GROUP BY c.naam, COALESCE(t.name, '') ORDER BY c.naam, COALESCE(t.name, '')",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let summary = rows
+        .iter()
+        .map(|r| {
+            let aantal: i64 = r.try_get("aantal")?;
+            let som: i64 = r.try_get("som")?;
+            Ok(RatingSummary {
+                categorie: r.try_get("categorie")?,
+                team: r.try_get("team")?,
+                aantal,
+                gemiddeld: {
+                    let tenths = (som * 10 + aantal / 2) / aantal.max(1);
+                    format!("{},{}", tenths / 10, tenths % 10)
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = sqlx::query(
+        "SELECT c.naam AS categorie, COALESCE(t.name, '') AS team, b.cijfer, b.tekst, b.created_at \
+         FROM melding_beoordeling b JOIN melding m ON m.id = b.melding_id \
+         JOIN melding_categorie c ON c.slug = m.categorie LEFT JOIN teams t ON t.id = m.team_id \
+         WHERE b.tekst IS NOT NULL ORDER BY b.created_at DESC LIMIT $1",
+    )
+    .bind(texts)
+    .fetch_all(db.pool())
+    .await?;
+    let texts = rows
+        .iter()
+        .map(|r| {
+            Ok(RatingText {
+                categorie: r.try_get("categorie")?,
+                team: r.try_get("team")?,
+                cijfer: r.try_get("cijfer")?,
+                tekst: r.try_get::<Option<String>, _>("tekst")?.unwrap_or_default(),
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((summary, texts))
+}
+
 /// The public face of a melding: category and status only.
 pub async fn public_status(db: &Db, volgcode: &str) -> Result<Option<PublicStatus>, DbError> {
     let row = sqlx::query(
@@ -2738,6 +2879,7 @@ pub async fn apply_retention(db: &Db, today: Date, origin: &str) -> Result<Reten
                 "UPDATE melding SET duplicaat_van = NULL WHERE duplicaat_van = $1",
                 "UPDATE melding SET samengevoegd_in = NULL WHERE samengevoegd_in = $1",
                 "DELETE FROM melding_relatie WHERE melding_id = $1 OR gerelateerd_id = $1",
+                "DELETE FROM melding_beoordeling WHERE melding_id = $1",
             ] {
                 sqlx::query(sql).bind(&id).execute(tx.conn()?).await?;
             }

@@ -671,7 +671,7 @@ async fn meldingen_closing_mails_the_reporter_who_gave_an_address() {
 /// only the tracking code (so an anonymous reporter can too); the answer lands in the history
 /// and the melding is back with its handler, its deadline running again.
 #[tokio::test]
-async fn the_reporter_answers_a_question_on_the_tracking_page() {
+async fn the_reporter_answers_a_question_and_rates_the_handling_on_the_tracking_page() {
     let app = spawn_app().await;
     let r = public_post(
         &app,
@@ -776,6 +776,58 @@ async fn the_reporter_answers_a_question_on_the_tracking_page() {
         .await
         .len(),
         1
+    );
+
+    // Once closed, the reporter rates the handling, once; the adviseur reads it per subject.
+    let rating_path = format!("/melden/volg/{code}/beoordeling");
+    assert!(!reporter
+        .get(&format!("/melden/volg/{code}"))
+        .await
+        .body
+        .contains(&rating_path));
+    let r = patch(serde_json::json!({"status": "afgehandeld", "toelichting": "Handhaving surveilleert extra."}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(reporter
+        .get(&format!("/melden/volg/{code}"))
+        .await
+        .body
+        .contains(&rating_path));
+    let wrong = reporter
+        .post(&rating_path, &[("cijfer", "9"), ("tekst", "")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("Kies een oordeel van 1 tot en met 5."));
+    let rated = reporter
+        .post(
+            &rating_path,
+            &[("cijfer", "4"), ("tekst", "Snel opgepakt.")],
+        )
+        .await;
+    assert_eq!(
+        rated.location().as_deref(),
+        Some(format!("/melden/volg/{code}?beoordeeld=1").as_str())
+    );
+    let page = reporter
+        .get(&format!("/melden/volg/{code}?beoordeeld=1"))
+        .await;
+    assert!(page.body.contains("Bedankt voor uw oordeel.") && !page.body.contains(&rating_path));
+    let twice = reporter
+        .post(&rating_path, &[("cijfer", "1"), ("tekst", "")])
+        .await;
+    assert_eq!(twice.status, 404, "a melding is rated once");
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let overview = iv.get("/meldingen/termijnen").await;
+    assert_eq!(overview.status, 200);
+    assert!(
+        overview.body.contains("Tevredenheid van melders")
+            && overview.body.contains("4,0")
+            && overview.body.contains("Snel opgepakt."),
+        "{}",
+        overview.body
     );
 }
 
