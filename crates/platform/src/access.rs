@@ -534,6 +534,19 @@ pub fn grant_rule(
     }
 }
 
+/// Roles that make no sense together on one account, as the reason the combination is refused:
+/// a council member oversees the executive and sees no personal data, so holds no other role;
+/// who audits the log does not administer what is audited.
+pub fn role_conflict(roles: &[Role]) -> Option<&'static str> {
+    if roles.contains(&Role::Raadslid) && roles.len() > 1 {
+        Some("role-conflict-raadslid")
+    } else if roles.contains(&Role::Auditor) && roles.contains(&Role::Beheerder) {
+        Some("role-conflict-auditor")
+    } else {
+        None
+    }
+}
+
 /// The rule for `approver` deciding on a grant that `requested_by` asked for: a second
 /// administrator, not the account concerned, and the grant itself must still be allowed.
 pub fn approval_rule(
@@ -965,6 +978,26 @@ mod tests {
     }
 
     /// Role grants: who may grant what to whom, for every role and kind of organisation.
+    #[test]
+    fn nonsense_role_combinations_are_refused_with_their_reason() {
+        assert_eq!(role_conflict(&[]), None);
+        for role in Role::ALL {
+            assert_eq!(role_conflict(&[role]), None, "{role:?} alone");
+        }
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Raadslid) {
+            assert_eq!(
+                role_conflict(&[role, Role::Raadslid]),
+                Some("role-conflict-raadslid"),
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            role_conflict(&[Role::Beheerder, Role::Auditor]),
+            Some("role-conflict-auditor")
+        );
+        assert_eq!(role_conflict(&[Role::Beheerder, Role::Jurist]), None);
+    }
+
     #[test]
     fn role_grants_are_bound_to_municipalities_and_need_two_administrators() {
         let admin = principal(Role::Beheerder, "gem", "admin");

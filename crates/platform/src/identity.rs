@@ -400,6 +400,9 @@ impl NewUser {
         if let Some(problem) = self.password.as_deref().and_then(secrets::password_problem) {
             errors.push(field_error("password", problem));
         }
+        if let Some(conflict) = crate::access::role_conflict(&self.roles) {
+            errors.push(field_error("rol", &format!("error-{conflict}")));
+        }
         errors
     }
 }

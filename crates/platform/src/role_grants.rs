@@ -97,6 +97,9 @@ async fn apply(
     .collect();
     let mut change = RoleChange::default();
     let mut refusals = Vec::new();
+    if let Some(reason) = crate::access::role_conflict(roles) {
+        refusals.push(field_error("rol", reason_key(reason)));
+    }
     for role in roles.iter().filter(|r| !current.contains(r)) {
         match grant_rule(p, &user_id, &kind, *role) {
             GrantVerdict::Grant => change.granted.push(*role),
@@ -150,10 +153,16 @@ async fn apply(
 /// The audit reason of a refused change of roles, from the errors [`set_roles`] returned (the
 /// inverse of [`reason_key`]).
 pub fn refusal_reason(errors: &[crate::identity::FieldError]) -> &'static str {
-    ["self-grant", "role-needs-municipality", "four-eyes"]
-        .into_iter()
-        .find(|r| errors.iter().any(|e| e.message == reason_key(r)))
-        .unwrap_or("role-not-allowed")
+    [
+        "self-grant",
+        "role-needs-municipality",
+        "four-eyes",
+        "role-conflict-raadslid",
+        "role-conflict-auditor",
+    ]
+    .into_iter()
+    .find(|r| errors.iter().any(|e| e.message == reason_key(r)))
+    .unwrap_or("role-not-allowed")
 }
 
 /// The Fluent message id for a refused grant.
@@ -162,6 +171,8 @@ fn reason_key(reason: &str) -> &'static str {
         "self-grant" => "error-role-self-grant",
         "role-needs-municipality" => "error-role-needs-municipality",
         "four-eyes" => "error-role-four-eyes",
+        "role-conflict-raadslid" => "error-role-conflict-raadslid",
+        "role-conflict-auditor" => "error-role-conflict-auditor",
         _ => "error-role-not-allowed",
     }
 }

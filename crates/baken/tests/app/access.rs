@@ -100,6 +100,30 @@ async fn roles_are_bound_to_the_municipality_never_self_granted_and_case_roles_n
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("eigen beheerdersrol"));
 
+    // Nonsense combinations are refused with the reason, and the refusal is audited.
+    let before = app
+        .audit_rows("outcome = 'denied' AND reason = 'role-conflict-raadslid'")
+        .await
+        .len();
+    let page = admin
+        .post(
+            &format!("/gebruikers/{colleague}/rollen"),
+            &[("rol", "raadslid"), ("rol", "handhaver")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("Een raadslid heeft geen andere rol"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        app.audit_rows("outcome = 'denied' AND reason = 'role-conflict-raadslid'")
+            .await
+            .len(),
+        before + 1
+    );
+
     // A role that opens case files waits for a second administrator; a plain role is granted.
     let page = admin
         .post(
