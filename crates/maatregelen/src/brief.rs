@@ -178,8 +178,10 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
     let zienswijze = laatste(stappen, StapSoort::Zienswijze);
     let afweging = laatste(stappen, StapSoort::Afweging);
     let besluit = laatste(stappen, StapSoort::Besluit);
-    let dagen = zienswijze
-        .and_then(|z| z.dagen)
+    let voornemen = laatste(stappen, StapSoort::Voornemen);
+    let dagen = voornemen
+        .and_then(|v| v.dagen)
+        .or_else(|| zienswijze.and_then(|z| z.dagen))
         .unwrap_or(termijnen::STANDAARD_ZIENSWIJZE_DAGEN);
     let text = |s: Option<&Stap>, f: fn(&Stap) -> Option<String>| s.and_then(f).unwrap_or_default();
     // The organisation is called "Gemeente X"; the letter speaks of "de burgemeester van X".
@@ -221,8 +223,9 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
         },
     );
     g.insert("zienswijze_dagen", dagen.to_string());
-    // The voornemen gives the person the term from the letter's date.
-    let vanaf = zienswijze.map(|z| z.datum).unwrap_or(c.datum);
+    // The term runs from the day the voornemen is sent: its step's date once recorded,
+    // otherwise the letter's date.
+    let vanaf = voornemen.map(|v| v.datum).unwrap_or(c.datum);
     g.insert(
         "zienswijze_uiterlijk",
         zienswijze_uiterlijk(vanaf, dagen, c.kalender),

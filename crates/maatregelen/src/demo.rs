@@ -142,12 +142,12 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         vec![
             Stap {
                 toelichting: "Voornemen tot sluiting voor 3 maanden verzonden.".into(),
+                dagen: Some(14),
                 ..Stap::new(StapSoort::Voornemen, dag(-55))
             },
             Stap {
                 ontvangen: Some(false),
-                dagen: Some(14),
-                ..Stap::new(StapSoort::Zienswijze, dag(-55))
+                ..Stap::new(StapSoort::Zienswijze, dag(-40))
             },
             afweging(
                 -38,

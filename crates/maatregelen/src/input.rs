@@ -25,10 +25,11 @@ pub struct MaatregelStapIn {
     pub bron: Option<String>,
     #[serde(default)]
     pub referentie: Option<String>,
-    /// Zienswijze: received or not.
+    /// Zienswijze: received (dated the day of receipt) or not (only after the term has ended).
     #[serde(default)]
     pub ontvangen: Option<bool>,
-    /// Zienswijze: term in days (default 14).
+    /// Voornemen: the zienswijze term in days (default 14), counted from the voornemen's date.
+    /// (Accepted on the zienswijze step when the voornemen named no term.)
     #[serde(default)]
     pub dagen: Option<u32>,
     /// Besluit dwangsom: end of the begunstigingstermijn; verlenging: new end; uitvoering-start:

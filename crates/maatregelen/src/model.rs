@@ -299,18 +299,31 @@ pub fn euro(cent: i64) -> String {
     format!("€ {},{:02}", cent / 100, (cent % 100).abs())
 }
 
-/// The zienswijze deadline of a zienswijze step.
-fn zienswijze_einde(s: &Stap, kal: &Calendar) -> Option<termijnen::Termijn> {
-    bereken_met(
+/// The zienswijze term: it runs from the day the voornemen was sent (the voornemen step's date),
+/// for the days set in the voornemen (or, for steps recorded before the term moved there, in the
+/// zienswijze step), 14 by default. The Atw does not extend it (a term the mayor sets).
+pub fn zienswijze_termijn(stappen: &[Stap], kal: &Calendar) -> Option<termijnen::Termijn> {
+    let v = laatste(stappen, StapSoort::Voornemen)?;
+    let dagen = v
+        .dagen
+        .or_else(|| laatste(stappen, StapSoort::Zienswijze).and_then(|z| z.dagen))
+        .unwrap_or(termijnen::STANDAARD_ZIENSWIJZE_DAGEN);
+    let mut t = bereken_met(
         kal,
         Regel::Zienswijze,
-        s.datum,
+        v.datum,
         &Opties {
-            dagen: Some(s.dagen.unwrap_or(termijnen::STANDAARD_ZIENSWIJZE_DAGEN)),
+            dagen: Some(dagen),
             ..Opties::default()
         },
     )
-    .ok()
+    .ok()?;
+    t.uitleg = t.uitleg.replacen(
+        "de dag van verzending van het verzoek om een zienswijze",
+        "de dag waarop het voornemen is verzonden",
+        1,
+    );
+    Some(t)
 }
 
 fn regel(regel: Regel, datum: Date, kal: &Calendar) -> Option<termijnen::Termijn> {
@@ -366,6 +379,35 @@ fn hoofdletter(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// The assessment of necessity, proportionality and subsidiarity weighs the zienswijze: once a
+/// voornemen has been sent (and always under the Awb procedure), it can only be completed after
+/// the zienswijze has been recorded or its term has ended.
+fn weegt_zienswijze(
+    p: Procedure,
+    stappen: &[Stap],
+    datum: Date,
+    kal: &Calendar,
+) -> Result<(), String> {
+    let voornemen = laatste(stappen, StapSoort::Voornemen);
+    if !(p == Procedure::Awb || (p == Procedure::Waarschuwing && voornemen.is_some())) {
+        return Ok(());
+    }
+    if heeft(stappen, StapSoort::Zienswijze) {
+        return Ok(());
+    }
+    let Some(v) = voornemen else {
+        return Err("De afweging weegt de zienswijze op het voornemen: leg eerst het voornemen vast (art. 4:8 Awb).".into());
+    };
+    match zienswijze_termijn(stappen, kal) {
+        Some(t) if datum <= t.datum => Err(format!(
+            "De afweging weegt de zienswijze: de zienswijzetermijn loopt nog tot en met {} (gerekend vanaf de verzending van het voornemen op {}). Leg eerst de ontvangen zienswijze vast, of maak de afweging na afloop van de termijn.",
+            datum_nl(t.datum),
+            datum_nl(v.datum)
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -449,6 +491,9 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             if besluit.is_some() {
                 return Err("Er is al een besluit genomen; een voornemen komt daarvóór.".into());
             }
+            if nieuw.dagen == Some(0) {
+                return Err("De zienswijzetermijn duurt ten minste 1 dag.".into());
+            }
             Ok(())
         }
         Zienswijze => {
@@ -467,6 +512,23 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             if nieuw.dagen == Some(0) {
                 return Err("De zienswijzetermijn duurt ten minste 1 dag.".into());
             }
+            if nieuw.dagen.is_some() && v.dagen.is_some() {
+                return Err("De zienswijzetermijn staat al bij het voornemen.".into());
+            }
+            if nieuw.ontvangen == Some(false) {
+                // Only after the term can it be said that no zienswijze came in.
+                let mut met = stappen.to_vec();
+                met.push(nieuw.clone());
+                if let Some(t) = zienswijze_termijn(&met, kal) {
+                    if nieuw.datum <= t.datum {
+                        return Err(format!(
+                            "De zienswijzetermijn loopt nog tot en met {} (gerekend vanaf de verzending van het voornemen op {}); dat er geen zienswijze is ontvangen, kan pas na afloop worden vastgelegd.",
+                            datum_nl(t.datum),
+                            datum_nl(v.datum)
+                        ));
+                    }
+                }
+            }
             Ok(())
         }
         Afweging => {
@@ -478,7 +540,7 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
                     "De afweging beschrijft noodzaak, evenredigheid én subsidiariteit.".into(),
                 );
             }
-            Ok(())
+            weegt_zienswijze(p, stappen, nieuw.datum, kal)
         }
         Besluit => {
             een(Besluit)?;
@@ -487,20 +549,36 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
                     .to_string()
             })?;
             na(a, "de afweging")?;
-            if p == Procedure::Awb {
-                vereist(Voornemen, " vóór het besluit (art. 4:8 Awb)")?;
+            let voornemen = laatste(stappen, Voornemen);
+            if p == Procedure::Awb || (p == Procedure::Waarschuwing && voornemen.is_some()) {
+                let v = vereist(Voornemen, " vóór het besluit (art. 4:8 Awb)")?;
+                let ontvangen =
+                    laatste(stappen, Zienswijze).is_some_and(|z| z.ontvangen == Some(true));
+                if !ontvangen {
+                    if let Some(t) = zienswijze_termijn(stappen, kal) {
+                        if nieuw.datum <= t.datum {
+                            return Err(format!(
+                                "De zienswijzetermijn loopt nog tot en met {} (gerekend vanaf de verzending van het voornemen op {}) en er is nog geen zienswijze ontvangen; een besluit kan pas daarna (art. 4:8 Awb).",
+                                datum_nl(t.datum),
+                                datum_nl(v.datum)
+                            ));
+                        }
+                    }
+                }
                 let z = vereist(
                     Zienswijze,
                     " (ontvangen of niet) vóór het besluit (art. 4:8 Awb)",
                 )?;
-                if z.ontvangen != Some(true) {
-                    if let Some(t) = zienswijze_einde(z, kal) {
-                        if nieuw.datum <= t.datum {
-                            return Err(format!(
-                                "De zienswijzetermijn loopt nog tot en met {}; er is nog geen zienswijze ontvangen.",
-                                datum_nl(t.datum)
-                            ));
-                        }
+                // The assessment the besluit rests on must have weighed the zienswijze.
+                let zi = stappen.iter().rposition(|s| s.soort == Zienswijze);
+                let ai = stappen.iter().rposition(|s| s.soort == Afweging);
+                if let (Some(zi), Some(ai)) = (zi, ai) {
+                    if ai < zi && z.ontvangen == Some(true) {
+                        return Err(format!(
+                            "De laatste afweging ({}) is vastgelegd vóór de zienswijze van {}; leg een afweging vast die de zienswijze weegt.",
+                            datum_nl(a.datum),
+                            datum_nl(z.datum)
+                        ));
                     }
                 }
             }
@@ -721,15 +799,13 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal>
     let besluit = laatste(stappen, Besluit);
     let bekendmaking = laatste(stappen, Bekendmaking);
     let beeindigd = heeft(stappen, Beeindiging);
-    if let Some(z) = laatste(stappen, Zienswijze) {
-        if let Some(t) = zienswijze_einde(z, kal) {
-            let klaar = z.ontvangen == Some(true) || besluit.is_some();
-            uit.push(voor_burgemeester(mijlpaal(
-                t,
-                "Einde zienswijzetermijn",
-                klaar,
-            )));
-        }
+    if let Some(t) = zienswijze_termijn(stappen, kal) {
+        let klaar = heeft(stappen, Zienswijze) || besluit.is_some();
+        uit.push(voor_burgemeester(mijlpaal(
+            t,
+            "Einde zienswijzetermijn",
+            klaar,
+        )));
     }
     if let (Some(bk), true) = (
         bekendmaking,
@@ -1465,15 +1541,15 @@ mod tests {
         let d0 = date(2026, 3, 2);
         let zw = Stap {
             ontvangen: Some(false),
-            ..stap(Zienswijze, d0)
+            ..stap(Zienswijze, date(2026, 3, 17))
         };
         let done = keten(
             Soort::Sluiting13b,
             &[
                 aanleiding(d0),
                 stap(Voornemen, d0),
-                afweging(d0),
                 zw,
+                afweging(date(2026, 3, 18)),
                 stap(Besluit, date(2026, 3, 20)),
                 stap(Bekendmaking, date(2026, 4, 2)),
             ],
@@ -1501,17 +1577,7 @@ mod tests {
         // (legal-rules.md 0.6). Ending on a designated day, the explanation names the decree
         // and the next working day to put in the letter.
         let d0 = date(2026, 5, 1);
-        let done = keten(
-            Soort::Sluiting13b,
-            &[
-                aanleiding(d0),
-                stap(Voornemen, d0),
-                Stap {
-                    ontvangen: Some(false),
-                    ..stap(Zienswijze, d0)
-                },
-            ],
-        );
+        let done = keten(Soort::Sluiting13b, &[aanleiding(d0), stap(Voornemen, d0)]);
         let kb = kal().with_extra_day(date(2026, 5, 15), "vrijdag na Hemelvaartsdag");
         let z = tijdlijn(Soort::Sluiting13b, &done, &kb)
             .into_iter()
@@ -1673,7 +1739,11 @@ mod tests {
         assert!(e.contains("aanleiding"), "{e}");
         // An aanleiding names its source.
         assert!(toets(soort, &[], &stap(Aanleiding, d(0)), &kal()).is_err());
-        let mut done = keten(soort, &[aanleiding(d(0)), stap(Voornemen, d(1))]);
+        let voornemen = Stap {
+            dagen: Some(14),
+            ..stap(Voornemen, d(1))
+        };
+        let mut done = keten(soort, &[aanleiding(d(0)), voornemen]);
         // No besluit without the assessment.
         let e = toets(soort, &done, &stap(Besluit, d(20)), &kal()).unwrap_err();
         assert!(
@@ -1683,22 +1753,41 @@ mod tests {
         // An incomplete assessment is refused.
         let half = Stap {
             noodzaak: Some("n".into()),
-            ..stap(Afweging, d(2))
+            ..stap(Afweging, d(20))
         };
         assert!(toets(soort, &done, &half, &kal()).is_err());
-        done = keten(soort, &[done, vec![afweging(d(2))]].concat());
-        // Zienswijze is needed first under the Awb.
+        // The assessment weighs the zienswijze: not while its term (14 days from the voornemen
+        // sent on Tuesday 3 March, so until Tuesday 17 March) runs and none is recorded.
+        let e = toets(soort, &done, &afweging(d(15)), &kal()).unwrap_err();
+        assert!(
+            e.contains("loopt nog tot en met dinsdag 17 maart 2026 (gerekend vanaf de verzending van het voornemen op dinsdag 3 maart 2026)"),
+            "{e}"
+        );
+        // "No zienswijze received" can only be said after the term.
+        let niet = |n| Stap {
+            ontvangen: Some(false),
+            ..stap(Zienswijze, d(n))
+        };
+        let e = toets(soort, &done, &niet(15), &kal()).unwrap_err();
+        assert!(e.contains("kan pas na afloop worden vastgelegd"), "{e}");
+        // After the term the assessment may be made; the besluit then still needs the
+        // zienswijze step (received or not).
+        done = keten(soort, &[done, vec![afweging(d(16))]].concat());
         let e = toets(soort, &done, &stap(Besluit, d(20)), &kal()).unwrap_err();
         assert!(e.contains("zienswijze"), "{e}");
-        let zw = Stap {
-            ontvangen: Some(false),
-            dagen: Some(14),
-            ..stap(Zienswijze, d(1))
-        };
-        done = keten(soort, &[done, vec![zw]].concat());
-        // Not while the zienswijze term still runs.
-        let e = toets(soort, &done, &stap(Besluit, d(10)), &kal()).unwrap_err();
-        assert!(e.contains("zienswijzetermijn loopt nog"), "{e}");
+        done = keten(soort, &[done, vec![niet(16)]].concat());
+        // The term is on the timeline from the voornemen, answered by the zienswijze step.
+        let t = tijdlijn(soort, &done, &kal());
+        let z = t.iter().find(|m| m.regel == Some("zienswijze")).unwrap();
+        assert_eq!(z.datum, d(15));
+        assert!(z.afgehandeld);
+        assert!(
+            z.uitleg.contains(
+                "14 dagen na de dag waarop het voornemen is verzonden (dinsdag 3 maart 2026)"
+            ),
+            "{}",
+            z.uitleg
+        );
         done = keten(soort, &[done, vec![stap(Besluit, d(20))]].concat());
         // A second besluit, or execution before bekendmaking, is refused.
         assert!(toets(soort, &done, &stap(Besluit, d(21)), &kal()).is_err());
@@ -1749,6 +1838,86 @@ mod tests {
             .any(|m| m.regel == Some("beslistermijn-bezwaar") && m.afgehandeld));
         assert!(t.iter().any(|m| m.regel == Some("zienswijze")));
         assert!(t.windows(2).all(|w| w[0].datum <= w[1].datum));
+    }
+
+    #[test]
+    fn the_zienswijze_term_counts_from_the_voornemen_and_holds_the_besluit() {
+        let d = |n| {
+            date(2026, 3, 2)
+                .checked_add(jiff::Span::new().days(n))
+                .unwrap()
+        };
+        let soort = Soort::Sluiting174a;
+        let begin = keten(soort, &[aanleiding(d(0)), stap(Voornemen, d(1))]);
+        // Without days the term is 14 days from the voornemen's date, not from a zienswijze
+        // received later.
+        let t = zienswijze_termijn(&begin, &kal()).unwrap();
+        assert_eq!(t.datum, d(15));
+        let ontvangen = Stap {
+            ontvangen: Some(true),
+            toelichting: "De exploitant belooft beterschap.".into(),
+            ..stap(Zienswijze, d(12))
+        };
+        let met = keten(soort, &[begin.clone(), vec![ontvangen.clone()]].concat());
+        assert_eq!(zienswijze_termijn(&met, &kal()).unwrap().datum, d(15));
+        // A received zienswijze may be weighed at once; the besluit need not wait for the term.
+        let met = keten(
+            soort,
+            &[met, vec![afweging(d(13)), stap(Besluit, d(14))]].concat(),
+        );
+        assert!(tijdlijn(soort, &met, &kal())
+            .iter()
+            .any(|m| m.regel == Some("zienswijze") && m.afgehandeld));
+        // A besluit before the term ends without a received zienswijze is refused with the
+        // reason (an assessment recorded before this rule existed stands in for the path).
+        let oud = vec![aanleiding(d(0)), stap(Voornemen, d(1)), afweging(d(2))];
+        let e = toets(soort, &oud, &stap(Besluit, d(10)), &kal()).unwrap_err();
+        assert_eq!(
+            e,
+            "De zienswijzetermijn loopt nog tot en met dinsdag 17 maart 2026 (gerekend vanaf de verzending van het voornemen op dinsdag 3 maart 2026) en er is nog geen zienswijze ontvangen; een besluit kan pas daarna (art. 4:8 Awb)."
+        );
+        // The term set in the voornemen counts; a zienswijze step may not set another one.
+        let kort = keten(
+            soort,
+            &[
+                aanleiding(d(0)),
+                Stap {
+                    dagen: Some(7),
+                    ..stap(Voornemen, d(1))
+                },
+            ],
+        );
+        assert_eq!(zienswijze_termijn(&kort, &kal()).unwrap().datum, d(8));
+        let dubbel = Stap {
+            dagen: Some(10),
+            ..ontvangen.clone()
+        };
+        assert!(toets(soort, &kort, &dubbel, &kal()).is_err());
+        // An assessment made before a (late) zienswijze came in does not carry the besluit.
+        let laat = keten(
+            soort,
+            &[
+                begin,
+                vec![
+                    afweging(d(16)),
+                    Stap {
+                        ontvangen: Some(true),
+                        ..stap(Zienswijze, d(17))
+                    },
+                ],
+            ]
+            .concat(),
+        );
+        let e = toets(soort, &laat, &stap(Besluit, d(18)), &kal()).unwrap_err();
+        assert!(
+            e.contains("leg een afweging vast die de zienswijze weegt"),
+            "{e}"
+        );
+        let laat = keten(soort, &[laat, vec![afweging(d(18))]].concat());
+        assert_eq!(toets(soort, &laat, &stap(Besluit, d(18)), &kal()), Ok(()));
+        // No voornemen yet: the assessment waits for it.
+        let e = toets(soort, &[aanleiding(d(0))], &afweging(d(1)), &kal()).unwrap_err();
+        assert!(e.contains("leg eerst het voornemen vast"), "{e}");
     }
 
     #[test]
@@ -1825,17 +1994,7 @@ mod tests {
         assert!(!beroep.burgemeester);
         // A 13b closure: the end of the zienswijze term awaits the mayor's decision.
         let d1 = date(2026, 3, 2);
-        let done = keten(
-            Soort::Sluiting13b,
-            &[
-                aanleiding(d1),
-                stap(Voornemen, d1),
-                Stap {
-                    ontvangen: Some(false),
-                    ..stap(Zienswijze, d1)
-                },
-            ],
-        );
+        let done = keten(Soort::Sluiting13b, &[aanleiding(d1), stap(Voornemen, d1)]);
         let t = tijdlijn(Soort::Sluiting13b, &done, &kal());
         assert!(t
             .iter()

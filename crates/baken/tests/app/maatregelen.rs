@@ -653,7 +653,7 @@ async fn a_13b_closure_runs_from_melding_to_destruction_with_letters_and_reminde
         m.body
     );
 
-    record(&mut b, &id, "voornemen", day(-38), &[]).await;
+    record(&mut b, &id, "voornemen", day(-38), &[("dagen", "14")]).await;
     // The voornemen letter gives the zienswijze deadline from the letter's date.
     let letter = |kind: &'static str| [("brief", kind)];
     let r = b
@@ -668,14 +668,25 @@ async fn a_13b_closure_runs_from_melding_to_destruction_with_letters_and_reminde
     assert!(voornemen
         .body
         .contains("de burgemeester van Vijfheerenlanden"));
-    record(
-        &mut b,
-        &id,
-        "zienswijze",
-        day(-38),
-        &[("ontvangen", "nee"), ("dagen", "14")],
-    )
-    .await;
+    // Before the term (14 days from the voornemen) has ended, "no zienswijze" is refused.
+    let d30 = day(-30);
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/stap"),
+            &[
+                ("soort", "zienswijze"),
+                ("datum", &d30),
+                ("ontvangen", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("De zienswijzetermijn loopt nog tot en met"),
+        "{}",
+        r.body
+    );
+    record(&mut b, &id, "zienswijze", day(-23), &[("ontvangen", "nee")]).await;
     // No besluit letter without the recorded assessment.
     let r = b
         .post(&format!("/maatregelen/{id}/brieven"), &letter("besluit"))
@@ -1438,4 +1449,95 @@ async fn existing_measures_get_a_reference_in_the_migration() {
             .await
             .is_err()
     );
+}
+
+async fn create_measure(app: &App, token: &str, body: serde_json::Value) -> String {
+    let r = api_post(app, "/api/v1/maatregelen", token, body).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["maatregel"]["id"].as_str().unwrap().to_string()
+}
+
+/// Posts a step through the API; returns the status and the body (the detail or the problem).
+async fn api_step(
+    app: &App,
+    token: &str,
+    id: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = api_post(
+        app,
+        &format!("/api/v1/maatregelen/{id}/stappen"),
+        token,
+        body,
+    )
+    .await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+/// The zienswijze term runs from the day the voornemen was sent; the assessment weighs the
+/// zienswijze, so it waits for the zienswijze or the end of the term; a besluit before the term
+/// ends is refused with the reason unless the zienswijze has been received.
+#[tokio::test]
+async fn the_zienswijze_term_runs_from_the_voornemen() {
+    let app = spawn_app().await;
+    let (token, _) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let body = serde_json::json!({"soort": "sluiting-174a", "onderwerp": "Z. Test", "locatie": "Laan 5, Vianen",
+                                  "datum": "2026-03-02", "bron": "politierapport"});
+    let id = create_measure(&app, &token, body.clone()).await;
+    let step = |v: serde_json::Value| api_step(&app, &token, &id, v);
+    let (s, _) =
+        step(serde_json::json!({"soort": "voornemen", "datum": "2026-03-03", "dagen": 14})).await;
+    assert_eq!(s, 201);
+    let afweging = |datum: &str| serde_json::json!({"soort": "afweging", "datum": datum, "noodzaak": "n", "evenredigheid": "e", "subsidiariteit": "s"});
+    let (s, p) = step(afweging("2026-03-10")).await;
+    assert_eq!(s, 422);
+    let msg = p["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("loopt nog tot en met dinsdag 17 maart 2026 (gerekend vanaf de verzending van het voornemen op dinsdag 3 maart 2026)"),
+        "{p}"
+    );
+    // The zienswijze comes in on 12 March: it may be weighed and decided on at once.
+    let (s, v) = step(serde_json::json!({"soort": "zienswijze", "datum": "2026-03-12", "ontvangen": true,
+                                         "toelichting": "Betrokkene vraagt om een kortere sluiting."})).await;
+    assert_eq!(s, 201);
+    let z = tijdlijn(&v, "zienswijze");
+    assert_eq!(
+        z["datum"], "2026-03-17",
+        "from the voornemen, not from the receipt"
+    );
+    assert_eq!(z["afgehandeld"], true);
+    assert_eq!(step(afweging("2026-03-13")).await.0, 201);
+    assert_eq!(
+        step(serde_json::json!({"soort": "besluit", "datum": "2026-03-13"}))
+            .await
+            .0,
+        201
+    );
+
+    // Another measure, no zienswijze: "none received" and the besluit wait for the term.
+    let id = create_measure(&app, &token, body).await;
+    let step = |v: serde_json::Value| api_step(&app, &token, &id, v);
+    assert_eq!(
+        step(serde_json::json!({"soort": "voornemen", "datum": "2026-03-03"}))
+            .await
+            .0,
+        201
+    );
+    let geen = |datum: &str| serde_json::json!({"soort": "zienswijze", "datum": datum, "ontvangen": false});
+    let (s, p) = step(geen("2026-03-17")).await;
+    assert_eq!(s, 422, "{p}");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("kan pas na afloop"),
+        "{p}"
+    );
+    assert_eq!(step(geen("2026-03-18")).await.0, 201);
+    assert_eq!(step(afweging("2026-03-18")).await.0, 201);
+    let (s, v) = step(serde_json::json!({"soort": "besluit", "datum": "2026-03-18"})).await;
+    assert_eq!(s, 201);
+    assert_eq!(tijdlijn(&v, "zienswijze")["datum"], "2026-03-17");
 }
