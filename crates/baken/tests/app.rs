@@ -600,7 +600,7 @@ async fn accounts_that_see_personal_data_must_enrol_a_second_factor() {
 }
 
 #[tokio::test]
-async fn repeated_failures_lock_the_account() {
+async fn repeated_failures_lock_the_client_out_of_the_account() {
     let app = spawn_app().await;
     app.user("doel@example.nl", "vijfheerenlanden", Role::Raadslid, false)
         .await;
@@ -635,10 +635,10 @@ async fn repeated_failures_lock_the_account() {
     let p = b.login("doel@example.nl", PASSWORD, None).await;
     assert_eq!(
         p.status, 422,
-        "the right password does not open a locked account"
+        "the right password does not open the account for the locked-out client"
     );
     assert!(p.body.contains("tijdelijk geblokkeerd"));
-    assert_eq!(app.audit_rows("action = 'lock-account'").await.len(), 1);
+    assert_eq!(app.audit_rows("action = 'lock-client'").await.len(), 1);
     assert_eq!(
         app.audit_rows("action = 'login' AND outcome = 'failure'")
             .await
