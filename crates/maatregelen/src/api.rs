@@ -102,6 +102,14 @@ pub struct MaatregelStap {
     pub noodzaak: Option<String>,
     pub evenredigheid: Option<String>,
     pub subsidiariteit: Option<String>,
+    /// Spoed: the reason of the urgent path.
+    pub reden: Option<String>,
+    /// Bezwaar: handled by an advisory committee (art. 7:13 Awb).
+    pub adviescommissie: Option<bool>,
+    /// Verdaging: weeks.
+    pub weken: Option<u32>,
+    /// Dwangsom: `last` or `invordering`.
+    pub tegen: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -134,6 +142,8 @@ pub struct MaatregelBrief {
 #[derive(Serialize, ToSchema)]
 pub struct MaatregelDetail {
     pub maatregel: MaatregelSamenvatting,
+    /// Decided on the urgent path (art. 4:11 and 5:31 Awb): its reason.
+    pub spoed: Option<String>,
     pub stappen: Vec<MaatregelStap>,
     /// Recorded steps and deadlines, by date.
     pub tijdlijn: Vec<MaatregelMijlpaal>,
@@ -158,6 +168,7 @@ pub(crate) fn mijlpaal_out(m: &model::Mijlpaal) -> MaatregelMijlpaal {
 fn detail_out(d: &Detail, kal: &termijnen::Calendar) -> MaatregelDetail {
     MaatregelDetail {
         maatregel: (&d.maatregel).into(),
+        spoed: model::spoed(&d.stappen).and_then(|s| s.reden.clone()),
         stappen: d
             .stappen
             .iter()
@@ -177,6 +188,10 @@ fn detail_out(d: &Detail, kal: &termijnen::Calendar) -> MaatregelDetail {
                 noodzaak: s.noodzaak.clone(),
                 evenredigheid: s.evenredigheid.clone(),
                 subsidiariteit: s.subsidiariteit.clone(),
+                reden: s.reden.clone(),
+                adviescommissie: s.adviescommissie,
+                weken: s.weken,
+                tegen: s.tegen.map(|t| t.slug().to_string()),
             })
             .collect(),
         tijdlijn: model::tijdlijn(d.maatregel.soort, &d.stappen, kal)

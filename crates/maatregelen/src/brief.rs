@@ -89,7 +89,7 @@ pub fn mag_opstellen(brief: BriefSoort, soort: Soort, stappen: &[Stap]) -> Resul
 }
 
 /// The fields a template may use, with what they hold (shown beside the template editor).
-pub const PLAATSHOUDERS: [(&str, &str); 24] = [
+pub const PLAATSHOUDERS: [(&str, &str); 25] = [
     ("gemeente", "naam van de gemeente"),
     ("datum", "datum van de brief"),
     ("kenmerk", "kenmerk van de maatregel"),
@@ -115,6 +115,10 @@ pub const PLAATSHOUDERS: [(&str, &str); 24] = [
     (
         "zienswijze",
         "of er een zienswijze is ontvangen, met de inhoud",
+    ),
+    (
+        "spoed",
+        "bij spoed: dat en waarom zonder voornemen en zienswijze is besloten, of leeg",
     ),
     ("besluit_datum", "datum van het besluit"),
     ("noodzaak", "afweging: noodzaak"),
@@ -230,6 +234,18 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
         "zienswijze_uiterlijk",
         zienswijze_uiterlijk(vanaf, dagen, c.kalender),
     );
+    let spoed = crate::model::spoed(stappen);
+    g.insert(
+        "spoed",
+        match spoed {
+            Some(s) => format!(
+                "Ik heb met spoed besloten, zonder u eerst in de gelegenheid te stellen uw zienswijze te geven, omdat de vereiste spoed zich daartegen verzette (artikel 4:11{} Algemene wet bestuursrecht). De reden van de spoed: {} U kunt uw zienswijze alsnog aan mij geven; als u bezwaar maakt, wordt u gehoord.",
+                if c.soort.spoed_mogelijk() { " en artikel 5:31" } else { "" },
+                zin(s.reden.as_deref().unwrap_or(""))
+            ),
+            None => String::new(),
+        },
+    );
     g.insert(
         "zienswijze",
         match zienswijze {
@@ -240,8 +256,10 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
             )
             .trim()
             .to_string(),
-            Some(_) => "Binnen de gestelde termijn is geen zienswijze ontvangen.".to_string(),
-            None => String::new(),
+            Some(_) if spoed.is_none() => {
+                "Binnen de gestelde termijn is geen zienswijze ontvangen.".to_string()
+            }
+            _ => String::new(),
         },
     );
     g.insert(
@@ -303,6 +321,52 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
             .unwrap_or_default(),
     );
     g
+}
+
+/// A sentence as typed, ending with a full stop.
+fn zin(s: &str) -> String {
+    let s = s.trim();
+    if s.is_empty() || s.ends_with(['.', '!', '?']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
+    }
+}
+
+/// Fills a letter's template: as [`vul`], and a template made before `{{spoed}}` existed still
+/// states the urgency and its reason, in the place of `{{zienswijze}}` (which under the urgent
+/// path has no prior zienswijze to report).
+pub fn vul_brief(tekst: &str, g: &BTreeMap<&'static str, String>) -> String {
+    let heeft_spoed = onbekend_of_bekend(tekst).iter().any(|n| n == "spoed");
+    match g.get("spoed") {
+        Some(spoed) if !spoed.is_empty() && !heeft_spoed => {
+            let mut g = g.clone();
+            let z = g.get("zienswijze").cloned().unwrap_or_default();
+            g.insert(
+                "zienswijze",
+                if z.is_empty() {
+                    spoed.clone()
+                } else {
+                    format!("{spoed}\n\n{z}")
+                },
+            );
+            vul(tekst, &g)
+        }
+        _ => vul(tekst, g),
+    }
+}
+
+/// Every placeholder name in `tekst`, known or not.
+fn onbekend_of_bekend(tekst: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = tekst;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
 }
 
 /// The placeholders in `tekst` that do not exist, in order of appearance, and whether every
@@ -401,7 +465,7 @@ pub fn standaard_sjablonen() -> Vec<(BriefSoort, &'static str, &'static str)> {
         (
             BriefSoort::Besluit,
             "Besluit: {{maatregel}}",
-            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{besluit_datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is mij gebleken ({{bron}}): {{aanleiding}}\n\n{{zienswijze}}\n\nIk heb besloten tot een {{maatregel}} op grond van {{grondslag}}. {{duur}}\n\nNoodzaak: {{noodzaak}}\n\nEvenredigheid: {{evenredigheid}}\n\nSubsidiariteit: {{subsidiariteit}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
+            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{besluit_datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is mij gebleken ({{bron}}): {{aanleiding}}\n\n{{spoed}}\n\n{{zienswijze}}\n\nIk heb besloten tot een {{maatregel}} op grond van {{grondslag}}. {{duur}}\n\nNoodzaak: {{noodzaak}}\n\nEvenredigheid: {{evenredigheid}}\n\nSubsidiariteit: {{subsidiariteit}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
         ),
         (
             BriefSoort::Verlenging,
@@ -496,6 +560,26 @@ mod tests {
             tekst.contains("Tegen dit besluit staat geen bezwaar open"),
             "{tekst}"
         );
+    }
+
+    #[test]
+    fn an_urgent_besluit_states_the_urgency_and_its_reason() {
+        let mut sp = stap(StapSoort::Spoed, "2026-06-05");
+        sp.reden = Some("Schietincident bij de woning".into());
+        let stappen = vec![stap(StapSoort::Aanleiding, "2026-06-05"), sp];
+        let g = gegevens(&context(Soort::Sluiting174a), &stappen);
+        let nieuw = vul_brief(standaard_sjablonen()[1].2, &g);
+        let zin = "Ik heb met spoed besloten, zonder u eerst in de gelegenheid te stellen uw zienswijze te geven, omdat de vereiste spoed zich daartegen verzette (artikel 4:11 en artikel 5:31 Algemene wet bestuursrecht). De reden van de spoed: Schietincident bij de woning.";
+        assert!(nieuw.contains(zin), "{nieuw}");
+        assert!(!nieuw.contains("Binnen de gestelde termijn"), "{nieuw}");
+        // A template saved before {{spoed}} existed still states it, once.
+        let oud = standaard_sjablonen()[1].2.replace("{{spoed}}\n\n", "");
+        let tekst = vul_brief(&oud, &g);
+        assert_eq!(tekst.matches(zin).count(), 1, "{tekst}");
+        // Without urgency nothing changes.
+        let g = gegevens(&context(Soort::Sluiting174a), &stappen[..1]);
+        assert_eq!(g["spoed"], "");
+        assert_eq!(vul_brief(&oud, &g), vul(&oud, &g));
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         duur: None,
         afwijking_reden: String::new(),
         team_id: team.clone(),
+        spoed: None,
     };
 
     // A 13b closure in progress (Damocles: harddrugs in a house, first offence → 3 months).

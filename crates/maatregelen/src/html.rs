@@ -284,6 +284,23 @@ fn new_form(m: &Texts, v: &HashMap<String, String>, teams: Vec<(String, String)>
             )
             .value(val("afwijking_reden"))
             .hint(m.t("maatregelen-deviation-hint")),
+            FormField::new(
+                "spoed",
+                m.t("maatregelen-urgent"),
+                FieldKind::Select(vec![
+                    (String::new(), m.t("maatregelen-urgent-no")),
+                    ("ja".into(), m.t("maatregelen-urgent-yes")),
+                ]),
+            )
+            .value(val("spoed"))
+            .hint(m.t("maatregelen-urgent-hint")),
+            FormField::new(
+                "spoed_reden",
+                m.t("maatregelen-urgent-reason"),
+                FieldKind::Text,
+            )
+            .value(val("spoed_reden"))
+            .hint(m.t("maatregelen-urgent-reason-hint")),
         ],
     )
 }
@@ -376,6 +393,8 @@ async fn new_post(
         eenheid: text(&v, "eenheid"),
         afwijking_reden: text(&v, "afwijking_reden"),
         team: text(&v, "team"),
+        spoed: Some(v.get("spoed").map(String::as_str) == Some("ja")),
+        spoed_reden: text(&v, "spoed_reden"),
     };
     let result = match input.parse() {
         Ok(n) if errors.is_empty() => {
@@ -451,6 +470,8 @@ struct DetailPage {
     m: Texts,
     d: Detail,
     kenmerk: String,
+    /// The reason of the urgent path, when recorded.
+    spoed: Option<String>,
     team: Option<String>,
     retention: String,
     steps: Vec<StepRow>,
@@ -487,6 +508,9 @@ fn step_details(s: &model::Stap) -> String {
     }
     if let Some(b) = s.maximum_cent {
         parts.push(format!("maximum {}", model::euro(b)));
+    }
+    if let Some(r) = &s.reden {
+        parts.push(format!("reden van de spoed: {r}"));
     }
     if let Some(n) = &s.noodzaak {
         parts.push(format!("noodzaak: {n}"));
@@ -545,6 +569,9 @@ fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
                 .required(),
             FormField::new("toelichting", m.t("maatregelen-note"), FieldKind::Text)
                 .value(val("toelichting")),
+            FormField::new("reden", m.t("maatregelen-urgent-reason"), FieldKind::Text)
+                .value(val("reden"))
+                .hint(m.t("maatregelen-urgent-step-hint")),
             FormField::new("noodzaak", m.t("maatregelen-necessity"), FieldKind::Text)
                 .value(val("noodzaak"))
                 .hint(m.t("maatregelen-assessment-hint")),
@@ -696,6 +723,7 @@ async fn render_detail(
         &DetailPage {
             shell: Shell::titled(ctx, title),
             kenmerk: d.maatregel.kenmerk.clone(),
+            spoed: model::spoed(&d.stappen).and_then(|s| s.reden.clone()),
             retention: retention_text(state, &d).await?,
             m,
             d,
@@ -903,6 +931,10 @@ async fn step_post(
         noodzaak: text(&v, "noodzaak"),
         evenredigheid: text(&v, "evenredigheid"),
         subsidiariteit: text(&v, "subsidiariteit"),
+        reden: text(&v, "reden"),
+        adviescommissie: None,
+        weken: None,
+        tegen: None,
     };
     let result = match input.parse() {
         Ok(stap) if errors.is_empty() => match store::kalender(&state.db).await {

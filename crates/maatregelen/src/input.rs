@@ -6,7 +6,7 @@ use platform::identity::{field_error, FieldError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::model::{Eenheid, Ladder, Soort, Stap, StapSoort};
+use crate::model::{Eenheid, Ladder, Soort, Stap, StapSoort, Tegen, SPOED_ZONDER_REDEN};
 use crate::store::Nieuw;
 
 /// A step to record.
@@ -46,6 +46,19 @@ pub struct MaatregelStapIn {
     pub evenredigheid: Option<String>,
     #[serde(default)]
     pub subsidiariteit: Option<String>,
+    /// Spoed: why the voornemen and zienswijze cannot be awaited (required for that step).
+    #[serde(default)]
+    pub reden: Option<String>,
+    /// Bezwaar: handled by an advisory committee (art. 7:13 Awb; 12 weeks to decide).
+    #[serde(default)]
+    pub adviescommissie: Option<bool>,
+    /// Verdaging (of the decision on a bezwaar): weeks, at most 6.
+    #[serde(default)]
+    pub weken: Option<u32>,
+    /// Dwangsom: a bezwaar, beroep or ruling against `last` (the last onder dwangsom, the
+    /// default) or `invordering` (the invorderingsbesluit).
+    #[serde(default)]
+    pub tegen: Option<String>,
 }
 
 pub fn datum(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
@@ -79,6 +92,19 @@ impl MaatregelStapIn {
             Some(t) => datum("tot", &t, &mut errors),
             None => None,
         };
+        if soort == Some(StapSoort::Spoed) && tekst(&self.reden).is_none() {
+            errors.push(field_error("reden", SPOED_ZONDER_REDEN));
+        }
+        let tegen = match tekst(&self.tegen) {
+            Some(t) => match Tegen::from_slug(&t) {
+                Some(t) => Some(t),
+                None => {
+                    errors.push(field_error("tegen", "Kies last of invordering."));
+                    None
+                }
+            },
+            None => None,
+        };
         match (soort, d) {
             (Some(soort), Some(d)) if errors.is_empty() => Ok(Stap {
                 soort,
@@ -95,6 +121,10 @@ impl MaatregelStapIn {
                 noodzaak: tekst(&self.noodzaak),
                 evenredigheid: tekst(&self.evenredigheid),
                 subsidiariteit: tekst(&self.subsidiariteit),
+                reden: tekst(&self.reden),
+                adviescommissie: self.adviescommissie,
+                weken: self.weken,
+                tegen,
             }),
             _ => Err(errors),
         }
@@ -143,6 +173,13 @@ pub struct NieuweMaatregel {
     /// The id of the team that handles the measure (its members get the deadline reminders).
     #[serde(default)]
     pub team: Option<String>,
+    /// Urgent (art. 4:11 and 5:31 Awb): decided without awaiting a voornemen and zienswijze;
+    /// for a 13b or 174a closure or bestuursdwang, with `spoed_reden`.
+    #[serde(default)]
+    pub spoed: Option<bool>,
+    /// Why the voornemen and zienswijze cannot be awaited (required with `spoed`).
+    #[serde(default)]
+    pub spoed_reden: Option<String>,
 }
 
 impl NieuweMaatregel {
@@ -182,6 +219,14 @@ impl NieuweMaatregel {
             }
             _ => None,
         };
+        let spoed = match (self.spoed.unwrap_or(false), tekst(&self.spoed_reden)) {
+            (true, Some(r)) => Some(r),
+            (true, None) => {
+                errors.push(field_error("spoed_reden", SPOED_ZONDER_REDEN));
+                None
+            }
+            (false, _) => None,
+        };
         let aanleiding = MaatregelStapIn {
             soort: StapSoort::Aanleiding.slug().into(),
             datum: self.datum.clone(),
@@ -211,6 +256,7 @@ impl NieuweMaatregel {
                 duur,
                 afwijking_reden: self.afwijking_reden.clone().unwrap_or_default(),
                 team_id: tekst(&self.team),
+                spoed,
             }),
             _ => Err(errors),
         }

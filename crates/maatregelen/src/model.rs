@@ -109,6 +109,16 @@ impl Soort {
         }
     }
 
+    /// Whether this type may be decided on the urgent path without a prior voornemen and
+    /// zienswijze: a closure or other last onder bestuursdwang (art. 4:11 and 5:31 Awb; for a
+    /// 13b or 174a closure the burgemeester applies bestuursdwang).
+    pub fn spoed_mogelijk(self) -> bool {
+        matches!(
+            self,
+            Soort::Sluiting13b | Soort::Sluiting174a | Soort::Bestuursdwang
+        )
+    }
+
     /// The steps that may be recorded for this type, in their usual order.
     pub fn stappen(self) -> Vec<StapSoort> {
         StapSoort::ALL
@@ -122,6 +132,9 @@ impl Soort {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StapSoort {
     Aanleiding,
+    /// The urgent path (art. 4:11 and 5:31 Awb): decided without awaiting a voornemen and
+    /// zienswijze, for the reason recorded with it.
+    Spoed,
     Voornemen,
     Zienswijze,
     Afweging,
@@ -140,8 +153,9 @@ pub enum StapSoort {
 }
 
 impl StapSoort {
-    pub const ALL: [StapSoort; 16] = [
+    pub const ALL: [StapSoort; 17] = [
         StapSoort::Aanleiding,
+        StapSoort::Spoed,
         StapSoort::Voornemen,
         StapSoort::Zienswijze,
         StapSoort::Afweging,
@@ -162,6 +176,7 @@ impl StapSoort {
     pub fn slug(self) -> &'static str {
         match self {
             StapSoort::Aanleiding => "aanleiding",
+            StapSoort::Spoed => "spoed",
             StapSoort::Voornemen => "voornemen",
             StapSoort::Zienswijze => "zienswijze",
             StapSoort::Afweging => "afweging",
@@ -187,6 +202,7 @@ impl StapSoort {
     pub fn naam(self) -> &'static str {
         match self {
             StapSoort::Aanleiding => "Aanleiding",
+            StapSoort::Spoed => "Spoedeisend (zonder voornemen en zienswijze)",
             StapSoort::Voornemen => "Voornemen",
             StapSoort::Zienswijze => "Zienswijze",
             StapSoort::Afweging => "Afweging noodzaak, evenredigheid en subsidiariteit",
@@ -215,6 +231,7 @@ impl StapSoort {
                 matches!(p, Procedure::Awb | Procedure::Waarschuwing)
             }
             StapSoort::Verlenging => p == Procedure::Huisverbod,
+            StapSoort::Spoed => soort.spoed_mogelijk(),
             StapSoort::Verbeurte | StapSoort::Invordering => soort == Soort::Dwangsom,
             _ => true,
         }
@@ -254,6 +271,38 @@ pub struct Stap {
     pub noodzaak: Option<String>,
     pub evenredigheid: Option<String>,
     pub subsidiariteit: Option<String>,
+    /// Spoed: why the voornemen and zienswijze cannot be awaited (mandatory).
+    pub reden: Option<String>,
+    /// Bezwaar: handled by an advisory committee (art. 7:13 Awb): 12 weeks to decide.
+    pub adviescommissie: Option<bool>,
+    /// Verdaging of the decision on a bezwaar: the weeks (at most 6, art. 7:10 lid 3 Awb).
+    pub weken: Option<u32>,
+    /// Dwangsom: what a bezwaar, beroep or ruling is directed against.
+    pub tegen: Option<Tegen>,
+}
+
+/// In a dwangsom case: the decision a bezwaar, beroep or ruling is directed against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tegen {
+    /// The last onder dwangsom (the measure's besluit): art. 5:35 lid 2 Awb.
+    Last,
+    /// The invorderingsbesluit: art. 5:37a Awb.
+    Invordering,
+}
+
+impl Tegen {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Tegen::Last => "last",
+            Tegen::Invordering => "invordering",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Tegen> {
+        [Tegen::Last, Tegen::Invordering]
+            .into_iter()
+            .find(|t| t.slug() == s.trim())
+    }
 }
 
 impl Stap {
@@ -273,6 +322,10 @@ impl Stap {
             noodzaak: None,
             evenredigheid: None,
             subsidiariteit: None,
+            reden: None,
+            adviescommissie: None,
+            weken: None,
+            tegen: None,
         }
     }
 }
@@ -382,6 +435,11 @@ fn hoofdletter(s: &str) -> String {
     }
 }
 
+/// The urgent path, when recorded: the step with its reason.
+pub fn spoed(stappen: &[Stap]) -> Option<&Stap> {
+    laatste(stappen, StapSoort::Spoed)
+}
+
 /// The assessment of necessity, proportionality and subsidiarity weighs the zienswijze: once a
 /// voornemen has been sent (and always under the Awb procedure), it can only be completed after
 /// the zienswijze has been recorded or its term has ended.
@@ -395,7 +453,7 @@ fn weegt_zienswijze(
     if !(p == Procedure::Awb || (p == Procedure::Waarschuwing && voornemen.is_some())) {
         return Ok(());
     }
-    if heeft(stappen, StapSoort::Zienswijze) {
+    if heeft(stappen, StapSoort::Zienswijze) || spoed(stappen).is_some() {
         return Ok(());
     }
     let Some(v) = voornemen else {
@@ -410,6 +468,9 @@ fn weegt_zienswijze(
         _ => Ok(()),
     }
 }
+
+/// The refusal of an urgent path without a reason (shown next to the reason field).
+pub const SPOED_ZONDER_REDEN: &str = "Noem de reden van de spoed: waarom het voornemen en de zienswijze niet kunnen worden afgewacht (art. 4:11 Awb).";
 
 /// Checks whether `nieuw` may be recorded after `stappen` for a measure of type `soort`; the
 /// refusal is a Dutch sentence for the user. Deadlines are computed with `kal` (the Atw calendar
@@ -484,8 +545,22 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             Ok(())
         }
     };
+    let spoedeisend = spoed(stappen).is_some();
     match nieuw.soort {
         Aanleiding => Ok(()),
+        Spoed => {
+            een(Spoed)?;
+            if besluit.is_some() {
+                return Err(
+                    "Er is al een besluit genomen; de spoed wordt vóór het besluit vastgesteld."
+                        .into(),
+                );
+            }
+            if !filled(&nieuw.reden) {
+                return Err(SPOED_ZONDER_REDEN.into());
+            }
+            Ok(())
+        }
         Voornemen => {
             een(Voornemen)?;
             if besluit.is_some() {
@@ -498,16 +573,23 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
         }
         Zienswijze => {
             een(Zienswijze)?;
+            if nieuw.ontvangen.is_none() {
+                return Err("Geef aan of er een zienswijze is ontvangen.".into());
+            }
+            if spoedeisend && laatste(stappen, Voornemen).is_none() {
+                // Heard afterwards: the urgent besluit came without a voornemen.
+                if nieuw.dagen.is_some() {
+                    return Err("Zonder voornemen is er geen zienswijzetermijn.".into());
+                }
+                return Ok(());
+            }
             let v = vereist(
                 Voornemen,
                 ": een zienswijze wordt gevraagd op het voornemen",
             )?;
             na(v, "het voornemen")?;
-            if besluit.is_some() {
+            if besluit.is_some() && !spoedeisend {
                 return Err("Er is al een besluit genomen; de zienswijze komt daarvóór.".into());
-            }
-            if nieuw.ontvangen.is_none() {
-                return Err("Geef aan of er een zienswijze is ontvangen.".into());
             }
             if nieuw.dagen == Some(0) {
                 return Err("De zienswijzetermijn duurt ten minste 1 dag.".into());
@@ -550,8 +632,10 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             })?;
             na(a, "de afweging")?;
             let voornemen = laatste(stappen, Voornemen);
-            if p == Procedure::Awb || (p == Procedure::Waarschuwing && voornemen.is_some()) {
-                let v = vereist(Voornemen, " vóór het besluit (art. 4:8 Awb)")?;
+            let gewoon =
+                p == Procedure::Awb || (p == Procedure::Waarschuwing && voornemen.is_some());
+            if gewoon && !spoedeisend {
+                let v = vereist(Voornemen, " vóór het besluit (art. 4:8 Awb), of leg vast dat het besluit spoedeisend is en waarom (art. 4:11 Awb)")?;
                 let ontvangen =
                     laatste(stappen, Zienswijze).is_some_and(|z| z.ontvangen == Some(true));
                 if !ontvangen {
@@ -606,7 +690,9 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             een(UitvoeringStart)?;
             let b = vereist(Besluit, "")?;
             na(b, "het besluit")?;
-            if p == Procedure::Awb {
+            // On the urgent path bestuursdwang may be applied at once; the decision is made
+            // known as soon as possible afterwards (art. 5:31 Awb).
+            if p == Procedure::Awb && !spoedeisend {
                 let bk = vereist(
                     Bekendmaking,
                     ": een besluit werkt pas na bekendmaking (art. 3:40 Awb)",
@@ -907,6 +993,51 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal>
                     uit.push(mijlpaal(t, "Verjaring verbeurde dwangsom", klaar));
                 }
             }
+        }
+    }
+    // The urgent path: the decision is made known as soon as possible after bestuursdwang was
+    // applied at once, and the person concerned is heard afterwards.
+    if let (Some(sp), Some(b)) = (spoed(stappen), besluit) {
+        if let Some(start) = laatste(stappen, UitvoeringStart) {
+            if bekendmaking.is_none() || bekendmaking.is_some_and(|bk| bk.datum > start.datum) {
+                uit.push(voor_burgemeester(Mijlpaal {
+                    datum: start.datum,
+                    wat: "Besluit zo spoedig mogelijk bekendmaken".into(),
+                    regel: None,
+                    uitleg: format!(
+                        "Bij spoed is de bestuursdwang op {} toegepast voordat het besluit was bekendgemaakt; het besluit wordt zo spoedig mogelijk daarna op schrift gesteld en bekendgemaakt (art. 5:31 Awb).",
+                        datum_nl(start.datum)
+                    ),
+                    termijn: true,
+                    afgehandeld: bekendmaking.is_some() || beeindigd,
+                    burgemeester: true,
+                }));
+            }
+        }
+        let vooraf = stappen
+            .iter()
+            .position(|s| s.soort == Zienswijze)
+            .zip(stappen.iter().position(|s| s.soort == Besluit))
+            .is_some_and(|(z, bi)| z < bi);
+        if !vooraf {
+            let vanaf = bekendmaking.unwrap_or(b).datum;
+            let horen =
+                termijnen::add_days(vanaf, i64::from(termijnen::STANDAARD_ZIENSWIJZE_DAGEN))
+                    .unwrap_or(vanaf);
+            uit.push(Mijlpaal {
+                datum: horen,
+                wat: "Betrokkene alsnog horen".into(),
+                regel: None,
+                uitleg: format!(
+                    "Het besluit is met spoed genomen zonder voornemen en zienswijze (art. 4:11 Awb; reden: {}). Geef de betrokkene zo snel mogelijk gelegenheid zijn zienswijze alsnog te geven; in een bezwaarprocedure wordt hij gehoord (art. 7:2 Awb). Baken rekent met de gebruikelijke {} dagen na {}; er is geen wettelijke termijn.",
+                    sp.reden.as_deref().unwrap_or("").trim().trim_end_matches('.'),
+                    termijnen::STANDAARD_ZIENSWIJZE_DAGEN,
+                    datum_nl(vanaf)
+                ),
+                termijn: true,
+                afgehandeld: heeft(stappen, Zienswijze) || heeft(stappen, Bezwaar) || beeindigd,
+                burgemeester: false,
+            });
         }
     }
     if let Some(s) = laatste(stappen, UitvoeringStart) {
@@ -1918,6 +2049,91 @@ mod tests {
         // No voornemen yet: the assessment waits for it.
         let e = toets(soort, &[aanleiding(d(0))], &afweging(d(1)), &kal()).unwrap_err();
         assert!(e.contains("leg eerst het voornemen vast"), "{e}");
+    }
+
+    #[test]
+    fn an_urgent_closure_is_decided_without_voornemen_and_heard_afterwards() {
+        let d0 = date(2026, 6, 5);
+        let d = |n| d0.checked_add(jiff::Span::new().days(n)).unwrap();
+        let soort = Soort::Sluiting174a;
+        let begin = keten(soort, &[aanleiding(d0)]);
+        // Without the urgent path the besluit needs a voornemen, and the message says so.
+        let zonder = keten(soort, &[begin.clone(), vec![]].concat());
+        let e = toets(soort, &zonder, &afweging(d0), &kal()).unwrap_err();
+        assert!(e.contains("voornemen"), "{e}");
+        // Urgency needs its reason.
+        assert_eq!(
+            toets(soort, &begin, &stap(Spoed, d0), &kal()),
+            Err(SPOED_ZONDER_REDEN.to_string())
+        );
+        let spoed = Stap {
+            reden: Some(
+                "Schietincident bij de woning; nieuwe escalatie wordt vannacht verwacht".into(),
+            ),
+            ..stap(Spoed, d0)
+        };
+        // Only for closures and bestuursdwang.
+        let e = toets(Soort::Dwangsom, &begin, &spoed, &kal()).unwrap_err();
+        assert!(e.contains("hoort niet bij"), "{e}");
+        assert!(!Soort::Gedragsaanwijzing151d.spoed_mogelijk());
+        assert!(Soort::Sluiting13b.spoed_mogelijk() && Soort::Bestuursdwang.spoed_mogelijk());
+        let done = keten(
+            soort,
+            &[
+                begin,
+                vec![
+                    spoed.clone(),
+                    afweging(d0),
+                    stap(Besluit, d0),
+                    // Bestuursdwang at once, the decision made known afterwards (art. 5:31).
+                    stap(UitvoeringStart, d0),
+                ],
+            ]
+            .concat(),
+        );
+        // Once only, and not after the besluit.
+        assert!(toets(soort, &done, &spoed, &kal()).is_err());
+        let t = tijdlijn(soort, &done, &kal());
+        let bekend = t
+            .iter()
+            .find(|m| m.wat == "Besluit zo spoedig mogelijk bekendmaken")
+            .unwrap();
+        assert!(!bekend.afgehandeld && bekend.burgemeester);
+        assert!(bekend.uitleg.contains("art. 5:31 Awb"));
+        let horen = t
+            .iter()
+            .find(|m| m.wat == "Betrokkene alsnog horen")
+            .unwrap();
+        assert_eq!(horen.datum, d(14));
+        assert!(!horen.afgehandeld);
+        assert!(
+            horen.uitleg.contains("reden: Schietincident"),
+            "{}",
+            horen.uitleg
+        );
+        assert!(!t.iter().any(|m| m.regel == Some("zienswijze")));
+        // Heard afterwards: a zienswijze after the besluit, without a voornemen.
+        let done = keten(
+            soort,
+            &[
+                done,
+                vec![
+                    stap(Bekendmaking, d(1)),
+                    Stap {
+                        ontvangen: Some(true),
+                        ..stap(Zienswijze, d(6))
+                    },
+                ],
+            ]
+            .concat(),
+        );
+        let t = tijdlijn(soort, &done, &kal());
+        assert!(t
+            .iter()
+            .filter(|m| m.termijn && m.regel.is_none())
+            .all(|m| m.afgehandeld || m.wat == "Voorzien einde uitvoering"));
+        // The objection term runs from the bekendmaking as always.
+        assert!(t.iter().any(|m| m.regel == Some("bezwaar")));
     }
 
     #[test]

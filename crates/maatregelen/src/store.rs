@@ -122,6 +122,9 @@ fn stap_row(r: &AnyRow) -> Result<Stap> {
     let datum: String = r.try_get("datum")?;
     let ontvangen: Option<i64> = r.try_get("ontvangen")?;
     let dagen: Option<i64> = r.try_get("dagen")?;
+    let adviescommissie: Option<i64> = r.try_get("adviescommissie")?;
+    let weken: Option<i64> = r.try_get("weken")?;
+    let tegen: Option<String> = r.try_get("tegen")?;
     Ok(Stap {
         soort: StapSoort::from_slug(&soort).ok_or(StoreError::NotFound)?,
         datum: datum.parse().map_err(|_| StoreError::NotFound)?,
@@ -137,6 +140,10 @@ fn stap_row(r: &AnyRow) -> Result<Stap> {
         noodzaak: r.try_get("noodzaak")?,
         evenredigheid: r.try_get("evenredigheid")?,
         subsidiariteit: r.try_get("subsidiariteit")?,
+        reden: r.try_get("reden")?,
+        adviescommissie: adviescommissie.map(|v| v != 0),
+        weken: weken.and_then(|w| u32::try_from(w).ok()),
+        tegen: tegen.as_deref().and_then(model::Tegen::from_slug),
     })
 }
 
@@ -310,6 +317,9 @@ pub struct Nieuw {
     pub duur: Option<(u32, Eenheid)>,
     pub afwijking_reden: String,
     pub team_id: Option<String>,
+    /// The urgent path with its reason (art. 4:11 and 5:31 Awb): recorded as a step after the
+    /// aanleiding.
+    pub spoed: Option<String>,
 }
 
 fn sleutel(locatie: &str) -> String {
@@ -411,6 +421,27 @@ pub async fn create(
     }
     let soort = soort.ok_or(StoreError::NotFound)?;
     model::toets(soort, &[], &aanleiding, kal).map_err(StoreError::Refused)?;
+    let spoed = match &n.spoed {
+        Some(reden) => {
+            let s = model::Stap {
+                reden: Some(reden.clone()),
+                ..model::Stap::new(StapSoort::Spoed, aanleiding.datum)
+            };
+            if !soort.spoed_mogelijk() {
+                return Err(StoreError::Invalid(vec![field_error(
+                    "spoed",
+                    &format!(
+                        "Een {} kan niet met spoed zonder voornemen en zienswijze worden genomen; dat kan bij een sluiting (13b of 174a) of een last onder bestuursdwang (art. 4:11 en 5:31 Awb).",
+                        soort.naam().to_lowercase()
+                    ),
+                )]));
+            }
+            model::toets(soort, std::slice::from_ref(&aanleiding), &s, kal)
+                .map_err(StoreError::Refused)?;
+            Some(s)
+        }
+        None => None,
+    };
     let id = new_id();
     let now = now_ms();
     let kenmerk = next_kenmerk(&mut tx, platform::db::date_nl(now).year()).await?;
@@ -448,6 +479,9 @@ pub async fn create(
     .execute(tx.conn()?)
     .await?;
     insert_step(&mut tx, &id, 0, &aanleiding, by).await?;
+    if let Some(s) = &spoed {
+        insert_step(&mut tx, &id, 1, s, by).await?;
+    }
     if let Some(melding) = &aanleiding.melding_id {
         platform::links::add(
             &mut tx,
@@ -486,8 +520,9 @@ async fn next_kenmerk(tx: &mut Tx, jaar: i16) -> Result<String> {
 async fn insert_step(tx: &mut Tx, id: &str, positie: i64, s: &Stap, by: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO maatregelen_stap (id, maatregel_id, positie, soort, datum, toelichting, bron, referentie, ontvangen, dagen, tot, \
-         bedrag_cent, maximum_cent, noodzaak, evenredigheid, subsidiariteit, created_by, created_at, melding_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+         bedrag_cent, maximum_cent, noodzaak, evenredigheid, subsidiariteit, created_by, created_at, melding_id, \
+         reden, adviescommissie, weken, tegen) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
     )
     .bind(new_id())
     .bind(id)
@@ -508,6 +543,10 @@ async fn insert_step(tx: &mut Tx, id: &str, positie: i64, s: &Stap, by: &str) ->
     .bind(by)
     .bind(now_ms())
     .bind(s.melding_id.clone())
+    .bind(s.reden.as_deref().map(str::trim))
+    .bind(s.adviescommissie.map(i64::from))
+    .bind(s.weken.map(i64::from))
+    .bind(s.tegen.map(|t| t.slug()))
     .execute(tx.conn()?)
     .await?;
     Ok(())
@@ -980,7 +1019,7 @@ pub async fn brief_opstellen(
     .bind(soort_brief.slug())
     .bind(&sjabloon.id)
     .bind(brief::vul(&sjabloon.titel, &g))
-    .bind(brief::vul(&sjabloon.tekst, &g))
+    .bind(brief::vul_brief(&sjabloon.tekst, &g))
     .bind(vandaag.to_string())
     .bind(by)
     .bind(now_ms())

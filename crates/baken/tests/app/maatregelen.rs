@@ -1279,6 +1279,7 @@ fn nieuw(onderwerp: &str, datum: jiff::civil::Date) -> ::maatregelen::store::Nie
         duur: None,
         afwijking_reden: String::new(),
         team_id: None,
+        spoed: None,
     }
 }
 
@@ -1540,4 +1541,152 @@ async fn the_zienswijze_term_runs_from_the_voornemen() {
     let (s, v) = step(serde_json::json!({"soort": "besluit", "datum": "2026-03-18"})).await;
     assert_eq!(s, 201);
     assert_eq!(tijdlijn(&v, "zienswijze")["datum"], "2026-03-17");
+}
+
+/// The urgent path (art. 4:11 and 5:31 Awb): a 174a closure decided without voornemen and
+/// zienswijze records "spoedeisend" with its reason (refused next to the field without one); the
+/// closure may start before the decision is made known; the timeline asks for the bekendmaking and
+/// the hearing afterwards; the besluit letter states the urgency and the reason.
+#[tokio::test]
+async fn an_urgent_closure_skips_the_voornemen_and_says_why() {
+    let app = spawn_app().await;
+    let (token, secret) = staff(&app, "burgemeester@example.nl", Role::Burgemeester).await;
+    let mut b = Browser::new(&app);
+    b.login("burgemeester@example.nl", PASSWORD, Some(&secret))
+        .await;
+    let datum = day(-3);
+    let fields = |reden: &'static str| {
+        vec![
+            ("onderwerp", "S. Spoed (fictief)"),
+            ("locatie", "Dorpsstraat 7, 4145 AA Schoonrewoerd"),
+            ("bron", "politierapport"),
+            ("referentie", "PL0900-2026-9"),
+            ("soort", "sluiting-174a"),
+            ("spoed", "ja"),
+            ("spoed_reden", reden),
+        ]
+    };
+    let mut f = fields("");
+    f.push(("datum", &datum));
+    let r = b.post("/maatregelen/nieuw", &f).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Noem de reden van de spoed"), "{}", r.body);
+    // The message stands next to the reason field.
+    let field = r.body.find("name=\"spoed_reden\"").unwrap();
+    let at = r.body[..field].rfind("Noem de reden van de spoed").unwrap();
+    assert!(at < field && field - at < 600, "{}", &r.body[at..field]);
+    let reden = "Schietincident bij de woning; nieuwe escalatie wordt verwacht";
+    let mut f = fields(reden);
+    f.push(("datum", &datum));
+    let r = b.post("/maatregelen/nieuw", &f).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let href = r.location().unwrap();
+    let id = href.trim_start_matches("/maatregelen/").to_string();
+    record(
+        &mut b,
+        &id,
+        "afweging",
+        day(-3),
+        &[
+            ("noodzaak", "Acuut gevaar voor omwonenden."),
+            ("evenredigheid", "Sluiting voor twee weken."),
+            ("subsidiariteit", "Niets lichters houdt de dreiging tegen."),
+        ],
+    )
+    .await;
+    record(&mut b, &id, "besluit", day(-3), &[]).await;
+    record(&mut b, &id, "uitvoering-start", day(-3), &[]).await;
+    let page = b.get(&href).await;
+    assert!(page.body.contains(reden), "{}", page.body);
+    assert!(page
+        .body
+        .contains("Besluit zo spoedig mogelijk bekendmaken"));
+    assert!(page.body.contains("Betrokkene alsnog horen"));
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/brieven"),
+            &[("brief", "besluit")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let letter = b.get(&r.location().unwrap()).await;
+    assert!(
+        letter.body.contains("Ik heb met spoed besloten, zonder u eerst in de gelegenheid te stellen uw zienswijze te geven"),
+        "{}",
+        letter.body
+    );
+    assert!(letter
+        .body
+        .contains(&format!("De reden van de spoed: {reden}.")));
+    assert!(!letter
+        .body
+        .contains("Binnen de gestelde termijn is geen zienswijze ontvangen"));
+    // Through the API: the measure names its urgency; a spoed step without a reason is refused
+    // on the field.
+    let v: serde_json::Value = api_get(
+        &app,
+        &format!("/api/v1/maatregelen/{id}"),
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["spoed"], reden);
+    let other = create_measure(
+        &app,
+        &token,
+        serde_json::json!({"soort": "bestuursdwang", "onderwerp": "T. Test", "locatie": "Laan 8, Vianen",
+                           "datum": "2026-03-02", "bron": "inspectie"}),
+    )
+    .await;
+    let (s, p) = api_step(
+        &app,
+        &token,
+        &other,
+        serde_json::json!({"soort": "spoed", "datum": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert_eq!(p["errors"][0]["field"], "reden", "{p}");
+    // Without it, a besluit without voornemen is refused and the message names the urgent path.
+    let (s, _) = api_step(
+        &app,
+        &token,
+        &other,
+        serde_json::json!({"soort": "voornemen", "datum": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, p) = api_step(
+        &app,
+        &token,
+        &other,
+        serde_json::json!({"soort": "spoed", "datum": "2026-03-03", "reden": "Instortingsgevaar"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    // Urgent after a voornemen: no need to wait for the zienswijze term.
+    let (s, p) = api_step(&app, &token, &other, serde_json::json!({"soort": "afweging", "datum": "2026-03-03", "noodzaak": "n", "evenredigheid": "e", "subsidiariteit": "s"})).await;
+    assert_eq!(s, 201, "{p}");
+    let (s, p) = api_step(
+        &app,
+        &token,
+        &other,
+        serde_json::json!({"soort": "besluit", "datum": "2026-03-03"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    // A spoed request on a type that cannot take it is refused on the field.
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        serde_json::json!({"soort": "dwangsom", "onderwerp": "U. Test", "locatie": "Laan 9, Vianen",
+                           "datum": "2026-03-02", "bron": "inspectie", "spoed": true, "spoed_reden": "x"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "spoed", "{p}");
 }
