@@ -59,6 +59,14 @@ pub struct MaatregelSamenvatting {
     pub duur: Option<String>,
     /// The id of the team that handles the measure and gets its reminders.
     pub team: Option<String>,
+    /// By policy a warning, not a besluit: no bezwaar.
+    pub waarschuwing: bool,
+    /// The BAG verblijfsobject id of the address, when recorded.
+    pub bag: Option<String>,
+    /// The operator's KvK number or establishment number, when recorded.
+    pub exploitant: Option<String>,
+    /// The offence's quantity with its unit, e.g. `0,6 gram`.
+    pub hoeveelheid: Option<String>,
 }
 
 impl From<&store::Maatregel> for MaatregelSamenvatting {
@@ -80,6 +88,14 @@ impl From<&store::Maatregel> for MaatregelSamenvatting {
             afwijking_reden: m.afwijking_reden.clone(),
             duur: (!duur.is_empty()).then_some(duur),
             team: m.team_id.clone(),
+            waarschuwing: m.waarschuwing,
+            bag: m.locatie_bag.clone(),
+            exploitant: m.exploitant.clone(),
+            hoeveelheid: m.hoeveelheid.as_ref().map(|(q, e)| {
+                format!("{} {e}", model::hoeveelheid_tekst(*q))
+                    .trim()
+                    .to_string()
+            }),
         }
     }
 }
@@ -194,13 +210,13 @@ fn detail_out(d: &Detail, kal: &termijnen::Calendar) -> MaatregelDetail {
                 tegen: s.tegen.map(|t| t.slug().to_string()),
             })
             .collect(),
-        tijdlijn: model::tijdlijn(d.maatregel.soort, &d.stappen, kal)
+        tijdlijn: model::tijdlijn(d.maatregel.zaak(), &d.stappen, kal)
             .iter()
             .map(mijlpaal_out)
             .collect(),
         mogelijke_stappen: d
             .maatregel
-            .soort
+            .zaak()
             .stappen()
             .iter()
             .map(|s| s.slug().to_string())

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use termijnen::{bereken_met, datum_nl, Calendar, Opties, Regel};
 
-use crate::model::{euro, Procedure, Soort, Stap, StapSoort};
+use crate::model::{euro, Procedure, Soort, Stap, StapSoort, Zaak};
 
 /// The kinds of letter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -16,13 +16,16 @@ pub enum BriefSoort {
     Voornemen,
     Besluit,
     Verlenging,
+    /// A warning (no besluit): a Damocles warning, a yellow card the policy defines as a warning.
+    Waarschuwing,
 }
 
 impl BriefSoort {
-    pub const ALL: [BriefSoort; 3] = [
+    pub const ALL: [BriefSoort; 4] = [
         BriefSoort::Voornemen,
         BriefSoort::Besluit,
         BriefSoort::Verlenging,
+        BriefSoort::Waarschuwing,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -30,6 +33,7 @@ impl BriefSoort {
             BriefSoort::Voornemen => "voornemen",
             BriefSoort::Besluit => "besluit",
             BriefSoort::Verlenging => "verlenging",
+            BriefSoort::Waarschuwing => "waarschuwing",
         }
     }
 
@@ -42,18 +46,30 @@ impl BriefSoort {
             BriefSoort::Voornemen => "Voornemenbrief",
             BriefSoort::Besluit => "Besluitbrief",
             BriefSoort::Verlenging => "Verlengingsbesluit huisverbod",
+            BriefSoort::Waarschuwing => "Waarschuwingsbrief (geen besluit)",
         }
     }
 
-    /// Whether a measure of type `soort` ever gets this letter.
-    pub fn past_bij(self, soort: Soort) -> bool {
+    /// Whether a measure gets this letter: a warning that is no besluit gets a warning letter,
+    /// never a besluit or voornemen.
+    pub fn past_bij(self, zaak: impl Into<Zaak>) -> bool {
+        let p = zaak.into().procedure();
         match self {
-            BriefSoort::Voornemen => {
-                matches!(soort.procedure(), Procedure::Awb | Procedure::Waarschuwing)
-            }
-            BriefSoort::Besluit => true,
-            BriefSoort::Verlenging => soort.procedure() == Procedure::Huisverbod,
+            BriefSoort::Voornemen => matches!(p, Procedure::Awb | Procedure::Waarschuwing),
+            BriefSoort::Besluit => p != Procedure::GeenBesluit,
+            BriefSoort::Verlenging => p == Procedure::Huisverbod,
+            BriefSoort::Waarschuwing => p == Procedure::GeenBesluit,
         }
+    }
+
+    /// Whether a template of this letter may be made for a type (as a besluit or, when the
+    /// policy says so, as a warning).
+    pub fn past_bij_soort(self, soort: Soort) -> bool {
+        self.past_bij(soort)
+            || self.past_bij(Zaak {
+                soort,
+                waarschuwing: true,
+            })
     }
 }
 
@@ -62,8 +78,14 @@ fn laatste(stappen: &[Stap], soort: StapSoort) -> Option<&Stap> {
 }
 
 /// Whether this letter may be drafted now; the refusal is a Dutch sentence for the user.
-pub fn mag_opstellen(brief: BriefSoort, soort: Soort, stappen: &[Stap]) -> Result<(), String> {
-    if !brief.past_bij(soort) {
+pub fn mag_opstellen(
+    brief: BriefSoort,
+    zaak: impl Into<Zaak>,
+    stappen: &[Stap],
+) -> Result<(), String> {
+    let zaak = zaak.into();
+    let soort = zaak.soort;
+    if !brief.past_bij(zaak) {
         return Err(format!(
             "Bij een {} hoort geen {}.",
             soort.naam().to_lowercase(),
@@ -85,11 +107,12 @@ pub fn mag_opstellen(brief: BriefSoort, soort: Soort, stappen: &[Stap]) -> Resul
             Err("Eerst wordt het huisverbod opgelegd (stap 'besluit').".into())
         }
         BriefSoort::Verlenging => Ok(()),
+        BriefSoort::Waarschuwing => Ok(()),
     }
 }
 
 /// The fields a template may use, with what they hold (shown beside the template editor).
-pub const PLAATSHOUDERS: [(&str, &str); 25] = [
+pub const PLAATSHOUDERS: [(&str, &str); 26] = [
     ("gemeente", "naam van de gemeente"),
     ("datum", "datum van de brief"),
     ("kenmerk", "kenmerk van de maatregel"),
@@ -100,6 +123,10 @@ pub const PLAATSHOUDERS: [(&str, &str); 25] = [
     ("locatie", "adres van het pand of de woning"),
     ("maatregel", "soort maatregel"),
     ("grondslag", "wettelijke grondslag"),
+    (
+        "beleid",
+        "het beleid (de ladder) waaronder de maatregel valt, met versie",
+    ),
     ("aanleiding_datum", "datum van de aanleiding"),
     ("aanleiding", "toelichting bij de aanleiding"),
     ("bron", "bron van de aanleiding met nummer"),
@@ -143,6 +170,10 @@ pub struct Context<'a> {
     pub gemeente: &'a str,
     pub kenmerk: &'a str,
     pub soort: Soort,
+    /// The policy defines the measure as a warning, not a besluit.
+    pub waarschuwing: bool,
+    /// The policy (ladder) the measure falls under, with its version; empty without a ladder.
+    pub beleid: String,
     pub onderwerp: &'a str,
     pub locatie: &'a str,
     pub duur: String,
@@ -151,8 +182,9 @@ pub struct Context<'a> {
     pub kalender: &'a Calendar,
 }
 
-fn rechtsmiddel(soort: Soort, gemeente: &str) -> String {
-    match soort.procedure() {
+fn rechtsmiddel(zaak: Zaak, gemeente: &str) -> String {
+    match zaak.procedure() {
+        Procedure::GeenBesluit => "Deze brief is een waarschuwing en geen besluit in de zin van de Algemene wet bestuursrecht; u kunt er daarom geen bezwaar tegen maken. Bij een nieuwe overtreding houd ik rekening met deze waarschuwing.".into(),
         Procedure::Awb | Procedure::Waarschuwing => format!(
             "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken na de dag waarop het is bekendgemaakt een bezwaarschrift sturen aan de burgemeester van {gemeente} (artikelen 6:7 en 6:8 Algemene wet bestuursrecht). Een bezwaarschrift schort de werking van het besluit niet op; bij spoed kunt u de voorzieningenrechter van de rechtbank om een voorlopige voorziening vragen."
         ),
@@ -197,6 +229,7 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
     g.insert("locatie", c.locatie.to_string());
     g.insert("maatregel", c.soort.naam().to_lowercase());
     g.insert("grondslag", c.soort.grondslag().to_string());
+
     g.insert(
         "aanleiding_datum",
         aanleiding.map(|a| datum_nl(a.datum)).unwrap_or_default(),
@@ -272,7 +305,17 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
         "subsidiariteit",
         text(afweging, |a| a.subsidiariteit.clone()),
     );
-    g.insert("rechtsmiddel", rechtsmiddel(c.soort, gemeente));
+    g.insert(
+        "rechtsmiddel",
+        rechtsmiddel(
+            Zaak {
+                soort: c.soort,
+                waarschuwing: c.waarschuwing,
+            },
+            gemeente,
+        ),
+    );
+    g.insert("beleid", c.beleid.clone());
     let tien = besluit.and_then(|b| {
         bereken_met(
             c.kalender,
@@ -468,6 +511,11 @@ pub fn standaard_sjablonen() -> Vec<(BriefSoort, &'static str, &'static str)> {
             "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{besluit_datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is mij gebleken ({{bron}}): {{aanleiding}}\n\n{{spoed}}\n\n{{zienswijze}}\n\nIk heb besloten tot een {{maatregel}} op grond van {{grondslag}}. {{duur}}\n\nNoodzaak: {{noodzaak}}\n\nEvenredigheid: {{evenredigheid}}\n\nSubsidiariteit: {{subsidiariteit}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
         ),
         (
+            BriefSoort::Waarschuwing,
+            "Waarschuwing",
+            "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{datum}}\n\nGeachte heer/mevrouw,\n\nOp {{aanleiding_datum}} is geconstateerd ({{bron}}): {{aanleiding}}\n\nIk waarschuw u hierbij. Volgens het {{beleid}} telt deze waarschuwing mee als de regels opnieuw worden overtreden; dan kan een zwaardere maatregel volgen.\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
+        ),
+        (
             BriefSoort::Verlenging,
             "Verlenging tijdelijk huisverbod",
             "Aan: {{onderwerp}}\nBetreft: {{locatie}}\nKenmerk: {{kenmerk}}\n\n{{gemeente}}, {{datum}}\n\nGeachte heer/mevrouw,\n\nOp {{besluit_datum}} is aan u een tijdelijk huisverbod opgelegd voor de woning {{locatie}}. Het huisverbod eindigt na tien dagen, op {{huisverbod_einde}}.\n\nUit de informatie die mij sindsdien bereikte blijkt dat het gevaar voortduurt. Ik verleng het huisverbod daarom tot en met {{verlengd_tot}} (artikel 9 Wet tijdelijk huisverbod). Met de verlenging duurt het huisverbod ten hoogste vier weken na het opleggen.\n\nNoodzaak: {{noodzaak}}\n\n{{rechtsmiddel}}\n\nHoogachtend,\n\nde burgemeester van {{gemeente}}",
@@ -492,6 +540,8 @@ mod tests {
             gemeente: "Gemeente Vijfheerenlanden",
             kenmerk: "MR-1",
             soort,
+            waarschuwing: false,
+            beleid: String::new(),
             onderwerp: "J. Jansen",
             locatie: "Voorstraat 1, Vianen",
             duur: "3 maanden".into(),

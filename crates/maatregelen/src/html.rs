@@ -265,7 +265,20 @@ fn new_form(m: &Texts, v: &HashMap<String, String>, teams: Vec<(String, String)>
                 .value(val("middel"))
                 .hint(m.t("maatregelen-substance-hint")),
             FormField::new("hoeveelheid", m.t("maatregelen-quantity"), FieldKind::Text)
-                .value(val("hoeveelheid")),
+                .value(val("hoeveelheid"))
+                .hint(m.t("maatregelen-quantity-hint")),
+            FormField::new(
+                "hoeveelheid_eenheid",
+                m.t("maatregelen-quantity-unit"),
+                FieldKind::Select(eenheden_hoeveelheid(m)),
+            )
+            .value(val("hoeveelheid_eenheid")),
+            FormField::new("bag", m.t("maatregelen-bag"), FieldKind::Text)
+                .value(val("bag"))
+                .hint(m.t("maatregelen-bag-hint")),
+            FormField::new("exploitant", m.t("maatregelen-operator"), FieldKind::Text)
+                .value(val("exploitant"))
+                .hint(m.t("maatregelen-operator-hint")),
             FormField::new("soort", m.t("maatregelen-type"), FieldKind::Select(soorten))
                 .value(val("soort")),
             FormField::new("duur", m.t("maatregelen-duration"), FieldKind::Text)
@@ -388,7 +401,10 @@ async fn new_post(
         ladder: text(&v, "ladder"),
         object: text(&v, "object"),
         middel: text(&v, "middel"),
-        hoeveelheid: number(&v, "hoeveelheid", &mut errors),
+        hoeveelheid: text(&v, "hoeveelheid").map(serde_json::Value::String),
+        hoeveelheid_eenheid: text(&v, "hoeveelheid_eenheid"),
+        bag: text(&v, "bag"),
+        exploitant: text(&v, "exploitant"),
         duur: number(&v, "duur", &mut errors),
         eenheid: text(&v, "eenheid"),
         afwijking_reden: text(&v, "afwijking_reden"),
@@ -472,6 +488,8 @@ struct DetailPage {
     kenmerk: String,
     /// The reason of the urgent path, when recorded.
     spoed: Option<String>,
+    /// The offence's quantity with its unit, or empty.
+    hoeveelheid: String,
     team: Option<String>,
     retention: String,
     steps: Vec<StepRow>,
@@ -548,13 +566,17 @@ fn time_rows(m: &Texts, t: &[Mijlpaal], today: Date) -> Vec<TimeRow> {
 
 fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
     let val = |k: &str| v.get(k).cloned().unwrap_or_default();
-    let stappen = d
-        .maatregel
-        .soort
+    let zaak = d.maatregel.zaak();
+    let stappen = zaak
         .stappen()
         .into_iter()
         .filter(|s| *s != model::StapSoort::Aanleiding)
-        .map(|s| (s.slug().to_string(), s.naam().to_string()))
+        .map(|s| {
+            (
+                s.slug().to_string(),
+                s.naam_in(zaak.procedure()).to_string(),
+            )
+        })
         .collect();
     let mut bronnen = vec![(String::new(), "—".to_string())];
     bronnen.extend(opt(&BRONNEN));
@@ -612,7 +634,7 @@ fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
 fn letter_form(m: &Texts, d: &Detail) -> Option<Form> {
     let choices: Vec<(String, String)> = BriefSoort::ALL
         .into_iter()
-        .filter(|b| b.past_bij(d.maatregel.soort))
+        .filter(|b| b.past_bij(d.maatregel.zaak()))
         .map(|b| (b.slug().to_string(), b.naam().to_string()))
         .collect();
     (!choices.is_empty()).then(|| {
@@ -674,7 +696,7 @@ async fn render_detail(
         .stappen
         .iter()
         .map(|s| StepRow {
-            naam: s.soort.naam().into(),
+            naam: s.soort.naam_in(d.maatregel.zaak().procedure()).into(),
             datum: datum_nl(s.datum),
             details: step_details(s),
             melding: s.melding_id.as_ref().map(|id| format!("/meldingen/{id}")),
@@ -683,7 +705,7 @@ async fn render_detail(
     let kal = store::kalender(&state.db).await.map_err(store_err)?;
     let timeline = time_rows(
         &m,
-        &model::tijdlijn(d.maatregel.soort, &d.stappen, &kal),
+        &model::tijdlijn(d.maatregel.zaak(), &d.stappen, &kal),
         today,
     );
     let letters = d
@@ -724,6 +746,16 @@ async fn render_detail(
             shell: Shell::titled(ctx, title),
             kenmerk: d.maatregel.kenmerk.clone(),
             spoed: model::spoed(&d.stappen).and_then(|s| s.reden.clone()),
+            hoeveelheid: d
+                .maatregel
+                .hoeveelheid
+                .as_ref()
+                .map(|(q, e)| {
+                    format!("{} {e}", model::hoeveelheid_tekst(*q))
+                        .trim()
+                        .to_string()
+                })
+                .unwrap_or_default(),
             retention: retention_text(state, &d).await?,
             m,
             d,
@@ -1033,7 +1065,7 @@ async fn deadlines_page(
         .iter()
         .filter(|d| team.is_empty() || d.maatregel.team_id.as_deref() == Some(team.as_str()))
     {
-        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.soort, &d.stappen, &kal)
+        let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.zaak(), &d.stappen, &kal)
             .into_iter()
             .filter(|x| !mayor || x.burgemeester)
             .collect();
@@ -1118,7 +1150,8 @@ pub struct LadderRow {
     pub id: String,
     pub object: String,
     pub middel: String,
-    pub vanaf: i64,
+    /// "meer dan 0,5 gram", or "—".
+    pub vanaf: String,
     pub feit: u32,
     pub venster: u32,
     pub maatregel: String,
@@ -1137,6 +1170,7 @@ struct LaddersPage {
 
 async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let p = reader(&ctx)?;
+    let m = texts(&ctx);
     let mut ladders = Vec::new();
     for l in Ladder::ALL {
         let rows = store::ladder(&state.db, l).await.map_err(store_err)?;
@@ -1148,10 +1182,14 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
             rows: rows
                 .into_iter()
                 .map(|r| LadderRow {
-                    maatregel: r
-                        .maatregel
-                        .map(|s| s.naam().to_string())
-                        .unwrap_or_else(|| "—".into()),
+                    maatregel: match (r.maatregel, r.waarschuwing) {
+                        (Some(s), false) => s.naam().to_string(),
+                        (Some(s), true) => {
+                            format!("{} ({})", s.naam(), m.t("maatregelen-is-warning"))
+                        }
+                        (None, true) => m.t("maatregelen-is-warning"),
+                        (None, false) => "—".into(),
+                    },
                     duur: if r.duur > 0 {
                         format!("{} {}", r.duur, r.eenheid.slug())
                     } else {
@@ -1160,7 +1198,16 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
                     id: r.id,
                     object: r.object,
                     middel: r.middel,
-                    vanaf: r.hoeveelheid_vanaf,
+                    vanaf: match r.drempel {
+                        Some(d) => format!(
+                            "meer dan {} {}",
+                            model::hoeveelheid_tekst(d),
+                            r.hoeveelheid_eenheid
+                        )
+                        .trim()
+                        .to_string(),
+                        None => "—".into(),
+                    },
                     feit: r.feit,
                     venster: r.venster_maanden,
                     omschrijving: r.omschrijving,
@@ -1168,13 +1215,23 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
                 .collect(),
         });
     }
-    let m = texts(&ctx);
     render(&LaddersPage {
         shell: Shell::titled(&ctx, m.t("maatregelen-ladders-title")),
         m,
         ladders,
         admin: p.has(Role::Beheerder),
     })
+}
+
+/// The units a quantity can be given in, with "none" first.
+fn eenheden_hoeveelheid(m: &Texts) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), m.t("maatregelen-unit-none"))];
+    out.extend(
+        model::HOEVEELHEID_EENHEDEN
+            .iter()
+            .map(|e| (e.to_string(), e.to_string())),
+    );
+    out
 }
 
 fn row_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> Form {
@@ -1202,12 +1259,18 @@ fn row_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> 
             FormField::new("middel", m.t("maatregelen-substance"), FieldKind::Text)
                 .value(val("middel", r.middel.clone()))
                 .hint(m.t("maatregelen-star-hint")),
+            FormField::new("drempel", m.t("maatregelen-quantity-from"), FieldKind::Text)
+                .value(val(
+                    "drempel",
+                    r.drempel.map(model::hoeveelheid_tekst).unwrap_or_default(),
+                ))
+                .hint(m.t("maatregelen-quantity-from-hint")),
             FormField::new(
-                "hoeveelheid_vanaf",
-                m.t("maatregelen-quantity-from"),
-                FieldKind::Text,
+                "hoeveelheid_eenheid",
+                m.t("maatregelen-quantity-unit"),
+                FieldKind::Select(eenheden_hoeveelheid(m)),
             )
-            .value(val("hoeveelheid_vanaf", r.hoeveelheid_vanaf.to_string())),
+            .value(val("hoeveelheid_eenheid", r.hoeveelheid_eenheid.clone())),
             FormField::new("feit", m.t("maatregelen-offence-number"), FieldKind::Text)
                 .value(val("feit", r.feit.to_string())),
             FormField::new(
@@ -1242,6 +1305,19 @@ fn row_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> 
             )
             .value(val("omschrijving", r.omschrijving.clone()))
             .required(),
+            FormField::new(
+                "waarschuwing",
+                m.t("maatregelen-is-warning-field"),
+                FieldKind::Select(vec![
+                    (String::new(), m.t("maatregelen-is-besluit")),
+                    ("ja".into(), m.t("maatregelen-is-warning")),
+                ]),
+            )
+            .value(val(
+                "waarschuwing",
+                if r.waarschuwing { "ja" } else { "" }.to_string(),
+            ))
+            .hint(m.t("maatregelen-is-warning-hint")),
         ],
     )
 }
@@ -1311,7 +1387,21 @@ async fn row_post(
     nieuw.object = v.get("object").cloned().unwrap_or_default();
     nieuw.middel = v.get("middel").cloned().unwrap_or_default();
     nieuw.omschrijving = v.get("omschrijving").cloned().unwrap_or_default();
-    nieuw.hoeveelheid_vanaf = number(&v, "hoeveelheid_vanaf", &mut errors).unwrap_or(0);
+    nieuw.drempel = match v.get("drempel").map(|s| s.trim()).unwrap_or("") {
+        "" => None,
+        t => match model::lees_hoeveelheid(t) {
+            Some(q) => Some(q),
+            None => {
+                errors.push(platform::identity::field_error(
+                    "drempel",
+                    "Geef een hoeveelheid als getal, bijvoorbeeld 0,5 of 5.",
+                ));
+                None
+            }
+        },
+    };
+    nieuw.hoeveelheid_eenheid = v.get("hoeveelheid_eenheid").cloned().unwrap_or_default();
+    nieuw.waarschuwing = v.get("waarschuwing").map(String::as_str) == Some("ja");
     nieuw.feit = number(&v, "feit", &mut errors).unwrap_or(0);
     nieuw.venster_maanden = number(&v, "venster_maanden", &mut errors).unwrap_or(0);
     nieuw.duur = number(&v, "duur", &mut errors).unwrap_or(0);

@@ -158,9 +158,22 @@ pub struct NieuweMaatregel {
     /// Damocles: harddrugs, softdrugs, hennep, voorbereiding.
     #[serde(default)]
     pub middel: Option<String>,
-    /// Damocles: grams or plants.
+    /// Damocles: the quantity as a decimal (0.6 gram, 5 plants), a number or a string ("0,6");
+    /// at most three decimals.
     #[serde(default)]
-    pub hoeveelheid: Option<i64>,
+    #[schema(value_type = Option<f64>)]
+    pub hoeveelheid: Option<serde_json::Value>,
+    /// The unit of `hoeveelheid`: gram, planten or stuks (default: gram for drugs, planten for
+    /// hennep).
+    #[serde(default)]
+    pub hoeveelheid_eenheid: Option<String>,
+    /// The BAG verblijfsobject id of the address, when known (16 digits): the address's identity.
+    #[serde(default)]
+    pub bag: Option<String>,
+    /// The operator's KvK number (8 digits) or establishment number (12 digits), for horeca and
+    /// shops.
+    #[serde(default)]
+    pub exploitant: Option<String>,
     /// Duration when deviating from the proposal.
     #[serde(default)]
     pub duur: Option<u32>,
@@ -219,6 +232,54 @@ impl NieuweMaatregel {
             }
             _ => None,
         };
+        let hoeveelheid = match &self.hoeveelheid {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => {
+                let tekst = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                if tekst.trim().is_empty() {
+                    None
+                } else {
+                    match crate::model::lees_hoeveelheid(&tekst) {
+                        Some(q) => Some(q),
+                        None => {
+                            errors.push(field_error(
+                                "hoeveelheid",
+                                "Geef een hoeveelheid als getal, bijvoorbeeld 0,6 of 5 (ten hoogste drie decimalen).",
+                            ));
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        let hoeveelheid_eenheid = tekst(&self.hoeveelheid_eenheid).unwrap_or_default();
+        if !hoeveelheid_eenheid.is_empty()
+            && !crate::model::HOEVEELHEID_EENHEDEN.contains(&hoeveelheid_eenheid.as_str())
+        {
+            errors.push(field_error(
+                "hoeveelheid_eenheid",
+                "Kies gram, planten of stuks.",
+            ));
+        }
+        let bag = match crate::locatie::lees_bag(self.bag.as_deref().unwrap_or("")) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(field_error("bag", &e));
+                None
+            }
+        };
+        let exploitant =
+            match crate::locatie::lees_exploitant(self.exploitant.as_deref().unwrap_or("")) {
+                Ok(k) => k,
+                Err(e) => {
+                    errors.push(field_error("exploitant", &e));
+                    None
+                }
+            };
         let spoed = match (self.spoed.unwrap_or(false), tekst(&self.spoed_reden)) {
             (true, Some(r)) => Some(r),
             (true, None) => {
@@ -252,7 +313,10 @@ impl NieuweMaatregel {
                 ladder,
                 object: tekst(&self.object).unwrap_or_else(|| "*".into()),
                 middel: tekst(&self.middel).unwrap_or_else(|| "*".into()),
-                hoeveelheid: self.hoeveelheid.unwrap_or(0),
+                hoeveelheid,
+                hoeveelheid_eenheid,
+                bag,
+                exploitant,
                 duur,
                 afwijking_reden: self.afwijking_reden.clone().unwrap_or_default(),
                 team_id: tekst(&self.team),

@@ -10,6 +10,7 @@ pub mod brief;
 pub mod demo;
 pub mod html;
 pub mod input;
+pub mod locatie;
 pub mod model;
 pub mod store;
 

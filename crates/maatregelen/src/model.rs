@@ -19,6 +19,10 @@ pub enum Soort {
     GeleKaart,
     RodeKaart,
     Verkoopverbod19a,
+    /// An offence or warning on a ladder that proposes no measure (a Damocles warning, the first
+    /// and second Alcoholwet 19a offence): recorded with its date and place, so it counts for the
+    /// next step; no besluit.
+    Overtreding,
 }
 
 /// How a type's procedure runs.
@@ -32,10 +36,13 @@ pub enum Procedure {
     Huisverbod,
     /// Imposed at once; 3 days; beroep, no bezwaar.
     Crisis,
+    /// No besluit: an offence recorded for a ladder, or a warning the policy defines as one (a
+    /// yellow card that is a warning): no voornemen, no bezwaar, no bezwaar term.
+    GeenBesluit,
 }
 
 impl Soort {
-    pub const ALL: [Soort; 10] = [
+    pub const ALL: [Soort; 11] = [
         Soort::Sluiting13b,
         Soort::Sluiting174a,
         Soort::Gedragsaanwijzing151d,
@@ -46,6 +53,7 @@ impl Soort {
         Soort::GeleKaart,
         Soort::RodeKaart,
         Soort::Verkoopverbod19a,
+        Soort::Overtreding,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -60,6 +68,7 @@ impl Soort {
             Soort::GeleKaart => "gele-kaart",
             Soort::RodeKaart => "rode-kaart",
             Soort::Verkoopverbod19a => "verkoopverbod-19a",
+            Soort::Overtreding => "overtreding",
         }
     }
 
@@ -79,6 +88,7 @@ impl Soort {
             Soort::GeleKaart => "Horeca: gele kaart",
             Soort::RodeKaart => "Horeca: rode kaart (sluiting)",
             Soort::Verkoopverbod19a => "Verkoopverbod alcohol",
+            Soort::Overtreding => "Overtreding of waarschuwing (geen maatregel)",
         }
     }
 
@@ -97,6 +107,7 @@ impl Soort {
                 "horecabeleid (beleidsregel, art. 4:81 Awb) jo. APV en art. 174 Gemeentewet"
             }
             Soort::Verkoopverbod19a => "art. 19a Alcoholwet",
+            Soort::Overtreding => "beleidsregel (art. 4:81 Awb); geen besluit",
         }
     }
 
@@ -105,6 +116,7 @@ impl Soort {
             Soort::Huisverbod => Procedure::Huisverbod,
             Soort::Crisismaatregel => Procedure::Crisis,
             Soort::GeleKaart => Procedure::Waarschuwing,
+            Soort::Overtreding => Procedure::GeenBesluit,
             _ => Procedure::Awb,
         }
     }
@@ -120,6 +132,38 @@ impl Soort {
     }
 
     /// The steps that may be recorded for this type, in their usual order.
+    pub fn stappen(self) -> Vec<StapSoort> {
+        Zaak::from(self).stappen()
+    }
+}
+
+/// What a measure's procedure depends on beyond its steps: its type, and whether the policy
+/// defines it as a warning rather than a besluit (a yellow card that is a warning).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zaak {
+    pub soort: Soort,
+    pub waarschuwing: bool,
+}
+
+impl From<Soort> for Zaak {
+    fn from(soort: Soort) -> Zaak {
+        Zaak {
+            soort,
+            waarschuwing: false,
+        }
+    }
+}
+
+impl Zaak {
+    pub fn procedure(self) -> Procedure {
+        if self.waarschuwing {
+            Procedure::GeenBesluit
+        } else {
+            self.soort.procedure()
+        }
+    }
+
+    /// The steps that may be recorded, in their usual order.
     pub fn stappen(self) -> Vec<StapSoort> {
         StapSoort::ALL
             .into_iter()
@@ -221,8 +265,29 @@ impl StapSoort {
         }
     }
 
-    fn past_bij(self, soort: Soort) -> bool {
-        let p = soort.procedure();
+    /// The step's name in a procedure: a warning is given, not decided.
+    pub fn naam_in(self, p: Procedure) -> &'static str {
+        match (self, p) {
+            (StapSoort::Besluit, Procedure::GeenBesluit) => "Waarschuwing gegeven",
+            (StapSoort::Bekendmaking, Procedure::GeenBesluit) => "Waarschuwing verzonden",
+            _ => self.naam(),
+        }
+    }
+
+    fn past_bij(self, zaak: Zaak) -> bool {
+        let soort = zaak.soort;
+        let p = zaak.procedure();
+        if p == Procedure::GeenBesluit {
+            return matches!(
+                self,
+                StapSoort::Aanleiding
+                    | StapSoort::Afweging
+                    | StapSoort::Besluit
+                    | StapSoort::Bekendmaking
+                    | StapSoort::Evaluatie
+                    | StapSoort::Beeindiging
+            );
+        }
         match self {
             StapSoort::Voornemen | StapSoort::Zienswijze => {
                 matches!(p, Procedure::Awb | Procedure::Waarschuwing)
@@ -475,9 +540,16 @@ pub const SPOED_ZONDER_REDEN: &str = "Noem de reden van de spoed: waarom het voo
 /// Checks whether `nieuw` may be recorded after `stappen` for a measure of type `soort`; the
 /// refusal is a Dutch sentence for the user. Deadlines are computed with `kal` (the Atw calendar
 /// with the days designated by royal decree).
-pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Result<(), String> {
+pub fn toets(
+    zaak: impl Into<Zaak>,
+    stappen: &[Stap],
+    nieuw: &Stap,
+    kal: &Calendar,
+) -> Result<(), String> {
     use StapSoort::*;
-    let p = soort.procedure();
+    let zaak = zaak.into();
+    let soort = zaak.soort;
+    let p = zaak.procedure();
     let een = |s: StapSoort| -> Result<(), String> {
         if heeft(stappen, s) {
             Err(format!("De stap '{}' is al vastgelegd.", s.naam()))
@@ -493,8 +565,17 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
             )
         })
     };
-    if !nieuw.soort.past_bij(soort) {
+    if !nieuw.soort.past_bij(zaak) {
         return Err(match nieuw.soort {
+            Voornemen | Zienswijze | Bezwaar | BeslissingBezwaar | Beroep
+                if p == Procedure::GeenBesluit =>
+            {
+                format!(
+                    "Een {} is geen besluit: er hoort geen {} bij.",
+                    if zaak.waarschuwing { "waarschuwing" } else { "geregistreerde overtreding" },
+                    nieuw.soort.naam().to_lowercase()
+                )
+            }
             Bezwaar | BeslissingBezwaar if p == Procedure::Huisverbod => {
                 "Tegen een tijdelijk huisverbod staat direct beroep open bij de rechtbank, geen bezwaar.".into()
             }
@@ -623,6 +704,10 @@ pub fn toets(soort: Soort, stappen: &[Stap], nieuw: &Stap, kal: &Calendar) -> Re
                 );
             }
             weegt_zienswijze(p, stappen, nieuw.datum, kal)
+        }
+        Besluit if p == Procedure::GeenBesluit => {
+            een(Besluit)?;
+            Ok(())
         }
         Besluit => {
             een(Besluit)?;
@@ -868,13 +953,16 @@ fn voor_burgemeester(mut m: Mijlpaal) -> Mijlpaal {
 /// The timeline of a measure: every recorded step and every deadline that follows from them,
 /// sorted by date. Deadlines are computed with `kal` (the Atw calendar with the days designated
 /// by royal decree), so a designated day moves a deadline and the explanation says so.
-pub fn tijdlijn(soort: Soort, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal> {
+pub fn tijdlijn(zaak: impl Into<Zaak>, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal> {
     use StapSoort::*;
+    let zaak = zaak.into();
+    let soort = zaak.soort;
+    let procedure = zaak.procedure();
     let mut uit: Vec<Mijlpaal> = stappen
         .iter()
         .map(|s| Mijlpaal {
             datum: s.datum,
-            wat: s.soort.naam().into(),
+            wat: s.soort.naam_in(procedure).into(),
             regel: None,
             uitleg: s.toelichting.clone(),
             termijn: false,
@@ -895,7 +983,7 @@ pub fn tijdlijn(soort: Soort, stappen: &[Stap], kal: &Calendar) -> Vec<Mijlpaal>
     }
     if let (Some(bk), true) = (
         bekendmaking,
-        matches!(soort.procedure(), Procedure::Awb | Procedure::Waarschuwing),
+        matches!(procedure, Procedure::Awb | Procedure::Waarschuwing),
     ) {
         if let Some(t) = regel(Regel::Bezwaar, bk.datum, kal) {
             uit.push(mijlpaal(t, "Einde bezwaartermijn", true));
@@ -1169,6 +1257,14 @@ impl Ladder {
         }
     }
 
+    /// Whether an earlier offence counts only for the same operator (or establishment): a horeca
+    /// sanction follows the licence holder, and a new operator starts with a clean slate
+    /// (legal-rules.md 5.2); the 19a ban concerns the same verkooppunt (5.4). Damocles concerns
+    /// the premises, whoever lives there.
+    pub fn koppelt_exploitant(self) -> bool {
+        matches!(self, Ladder::Horeca | Ladder::Alcohol19a)
+    }
+
     /// What one offence on this ladder is called.
     pub fn feit_naam(self) -> &'static str {
         match self {
@@ -1212,8 +1308,11 @@ pub struct LadderRegel {
     pub object: String,
     /// Damocles: harddrugs, softdrugs, hennep, voorbereiding; "*" matches all.
     pub middel: String,
-    /// Damocles: the row applies from this quantity (grams or plants).
-    pub hoeveelheid_vanaf: i64,
+    /// Damocles: the row applies to quantities of MORE than this many thousandths of its unit
+    /// (5 g softdrugs is a user's quantity, 5.001 g trade); None: any quantity.
+    pub drempel: Option<i64>,
+    /// The unit of the quantity: gram, planten or stuks; empty: any.
+    pub hoeveelheid_eenheid: String,
     /// The offence number within the window (1 = first).
     pub feit: u32,
     pub venster_maanden: u32,
@@ -1223,6 +1322,8 @@ pub struct LadderRegel {
     pub eenheid: Eenheid,
     /// What the step is, e.g. "rode kaart: sluiting 1 week".
     pub omschrijving: String,
+    /// The policy defines this step as a warning, not a besluit (no bezwaar).
+    pub waarschuwing: bool,
 }
 
 /// Checks an edited row; (field, Dutch message).
@@ -1246,8 +1347,13 @@ pub fn valideer_regel(r: &LadderRegel) -> Vec<(&'static str, String)> {
     if r.venster_maanden == 0 || r.venster_maanden > 120 {
         e.push(("venster_maanden", "Een getal van 1 tot en met 120.".into()));
     }
-    if r.hoeveelheid_vanaf < 0 {
-        e.push(("hoeveelheid_vanaf", "Niet negatief.".into()));
+    if r.drempel.is_some_and(|d| d < 0) {
+        e.push(("drempel", "Niet negatief.".into()));
+    }
+    if !r.hoeveelheid_eenheid.is_empty()
+        && !HOEVEELHEID_EENHEDEN.contains(&r.hoeveelheid_eenheid.as_str())
+    {
+        e.push(("hoeveelheid_eenheid", "Kies gram, planten of stuks.".into()));
     }
     if r.maatregel == Some(Soort::Verkoopverbod19a) {
         let weken_ok = r.eenheid == Eenheid::Weken && (1..=12).contains(&r.duur);
@@ -1262,13 +1368,63 @@ pub fn valideer_regel(r: &LadderRegel) -> Vec<(&'static str, String)> {
     e
 }
 
+/// The units a quantity can be given in.
+pub const HOEVEELHEID_EENHEDEN: [&str; 3] = ["gram", "planten", "stuks"];
+
+/// The unit a substance is counted in when none is given: plants for hennep, grams for drugs.
+pub fn standaard_eenheid(middel: &str) -> &'static str {
+    match middel.trim().to_lowercase().as_str() {
+        "hennep" => "planten",
+        "harddrugs" | "softdrugs" => "gram",
+        _ => "",
+    }
+}
+
+/// Reads a quantity as a decimal ("0,6", "0.6", "5") into thousandths of its unit; at most
+/// three decimals, never negative.
+pub fn lees_hoeveelheid(s: &str) -> Option<i64> {
+    let s = s.trim().replace(',', ".");
+    if s.is_empty() || s.starts_with('-') {
+        return None;
+    }
+    let (heel, deel) = s.split_once('.').unwrap_or((&s, ""));
+    if heel.is_empty() && deel.is_empty()
+        || !heel.chars().all(|c| c.is_ascii_digit())
+        || !deel.chars().all(|c| c.is_ascii_digit())
+        || deel.len() > 3
+    {
+        return None;
+    }
+    let heel: i64 = if heel.is_empty() {
+        0
+    } else {
+        heel.parse().ok()?
+    };
+    let deel: i64 = format!("{deel:0<3}").parse().ok()?;
+    heel.checked_mul(1000)?.checked_add(deel)
+}
+
+/// A quantity in thousandths as Dutch text: 600 → "0,6", 5000 → "5".
+pub fn hoeveelheid_tekst(milli: i64) -> String {
+    let heel = milli / 1000;
+    let deel = (milli % 1000).abs();
+    if deel == 0 {
+        heel.to_string()
+    } else {
+        format!("{heel},{}", format!("{deel:03}").trim_end_matches('0'))
+    }
+}
+
 /// An offence that may lead to a step on a ladder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Voorval {
     pub datum: Date,
     pub object: String,
     pub middel: String,
-    pub hoeveelheid: i64,
+    /// Thousandths of `eenheid`; None when no quantity matters (horeca, 19a).
+    pub hoeveelheid: Option<i64>,
+    /// gram, planten or stuks; empty: the substance's usual unit.
+    pub eenheid: String,
 }
 
 /// What the policy proposes, with its reason.
@@ -1282,6 +1438,8 @@ pub struct Voorstel {
     pub duur: u32,
     pub eenheid: Eenheid,
     pub reden: String,
+    /// The step is a warning, not a besluit.
+    pub waarschuwing: bool,
 }
 
 fn rangtelwoord(n: u32) -> String {
@@ -1307,17 +1465,68 @@ pub fn voorstel(
     regels: &[LadderRegel],
     eerder: &[Date],
     nieuw: &Voorval,
-) -> Result<Voorstel, String> {
-    let passend: Vec<&LadderRegel> = regels
+) -> Result<Voorstel, (&'static str, String)> {
+    let eenheid_voorval = if nieuw.eenheid.trim().is_empty() {
+        standaard_eenheid(&nieuw.middel)
+    } else {
+        nieuw.eenheid.trim()
+    };
+    let soortgelijk: Vec<&LadderRegel> = regels
         .iter()
-        .filter(|r| {
-            past(&r.object, &nieuw.object)
-                && past(&r.middel, &nieuw.middel)
-                && r.hoeveelheid_vanaf <= nieuw.hoeveelheid
-        })
+        .filter(|r| past(&r.object, &nieuw.object) && past(&r.middel, &nieuw.middel))
+        .collect();
+    let eenheid_past = |r: &LadderRegel| {
+        r.hoeveelheid_eenheid.is_empty() || r.hoeveelheid_eenheid == eenheid_voorval
+    };
+    // The boundary is exact: a row applies to MORE than its threshold.
+    let boven = |r: &LadderRegel| match r.drempel {
+        None => true,
+        Some(d) => nieuw.hoeveelheid.is_some_and(|q| q > d),
+    };
+    let passend: Vec<&LadderRegel> = soortgelijk
+        .iter()
+        .copied()
+        .filter(|r| eenheid_past(r) && boven(r))
         .collect();
     let Some(eerste) = passend.first() else {
-        return Err("Het beleid heeft geen regel voor deze overtreding.".into());
+        if let Some(r) = soortgelijk.iter().find(|r| !eenheid_past(r)) {
+            return Err((
+                "hoeveelheid_eenheid",
+                format!(
+                    "Het beleid rekent {} in {}: geef de hoeveelheid in {}.",
+                    nieuw.middel.trim(),
+                    r.hoeveelheid_eenheid,
+                    r.hoeveelheid_eenheid
+                ),
+            ));
+        }
+        if let Some(r) = soortgelijk
+            .iter()
+            .filter(|r| r.drempel.is_some())
+            .min_by_key(|r| r.drempel)
+        {
+            let drempel = hoeveelheid_tekst(r.drempel.unwrap_or(0));
+            return Err(("hoeveelheid", match nieuw.hoeveelheid {
+                None => format!(
+                    "Geef de hoeveelheid {} in {}: het beleid kent een stap pas boven {drempel} {}.",
+                    nieuw.middel.trim(),
+                    r.hoeveelheid_eenheid,
+                    r.hoeveelheid_eenheid
+                ),
+                Some(q) => format!(
+                    "{} {} {} is niet meer dan {drempel} {}: volgens {} geen handelshoeveelheid, en de ladder stelt geen stap voor.",
+                    hoeveelheid_tekst(q),
+                    r.hoeveelheid_eenheid,
+                    nieuw.middel.trim(),
+                    r.hoeveelheid_eenheid,
+                    r.beleid
+                ),
+            }));
+        }
+        return Err((
+            "object",
+            "Het beleid heeft geen regel voor deze overtreding.".into(),
+        ));
     };
     let venster = passend
         .iter()
@@ -1327,7 +1536,7 @@ pub fn voorstel(
     let begin = nieuw
         .datum
         .checked_sub(jiff::Span::new().months(i64::from(venster)))
-        .map_err(|_| "Datum buiten bereik.".to_string())?;
+        .map_err(|_| ("datum", "Datum buiten bereik.".to_string()))?;
     let telt = eerder
         .iter()
         .filter(|d| **d > begin && **d <= nieuw.datum)
@@ -1340,7 +1549,7 @@ pub fn voorstel(
         (
             r.object.trim() != "*",
             r.middel.trim() != "*",
-            r.hoeveelheid_vanaf,
+            r.drempel.unwrap_or(-1),
         )
     };
     let ladder = eerste.ladder;
@@ -1349,16 +1558,23 @@ pub fn voorstel(
         .filter(|r| r.feit == stap)
         .max_by_key(|r| specifiek(r))
         .copied();
-    let (maatregel, duur, eenheid, omschrijving) = match gekozen {
-        Some(r) => (r.maatregel, r.duur, r.eenheid, r.omschrijving.clone()),
+    let (maatregel, duur, eenheid, omschrijving, waarschuwing) = match gekozen {
+        Some(r) => (
+            r.maatregel,
+            r.duur,
+            r.eenheid,
+            r.omschrijving.clone(),
+            r.waarschuwing,
+        ),
         None => (
             None,
             0,
             Eenheid::Dagen,
             "nog geen maatregel volgens de ladder".to_string(),
+            false,
         ),
     };
-    let reden = format!(
+    let mut reden = format!(
         "{} {} binnen {} maanden → {} volgens {}",
         rangtelwoord(feit),
         ladder.feit_naam(),
@@ -1366,6 +1582,18 @@ pub fn voorstel(
         omschrijving,
         eerste.beleid
     );
+    if let (Some(r), Some(q)) = (gekozen, nieuw.hoeveelheid) {
+        if let Some(d) = r.drempel {
+            reden.push_str(&format!(
+                " ({} {} {}: meer dan {} {})",
+                hoeveelheid_tekst(q),
+                r.hoeveelheid_eenheid,
+                nieuw.middel.trim(),
+                hoeveelheid_tekst(d),
+                r.hoeveelheid_eenheid
+            ));
+        }
+    }
     Ok(Voorstel {
         ladder,
         versie: eerste.versie,
@@ -1375,6 +1603,7 @@ pub fn voorstel(
         duur,
         eenheid,
         reden,
+        waarschuwing,
     })
 }
 
@@ -1387,7 +1616,9 @@ pub fn toets_keuze(
     reden: &str,
 ) -> Result<bool, String> {
     let zelfde_duur = duur.is_none_or(|(d, e)| d == voorstel.duur && e == voorstel.eenheid);
-    let afwijking = voorstel.maatregel != Some(gekozen) || !zelfde_duur;
+    // No measure proposed: recording the offence (or warning) as such follows the proposal.
+    let voorgesteld = voorstel.maatregel.unwrap_or(Soort::Overtreding);
+    let afwijking = voorgesteld != gekozen || !zelfde_duur;
     if afwijking && reden.trim().is_empty() {
         return Err(format!(
             "U wijkt af van het voorstel ({}); leg de reden van afwijking vast.",
@@ -1395,6 +1626,20 @@ pub fn toets_keuze(
         ));
     }
     Ok(afwijking)
+}
+
+/// The threshold of a row written as "from N" (whole grams or plants) in the policy's old form:
+/// the case-law thresholds for drugs (more than 0.5 g harddrugs, more than 5 g softdrugs, more
+/// than 5 plants; legal-rules.md 2.3), otherwise "more than N - 1"; migration 0023 converts
+/// stored rows the same way.
+fn drempel_van(ladder: Ladder, middel: &str, vanaf: i64) -> Option<i64> {
+    match (ladder, middel, vanaf) {
+        (Ladder::Damocles, "harddrugs", 1) => Some(500),
+        (Ladder::Damocles, "softdrugs", 5) => Some(5000),
+        (Ladder::Damocles, "hennep", 6) => Some(5000),
+        (_, _, v) if v > 0 => Some((v - 1) * 1000),
+        _ => None,
+    }
 }
 
 /// Version 1 of the ladders, as loaded on first start (fictitious values from the examples in
@@ -1418,13 +1663,16 @@ pub fn standaard_ladders() -> Vec<LadderRegel> {
         positie: 0,
         object: object.into(),
         middel: middel.into(),
-        hoeveelheid_vanaf: vanaf,
+        drempel: drempel_van(ladder, middel, vanaf),
+        hoeveelheid_eenheid: standaard_eenheid(middel).into(),
         feit,
         venster_maanden: venster,
         maatregel,
         duur,
         eenheid,
         omschrijving: omschrijving.into(),
+        waarschuwing: omschrijving.to_lowercase().contains("waarschuwing")
+            && matches!(maatregel, None | Some(Soort::GeleKaart)),
     };
     use Eenheid::*;
     use Ladder::*;
@@ -1827,10 +2075,11 @@ mod tests {
     }
 
     /// Records steps in order, asserting each is accepted.
-    fn keten(soort: Soort, stappen: &[Stap]) -> Vec<Stap> {
+    fn keten(zaak: impl Into<Zaak>, stappen: &[Stap]) -> Vec<Stap> {
+        let zaak = zaak.into();
         let mut done = Vec::new();
         for s in stappen {
-            assert_eq!(toets(soort, &done, s, &kal()), Ok(()), "{:?}", s.soort);
+            assert_eq!(toets(zaak, &done, s, &kal()), Ok(()), "{:?}", s.soort);
             done.push(s.clone());
         }
         done
@@ -2352,7 +2601,8 @@ mod tests {
             datum: d,
             object: object.into(),
             middel: middel.into(),
-            hoeveelheid: q,
+            hoeveelheid: (q > 0).then_some(q * 1000),
+            eenheid: String::new(),
         }
     }
 
@@ -2402,6 +2652,138 @@ mod tests {
             &voorval(d, "woning", "softdrugs", 2)
         )
         .is_err());
+    }
+
+    /// The boundaries of the policy table are exact: more than 0.5 g harddrugs, more than 5 g
+    /// softdrugs and more than 5 hennep plants are trade (legal-rules.md 2.3); at the boundary
+    /// the quantity is a user's, and no row applies.
+    #[test]
+    fn quantity_boundaries_follow_the_policy_exactly() {
+        let d = date(2026, 6, 1);
+        let damocles = of(Ladder::Damocles);
+        let v = |middel: &str, q: &str, eenheid: &str| Voorval {
+            datum: d,
+            object: "woning".into(),
+            middel: middel.into(),
+            hoeveelheid: lees_hoeveelheid(q),
+            eenheid: eenheid.into(),
+        };
+        // (substance, quantity, unit, proposed measure or the refusal's field)
+        type Geval<'a> = (&'a str, &'a str, &'a str, Result<Option<Soort>, &'a str>);
+        let cases: [Geval; 12] = [
+            ("harddrugs", "0,5", "", Err("hoeveelheid")),
+            ("harddrugs", "0,501", "", Ok(Some(Soort::Sluiting13b))),
+            ("harddrugs", "0.6", "gram", Ok(Some(Soort::Sluiting13b))),
+            ("softdrugs", "5", "", Err("hoeveelheid")),
+            ("softdrugs", "5,0", "gram", Err("hoeveelheid")),
+            ("softdrugs", "5,001", "", Ok(None)),
+            ("softdrugs", "30", "", Ok(None)),
+            ("hennep", "5", "", Err("hoeveelheid")),
+            ("hennep", "5", "planten", Err("hoeveelheid")),
+            ("hennep", "6", "", Ok(None)),
+            ("hennep", "6", "gram", Err("hoeveelheid_eenheid")),
+            ("softdrugs", "", "", Err("hoeveelheid")),
+        ];
+        for (middel, q, eenheid, want) in cases {
+            let got = voorstel(&damocles, &[], &v(middel, q, eenheid));
+            match (want, got) {
+                (Ok(m), Ok(p)) => assert_eq!(p.maatregel, m, "{middel} {q}: {}", p.reden),
+                (Err(veld), Err((f, e))) => assert_eq!(f, veld, "{middel} {q}: {e}"),
+                (w, g) => panic!("{middel} {q} {eenheid}: want {w:?}, got {g:?}"),
+            }
+        }
+        let e = voorstel(&damocles, &[], &v("softdrugs", "5", ""))
+            .unwrap_err()
+            .1;
+        assert_eq!(e, "5 gram softdrugs is niet meer dan 5 gram: volgens Damoclesbeleid 2022 geen handelshoeveelheid, en de ladder stelt geen stap voor.");
+        let p = voorstel(&damocles, &[], &v("harddrugs", "0,6", "")).unwrap();
+        assert!(
+            p.reden.ends_with("(0,6 gram harddrugs: meer dan 0,5 gram)"),
+            "{}",
+            p.reden
+        );
+        // The first softdrugs offence proposes no measure: a warning, not a besluit.
+        let w = voorstel(&damocles, &[], &v("softdrugs", "30", "")).unwrap();
+        assert!(w.waarschuwing && w.maatregel.is_none());
+        // Decimals are read exactly and written back in Dutch.
+        assert_eq!(lees_hoeveelheid("0,6"), Some(600));
+        assert_eq!(lees_hoeveelheid(".5"), Some(500));
+        assert_eq!(lees_hoeveelheid("12"), Some(12_000));
+        assert_eq!(lees_hoeveelheid("0,0005"), None);
+        assert_eq!(lees_hoeveelheid("-1"), None);
+        assert_eq!(lees_hoeveelheid("1.000,5"), None);
+        assert_eq!(hoeveelheid_tekst(600), "0,6");
+        assert_eq!(hoeveelheid_tekst(5_000), "5");
+        assert_eq!(hoeveelheid_tekst(12_250), "12,25");
+    }
+
+    /// Steps that propose no measure are recorded as the offence or warning itself and count;
+    /// a yellow card the policy defines as a warning has no bezwaar and no bezwaar term.
+    #[test]
+    fn offences_without_a_measure_count_and_warnings_are_no_besluit() {
+        let d = date(2026, 6, 1);
+        let alcohol = of(Ladder::Alcohol19a);
+        let eerste = voorstel(&alcohol, &[], &voorval(d, "", "", 0)).unwrap();
+        assert_eq!(eerste.maatregel, None);
+        // Recording it as an offence follows the proposal; another measure needs a reason.
+        assert_eq!(
+            toets_keuze(&eerste, Soort::Overtreding, None, ""),
+            Ok(false)
+        );
+        assert!(toets_keuze(&eerste, Soort::Verkoopverbod19a, None, "").is_err());
+        let derde = voorstel(
+            &alcohol,
+            &[date(2025, 9, 1), date(2026, 2, 1)],
+            &voorval(d, "", "", 0),
+        )
+        .unwrap();
+        assert_eq!(derde.maatregel, Some(Soort::Verkoopverbod19a));
+        assert_eq!((derde.duur, derde.eenheid), (2, Eenheid::Weken));
+        // A registered offence: no voornemen, no bezwaar; its timeline has no deadlines.
+        let o = Soort::Overtreding;
+        let begin = keten(o, &[aanleiding(d)]);
+        for s in [Voornemen, Zienswijze, Bezwaar, Beroep, UitvoeringStart] {
+            assert!(toets(o, &begin, &stap(s, d), &kal()).is_err(), "{s:?}");
+        }
+        let e = toets(o, &begin, &stap(Bezwaar, d), &kal()).unwrap_err();
+        assert!(e.contains("geen besluit"), "{e}");
+        // The yellow card as a warning: given and sent without an assessment, no bezwaar term.
+        let geel = Zaak {
+            soort: Soort::GeleKaart,
+            waarschuwing: true,
+        };
+        let done = keten(
+            geel,
+            &[aanleiding(d), stap(Besluit, d), stap(Bekendmaking, d)],
+        );
+        assert!(toets(geel, &done, &stap(Bezwaar, d), &kal()).is_err());
+        let t = tijdlijn(geel, &done, &kal());
+        assert!(t.iter().all(|m| !m.termijn), "{t:?}");
+        assert!(t.iter().any(|m| m.wat == "Waarschuwing gegeven"));
+        // The same card as a besluit has its bezwaar term.
+        let besluit = keten(
+            Soort::GeleKaart,
+            &[
+                aanleiding(d),
+                afweging(d),
+                stap(Besluit, d),
+                stap(Bekendmaking, d),
+            ],
+        );
+        assert!(tijdlijn(Soort::GeleKaart, &besluit, &kal())
+            .iter()
+            .any(|m| m.regel == Some("bezwaar")));
+        let horeca = of(Ladder::Horeca);
+        assert!(
+            voorstel(&horeca, &[], &voorval(d, "geluid", "", 0))
+                .unwrap()
+                .waarschuwing
+        );
+        assert!(
+            !voorstel(&horeca, &[date(2026, 1, 1)], &voorval(d, "geluid", "", 0))
+                .unwrap()
+                .waarschuwing
+        );
     }
 
     #[test]

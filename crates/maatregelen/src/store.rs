@@ -13,6 +13,7 @@ use sqlx::Row;
 
 use crate::access;
 use crate::brief::{self, BriefSoort};
+use crate::locatie;
 use crate::model::{self, Eenheid, Ladder, LadderRegel, Soort, Stap, StapSoort, Voorval};
 
 #[derive(Debug, thiserror::Error)]
@@ -59,9 +60,25 @@ pub struct Maatregel {
     /// The team that handles the measure (deadline overview, reminders).
     pub team_id: Option<String>,
     pub created_at: i64,
+    /// The policy defines the measure as a warning, not a besluit.
+    pub waarschuwing: bool,
+    /// The BAG verblijfsobject id of the address, when known.
+    pub locatie_bag: Option<String>,
+    /// The operator's KvK number or establishment number, when known.
+    pub exploitant: Option<String>,
+    /// The offence's quantity (thousandths) and unit, on a Damocles ladder.
+    pub hoeveelheid: Option<(i64, String)>,
 }
 
 impl Maatregel {
+    /// What the measure's procedure depends on.
+    pub fn zaak(&self) -> model::Zaak {
+        model::Zaak {
+            soort: self.soort,
+            waarschuwing: self.waarschuwing,
+        }
+    }
+
     pub fn duur_tekst(&self) -> String {
         match (self.duur, self.duur_eenheid.as_deref()) {
             (Some(d), Some(e)) if d > 0 => format!("{d} {e}"),
@@ -91,7 +108,7 @@ fn date(s: Option<String>) -> Option<Date> {
     s.and_then(|s| s.parse().ok())
 }
 
-const MAATREGEL_COLS: &str = "id, kenmerk, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, team_id, created_at";
+const MAATREGEL_COLS: &str = "id, kenmerk, organisation_id, soort, onderwerp, locatie, ladder, ladder_versie, beleid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, team_id, created_at, waarschuwing, locatie_bag, exploitant, voorval_hoeveelheid_milli, voorval_eenheid";
 
 fn maatregel_row(r: &AnyRow) -> Result<Maatregel> {
     let soort: String = r.try_get("soort")?;
@@ -114,6 +131,20 @@ fn maatregel_row(r: &AnyRow) -> Result<Maatregel> {
         duur_eenheid: r.try_get("duur_eenheid")?,
         team_id: r.try_get("team_id")?,
         created_at: r.try_get("created_at")?,
+        waarschuwing: r.try_get::<i64, _>("waarschuwing")? != 0,
+        locatie_bag: r.try_get("locatie_bag")?,
+        exploitant: r.try_get("exploitant")?,
+        hoeveelheid: r
+            .try_get::<Option<i64>, _>("voorval_hoeveelheid_milli")?
+            .map(|q| {
+                (
+                    q,
+                    r.try_get::<Option<String>, _>("voorval_eenheid")
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                )
+            }),
     })
 }
 
@@ -312,7 +343,14 @@ pub struct Nieuw {
     pub ladder: Option<Ladder>,
     pub object: String,
     pub middel: String,
-    pub hoeveelheid: i64,
+    /// Thousandths of `hoeveelheid_eenheid` (0.6 g is 600).
+    pub hoeveelheid: Option<i64>,
+    /// gram, planten or stuks; empty: the substance's usual unit.
+    pub hoeveelheid_eenheid: String,
+    /// The BAG verblijfsobject id, when known (16 digits).
+    pub bag: Option<String>,
+    /// The operator's KvK number (8 digits) or establishment number (12 digits).
+    pub exploitant: Option<String>,
     /// None: the proposal's duration (or none).
     pub duur: Option<(u32, Eenheid)>,
     pub afwijking_reden: String,
@@ -320,6 +358,51 @@ pub struct Nieuw {
     /// The urgent path with its reason (art. 4:11 and 5:31 Awb): recorded as a step after the
     /// aanleiding.
     pub spoed: Option<String>,
+}
+
+/// The dates of the earlier offences on `ladder` that count for a new one at `plek`: the same
+/// place by its identity (BAG id, or postcode, house number and addition, or street and place;
+/// not the typed text), and on a ladder that follows the operator, not another operator's. An
+/// establishment number on both sides decides alone (the same verkooppunt).
+async fn eerdere_voorvallen(
+    tx: &mut Tx,
+    org: &str,
+    ladder: Ladder,
+    plek: &locatie::Plek,
+    exploitant: Option<&str>,
+) -> Result<Vec<Date>> {
+    let rows = sqlx::query(
+        "SELECT locatie, locatie_bag, exploitant, voorval_datum FROM maatregelen_maatregel \
+         WHERE organisation_id = $1 AND ladder = $2",
+    )
+    .bind(org)
+    .bind(ladder.slug())
+    .fetch_all(tx.conn()?)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let Some(datum) = date(r.try_get("voorval_datum")?) else {
+            continue;
+        };
+        let tekst: String = r.try_get("locatie")?;
+        let bag: Option<String> = r.try_get("locatie_bag")?;
+        let hun: Option<String> = r.try_get("exploitant")?;
+        let telt = if ladder.koppelt_exploitant() {
+            match (exploitant, hun.as_deref()) {
+                (Some(a), Some(b)) if a.len() == 12 && b.len() == 12 => a == b,
+                _ => {
+                    locatie::zelfde_plek(plek, &locatie::Plek::new(&tekst, bag.as_deref()))
+                        && locatie::zelfde_exploitant(exploitant, hun.as_deref())
+                }
+            }
+        } else {
+            locatie::zelfde_plek(plek, &locatie::Plek::new(&tekst, bag.as_deref()))
+        };
+        if telt {
+            out.push(datum);
+        }
+    }
+    Ok(out)
 }
 
 fn sleutel(locatie: &str) -> String {
@@ -366,25 +449,23 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
+    let plek = locatie::Plek::new(&n.locatie, n.bag.as_deref());
+    if n.ladder.is_some() && !plek.herkenbaar() {
+        return Err(StoreError::Invalid(vec![field_error(
+            "locatie",
+            "Geef straat en huisnummer met postcode of woonplaats, bijvoorbeeld Markt 3, 4141 BC Leerdam (of het BAG-id): een eerdere overtreding op hetzelfde adres wordt herkend aan postcode, huisnummer en toevoeging.",
+        )]));
+    }
     let mut tx = db.begin().await?;
     let mut soort = n.soort;
     let mut duur = n.duur;
     let mut voorstel = None;
     let mut afwijking = None;
+    let mut waarschuwing = false;
     if let Some(ladder) = n.ladder {
         let regels = ladder_rows(&mut tx, ladder).await?;
-        let rows = sqlx::query(
-            "SELECT voorval_datum FROM maatregelen_maatregel WHERE organisation_id = $1 AND ladder = $2 AND locatie_sleutel = $3",
-        )
-        .bind(&org)
-        .bind(ladder.slug())
-        .bind(sleutel(&n.locatie))
-        .fetch_all(tx.conn()?)
-        .await?;
-        let eerder: Vec<Date> = rows
-            .iter()
-            .filter_map(|r| date(r.try_get("voorval_datum").ok()?))
-            .collect();
+        let eerder =
+            eerdere_voorvallen(&mut tx, &org, ladder, &plek, n.exploitant.as_deref()).await?;
         let v = model::voorstel(
             &regels,
             &eerder,
@@ -393,25 +474,18 @@ pub async fn create(
                 object: n.object.clone(),
                 middel: n.middel.clone(),
                 hoeveelheid: n.hoeveelheid,
+                eenheid: n.hoeveelheid_eenheid.clone(),
             },
         )
-        .map_err(|e| StoreError::Invalid(vec![field_error("object", &e)]))?;
-        let gekozen = match (soort, v.maatregel) {
-            (Some(s), _) | (None, Some(s)) => s,
-            (None, None) => {
-                return Err(StoreError::Invalid(vec![field_error(
-                    "soort",
-                    &format!(
-                        "Het beleid stelt geen maatregel voor ({}); kies een maatregel en leg de reden van afwijking vast.",
-                        v.reden
-                    ),
-                )]))
-            }
-        };
+        .map_err(|(veld, e)| StoreError::Invalid(vec![field_error(veld, &e)]))?;
+        // A step that proposes no measure is recorded as the offence (or warning) itself.
+        let gekozen = soort.unwrap_or(v.maatregel.unwrap_or(Soort::Overtreding));
         let wijkt_af = model::toets_keuze(&v, gekozen, duur, &n.afwijking_reden)
             .map_err(|e| StoreError::Invalid(vec![field_error("afwijking_reden", &e)]))?;
         if wijkt_af {
             afwijking = Some(n.afwijking_reden.trim().to_string());
+        } else {
+            waarschuwing = v.waarschuwing;
         }
         soort = Some(gekozen);
         if duur.is_none() && v.duur > 0 && v.maatregel == Some(gekozen) {
@@ -448,7 +522,8 @@ pub async fn create(
     sqlx::query(
         "INSERT INTO maatregelen_maatregel (id, kenmerk, organisation_id, soort, onderwerp, locatie, locatie_sleutel, ladder, ladder_versie, beleid, \
          voorval_datum, voorval_object, voorval_middel, voorval_hoeveelheid, voorstel, voorstel_soort, afwijking_reden, duur, duur_eenheid, \
-         created_by, created_at, updated_at, team_id) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)",
+         created_by, created_at, updated_at, team_id, waarschuwing, locatie_bag, exploitant, voorval_hoeveelheid_milli, voorval_eenheid) \
+         VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $23, $24, $25, $26, $27)",
     )
     .bind(&id)
     .bind(&org)
@@ -462,7 +537,7 @@ pub async fn create(
     .bind(n.ladder.map(|_| n.aanleiding.datum.to_string()))
     .bind(n.ladder.map(|_| n.object.clone()))
     .bind(n.ladder.map(|_| n.middel.clone()))
-    .bind(n.ladder.map(|_| n.hoeveelheid))
+    .bind(n.ladder.and(n.hoeveelheid).map(|q| q / 1000))
     .bind(voorstel.as_ref().map(|v| v.reden.clone()))
     .bind(
         voorstel
@@ -476,6 +551,17 @@ pub async fn create(
     .bind(now)
     .bind(n.team_id.clone())
     .bind(&kenmerk)
+    .bind(i64::from(waarschuwing))
+    .bind(n.bag.clone())
+    .bind(n.exploitant.clone())
+    .bind(n.ladder.and(n.hoeveelheid))
+    .bind(n.ladder.map(|_| {
+        if n.hoeveelheid_eenheid.is_empty() {
+            model::standaard_eenheid(&n.middel).to_string()
+        } else {
+            n.hoeveelheid_eenheid.clone()
+        }
+    }))
     .execute(tx.conn()?)
     .await?;
     insert_step(&mut tx, &id, 0, &aanleiding, by).await?;
@@ -637,7 +723,7 @@ pub async fn add_step(
     if d.maatregel.organisation_id != auth.resource().organisation_id {
         return Err(StoreError::NotFound);
     }
-    model::toets(d.maatregel.soort, &d.stappen, stap, kal).map_err(StoreError::Refused)?;
+    model::toets(d.maatregel.zaak(), &d.stappen, stap, kal).map_err(StoreError::Refused)?;
     let mut stap = stap.clone();
     if stap.soort == StapSoort::Verbeurte && stap.bedrag_cent.is_none() {
         stap.bedrag_cent = d
@@ -677,7 +763,9 @@ fn ladder_row(r: &AnyRow) -> Result<LadderRegel> {
         positie: r.try_get("positie")?,
         object: r.try_get("object")?,
         middel: r.try_get("middel")?,
-        hoeveelheid_vanaf: r.try_get("hoeveelheid_vanaf")?,
+        drempel: r.try_get("drempel_milli")?,
+        hoeveelheid_eenheid: r.try_get("hoeveelheid_eenheid")?,
+        waarschuwing: r.try_get::<i64, _>("waarschuwing")? != 0,
         feit: u32::try_from(feit).unwrap_or(1),
         venster_maanden: u32::try_from(venster).unwrap_or(12),
         maatregel: maatregel.as_deref().and_then(Soort::from_slug),
@@ -720,8 +808,8 @@ async fn insert_ladder_row(tx: &mut Tx, r: &LadderRegel, by: &str) -> Result<Str
     let id = new_id();
     sqlx::query(
         "INSERT INTO maatregelen_ladder_regel (id, ladder, versie, beleid, positie, object, middel, hoeveelheid_vanaf, feit, \
-         venster_maanden, maatregel, duur, duur_eenheid, omschrijving, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         venster_maanden, maatregel, duur, duur_eenheid, omschrijving, created_by, created_at, drempel_milli, hoeveelheid_eenheid, waarschuwing) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(&id)
     .bind(r.ladder.slug())
@@ -730,7 +818,8 @@ async fn insert_ladder_row(tx: &mut Tx, r: &LadderRegel, by: &str) -> Result<Str
     .bind(r.positie)
     .bind(r.object.trim())
     .bind(r.middel.trim())
-    .bind(r.hoeveelheid_vanaf)
+    // The old whole-number column: the smallest whole quantity above the threshold.
+    .bind(r.drempel.map(|d| d.div_euclid(1000) + 1).unwrap_or(0))
     .bind(i64::from(r.feit))
     .bind(i64::from(r.venster_maanden))
     .bind(r.maatregel.map(|m| m.slug().to_string()))
@@ -739,6 +828,9 @@ async fn insert_ladder_row(tx: &mut Tx, r: &LadderRegel, by: &str) -> Result<Str
     .bind(r.omschrijving.trim())
     .bind(by)
     .bind(now_ms())
+    .bind(r.drempel)
+    .bind(r.hoeveelheid_eenheid.trim())
+    .bind(i64::from(r.waarschuwing))
     .execute(tx.conn()?)
     .await?;
     Ok(id)
@@ -797,12 +889,17 @@ pub async fn seed(db: &Db) -> Result<()> {
             insert_ladder_row(&mut tx, &r, "systeem").await?;
         }
     }
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM maatregelen_sjabloon")
+    // A kind of letter without a general template gets Baken's (on first start all of them;
+    // later a new kind, such as the warning letter).
+    for (b, titel, tekst) in brief::standaard_sjablonen() {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM maatregelen_sjabloon WHERE brief = $1 AND soort = ''",
+        )
+        .bind(b.slug())
         .fetch_one(tx.conn()?)
         .await?
         .try_get("n")?;
-    if n == 0 {
-        for (b, titel, tekst) in brief::standaard_sjablonen() {
+        if n == 0 {
             insert_sjabloon(&mut tx, b, None, titel, tekst, "systeem").await?;
         }
     }
@@ -941,7 +1038,7 @@ pub async fn sjabloon_opslaan(
         .iter()
         .map(|(f, m)| field_error(f, m))
         .collect();
-    if soort.is_some_and(|s| !brief.past_bij(s)) {
+    if soort.is_some_and(|s| !brief.past_bij_soort(s)) {
         fouten.push(field_error(
             "soort",
             "Deze brief hoort niet bij die soort maatregel.",
@@ -986,7 +1083,7 @@ pub async fn brief_opstellen(
         return Err(StoreError::NotFound);
     }
     let m = &d.maatregel;
-    brief::mag_opstellen(soort_brief, m.soort, &d.stappen).map_err(StoreError::Refused)?;
+    brief::mag_opstellen(soort_brief, m.zaak(), &d.stappen).map_err(StoreError::Refused)?;
     let rows = sqlx::query(&format!(
         "{HUIDIGE_SJABLONEN} AND s.brief = $1 AND (s.soort = $2 OR s.soort = '') ORDER BY s.soort DESC"
     ))
@@ -1001,6 +1098,12 @@ pub async fn brief_opstellen(
             gemeente,
             kenmerk: &kenmerk,
             soort: m.soort,
+            waarschuwing: m.waarschuwing,
+            beleid: match (&m.beleid, m.ladder_versie) {
+                (Some(b), Some(v)) => format!("{b} (versie {v})"),
+                (Some(b), None) => b.clone(),
+                _ => String::new(),
+            },
             onderwerp: &m.onderwerp,
             locatie: &m.locatie,
             duur: m.duur_tekst(),
@@ -1084,7 +1187,7 @@ pub async fn remind_deadlines(db: &Db, vandaag: Date) -> Result<usize> {
             continue;
         };
         let stappen = steps.get(&m.id).map(Vec::as_slice).unwrap_or_default();
-        let due = model::herinneringen(&model::tijdlijn(m.soort, stappen, &kal), vandaag);
+        let due = model::herinneringen(&model::tijdlijn(m.zaak(), stappen, &kal), vandaag);
         if due.is_empty() {
             continue;
         }

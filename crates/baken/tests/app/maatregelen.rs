@@ -310,13 +310,15 @@ async fn the_second_yellow_card_within_twelve_months_proposes_red() {
         ("beleid", "horecabeleid 2026"),
         ("object", "*"),
         ("middel", "*"),
-        ("hoeveelheid_vanaf", "0"),
+        ("drempel", ""),
+        ("hoeveelheid_eenheid", ""),
         ("feit", "2"),
         ("venster_maanden", "12"),
         ("maatregel", "rode-kaart"),
         ("duur", "2"),
         ("eenheid", "weken"),
         ("omschrijving", "rode kaart: sluiting 2 weken"),
+        ("waarschuwing", ""),
     ];
     let r = b.post(&path, &fields).await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -1275,7 +1277,10 @@ fn nieuw(onderwerp: &str, datum: jiff::civil::Date) -> ::maatregelen::store::Nie
         ladder: None,
         object: "*".into(),
         middel: "*".into(),
-        hoeveelheid: 0,
+        hoeveelheid: None,
+        hoeveelheid_eenheid: String::new(),
+        bag: None,
+        exploitant: None,
         duur: None,
         afwijking_reden: String::new(),
         team_id: None,
@@ -1418,7 +1423,103 @@ async fn existing_measures_get_a_reference_in_the_migration() {
         .await
         .unwrap();
     }
+    // Ladder rows as version 1 shipped them ("from N" in whole grams or plants).
+    for (id, ladder, middel, vanaf, maatregel, omschrijving) in [
+        (
+            "r1",
+            "damocles",
+            "harddrugs",
+            1,
+            Some("sluiting-13b"),
+            "sluiting woning 3 maanden",
+        ),
+        (
+            "r2",
+            "damocles",
+            "softdrugs",
+            5,
+            None,
+            "schriftelijke waarschuwing",
+        ),
+        (
+            "r3",
+            "damocles",
+            "hennep",
+            6,
+            None,
+            "schriftelijke waarschuwing",
+        ),
+        (
+            "r4",
+            "damocles",
+            "*",
+            3,
+            Some("sluiting-13b"),
+            "sluiting lokaal",
+        ),
+        (
+            "r5",
+            "horeca",
+            "*",
+            0,
+            Some("gele-kaart"),
+            "gele kaart: schriftelijke waarschuwing",
+        ),
+        (
+            "r6",
+            "horeca",
+            "*",
+            0,
+            Some("rode-kaart"),
+            "rode kaart: sluiting 1 week",
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO maatregelen_ladder_regel (id, ladder, versie, beleid, positie, object, middel, hoeveelheid_vanaf, \
+             feit, venster_maanden, maatregel, duur, duur_eenheid, omschrijving, created_by, created_at) \
+             VALUES ($1, $2, 1, 'b', $3, 'woning', $4, $5, 1, 12, $6, 0, 'dagen', $7, 'systeem', 0)",
+        )
+        .bind(id)
+        .bind(ladder)
+        .bind(i64::from(id.as_bytes()[1]))
+        .bind(middel)
+        .bind(vanaf)
+        .bind(maatregel)
+        .bind(omschrijving)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
     db.migrate().await.unwrap();
+    for (id, drempel, eenheid, waarschuwing) in [
+        ("r1", Some(500), "gram", 0),
+        ("r2", Some(5000), "gram", 1),
+        ("r3", Some(5000), "planten", 1),
+        ("r4", Some(2000), "", 0),
+        ("r5", None, "", 1),
+        ("r6", None, "", 0),
+    ] {
+        let r = sqlx::query("SELECT drempel_milli, hoeveelheid_eenheid, waarschuwing FROM maatregelen_ladder_regel WHERE id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            r.try_get::<Option<i64>, _>("drempel_milli").unwrap(),
+            drempel,
+            "{id}"
+        );
+        assert_eq!(
+            r.try_get::<String, _>("hoeveelheid_eenheid").unwrap(),
+            eenheid,
+            "{id}"
+        );
+        assert_eq!(
+            r.try_get::<i64, _>("waarschuwing").unwrap(),
+            waarschuwing,
+            "{id}"
+        );
+    }
     let kenmerk = |id: &'static str| {
         let db = db.clone();
         async move {
@@ -1689,4 +1790,279 @@ async fn an_urgent_closure_skips_the_voornemen_and_says_why() {
     assert_eq!(r.status(), 422);
     let p: serde_json::Value = r.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "spoed", "{p}");
+}
+
+/// Ladders count every step and recognise a place by its identity: the second yellow card at
+/// the same café, typed with another form of its address, becomes red (the first, a warning by
+/// policy, had no bezwaar term and its letter no bezwaar clause); a new operator starts with a
+/// clean slate; three Alcoholwet 19a offences at one shop within twelve months propose a sales
+/// ban, the first two recorded as offences without a measure; Damocles quantities are decimals
+/// with exact boundaries.
+#[tokio::test]
+async fn ladders_count_every_step_at_the_same_place() {
+    let app = spawn_app().await;
+    let (token, secret) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let card = |locatie: &str, datum: &str, kvk: &str| {
+        serde_json::json!({
+            "onderwerp": "Café De Hoek (fictief)", "locatie": locatie, "datum": datum,
+            "bron": "inspectie", "ladder": "horeca", "object": "sluitingstijd", "exploitant": kvk
+        })
+    };
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        card("Markt 3, Leerdam", "2026-01-10", "12345678"),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let geel: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(geel["maatregel"]["soort"], "gele-kaart");
+    assert_eq!(geel["maatregel"]["waarschuwing"], true);
+    let geel_id = geel["maatregel"]["id"].as_str().unwrap().to_string();
+    // The card is given and sent: a warning, so no bezwaar and no bezwaar term.
+    for soort in ["besluit", "bekendmaking"] {
+        let (s, p) = api_step(
+            &app,
+            &token,
+            &geel_id,
+            serde_json::json!({"soort": soort, "datum": "2026-01-12"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+    }
+    let (s, v) = api_step(
+        &app,
+        &token,
+        &geel_id,
+        serde_json::json!({"soort": "evaluatie", "datum": "2026-01-13"}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    assert!(
+        v["tijdlijn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["regel"] != "bezwaar"),
+        "{v}"
+    );
+    assert!(!v["mogelijke_stappen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "bezwaar"));
+    let (s, _) = api_step(
+        &app,
+        &token,
+        &geel_id,
+        serde_json::json!({"soort": "bezwaar", "datum": "2026-01-20"}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    let mut b = Browser::new(&app);
+    b.login("jurist@example.nl", PASSWORD, Some(&secret)).await;
+    let r = b
+        .post(
+            &format!("/maatregelen/{geel_id}/brieven"),
+            &[("brief", "besluit")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "no besluit letter for a warning");
+    let r = b
+        .post(
+            &format!("/maatregelen/{geel_id}/brieven"),
+            &[("brief", "waarschuwing")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let letter = b.get(&r.location().unwrap()).await;
+    assert!(
+        letter
+            .body
+            .contains("geen besluit in de zin van de Algemene wet bestuursrecht"),
+        "{}",
+        letter.body
+    );
+    assert!(!letter.body.contains("bezwaarschrift"), "{}", letter.body);
+    assert!(
+        letter.body.contains("horecabeleid 2023 (versie 1)"),
+        "{}",
+        letter.body
+    );
+
+    // The second card at the same café, its address typed with the postcode: red.
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        card("markt 3 , 4141 BC  LEERDAM", "2026-09-01", "1234 5678"),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let rood: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(rood["maatregel"]["soort"], "rode-kaart", "{rood}");
+    assert_eq!(rood["maatregel"]["waarschuwing"], false);
+    assert!(rood["maatregel"]["voorstel"]
+        .as_str()
+        .unwrap()
+        .starts_with("tweede gele kaart binnen 12 maanden"));
+    // A new operator at the same address starts with a clean slate.
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        card("Markt 3, 4141 BC Leerdam", "2026-09-15", "87654321"),
+    )
+    .await;
+    let nieuw: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(nieuw["maatregel"]["soort"], "gele-kaart", "{nieuw}");
+    // An address that cannot be recognised is refused on a ladder.
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        card("Café De Hoek", "2026-09-16", ""),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "locatie");
+
+    // Alcoholwet 19a: three offences at one shop within twelve months.
+    let winkel = |locatie: &str, datum: &str| {
+        serde_json::json!({
+            "onderwerp": "Supermarkt Test (fictief)", "locatie": locatie, "datum": datum,
+            "bron": "inspectie", "ladder": "alcohol-19a", "exploitant": "000012345678"
+        })
+    };
+    let mut soorten = Vec::new();
+    for (locatie, datum) in [
+        ("Voorstraat 10, 4132 AS Vianen", "2026-01-15"),
+        ("Voorstraat 10, Vianen", "2026-05-20"),
+        ("voorstraat 10 4132as vianen", "2026-11-30"),
+    ] {
+        let r = api_post(&app, "/api/v1/maatregelen", &token, winkel(locatie, datum)).await;
+        assert_eq!(r.status(), 201, "{locatie}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        soorten.push(v["maatregel"].clone());
+    }
+    assert_eq!(soorten[0]["soort"], "overtreding");
+    assert!(soorten[0]["voorstel"]
+        .as_str()
+        .unwrap()
+        .starts_with("eerste overtreding binnen 12 maanden"));
+    assert_eq!(soorten[1]["soort"], "overtreding");
+    assert_eq!(soorten[2]["soort"], "verkoopverbod-19a", "{}", soorten[2]);
+    assert_eq!(soorten[2]["duur"], "2 weken");
+    // The recorded offences are measures like any other: listed, audited on reading.
+    let id = soorten[0]["id"].as_str().unwrap();
+    let page = b.get(&format!("/maatregelen/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Overtreding of waarschuwing (geen maatregel)"));
+
+    // Damocles: decimals with their unit and exact boundaries.
+    let drugs = |middel: &str, q: serde_json::Value, eenheid: Option<&str>| {
+        let mut v = serde_json::json!({
+            "onderwerp": "D. Test (fictief)", "locatie": "Kerkweg 4, 4141 AB Leerdam", "datum": "2026-04-01",
+            "bron": "politierapport", "ladder": "damocles", "object": "woning", "middel": middel, "hoeveelheid": q
+        });
+        if let Some(e) = eenheid {
+            v["hoeveelheid_eenheid"] = e.into();
+        }
+        v
+    };
+    for (middel, q, eenheid, status, field, soort) in [
+        (
+            "softdrugs",
+            serde_json::json!(5),
+            None,
+            422,
+            "hoeveelheid",
+            "",
+        ),
+        (
+            "harddrugs",
+            serde_json::json!("0,5"),
+            None,
+            422,
+            "hoeveelheid",
+            "",
+        ),
+        (
+            "hennep",
+            serde_json::json!(5),
+            Some("planten"),
+            422,
+            "hoeveelheid",
+            "",
+        ),
+        (
+            "hennep",
+            serde_json::json!(6),
+            Some("gram"),
+            422,
+            "hoeveelheid_eenheid",
+            "",
+        ),
+        (
+            "softdrugs",
+            serde_json::json!("0,6,1"),
+            None,
+            422,
+            "hoeveelheid",
+            "",
+        ),
+        (
+            "harddrugs",
+            serde_json::json!(0.6),
+            None,
+            201,
+            "",
+            "sluiting-13b",
+        ),
+    ] {
+        let r = api_post(
+            &app,
+            "/api/v1/maatregelen",
+            &token,
+            drugs(middel, q.clone(), eenheid),
+        )
+        .await;
+        assert_eq!(r.status(), status, "{middel} {q}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        if status == 422 {
+            assert_eq!(v["errors"][0]["field"], field, "{middel} {q}: {v}");
+        } else {
+            assert_eq!(v["maatregel"]["soort"], soort, "{v}");
+            assert_eq!(v["maatregel"]["hoeveelheid"], "0,6 gram");
+        }
+    }
+    // Just over the softdrugs boundary, elsewhere: a written warning, not a closure; at the
+    // address of the harddrugs case it is the second offence there, and the closure follows.
+    let mut elders = drugs("softdrugs", serde_json::json!("5,1"), None);
+    elders["locatie"] = "Kerkweg 6, 4141 AB Leerdam".into();
+    let r = api_post(&app, "/api/v1/maatregelen", &token, elders).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        v["maatregel"]["soort"], "overtreding",
+        "a written warning, not a closure"
+    );
+    assert_eq!(v["maatregel"]["waarschuwing"], true);
+    let r = api_post(
+        &app,
+        "/api/v1/maatregelen",
+        &token,
+        drugs("softdrugs", serde_json::json!("5,1"), None),
+    )
+    .await;
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["maatregel"]["soort"], "sluiting-13b", "{v}");
+    assert!(v["maatregel"]["voorstel"]
+        .as_str()
+        .unwrap()
+        .starts_with("tweede overtreding"));
 }
