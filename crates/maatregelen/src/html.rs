@@ -530,6 +530,22 @@ fn step_details(s: &model::Stap) -> String {
     if let Some(r) = &s.reden {
         parts.push(format!("reden van de spoed: {r}"));
     }
+    if let Some(a) = s.adviescommissie {
+        parts.push(if a {
+            "behandeld door de adviescommissie (art. 7:13 Awb)".to_string()
+        } else {
+            "zonder adviescommissie".to_string()
+        });
+    }
+    if let Some(w) = s.weken {
+        parts.push(format!("verdaagd met {w} weken"));
+    }
+    if let Some(t) = s.tegen {
+        parts.push(match t {
+            model::Tegen::Last => "tegen de last onder dwangsom".to_string(),
+            model::Tegen::Invordering => "tegen het invorderingsbesluit".to_string(),
+        });
+    }
     if let Some(n) = &s.noodzaak {
         parts.push(format!("noodzaak: {n}"));
     }
@@ -627,7 +643,31 @@ fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
                 .hint(m.t("maatregelen-amount-hint")),
             FormField::new("maximum", m.t("maatregelen-maximum"), FieldKind::Text)
                 .value(val("maximum")),
-        ],
+            FormField::new(
+                "adviescommissie",
+                m.t("maatregelen-committee"),
+                FieldKind::Select(opt(&[("", "—"), ("ja", "ja"), ("nee", "nee")])),
+            )
+            .value(val("adviescommissie"))
+            .hint(m.t("maatregelen-committee-hint")),
+            FormField::new("weken", m.t("maatregelen-weeks"), FieldKind::Text)
+                .value(val("weken"))
+                .hint(m.t("maatregelen-weeks-hint")),
+        ]
+        .into_iter()
+        .chain((zaak.soort == model::Soort::Dwangsom).then(|| {
+            FormField::new(
+                "tegen",
+                m.t("maatregelen-against"),
+                FieldKind::Select(vec![
+                    (String::new(), m.t("maatregelen-against-last")),
+                    ("invordering".into(), m.t("maatregelen-against-collection")),
+                ]),
+            )
+            .value(val("tegen"))
+            .hint(m.t("maatregelen-against-hint"))
+        }))
+        .collect(),
     )
 }
 
@@ -964,9 +1004,13 @@ async fn step_post(
         evenredigheid: text(&v, "evenredigheid"),
         subsidiariteit: text(&v, "subsidiariteit"),
         reden: text(&v, "reden"),
-        adviescommissie: None,
-        weken: None,
-        tegen: None,
+        adviescommissie: match v.get("adviescommissie").map(|s| s.as_str()) {
+            Some("ja") => Some(true),
+            Some("nee") => Some(false),
+            _ => None,
+        },
+        weken: number(&v, "weken", &mut errors),
+        tegen: text(&v, "tegen"),
     };
     let result = match input.parse() {
         Ok(stap) if errors.is_empty() => match store::kalender(&state.db).await {

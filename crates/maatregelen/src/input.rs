@@ -12,9 +12,9 @@ use crate::store::Nieuw;
 /// A step to record.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct MaatregelStapIn {
-    /// Step slug: aanleiding, voornemen, zienswijze, afweging, besluit, bekendmaking,
+    /// Step slug: aanleiding, spoed, voornemen, zienswijze, afweging, besluit, bekendmaking,
     /// uitvoering-start, uitvoering-einde, verlenging, verbeurte, invorderingsbesluit, bezwaar,
-    /// beslissing-bezwaar, beroep, evaluatie, beeindiging.
+    /// verdaging, beslissing-bezwaar, beroep, uitspraak, hoger-beroep, evaluatie, beeindiging.
     pub soort: String,
     /// `YYYY-MM-DD` or `DD-MM-YYYY`.
     pub datum: String,

@@ -190,14 +190,19 @@ pub enum StapSoort {
     Verbeurte,
     Invordering,
     Bezwaar,
+    /// The decision on a bezwaar postponed (art. 7:10 lid 3 Awb), dated the day of the notice.
+    Verdaging,
     BeslissingBezwaar,
     Beroep,
+    /// The court's ruling on a beroep (or, after a hoger beroep, the Council of State's).
+    Uitspraak,
+    HogerBeroep,
     Evaluatie,
     Beeindiging,
 }
 
 impl StapSoort {
-    pub const ALL: [StapSoort; 17] = [
+    pub const ALL: [StapSoort; 20] = [
         StapSoort::Aanleiding,
         StapSoort::Spoed,
         StapSoort::Voornemen,
@@ -211,8 +216,11 @@ impl StapSoort {
         StapSoort::Verbeurte,
         StapSoort::Invordering,
         StapSoort::Bezwaar,
+        StapSoort::Verdaging,
         StapSoort::BeslissingBezwaar,
         StapSoort::Beroep,
+        StapSoort::Uitspraak,
+        StapSoort::HogerBeroep,
         StapSoort::Evaluatie,
         StapSoort::Beeindiging,
     ];
@@ -232,8 +240,11 @@ impl StapSoort {
             StapSoort::Verbeurte => "verbeurte",
             StapSoort::Invordering => "invorderingsbesluit",
             StapSoort::Bezwaar => "bezwaar",
+            StapSoort::Verdaging => "verdaging",
             StapSoort::BeslissingBezwaar => "beslissing-bezwaar",
             StapSoort::Beroep => "beroep",
+            StapSoort::Uitspraak => "uitspraak",
+            StapSoort::HogerBeroep => "hoger-beroep",
             StapSoort::Evaluatie => "evaluatie",
             StapSoort::Beeindiging => "beeindiging",
         }
@@ -258,8 +269,11 @@ impl StapSoort {
             StapSoort::Verbeurte => "Verbeurte dwangsom",
             StapSoort::Invordering => "Invorderingsbesluit",
             StapSoort::Bezwaar => "Bezwaar ontvangen",
+            StapSoort::Verdaging => "Verdaging beslissing op bezwaar",
             StapSoort::BeslissingBezwaar => "Beslissing op bezwaar",
             StapSoort::Beroep => "Beroep",
+            StapSoort::Uitspraak => "Uitspraak van de rechter",
+            StapSoort::HogerBeroep => "Hoger beroep",
             StapSoort::Evaluatie => "Evaluatie",
             StapSoort::Beeindiging => "Beëindiging",
         }
@@ -292,7 +306,7 @@ impl StapSoort {
             StapSoort::Voornemen | StapSoort::Zienswijze => {
                 matches!(p, Procedure::Awb | Procedure::Waarschuwing)
             }
-            StapSoort::Bezwaar | StapSoort::BeslissingBezwaar => {
+            StapSoort::Bezwaar | StapSoort::Verdaging | StapSoort::BeslissingBezwaar => {
                 matches!(p, Procedure::Awb | Procedure::Waarschuwing)
             }
             StapSoort::Verlenging => p == Procedure::Huisverbod,
@@ -534,6 +548,209 @@ fn weegt_zienswijze(
     }
 }
 
+fn tegen_van(s: &Stap) -> Tegen {
+    s.tegen.unwrap_or(Tegen::Last)
+}
+
+/// The last step of `soort` in the objection procedure against `doel`.
+fn laatste_tegen(stappen: &[Stap], soort: StapSoort, doel: Tegen) -> Option<&Stap> {
+    stappen
+        .iter()
+        .rev()
+        .find(|s| s.soort == soort && tegen_van(s) == doel)
+}
+
+/// The decision a remedy against `doel` is directed at, with the day it was made known: the
+/// measure's besluit (its bekendmaking; a huisverbod or crisismaatregel is handed over when
+/// imposed), or the latest invorderingsbesluit.
+fn bestreden(stappen: &[Stap], doel: Tegen, p: Procedure) -> Option<Date> {
+    match doel {
+        Tegen::Last => laatste(stappen, StapSoort::Bekendmaking)
+            .or_else(|| {
+                matches!(p, Procedure::Huisverbod | Procedure::Crisis)
+                    .then(|| laatste(stappen, StapSoort::Besluit))
+                    .flatten()
+            })
+            .map(|s| s.datum),
+        Tegen::Invordering => laatste(stappen, StapSoort::Invordering).map(|s| s.datum),
+    }
+}
+
+fn tegen_naam(doel: Tegen) -> &'static str {
+    match doel {
+        Tegen::Last => "de last onder dwangsom",
+        Tegen::Invordering => "het invorderingsbesluit",
+    }
+}
+
+/// The last day to decide on a bezwaar against `doel` (art. 7:10 Awb): 6 weeks after the
+/// bezwaar term, 12 with an advisory committee (art. 7:13), plus a verdaging of at most 6 weeks
+/// when one was recorded; `met_verdaging` false gives the term a verdaging must be sent within.
+pub fn beslistermijn_bezwaar(
+    stappen: &[Stap],
+    doel: Tegen,
+    p: Procedure,
+    met_verdaging: bool,
+    kal: &Calendar,
+) -> Option<termijnen::Termijn> {
+    let bezwaar = laatste_tegen(stappen, StapSoort::Bezwaar, doel)?;
+    let bekend = bestreden(stappen, doel, p)?;
+    let verdaging = laatste_tegen(stappen, StapSoort::Verdaging, doel).filter(|_| met_verdaging);
+    let mut t = bereken_met(
+        kal,
+        Regel::BeslistermijnBezwaar,
+        bekend,
+        &Opties {
+            adviescommissie: bezwaar.adviescommissie == Some(true),
+            verdaging_weken: verdaging.and_then(|v| v.weken),
+            dagen: None,
+        },
+    )
+    .ok()?;
+    if let Some(v) = verdaging {
+        t.uitleg.push_str(&format!(
+            " De verdaging is op {} schriftelijk meegedeeld.",
+            datum_nl(v.datum)
+        ));
+    }
+    if bezwaar.adviescommissie == Some(true) {
+        t.uitleg.push_str(" Het bezwaar wordt behandeld door de adviescommissie bezwaarschriften.");
+    }
+    Some(t)
+}
+
+/// How long a remedy against `doel` stays open or pending, seen from the recorded steps: the
+/// last day it is open (after it the decision is final unless a next step is recorded), or
+/// None while a bezwaar, beroep or hoger beroep is pending; with what is open, in Dutch.
+fn rechtsgang(
+    stappen: &[Stap],
+    doel: Tegen,
+    p: Procedure,
+    kal: &Calendar,
+) -> Option<(Option<Date>, String)> {
+    let naam = tegen_naam(doel);
+    let start = bestreden(stappen, doel, p)?;
+    let na = |soort: StapSoort, vanaf: usize| {
+        stappen
+            .iter()
+            .enumerate()
+            .skip(vanaf)
+            .find(|(_, s)| s.soort == soort && tegen_van(s) == doel)
+    };
+    let Some((i_bz, _)) = na(StapSoort::Bezwaar, 0) else {
+        let t = regel(Regel::Bezwaar, start, kal)?;
+        return Some((Some(t.datum), format!("de bezwaartermijn tegen {naam}")));
+    };
+    let Some((i_bb, bb)) = na(StapSoort::BeslissingBezwaar, i_bz) else {
+        return Some((None, format!("het bezwaar tegen {naam}")));
+    };
+    let Some((i_br, _)) = na(StapSoort::Beroep, i_bb) else {
+        let t = regel(Regel::Beroep, bb.datum, kal)?;
+        return Some((
+            Some(t.datum),
+            format!("de beroepstermijn tegen de beslissing op bezwaar over {naam}"),
+        ));
+    };
+    let Some((i_u1, u1)) = na(StapSoort::Uitspraak, i_br) else {
+        return Some((None, format!("het beroep tegen {naam}")));
+    };
+    let Some((i_hb, _)) = na(StapSoort::HogerBeroep, i_u1) else {
+        let t = regel(Regel::HogerBeroep, u1.datum, kal)?;
+        return Some((
+            Some(t.datum),
+            format!("de termijn voor hoger beroep tegen de uitspraak over {naam}"),
+        ));
+    };
+    match na(StapSoort::Uitspraak, i_hb) {
+        Some((_, u2)) => Some((
+            Some(u2.datum),
+            format!("het hoger beroep over {naam} (uitspraak op {})", datum_nl(u2.datum)),
+        )),
+        None => Some((None, format!("het hoger beroep over {naam}"))),
+    }
+}
+
+/// When a forfeited dwangsom lapses: one year after the forfeiture (art. 5:35 lid 1 Awb),
+/// extended while on that day a bezwaar, beroep or hoger beroep against the last onder dwangsom
+/// is open or pending (art. 5:35 lid 2 Awb), or against the invorderingsbesluit (art. 5:37a
+/// Awb), to the last day it is open: the earliest reading, safe for the gemeente. While one is
+/// pending the end is not known (`open_einde`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verjaring {
+    pub datum: Date,
+    /// The article that moved the date (the last one applied), if any.
+    pub verlengd: Option<&'static str>,
+    /// Still pending: the extension runs until the remedy is decided.
+    pub open_einde: bool,
+    pub uitleg: String,
+}
+
+pub fn dwangsom_verjaring(v: &Stap, stappen: &[Stap], kal: &Calendar) -> Option<Verjaring> {
+    let t = regel(Regel::DwangsomVerjaring, v.datum, kal)?;
+    let mut uitleg = t
+        .uitleg
+        .replace("; dat is hier niet meegerekend.", ".");
+    let mut datum = t.datum;
+    let mut verlengd = None;
+    // Apply both rules until neither moves the date (an extension can reach into the other).
+    for _ in 0..4 {
+        let mut bewogen = false;
+        for (doel, artikel) in [
+            (Tegen::Last, "art. 5:35 lid 2 Awb"),
+            (Tegen::Invordering, "art. 5:37a Awb"),
+        ] {
+            if doel == Tegen::Invordering
+                && !stappen
+                    .iter()
+                    .any(|s| s.soort == StapSoort::Invordering && s.datum >= v.datum && s.datum <= datum)
+            {
+                continue;
+            }
+            let Some((eind, wat)) = rechtsgang(stappen, doel, Procedure::Awb, kal) else {
+                continue;
+            };
+            match eind {
+                None => {
+                    uitleg.push_str(&format!(
+                        " Verlengd op grond van {artikel}: op {} was {wat} aanhangig; de verjaring loopt door tot daarop onherroepelijk is beslist. Invordering wordt tot dan niet als verjaard geweigerd.",
+                        datum_nl(datum)
+                    ));
+                    return Some(Verjaring {
+                        datum,
+                        verlengd: Some(artikel),
+                        open_einde: true,
+                        uitleg,
+                    });
+                }
+                Some(e) if e > datum => {
+                    uitleg.push_str(&format!(
+                        " Verlengd op grond van {artikel}: op {} stond {wat} open tot en met {}; de verjaring valt daarom op {}.",
+                        datum_nl(datum),
+                        datum_nl(e),
+                        datum_nl(e)
+                    ));
+                    datum = e;
+                    verlengd = Some(artikel);
+                    bewogen = true;
+                }
+                _ => {}
+            }
+        }
+        if !bewogen {
+            break;
+        }
+    }
+    if verlengd.is_none() {
+        uitleg.push_str(" Op de verjaringsdag stond geen bezwaar of beroep tegen de last of het invorderingsbesluit open: geen verlenging.");
+    }
+    Some(Verjaring {
+        datum,
+        verlengd,
+        open_einde: false,
+        uitleg,
+    })
+}
+
 /// The refusal of an urgent path without a reason (shown next to the reason field).
 pub const SPOED_ZONDER_REDEN: &str = "Noem de reden van de spoed: waarom het voornemen en de zienswijze niet kunnen worden afgewacht (art. 4:11 Awb).";
 
@@ -589,6 +806,40 @@ pub fn toets(
             ),
         });
     }
+    let doel = tegen_van(nieuw);
+    if nieuw.tegen.is_some() {
+        if soort != Soort::Dwangsom {
+            return Err("Alleen bij een last onder dwangsom wordt vastgelegd waartegen een bezwaar of beroep zich richt.".into());
+        }
+        if !matches!(
+            nieuw.soort,
+            Bezwaar | Verdaging | BeslissingBezwaar | Beroep | Uitspraak | HogerBeroep
+        ) {
+            return Err("Alleen een bezwaar, beroep of uitspraak richt zich tegen de last of het invorderingsbesluit.".into());
+        }
+    }
+    if nieuw.adviescommissie.is_some() && nieuw.soort != Bezwaar {
+        return Err("Of een adviescommissie het bezwaar behandelt, hoort bij de stap bezwaar.".into());
+    }
+    if nieuw.weken.is_some() && nieuw.soort != Verdaging {
+        return Err("Een aantal weken hoort bij de verdaging van de beslissing op bezwaar.".into());
+    }
+    // One step of a kind in the procedure against the same decision.
+    let een_tegen = |s: StapSoort| -> Result<(), String> {
+        if laatste_tegen(stappen, s, doel).is_some() {
+            Err(format!("De stap '{}' is al vastgelegd.", s.naam()))
+        } else {
+            Ok(())
+        }
+    };
+    let vereist_tegen = |s: StapSoort, waarom: &str| -> Result<&Stap, String> {
+        laatste_tegen(stappen, s, doel).ok_or_else(|| {
+            format!(
+                "Eerst moet de stap '{}' zijn vastgelegd{waarom}.",
+                s.naam().to_lowercase()
+            )
+        })
+    };
     if nieuw.soort == Aanleiding {
         een(Aanleiding)?;
         if !BRONNEN
@@ -609,7 +860,12 @@ pub fn toets(
             datum_nl(aanleiding.datum)
         ));
     }
-    if heeft(stappen, Beeindiging) && !matches!(nieuw.soort, Bezwaar | BeslissingBezwaar | Beroep) {
+    if heeft(stappen, Beeindiging)
+        && !matches!(
+            nieuw.soort,
+            Bezwaar | Verdaging | BeslissingBezwaar | Beroep | Uitspraak | HogerBeroep
+        )
+    {
         return Err(
             "De maatregel is beëindigd; alleen bezwaar en beroep kunnen nog worden vastgelegd."
                 .into(),
@@ -868,42 +1124,93 @@ pub fn toets(
                 return Err("Eerst moet een verbeurte zijn vastgelegd.".into());
             }
             let open = verbeurd.iter().any(|v| {
-                regel(Regel::DwangsomVerjaring, v.datum, kal)
-                    .is_some_and(|t| nieuw.datum <= t.datum)
+                dwangsom_verjaring(v, stappen, kal)
+                    .is_some_and(|t| t.open_einde || nieuw.datum <= t.datum)
             });
             if !open {
                 return Err(
-                    "Alle verbeurde dwangsommen zijn verjaard (één jaar na verbeurte, art. 5:35 Awb)."
+                    "Alle verbeurde dwangsommen zijn verjaard (één jaar na verbeurte, art. 5:35 lid 1 Awb; een verlenging op grond van art. 5:35 lid 2 of 5:37a Awb is meegerekend)."
                         .into(),
                 );
             }
             Ok(())
         }
         Bezwaar => {
-            een(Bezwaar)?;
+            een_tegen(Bezwaar)?;
+            if doel == Tegen::Invordering {
+                let i = vereist(Invordering, "")?;
+                return na(i, "het invorderingsbesluit");
+            }
             let bk = vereist(
                 Bekendmaking,
                 ": bezwaar richt zich tegen een bekendgemaakt besluit",
             )?;
             na(bk, "de bekendmaking")
         }
+        Verdaging => {
+            een_tegen(Verdaging)?;
+            let bz = vereist_tegen(Bezwaar, ": alleen de beslissing op een bezwaar wordt verdaagd")?;
+            na(bz, "het bezwaar")?;
+            if laatste_tegen(stappen, BeslissingBezwaar, doel).is_some() {
+                return Err("Er is al op het bezwaar beslist.".into());
+            }
+            match nieuw.weken {
+                None | Some(0) => {
+                    return Err("Geef met hoeveel weken de beslissing wordt verdaagd (ten hoogste 6).".into())
+                }
+                Some(w) if w > termijnen::MAX_VERDAGING_WEKEN => {
+                    return Err(format!(
+                        "Verdagen kan met ten hoogste 6 weken (art. 7:10 lid 3 Awb), niet met {w}; verder uitstel alleen met instemming van de indiener (art. 7:10 lid 4 Awb)."
+                    ))
+                }
+                Some(_) => {}
+            }
+            if let Some(t) = beslistermijn_bezwaar(stappen, doel, p, false, kal) {
+                if nieuw.datum > t.datum {
+                    return Err(format!(
+                        "De verdaging moet worden meegedeeld voordat de beslistermijn verstrijkt (uiterlijk {}).",
+                        datum_nl(t.datum)
+                    ));
+                }
+            }
+            Ok(())
+        }
         BeslissingBezwaar => {
-            een(BeslissingBezwaar)?;
-            let bz = vereist(Bezwaar, "")?;
+            een_tegen(BeslissingBezwaar)?;
+            let bz = vereist_tegen(Bezwaar, "")?;
             na(bz, "het bezwaar")
         }
         Beroep => {
-            een(Beroep)?;
+            een_tegen(Beroep)?;
             if matches!(p, Procedure::Huisverbod | Procedure::Crisis) {
                 let b = vereist(Besluit, "")?;
                 na(b, "het besluit")
             } else {
-                let bb = vereist(
+                let bb = vereist_tegen(
                     BeslissingBezwaar,
                     ": beroep staat open tegen de beslissing op bezwaar",
                 )?;
                 na(bb, "de beslissing op bezwaar")
             }
+        }
+        Uitspraak => {
+            let br = vereist_tegen(Beroep, ": de rechter doet uitspraak op een beroep")?;
+            na(br, "het beroep")?;
+            let uitspraken = stappen
+                .iter()
+                .filter(|s| s.soort == Uitspraak && tegen_van(s) == doel)
+                .count();
+            let hoger = laatste_tegen(stappen, HogerBeroep, doel);
+            match (uitspraken, hoger) {
+                (0, _) => Ok(()),
+                (1, Some(h)) => na(h, "het hoger beroep"),
+                _ => Err("De uitspraak is al vastgelegd.".into()),
+            }
+        }
+        HogerBeroep => {
+            een_tegen(HogerBeroep)?;
+            let u = vereist_tegen(Uitspraak, ": hoger beroep richt zich tegen de uitspraak")?;
+            na(u, "de uitspraak")
         }
         Evaluatie => {
             let b = vereist(Besluit, "")?;
@@ -981,26 +1288,43 @@ pub fn tijdlijn(zaak: impl Into<Zaak>, stappen: &[Stap], kal: &Calendar) -> Vec<
             klaar,
         )));
     }
-    if let (Some(bk), true) = (
-        bekendmaking,
-        matches!(procedure, Procedure::Awb | Procedure::Waarschuwing),
-    ) {
-        if let Some(t) = regel(Regel::Bezwaar, bk.datum, kal) {
-            uit.push(mijlpaal(t, "Einde bezwaartermijn", true));
-        }
-        if heeft(stappen, Bezwaar) {
-            if let Some(t) = regel(Regel::BeslistermijnBezwaar, bk.datum, kal) {
-                uit.push(voor_burgemeester(mijlpaal(
-                    t,
-                    "Uiterste beslisdatum op bezwaar",
-                    heeft(stappen, BeslissingBezwaar),
-                )));
+    let doelen: &[Tegen] = if soort == Soort::Dwangsom {
+        &[Tegen::Last, Tegen::Invordering]
+    } else {
+        &[Tegen::Last]
+    };
+    for &doel in doelen {
+        let achter = match doel {
+            Tegen::Last => "",
+            Tegen::Invordering => " (invorderingsbesluit)",
+        };
+        let bezwaar_mogelijk = matches!(procedure, Procedure::Awb | Procedure::Waarschuwing);
+        if let (Some(bk), true) = (bestreden(stappen, doel, procedure), bezwaar_mogelijk) {
+            if doel == Tegen::Invordering || bekendmaking.is_some() {
+                if let Some(t) = regel(Regel::Bezwaar, bk, kal) {
+                    uit.push(mijlpaal(t, &format!("Einde bezwaartermijn{achter}"), true));
+                }
             }
         }
-    }
-    if let Some(bb) = laatste(stappen, BeslissingBezwaar) {
-        if let Some(t) = regel(Regel::Beroep, bb.datum, kal) {
-            uit.push(mijlpaal(t, "Einde beroepstermijn", true));
+        if let Some(t) = beslistermijn_bezwaar(stappen, doel, procedure, true, kal) {
+            uit.push(voor_burgemeester(mijlpaal(
+                t,
+                &format!("Uiterste beslisdatum op bezwaar{achter}"),
+                laatste_tegen(stappen, BeslissingBezwaar, doel).is_some(),
+            )));
+        }
+        if let Some(bb) = laatste_tegen(stappen, BeslissingBezwaar, doel) {
+            if let Some(t) = regel(Regel::Beroep, bb.datum, kal) {
+                uit.push(mijlpaal(t, &format!("Einde beroepstermijn{achter}"), true));
+            }
+        }
+        let eerste_uitspraak = stappen
+            .iter()
+            .find(|s| s.soort == Uitspraak && tegen_van(s) == doel);
+        if let Some(u) = eerste_uitspraak {
+            if let Some(t) = regel(Regel::HogerBeroep, u.datum, kal) {
+                uit.push(mijlpaal(t, &format!("Einde termijn hoger beroep{achter}"), true));
+            }
         }
     }
     if let Some(b) = besluit {
@@ -1008,7 +1332,12 @@ pub fn tijdlijn(zaak: impl Into<Zaak>, stappen: &[Stap], kal: &Calendar) -> Vec<
             // No bezwaar: direct beroep at the rechtbank, 6 weeks after uitreiking (Awb 6:7,
             // 6:8); the huisverbod is handed over when imposed unless a bekendmaking is recorded.
             let vanaf = bekendmaking.unwrap_or(b).datum;
-            if let Some(t) = regel(Regel::Beroep, vanaf, kal) {
+            if let Some(mut t) = regel(Regel::Beroep, vanaf, kal) {
+                t.uitleg = t.uitleg.replacen(
+                    "Beroepstermijn: 6 weken na de dag van bekendmaking van het besluit op bezwaar",
+                    "Beroepstermijn bij de rechtbank: tegen een huisverbod staat geen bezwaar open maar direct beroep (art. 6:7 Awb), 6 weken na de dag waarop het huisverbod is uitgereikt",
+                    1,
+                );
                 uit.push(mijlpaal(t, "Einde beroepstermijn (rechtbank)", true));
             }
         }
@@ -1076,9 +1405,22 @@ pub fn tijdlijn(zaak: impl Into<Zaak>, stappen: &[Stap], kal: &Calendar) -> Vec<
             }
             let invordering = laatste(stappen, Invordering);
             for v in stappen.iter().filter(|s| s.soort == Verbeurte) {
-                if let Some(t) = regel(Regel::DwangsomVerjaring, v.datum, kal) {
+                if let Some(t) = dwangsom_verjaring(v, stappen, kal) {
                     let klaar = invordering.is_some_and(|i| i.datum >= v.datum) || beeindigd;
-                    uit.push(mijlpaal(t, "Verjaring verbeurde dwangsom", klaar));
+                    uit.push(Mijlpaal {
+                        datum: t.datum,
+                        wat: if t.open_einde {
+                            "Verjaring verbeurde dwangsom verlengd (procedure aanhangig)".into()
+                        } else {
+                            "Verjaring verbeurde dwangsom".into()
+                        },
+                        regel: Some(Regel::DwangsomVerjaring.slug()),
+                        uitleg: t.uitleg,
+                        termijn: true,
+                        // While the extension runs without an end no reminder goes out.
+                        afgehandeld: klaar || t.open_einde,
+                        burgemeester: false,
+                    });
                 }
             }
         }
@@ -2586,6 +2928,213 @@ mod tests {
         assert_eq!(v.len(), 3);
         assert_eq!(v[0].datum, date(2027, 1, 25));
         assert!(v.iter().all(|m| m.afgehandeld));
+    }
+
+    /// The decision on a bezwaar: 6 weeks after the bezwaar term, 12 with an advisory committee,
+    /// plus a verdaging of at most 6 weeks sent before the term ends (art. 7:10 and 7:13 Awb).
+    #[test]
+    fn the_decision_on_a_bezwaar_follows_committee_and_verdaging() {
+        let soort = Soort::Sluiting174a;
+        let d0 = date(2026, 3, 2);
+        let basis = keten(
+            soort,
+            &[
+                aanleiding(d0),
+                stap(Voornemen, d0),
+                Stap {
+                    ontvangen: Some(true),
+                    ..stap(Zienswijze, date(2026, 3, 10))
+                },
+                afweging(date(2026, 3, 11)),
+                stap(Besluit, date(2026, 3, 20)),
+                stap(Bekendmaking, date(2026, 4, 2)),
+            ],
+        );
+        let beslis = |stappen: &[Stap]| {
+            tijdlijn(soort, stappen, &kal())
+                .into_iter()
+                .find(|m| m.regel == Some("beslistermijn-bezwaar"))
+                .unwrap()
+        };
+        // Without a committee: six weeks after the bezwaar term (which ends Friday 15 May).
+        let zes = keten(
+            soort,
+            &[basis.clone(), vec![stap(Bezwaar, date(2026, 5, 1))]].concat(),
+        );
+        assert_eq!(beslis(&zes).datum, date(2026, 6, 26));
+        // With the advisory committee: twelve weeks.
+        let commissie = Stap {
+            adviescommissie: Some(true),
+            ..stap(Bezwaar, date(2026, 5, 1))
+        };
+        let twaalf = keten(soort, &[basis.clone(), vec![commissie]].concat());
+        let m = beslis(&twaalf);
+        assert_eq!(m.datum, date(2026, 8, 7));
+        assert!(m.uitleg.contains("adviescommissie"), "{}", m.uitleg);
+        // A verdaging: at most six weeks, sent before the term ends, once.
+        let verdaag = |weken, datum| Stap {
+            weken: Some(weken),
+            ..stap(Verdaging, datum)
+        };
+        let e = toets(soort, &twaalf, &verdaag(7, date(2026, 7, 20)), &kal()).unwrap_err();
+        assert!(e.contains("ten hoogste 6 weken"), "{e}");
+        let e = toets(soort, &twaalf, &verdaag(6, date(2026, 8, 10)), &kal()).unwrap_err();
+        assert!(e.contains("uiterlijk vrijdag 7 augustus 2026"), "{e}");
+        assert!(toets(soort, &basis, &verdaag(6, date(2026, 7, 20)), &kal()).is_err());
+        let verdaagd = keten(
+            soort,
+            &[twaalf, vec![verdaag(6, date(2026, 7, 20))]].concat(),
+        );
+        let m = beslis(&verdaagd);
+        assert_eq!(m.datum, date(2026, 9, 18));
+        assert!(
+            m.uitleg.contains("De verdaging is op maandag 20 juli 2026 schriftelijk meegedeeld."),
+            "{}",
+            m.uitleg
+        );
+        assert!(toets(soort, &verdaagd, &verdaag(1, date(2026, 7, 21)), &kal()).is_err());
+        let klaar = keten(
+            soort,
+            &[verdaagd, vec![stap(BeslissingBezwaar, date(2026, 9, 1))]].concat(),
+        );
+        assert!(beslis(&klaar).afgehandeld);
+        // The rest of the road: beroep, the ruling, hoger beroep.
+        let klaar = keten(
+            soort,
+            &[
+                klaar,
+                vec![
+                    stap(Beroep, date(2026, 10, 1)),
+                    stap(Uitspraak, date(2027, 2, 1)),
+                    stap(HogerBeroep, date(2027, 3, 1)),
+                    stap(Uitspraak, date(2027, 9, 1)),
+                ],
+            ]
+            .concat(),
+        );
+        assert!(toets(soort, &klaar, &stap(Uitspraak, date(2027, 9, 2)), &kal()).is_err());
+        assert!(tijdlijn(soort, &klaar, &kal())
+            .iter()
+            .any(|m| m.regel == Some("hoger-beroep")));
+    }
+
+    /// Art. 5:35 lid 2 and 5:37a Awb: the limitation of a forfeited dwangsom is extended while
+    /// a bezwaar or beroep against the last or the invorderingsbesluit is open or pending; the
+    /// explanation names the article; collection is not refused as time-barred meanwhile.
+    #[test]
+    fn the_dwangsom_limitation_is_extended_while_a_remedy_runs() {
+        let soort = Soort::Dwangsom;
+        let d = |y, m, dd| date(y, m, dd);
+        let basis = keten(
+            soort,
+            &[
+                aanleiding(d(2026, 1, 2)),
+                stap(Voornemen, d(2026, 1, 2)),
+                Stap {
+                    ontvangen: Some(true),
+                    ..stap(Zienswijze, d(2026, 1, 5))
+                },
+                afweging(d(2026, 1, 6)),
+                Stap {
+                    bedrag_cent: Some(100_000),
+                    maximum_cent: Some(500_000),
+                    tot: Some(d(2026, 1, 23)),
+                    ..stap(Besluit, d(2026, 1, 7))
+                },
+                stap(Bekendmaking, d(2026, 1, 8)),
+            ],
+        );
+        let tegen_last = |soort: StapSoort, datum| Stap {
+            tegen: Some(Tegen::Last),
+            ..stap(soort, datum)
+        };
+        // A bezwaar against the last, then a forfeiture on 10 February 2026.
+        let pending = keten(
+            soort,
+            &[
+                basis.clone(),
+                vec![tegen_last(Bezwaar, d(2026, 2, 1)), stap(Verbeurte, d(2026, 2, 10))],
+            ]
+            .concat(),
+        );
+        let v = pending.last().unwrap().clone();
+        let t = dwangsom_verjaring(&v, &pending, &kal()).unwrap();
+        assert!(t.open_einde);
+        assert_eq!(t.verlengd, Some("art. 5:35 lid 2 Awb"));
+        assert!(t.uitleg.contains("Verlengd op grond van art. 5:35 lid 2 Awb: op woensdag 10 februari 2027 was het bezwaar tegen de last onder dwangsom aanhangig"), "{}", t.uitleg);
+        // Collection is not refused as time-barred while the extension runs.
+        assert_eq!(toets(soort, &pending, &stap(Invordering, d(2027, 3, 1)), &kal()), Ok(()));
+        // Decided on 20 January 2027: beroep stays open until Wednesday 3 March 2027.
+        let beslist = keten(
+            soort,
+            &[pending.clone(), vec![tegen_last(BeslissingBezwaar, d(2027, 1, 20))]].concat(),
+        );
+        let t = dwangsom_verjaring(&v, &beslist, &kal()).unwrap();
+        assert!(!t.open_einde);
+        assert_eq!(t.datum, d(2027, 3, 3));
+        assert!(t.uitleg.contains("Verlengd op grond van art. 5:35 lid 2 Awb: op woensdag 10 februari 2027 stond de beroepstermijn tegen de beslissing op bezwaar over de last onder dwangsom open tot en met woensdag 3 maart 2027"), "{}", t.uitleg);
+        assert_eq!(toets(soort, &beslist, &stap(Invordering, d(2027, 3, 3)), &kal()), Ok(()));
+        let e = toets(soort, &beslist, &stap(Invordering, d(2027, 3, 4)), &kal()).unwrap_err();
+        assert!(e.contains("verjaard"), "{e}");
+        let m = tijdlijn(soort, &beslist, &kal())
+            .into_iter()
+            .find(|m| m.regel == Some("dwangsom-verjaring"))
+            .unwrap();
+        assert_eq!(m.datum, d(2027, 3, 3));
+        assert!(m.uitleg.contains("art. 5:35 lid 2 Awb"));
+        // Art. 5:37a: a bezwaar against the invorderingsbesluit.
+        let invordering = keten(
+            soort,
+            &[
+                basis.clone(),
+                vec![
+                    stap(Verbeurte, d(2026, 2, 10)),
+                    stap(Invordering, d(2026, 6, 1)),
+                    Stap {
+                        tegen: Some(Tegen::Invordering),
+                        ..stap(Bezwaar, d(2026, 6, 20))
+                    },
+                ],
+            ]
+            .concat(),
+        );
+        let v = invordering[basis.len()].clone();
+        let t = dwangsom_verjaring(&v, &invordering, &kal()).unwrap();
+        assert!(t.open_einde);
+        assert_eq!(t.verlengd, Some("art. 5:37a Awb"));
+        assert!(t.uitleg.contains("art. 5:37a Awb"), "{}", t.uitleg);
+        assert_eq!(toets(soort, &invordering, &stap(Invordering, d(2027, 3, 1)), &kal()), Ok(()));
+        let beslist = keten(
+            soort,
+            &[
+                invordering,
+                vec![Stap {
+                    tegen: Some(Tegen::Invordering),
+                    ..stap(BeslissingBezwaar, d(2027, 1, 15))
+                }],
+            ]
+            .concat(),
+        );
+        let t = dwangsom_verjaring(&v, &beslist, &kal()).unwrap();
+        assert_eq!(t.datum, d(2027, 2, 26));
+        assert_eq!(t.verlengd, Some("art. 5:37a Awb"));
+        // No remedy on the day: no extension, and the explanation says so.
+        let kaal = keten(soort, &[basis, vec![stap(Verbeurte, d(2026, 2, 10))]].concat());
+        let t = dwangsom_verjaring(kaal.last().unwrap(), &kaal, &kal()).unwrap();
+        assert_eq!((t.datum, t.verlengd), (d(2027, 2, 10), None));
+        assert!(t.uitleg.contains("geen verlenging"), "{}", t.uitleg);
+        // Against the invorderingsbesluit only in a dwangsom case, and only after one.
+        let e = toets(
+            Soort::Sluiting174a,
+            &kaal,
+            &Stap {
+                tegen: Some(Tegen::Invordering),
+                ..stap(Bezwaar, d(2026, 3, 1))
+            },
+            &kal(),
+        )
+        .unwrap_err();
+        assert!(e.contains("Alleen bij een last onder dwangsom"), "{e}");
     }
 
     fn rows() -> Vec<LadderRegel> {

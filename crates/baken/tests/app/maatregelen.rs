@@ -2066,3 +2066,100 @@ async fn ladders_count_every_step_at_the_same_place() {
         .unwrap()
         .starts_with("tweede overtreding"));
 }
+
+/// The decision on a bezwaar moves with the advisory committee and a verdaging recorded on the
+/// measure; a dwangsom's limitation is extended while a bezwaar against the last runs, the
+/// explanation names art. 5:35 lid 2, and collection is not refused meanwhile.
+#[tokio::test]
+async fn objection_terms_and_the_dwangsom_limitation_follow_the_procedure() {
+    let app = spawn_app().await;
+    let (token, secret) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let id = create_measure(
+        &app,
+        &token,
+        serde_json::json!({"soort": "dwangsom", "onderwerp": "W. Test (fictief)", "locatie": "Laan 11, Vianen",
+                           "datum": "2026-01-02", "bron": "inspectie"}),
+    )
+    .await;
+    for body in [
+        serde_json::json!({"soort": "voornemen", "datum": "2026-01-02"}),
+        serde_json::json!({"soort": "zienswijze", "datum": "2026-01-05", "ontvangen": true}),
+        serde_json::json!({"soort": "afweging", "datum": "2026-01-06", "noodzaak": "n", "evenredigheid": "e", "subsidiariteit": "s"}),
+        serde_json::json!({"soort": "besluit", "datum": "2026-01-07", "bedrag_cent": 100000, "maximum_cent": 500000, "tot": "2026-01-23"}),
+        serde_json::json!({"soort": "bekendmaking", "datum": "2026-01-08"}),
+        serde_json::json!({"soort": "bezwaar", "datum": "2026-02-01", "adviescommissie": true, "tegen": "last"}),
+    ] {
+        let (s, p) = api_step(&app, &token, &id, body.clone()).await;
+        assert_eq!(s, 201, "{body}: {p}");
+    }
+    // Bekendmaking 8 January: bezwaar term until 19 February, twelve weeks: Friday 14 May 2026.
+    let (s, p) = api_step(
+        &app,
+        &token,
+        &id,
+        serde_json::json!({"soort": "verdaging", "datum": "2026-05-01", "weken": 7}),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ten hoogste 6 weken"),
+        "{p}"
+    );
+    let (s, v) = api_step(
+        &app,
+        &token,
+        &id,
+        serde_json::json!({"soort": "verdaging", "datum": "2026-05-01", "weken": 6}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let t = tijdlijn(&v, "beslistermijn-bezwaar");
+    assert_eq!(t["datum"], "2026-06-25", "{t}");
+    assert!(
+        t["uitleg"]
+            .as_str()
+            .unwrap()
+            .contains("vrijdag 1 mei 2026 schriftelijk meegedeeld"),
+        "{t}"
+    );
+    // A forfeiture while the bezwaar against the last is pending: the limitation is extended.
+    let (s, v) = api_step(
+        &app,
+        &token,
+        &id,
+        serde_json::json!({"soort": "verbeurte", "datum": "2026-02-10"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let t = tijdlijn(&v, "dwangsom-verjaring");
+    assert!(
+        t["uitleg"]
+            .as_str()
+            .unwrap()
+            .contains("art. 5:35 lid 2 Awb"),
+        "{t}"
+    );
+    assert_eq!(
+        t["afgehandeld"], true,
+        "no reminder while the end is unknown"
+    );
+    // Collection after the first anniversary is not refused as time-barred.
+    let (s, p) = api_step(
+        &app,
+        &token,
+        &id,
+        serde_json::json!({"soort": "invorderingsbesluit", "datum": "2027-03-01"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{p}");
+    // The page offers the committee, the weeks and what a remedy is directed against.
+    let mut b = Browser::new(&app);
+    b.login("jurist@example.nl", PASSWORD, Some(&secret)).await;
+    let page = b.get(&format!("/maatregelen/{id}")).await;
+    assert!(page.body.contains("name=\"adviescommissie\""));
+    assert!(page.body.contains("name=\"tegen\""));
+    assert!(page.body.contains("verdaagd met 6 weken"));
+}
