@@ -614,7 +614,8 @@ pub fn beslistermijn_bezwaar(
         ));
     }
     if bezwaar.adviescommissie == Some(true) {
-        t.uitleg.push_str(" Het bezwaar wordt behandeld door de adviescommissie bezwaarschriften.");
+        t.uitleg
+            .push_str(" Het bezwaar wordt behandeld door de adviescommissie bezwaarschriften.");
     }
     Some(t)
 }
@@ -664,7 +665,10 @@ fn rechtsgang(
     match na(StapSoort::Uitspraak, i_hb) {
         Some((_, u2)) => Some((
             Some(u2.datum),
-            format!("het hoger beroep over {naam} (uitspraak op {})", datum_nl(u2.datum)),
+            format!(
+                "het hoger beroep over {naam} (uitspraak op {})",
+                datum_nl(u2.datum)
+            ),
         )),
         None => Some((None, format!("het hoger beroep over {naam}"))),
     }
@@ -687,9 +691,7 @@ pub struct Verjaring {
 
 pub fn dwangsom_verjaring(v: &Stap, stappen: &[Stap], kal: &Calendar) -> Option<Verjaring> {
     let t = regel(Regel::DwangsomVerjaring, v.datum, kal)?;
-    let mut uitleg = t
-        .uitleg
-        .replace("; dat is hier niet meegerekend.", ".");
+    let mut uitleg = t.uitleg.replace("; dat is hier niet meegerekend.", ".");
     let mut datum = t.datum;
     let mut verlengd = None;
     // Apply both rules until neither moves the date (an extension can reach into the other).
@@ -700,9 +702,9 @@ pub fn dwangsom_verjaring(v: &Stap, stappen: &[Stap], kal: &Calendar) -> Option<
             (Tegen::Invordering, "art. 5:37a Awb"),
         ] {
             if doel == Tegen::Invordering
-                && !stappen
-                    .iter()
-                    .any(|s| s.soort == StapSoort::Invordering && s.datum >= v.datum && s.datum <= datum)
+                && !stappen.iter().any(|s| {
+                    s.soort == StapSoort::Invordering && s.datum >= v.datum && s.datum <= datum
+                })
             {
                 continue;
             }
@@ -819,7 +821,9 @@ pub fn toets(
         }
     }
     if nieuw.adviescommissie.is_some() && nieuw.soort != Bezwaar {
-        return Err("Of een adviescommissie het bezwaar behandelt, hoort bij de stap bezwaar.".into());
+        return Err(
+            "Of een adviescommissie het bezwaar behandelt, hoort bij de stap bezwaar.".into(),
+        );
     }
     if nieuw.weken.is_some() && nieuw.soort != Verdaging {
         return Err("Een aantal weken hoort bij de verdaging van de beslissing op bezwaar.".into());
@@ -1149,7 +1153,10 @@ pub fn toets(
         }
         Verdaging => {
             een_tegen(Verdaging)?;
-            let bz = vereist_tegen(Bezwaar, ": alleen de beslissing op een bezwaar wordt verdaagd")?;
+            let bz = vereist_tegen(
+                Bezwaar,
+                ": alleen de beslissing op een bezwaar wordt verdaagd",
+            )?;
             na(bz, "het bezwaar")?;
             if laatste_tegen(stappen, BeslissingBezwaar, doel).is_some() {
                 return Err("Er is al op het bezwaar beslist.".into());
@@ -1323,7 +1330,11 @@ pub fn tijdlijn(zaak: impl Into<Zaak>, stappen: &[Stap], kal: &Calendar) -> Vec<
             .find(|s| s.soort == Uitspraak && tegen_van(s) == doel);
         if let Some(u) = eerste_uitspraak {
             if let Some(t) = regel(Regel::HogerBeroep, u.datum, kal) {
-                uit.push(mijlpaal(t, &format!("Einde termijn hoger beroep{achter}"), true));
+                uit.push(mijlpaal(
+                    t,
+                    &format!("Einde termijn hoger beroep{achter}"),
+                    true,
+                ));
             }
         }
     }
@@ -2988,7 +2999,8 @@ mod tests {
         let m = beslis(&verdaagd);
         assert_eq!(m.datum, date(2026, 9, 18));
         assert!(
-            m.uitleg.contains("De verdaging is op maandag 20 juli 2026 schriftelijk meegedeeld."),
+            m.uitleg
+                .contains("De verdaging is op maandag 20 juli 2026 schriftelijk meegedeeld."),
             "{}",
             m.uitleg
         );
@@ -3053,7 +3065,10 @@ mod tests {
             soort,
             &[
                 basis.clone(),
-                vec![tegen_last(Bezwaar, d(2026, 2, 1)), stap(Verbeurte, d(2026, 2, 10))],
+                vec![
+                    tegen_last(Bezwaar, d(2026, 2, 1)),
+                    stap(Verbeurte, d(2026, 2, 10)),
+                ],
             ]
             .concat(),
         );
@@ -3063,17 +3078,27 @@ mod tests {
         assert_eq!(t.verlengd, Some("art. 5:35 lid 2 Awb"));
         assert!(t.uitleg.contains("Verlengd op grond van art. 5:35 lid 2 Awb: op woensdag 10 februari 2027 was het bezwaar tegen de last onder dwangsom aanhangig"), "{}", t.uitleg);
         // Collection is not refused as time-barred while the extension runs.
-        assert_eq!(toets(soort, &pending, &stap(Invordering, d(2027, 3, 1)), &kal()), Ok(()));
+        assert_eq!(
+            toets(soort, &pending, &stap(Invordering, d(2027, 3, 1)), &kal()),
+            Ok(())
+        );
         // Decided on 20 January 2027: beroep stays open until Wednesday 3 March 2027.
         let beslist = keten(
             soort,
-            &[pending.clone(), vec![tegen_last(BeslissingBezwaar, d(2027, 1, 20))]].concat(),
+            &[
+                pending.clone(),
+                vec![tegen_last(BeslissingBezwaar, d(2027, 1, 20))],
+            ]
+            .concat(),
         );
         let t = dwangsom_verjaring(&v, &beslist, &kal()).unwrap();
         assert!(!t.open_einde);
         assert_eq!(t.datum, d(2027, 3, 3));
         assert!(t.uitleg.contains("Verlengd op grond van art. 5:35 lid 2 Awb: op woensdag 10 februari 2027 stond de beroepstermijn tegen de beslissing op bezwaar over de last onder dwangsom open tot en met woensdag 3 maart 2027"), "{}", t.uitleg);
-        assert_eq!(toets(soort, &beslist, &stap(Invordering, d(2027, 3, 3)), &kal()), Ok(()));
+        assert_eq!(
+            toets(soort, &beslist, &stap(Invordering, d(2027, 3, 3)), &kal()),
+            Ok(())
+        );
         let e = toets(soort, &beslist, &stap(Invordering, d(2027, 3, 4)), &kal()).unwrap_err();
         assert!(e.contains("verjaard"), "{e}");
         let m = tijdlijn(soort, &beslist, &kal())
@@ -3103,7 +3128,15 @@ mod tests {
         assert!(t.open_einde);
         assert_eq!(t.verlengd, Some("art. 5:37a Awb"));
         assert!(t.uitleg.contains("art. 5:37a Awb"), "{}", t.uitleg);
-        assert_eq!(toets(soort, &invordering, &stap(Invordering, d(2027, 3, 1)), &kal()), Ok(()));
+        assert_eq!(
+            toets(
+                soort,
+                &invordering,
+                &stap(Invordering, d(2027, 3, 1)),
+                &kal()
+            ),
+            Ok(())
+        );
         let beslist = keten(
             soort,
             &[
@@ -3119,7 +3152,10 @@ mod tests {
         assert_eq!(t.datum, d(2027, 2, 26));
         assert_eq!(t.verlengd, Some("art. 5:37a Awb"));
         // No remedy on the day: no extension, and the explanation says so.
-        let kaal = keten(soort, &[basis, vec![stap(Verbeurte, d(2026, 2, 10))]].concat());
+        let kaal = keten(
+            soort,
+            &[basis, vec![stap(Verbeurte, d(2026, 2, 10))]].concat(),
+        );
         let t = dwangsom_verjaring(kaal.last().unwrap(), &kaal, &kal()).unwrap();
         assert_eq!((t.datum, t.verlengd), (d(2027, 2, 10), None));
         assert!(t.uitleg.contains("geen verlenging"), "{}", t.uitleg);
