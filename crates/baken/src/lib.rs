@@ -166,15 +166,19 @@ async fn letter_pdf_download(
     use axum::http::header;
     use axum::response::IntoResponse;
     let letter = maatregelen::html::letter_for(&state, &ctx, &id, &brief).await?;
-    let bytes = typeset(
-        maatregelen::html::LETTER_TYPST,
-        vec![(
-            "data.json".to_string(),
-            maatregelen::html::letter_json(&letter),
-        )],
-    )
-    .await
-    .map_err(|e| platform::web::WebError::Internal(e.to_string()))?;
+    // A finalised letter is served as it was kept; a draft is typeset as it stands.
+    let bytes = match &letter.pdf {
+        Some(pdf) => pdf.clone(),
+        None => typeset(
+            maatregelen::html::LETTER_TYPST,
+            vec![(
+                "data.json".to_string(),
+                maatregelen::html::letter_json(&letter),
+            )],
+        )
+        .await
+        .map_err(|e| platform::web::WebError::Internal(e.to_string()))?,
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -194,6 +198,17 @@ async fn letter_pdf_download(
 
 /// The pages of the modules.
 fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
+    // A letter a legal adviser finalises is typeset here and kept with the letter.
+    maatregelen::html::set_letter_renderer(std::sync::Arc::new(|json| {
+        Box::pin(async move {
+            typeset(
+                maatregelen::html::LETTER_TYPST,
+                vec![("data.json".to_string(), json)],
+            )
+            .await
+            .map_err(|e| e.to_string())
+        })
+    }));
     axum::Router::new()
         .route(
             "/beleid/rapportage/{year}/pdf",

@@ -153,6 +153,8 @@ pub struct MaatregelBrief {
     pub datum: String,
     /// The HTML page of the letter; add `/pdf` for the tagged PDF.
     pub href: String,
+    /// Finalised by a legal adviser: text and date frozen, the PDF kept.
+    pub definitief: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -230,6 +232,7 @@ fn detail_out(d: &Detail, kal: &termijnen::Calendar) -> MaatregelDetail {
                 titel: b.titel.clone(),
                 datum: b.datum.to_string(),
                 href: format!("/maatregelen/{}/brieven/{}", d.maatregel.id, b.id),
+                definitief: b.definitief_at.is_some(),
             })
             .collect(),
     }

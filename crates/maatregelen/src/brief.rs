@@ -165,6 +165,42 @@ pub const PLAATSHOUDERS: [(&str, &str); 26] = [
     ("begunstigingstermijn", "einde van de begunstigingstermijn"),
 ];
 
+/// Marks what the legal adviser still has to write in a draft: a letter that contains it cannot be
+/// finalised.
+pub const AANVULLEN: &str = "[aan te vullen]";
+
+/// Which internal notes (the toelichting the case workers wrote with a step) go into a draft;
+/// none unless the legal adviser chooses them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Notities {
+    /// The note with the aanleiding (what was found).
+    pub aanleiding: bool,
+    /// The note with a received zienswijze (its content).
+    pub zienswijze: bool,
+}
+
+/// The notes a draft may take over, as (form value, label).
+pub const NOTITIES: [(&str, &str); 2] = [
+    ("aanleiding", "de toelichting bij de aanleiding"),
+    ("zienswijze", "de toelichting bij de zienswijze"),
+];
+
+impl Notities {
+    pub fn uit(gekozen: &[String]) -> Notities {
+        Notities {
+            aanleiding: gekozen.iter().any(|g| g == "aanleiding"),
+            zienswijze: gekozen.iter().any(|g| g == "zienswijze"),
+        }
+    }
+
+    pub fn alle() -> Notities {
+        Notities {
+            aanleiding: true,
+            zienswijze: true,
+        }
+    }
+}
+
 /// What the letter is filled with beyond the steps.
 pub struct Context<'a> {
     pub gemeente: &'a str,
@@ -180,6 +216,8 @@ pub struct Context<'a> {
     pub datum: Date,
     /// The Atw calendar with the days designated by royal decree, for the dates in the letter.
     pub kalender: &'a Calendar,
+    /// The internal notes the legal adviser chose to take over.
+    pub notities: Notities,
 }
 
 fn rechtsmiddel(zaak: Zaak, gemeente: &str) -> String {
@@ -236,7 +274,13 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
     );
     g.insert(
         "aanleiding",
-        text(aanleiding, |a| Some(a.toelichting.clone())),
+        match aanleiding {
+            Some(a) if c.notities.aanleiding && !a.toelichting.trim().is_empty() => {
+                a.toelichting.clone()
+            }
+            Some(_) => AANVULLEN.to_string(),
+            None => String::new(),
+        },
     );
     g.insert(
         "bron",
@@ -285,7 +329,11 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
             Some(z) if z.ontvangen == Some(true) => format!(
                 "Op {} ontving ik uw zienswijze. {}",
                 datum_nl(z.datum),
-                z.toelichting
+                if c.notities.zienswijze && !z.toelichting.trim().is_empty() {
+                    z.toelichting.clone()
+                } else {
+                    format!("{AANVULLEN} (wat u naar voren bracht en hoe ik dat heb gewogen)")
+                }
             )
             .trim()
             .to_string(),
@@ -364,6 +412,22 @@ pub fn gegevens(c: &Context, stappen: &[Stap]) -> BTreeMap<&'static str, String>
             .unwrap_or_default(),
     );
     g
+}
+
+/// Whether a draft may be finalised: nothing left to fill in, no placeholder left open.
+pub fn mag_definitief(tekst: &str) -> Result<(), String> {
+    if tekst.contains(AANVULLEN) {
+        return Err(format!(
+            "De brief bevat nog '{AANVULLEN}': vul de tekst aan voordat u hem definitief maakt."
+        ));
+    }
+    if tekst.contains("{{") {
+        return Err("De brief bevat nog een plaatshouder tussen dubbele accolades.".into());
+    }
+    if tekst.trim().is_empty() {
+        return Err("De brief heeft geen tekst.".into());
+    }
+    Ok(())
 }
 
 /// A sentence as typed, ending with a full stop.
@@ -547,6 +611,7 @@ mod tests {
             duur: "3 maanden".into(),
             datum: d("2026-03-02"),
             kalender: Box::leak(Box::new(Calendar::new())),
+            notities: Notities::alle(),
         }
     }
 
@@ -669,6 +734,27 @@ mod tests {
         assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Sluiting13b, alleen).is_err());
         assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Huisverbod, alleen).is_err());
         assert!(mag_opstellen(BriefSoort::Verlenging, Soort::Huisverbod, &[a, besluit]).is_ok());
+    }
+
+    #[test]
+    fn internal_notes_stay_out_unless_chosen() {
+        let mut a = stap(StapSoort::Aanleiding, "2026-02-20");
+        a.toelichting = "Intern: buurman belde drie keer, zie dossier".into();
+        let mut z = stap(StapSoort::Zienswijze, "2026-03-05");
+        z.ontvangen = Some(true);
+        z.toelichting = "Betrokkene zegt dat de planten van zijn broer zijn.".into();
+        let stappen = vec![a, stap(StapSoort::Voornemen, "2026-02-21"), z];
+        let mut c = context(Soort::Sluiting13b);
+        c.notities = Notities::default();
+        let g = gegevens(&c, &stappen);
+        assert_eq!(g["aanleiding"], AANVULLEN);
+        assert!(!g["zienswijze"].contains("broer"), "{}", g["zienswijze"]);
+        assert!(g["zienswijze"]
+            .starts_with("Op donderdag 5 maart 2026 ontving ik uw zienswijze. [aan te vullen]"));
+        c.notities = Notities::uit(&["zienswijze".to_string()]);
+        let g = gegevens(&c, &stappen);
+        assert_eq!(g["aanleiding"], AANVULLEN);
+        assert!(g["zienswijze"].contains("van zijn broer"));
     }
 
     #[test]

@@ -99,7 +99,16 @@ pub async fn seed_demo(db: &Db) -> Result<(), DemoError> {
         let org = org.clone();
         async move {
             let auth = store::authorize_measure::<act::Update>(db, &ctx, &p, &id).await?;
-            store::brief_opstellen(db, &auth, brief, &org.name, dag(0), "demo").await?;
+            store::brief_opstellen(
+                db,
+                &auth,
+                brief,
+                &org.name,
+                dag(0),
+                crate::brief::Notities::alle(),
+                "demo",
+            )
+            .await?;
             Ok::<_, DemoError>(())
         }
     };

@@ -58,7 +58,14 @@ pub fn routes() -> Router<AppState> {
             "/maatregelen/{id}/brieven",
             axum::routing::post(letter_post),
         )
-        .route("/maatregelen/{id}/brieven/{brief}", get(letter_page))
+        .route(
+            "/maatregelen/{id}/brieven/{brief}",
+            get(letter_page).post(letter_save),
+        )
+        .route(
+            "/maatregelen/{id}/brieven/{brief}/definitief",
+            axum::routing::post(letter_finalise),
+        )
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
@@ -462,6 +469,8 @@ pub struct LetterRow {
     pub titel: String,
     pub soort: String,
     pub datum: String,
+    /// "concept" or "definitief".
+    pub status: String,
 }
 
 /// Forms shown again with the user's input and errors after a refused post.
@@ -671,21 +680,44 @@ fn step_form(m: &Texts, d: &Detail, v: &HashMap<String, String>) -> Form {
     )
 }
 
-fn letter_form(m: &Texts, d: &Detail) -> Option<Form> {
+fn letter_form(m: &Texts, d: &Detail, v: &[(String, String)]) -> Option<Form> {
+    let val = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, x)| x.clone());
     let choices: Vec<(String, String)> = BriefSoort::ALL
         .into_iter()
         .filter(|b| b.past_bij(d.maatregel.zaak()))
         .map(|b| (b.slug().to_string(), b.naam().to_string()))
         .collect();
+    let gekozen: Vec<&str> = v
+        .iter()
+        .filter(|(n, _)| n == "notities")
+        .map(|(_, x)| x.as_str())
+        .collect();
     (!choices.is_empty()).then(|| {
         Form::new(
             format!("/maatregelen/{}/brieven", d.maatregel.id),
             m.t("maatregelen-letter-draft"),
-            vec![FormField::new(
-                "brief",
-                m.t("maatregelen-letter-kind"),
-                FieldKind::Select(choices),
-            )],
+            vec![
+                FormField::new(
+                    "brief",
+                    m.t("maatregelen-letter-kind"),
+                    FieldKind::Select(choices),
+                )
+                .value(val("brief").unwrap_or_default()),
+                FormField::new("datum", m.t("maatregelen-letter-date"), FieldKind::Date)
+                    .value(val("datum").unwrap_or_else(|| vandaag().to_string()))
+                    .hint(m.t("maatregelen-letter-date-hint")),
+                FormField::new(
+                    "notities",
+                    m.t("maatregelen-letter-notes"),
+                    FieldKind::Checkboxes(
+                        brief::NOTITIES
+                            .iter()
+                            .map(|(k, l)| (k.to_string(), l.to_string(), gekozen.contains(k)))
+                            .collect(),
+                    ),
+                )
+                .hint(m.t("maatregelen-letter-notes-hint")),
+            ],
         )
     })
 }
@@ -756,6 +788,11 @@ async fn render_detail(
             titel: b.titel.clone(),
             soort: b.brief.naam().into(),
             datum: datum_nl(b.datum),
+            status: if b.definitief_at.is_some() {
+                m.t("maatregelen-letter-final")
+            } else {
+                m.t("maatregelen-letter-concept")
+            },
         })
         .collect();
     let teams = team_options(state, p).await?;
@@ -773,7 +810,7 @@ async fn render_detail(
                     .step
                     .unwrap_or_else(|| step_form(&m, &d, &HashMap::new())),
             ),
-            refused.letter.or_else(|| letter_form(&m, &d)),
+            refused.letter.or_else(|| letter_form(&m, &d, &[])),
             Some(refused.team.unwrap_or_else(|| team_form(&m, &d, teams))),
         )
     } else {
@@ -869,19 +906,37 @@ async fn letter_post(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-    AxForm(v): AxForm<HashMap<String, String>>,
+    AxForm(v): AxForm<Vec<(String, String)>>,
 ) -> WebResult {
     let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
     let p = require_user(&ctx)?;
-    let result = match v.get("brief").and_then(|b| BriefSoort::from_slug(b)) {
-        Some(b) => {
+    let get = |k: &str| v.iter().find(|(n, _)| n == k).map(|(_, x)| x.as_str());
+    let notities = brief::Notities::uit(
+        &v.iter()
+            .filter(|(n, _)| n == "notities")
+            .map(|(_, x)| x.clone())
+            .collect::<Vec<_>>(),
+    );
+    let datum = match get("datum").map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(vandaag()),
+        Some(d) => termijnen::parse_datum(d).map_err(|_| {
+            StoreError::Invalid(vec![platform::identity::field_error(
+                "datum",
+                "Geef een datum als JJJJ-MM-DD of DD-MM-JJJJ.",
+            )])
+        }),
+    };
+    let result = match (get("brief").and_then(BriefSoort::from_slug), datum) {
+        (_, Err(e)) => Err(e),
+        (Some(b), Ok(datum)) => {
             let gemeente = platform::identity::organisation(&state.db, &p.organisation_id)
                 .await
                 .map_err(|e| WebError::Internal(e.to_string()))?
                 .name;
-            store::brief_opstellen(&state.db, &auth, b, &gemeente, vandaag(), &p.user_id).await
+            store::brief_opstellen(&state.db, &auth, b, &gemeente, datum, notities, &p.user_id)
+                .await
         }
-        None => Err(StoreError::Invalid(vec![platform::identity::field_error(
+        (None, Ok(_)) => Err(StoreError::Invalid(vec![platform::identity::field_error(
             "brief",
             "Kies een soort brief.",
         )])),
@@ -893,7 +948,7 @@ async fn letter_post(
         Err(e) => field_errors(e)?,
     };
     render_refused(&state, &ctx, &id, |m, d| Refused {
-        letter: letter_form(m, d).map(|f| f.with_errors(&ctx.lang, &errors)),
+        letter: letter_form(m, d, &v).map(|f| f.with_errors(&ctx.lang, &errors)),
         ..Refused::default()
     })
     .await
@@ -910,6 +965,200 @@ struct LetterPage {
     soort: String,
     datum: String,
     alineas: Vec<Vec<String>>,
+    /// When it was finalised, in Dutch; None for a draft.
+    definitief: Option<String>,
+    /// The draft's edit form (for whoever may change the measure).
+    edit: Option<Form>,
+    /// The finalise form (for a legal adviser).
+    finalise: Option<Form>,
+}
+
+/// Renders a letter's PDF from its data (`data.json`); the binary registers it, so this crate
+/// never depends on the typesetter.
+pub type LetterRenderer = std::sync::Arc<
+    dyn Fn(
+            Vec<u8>,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<u8>, String>> + Send>>
+        + Send
+        + Sync,
+>;
+
+static RENDERER: std::sync::OnceLock<LetterRenderer> = std::sync::OnceLock::new();
+
+/// Registers the renderer of letters' PDFs (once per process; later calls are ignored).
+pub fn set_letter_renderer(r: LetterRenderer) {
+    let _ = RENDERER.set(r);
+}
+
+fn letter_edit_form(
+    m: &Texts,
+    id: &str,
+    b: &store::Brief,
+    v: Option<&HashMap<String, String>>,
+) -> Form {
+    let val = |k: &str, d: String| v.and_then(|v| v.get(k).cloned()).unwrap_or(d);
+    Form::new(
+        format!("/maatregelen/{id}/brieven/{}", b.rij.id),
+        m.t("maatregelen-letter-save"),
+        vec![
+            FormField::new("datum", m.t("maatregelen-letter-date"), FieldKind::Date)
+                .value(val("datum", b.rij.datum.to_string()))
+                .required(),
+            FormField::new("titel", m.t("maatregelen-template-title"), FieldKind::Text)
+                .value(val("titel", b.rij.titel.clone()))
+                .required(),
+            FormField::new(
+                "tekst",
+                m.t("maatregelen-template-text"),
+                FieldKind::TextArea,
+            )
+            .value(val("tekst", b.tekst.clone()))
+            .hint(m.t("maatregelen-letter-text-hint"))
+            .required(),
+        ],
+    )
+}
+
+fn letter_finalise_form(m: &Texts, id: &str, b: &store::Brief) -> Form {
+    Form::new(
+        format!("/maatregelen/{id}/brieven/{}/definitief", b.rij.id),
+        m.t("maatregelen-letter-finalise"),
+        vec![],
+    )
+}
+
+fn may_finalise(p: &Principal) -> bool {
+    crate::access::may_write(p) && p.has(Role::Jurist)
+}
+
+async fn render_letter(
+    ctx: &Ctx,
+    id: &str,
+    b: store::Brief,
+    edit: Option<Form>,
+    finalise: Option<Form>,
+    status: StatusCode,
+) -> WebResult {
+    let p = require_user(ctx)?;
+    let m = texts(ctx);
+    let draft = b.rij.definitief_at.is_none();
+    // A refused form is shown again with its reason (also once the letter became final).
+    let edit = edit.or_else(|| {
+        (draft && crate::access::may_write(p)).then(|| letter_edit_form(&m, id, &b, None))
+    });
+    let finalise =
+        finalise.or_else(|| (draft && may_finalise(p)).then(|| letter_finalise_form(&m, id, &b)));
+    render_status(
+        status,
+        &LetterPage {
+            shell: Shell::titled(ctx, b.rij.titel.clone()),
+            back: format!("/maatregelen/{id}"),
+            pdf: format!("/maatregelen/{id}/brieven/{}/pdf", b.rij.id),
+            kenmerk: b.kenmerk.clone(),
+            soort: b.rij.brief.naam().into(),
+            datum: datum_nl(b.rij.datum),
+            // Each paragraph keeps its line breaks (address lines) as separate lines.
+            alineas: brief::alineas(&b.tekst)
+                .into_iter()
+                .map(|a| a.lines().map(str::to_string).collect())
+                .collect(),
+            definitief: b
+                .rij
+                .definitief_at
+                .map(|t| datum_nl(platform::db::date_nl(t))),
+            edit,
+            finalise,
+            m,
+        },
+    )
+}
+
+async fn letter_save(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, brief_id)): Path<(String, String)>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
+    let p = require_user(&ctx)?;
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    let errors = match store::brief_wijzigen(
+        &state.db,
+        &auth,
+        &brief_id,
+        get("datum"),
+        get("titel"),
+        get("tekst"),
+        &p.user_id,
+    )
+    .await
+    {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/maatregelen/{id}/brieven/{brief_id}")).into_response(),
+            )
+        }
+        Err(e) => field_errors(e)?,
+    };
+    let b = letter_for(&state, &ctx, &id, &brief_id).await?;
+    let m = texts(&ctx);
+    let form = letter_edit_form(&m, &id, &b, Some(&v)).with_errors(&ctx.lang, &errors);
+    render_letter(
+        &ctx,
+        &id,
+        b,
+        Some(form),
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// A legal adviser finalises a draft: the PDF is made from the text as it stands and kept, and
+/// the letter is frozen.
+async fn letter_finalise(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, brief_id)): Path<(String, String)>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    if !may_finalise(p) {
+        return Err(WebError::Forbidden);
+    }
+    let b = letter_for(&state, &ctx, &id, &brief_id).await?;
+    let auth = authorize_measure::<access::act::Update>(&state, &ctx, &id).await?;
+    let result = match brief::mag_definitief(&b.tekst) {
+        Err(e) => Err(StoreError::Refused(e)),
+        Ok(()) => {
+            let renderer = RENDERER
+                .get()
+                .ok_or_else(|| WebError::Internal("geen PDF-opmaak geregistreerd".into()))?;
+            let pdf = renderer(letter_json_met(&b, "Definitief"))
+                .await
+                .map_err(WebError::Internal)?;
+            store::brief_definitief(&state.db, &auth, &b, &pdf, &p.user_id).await
+        }
+    };
+    let errors = match result {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/maatregelen/{id}/brieven/{brief_id}")).into_response(),
+            )
+        }
+        Err(e) => field_errors(e)?,
+    };
+    let m = texts(&ctx);
+    let form = letter_finalise_form(&m, &id, &b).with_errors(&ctx.lang, &errors);
+    render_letter(
+        &ctx,
+        &id,
+        b,
+        None,
+        Some(form),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// A letter with its measure, for the page and the PDF; the read is audited.
@@ -931,21 +1180,7 @@ async fn letter_page(
     Path((id, brief_id)): Path<(String, String)>,
 ) -> WebResult {
     let b = letter_for(&state, &ctx, &id, &brief_id).await?;
-    let m = texts(&ctx);
-    render(&LetterPage {
-        shell: Shell::titled(&ctx, b.rij.titel.clone()),
-        back: format!("/maatregelen/{id}"),
-        pdf: format!("/maatregelen/{id}/brieven/{brief_id}/pdf"),
-        kenmerk: b.kenmerk.clone(),
-        soort: b.rij.brief.naam().into(),
-        datum: datum_nl(b.rij.datum),
-        // Each paragraph keeps its line breaks (address lines) as separate lines.
-        alineas: brief::alineas(&b.tekst)
-            .into_iter()
-            .map(|a| a.lines().map(str::to_string).collect())
-            .collect(),
-        m,
-    })
+    render_letter(&ctx, &id, b, None, None, StatusCode::OK).await
 }
 
 /// The Typst layout of a letter; its text arrives as `data.json`.
@@ -953,11 +1188,23 @@ pub const LETTER_TYPST: &str = include_str!("../templates/maatregelen/brief.typ"
 
 /// The data of a letter's PDF: title, reference, date and paragraphs as JSON.
 pub fn letter_json(b: &store::Brief) -> Vec<u8> {
+    letter_json_met(
+        b,
+        if b.rij.definitief_at.is_some() {
+            "Definitief"
+        } else {
+            "Concept"
+        },
+    )
+}
+
+fn letter_json_met(b: &store::Brief, status: &str) -> Vec<u8> {
     serde_json::json!({
         "titel": b.rij.titel,
         "kenmerk": b.kenmerk,
         "soort": b.rij.brief.naam(),
         "datum": datum_nl(b.rij.datum),
+        "status": status,
         "alineas": brief::alineas(&b.tekst),
     })
     .to_string()

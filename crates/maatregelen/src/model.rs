@@ -2804,6 +2804,12 @@ mod tests {
             .unwrap();
         assert_eq!(beroep.datum, date(2026, 6, 15));
         assert_eq!(beroep.regel, Some("beroep"));
+        assert!(beroep.uitleg.contains("direct beroep"), "{}", beroep.uitleg);
+        assert!(
+            !beroep.uitleg.contains("besluit op bezwaar"),
+            "{}",
+            beroep.uitleg
+        );
         let verlenging = t
             .iter()
             .find(|m| m.regel == Some("huisverbod-einde"))

@@ -102,6 +102,8 @@ pub struct BriefRij {
     pub titel: String,
     pub datum: Date,
     pub created_at: i64,
+    /// When a legal adviser finalised it (then it is frozen); None for a draft.
+    pub definitief_at: Option<i64>,
 }
 
 fn date(s: Option<String>) -> Option<Date> {
@@ -255,7 +257,7 @@ async fn load(tx: &mut Tx, id: &str) -> Result<Detail> {
     let maatregel = maatregel_row(&row)?;
     let stappen = load_steps(tx, id).await?;
     let brieven = sqlx::query(
-        "SELECT id, brief, titel, datum, created_at FROM maatregelen_brief WHERE maatregel_id = $1 ORDER BY created_at, id",
+        "SELECT id, brief, titel, datum, created_at, definitief_at FROM maatregelen_brief WHERE maatregel_id = $1 ORDER BY created_at, id",
     )
     .bind(id)
     .fetch_all(tx.conn()?)
@@ -938,6 +940,7 @@ fn brief_rij(r: &AnyRow) -> Result<BriefRij> {
         titel: r.try_get("titel")?,
         datum: datum.parse().map_err(|_| StoreError::NotFound)?,
         created_at: r.try_get("created_at")?,
+        definitief_at: r.try_get("definitief_at")?,
     })
 }
 
@@ -1061,6 +1064,8 @@ pub struct Brief {
     pub maatregel_id: String,
     /// The measure's reference (printed on the letter and in the PDF's file name).
     pub kenmerk: String,
+    /// The PDF as finalised (None for a draft).
+    pub pdf: Option<Vec<u8>>,
     pub tekst: String,
     pub sjabloon_id: String,
 }
@@ -1073,6 +1078,7 @@ pub async fn brief_opstellen(
     soort_brief: BriefSoort,
     gemeente: &str,
     vandaag: Date,
+    notities: brief::Notities,
     by: &str,
 ) -> Result<String> {
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
@@ -1109,6 +1115,7 @@ pub async fn brief_opstellen(
             duur: m.duur_tekst(),
             datum: vandaag,
             kalender: &kal,
+            notities,
         },
         &d.stappen,
     );
@@ -1142,7 +1149,7 @@ pub async fn brief(
     let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
     let mut tx = db.begin().await?;
     let row = sqlx::query(
-        "SELECT b.id, b.maatregel_id, b.brief, b.sjabloon_id, b.titel, b.tekst, b.datum, b.created_at, m.kenmerk \
+        "SELECT b.id, b.maatregel_id, b.brief, b.sjabloon_id, b.titel, b.tekst, b.datum, b.created_at, b.definitief_at, b.pdf, m.kenmerk \
          FROM maatregelen_brief b JOIN maatregelen_maatregel m ON m.id = b.maatregel_id WHERE b.id = $1 AND b.maatregel_id = $2",
     )
     .bind(brief_id)
@@ -1156,12 +1163,105 @@ pub async fn brief(
         kenmerk: row
             .try_get::<Option<String>, _>("kenmerk")?
             .unwrap_or_default(),
+        pdf: row.try_get("pdf")?,
         tekst: row.try_get("tekst")?,
         sjabloon_id: row.try_get("sjabloon_id")?,
     };
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// Changes a draft letter: its date and text (the legal adviser edits before finalising). A
+/// finalised letter is frozen. Audited as a change of the measure.
+pub async fn brief_wijzigen(
+    db: &Db,
+    auth: &Authorized<access::Maatregel, act::Update>,
+    brief_id: &str,
+    datum: &str,
+    titel: &str,
+    tekst: &str,
+    by: &str,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let mut fouten: Vec<FieldError> = brief::valideer_sjabloon(titel, tekst)
+        .iter()
+        .map(|(f, m)| field_error(f, m))
+        .collect();
+    let datum = match termijnen::parse_datum(datum) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            fouten.push(field_error(
+                "datum",
+                "Geef een datum als JJJJ-MM-DD of DD-MM-JJJJ.",
+            ));
+            None
+        }
+    };
+    let (Some(datum), true) = (datum, fouten.is_empty()) else {
+        return Err(StoreError::Invalid(fouten));
+    };
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE maatregelen_brief SET datum = $1, titel = $2, tekst = $3, gewijzigd_by = $4, gewijzigd_at = $5 \
+         WHERE id = $6 AND maatregel_id = $7 AND definitief_at IS NULL",
+    )
+    .bind(datum.to_string())
+    .bind(titel.trim())
+    .bind(tekst.trim())
+    .bind(by)
+    .bind(now_ms())
+    .bind(brief_id)
+    .bind(&id)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused(
+            "Deze brief is definitief en kan niet meer worden gewijzigd.".into(),
+        ));
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Finalises a draft exactly as it was read and rendered (`gelezen`): the text and date are
+/// frozen and the PDF is kept. Refused when the draft changed meanwhile, is already final, or
+/// still has something to fill in. Audited as a change of the measure.
+pub async fn brief_definitief(
+    db: &Db,
+    auth: &Authorized<access::Maatregel, act::Update>,
+    gelezen: &Brief,
+    pdf: &[u8],
+    by: &str,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    brief::mag_definitief(&gelezen.tekst).map_err(StoreError::Refused)?;
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE maatregelen_brief SET definitief_by = $1, definitief_at = $2, pdf = $3 \
+         WHERE id = $4 AND maatregel_id = $5 AND definitief_at IS NULL AND tekst = $6 AND titel = $7 AND datum = $8",
+    )
+    .bind(by)
+    .bind(now_ms())
+    .bind(pdf.to_vec())
+    .bind(&gelezen.rij.id)
+    .bind(&id)
+    .bind(&gelezen.tekst)
+    .bind(&gelezen.rij.titel)
+    .bind(gelezen.rij.datum.to_string())
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused(
+            "De brief is intussen gewijzigd of al definitief gemaakt; bekijk hem opnieuw.".into(),
+        ));
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2163,3 +2163,198 @@ async fn objection_terms_and_the_dwangsom_limitation_follow_the_procedure() {
     assert!(page.body.contains("name=\"tegen\""));
     assert!(page.body.contains("verdaagd met 6 weken"));
 }
+
+/// Letters are drafts until a legal adviser finalises them: the date is editable (today by
+/// default), the text can be edited, internal notes stay out unless chosen, a draft with
+/// something left to fill in cannot be finalised, and a finalised letter is frozen with its PDF
+/// kept. The huisverbod's remedy names beroep.
+#[tokio::test]
+async fn letters_are_drafts_until_a_legal_adviser_finalises_them() {
+    let app = spawn_app().await;
+    let (token, secret) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    let id = create_measure(
+        &app,
+        &token,
+        serde_json::json!({"soort": "sluiting-174a", "onderwerp": "L. Brief (fictief)", "locatie": "Laan 12, Vianen",
+                           "datum": "2026-03-02", "bron": "politierapport", "referentie": "PL-12",
+                           "toelichting": "INTERN: melder is de buurvrouw op nummer 14"}),
+    )
+    .await;
+    for body in [
+        serde_json::json!({"soort": "voornemen", "datum": "2026-03-02"}),
+        serde_json::json!({"soort": "zienswijze", "datum": "2026-03-17", "ontvangen": false}),
+        serde_json::json!({"soort": "afweging", "datum": "2026-03-18", "noodzaak": "Ernstige verstoring van de openbare orde.", "evenredigheid": "e", "subsidiariteit": "s"}),
+        serde_json::json!({"soort": "besluit", "datum": "2026-03-20"}),
+    ] {
+        assert_eq!(api_step(&app, &token, &id, body).await.0, 201);
+    }
+    let mut b = Browser::new(&app);
+    b.login("jurist@example.nl", PASSWORD, Some(&secret)).await;
+    let detail = b.get(&format!("/maatregelen/{id}")).await;
+    assert!(
+        detail.body.contains(&format!("value=\"{}\"", today())),
+        "the letter's date defaults to today"
+    );
+    // Without choosing the notes, the internal note stays out.
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/brieven"),
+            &[("brief", "besluit"), ("datum", "2026-03-23")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let href = r.location().unwrap();
+    let page = b.get(&href).await;
+    assert!(!page.body.contains("buurvrouw"), "{}", page.body);
+    assert!(page.body.contains("[aan te vullen]"));
+    assert!(page.body.contains("maandag 23 maart 2026"));
+    // Chosen, it is taken over.
+    let r = b
+        .post(
+            &format!("/maatregelen/{id}/brieven"),
+            &[
+                ("brief", "besluit"),
+                ("datum", "2026-03-23"),
+                ("notities", "aanleiding"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(b
+        .get(&r.location().unwrap())
+        .await
+        .body
+        .contains("buurvrouw"));
+    // A draft with something to fill in cannot be finalised.
+    let r = b.post(&format!("{href}/definitief"), &[]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("[aan te vullen]"), "{}", r.body);
+    // The legal adviser edits date and text.
+    let brief_id = href.rsplit('/').next().unwrap().to_string();
+    let tekst: String = sqlx::query("SELECT tekst FROM maatregelen_brief WHERE id = $1")
+        .bind(&brief_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("tekst")
+        .unwrap();
+    let tekst = tekst.replace("[aan te vullen]", "op de galerij werd geschoten.");
+    let r = b
+        .post(
+            &href,
+            &[
+                ("datum", "2026-03-24"),
+                ("titel", "Besluit: sluiting woning"),
+                ("tekst", &tekst),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b
+        .post(
+            &href,
+            &[("datum", "2026-02-30"), ("titel", "x"), ("tekst", &tekst)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    // Another writer who is no legal adviser may not finalise.
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    assert!(!iv.get(&href).await.body.contains("/definitief"));
+    assert_eq!(
+        iv.post(&format!("{href}/definitief"), &[]).await.status,
+        403
+    );
+    let r = b.post(&format!("{href}/definitief"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&href).await;
+    assert!(
+        page.body.contains("Deze brief is definitief"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("dinsdag 24 maart 2026"));
+    assert!(
+        !page.body.contains("name=\"tekst\""),
+        "no edit form once final"
+    );
+    let r = b
+        .post(
+            &href,
+            &[("datum", "2026-03-25"), ("titel", "x"), ("tekst", "y")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("definitief en kan niet meer worden gewijzigd"),
+        "{}",
+        r.body
+    );
+    // The PDF is kept as finalised and served as kept.
+    let stored: Vec<u8> = sqlx::query("SELECT pdf FROM maatregelen_brief WHERE id = $1")
+        .bind(&brief_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("pdf")
+        .unwrap();
+    let (status, _, pdf) = b.get_bytes(&format!("{href}/pdf")).await;
+    assert_eq!(status, 200);
+    assert_eq!(pdf, stored);
+    let (text, _, _) = read_pdf(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Definitief"), "{flat}");
+    assert!(flat.contains("op de galerij werd geschoten"), "{flat}");
+    let v: serde_json::Value = api_get(
+        &app,
+        &format!("/api/v1/maatregelen/{id}"),
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(v["brieven"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["definitief"] == true));
+
+    // The huisverbod's remedy: direct beroep, not a besluit op bezwaar.
+    let hv = create_measure(
+        &app,
+        &token,
+        serde_json::json!({"soort": "huisverbod", "onderwerp": "H. Test", "locatie": "Laan 13, Vianen",
+                           "datum": "2026-05-04", "bron": "politierapport"}),
+    )
+    .await;
+    api_step(&app, &token, &hv, serde_json::json!({"soort": "afweging", "datum": "2026-05-04", "noodzaak": "n", "evenredigheid": "e", "subsidiariteit": "s"})).await;
+    let (_, v) = api_step(
+        &app,
+        &token,
+        &hv,
+        serde_json::json!({"soort": "besluit", "datum": "2026-05-04"}),
+    )
+    .await;
+    let beroep = tijdlijn(&v, "beroep")["uitleg"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(beroep.contains("direct beroep"), "{beroep}");
+    assert!(!beroep.contains("besluit op bezwaar"), "{beroep}");
+    let r = b
+        .post(
+            &format!("/maatregelen/{hv}/brieven"),
+            &[("brief", "besluit")],
+        )
+        .await;
+    let letter = b.get(&r.location().unwrap()).await;
+    assert!(
+        letter.body.contains("beroep instellen bij de rechtbank"),
+        "{}",
+        letter.body
+    );
+    assert!(!letter.body.contains("besluit op bezwaar"));
+}
