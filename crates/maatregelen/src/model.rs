@@ -1708,6 +1708,20 @@ pub fn valideer_regel(r: &LadderRegel) -> Vec<(&'static str, String)> {
     {
         e.push(("hoeveelheid_eenheid", "Kies gram, planten of stuks.".into()));
     }
+    // The statutory minimum of art. 19a Alcoholwet cannot be configured away: a sales ban only
+    // after three offences within twelve months.
+    if r.maatregel == Some(Soort::Verkoopverbod19a) && r.feit < 3 {
+        e.push((
+            "feit",
+            "Een verkoopverbod kan pas bij de derde overtreding binnen twaalf maanden (art. 19a Alcoholwet).".into(),
+        ));
+    }
+    if r.maatregel == Some(Soort::Verkoopverbod19a) && r.venster_maanden > 12 {
+        e.push((
+            "venster_maanden",
+            "Art. 19a Alcoholwet telt overtredingen binnen twaalf maanden; een langer venster kan niet.".into(),
+        ));
+    }
     if r.maatregel == Some(Soort::Verkoopverbod19a) {
         let weken_ok = r.eenheid == Eenheid::Weken && (1..=12).contains(&r.duur);
         if !weken_ok {
@@ -3412,5 +3426,14 @@ mod tests {
         r.eenheid = Eenheid::Weken;
         r.beleid = " ".into();
         assert_eq!(valideer_regel(&r)[0].0, "beleid");
+        // The statutory minimum of art. 19a cannot be configured away.
+        let mut r = of(Ladder::Alcohol19a).pop().unwrap();
+        r.feit = 2;
+        assert_eq!(valideer_regel(&r)[0].0, "feit");
+        r.feit = 3;
+        r.venster_maanden = 24;
+        assert_eq!(valideer_regel(&r)[0].0, "venster_maanden");
+        r.venster_maanden = 12;
+        assert!(valideer_regel(&r).is_empty());
     }
 }
