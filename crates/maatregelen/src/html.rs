@@ -34,6 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/maatregelen/termijnen", get(deadlines_page))
         .route("/maatregelen/beleid", get(ladders_page))
         .route("/maatregelen/beleid/{id}", get(row_page).post(row_post))
+        .route(
+            "/maatregelen/beleid/{id}/verwijderen",
+            axum::routing::post(row_remove),
+        )
+        .route(
+            "/maatregelen/beleid/nieuw/{ladder}",
+            get(row_new_page).post(row_new_post),
+        )
         .route("/maatregelen/sjablonen", get(templates_page))
         .route(
             "/maatregelen/sjablonen/{brief}/{soort}",
@@ -1613,6 +1621,184 @@ fn row_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> 
     )
 }
 
+/// An empty row of a ladder, for the add form.
+fn lege_regel(ladder: Ladder, beleid: &str) -> LadderRegel {
+    LadderRegel {
+        id: String::new(),
+        ladder,
+        versie: 0,
+        beleid: beleid.into(),
+        positie: 0,
+        object: "*".into(),
+        middel: "*".into(),
+        drempel: None,
+        hoeveelheid_eenheid: String::new(),
+        feit: 1,
+        venster_maanden: 12,
+        maatregel: None,
+        duur: 0,
+        eenheid: Eenheid::Dagen,
+        omschrijving: String::new(),
+        waarschuwing: false,
+    }
+}
+
+/// The row a form describes, over `r`; errors next to their fields.
+fn regel_uit(
+    r: &LadderRegel,
+    v: &HashMap<String, String>,
+    errors: &mut Vec<FieldError>,
+) -> LadderRegel {
+    let mut nieuw = r.clone();
+    nieuw.beleid = v.get("beleid").cloned().unwrap_or_default();
+    nieuw.object = v.get("object").cloned().unwrap_or_default();
+    nieuw.middel = v.get("middel").cloned().unwrap_or_default();
+    nieuw.omschrijving = v.get("omschrijving").cloned().unwrap_or_default();
+    nieuw.drempel = match v.get("drempel").map(|s| s.trim()).unwrap_or("") {
+        "" => None,
+        t => match model::lees_hoeveelheid(t) {
+            Some(q) => Some(q),
+            None => {
+                errors.push(platform::identity::field_error(
+                    "drempel",
+                    "Geef een hoeveelheid als getal, bijvoorbeeld 0,5 of 5.",
+                ));
+                None
+            }
+        },
+    };
+    nieuw.hoeveelheid_eenheid = v.get("hoeveelheid_eenheid").cloned().unwrap_or_default();
+    nieuw.waarschuwing = v.get("waarschuwing").map(String::as_str) == Some("ja");
+    nieuw.feit = number(v, "feit", errors).unwrap_or(0);
+    nieuw.venster_maanden = number(v, "venster_maanden", errors).unwrap_or(0);
+    nieuw.duur = number(v, "duur", errors).unwrap_or(0);
+    nieuw.maatregel = v.get("maatregel").and_then(|s| Soort::from_slug(s));
+    nieuw.eenheid = v
+        .get("eenheid")
+        .and_then(|s| Eenheid::from_slug(s))
+        .unwrap_or(Eenheid::Dagen);
+    nieuw
+}
+
+async fn ladder_auth(
+    state: &AppState,
+    ctx: &Ctx,
+    ladder: Ladder,
+) -> Result<access::Authorized<Beleidsladder>, WebError> {
+    let p = require_user(ctx)?;
+    Ok(access::authorize(
+        &state.db,
+        &ctx.request,
+        p,
+        Action::Update,
+        Beleidsladder {
+            ladder: ladder.slug().into(),
+        },
+        Purpose::Beheer,
+    )
+    .await?)
+}
+
+fn row_new_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> Form {
+    let mut f = row_form(m, r, v);
+    f.action = format!("/maatregelen/beleid/nieuw/{}", r.ladder.slug());
+    f.submit = m.t("maatregelen-row-add");
+    f
+}
+
+async fn row_new_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+) -> WebResult {
+    let ladder = Ladder::from_slug(&slug).ok_or(WebError::NotFound)?;
+    ladder_auth(&state, &ctx, ladder).await?;
+    let m = texts(&ctx);
+    let huidig = store::ladder(&state.db, ladder).await.map_err(store_err)?;
+    let r = lege_regel(
+        ladder,
+        &huidig.first().map(|r| r.beleid.clone()).unwrap_or_default(),
+    );
+    render(&FormPage {
+        shell: Shell::titled(
+            &ctx,
+            format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam()),
+        ),
+        intro: m.t("maatregelen-row-intro"),
+        form: row_new_form(&m, &r, None),
+        after: vec![(
+            "/maatregelen/beleid".into(),
+            m.t("maatregelen-ladders-title"),
+        )],
+    })
+}
+
+async fn row_new_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(slug): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
+    let ladder = Ladder::from_slug(&slug).ok_or(WebError::NotFound)?;
+    let auth = ladder_auth(&state, &ctx, ladder).await?;
+    let p = require_user(&ctx)?;
+    let m = texts(&ctx);
+    let mut errors = Vec::new();
+    let nieuw = regel_uit(&lege_regel(ladder, ""), &v, &mut errors);
+    let result = if errors.is_empty() {
+        store::ladder_toevoegen(&state.db, &auth, &nieuw, &p.user_id).await
+    } else {
+        Err(StoreError::Invalid(errors))
+    };
+    let errors = match result {
+        Ok(_) => return Ok(Redirect::to("/maatregelen/beleid").into_response()),
+        Err(e) => field_errors(e)?,
+    };
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            shell: Shell::titled(
+                &ctx,
+                format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam()),
+            ),
+            intro: m.t("maatregelen-row-intro"),
+            form: row_new_form(&m, &nieuw, Some(&v)).with_errors(&ctx.lang, &errors),
+            after: vec![(
+                "/maatregelen/beleid".into(),
+                m.t("maatregelen-ladders-title"),
+            )],
+        },
+    )
+}
+
+async fn row_remove(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    let (r, auth) = admin_row(&state, &ctx, &id, Action::Update).await?;
+    let p = require_user(&ctx)?;
+    match store::ladder_verwijderen(&state.db, &auth, &r, &p.user_id).await {
+        Ok(()) => Ok(Redirect::to("/maatregelen/beleid").into_response()),
+        Err(StoreError::Refused(why)) => {
+            let m = texts(&ctx);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    shell: Shell::titled(&ctx, m.t("maatregelen-row-remove")),
+                    intro: why,
+                    form: row_form(&m, &r, None),
+                    after: vec![(
+                        "/maatregelen/beleid".into(),
+                        m.t("maatregelen-ladders-title"),
+                    )],
+                },
+            )
+        }
+        Err(e) => Err(store_err(e)),
+    }
+}
+
 async fn admin_row(
     state: &AppState,
     ctx: &Ctx,
@@ -1673,34 +1859,7 @@ async fn row_post(
     let p = require_user(&ctx)?;
     let m = texts(&ctx);
     let mut errors = Vec::new();
-    let mut nieuw = r.clone();
-    nieuw.beleid = v.get("beleid").cloned().unwrap_or_default();
-    nieuw.object = v.get("object").cloned().unwrap_or_default();
-    nieuw.middel = v.get("middel").cloned().unwrap_or_default();
-    nieuw.omschrijving = v.get("omschrijving").cloned().unwrap_or_default();
-    nieuw.drempel = match v.get("drempel").map(|s| s.trim()).unwrap_or("") {
-        "" => None,
-        t => match model::lees_hoeveelheid(t) {
-            Some(q) => Some(q),
-            None => {
-                errors.push(platform::identity::field_error(
-                    "drempel",
-                    "Geef een hoeveelheid als getal, bijvoorbeeld 0,5 of 5.",
-                ));
-                None
-            }
-        },
-    };
-    nieuw.hoeveelheid_eenheid = v.get("hoeveelheid_eenheid").cloned().unwrap_or_default();
-    nieuw.waarschuwing = v.get("waarschuwing").map(String::as_str) == Some("ja");
-    nieuw.feit = number(&v, "feit", &mut errors).unwrap_or(0);
-    nieuw.venster_maanden = number(&v, "venster_maanden", &mut errors).unwrap_or(0);
-    nieuw.duur = number(&v, "duur", &mut errors).unwrap_or(0);
-    nieuw.maatregel = v.get("maatregel").and_then(|s| Soort::from_slug(s));
-    nieuw.eenheid = v
-        .get("eenheid")
-        .and_then(|s| Eenheid::from_slug(s))
-        .unwrap_or(Eenheid::Dagen);
+    let nieuw = regel_uit(&r, &v, &mut errors);
     let result = if errors.is_empty() {
         store::ladder_wijzig(&state.db, &auth, &nieuw, &p.user_id).await
     } else {

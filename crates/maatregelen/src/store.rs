@@ -879,6 +879,74 @@ pub async fn ladder_wijzig(
     Ok(nieuw_id)
 }
 
+/// Adds a row to a ladder: the whole ladder gets a new version with the row at its end
+/// (measures keep the version they were decided under). Returns the new row's id.
+pub async fn ladder_toevoegen(
+    db: &Db,
+    auth: &Authorized<access::Beleidsladder>,
+    nieuw: &LadderRegel,
+    by: &str,
+) -> Result<String> {
+    let fouten = model::valideer_regel(nieuw);
+    if !fouten.is_empty() {
+        return Err(StoreError::Invalid(
+            fouten.iter().map(|(f, m)| field_error(f, m)).collect(),
+        ));
+    }
+    if auth.resource().ladder != nieuw.ladder.slug() {
+        return Err(StoreError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let huidig = ladder_rows(&mut tx, nieuw.ladder).await?;
+    let versie = huidig.first().map(|r| r.versie).unwrap_or(0) + 1;
+    for (positie, r) in huidig.iter().enumerate() {
+        let mut rij = r.clone();
+        rij.versie = versie;
+        rij.beleid = nieuw.beleid.clone();
+        rij.positie = positie as i64;
+        insert_ladder_row(&mut tx, &rij, by).await?;
+    }
+    let mut rij = nieuw.clone();
+    rij.versie = versie;
+    rij.positie = huidig.len() as i64;
+    let id = insert_ladder_row(&mut tx, &rij, by).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a row of the current version: the ladder gets a new version without it. A ladder
+/// keeps at least one row.
+pub async fn ladder_verwijderen(
+    db: &Db,
+    auth: &Authorized<access::Beleidsladder>,
+    weg: &LadderRegel,
+    by: &str,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let huidig = ladder_rows(&mut tx, weg.ladder).await?;
+    if !huidig.iter().any(|r| r.id == weg.id) {
+        return Err(StoreError::Refused(
+            "Alleen een regel van de huidige versie van het beleid kan worden verwijderd.".into(),
+        ));
+    }
+    if huidig.len() < 2 {
+        return Err(StoreError::Refused(
+            "Een ladder houdt ten minste één regel.".into(),
+        ));
+    }
+    let versie = huidig.first().map(|r| r.versie).unwrap_or(0) + 1;
+    for (positie, r) in huidig.iter().filter(|r| r.id != weg.id).enumerate() {
+        let mut rij = r.clone();
+        rij.versie = versie;
+        rij.positie = positie as i64;
+        insert_ladder_row(&mut tx, &rij, by).await?;
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Loads version 1 of the ladders on first start.
 pub async fn seed(db: &Db) -> Result<()> {
     let mut tx = db.begin().await?;

@@ -2358,3 +2358,98 @@ async fn letters_are_drafts_until_a_legal_adviser_finalises_them() {
     );
     assert!(!letter.body.contains("besluit op bezwaar"));
 }
+
+/// The administrator adds and removes ladder rows (each a new version, audited); the statutory
+/// minimum of art. 19a cannot be configured away; others may not change the ladders.
+#[tokio::test]
+async fn administrators_add_and_remove_ladder_rows() {
+    let app = spawn_app().await;
+    let mut admin = app
+        .browser_as("beheer@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    let page = admin.get("/maatregelen/beleid").await;
+    assert!(page
+        .body
+        .contains("href=\"/maatregelen/beleid/nieuw/horeca\""));
+    let rij = |feit: &'static str,
+               maatregel: &'static str,
+               duur: &'static str,
+               omschrijving: &'static str| {
+        vec![
+            ("beleid", "horecabeleid 2026"),
+            ("object", "*"),
+            ("middel", "*"),
+            ("drempel", ""),
+            ("hoeveelheid_eenheid", ""),
+            ("feit", feit),
+            ("venster_maanden", "12"),
+            ("maatregel", maatregel),
+            ("duur", duur),
+            ("eenheid", "weken"),
+            ("omschrijving", omschrijving),
+            ("waarschuwing", ""),
+        ]
+    };
+    assert_eq!(
+        admin.get("/maatregelen/beleid/nieuw/horeca").await.status,
+        200
+    );
+    let r = admin
+        .post(
+            "/maatregelen/beleid/nieuw/horeca",
+            &rij("4", "rode-kaart", "8", "rode kaart: sluiting 8 weken"),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let horeca = |app: &App| {
+        let db = app.db.clone();
+        async move {
+            ::maatregelen::store::ladder(&db, ::maatregelen::model::Ladder::Horeca)
+                .await
+                .unwrap()
+        }
+    };
+    let v2 = horeca(&app).await;
+    assert_eq!(v2.len(), 4);
+    assert!(v2
+        .iter()
+        .all(|r| r.versie == 2 && r.beleid == "horecabeleid 2026"));
+    // The statutory minimum of art. 19a: no sales ban on the second offence.
+    let mut f = rij(
+        "2",
+        "verkoopverbod-19a",
+        "2",
+        "verkoopverbod na twee overtredingen",
+    );
+    f[0].1 = "handhavingsprotocol 2026";
+    let r = admin
+        .post("/maatregelen/beleid/nieuw/alcohol-19a", &f)
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("pas bij de derde overtreding"),
+        "{}",
+        r.body
+    );
+    // Removing the new row again: version 3 with the three rows.
+    let nieuw = v2.iter().find(|r| r.feit == 4).unwrap();
+    let remove = format!("/maatregelen/beleid/{}/verwijderen", nieuw.id);
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    assert_eq!(iv.post(&remove, &[]).await.status, 403);
+    assert_eq!(iv.get("/maatregelen/beleid/nieuw/horeca").await.status, 403);
+    let r = admin.post(&remove, &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let v3 = horeca(&app).await;
+    assert_eq!(v3.len(), 3);
+    assert!(v3.iter().all(|r| r.versie == 3) && !v3.iter().any(|r| r.feit == 4));
+    assert_eq!(
+        app.audit_rows(
+            "resource_type = 'maatregel-ladder' AND action = 'update' AND outcome = 'allowed'"
+        )
+        .await
+        .len(),
+        2
+    );
+}

@@ -178,3 +178,5 @@ maatregelen-letter-finalise-intro = Once final, the text and date are frozen and
 maatregelen-letter-final = final
 maatregelen-letter-concept = draft
 maatregelen-letter-final-note = This letter is final: its text and date are frozen and the PDF is kept as it was finalised.
+maatregelen-row-add = Add a row
+maatregelen-row-remove = Remove row

@@ -178,3 +178,5 @@ maatregelen-letter-finalise-intro = Na het definitief maken liggen de tekst en d
 maatregelen-letter-final = definitief
 maatregelen-letter-concept = concept
 maatregelen-letter-final-note = Deze brief is definitief: de tekst en de datum liggen vast en de PDF is bewaard zoals hij definitief is gemaakt.
+maatregelen-row-add = Regel toevoegen
+maatregelen-row-remove = Regel verwijderen
