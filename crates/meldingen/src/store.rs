@@ -1080,6 +1080,16 @@ pub struct PublicStatus {
     pub samengevoegd: bool,
 }
 
+/// The audit record of something the reporter did through the tracking page: it names the
+/// melding and nothing of the request.
+fn by_reporter(action: &str, melding_id: String) -> AuditEntry {
+    let mut entry = AuditEntry::system("web", action, "melding");
+    entry.actor_name = "melder (publiek)".into();
+    entry.resource_id = Some(melding_id);
+    entry.purpose = "uitvoering".into();
+    entry
+}
+
 /// The longest answer a reporter can give.
 pub const MAX_ANTWOORD: usize = 5000;
 
@@ -1173,11 +1183,7 @@ pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreErro
         now,
     )
     .await?;
-    let mut entry = AuditEntry::system("web", "answer", "melding");
-    entry.actor_name = "melder (publiek)".into();
-    entry.resource_id = Some(id);
-    entry.purpose = "uitvoering".into();
-    audit::append(&mut tx, &entry).await?;
+    audit::append(&mut tx, &by_reporter("answer", id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1240,11 +1246,7 @@ pub async fn rate(db: &Db, volgcode: &str, cijfer: &str, tekst: &str) -> Result<
     if added == 0 {
         return Err(StoreError::NotFound);
     }
-    let mut entry = AuditEntry::system("web", "rate", "melding");
-    entry.actor_name = "melder (publiek)".into();
-    entry.resource_id = Some(id);
-    entry.purpose = "uitvoering".into();
-    audit::append(&mut tx, &entry).await?;
+    audit::append(&mut tx, &by_reporter("rate", id)).await?;
     tx.commit().await?;
     Ok(())
 }
