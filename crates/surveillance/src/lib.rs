@@ -8,6 +8,7 @@
 //! - [`fdr_alarms`]: Benjamini–Hochberg over many series' p-values (buurt level);
 //! - [`parse_period`] / [`farrington_csv`]: CSV in, JSON out, for the CLI;
 //! - [`simulate`]: seeded outbreak simulator and the §4.5 evaluation;
+//! - [`tuning`]: alarm settings for monthly and fortnightly series, chosen by simulation;
 //! - [`bench()`]: throughput benchmark on generated monthly series.
 
 // `!(x > 0.0)` is used on purpose so that NaN fails the check too.
@@ -20,6 +21,7 @@ mod fdr;
 mod nb;
 mod period;
 pub mod simulate;
+pub mod tuning;
 
 pub use bench::{bench, BenchReport};
 pub use cusum::{
