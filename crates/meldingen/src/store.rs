@@ -2776,6 +2776,26 @@ pub async fn count_by_theme(
     .try_get("n")?)
 }
 
+/// Meldingen received in `[from_ms, until_ms)` per category (its name) and wijk (its code, `None`
+/// when the melding has no place): aggregated figures for the monitor's review, no personal data.
+pub async fn count_by_category_and_wijk(
+    db: &Db,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.naam AS categorie, m.wijk, COUNT(*) AS n FROM melding m JOIN melding_categorie c ON c.slug = m.categorie \
+         WHERE m.created_at >= $1 AND m.created_at < $2 GROUP BY c.naam, m.wijk ORDER BY c.naam, m.wijk",
+    )
+    .bind(from_ms)
+    .bind(until_ms)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("categorie")?, r.try_get("wijk")?, r.try_get("n")?)))
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Retention.
 
