@@ -209,6 +209,18 @@ fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
             .map_err(|e| e.to_string())
         })
     }));
+    // The monitor's review minutes are typeset here too.
+    monitor::meeting_html::set_minutes_renderer(std::sync::Arc::new(|json| {
+        Box::pin(async move {
+            typeset(
+                monitor::meeting_html::MINUTES_TYPST,
+                vec![("data.json".to_string(), json)],
+            )
+            .await
+            .map_err(|e| e.to_string())
+        })
+    }));
+    monitor::register_melding_counts(&MeldingCounter);
     axum::Router::new()
         .route(
             "/beleid/rapportage/{year}/pdf",
@@ -262,6 +274,37 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
         }),
     };
     platform::web::router(state, pages(&limit), api(&limit))
+}
+
+/// Counts Baken's own meldingen for the monitor's review (the meldingen module depends on the
+/// monitor, so the binary connects them).
+struct MeldingCounter;
+
+impl monitor::MeldingCounts for MeldingCounter {
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        from: &'a str,
+        until: &'a str,
+    ) -> monitor::MeldingCountFuture<'a> {
+        Box::pin(async move {
+            let ms = |d: &str| -> Result<i64, String> {
+                let date: jiff::civil::Date = d.parse().map_err(|e| format!("{d}: {e}"))?;
+                Ok(platform::db::day_start_ms_nl(date))
+            };
+            let rows = meldingen::store::count_by_category_and_wijk(db, ms(from)?, ms(until)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(rows
+                .into_iter()
+                .map(|(category, wijk, count)| monitor::MeldingCount {
+                    category,
+                    wijk,
+                    count,
+                })
+                .collect())
+        })
+    }
 }
 
 /// What a policy indicator can count from a module (aggregates only).

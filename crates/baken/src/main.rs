@@ -120,6 +120,16 @@ enum MonitorCommand {
     Evaluate {
         #[arg(long, default_value_t = 20261127)]
         seed: u64,
+        /// Compare the weekly-designed alarm settings with the validated ones for monthly and
+        /// fortnightly series at gemeente, wijk and buurt scale (a Markdown table).
+        #[arg(long)]
+        settings: bool,
+        /// With --settings: try the whole grid of candidate settings instead.
+        #[arg(long)]
+        search: bool,
+        /// With --settings: simulated series per scale and frequency.
+        #[arg(long, default_value_t = 1000)]
+        replicates: usize,
     },
 }
 
@@ -619,7 +629,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{json}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Monitor(MonitorCommand::Evaluate { seed }) => {
+        Command::Monitor(MonitorCommand::Evaluate {
+            seed,
+            settings: true,
+            search,
+            replicates,
+        }) => {
+            let rows = if search {
+                surveillance::tuning::search(&[12, 26], replicates, seed)
+            } else {
+                surveillance::tuning::old_and_new(&[12, 26], replicates, seed)
+            };
+            println!("{}", surveillance::tuning::markdown(&rows));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Monitor(MonitorCommand::Evaluate { seed, .. }) => {
             let rows = surveillance::simulate::evaluate(seed);
             println!("{}", surveillance::simulate::format_table(&rows));
             Ok(ExitCode::SUCCESS)

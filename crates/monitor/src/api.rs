@@ -185,7 +185,10 @@ async fn series(
             .await
             .map_err(store_api)?,
     );
-    let results = crate::html::alarms(&points);
+    let params = crate::series_params(&state.db, &region.code)
+        .await
+        .map_err(store_api)?;
+    let results = crate::html::alarms(&points, &params);
     let status = store::series_status(&state.db, &region.code, &crime.code)
         .await
         .map_err(store_api)?;

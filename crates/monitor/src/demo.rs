@@ -519,7 +519,12 @@ mod tests {
         }
         let series: Vec<(String, String, Vec<crate::store::Point>)> =
             grouped.into_iter().map(|((r, c), p)| (r, c, p)).collect();
-        let overview = crate::overview_of(&HashMap::new(), &HashMap::new(), series);
+        let overview = crate::overview_of(
+            &HashMap::new(),
+            &HashMap::new(),
+            series,
+            &crate::settings::SettingsSet::default(),
+        );
         for inc in INCREASES {
             let months: Vec<String> = (0..inc.extra.len())
                 .map(|back| months_before(end, back).code())

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -11,8 +11,8 @@ use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
 use crate::model::Period;
-use crate::review::{self, Decision};
-use crate::store::{self, Point, Region, Review, ReviewSummary};
+use crate::review;
+use crate::store::{self, Point, Region, ReviewSummary};
 use crate::ReviewError;
 use platform::identity::FieldError;
 use platform::web::forms::{FieldKind, Form, FormField};
@@ -29,10 +29,9 @@ pub fn routes() -> Router<AppState> {
             "/monitor/besprekingen",
             get(reviews_page).post(reviews_post),
         )
-        .route("/monitor/besprekingen/{id}", get(review_page))
-        .route("/monitor/besprekingen/{id}/besluit", post(decision_post))
         .route("/monitor/import", post(upload_post))
         .merge(crate::alarms_html::routes())
+        .merge(crate::meeting_html::routes())
         .merge(crate::survey_html::routes())
         .merge(crate::themes_html::routes())
 }
@@ -663,13 +662,15 @@ pub fn continuous(points: &[Point]) -> Vec<Point> {
     out
 }
 
-/// Improved Farrington (monthly) over the last 24 months, where the series is long enough.
-pub fn alarms(points: &[Point]) -> Vec<Option<surveillance::FarringtonResult>> {
+/// Improved Farrington (monthly) over the last 24 months with `params` (the level's settings),
+/// where the series is long enough.
+pub fn alarms(
+    points: &[Point],
+    params: &surveillance::FarringtonParams,
+) -> Vec<Option<surveillance::FarringtonResult>> {
     let series: Vec<Option<f64>> = points.iter().map(|p| p.value.map(|v| v as f64)).collect();
     let mut out = vec![None; points.len()];
-    if let Ok(results) =
-        surveillance::farrington(&series, 12, &surveillance::FarringtonParams::default(), 24)
-    {
+    if let Ok(results) = surveillance::farrington(&series, 12, params, 24) {
         for r in results {
             if let Some(slot) = out.get_mut(r.index) {
                 *slot = Some(r);
@@ -784,7 +785,10 @@ async fn series_page(
             .await
             .map_err(store_err)?,
     );
-    let results = alarms(&points);
+    let params = crate::series_params(&state.db, &region.code)
+        .await
+        .map_err(store_err)?;
+    let results = alarms(&points, &params);
     let status = store::series_status(&state.db, &region.code, &crime.code)
         .await
         .map_err(store_err)?;
@@ -922,7 +926,7 @@ async fn reviews_page(State(state): State<AppState>, Extension(ctx): Extension<C
 }
 
 /// Fluent keys to messages in the page's language (platform keys as fallback).
-fn translated(ctx: &Ctx, errors: &[FieldError]) -> Vec<FieldError> {
+pub(crate) fn translated(ctx: &Ctx, errors: &[FieldError]) -> Vec<FieldError> {
     crate::translate_errors(&ctx.lang, errors)
 }
 
@@ -940,236 +944,6 @@ async fn reviews_post(
             let form = session_form(&m, &held_on, &title)
                 .with_errors(&ctx.lang, &translated(&ctx, &errors));
             render_reviews(&ctx, &state, form, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
-    }
-}
-
-pub struct DecisionRow {
-    pub label: String,
-    pub note: String,
-    pub link: Option<String>,
-    pub by: String,
-    pub at: String,
-}
-
-pub struct AlarmRow {
-    pub seq: i64,
-    pub area: String,
-    pub level: String,
-    pub crime: String,
-    pub period: String,
-    pub observed: i64,
-    pub expected: String,
-    pub threshold: String,
-    pub explanation: String,
-    /// The current (latest) decision's label, or empty.
-    pub current: String,
-    pub decisions: Vec<DecisionRow>,
-    pub series_href: String,
-    pub form: Form,
-}
-
-#[derive(Template)]
-#[template(path = "monitor_review.html")]
-struct ReviewPage {
-    shell: Shell,
-    m: Texts,
-    heading: String,
-    meta: String,
-    rows: Vec<AlarmRow>,
-}
-
-/// The decision form of alarm `seq`: its fields carry the number so every id on the page is
-/// unique; the hidden `alarm` says which alarm the form is about.
-fn decision_form(
-    m: &Texts,
-    session_id: &str,
-    seq: i64,
-    v: Option<&HashMap<String, String>>,
-) -> Form {
-    let value = |name: &str| {
-        v.map(|v| field(v, &format!("{name}-{seq}")))
-            .unwrap_or_default()
-    };
-    let mut choices = vec![(String::new(), m.t("monitor-decision-choose"))];
-    choices.extend(
-        Decision::ALL
-            .iter()
-            .map(|d| (d.slug().to_string(), m.t(d.label_key()))),
-    );
-    Form::new(
-        format!("/monitor/besprekingen/{session_id}/besluit"),
-        m.t("monitor-decision-save"),
-        vec![
-            FormField::new("alarm", String::new(), FieldKind::Hidden).value(seq.to_string()),
-            FormField::new(
-                &format!("decision-{seq}"),
-                m.t("monitor-decision"),
-                FieldKind::Select(choices),
-            )
-            .value(value("decision")),
-            FormField::new(
-                &format!("note-{seq}"),
-                m.t("monitor-decision-note"),
-                FieldKind::Text,
-            )
-            .value(value("note")),
-            FormField::new(
-                &format!("link-{seq}"),
-                m.t("monitor-decision-link"),
-                FieldKind::Text,
-            )
-            .value(value("link"))
-            .hint(m.t("monitor-decision-link-hint")),
-        ],
-    )
-}
-
-async fn render_review(
-    state: &AppState,
-    ctx: &Ctx,
-    r: Review,
-    failed: Option<(i64, Form)>,
-    status: StatusCode,
-) -> WebResult {
-    let m = page_texts(state, ctx).await?;
-    let mut failed = failed;
-    let rows = r
-        .alarms
-        .iter()
-        .map(|a| {
-            let form = match failed.take() {
-                Some((seq, form)) if seq == a.seq => form,
-                other => {
-                    failed = other;
-                    decision_form(&m, &r.session.id, a.seq, None)
-                }
-            };
-            AlarmRow {
-                seq: a.seq,
-                area: a.alarm.region_name.clone(),
-                level: a.alarm.region_level.clone(),
-                crime: a.alarm.crime_title.clone(),
-                period: a.alarm.period_label(),
-                observed: a.alarm.observed,
-                expected: review::decimal(a.alarm.expected, &ctx.lang),
-                threshold: review::decimal(a.alarm.upperbound, &ctx.lang),
-                explanation: crate::explain(&a.alarm, &ctx.lang),
-                current: a
-                    .decisions
-                    .first()
-                    .map(|d| m.t(d.decision.label_key()))
-                    .unwrap_or_default(),
-                decisions: a
-                    .decisions
-                    .iter()
-                    .map(|d| DecisionRow {
-                        label: m.t(d.decision.label_key()),
-                        note: d.note.clone(),
-                        link: d.link.clone(),
-                        by: d.decided_by_name.clone(),
-                        at: fmt_date(d.decided_at),
-                    })
-                    .collect(),
-                series_href: format!(
-                    "/monitor/reeks?gebied={}&soort={}",
-                    a.alarm.region, a.alarm.crime_type
-                ),
-                form,
-            }
-        })
-        .collect();
-    let date = review::display_date(&r.session.held_on);
-    let heading = format!("{} ({date})", r.session.title);
-    let meta = crate::t_args(
-        &ctx.lang,
-        "monitor-review-meta",
-        &[
-            ("by", r.session.created_by_name.clone()),
-            ("count", r.alarms.len().to_string()),
-        ],
-    );
-    render_status(
-        status,
-        &ReviewPage {
-            shell: Shell::titled(ctx, format!("{} — {heading}", m.t("monitor-review-title"))),
-            m,
-            heading,
-            meta,
-            rows,
-        },
-    )
-}
-
-async fn load_review(state: &AppState, id: &str) -> Result<Review, WebError> {
-    store::review(&state.db, id)
-        .await
-        .map_err(store_err)?
-        .ok_or(WebError::NotFound)
-}
-
-async fn review_page(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-) -> WebResult {
-    check(&ctx)?;
-    let r = load_review(&state, &id).await?;
-    render_review(&state, &ctx, r, None, StatusCode::OK).await
-}
-
-async fn decision_post(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-    AxForm(v): AxForm<HashMap<String, String>>,
-) -> WebResult {
-    let p = check(&ctx)?;
-    let r = load_review(&state, &id).await?;
-    let seq: i64 = field(&v, "alarm")
-        .trim()
-        .parse()
-        .map_err(|_| WebError::NotFound)?;
-    let alarm = r
-        .alarms
-        .iter()
-        .find(|a| a.seq == seq)
-        .ok_or(WebError::NotFound)?;
-    let result = crate::decide(
-        &state.db,
-        p,
-        &ctx.request,
-        alarm,
-        &field(&v, &format!("decision-{seq}")),
-        &field(&v, &format!("note-{seq}")),
-        &field(&v, &format!("link-{seq}")),
-    )
-    .await;
-    match result {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/monitor/besprekingen/{id}#signaal-{seq}")).into_response())
-        }
-        Err(ReviewError::Invalid(errors)) => {
-            // The checks name `decision`, `note`, `link`; this alarm's fields carry its number.
-            let errors: Vec<FieldError> = translated(&ctx, &errors)
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("{}-{seq}", e.field),
-                    message: e.message,
-                })
-                .collect();
-            let m = texts(&ctx);
-            let form = decision_form(&m, &id, seq, Some(&v)).with_errors(&ctx.lang, &errors);
-            render_review(
-                &state,
-                &ctx,
-                r,
-                Some((seq, form)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
         Err(ReviewError::Store(e)) => Err(store_err(e)),
@@ -1213,7 +987,7 @@ mod tests {
             period: "2025MM01".into(),
             value: Some(80),
         });
-        let r = alarms(&long);
+        let r = alarms(&long, &surveillance::FarringtonParams::default());
         assert!(r.last().unwrap().as_ref().unwrap().alarm);
         assert!(r[0].is_none(), "no evaluation without history");
         let svg = chart_svg(&long, &r, "x");

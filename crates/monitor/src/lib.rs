@@ -7,8 +7,11 @@ pub mod api;
 pub mod areas;
 pub mod demo;
 pub mod html;
+pub mod meeting;
+pub mod meeting_html;
 pub mod model;
 pub mod review;
+pub mod settings;
 pub mod store;
 pub mod survey;
 mod survey_html;
@@ -278,6 +281,15 @@ pub async fn seed_demo_figures(
     })
 }
 
+/// The monthly alarm settings in force for the series of `region` (by its level).
+pub async fn series_params(
+    db: &Db,
+    region: &str,
+) -> Result<surveillance::FarringtonParams, store::StoreError> {
+    let level = model::region_level(region).map_or(model::Level::Gemeente, |(l, _)| l);
+    Ok(store::alarm_settings(db).await?.get(level, 12).params())
+}
+
 /// The short explanation of an alarm in `lang` (observed vs expected, threshold, the same month a
 /// year earlier, the trend).
 pub fn explain(alarm: &review::Alarm, lang: &str) -> String {
@@ -334,11 +346,13 @@ fn forget_overview() {
 /// once per state of the imports: the key is read from the database on each call (one cheap
 /// query), so an import by this or any other process is seen at the next request.
 pub async fn alarm_overview(db: &Db) -> Result<AlarmOverview, store::StoreError> {
+    let settings = store::alarm_settings(db).await?;
     let key = model::OverviewKey::new(
         store::import_stamp(db).await?,
         surveillance::FarringtonParams::default().alpha,
         model::BUURT_FDR,
-    );
+    )
+    .with_settings(settings.fingerprint());
     if let Some(o) = cached_overview(&key) {
         return Ok((*o).clone());
     }
@@ -368,18 +382,21 @@ pub async fn compute_alarm_overview(db: &Db) -> Result<AlarmOverview, store::Sto
         .map(|c| (c.code, c.title))
         .collect();
     let series = store::all_series(db).await?;
+    let settings = store::alarm_settings(db).await?;
     // Seconds of arithmetic on a large gemeente: off the async workers.
-    tokio::task::spawn_blocking(move || overview_of(&regions, &crimes, series))
+    tokio::task::spawn_blocking(move || overview_of(&regions, &crimes, series, &settings))
         .await
         .map_err(|e| store::StoreError::Computation(e.to_string()))
 }
 
 /// The alarm overview of `series` (region, crime type, points): Farrington per series, then
-/// Benjamini–Hochberg across the buurten per crime type and month. Pure.
+/// Benjamini–Hochberg across the buurten per crime type and month, each level with its monthly
+/// settings. Pure.
 pub fn overview_of(
     regions: &HashMap<String, store::Region>,
     crimes: &HashMap<String, String>,
     series: Vec<(String, String, Vec<store::Point>)>,
+    settings: &settings::SettingsSet,
 ) -> AlarmOverview {
     let mut out = Vec::new();
     // Buurt series are many and small: their alarms are kept only if they survive
@@ -387,8 +404,9 @@ pub fn overview_of(
     let mut buurt_tests: HashMap<(String, String), Vec<review::BuurtTest>> = HashMap::new();
     for (region, crime, points) in series {
         let points = html::continuous(&points);
-        let results = html::alarms(&points);
-        let is_buurt = model::region_level(&region).is_some_and(|(l, _)| l == model::Level::Buurt);
+        let level = model::region_level(&region).map_or(model::Level::Gemeente, |(l, _)| l);
+        let results = html::alarms(&points, &settings.get(level, 12).params());
+        let is_buurt = level == model::Level::Buurt;
         let by_period: HashMap<&str, Option<i64>> = points
             .iter()
             .map(|p| (p.period.as_str(), p.value))
@@ -537,6 +555,465 @@ pub async fn decide(
 ) -> Result<String, ReviewError> {
     let d = review::check_decision(decision, note, link).map_err(ReviewError::Invalid)?;
     Ok(store::record_decision(db, p, request, alarm, &d).await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review as a meeting.
+
+/// One count of Baken's own meldingen: category name, wijk code (if any), number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeldingCount {
+    pub category: String,
+    pub wijk: Option<String>,
+    pub count: i64,
+}
+
+pub type MeldingCountFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Vec<MeldingCount>, String>> + Send + 'a>,
+>;
+
+/// Counts meldingen per category and wijk in `[from, until)` (days `YYYY-MM-DD`, Dutch time).
+/// The meldingen module depends on the monitor, so the binary registers the counting here
+/// (the count-source pattern of the policy module).
+pub trait MeldingCounts: Send + Sync {
+    fn count<'a>(&'a self, db: &'a Db, from: &'a str, until: &'a str) -> MeldingCountFuture<'a>;
+}
+
+static MELDING_COUNTS: std::sync::OnceLock<&'static dyn MeldingCounts> = std::sync::OnceLock::new();
+
+/// Registers the meldingen counting (once per process; later calls are ignored).
+pub fn register_melding_counts(source: &'static dyn MeldingCounts) {
+    let _ = MELDING_COUNTS.set(source);
+}
+
+/// The police tables of the standing overview: incidents (registered crimes, or the demo's
+/// made-up series in their place) and aangiften.
+const INCIDENT_TABLES: [&str; 3] = ["47022NED", "47018NED", demo::TABLE];
+const AANGIFTE_TABLES: [&str; 1] = ["47013NED"];
+
+async fn theme_figures(
+    db: &Db,
+    source: meeting::FigureSource,
+    tables: &[&str],
+    upto: &model::Period,
+    themes: &[store::Theme],
+) -> Result<Vec<meeting::Figure>, store::StoreError> {
+    let Some(month) = store::latest_month(db, GEMEENTE_CODE, tables, &upto.code()).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(period) = model::Period::parse(&month) else {
+        return Ok(Vec::new());
+    };
+    let before = model::Period {
+        year: period.year - 1,
+        month: period.month,
+    };
+    let now = store::month_totals(db, GEMEENTE_CODE, tables, &month).await?;
+    let then = store::month_totals(db, GEMEENTE_CODE, tables, &before.code()).await?;
+    let sum = |totals: &HashMap<String, i64>| -> HashMap<(String, String), i64> {
+        themes
+            .iter()
+            .map(|t| {
+                let n = t
+                    .crime_types
+                    .iter()
+                    .filter_map(|c| totals.get(c))
+                    .sum::<i64>();
+                ((t.name.clone(), String::new()), n)
+            })
+            .collect()
+    };
+    Ok(meeting::compare_counts(
+        source,
+        &period.label(),
+        &sum(&now),
+        (!then.is_empty()).then(|| sum(&then)).as_ref(),
+    ))
+}
+
+/// The standing overview of a session held on `held_on`: per theme the incidents and (where
+/// imported) the aangiften of the latest month with figures, and Baken's own meldingen per
+/// category and wijk in the days since the previous session; each against a year earlier.
+pub async fn review_figures(
+    db: &Db,
+    held_on: &str,
+    previous: Option<&str>,
+) -> Result<Vec<meeting::Figure>, store::StoreError> {
+    let Some((y, m, _)) = review::parse_date(held_on) else {
+        return Ok(Vec::new());
+    };
+    let upto = model::Period { year: y, month: m };
+    let themes = store::themes(db).await?;
+    let mut out = theme_figures(
+        db,
+        meeting::FigureSource::Incidenten,
+        &INCIDENT_TABLES,
+        &upto,
+        &themes,
+    )
+    .await?;
+    out.extend(
+        theme_figures(
+            db,
+            meeting::FigureSource::Aangiften,
+            &AANGIFTE_TABLES,
+            &upto,
+            &themes,
+        )
+        .await?,
+    );
+    if let (Some(source), Some((from, until))) = (
+        MELDING_COUNTS.get(),
+        meeting::review_days(held_on, previous),
+    ) {
+        let names: HashMap<String, String> = store::regions(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect();
+        let keyed = |counts: Vec<MeldingCount>| -> HashMap<(String, String), i64> {
+            let mut out: HashMap<(String, String), i64> = HashMap::new();
+            for c in counts {
+                let wijk = c
+                    .wijk
+                    .map(|w| names.get(&w).cloned().unwrap_or(w))
+                    .unwrap_or_else(|| t("nl", "monitor-review-no-wijk"));
+                *out.entry((c.category, wijk)).or_default() += c.count;
+            }
+            out
+        };
+        let year = |d: &str| meeting::year_earlier(d).unwrap_or_default();
+        let now = source.count(db, &from, &until).await;
+        let then = source.count(db, &year(&from), &year(&until)).await;
+        match (now, then) {
+            (Ok(now), Ok(then)) => {
+                let last = meeting::add_days(&until, -1).unwrap_or_else(|| until.clone());
+                let label = format!(
+                    "{} t/m {}",
+                    review::display_date(&from),
+                    review::display_date(&last)
+                );
+                out.extend(meeting::compare_counts(
+                    meeting::FigureSource::Meldingen,
+                    &label,
+                    &keyed(now),
+                    Some(&keyed(then)),
+                ));
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "counting meldingen for the review");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Everything a session's page and minutes show.
+pub struct Minutes {
+    pub review: store::Review,
+    pub order: meeting::SessionOrder,
+    pub attendees: Vec<store::Attendee>,
+    pub signals: Vec<store::PoliceSignal>,
+    pub figures: Vec<meeting::Figure>,
+    pub item_decisions: Vec<store::ItemDecisionRow>,
+    /// Every action (the agenda picks those that return).
+    pub actions: Vec<meeting::Action>,
+    pub region_names: HashMap<String, String>,
+    pub category_names: HashMap<String, String>,
+}
+
+impl Minutes {
+    pub fn agenda(&self) -> meeting::Agenda<'_> {
+        meeting::build_agenda(meeting::AgendaInput {
+            session_id: &self.review.session.id,
+            order: self.order.clone(),
+            actions: &self.actions,
+            alarms: self
+                .review
+                .alarms
+                .iter()
+                .map(|a| (a.seq, &a.alarm))
+                .collect(),
+            figures: &self.figures,
+            signals: self
+                .signals
+                .iter()
+                .map(|s| (s.seq, s.category.as_str(), s.area.as_str(), s.body.as_str()))
+                .collect(),
+        })
+    }
+
+    /// The actions this session made.
+    pub fn made_here(&self) -> Vec<&meeting::Action> {
+        self.actions
+            .iter()
+            .filter(|a| a.session_id == self.review.session.id)
+            .collect()
+    }
+
+    /// The decisions on one item (not an alarm), newest first.
+    pub fn decisions_on(&self, item: &str) -> Vec<&store::ItemDecisionRow> {
+        self.item_decisions
+            .iter()
+            .filter(|d| d.item == item)
+            .collect()
+    }
+
+    pub fn region_name(&self, code: &str) -> String {
+        self.region_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn category_name(&self, code: &str) -> String {
+        self.category_names
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// The categories a police signal can have: the themes, then the crime types (code → name).
+pub async fn signal_categories(db: &Db) -> Result<Vec<(String, String)>, store::StoreError> {
+    let mut out: Vec<(String, String)> = store::themes(db)
+        .await?
+        .into_iter()
+        .map(|t| (format!("thema:{}", t.slug), t.name))
+        .collect();
+    out.extend(
+        store::crime_types(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.code, c.title)),
+    );
+    Ok(out)
+}
+
+/// A session with all it shows; `None` when there is no such session.
+pub async fn minutes(db: &Db, id: &str) -> Result<Option<Minutes>, store::StoreError> {
+    let Some(review) = store::review(db, id).await? else {
+        return Ok(None);
+    };
+    let sessions = store::reviews(db).await?;
+    let order = meeting::SessionOrder {
+        held_on: review.session.held_on.clone(),
+        created_at: review.session.created_at,
+    };
+    let previous = sessions
+        .iter()
+        .map(|s| {
+            (
+                meeting::SessionOrder {
+                    held_on: s.session.held_on.clone(),
+                    created_at: s.session.created_at,
+                },
+                s.session.held_on.clone(),
+            )
+        })
+        .filter(|(o, _)| *o < order)
+        .max()
+        .map(|(_, d)| d);
+    let figures = review_figures(db, &review.session.held_on, previous.as_deref()).await?;
+    Ok(Some(Minutes {
+        attendees: store::attendees(db, id).await?,
+        signals: store::signals(db, id).await?,
+        item_decisions: store::item_decisions(db, id).await?,
+        actions: store::actions(db).await?,
+        region_names: store::regions(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect(),
+        category_names: signal_categories(db).await?.into_iter().collect(),
+        figures,
+        order,
+        review,
+    }))
+}
+
+/// Adds an attendee to a session. Audited.
+pub async fn add_attendee(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    session_id: &str,
+    organisation: &str,
+    name: &str,
+) -> Result<(), ReviewError> {
+    let a = meeting::check_attendee(organisation, name).map_err(ReviewError::Invalid)?;
+    Ok(store::add_attendee(db, p, request, session_id, &a).await?)
+}
+
+/// Records a signal the police brought. Audited. Answers its number in the session.
+pub async fn add_signal(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    session_id: &str,
+    category: &str,
+    area: &str,
+    body: &str,
+) -> Result<i64, ReviewError> {
+    let categories: std::collections::HashSet<String> = signal_categories(db)
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let areas = region_codes(db).await?;
+    let s = meeting::check_signal(category, area, body, &|c| categories.contains(c), &|a| {
+        areas.contains(a)
+    })
+    .map_err(ReviewError::Invalid)?;
+    Ok(store::add_signal(db, p, request, session_id, &s).await?)
+}
+
+/// Records the decision on agenda item `item` of a session (`alarm-N`, `signaal-N`,
+/// `cijfer-…`); a "preventieve actie" or "maatregel" makes an action with its owner and due
+/// date. Audited. An item that is not on the session's agenda is [`ReviewError::NotFound`].
+#[allow(clippy::too_many_arguments)]
+pub async fn decide_item(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    m: &Minutes,
+    item: &str,
+    decision: &str,
+    note: &str,
+    owner: &str,
+    due_on: &str,
+    link: &str,
+) -> Result<String, ReviewError> {
+    let agenda = m.agenda();
+    let found = agenda
+        .alarms
+        .iter()
+        .chain(&agenda.figures)
+        .chain(&agenda.signals)
+        .find(|i| i.key() == item)
+        .ok_or(ReviewError::NotFound)?;
+    let d = meeting::check_item_decision(decision, note, owner, due_on, &m.review.session.held_on)
+        .map_err(ReviewError::Invalid)?;
+    let link = link.trim();
+    if !link.is_empty() && !review::valid_link(link) {
+        return Err(ReviewError::Invalid(vec![platform::identity::field_error(
+            "link",
+            "monitor-error-link",
+        )]));
+    }
+    let subject = item_subject(m, found);
+    let sid = &m.review.session.id;
+    let link = (!link.is_empty()).then_some(link);
+    let id = match found {
+        meeting::AgendaItem::Alarm { seq, .. } => {
+            let alarm = m
+                .review
+                .alarms
+                .iter()
+                .find(|a| a.seq == *seq)
+                .ok_or(ReviewError::NotFound)?;
+            store::record_item_decision(
+                db,
+                p,
+                request,
+                sid,
+                store::DecisionTarget::Alarm(alarm),
+                &subject,
+                &d,
+                link,
+            )
+            .await?
+        }
+        _ => {
+            store::record_item_decision(
+                db,
+                p,
+                request,
+                sid,
+                store::DecisionTarget::Item(item),
+                &subject,
+                &d,
+                None,
+            )
+            .await?
+        }
+    };
+    Ok(id)
+}
+
+/// What an agenda item is about, in words (for the action and the minutes).
+pub fn item_subject(m: &Minutes, item: &meeting::AgendaItem<'_>) -> String {
+    match item {
+        meeting::AgendaItem::Action(a, _) => a.subject.clone(),
+        meeting::AgendaItem::Alarm { alarm, .. } => format!(
+            "{}, {}, {}",
+            alarm.crime_title,
+            alarm.region_name,
+            alarm.period_label()
+        ),
+        meeting::AgendaItem::Figure { figure, .. } => {
+            let mut s = format!(
+                "{} ({}): {}",
+                figure.subject,
+                t("nl", &format!("monitor-figure-{}", figure.source.slug())),
+                figure.period
+            );
+            if !figure.area.is_empty() {
+                s = format!("{s}, {}", figure.area);
+            }
+            s
+        }
+        meeting::AgendaItem::Signal { category, area, .. } => format!(
+            "{} {}, {}",
+            t("nl", "monitor-police-signal"),
+            m.category_name(category),
+            m.region_name(area)
+        ),
+    }
+}
+
+/// Closes an action that returns on this session, with a note on what was done. Audited.
+pub async fn close_action(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    m: &Minutes,
+    action_id: &str,
+    note: &str,
+) -> Result<(), ReviewError> {
+    let action = m
+        .actions
+        .iter()
+        .find(|a| a.id == action_id)
+        .ok_or(ReviewError::NotFound)?;
+    if !meeting::may_close(action, &m.review.session.id, &m.order) {
+        return Err(ReviewError::NotFound);
+    }
+    let note = meeting::check_closing(note).map_err(ReviewError::Invalid)?;
+    store::close_action(db, p, request, action_id, &m.review.session.id, &note).await?;
+    Ok(())
+}
+
+/// Changes the alarm settings of a level and frequency (the form's fields as text). Audited with
+/// the old and new values; unchanged settings write nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_alarm_settings(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    level: model::Level,
+    freq: u32,
+    fields: [&str; 5],
+) -> Result<(), ReviewError> {
+    let new = settings::check(freq, fields[0], fields[1], fields[2], fields[3], fields[4])
+        .map_err(ReviewError::Invalid)?;
+    let current = store::alarm_settings(db).await?;
+    let old = current.get(level, freq);
+    if old != new || !current.is_own(level, freq) {
+        store::save_alarm_settings(db, p, request, level, freq, &old, &new).await?;
+        forget_overview();
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -753,6 +753,7 @@ pub struct OverviewKey {
     stamp: ImportStamp,
     alpha_bits: u64,
     fdr_bits: u64,
+    settings: u64,
 }
 
 impl OverviewKey {
@@ -761,6 +762,15 @@ impl OverviewKey {
             stamp,
             alpha_bits: alpha.to_bits(),
             fdr_bits: fdr_level.to_bits(),
+            settings: 0,
+        }
+    }
+
+    /// The key for alarms computed with the settings of this fingerprint.
+    pub fn with_settings(self, fingerprint: u64) -> OverviewKey {
+        OverviewKey {
+            settings: fingerprint,
+            ..self
         }
     }
 }

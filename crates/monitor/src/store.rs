@@ -1270,3 +1270,541 @@ pub async fn save_survey(
     tx.commit().await?;
     Ok(saved)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Alarm settings per level and frequency.
+
+fn level_of(slug: &str) -> Option<crate::model::Level> {
+    use crate::model::Level;
+    [Level::Gemeente, Level::Wijk, Level::Buurt]
+        .into_iter()
+        .find(|l| l.slug() == slug)
+}
+
+/// The settings in force: the defaults with the gemeente's own in their place. When more than
+/// one organisation stored settings, the most recently changed organisation's apply (the
+/// monitor holds one gemeente).
+pub async fn alarm_settings(db: &Db) -> Result<crate::settings::SettingsSet, StoreError> {
+    let rows = sqlx::query(
+        "SELECT organisation_id, level, freq, window_half_width, seasonal_periods, reference_years, minimum_cases, \
+         minimum_periods, updated_at FROM monitor_alarm_setting ORDER BY updated_at DESC, organisation_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut organisation: Option<String> = None;
+    let mut own = Vec::new();
+    for r in &rows {
+        let org: String = r.try_get("organisation_id")?;
+        if organisation.get_or_insert_with(|| org.clone()) != &org {
+            continue;
+        }
+        let level: String = r.try_get("level")?;
+        let Some(level) = level_of(&level) else {
+            continue;
+        };
+        let n = |c: &str| -> Result<u32, StoreError> {
+            let v: i64 = r.try_get(c)?;
+            u32::try_from(v).map_err(|_| StoreError::Damaged(format!("{c} {v}")))
+        };
+        let freq: i64 = r.try_get("freq")?;
+        own.push((
+            level,
+            u32::try_from(freq).map_err(|_| StoreError::Damaged(format!("freq {freq}")))?,
+            crate::settings::AlarmSettings {
+                window_half_width: n("window_half_width")?,
+                seasonal_periods: n("seasonal_periods")?,
+                reference_years: n("reference_years")?,
+                minimum_cases: n("minimum_cases")?,
+                minimum_periods: n("minimum_periods")?,
+            },
+        ));
+    }
+    Ok(crate::settings::SettingsSet::with(own))
+}
+
+/// Stores the settings of one level and frequency for the principal's organisation, audited
+/// with the old and the new values.
+pub async fn save_alarm_settings(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    level: crate::model::Level,
+    freq: u32,
+    old: &crate::settings::AlarmSettings,
+    new: &crate::settings::AlarmSettings,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO monitor_alarm_setting (organisation_id, level, freq, window_half_width, seasonal_periods, \
+         reference_years, minimum_cases, minimum_periods, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (organisation_id, level, freq) DO UPDATE SET window_half_width = excluded.window_half_width, \
+         seasonal_periods = excluded.seasonal_periods, reference_years = excluded.reference_years, \
+         minimum_cases = excluded.minimum_cases, minimum_periods = excluded.minimum_periods, \
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(&p.organisation_id)
+    .bind(level.slug())
+    .bind(i64::from(freq))
+    .bind(i64::from(new.window_half_width))
+    .bind(i64::from(new.seasonal_periods))
+    .bind(i64::from(new.reference_years))
+    .bind(i64::from(new.minimum_cases))
+    .bind(i64::from(new.minimum_periods))
+    .bind(now_ms())
+    .bind(&p.user_id)
+    .execute(tx.conn()?)
+    .await?;
+    let show = |s: &crate::settings::AlarmSettings| {
+        format!(
+            "w={} periodes={} jaren={} min. {} in {}",
+            s.window_half_width,
+            s.seasonal_periods,
+            s.reference_years,
+            s.minimum_cases,
+            s.minimum_periods
+        )
+    };
+    let mut entry = change_entry(
+        p,
+        request,
+        "monitor-alarm-settings",
+        &format!("{}-{freq}", level.slug()),
+        format!("{} → {}", show(old), show(new)),
+    );
+    entry.action = "update".into();
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review as a meeting: attendees, signals of the police, decisions on items, actions.
+
+/// Someone at a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attendee {
+    pub seq: i64,
+    pub organisation: String,
+    pub name: String,
+}
+
+/// A signal the police brought, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoliceSignal {
+    pub seq: i64,
+    pub category: String,
+    pub area: String,
+    pub body: String,
+    pub recorded_by_name: String,
+}
+
+/// A decision on an agenda item other than an alarm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemDecisionRow {
+    pub item: String,
+    pub decision: Decision,
+    pub note: String,
+    pub decided_at: i64,
+    pub decided_by_name: String,
+}
+
+async fn next_seq(tx: &mut Tx, table: &str, session_id: &str) -> Result<i64, StoreError> {
+    // `table` is one of this module's own table names, never input.
+    let row = sqlx::query(&format!(
+        "SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM {table} WHERE session_id = $1"
+    ))
+    .bind(session_id)
+    .fetch_one(tx.conn()?)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+fn audit_entry(
+    p: &Principal,
+    request: &RequestContext,
+    resource_type: &str,
+    id: &str,
+    reason: String,
+) -> AuditEntry {
+    change_entry(p, request, resource_type, id, reason)
+}
+
+/// Adds an attendee to a session; audited.
+pub async fn add_attendee(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    session_id: &str,
+    a: &crate::meeting::NewAttendee,
+) -> Result<(), StoreError> {
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    let seq = next_seq(&mut tx, "monitor_review_attendee", session_id).await?;
+    sqlx::query(
+        "INSERT INTO monitor_review_attendee (id, session_id, seq, organisation, name, added_at, added_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(session_id)
+    .bind(seq)
+    .bind(&a.organisation)
+    .bind(&a.name)
+    .bind(now_ms())
+    .bind(&p.user_id)
+    .execute(tx.conn()?)
+    .await?;
+    audit::append(
+        &mut tx,
+        &audit_entry(
+            p,
+            request,
+            "monitor-review-attendee",
+            &id,
+            format!("bespreking {session_id}: {} ({})", a.name, a.organisation),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn attendees(db: &Db, session_id: &str) -> Result<Vec<Attendee>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, organisation, name FROM monitor_review_attendee WHERE session_id = $1 ORDER BY seq",
+    )
+    .bind(session_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Attendee {
+                seq: r.try_get("seq")?,
+                organisation: r.try_get("organisation")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Records a signal the police brought; audited.
+pub async fn add_signal(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    session_id: &str,
+    s: &crate::meeting::NewSignal,
+) -> Result<i64, StoreError> {
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    let seq = next_seq(&mut tx, "monitor_review_signal", session_id).await?;
+    sqlx::query(
+        "INSERT INTO monitor_review_signal (id, session_id, seq, category, area, body, recorded_at, recorded_by, recorded_by_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(session_id)
+    .bind(seq)
+    .bind(&s.category)
+    .bind(&s.area)
+    .bind(&s.body)
+    .bind(now_ms())
+    .bind(&p.user_id)
+    .bind(&p.name)
+    .execute(tx.conn()?)
+    .await?;
+    audit::append(
+        &mut tx,
+        &audit_entry(
+            p,
+            request,
+            "monitor-review-signal",
+            &id,
+            format!(
+                "bespreking {session_id}: signaal {seq} {} {}",
+                s.category, s.area
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+pub async fn signals(db: &Db, session_id: &str) -> Result<Vec<PoliceSignal>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, category, area, body, recorded_by_name FROM monitor_review_signal WHERE session_id = $1 ORDER BY seq",
+    )
+    .bind(session_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PoliceSignal {
+                seq: r.try_get("seq")?,
+                category: r.try_get("category")?,
+                area: r.try_get("area")?,
+                body: r.try_get("body")?,
+                recorded_by_name: r.try_get("recorded_by_name")?,
+            })
+        })
+        .collect()
+}
+
+/// The decisions on a session's items other than alarms, newest first.
+pub async fn item_decisions(db: &Db, session_id: &str) -> Result<Vec<ItemDecisionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT item, decision, note, decided_at, decided_by_name FROM monitor_review_item_decision \
+         WHERE session_id = $1 ORDER BY decided_at DESC, id DESC",
+    )
+    .bind(session_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let slug: String = r.try_get("decision")?;
+            Ok(ItemDecisionRow {
+                item: r.try_get("item")?,
+                decision: Decision::parse(&slug)
+                    .ok_or_else(|| StoreError::Damaged(format!("decision {slug:?}")))?,
+                note: r.try_get("note")?,
+                decided_at: r.try_get("decided_at")?,
+                decided_by_name: r.try_get("decided_by_name")?,
+            })
+        })
+        .collect()
+}
+
+/// What a decision is about: an alarm the session listed, or another agenda item by its key.
+pub enum DecisionTarget<'a> {
+    Alarm(&'a ReviewAlarm),
+    Item(&'a str),
+}
+
+/// Records a decision on an agenda item and, when it makes one, the action (owner, due date);
+/// audited, in one transaction. Answers the decision's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_item_decision(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    session_id: &str,
+    target: DecisionTarget<'_>,
+    subject: &str,
+    d: &crate::meeting::ItemDecision,
+    link: Option<&str>,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let item = match &target {
+        DecisionTarget::Alarm(a) => {
+            sqlx::query(
+                "INSERT INTO monitor_review_decision (id, alarm_id, decision, note, link, decided_at, decided_by, decided_by_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(&a.id)
+            .bind(d.decision.slug())
+            .bind(&d.note)
+            .bind(link)
+            .bind(now)
+            .bind(&p.user_id)
+            .bind(&p.name)
+            .execute(tx.conn()?)
+            .await?;
+            format!("alarm-{}", a.seq)
+        }
+        DecisionTarget::Item(item) => {
+            sqlx::query(
+                "INSERT INTO monitor_review_item_decision (id, session_id, item, decision, note, decided_at, decided_by, decided_by_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(session_id)
+            .bind(*item)
+            .bind(d.decision.slug())
+            .bind(&d.note)
+            .bind(now)
+            .bind(&p.user_id)
+            .bind(&p.name)
+            .execute(tx.conn()?)
+            .await?;
+            item.to_string()
+        }
+    };
+    let mut reason = format!("{}: {item} ({subject})", d.decision.slug());
+    if let Some((owner, due_on)) = &d.action {
+        let action_id = new_id();
+        sqlx::query(
+            "INSERT INTO monitor_review_action (id, session_id, item, subject, decision, note, owner, due_on, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&action_id)
+        .bind(session_id)
+        .bind(&item)
+        .bind(subject)
+        .bind(d.decision.slug())
+        .bind(&d.note)
+        .bind(owner)
+        .bind(due_on)
+        .bind(now)
+        .bind(&p.user_id)
+        .execute(tx.conn()?)
+        .await?;
+        reason.push_str(&format!(
+            "; actie {action_id} voor {owner}, uiterlijk {due_on}"
+        ));
+    }
+    audit::append(
+        &mut tx,
+        &audit_entry(p, request, "monitor-review-decision", &id, reason),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Every action with the order of the session that made it and of the one that closed it.
+pub async fn actions(db: &Db) -> Result<Vec<crate::meeting::Action>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.session_id, a.item, a.subject, a.decision, a.note, a.owner, a.due_on, a.closed_session_id, \
+         a.closed_note, s.held_on, s.created_at AS s_created, c.held_on AS c_held_on, c.created_at AS c_created \
+         FROM monitor_review_action a JOIN monitor_review_session s ON s.id = a.session_id \
+         LEFT JOIN monitor_review_session c ON c.id = a.closed_session_id ORDER BY a.due_on, a.created_at",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let slug: String = r.try_get("decision")?;
+            let closed_session: Option<String> = r.try_get("closed_session_id")?;
+            let closed_in = match closed_session {
+                Some(id) => Some((
+                    id,
+                    crate::meeting::SessionOrder {
+                        held_on: r.try_get("c_held_on")?,
+                        created_at: r.try_get("c_created")?,
+                    },
+                    r.try_get::<Option<String>, _>("closed_note")?
+                        .unwrap_or_default(),
+                )),
+                None => None,
+            };
+            Ok(crate::meeting::Action {
+                id: r.try_get("id")?,
+                session_id: r.try_get("session_id")?,
+                made_in: crate::meeting::SessionOrder {
+                    held_on: r.try_get("held_on")?,
+                    created_at: r.try_get("s_created")?,
+                },
+                item: r.try_get("item")?,
+                subject: r.try_get("subject")?,
+                decision: Decision::parse(&slug)
+                    .ok_or_else(|| StoreError::Damaged(format!("decision {slug:?}")))?,
+                note: r.try_get("note")?,
+                owner: r.try_get("owner")?,
+                due_on: r.try_get("due_on")?,
+                closed_in,
+            })
+        })
+        .collect()
+}
+
+/// Closes an action in a session with a note on what was done; audited. Answers false when it
+/// was closed already (by someone else in the meantime).
+pub async fn close_action(
+    db: &Db,
+    p: &Principal,
+    request: &RequestContext,
+    action_id: &str,
+    session_id: &str,
+    note: &str,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE monitor_review_action SET closed_at = $1, closed_session_id = $2, closed_by = $3, closed_note = $4 \
+         WHERE id = $5 AND closed_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(session_id)
+    .bind(&p.user_id)
+    .bind(note)
+    .bind(action_id)
+    .execute(tx.conn()?)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    let mut entry = audit_entry(
+        p,
+        request,
+        "monitor-review-action",
+        action_id,
+        format!("gesloten in bespreking {session_id}"),
+    );
+    entry.action = "update".into();
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The gemeente's total per crime type in one month, from the police tables `tables` (the newest
+/// version of each figure; suppressed cells count as nothing).
+pub async fn month_totals(
+    db: &Db,
+    region: &str,
+    tables: &[&str],
+    period: &str,
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.crime_type, c.value, i.table_id FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         WHERE c.region = $1 AND c.period = $2 ORDER BY c.crime_type, i.imported_at DESC",
+    )
+    .bind(region)
+    .bind(period)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in &rows {
+        let table: String = r.try_get("table_id")?;
+        if !tables.contains(&table.as_str()) {
+            continue;
+        }
+        let crime: String = r.try_get("crime_type")?;
+        if !seen.insert(crime.clone()) {
+            continue; // an older version
+        }
+        let v: Option<i64> = r.try_get("value")?;
+        out.insert(crime, v.unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// The newest month at or before `upto` with figures of the region in `tables`.
+pub async fn latest_month(
+    db: &Db,
+    region: &str,
+    tables: &[&str],
+    upto: &str,
+) -> Result<Option<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT c.period, i.table_id FROM monitor_count c JOIN monitor_import i ON i.id = c.import_id \
+         WHERE c.region = $1 AND c.period <= $2 ORDER BY c.period DESC",
+    )
+    .bind(region)
+    .bind(upto)
+    .fetch_all(db.pool())
+    .await?;
+    for r in &rows {
+        let table: String = r.try_get("table_id")?;
+        let period: String = r.try_get("period")?;
+        if tables.contains(&table.as_str()) && Period::parse(&period).is_some_and(|p| p.is_month())
+        {
+            return Ok(Some(period));
+        }
+    }
+    Ok(None)
+}

@@ -191,7 +191,10 @@ pub async fn summary(
     let status = store::series_status(&state.db, region, crime)
         .await
         .map_err(store_err)?;
-    let results = alarms(&points);
+    let params = crate::series_params(&state.db, region)
+        .await
+        .map_err(store_err)?;
+    let results = alarms(&points, &params);
     let months = points
         .iter()
         .rev()
