@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { startPdok } from './pdok.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '..', '..');
 
@@ -115,7 +117,13 @@ export async function startServer() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baken-axe-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--demo', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`];
+  // PDOK cannot be reached from the tests: a local stand-in serves the tiles and the geocoder.
+  const pdok = await startPdok();
+  const args = [
+    'serve', '--demo', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`,
+    '--tile-url', pdok.tileUrl, '--tile-attribution', 'Kaartgegevens © Kadaster (testtegels)',
+    '--geocoder-url', pdok.geocoderUrl,
+  ];
   const child = spawn(bin, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1' },
@@ -171,6 +179,7 @@ export async function startServer() {
     base,
     accounts,
     dataDir,
+    pdok,
     recentOutput: () => log.slice(-60).join('\n'),
     async stop() {
       process.off('exit', killOnExit);
@@ -183,6 +192,7 @@ export async function startServer() {
         }
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await pdok.stop();
     },
   };
 

@@ -39,7 +39,7 @@ pub fn read_file(path: &Path) -> Result<HashMap<String, String>, String> {
     Ok(map)
 }
 
-pub const KEYS: [&str; 12] = [
+pub const KEYS: [&str; 15] = [
     "database_url",
     "bind",
     "data_dir",
@@ -52,6 +52,9 @@ pub const KEYS: [&str; 12] = [
     "data_key",
     "token_days",
     "public_url",
+    "tile_url",
+    "tile_attribution",
+    "geocoder_url",
 ];
 
 /// The default database: `baken.db` in the data directory.

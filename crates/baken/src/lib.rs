@@ -30,6 +30,11 @@ pub struct ServerOptions {
     pub public_url: Option<String>,
     /// Where and how often the audit chain's head is written down outside the database.
     pub audit_checkpoints: Option<AuditCheckpointing>,
+    /// The maps' base tiles (PDOK's BRT-Achtergrondkaart by default).
+    pub map_tiles: platform::web::MapTiles,
+    /// PDOK Locatieserver (or a service answering as it does) for addresses; none: addresses
+    /// are kept as typed.
+    pub geocoder_url: Option<String>,
 }
 
 /// Periodic checkpoints of the audit chain (see `platform::audit::write_checkpoint`).
@@ -197,7 +202,10 @@ async fn letter_pdf_download(
 }
 
 /// The pages of the modules.
-fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
+fn pages(
+    limit: &meldingen::PublicLimit,
+    geocoding: meldingen::Geocoding,
+) -> axum::Router<AppState> {
     // A letter a legal adviser finalises is typeset here and kept with the letter.
     maatregelen::html::set_letter_renderer(std::sync::Arc::new(|json| {
         Box::pin(async move {
@@ -232,7 +240,7 @@ fn pages(limit: &meldingen::PublicLimit) -> axum::Router<AppState> {
         )
         .merge(monitor::routes())
         .merge(beleid::routes())
-        .merge(meldingen::routes(limit))
+        .merge(meldingen::routes_with(limit, geocoding))
         .merge(maatregelen::routes())
         .merge(dossiers::routes())
 }
@@ -271,9 +279,22 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             public_url: options.public_url.clone(),
             trusted_proxies: options.trusted_proxies.clone(),
             login_throttle: Arc::new(platform::web::client::ClientThrottle::new(&options.login)),
+            map_tiles: options.map_tiles.clone(),
         }),
     };
-    platform::web::router(state, pages(&limit), api(&limit))
+    let geocoding = match options
+        .geocoder_url
+        .as_deref()
+        .map(meldingen::geocoder::Geocoder::new)
+    {
+        Some(Ok(g)) => meldingen::Geocoding(Some(Arc::new(g))),
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "geocoder: addresses are kept as typed");
+            meldingen::Geocoding::default()
+        }
+        None => meldingen::Geocoding::default(),
+    };
+    platform::web::router(state, pages(&limit, geocoding), api(&limit))
 }
 
 /// Counts Baken's own meldingen for the monitor's review (the meldingen module depends on the

@@ -257,6 +257,17 @@ struct ServeArgs {
     /// in mail such as a password reset (default: http:// and the --bind address).
     #[arg(long, env = "BAKEN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The base map's tiles, a URL template with {z}, {x} and {y} (default: PDOK's
+    /// BRT-Achtergrondkaart); its host is allowed in the Content-Security-Policy.
+    #[arg(long, env = "BAKEN_TILE_URL")]
+    tile_url: Option<String>,
+    /// The attribution shown with those tiles (default: Kadaster's for the BRT-Achtergrondkaart).
+    #[arg(long, env = "BAKEN_TILE_ATTRIBUTION")]
+    tile_attribution: Option<String>,
+    /// PDOK Locatieserver (v3.1) or a service that answers as it does, for address search;
+    /// "off" keeps addresses as typed.
+    #[arg(long, env = "BAKEN_GEOCODER_URL")]
+    geocoder_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -932,6 +943,33 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode>
             .or_else(|| file.get("public_url").cloned())
             .unwrap_or_else(|| format!("http://{bind}")),
     );
+    if let Some(url) = args.tile_url.or_else(|| file.get("tile_url").cloned()) {
+        if !url.contains("{z}") || !url.contains("{x}") || !url.contains("{y}") {
+            bail!("--tile-url moet {{z}}, {{x}} en {{y}} bevatten, bijvoorbeeld https://tegels.example.nl/{{z}}/{{x}}/{{y}}.png");
+        }
+        if url.contains("://") && platform::web::origin_of(&url).is_none() {
+            bail!("--tile-url: \"{url}\" is geen geldige http(s)-URL");
+        }
+        // Another source asks its own attribution; without one, none is claimed for it.
+        options.map_tiles = platform::web::MapTiles {
+            url,
+            attribution: String::new(),
+        };
+    }
+    if let Some(a) = args
+        .tile_attribution
+        .or_else(|| file.get("tile_attribution").cloned())
+    {
+        options.map_tiles.attribution = a;
+    }
+    options.geocoder_url = match args
+        .geocoder_url
+        .or_else(|| file.get("geocoder_url").cloned())
+    {
+        Some(u) if u.trim() == "off" => None,
+        Some(u) => Some(u.trim().to_string()),
+        None => Some(meldingen::geocoder::PDOK_LOCATIESERVER.to_string()),
+    };
     let smtp_host = args.smtp_host.or_else(|| file.get("smtp_host").cloned());
     if let Some(host) = smtp_host {
         let tls: platform::mail::SmtpTls = args

@@ -15,6 +15,8 @@ mod dossiers;
 mod maatregelen;
 #[path = "app/meldingen.rs"]
 mod meldingen;
+#[path = "app/meldingen_kaart.rs"]
+mod meldingen_kaart;
 #[path = "app/monitor.rs"]
 mod monitor;
 #[path = "app/uploads.rs"]
@@ -121,6 +123,15 @@ async fn spawn_app_with(session: SessionPolicy) -> App {
 }
 
 async fn spawn_app_with_login(session: SessionPolicy, login: LoginPolicy) -> App {
+    spawn_app_configured(session, login, |_| {}).await
+}
+
+/// A test server with its options changed by `configure` (e.g. a geocoder or tile source).
+async fn spawn_app_configured(
+    session: SessionPolicy,
+    login: LoginPolicy,
+    configure: impl FnOnce(&mut baken::ServerOptions),
+) -> App {
     let test_db = test_db().await;
     let db = Db::connect(&test_db.url).await.unwrap();
     db.set_audit_key(platform::db::AuditKey::from_bytes(TEST_AUDIT_KEY));
@@ -134,7 +145,11 @@ async fn spawn_app_with_login(session: SessionPolicy, login: LoginPolicy) -> App
         data_key: Some(platform::secrets::DataKey::from_bytes([7; 32])),
         public_url: Some("https://baken.test".into()),
         audit_checkpoints: None,
+        map_tiles: platform::web::MapTiles::default(),
+        geocoder_url: None,
     };
+    let mut options = options;
+    configure(&mut options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = baken::app(db.clone(), &options);

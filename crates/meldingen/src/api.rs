@@ -152,6 +152,7 @@ async fn public_create(
         &photos,
         store::Bron::Api,
         platform::db::now_ms(),
+        state.settings.public_url.as_deref(),
     )
     .await
     .map_err(store_api)?;
@@ -432,6 +433,7 @@ async fn patch_one(
             relateer_met: input.relateer_met,
             ontkoppel: input.ontkoppel,
         },
+        state.settings.public_url.as_deref(),
     )
     .await
     .map_err(store_api)?;

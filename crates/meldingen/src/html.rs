@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::access::{Melding, Werkvoorraad};
 use crate::i18n::{FormState, I18n};
+use crate::kaart::{Found, Geocoding};
 use crate::model::{self, Locatie, Status, Submission};
 use crate::store::{
     self, Category, Change, Detail, Filter, Photo, StoreError, Summary, TeamOverview,
@@ -63,7 +64,7 @@ async fn beschermde_verwijzingen(
     out
 }
 
-fn fmt_time(ms: i64) -> String {
+pub(crate) fn fmt_time(ms: i64) -> String {
     let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
         return String::new();
     };
@@ -175,6 +176,8 @@ struct FormPage {
     base: &'static str,
     heading: String,
     intake: Option<IntakeView>,
+    /// The base map's tiles.
+    tiles: platform::web::MapTiles,
 }
 
 /// What the form shows a colleague besides the public form: the channel, and open meldingen at
@@ -195,9 +198,10 @@ struct NearbyRow {
 }
 
 impl FormPage {
-    fn public(ctx: &Ctx, cat: Category, f: FormState) -> Self {
+    fn public(state: &AppState, ctx: &Ctx, cat: Category, f: FormState) -> Self {
         let i = I18n::new(&ctx.lang);
         FormPage {
+            tiles: state.settings.map_tiles.clone(),
             shell: Shell::titled(ctx, format!("{}: {}", i.t("melden-title"), cat.naam)),
             heading: i.t("melden-title"),
             i,
@@ -208,7 +212,13 @@ impl FormPage {
         }
     }
 
-    fn intake(ctx: &Ctx, cat: Category, f: FormState, nearby: Vec<store::Nearby>) -> Self {
+    fn intake(
+        state: &AppState,
+        ctx: &Ctx,
+        cat: Category,
+        f: FormState,
+        nearby: Vec<store::Nearby>,
+    ) -> Self {
         let i = I18n::new(&ctx.lang);
         let view = IntakeView {
             kanalen: model::KANALEN
@@ -232,6 +242,7 @@ impl FormPage {
                 .collect(),
         };
         FormPage {
+            tiles: state.settings.map_tiles.clone(),
             shell: Shell::titled(ctx, format!("{}: {}", i.t("registreer-title"), cat.naam)),
             heading: i.t("registreer-title"),
             i,
@@ -286,7 +297,7 @@ pub async fn form_page(
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    render(&FormPage::public(&ctx, cat, empty_form()))
+    render(&FormPage::public(&state, &ctx, cat, empty_form()))
 }
 
 fn empty_form() -> FormState {
@@ -353,7 +364,17 @@ fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<
     let opt = |k: &str| Some(get(k)).filter(|s| !s.is_empty());
     let mut errors = Vec::new();
     let locatie = match get("locatie").as_str() {
-        "adres" => Locatie::Adres(get("adres")),
+        // With JavaScript the address was picked (or the map clicked) and its point came along;
+        // without, the address is looked up when the form arrives (see `locate_typed`).
+        "adres" => match (coordinate(&get("lat")), coordinate(&get("lon"))) {
+            (Some(lat), Some(lon)) if get("adres").is_empty() => Locatie::Punt { lat, lon },
+            (Some(lat), Some(lon)) => Locatie::GevondenAdres {
+                adres: get("adres"),
+                lat,
+                lon,
+            },
+            _ => Locatie::Adres(get("adres")),
+        },
         "punt" => match (coordinate(&get("lat")), coordinate(&get("lon"))) {
             (Some(lat), Some(lon)) => Locatie::Punt { lat, lon },
             _ => {
@@ -404,9 +425,43 @@ fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<
     (s, errors)
 }
 
+/// A typed address (the form sent without JavaScript, or nothing picked from the suggestions)
+/// looked up: found, it gets its point (and so its buurt); unknown, an error next to the field
+/// with everything typed kept; the service unreachable, it is kept as typed and the answer is
+/// `true`, so the resident can be told.
+async fn locate_typed(geo: &Geocoding, sub: &mut Submission) -> (Option<FieldError>, bool) {
+    let Locatie::Adres(text) = &sub.locatie else {
+        return (None, false);
+    };
+    // What validation refuses anyway is not sent out.
+    if !(model::has_postcode(text) || model::has_street_number_and_place(text)) {
+        return (None, false);
+    }
+    match geo.find(text).await {
+        Found::Address(a) => {
+            sub.locatie = Locatie::GevondenAdres {
+                adres: a.adres,
+                lat: a.lat,
+                lon: a.lon,
+            };
+            (None, false)
+        }
+        Found::Unknown => (
+            Some(platform::identity::field_error(
+                "adres",
+                "melding-fout-adres-onbekend",
+            )),
+            false,
+        ),
+        Found::Unreachable => (None, true),
+        Found::Off => (None, false),
+    }
+}
+
 pub async fn form_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    Extension(geo): Extension<Geocoding>,
     Path(slug): Path<String>,
     req: Request,
 ) -> WebResult {
@@ -417,8 +472,10 @@ pub async fn form_submit(
         Ok((v, p)) => (v, p, Vec::new()),
         Err(e) => (HashMap::new(), Vec::new(), e),
     };
-    let (sub, form_errors) = submission_from(&slug, &values);
+    let (mut sub, form_errors) = submission_from(&slug, &values);
     errors.extend(form_errors);
+    let (address_error, as_text) = locate_typed(&geo, &mut sub).await;
+    errors.extend(address_error);
     let photos = store::clean_photos(&photos).await;
     let result = if errors.is_empty() {
         store::create(
@@ -427,18 +484,23 @@ pub async fn form_submit(
             &photos,
             store::Bron::Formulier,
             platform::db::now_ms(),
+            state.settings.public_url.as_deref(),
         )
         .await
     } else {
         Err(StoreError::Invalid(all_errors(errors, &sub, &cat, &photos)))
     };
     match result {
-        Ok(created) => Ok(
-            Redirect::to(&format!("/melden/volg/{}?ontvangen=1", created.volgcode)).into_response(),
-        ),
+        Ok(created) => Ok(Redirect::to(&format!(
+            "/melden/volg/{}?ontvangen=1{}",
+            created.volgcode,
+            if as_text { "&adres=tekst" } else { "" }
+        ))
+        .into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage::public(&ctx, cat, sent_back(&ctx, values, &errors)).with_error_title(),
+            &FormPage::public(&state, &ctx, cat, sent_back(&ctx, values, &errors))
+                .with_error_title(),
         ),
         Err(e) => Err(store_err(e)),
     }
@@ -514,7 +576,13 @@ pub async fn intake_form(
     let cat = store::category(&state.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    render(&FormPage::intake(&ctx, cat, empty_form(), Vec::new()))
+    render(&FormPage::intake(
+        &state,
+        &ctx,
+        cat,
+        empty_form(),
+        Vec::new(),
+    ))
 }
 
 /// Registers the melding, unless open meldingen are at the same place and the colleague has
@@ -523,6 +591,7 @@ pub async fn intake_form(
 pub async fn intake_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    Extension(geo): Extension<Geocoding>,
     Path(slug): Path<String>,
     req: Request,
 ) -> WebResult {
@@ -534,8 +603,10 @@ pub async fn intake_submit(
         Ok((v, p)) => (v, p, Vec::new()),
         Err(e) => (HashMap::new(), Vec::new(), e),
     };
-    let (sub, form_errors) = submission_from(&slug, &values);
+    let (mut sub, form_errors) = submission_from(&slug, &values);
     errors.extend(form_errors);
+    // Kept as typed when the geocoder is away: the colleague sees it on the melding.
+    errors.extend(locate_typed(&geo, &mut sub).await.0);
     let get = |k: &str| values.get(k).map(|v| v.trim()).unwrap_or("");
     let kanaal = get("kanaal");
     if !model::KANALEN.contains(&kanaal) {
@@ -559,8 +630,14 @@ pub async fn intake_submit(
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage::intake(&ctx, cat, sent_back(&ctx, values, &errors), Vec::new())
-                .with_error_title(),
+            &FormPage::intake(
+                &state,
+                &ctx,
+                cat,
+                sent_back(&ctx, values, &errors),
+                Vec::new(),
+            )
+            .with_error_title(),
         );
     }
     if get("bevestigd") != "ja" {
@@ -568,20 +645,34 @@ pub async fn intake_submit(
         let nearby = store::open_nearby(&state.db, &list, &sub.locatie).await?;
         if !nearby.is_empty() {
             let f = sent_back(&ctx, values, &[]);
-            return render(&FormPage::intake(&ctx, cat, f, nearby));
+            return render(&FormPage::intake(&state, &ctx, cat, f, nearby));
         }
     }
     let by = store::Registrar {
         auth: &auth,
         kanaal,
     };
-    let created = match store::register(&state.db, &by, &sub, &photos).await {
+    let created = match store::register(
+        &state.db,
+        &by,
+        &sub,
+        &photos,
+        state.settings.public_url.as_deref(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(StoreError::Invalid(errors)) => {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::intake(&ctx, cat, sent_back(&ctx, values, &errors), Vec::new())
-                    .with_error_title(),
+                &FormPage::intake(
+                    &state,
+                    &ctx,
+                    cat,
+                    sent_back(&ctx, values, &errors),
+                    Vec::new(),
+                )
+                .with_error_title(),
             )
         }
         Err(e) => return Err(store_err(e)),
@@ -593,9 +684,14 @@ pub async fn intake_submit(
             duplicaat_van: Some(n),
             ..Change::default()
         };
-        store::update(&mut tx, &mark, &change)
-            .await
-            .map_err(store_err)?;
+        store::update(
+            &mut tx,
+            &mark,
+            &change,
+            state.settings.public_url.as_deref(),
+        )
+        .await
+        .map_err(store_err)?;
         tx.commit().await?;
     }
     Ok(Redirect::to(&format!("/meldingen/{}", created.id)).into_response())
@@ -621,6 +717,8 @@ struct TrackPage {
     /// The form to rate the handling of a closed melding.
     rating: Option<Form>,
     rated: bool,
+    /// The address was kept as typed, to be looked up by a colleague.
+    address_as_text: bool,
 }
 
 #[derive(Deserialize)]
@@ -664,6 +762,7 @@ pub async fn track_lookup(
             answered: false,
             rating: None,
             rated: false,
+            address_as_text: false,
         });
     }
     match model::normalize_volgcode(&q.volgcode) {
@@ -694,6 +793,7 @@ pub async fn track_lookup(
                     answered: false,
                     rating: None,
                     rated: false,
+                    address_as_text: false,
                 },
             )
         }
@@ -703,6 +803,8 @@ pub async fn track_lookup(
 #[derive(Deserialize, Default)]
 pub struct TrackQuery {
     ontvangen: Option<String>,
+    /// `tekst`: the address was kept as typed (the geocoder was unreachable).
+    adres: Option<String>,
     beantwoord: Option<String>,
     beoordeeld: Option<String>,
 }
@@ -743,6 +845,9 @@ fn answer_form(ctx: &Ctx, code: &str, value: &str) -> Form {
             FormField::new("antwoord", i.t("volg-antwoord"), FieldKind::TextArea)
                 .value(value.to_string())
                 .required(),
+            FormField::new("foto", i.t("volg-antwoord-foto"), FieldKind::File)
+                .hint(i.t("veld-foto-hint"))
+                .accept_many("image/jpeg,image/png"),
         ],
     )
 }
@@ -829,6 +934,7 @@ async fn track_page(
         answered: q.beantwoord.is_some() && !not_found,
         question,
         rated: q.beoordeeld.is_some() && !not_found,
+        address_as_text: q.adres.as_deref() == Some("tekst") && !not_found,
         rating,
         i,
     };
@@ -853,10 +959,19 @@ pub async fn answer_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(code): Path<String>,
-    AxForm(f): AxForm<AnswerForm>,
+    req: Request,
 ) -> WebResult {
     let code = model::normalize_volgcode(&code).ok_or(WebError::NotFound)?;
-    match store::answer(&state.db, &code, &f.antwoord).await {
+    // With photos the form comes as multipart; they are checked and cleaned as on the form.
+    let (values, photos) = match read_form(req, &state).await {
+        Ok(v) => v,
+        Err(_) => return Err(WebError::BadRequest),
+    };
+    let f = AnswerForm {
+        antwoord: values.get("antwoord").cloned().unwrap_or_default(),
+    };
+    let photos = store::clean_photos(&photos).await;
+    match store::answer(&state.db, &code, &f.antwoord, &photos).await {
         Ok(()) => Ok(Redirect::to(&format!("/melden/volg/{code}?beantwoord=1")).into_response()),
         Err(StoreError::Invalid(errors)) => {
             let q = TrackQuery::default();
@@ -934,7 +1049,13 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// The store's filter; `me` is the user id that `behandelaar=mij` stands for.
-    fn filter(&self, me: &str, ids: Option<Vec<String>>, limit: i64, offset: i64) -> Filter {
+    pub(crate) fn filter(
+        &self,
+        me: &str,
+        ids: Option<Vec<String>>,
+        limit: i64,
+        offset: i64,
+    ) -> Filter {
         Filter {
             status: Some(self.status.clone()),
             categorie: Some(self.categorie.clone()),
@@ -956,7 +1077,12 @@ impl ListQuery {
         }
     }
 
-    fn params(&self) -> [(&'static str, &str); 12] {
+    /// The full-text search as typed.
+    pub(crate) fn q_text(&self) -> &str {
+        &self.q
+    }
+
+    pub(crate) fn params(&self) -> [(&'static str, &str); 12] {
         [
             ("q", self.q.as_str()),
             ("status", self.status.as_str()),
@@ -1003,50 +1129,10 @@ struct ListPage {
     pager: Pager,
     export: Option<String>,
     configure: bool,
-    map: MapView,
+    /// The map of the same selection.
+    kaart: String,
     /// The selection is larger than the counted total.
     more: bool,
-}
-
-/// The map of the selection and its text alternative: the same points counted per wijk.
-pub struct MapView {
-    pub svg: String,
-    pub shown: usize,
-    pub per_wijk: Vec<(String, usize)>,
-}
-
-/// At most this many points on the map (the newest of the selection).
-const MAP_POINTS: i64 = 1000;
-
-fn map_view(i: &I18n, points: &[(f64, f64, Option<String>)]) -> MapView {
-    let mut per_wijk: Vec<(String, usize)> = Vec::new();
-    for (_, _, w) in points {
-        let name = w
-            .as_deref()
-            .and_then(monitor::areas::name)
-            .unwrap_or("—")
-            .to_string();
-        match per_wijk.iter_mut().find(|(n, _)| *n == name) {
-            Some(e) => e.1 += 1,
-            None => per_wijk.push((name, 1)),
-        }
-    }
-    per_wijk.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let dots: Vec<(f64, f64)> = points.iter().map(|(x, y, _)| (*x, *y)).collect();
-    MapView {
-        svg: monitor::areas::svg_map(
-            &dots,
-            &|_| None,
-            &format!(
-                "{}: {} {}",
-                i.t("kaart-selectie"),
-                points.len(),
-                i.t("kaart-punten")
-            ),
-        ),
-        shown: points.len(),
-        per_wijk,
-    }
 }
 
 fn select(all: String, items: Vec<(String, String)>) -> FieldKind {
@@ -1074,10 +1160,6 @@ pub async fn list_page(
     let ids = search_ids(&state, &q.q).await?;
     let filter = q.filter(&p.user_id, ids, Pager::PER_PAGE, Pager::offset_of(page));
     let listing = store::list(&state.db, &auth, &filter).await?;
-    let map = map_view(
-        &i,
-        &store::map_points(&state.db, &auth, &filter, MAP_POINTS).await?,
-    );
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;
     let colleagues = store::colleagues(&state.db, &auth).await?;
@@ -1213,12 +1295,12 @@ pub async fn list_page(
         pager: Pager::new(&base, page, listing.total),
         export,
         configure: crate::inrichting::may_configure(p),
-        map,
+        kaart: crate::kaart::map_href(&q),
         more: listing.more,
     })
 }
 
-async fn search_ids(state: &AppState, q: &str) -> Result<Option<Vec<String>>, WebError> {
+pub(crate) async fn search_ids(state: &AppState, q: &str) -> Result<Option<Vec<String>>, WebError> {
     if q.trim().is_empty() {
         return Ok(None);
     }
@@ -1651,7 +1733,14 @@ async fn apply(
         return detail_response(&state, &ctx, &id, &extra, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let mut tx = state.db.begin().await?;
-    match store::update(&mut tx, &auth, &change).await {
+    match store::update(
+        &mut tx,
+        &auth,
+        &change,
+        state.settings.public_url.as_deref(),
+    )
+    .await
+    {
         Ok(()) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/meldingen/{id}")).into_response())

@@ -15,12 +15,15 @@ pub mod access;
 pub mod api;
 pub mod bulk;
 mod demo;
+pub mod geocoder;
 pub mod html;
 pub mod i18n;
 pub mod inrichting;
+pub mod kaart;
 pub mod limiter;
 pub mod model;
 pub mod store;
+pub mod werk;
 
 pub use limiter::RateLimiter;
 
@@ -36,8 +39,16 @@ pub struct PublicLimit {
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
-/// The pages: `/melden` (public) and `/meldingen` (back office), public submissions limited.
+pub use kaart::Geocoding;
+
+/// The pages without a geocoder (addresses are kept as typed); see [`routes_with`].
 pub fn routes(limit: &PublicLimit) -> Router<AppState> {
+    routes_with(limit, Geocoding::default())
+}
+
+/// The pages: `/melden` (public) and `/meldingen` (back office), public submissions limited,
+/// addresses found through `geocoding`.
+pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState> {
     let limiter = Arc::new(RateLimiter::new(
         limit.per_minute,
         limit.trusted_proxies.clone(),
@@ -46,6 +57,9 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
         .route("/melden", get(html::start))
         .route("/melden/volg", get(html::track_lookup))
         .route("/melden/gebieden.geojson", get(html::areas_geojson))
+        .route("/melden/adres/zoek", get(kaart::suggest))
+        .route("/melden/adres/kies", get(kaart::lookup))
+        .route("/melden/adres/punt", get(kaart::reverse))
         .route("/melden/volg/{volgcode}", get(html::track))
         .route(
             "/melden/volg/{volgcode}/antwoord",
@@ -66,6 +80,7 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
             get(html::intake_form).post(html::intake_submit),
         )
         .route("/meldingen/termijnen", get(html::overview_page))
+        .route("/meldingen/kaart", get(kaart::map_page))
         .route("/meldingen/inrichting", get(inrichting::settings_page))
         .route("/meldingen/inrichting/regels", post(inrichting::rule_add))
         .route(
@@ -96,6 +111,7 @@ pub fn routes(limit: &PublicLimit) -> Router<AppState> {
             limiter,
             limiter::limit,
         ))
+        .layer(axum::Extension(geocoding))
 }
 
 /// The JSON API with its documentation, public submissions limited.

@@ -406,7 +406,15 @@ pub fn normalize_volgcode(input: &str) -> Option<String> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Locatie {
+    /// An address as typed, not found on the map (the geocoder unreachable, or the API).
     Adres(String),
+    /// An address the geocoder found (picked from its suggestions, or looked up): the text it
+    /// gives and its point.
+    GevondenAdres {
+        adres: String,
+        lat: f64,
+        lon: f64,
+    },
     Punt {
         lat: f64,
         lon: f64,
@@ -454,6 +462,44 @@ pub const KANALEN: [&str; 5] = ["telefoon", "balie", "e-mail", "waarneming", "pa
 
 /// How near an open melding's point must be to a new one to be shown as a possible duplicate.
 pub const NEARBY_METRES: f64 = 50.0;
+
+/// The grid of the back-office map: cells of 1/500 degree (about 220 by 140 metres here), in
+/// which the meldingen of a selection are counted; the page clusters them further per zoom.
+pub const MAP_CELLS_PER_DEGREE: i64 = 500;
+
+/// Meldingen counted in one cell of the map's grid: their mean point, how many, and the id of
+/// the melding when it is the only one.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MapCell {
+    pub lat: f64,
+    pub lon: f64,
+    pub n: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Cells merged into a coarser grid of `per_degree` cells per degree (for the map drawn without
+/// JavaScript): counts add up, the point is the weighted mean, an id survives only alone.
+pub fn merge_cells(cells: &[MapCell], per_degree: f64) -> Vec<MapCell> {
+    let mut merged: Vec<((i64, i64), MapCell)> = Vec::new();
+    for c in cells {
+        let key = (
+            (c.lat * per_degree).floor() as i64,
+            (c.lon * per_degree).floor() as i64,
+        );
+        match merged.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, m)) => {
+                let total = (m.n + c.n) as f64;
+                m.lat = (m.lat * m.n as f64 + c.lat * c.n as f64) / total;
+                m.lon = (m.lon * m.n as f64 + c.lon * c.n as f64) / total;
+                m.n += c.n;
+                m.id = None;
+            }
+            None => merged.push((key, c.clone())),
+        }
+    }
+    merged.into_iter().map(|(_, c)| c).collect()
+}
 
 /// The street and house number of an address as people type it, so that reports about the
 /// same door meet: "Voorstraat 1, 4132 AP Vianen", "voorstraat 1 Vianen" and "Voorstraat 1"
@@ -529,6 +575,26 @@ pub fn degrees_around(lat: f64, metres: f64) -> (f64, f64) {
 }
 
 /// True when `text` holds a Dutch postcode (4 digits, optional space, 2 letters).
+/// A street with a house number and a place after it ("Voorstraat 1 Vianen", "Dorpsstraat
+/// 12a, Meerkerk"): enough for a colleague to find an address typed without postcode.
+pub fn has_street_number_and_place(text: &str) -> bool {
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_word = |t: &str| {
+        t.chars().any(char::is_alphabetic) && !t.starts_with(|c: char| c.is_ascii_digit())
+    };
+    tokens.iter().enumerate().any(|(i, t)| {
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && i > 0
+            && is_word(tokens[i - 1])
+            && tokens[i + 1..]
+                .iter()
+                .any(|n| is_word(n) && n.chars().count() > 1)
+    })
+}
+
 pub fn has_postcode(text: &str) -> bool {
     let b: Vec<char> = text.chars().collect();
     (0..b.len()).any(|i| {
@@ -603,8 +669,14 @@ pub fn validate(
         Locatie::Adres(a) if a.trim().is_empty() => {
             e.push(field_error("adres", "melding-fout-adres-leeg"))
         }
-        Locatie::Adres(a) if !has_postcode(a) => {
+        Locatie::Adres(a) if !has_postcode(a) && !has_street_number_and_place(a) => {
             e.push(field_error("adres", "melding-fout-postcode"))
+        }
+        Locatie::GevondenAdres { adres, .. } if adres.trim().is_empty() => {
+            e.push(field_error("adres", "melding-fout-adres-leeg"))
+        }
+        Locatie::GevondenAdres { lat, lon, .. } if !in_netherlands(*lat, *lon) => {
+            e.push(field_error("locatie", "melding-fout-punt"))
         }
         Locatie::Buurt(code) if !code.starts_with("BU") || monitor::areas::name(code).is_none() => {
             e.push(field_error("buurt", "melding-fout-buurt"))
@@ -816,14 +888,35 @@ pub const MAIL_EVENTS: [&str; 5] = [
 ];
 
 /// The placeholders a mail template may use.
-pub const MAIL_PLACEHOLDERS: [&str; 6] = [
+pub const MAIL_PLACEHOLDERS: [&str; 7] = [
     "volgcode",
     "nummer",
     "categorie",
     "status",
     "toelichting",
     "gemeente",
+    "link",
 ];
+
+/// The address of a melding's tracking page, where the reporter follows it and answers a
+/// question: absolute under the configured public address (`--public-url`), which is never
+/// taken from a request; only the path when none is known.
+pub fn tracking_link(public_url: Option<&str>, volgcode: &str) -> String {
+    let base = public_url
+        .map(|u| u.trim().trim_end_matches('/'))
+        .unwrap_or("");
+    format!("{base}/melden/volg/{volgcode}")
+}
+
+/// A question mail always carries the link to answer it, also from a template saved before
+/// `{{link}}` existed (or edited without it).
+pub fn with_answer_link(text: String, template: &str, link: &str) -> String {
+    if template.contains("{{link}}") {
+        text
+    } else {
+        format!("{}\n\nU kunt antwoorden op: {link}", text.trim_end())
+    }
+}
 
 /// The shipped templates: (event, subject, text, sent). Receipt, the question to the reporter
 /// and closing go out; the others are ready to be switched on.
@@ -832,7 +925,7 @@ pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
         "ontvangen",
         "Uw melding is ontvangen",
         "Beste melder,\n\nBedankt voor uw melding over \"{{categorie}}\". Wij hebben deze ontvangen.\n\n\
-         Uw volgcode is {{volgcode}}. Hiermee kunt u de status volgen op /melden/volg/{{volgcode}}.\n\n\
+         Uw volgcode is {{volgcode}}. Hiermee kunt u de status volgen op {{link}}\n\n\
          Met vriendelijke groet,\n{{gemeente}}",
         true,
     ),
@@ -847,6 +940,7 @@ pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
         "wacht-op-melder",
         "Wij hebben een vraag over uw melding",
         "Beste melder,\n\nOver uw melding met volgcode {{volgcode}} hebben wij een vraag:\n\n{{toelichting}}\n\n\
+         U kunt antwoorden, ook met foto's, op {{link}}\n\n\
          Met vriendelijke groet,\n{{gemeente}}",
         true,
     ),
@@ -854,6 +948,7 @@ pub const DEFAULT_MAILS: [(&str, &str, &str, bool); 5] = [
         "afgehandeld",
         "Uw melding is afgehandeld",
         "Beste melder,\n\nUw melding met volgcode {{volgcode}} is afgehandeld.\n\n{{toelichting}}\n\n\
+         Wilt u laten weten wat u van de afhandeling vond? Dat kan op {{link}}\n\n\
          Met vriendelijke groet,\n{{gemeente}}",
         true,
     ),
@@ -1407,12 +1502,41 @@ mod tests {
     }
 
     #[test]
+    fn map_cells_merge_into_a_coarser_grid_keeping_every_melding() {
+        let cell = |lat: f64, lon: f64, n: i64, id: Option<&str>| MapCell {
+            lat,
+            lon,
+            n,
+            id: id.map(str::to_string),
+        };
+        let cells = [
+            cell(51.991, 5.091, 1, Some("a")),
+            cell(51.993, 5.093, 3, None),
+            cell(51.951, 5.011, 1, Some("b")),
+        ];
+        let merged = merge_cells(&cells, 100.0);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged.iter().map(|c| c.n).sum::<i64>(), 5, "none lost");
+        let town = merged.iter().find(|c| c.n == 4).unwrap();
+        assert!((town.lat - 51.9925).abs() < 1e-9 && town.id.is_none());
+        assert_eq!(
+            merged.iter().find(|c| c.n == 1).unwrap().id.as_deref(),
+            Some("b")
+        );
+    }
+
+    #[test]
     fn postcodes_and_phones() {
         assert!(has_postcode("Voorstraat 1, 4132 AP Vianen"));
         assert!(has_postcode("4141AB Leerdam"));
         assert!(!has_postcode("Voorstraat 1, Vianen"));
         assert!(!has_postcode("0132 AP"));
         assert!(!has_postcode("41321 AP"));
+        assert!(has_street_number_and_place("Voorstraat 1, Vianen"));
+        assert!(has_street_number_and_place("Dorpsstraat 12a Meerkerk"));
+        assert!(!has_street_number_and_place("Voorstraat 1"));
+        assert!(!has_street_number_and_place("Vianen"));
+        assert!(!has_street_number_and_place("1 Vianen"));
         assert!(valid_phone("06-12345678"));
         assert!(valid_phone("+31 6 1234 5678"));
         assert!(!valid_phone("123"));
@@ -1446,7 +1570,8 @@ mod tests {
         assert!(validate(&sub(), true, &opts, today).is_empty());
         let mut s = sub();
         s.omschrijving = "kort".into();
-        s.locatie = Locatie::Adres("Voorstraat 1 Vianen".into());
+        // Without postcode, street and number without a place are not enough.
+        s.locatie = Locatie::Adres("Voorstraat 1".into());
         s.wanneer = Some("2026-03-05".into());
         s.extra_antwoord = Some("Soms".into());
         assert_eq!(

@@ -500,14 +500,16 @@ fn new_volgcode() -> String {
 /// Stores a public submission. Nothing about the request (address, user agent, headers) is
 /// passed in, so nothing of it can be stored. The receipt mail, the search index, the routing
 /// and the audit record commit with the melding or not at all.
+/// `public_url` is where people reach Baken, for the link in the receipt.
 pub async fn create(
     db: &Db,
     s: &Submission,
     photos: &Photos,
     bron: Bron,
     received_ms: i64,
+    public_url: Option<&str>,
 ) -> Result<Created, StoreError> {
-    create_as(db, s, photos, bron, received_ms, None).await
+    create_as(db, s, photos, bron, received_ms, None, public_url).await
 }
 
 /// The actions that read the work queue as a list: listing a page, and exporting a selection.
@@ -529,8 +531,9 @@ pub async fn register(
     by: &Registrar<'_>,
     s: &Submission,
     photos: &Photos,
+    public_url: Option<&str>,
 ) -> Result<Created, StoreError> {
-    create_as(db, s, photos, Bron::Collega, now_ms(), Some(by)).await
+    create_as(db, s, photos, Bron::Collega, now_ms(), Some(by), public_url).await
 }
 
 async fn create_as(
@@ -540,6 +543,7 @@ async fn create_as(
     bron: Bron,
     received_ms: i64,
     by: Option<&Registrar<'_>>,
+    public_url: Option<&str>,
 ) -> Result<Created, StoreError> {
     let today = today_nl();
     let cat = category(db, &s.categorie).await?;
@@ -558,7 +562,7 @@ async fn create_as(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut pending = prepare(db, s, bron, received_ms, &cat).await?;
+        let mut pending = prepare(db, s, bron, received_ms, &cat, public_url).await?;
         if let Some(by) = by {
             let p = by.auth.principal();
             pending.door = Some((p.user_id.clone(), p.name.clone()));
@@ -624,15 +628,18 @@ async fn prepare(
     bron: Bron,
     received_ms: i64,
     cat: &Category,
+    public_url: Option<&str>,
 ) -> Result<Pending, StoreError> {
     let cal = Calendar::new();
     let received = date_nl(received_ms);
     let deadline = model::initial_deadline(&cal, received, cat.termijn_werkdagen.max(0) as u32);
     let (wijk, buurt) = match &s.locatie {
-        Locatie::Punt { lat, lon } => match monitor::areas::locate(*lon, *lat) {
-            Some(p) => (Some(p.wijk_code), p.buurt_code),
-            None => (None, None),
-        },
+        Locatie::Punt { lat, lon } | Locatie::GevondenAdres { lat, lon, .. } => {
+            match monitor::areas::locate(*lon, *lat) {
+                Some(p) => (Some(p.wijk_code), p.buurt_code),
+                None => (None, None),
+            }
+        }
         // Validated: a known buurt code, whose wijk is in its code (BU1961xxyy → WK1961xx).
         Locatie::Buurt(code) => (code.get(2..8).map(|w| format!("WK{w}")), Some(code.clone())),
         _ => (None, None),
@@ -650,6 +657,9 @@ async fn prepare(
     .cloned();
     let (adres, lat, lon, onbekend) = match &s.locatie {
         Locatie::Adres(a) => (Some(a.trim().to_string()), None, None, 0_i64),
+        Locatie::GevondenAdres { adres, lat, lon } => {
+            (Some(adres.trim().to_string()), Some(*lat), Some(*lon), 0)
+        }
         Locatie::Punt { lat, lon } => (None, Some(*lat), Some(*lon), 0),
         Locatie::Buurt(_) => (None, None, None, 0),
         Locatie::Onbekend => (None, None, None, 1),
@@ -672,6 +682,7 @@ async fn prepare(
         )]));
     }
     let volgcode = new_volgcode();
+    let link = model::tracking_link(public_url, &volgcode);
     let receipt = match (
         &email,
         reference
@@ -686,6 +697,7 @@ async fn prepare(
             ("status", &crate::i18n::t("nl", &Status::Gemeld.label_key())),
             ("toelichting", ""),
             ("gemeente", reference.gemeente.as_str()),
+            ("link", link.as_str()),
         ])),
         _ => None,
     };
@@ -712,7 +724,7 @@ async fn prepare(
         wijk,
         buurt,
         adres_sleutel: match &s.locatie {
-            Locatie::Adres(a) => model::address_key(a),
+            Locatie::Adres(a) | Locatie::GevondenAdres { adres: a, .. } => model::address_key(a),
             _ => None,
         },
         door: None,
@@ -971,10 +983,25 @@ pub async fn open_nearby(
             .fetch_all(db.pool())
             .await?
         }
+        // A found address meets earlier reports at the same door and those pointed nearby.
+        Locatie::GevondenAdres { adres, lat, lon } => {
+            let (dlat, dlon) = model::degrees_around(*lat, model::NEARBY_METRES);
+            sqlx::query(&format!(
+                "{base} (m.adres_sleutel = $1 OR (m.lat BETWEEN $2 AND $3 AND m.lon BETWEEN $4 AND $5)) \
+                 ORDER BY m.created_at DESC LIMIT 200"
+            ))
+            .bind(model::address_key(adres).unwrap_or_default())
+            .bind(lat - dlat)
+            .bind(lat + dlat)
+            .bind(lon - dlon)
+            .bind(lon + dlon)
+            .fetch_all(db.pool())
+            .await?
+        }
         Locatie::Buurt(_) | Locatie::Onbekend => return Ok(Vec::new()),
     };
     let here = match locatie {
-        Locatie::Punt { lat, lon } => Some((*lat, *lon)),
+        Locatie::Punt { lat, lon } | Locatie::GevondenAdres { lat, lon, .. } => Some((*lat, *lon)),
         _ => None,
     };
     let mut found = Vec::new();
@@ -1113,19 +1140,24 @@ pub async fn open_question(db: &Db, volgcode: &str) -> Result<Option<String>, Db
 /// The reporter's answer to the question, through the tracking page: kept in the history, and
 /// the melding is back with its handler ("in behandeling", its deadline running again). Nothing
 /// about the request is stored; the audit record names the melding only.
-pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreError> {
+/// Photos with the answer (checked and cleaned by [`clean_photos`], as on the form) are added
+/// to the melding's photos after those it has.
+pub async fn answer(
+    db: &Db,
+    volgcode: &str,
+    text: &str,
+    photos: &Photos,
+) -> Result<(), StoreError> {
     let text = text.trim();
+    let mut errors = Vec::new();
     if text.is_empty() {
-        return Err(StoreError::Invalid(vec![field_error(
-            "antwoord",
-            "melding-fout-antwoord",
-        )]));
+        errors.push(field_error("antwoord", "melding-fout-antwoord"));
+    } else if text.chars().count() > MAX_ANTWOORD {
+        errors.push(field_error("antwoord", "melding-fout-antwoord-lang"));
     }
-    if text.chars().count() > MAX_ANTWOORD {
-        return Err(StoreError::Invalid(vec![field_error(
-            "antwoord",
-            "melding-fout-antwoord-lang",
-        )]));
+    errors.extend(photos.error.clone());
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -1151,7 +1183,8 @@ pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreErro
         None => deadline,
     };
     sqlx::query(
-        "UPDATE melding SET status = $1, termijn_datum = $2, gepauzeerd_sinds = NULL, updated_at = $3 WHERE id = $4",
+        "UPDATE melding SET status = $1, termijn_datum = $2, gepauzeerd_sinds = NULL, updated_at = $3, \
+         antwoord_ontvangen_at = $3 WHERE id = $4",
     )
     .bind(Status::InBehandeling.slug())
     .bind(&deadline)
@@ -1159,6 +1192,37 @@ pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreErro
     .bind(&id)
     .execute(tx.conn()?)
     .await?;
+    let existing: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(positie), 0) AS BIGINT) AS n FROM melding_foto WHERE melding_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(tx.conn()?)
+    .await?
+    .try_get("n")?;
+    for (i, clean) in photos.cleaned.iter().enumerate() {
+        let positie = existing + i as i64 + 1;
+        // As on the form: encoded anew, no file name or metadata of the device kept.
+        let f = files::store(
+            &mut tx,
+            &files::IMAGES,
+            &format!("foto-{positie}"),
+            clean,
+            None,
+        )
+        .await?;
+        sqlx::query("INSERT INTO melding_foto (melding_id, file_id, positie) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&f.id)
+            .bind(positie)
+            .execute(tx.conn()?)
+            .await?;
+    }
+    // The history says how many photos came with the answer; the photos show on the melding.
+    let with_photos = match photos.cleaned.len() {
+        0 => text.to_string(),
+        1 => format!("{text}\n(met 1 foto)"),
+        n => format!("{text}\n(met {n} foto's)"),
+    };
     history(
         &mut tx,
         &id,
@@ -1167,7 +1231,7 @@ pub async fn answer(db: &Db, volgcode: &str, text: &str) -> Result<(), StoreErro
         "antwoord",
         None,
         None,
-        Some(text),
+        Some(&with_photos),
         now,
     )
     .await?;
@@ -1398,6 +1462,8 @@ pub struct Summary {
     pub termijn_status: String,
     pub fotos: i64,
     pub created_at: i64,
+    /// The reporter answered the handler's question and the handler has not acted since.
+    pub antwoord_ontvangen: bool,
 }
 
 /// The most rows one list or export returns.
@@ -1568,7 +1634,7 @@ pub async fn list<A: QueueRead>(
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.behandelaar_naam, m.termijn_datum, \
-         m.created_at, (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
+         m.created_at, m.antwoord_ontvangen_at, (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
          FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT ${} OFFSET ${}) page \
          JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {order}",
         binds.len() + 1,
@@ -1629,6 +1695,9 @@ pub async fn list<A: QueueRead>(
                 termijn,
                 fotos: r.try_get("fotos")?,
                 created_at: r.try_get("created_at")?,
+                antwoord_ontvangen: r
+                    .try_get::<Option<i64>, _>("antwoord_ontvangen_at")?
+                    .is_some(),
             })
         })
         .collect::<Result<_, _>>()?;
@@ -1671,6 +1740,79 @@ pub async fn map_points<A: QueueRead>(
         .iter()
         .map(|r| Ok((r.try_get("lon")?, r.try_get("lat")?, r.try_get("wijk")?)))
         .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// The meldingen of a selection on the map: every one with a point, counted per grid cell of
+/// [`model::MAP_CELL_DEGREES`], and the whole selection counted per wijk.
+#[derive(Clone, Debug, Default)]
+pub struct MapSelection {
+    pub cells: Vec<model::MapCell>,
+    /// Per wijk code (none: no wijk known): the meldingen of the selection, and how many of
+    /// them have no point (an address as text, a buurt, or unknown).
+    pub per_wijk: Vec<(Option<String>, i64, i64)>,
+}
+
+/// Every melding of a selection for the map, aggregated in SQL per grid cell (so a million
+/// meldingen are a few thousand cells, not a sample), with the counts per wijk for its list.
+/// Two statements, whatever the selection; reading it is recorded as a read of the queue.
+pub async fn map_selection<A: QueueRead>(
+    db: &Db,
+    auth: &Authorized<Werkvoorraad, A>,
+    f: &Filter,
+) -> Result<MapSelection, DbError> {
+    let cal = Calendar::new();
+    let today = today_nl();
+    let (clause, binds) = where_clause(
+        f,
+        today,
+        model::bijna_grens(&cal, today),
+        db.backend(),
+        false,
+    );
+    let per_degree = model::MAP_CELLS_PER_DEGREE;
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(AVG(m.lat) AS DOUBLE PRECISION) AS lat, \
+         CAST(AVG(m.lon) AS DOUBLE PRECISION) AS lon, MIN(m.id) AS id FROM melding m \
+         WHERE {clause} AND m.lat IS NOT NULL AND m.lon IS NOT NULL \
+         GROUP BY ROUND(m.lat * {per_degree}), ROUND(m.lon * {per_degree})"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let cells = q
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| -> Result<model::MapCell, sqlx::Error> {
+            let n: i64 = r.try_get("n")?;
+            let id: Option<String> = r.try_get("id")?;
+            Ok(model::MapCell {
+                lat: r.try_get("lat")?,
+                lon: r.try_get("lon")?,
+                n,
+                // One melding alone in its cell is linked to; a group is zoomed into.
+                id: id.filter(|_| n == 1),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let sql = format!(
+        "SELECT m.wijk, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(CASE WHEN m.lat IS NULL OR m.lon IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS zonder \
+         FROM melding m WHERE {clause} GROUP BY m.wijk"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let per_wijk = q
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("wijk")?, r.try_get("n")?, r.try_get("zonder")?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    auth.record_grouped(db).await?;
+    Ok(MapSelection { cells, per_wijk })
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -2029,10 +2171,12 @@ pub struct Change {
 /// Applies a change: status (per the category's workflow, with suspension of the deadline and
 /// the closing mail), team, note, duplicate link. Every change becomes a history row and the
 /// access an audit record, in one transaction.
+/// `public_url` is where people reach Baken, for the link in the mails to the reporter.
 pub async fn update(
     tx: &mut Tx,
     auth: &Authorized<Melding, platform::access::act::Update>,
     c: &Change,
+    public_url: Option<&str>,
 ) -> Result<(), StoreError> {
     auth.record(tx).await?;
     let id = auth.resource().id.clone();
@@ -2055,6 +2199,13 @@ pub async fn update(
     let mut wijk: Option<String> = r.try_get("wijk")?;
     let mut buurt: Option<String> = r.try_get("buurt")?;
     let mut reroute = false;
+    // The handler acts on the reporter's answer: the queue no longer flags it.
+    if nonempty(&c.status).is_some() || nonempty(&c.notitie).is_some() {
+        sqlx::query("UPDATE melding SET antwoord_ontvangen_at = NULL WHERE id = $1 AND antwoord_ontvangen_at IS NOT NULL")
+            .bind(&id)
+            .execute(tx.conn()?)
+            .await?;
+    }
 
     if let Some(new) = nonempty(&c.categorie).filter(|n| *n != categorie) {
         match category_tx(tx, new).await? {
@@ -2251,6 +2402,7 @@ pub async fn update(
                             let status_naam = crate::i18n::t("nl", &to.label_key());
                             for (to_addr, volgcode, nummer) in to_reporters {
                                 let nummer = format!("M-{nummer}");
+                                let link = model::tracking_link(public_url, &volgcode);
                                 let (subject, body) = template.render(&[
                                     ("volgcode", volgcode.as_str()),
                                     ("nummer", nummer.as_str()),
@@ -2259,7 +2411,13 @@ pub async fn update(
                                     ("toelichting", toelichting.as_deref().unwrap_or("")),
                                     // Only the gemeente's own people change a melding.
                                     ("gemeente", p.organisation_name.as_str()),
+                                    ("link", link.as_str()),
                                 ]);
+                                let body = if to == Status::WachtOpMelder {
+                                    model::with_answer_link(body, &template.tekst, &link)
+                                } else {
+                                    body
+                                };
                                 platform::mail::enqueue(tx, &to_addr, &subject, &body)
                                     .await
                                     .map_err(|e| match e {
@@ -2728,7 +2886,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
             cleaned: Vec::new(),
             error: None,
         };
-        let created = create(db, &s, &none, Bron::Demo, created_ms).await?;
+        let created = create(db, &s, &none, Bron::Demo, created_ms, None).await?;
         let deadline = model::initial_deadline(
             &cal,
             date_nl(created_ms),

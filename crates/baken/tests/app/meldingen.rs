@@ -778,6 +778,90 @@ async fn the_reporter_answers_a_question_and_rates_the_handling_on_the_tracking_
         1
     );
 
+    // A reporter who left an address gets the question by mail (read back from a real SMTP
+    // server) with an absolute link to the page where they answer, with photos; the photos land
+    // on the melding, the history says so, and the queue shows the answer came in.
+    let r = public_post(
+        &app,
+        &serde_json::json!({"categorie": "jeugdoverlast", "omschrijving": "Weer scooters op de stoep bij de school.",
+            "locatie": {}, "anoniem": false, "email": "melder@example.nl"}),
+    )
+    .await;
+    let code2 = r.json::<serde_json::Value>().await.unwrap()["volgcode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id2: String = sqlx::query("SELECT id FROM melding WHERE volgcode = $1")
+        .bind(&code2)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    for body in [
+        serde_json::json!({"status": "in-behandeling"}),
+        serde_json::json!({"status": "wacht-op-melder", "toelichting": "Heeft u een foto van de scooters?"}),
+    ] {
+        let r = reqwest::Client::new()
+            .patch(format!("{}/api/v1/meldingen/{id2}", app.base))
+            .header("authorization", &token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let smtp = platform::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "baken@example.nl".into(),
+        ..Default::default()
+    };
+    let mut server = start_smtp(port);
+    for _ in 0..50 {
+        // Until the SMTP server listens.
+        platform::mail::retry_now(&app.db).await.unwrap();
+        platform::mail::deliver_due(&app.db, &smtp).await.unwrap();
+        if platform::mail::pending_count(&app.db).await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.kill().unwrap();
+    let printed = String::from_utf8_lossy(&server.wait_with_output().unwrap().stdout).to_string();
+    let link = format!("https://baken.test/melden/volg/{code2}");
+    assert!(
+        printed.contains("Heeft u een foto van de scooters?") && printed.contains(&link),
+        "{printed}"
+    );
+    let path = link.trim_start_matches("https://baken.test");
+    assert!(reporter.get(path).await.body.contains("Foto's bij uw antwoord"));
+    let sent = super::meldingen::post_multipart(
+        &mut reporter,
+        &format!("{path}/antwoord"),
+        &[("antwoord", "Ja, hierbij.")],
+        &[("foto", "scooters.jpg", JPEG.as_slice())],
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) AS n FROM melding_foto WHERE melding_id = '{id2}'")).await,
+        1
+    );
+    let mut hh = app
+        .browser_as("hh2@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let detail = hh.get(&format!("/meldingen/{id2}")).await;
+    assert!(detail.body.contains("(met 1 foto)"), "{}", detail.body);
+    assert!(detail.body.contains(&format!("/meldingen/{id2}/foto/")));
+    let queue = hh.get("/meldingen").await;
+    assert_eq!(queue.body.matches("antwoord ontvangen").count(), 2, "both answers flagged");
+
     // Once closed, the reporter rates the handling, once; the adviseur reads it per subject.
     let rating_path = format!("/melden/volg/{code}/beoordeling");
     assert!(!reporter

@@ -15,18 +15,18 @@ melden-nieuw = Make another report
 veld-omschrijving = Description
 veld-omschrijving-hint = What is going on? Describe it as precisely as you can (at least 10 characters).
 veld-locatie = Where is it?
-veld-locatie-hint = Choose an address, a point (on the map or with coordinates), a neighbourhood from the list, or "I don't know".
-locatie-adres = At an address
+veld-locatie-hint = Search the address, or click on the map; or choose a neighbourhood from the list, or "I don't know".
+locatie-adres = At an address or place
 locatie-punt = At a point (coordinates)
 locatie-buurt = In a neighbourhood (choose from the list)
 veld-buurt-kies = Neighbourhood
 kies-buurt = Choose a neighbourhood
-kaart-label = Map of the gemeente: click the spot to fill in the point
+kaart-label = Map: click on the place and we look up the address
 kaart-bron = Boundaries: CBS / PDOK (CC BY 4.0)
 melding-fout-buurt = Choose a neighbourhood from the list.
 locatie-onbekend = I don't know
-veld-adres = Address with postcode
-veld-adres-hint = For example: Voorstraat 1, 4132 AP Vianen
+veld-adres = Address
+veld-adres-hint = Street, house number and place, or postcode and house number. For example: Voorstraat 1, Vianen
 veld-lat = Latitude (for example 51.99)
 veld-lon = Longitude (for example 5.09)
 veld-wanneer = When was it?
@@ -95,7 +95,7 @@ melding-fout-categorie = Choose a subject.
 melding-fout-omschrijving-kort = Describe what is going on in at least 10 characters.
 melding-fout-omschrijving-lang = The description is too long (at most 3000 characters).
 melding-fout-adres-leeg = Enter the address, or choose another option.
-melding-fout-postcode = Enter an address with postcode, for example Voorstraat 1, 4132 AP Vianen.
+melding-fout-postcode = Enter street, house number and place (or the postcode), for example Voorstraat 1, Vianen.
 melding-fout-punt = Enter a point in the Netherlands, for example latitude 51.99 and longitude 5.09.
 melding-fout-locatie-kiezen = Choose where it is: an address, a point or "I don't know".
 melding-fout-wanneer = Enter a date (and optionally a time).
@@ -198,7 +198,7 @@ nee = No
 kaart-selectie = Map of this selection
 kaart-uitleg = The map shows the newest reports with a point in this selection (at most 1,000); the table below counts the same reports per district. Now:
 kaart-punten = reports on the map
-kaart-tabel = Reports on the map per district
+kaart-tabel = Meldingen of this selection per wijk
 kaart-aantal = Number
 meer-dan = more than
 veld-behandelaar = Assigned person
@@ -288,3 +288,46 @@ beoordeling-caption = Reporters' ratings of the handling, per subject and team (
 beoordeling-aantal = Ratings
 beoordeling-gemiddeld = Average
 beoordeling-teksten = Latest explanations
+
+# Maps and address search (PDOK)
+kaart-title = Map of the meldingen
+kaart-op-kaart = Show this selection on the map
+kaart-naar-lijst = Show this selection as a list
+kaart-alle = All meldingen on the map
+kaart-in-selectie = meldingen in this selection
+kaart-met-punt = are on the map
+kaart-zonder-punt = have no point (an address as text, only a neighbourhood, or unknown) and are in the list only
+kaart-zonder-punt-kop = Without point
+kaart-clusters = Meldingen close together are grouped with their count; zoom in or choose a group to see them apart. The table counts the same selection per wijk.
+kaart-geen-wijk = No wijk known
+kaart-inzoomen = Zoom in
+kaart-uitzoomen = Zoom out
+kaart-een-melding = 1 melding: open
+kaart-meldingen-hier = meldingen here: zoom in
+kaart-zoek-hint = Type at least 3 characters; then choose an address from the list with the arrow keys and Enter.
+kaart-suggesties = addresses found; choose one with the arrow keys and Enter
+kaart-geen-suggesties = No address found. Check what you typed.
+kaart-adres-gekozen = Address chosen
+kaart-punt-adres = Address at the point on the map
+kaart-punt-zonder-adres = No address was found at this point; the point on the map is kept.
+kaart-zoeker-weg = The address search cannot be reached now. Type street, house number and place; we keep the address as you type it.
+melding-fout-adres-onbekend = We cannot find this address. Check street, house number and place, or choose a neighbourhood from the list.
+volg-adres-als-tekst = The address search could not be reached. We saved the address as you typed it; a colleague will look it up.
+volg-antwoord-foto = Photos with your answer (optional)
+antwoord-ontvangen = answer received
+werk-mijn-te-laat = { $count ->
+    [one] report of mine past its deadline
+   *[other] reports of mine past their deadline
+}
+werk-mijn-bijna = { $count ->
+    [one] report of mine due soon
+   *[other] reports of mine due soon
+}
+werk-mijn-open = { $count ->
+    [one] open report of mine
+   *[other] open reports of mine
+}
+werk-team-zonder-behandelaar = { $count ->
+    [one] open report without a handler in team
+   *[other] open reports without a handler in team
+}

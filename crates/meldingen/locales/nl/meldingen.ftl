@@ -15,18 +15,18 @@ melden-nieuw = Nog een melding doen
 veld-omschrijving = Omschrijving
 veld-omschrijving-hint = Wat is er aan de hand? Beschrijf het zo precies mogelijk (minstens 10 tekens).
 veld-locatie = Waar is het?
-veld-locatie-hint = Kies een adres, een punt (op de kaart of met coördinaten), een buurt uit de lijst, of "weet ik niet".
-locatie-adres = Op een adres
+veld-locatie-hint = Zoek het adres, of klik op de kaart; of kies een buurt uit de lijst, of "weet ik niet".
+locatie-adres = Op een adres of plek
 locatie-punt = Op een punt (coördinaten)
 locatie-buurt = In een buurt (kies uit de lijst)
 veld-buurt-kies = Buurt
 kies-buurt = Kies een buurt
-kaart-label = Kaart van de gemeente: klik op de plek om het punt in te vullen
+kaart-label = Kaart: klik op de plek, dan zoeken wij het adres erbij
 kaart-bron = Grenzen: CBS / PDOK (CC BY 4.0)
 melding-fout-buurt = Kies een buurt uit de lijst.
 locatie-onbekend = Weet ik niet
-veld-adres = Adres met postcode
-veld-adres-hint = Bijvoorbeeld: Voorstraat 1, 4132 AP Vianen
+veld-adres = Adres
+veld-adres-hint = Straat, huisnummer en plaats, of postcode en huisnummer. Bijvoorbeeld: Voorstraat 1, Vianen
 veld-lat = Breedtegraad (bijvoorbeeld 51.99)
 veld-lon = Lengtegraad (bijvoorbeeld 5.09)
 veld-wanneer = Wanneer was het?
@@ -95,7 +95,7 @@ melding-fout-categorie = Kies een onderwerp.
 melding-fout-omschrijving-kort = Beschrijf wat er aan de hand is, in minstens 10 tekens.
 melding-fout-omschrijving-lang = De omschrijving is te lang (maximaal 3000 tekens).
 melding-fout-adres-leeg = Vul het adres in, of kies een andere mogelijkheid.
-melding-fout-postcode = Vul een adres met postcode in, bijvoorbeeld Voorstraat 1, 4132 AP Vianen.
+melding-fout-postcode = Vul straat, huisnummer en plaats in (of de postcode), bijvoorbeeld Voorstraat 1, Vianen.
 melding-fout-punt = Vul een punt in Nederland in, bijvoorbeeld breedtegraad 51.99 en lengtegraad 5.09.
 melding-fout-locatie-kiezen = Kies waar het is: een adres, een punt of "weet ik niet".
 melding-fout-wanneer = Vul een datum in (en eventueel een tijd).
@@ -198,7 +198,7 @@ nee = Nee
 kaart-selectie = Kaart van deze selectie
 kaart-uitleg = De kaart toont de nieuwste meldingen met een punt uit deze selectie (hoogstens 1.000); de tabel eronder telt dezelfde meldingen per wijk. Nu:
 kaart-punten = meldingen op de kaart
-kaart-tabel = Meldingen op de kaart per wijk
+kaart-tabel = Meldingen van deze selectie per wijk
 kaart-aantal = Aantal
 meer-dan = meer dan
 veld-behandelaar = Behandelaar
@@ -288,3 +288,46 @@ beoordeling-caption = Oordelen van melders over de afhandeling, per onderwerp en
 beoordeling-aantal = Oordelen
 beoordeling-gemiddeld = Gemiddeld
 beoordeling-teksten = Laatste toelichtingen
+
+# Maps and address search (PDOK)
+kaart-title = Kaart van de meldingen
+kaart-op-kaart = Bekijk deze selectie op de kaart
+kaart-naar-lijst = Bekijk deze selectie als lijst
+kaart-alle = Alle meldingen op de kaart
+kaart-in-selectie = meldingen in deze selectie
+kaart-met-punt = staan op de kaart
+kaart-zonder-punt = hebben geen punt (een adres als tekst, alleen een buurt, of onbekend) en staan alleen in de lijst
+kaart-zonder-punt-kop = Zonder punt
+kaart-clusters = Meldingen dicht bij elkaar zijn samengenomen tot een groep met hun aantal; zoom in of kies een groep om ze apart te zien. De tabel telt dezelfde selectie per wijk.
+kaart-geen-wijk = Geen wijk bekend
+kaart-inzoomen = Inzoomen
+kaart-uitzoomen = Uitzoomen
+kaart-een-melding = 1 melding: openen
+kaart-meldingen-hier = meldingen hier: inzoomen
+kaart-zoek-hint = Typ minstens 3 tekens; kies daarna een adres uit de lijst met de pijltjestoetsen en Enter.
+kaart-suggesties = adressen gevonden; kies er een met de pijltjestoetsen en Enter
+kaart-geen-suggesties = Geen adres gevonden. Controleer wat u typte.
+kaart-adres-gekozen = Adres gekozen
+kaart-punt-adres = Adres bij het punt op de kaart
+kaart-punt-zonder-adres = Bij dit punt is geen adres gevonden; het punt op de kaart is vastgelegd.
+kaart-zoeker-weg = De adreszoeker is nu niet bereikbaar. Typ straat, huisnummer en plaats; wij nemen het adres over zoals u het typt.
+melding-fout-adres-onbekend = Wij vinden dit adres niet. Controleer straat, huisnummer en plaats, of kies een buurt uit de lijst.
+volg-adres-als-tekst = De adreszoeker was even niet bereikbaar. Wij hebben het adres opgeslagen zoals u het typte; een medewerker zoekt het op.
+volg-antwoord-foto = Foto's bij uw antwoord (niet verplicht)
+antwoord-ontvangen = antwoord ontvangen
+werk-mijn-te-laat = { $count ->
+    [one] melding van mij over de termijn
+   *[other] meldingen van mij over de termijn
+}
+werk-mijn-bijna = { $count ->
+    [one] melding van mij met de termijn binnenkort
+   *[other] meldingen van mij met de termijn binnenkort
+}
+werk-mijn-open = { $count ->
+    [one] open melding van mij
+   *[other] open meldingen van mij
+}
+werk-team-zonder-behandelaar = { $count ->
+    [one] open melding zonder behandelaar bij team
+   *[other] open meldingen zonder behandelaar bij team
+}

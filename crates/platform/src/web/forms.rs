@@ -30,6 +30,8 @@ pub struct FormField {
     pub kind: FieldKind,
     pub autocomplete: Option<&'static str>,
     pub required: bool,
+    /// For a file upload: the file types accepted, several files at once (e.g. photos).
+    pub accept_many: Option<&'static str>,
 }
 
 impl FormField {
@@ -43,7 +45,13 @@ impl FormField {
             kind,
             autocomplete: None,
             required: false,
+            accept_many: None,
         }
+    }
+    /// A file upload of several files of these types (`image/jpeg,image/png`).
+    pub fn accept_many(mut self, types: &'static str) -> Self {
+        self.accept_many = Some(types);
+        self
     }
     pub fn value(mut self, v: impl Into<String>) -> Self {
         self.value = v.into();

@@ -54,6 +54,66 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Failed logins per client (keyed hashes in memory), for progressive delays.
     pub login_throttle: Arc<client::ClientThrottle>,
+    /// The base map's tiles (PDOK's BRT-Achtergrondkaart unless configured otherwise).
+    pub map_tiles: MapTiles,
+}
+
+/// Where the maps' base tiles come from: a Leaflet URL template (`{z}/{x}/{y}`) and the
+/// attribution its licence asks for. The tile host is added to the CSP's `img-src`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapTiles {
+    pub url: String,
+    pub attribution: String,
+}
+
+/// PDOK's BRT-Achtergrondkaart (Kadaster), free and without a key, in Web Mercator as Leaflet
+/// draws by default.
+pub const PDOK_BRT_TILES: &str =
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
+pub const PDOK_BRT_ATTRIBUTION: &str = "Kaartgegevens © Kadaster (BRT-Achtergrondkaart, PDOK)";
+
+impl Default for MapTiles {
+    fn default() -> Self {
+        MapTiles {
+            url: PDOK_BRT_TILES.to_string(),
+            attribution: PDOK_BRT_ATTRIBUTION.to_string(),
+        }
+    }
+}
+
+impl MapTiles {
+    /// The scheme, host and port of the tiles (what a CSP source names); none for a template
+    /// that is not an absolute http(s) URL, whose tiles then come from Baken itself.
+    pub fn origin(&self) -> Option<String> {
+        origin_of(&self.url)
+    }
+}
+
+/// `https://host[:port]` of an absolute http(s) URL, nothing else of it.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    valid.then(|| format!("{scheme}://{host}"))
+}
+
+/// The Content-Security-Policy: everything from Baken itself, and images also from the tile host.
+pub fn content_security_policy(tiles: &MapTiles) -> String {
+    let img = match tiles.origin() {
+        Some(o) => format!("'self' data: {o}"),
+        None => "'self' data:".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src {img}; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
 }
 
 /// A public page of a module: its address and its label in a language.
@@ -331,6 +391,7 @@ fn is_api(path: &str) -> bool {
 pub async fn shell_middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
+    let csp = content_security_policy(&state.settings.map_tiles);
     let origin: &'static str = if is_api(&path) { "api" } else { "web" };
     let mut ctx = Ctx {
         lang: "nl".into(),
@@ -416,7 +477,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             .query()
             .is_some_and(|q| input::encoded_has_nul(q.as_bytes()))
     {
-        return finish(nul_refused(&ctx, &path), new_csrf, lang_param, &path);
+        return finish(nul_refused(&ctx, &path), &csp, new_csrf, lang_param, &path);
     }
 
     // CSRF: every state-changing request made with cookies must carry the token. An API request
@@ -448,10 +509,10 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
             } else {
                 error_page(&ctx, StatusCode::FORBIDDEN, "error-csrf")
             };
-            return finish(r, new_csrf, lang_param, &path);
+            return finish(r, &csp, new_csrf, lang_param, &path);
         }
         if input::body_has_nul(&parts.headers, &bytes) {
-            return finish(nul_refused(&ctx, &path), new_csrf, lang_param, &path);
+            return finish(nul_refused(&ctx, &path), &csp, new_csrf, lang_param, &path);
         }
         Body::from(bytes)
     } else {
@@ -465,7 +526,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         && response.extensions().get::<DenialRecorded>().is_none()
     {
         if let Err(e) = record_gate_refusal(&state, &ctx, &method, &path).await {
-            return finish(internal(e, &path), new_csrf, lang_param, &path);
+            return finish(internal(e, &path), &csp, new_csrf, lang_param, &path);
         }
     }
     let response = match response.extensions().get::<ErrorPage>().copied() {
@@ -480,7 +541,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         }
         None => plain_rejection(response, &ctx, &path).await,
     };
-    finish(response, new_csrf, lang_param, &path)
+    finish(response, &csp, new_csrf, lang_param, &path)
 }
 
 /// Every gate is a decision: a 403 that no access decision recorded (a role check in a
@@ -622,13 +683,17 @@ fn csrf_from_request(headers: &HeaderMap, body: &Bytes) -> Option<String> {
     None
 }
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-    frame-ancestors 'none'";
-
-fn finish(mut r: Response, new_csrf: Option<String>, lang: Option<&str>, path: &str) -> Response {
+fn finish(
+    mut r: Response,
+    csp: &str,
+    new_csrf: Option<String>,
+    lang: Option<&str>,
+    path: &str,
+) -> Response {
     let h = r.headers_mut();
-    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    if let Ok(v) = HeaderValue::from_str(csp) {
+        h.insert("content-security-policy", v);
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -685,5 +750,27 @@ async fn fallback(req: Request) -> Response {
         api::problem(StatusCode::NOT_FOUND, "not-found", "No such resource", None)
     } else {
         WebError::NotFound.into_response()
+    }
+}
+
+#[cfg(test)]
+mod map_tests {
+    use super::*;
+
+    #[test]
+    fn the_csp_admits_the_tile_host_and_nothing_else_of_its_url() {
+        assert_eq!(
+            MapTiles::default().origin().as_deref(),
+            Some("https://service.pdok.nl")
+        );
+        let local = MapTiles {
+            url: "http://127.0.0.1:41234/tegels/{z}/{x}/{y}.png".into(),
+            attribution: String::new(),
+        };
+        assert!(content_security_policy(&local)
+            .contains("img-src 'self' data: http://127.0.0.1:41234;"));
+        assert_eq!(origin_of("/static/tegels/{z}/{x}/{y}.png"), None);
+        assert_eq!(origin_of("javascript://x"), None);
+        assert_eq!(origin_of("https://a.nl; script-src *"), None);
     }
 }
