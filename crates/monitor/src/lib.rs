@@ -6,6 +6,7 @@ mod alarms_html;
 pub mod api;
 pub mod areas;
 pub mod demo;
+pub mod fortnight;
 pub mod html;
 pub mod meeting;
 pub mod meeting_html;
@@ -1014,6 +1015,95 @@ pub async fn save_alarm_settings(
         forget_overview();
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fortnightly police counts.
+
+/// Imports fortnightly counts from CSV (period start, area code, crime code, count): all rows or
+/// none, every problem named by line and field. Audited.
+pub async fn import_fortnight_csv(
+    db: &Db,
+    file_name: &str,
+    raw: &[u8],
+    by: &store::Actor<'_>,
+) -> Result<store::FortnightOutcome, ImportError> {
+    let areas = region_codes(db).await?;
+    let crimes: std::collections::HashSet<String> = store::crime_types(db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let text = String::from_utf8_lossy(raw);
+    let rows = fortnight::parse_csv(&text, &|a| areas.contains(a), &|c| crimes.contains(c))
+        .map_err(ImportError::Refused)?;
+    Ok(store::import_fortnight(db, &rows, file_name, raw, by).await?)
+}
+
+/// An alarm on a fortnightly series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FortnightAlarm {
+    pub region: String,
+    pub region_name: String,
+    pub crime_title: String,
+    /// `YYYY-MM-DD`.
+    pub period_start: String,
+    pub observed: i64,
+    pub expected: f64,
+    pub upperbound: f64,
+}
+
+/// The fortnightly series and their alarms: improved Farrington with frequency 26 and the
+/// level's fortnightly settings over the last 26 fortnights; newest first. Answers how many
+/// series there are too.
+pub async fn fortnight_alarms(db: &Db) -> Result<(usize, Vec<FortnightAlarm>), store::StoreError> {
+    let names: HashMap<String, String> = store::regions(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
+    let crimes: HashMap<String, String> = store::crime_types(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.title))
+        .collect();
+    let settings = store::alarm_settings(db).await?;
+    let series = store::fortnight_series(db).await?;
+    let count = series.len();
+    let mut out = Vec::new();
+    for (region, crime, points) in series {
+        let level = model::region_level(&region).map_or(model::Level::Gemeente, |(l, _)| l);
+        let points = fortnight::continuous(&points);
+        let values: Vec<Option<f64>> = points.iter().map(|(_, v)| v.map(|v| v as f64)).collect();
+        let Ok(results) =
+            surveillance::farrington(&values, 26, &settings.get(level, 26).params(), 26)
+        else {
+            continue; // too short to evaluate
+        };
+        for r in results.iter().filter(|r| r.alarm) {
+            let Some((start, Some(observed))) = points.get(r.index) else {
+                continue;
+            };
+            out.push(FortnightAlarm {
+                region_name: names
+                    .get(&region)
+                    .cloned()
+                    .unwrap_or_else(|| region.clone()),
+                region: region.clone(),
+                crime_title: crimes.get(&crime).cloned().unwrap_or_else(|| crime.clone()),
+                period_start: start.clone(),
+                observed: *observed,
+                expected: r.expected,
+                upperbound: r.upperbound,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.period_start
+            .cmp(&a.period_start)
+            .then(a.region.cmp(&b.region))
+    });
+    Ok((count, out))
 }
 
 #[derive(Debug, thiserror::Error)]

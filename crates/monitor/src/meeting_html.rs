@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
             "/monitor/instellingen",
             get(settings_page).post(settings_post),
         )
+        .route(
+            "/monitor/tweewekelijks",
+            get(fortnight_page).post(fortnight_post),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1317,5 +1321,160 @@ async fn settings_post(
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
         Err(ReviewError::Store(e)) => Err(store_err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fortnightly counts.
+
+pub struct FortnightRow {
+    pub area: String,
+    pub crime: String,
+    pub start: String,
+    pub observed: i64,
+    pub expected: String,
+    pub threshold: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_fortnight.html")]
+struct FortnightPage {
+    shell: Shell,
+    m: Texts,
+    series: usize,
+    rows: Vec<FortnightRow>,
+    form: Option<Form>,
+    notice: Option<String>,
+    problems: Vec<crate::model::ImportProblem>,
+}
+
+fn fortnight_form(m: &Texts) -> Form {
+    Form::new(
+        "/monitor/tweewekelijks",
+        m.t("monitor-upload-button"),
+        vec![
+            FormField::new("bestand", m.t("monitor-upload-file"), FieldKind::File)
+                .hint(m.t("monitor-fortnight-file-hint"))
+                .required(),
+        ],
+    )
+}
+
+async fn render_fortnight(
+    state: &AppState,
+    ctx: &Ctx,
+    form: Option<Form>,
+    notice: Option<String>,
+    problems: Vec<crate::model::ImportProblem>,
+    status: StatusCode,
+) -> WebResult {
+    let p = check(ctx)?;
+    let m = page_texts(state, ctx).await?;
+    let (series, alarms) = crate::fortnight_alarms(&state.db)
+        .await
+        .map_err(store_err)?;
+    let rows = alarms
+        .into_iter()
+        .map(|a| FortnightRow {
+            area: a.region_name,
+            crime: a.crime_title,
+            start: review::display_date(&a.period_start),
+            observed: a.observed,
+            expected: review::decimal(a.expected, &ctx.lang),
+            threshold: review::decimal(a.upperbound, &ctx.lang),
+        })
+        .collect();
+    let form = if crate::may_edit(p) {
+        Some(form.unwrap_or_else(|| fortnight_form(&m)))
+    } else {
+        None
+    };
+    render_status(
+        status,
+        &FortnightPage {
+            shell: Shell::titled(ctx, m.t("monitor-fortnight-title")),
+            m,
+            series,
+            rows,
+            form,
+            notice,
+            problems,
+        },
+    )
+}
+
+async fn fortnight_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult {
+    render_fortnight(&state, &ctx, None, None, Vec::new(), StatusCode::OK).await
+}
+
+async fn fortnight_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    req: axum::extract::Request,
+) -> WebResult {
+    let p = check_editor(&ctx)?;
+    let m = texts(&ctx);
+    let (_, file) = crate::html::read_upload(req, &state, "bestand").await?;
+    let Some((name, raw)) = file else {
+        let form = fortnight_form(&m).with_errors(
+            &ctx.lang,
+            &[FieldError {
+                field: "bestand".into(),
+                message: m.t("monitor-upload-error-file"),
+            }],
+        );
+        return render_fortnight(
+            &state,
+            &ctx,
+            Some(form),
+            None,
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let by = crate::store::Actor::User(p, &ctx.request);
+    match crate::import_fortnight_csv(&state.db, &name, &raw, &by).await {
+        Ok(crate::store::FortnightOutcome::Imported { rows, .. }) => {
+            let notice = crate::t_args(
+                &ctx.lang,
+                "monitor-fortnight-imported",
+                &[("rows", rows.to_string())],
+            );
+            render_fortnight(&state, &ctx, None, Some(notice), Vec::new(), StatusCode::OK).await
+        }
+        Ok(crate::store::FortnightOutcome::Unchanged) => {
+            render_fortnight(
+                &state,
+                &ctx,
+                None,
+                Some(m.t("monitor-upload-unchanged")),
+                Vec::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(crate::ImportError::Refused(problems)) => {
+            let form = fortnight_form(&m).with_errors(
+                &ctx.lang,
+                &[FieldError {
+                    field: "bestand".into(),
+                    message: m.t("monitor-fortnight-refused"),
+                }],
+            );
+            render_fortnight(
+                &state,
+                &ctx,
+                Some(form),
+                None,
+                problems,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(crate::ImportError::Store(e)) => Err(store_err(e)),
     }
 }

@@ -319,3 +319,18 @@ monitor-settings-error-min-periods = Enter a whole number from 1 to 6.
 monitor-level-gemeente = Municipality
 monitor-level-wijk = Wijk
 monitor-level-buurt = Buurt
+
+# Fortnightly counts.
+monitor-fortnight-link = Fortnightly figures
+monitor-fortnight-title = Fortnightly figures
+monitor-fortnight-intro = Where the police deliver fortnightly counts, Baken watches them as a series of 26 periods a year with the fortnightly alarm settings. Alarms over the last 26 periods, newest first.
+monitor-fortnight-series = Fortnightly series
+monitor-fortnight-no-alarms = There are no alarms in the fortnightly series.
+monitor-fortnight-caption = Alarms in the fortnightly series
+monitor-fortnight-start = Start of the period
+monitor-fortnight-upload = Read a file of fortnightly figures
+monitor-fortnight-file-hint = CSV with per line: start of the period (yyyy-mm-dd), area code (GM, WK or BU), crime type, count; separated by ; or ,. All lines or nothing.
+monitor-fortnight-imported = { $rows } fortnightly figures read.
+monitor-fortnight-refused = The file was refused; nothing was read. See the problems above.
+monitor-fortnight-problems = Problems in the file
+monitor-fortnight-line = Line

@@ -319,3 +319,18 @@ monitor-settings-error-min-periods = Vul een heel getal van 1 tot en met 6 in.
 monitor-level-gemeente = Gemeente
 monitor-level-wijk = Wijk
 monitor-level-buurt = Buurt
+
+# Fortnightly counts.
+monitor-fortnight-link = Cijfers per twee weken
+monitor-fortnight-title = Cijfers per twee weken
+monitor-fortnight-intro = Waar de politie cijfers per twee weken levert, bewaakt Baken ze als reeks van 26 perioden per jaar met de alarminstellingen per twee weken. Signalen over de laatste 26 perioden, nieuwste eerst.
+monitor-fortnight-series = Reeksen per twee weken
+monitor-fortnight-no-alarms = Er zijn geen signalen in de reeksen per twee weken.
+monitor-fortnight-caption = Signalen in de reeksen per twee weken
+monitor-fortnight-start = Begin van de periode
+monitor-fortnight-upload = Bestand met cijfers per twee weken inlezen
+monitor-fortnight-file-hint = CSV met per regel: begin van de periode (jjjj-mm-dd), gebiedscode (GM, WK of BU), soort misdrijf, aantal; gescheiden door ; of ,. Alle regels of niets.
+monitor-fortnight-imported = { $rows } cijfers per twee weken ingelezen.
+monitor-fortnight-refused = Het bestand is geweigerd; er is niets ingelezen. Zie de problemen hierboven.
+monitor-fortnight-problems = Problemen in het bestand
+monitor-fortnight-line = Regel
