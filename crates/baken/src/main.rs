@@ -46,7 +46,8 @@ struct Common {
 #[derive(Subcommand)]
 enum Command {
     /// Run the web application and API (the default).
-    Serve(ServeArgs),
+    // Boxed: its many flags would make every other command as large.
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and load the reference data, then stop.
     Migrate,
     /// Manage accounts.
@@ -477,7 +478,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         bail!("geen opdracht; zie baken --help");
     };
     match command {
-        Command::Serve(args) => serve(&settings, args).await,
+        Command::Serve(args) => serve(&settings, *args).await,
         Command::Migrate => {
             let db = open_db(&settings).await?;
             println!("database bijgewerkt ({})", db.backend().name());
