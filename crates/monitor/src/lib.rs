@@ -230,12 +230,81 @@ pub async fn seed_demo(db: &Db) -> Result<store::SurveySaved, SurveyError> {
         demo::end_month(i32::from(today.year()), today.month() as u8),
     )
     .await?;
+    seed_demo_review(db, &review::iso_date(platform::db::now_ms()))
+        .await
+        .map_err(|e| match e {
+            ReviewError::Store(e) => SurveyError::Store(e),
+            other => SurveyError::Store(store::StoreError::Damaged(other.to_string())),
+        })?;
     import_survey_csv(
         db,
         DEMO_SURVEY_CSV.as_bytes(),
         &store::Actor::System("demo"),
     )
     .await
+}
+
+/// A fictitious review two weeks before `today` (once, when there is no review yet): who came,
+/// a signal of the police, and a decision that made an action, so the next session can be tried
+/// with an action that returns.
+pub async fn seed_demo_review(db: &Db, today: &str) -> Result<(), ReviewError> {
+    if !store::reviews(db).await?.is_empty() {
+        return Ok(());
+    }
+    let Ok(org) = platform::identity::organisation_by_slug(db, platform::seed::GEMEENTE).await
+    else {
+        return Ok(()); // no gemeente organisation: nothing to seed for
+    };
+    let p = Principal::system("demo", &org, vec![Role::AdviseurIv]);
+    let request = RequestContext::new("cli");
+    let held_on = meeting::add_days(today, -14).unwrap_or_else(|| today.to_string());
+    let id = start_review(
+        db,
+        &p,
+        &request,
+        &held_on,
+        "Tweewekelijkse bespreking met de politie (demo)",
+    )
+    .await?;
+    for (organisation, name) in [
+        (
+            "Politie basisteam Lek en Linge (fictief)",
+            "Wijkagent A. Voorbeeld",
+        ),
+        (
+            "Gemeente Vijfheerenlanden, team IV (fictief)",
+            "Adviseur B. Voorbeeld",
+        ),
+    ] {
+        add_attendee(db, &p, &request, &id, organisation, name).await?;
+    }
+    add_signal(
+        db,
+        &p,
+        &request,
+        &id,
+        "1.1.1",
+        GEMEENTE_CODE,
+        "Fictief demovoorbeeld: meer inbraken via achterdeuren in de avonduren.",
+    )
+    .await?;
+    if let Some(m) = minutes(db, &id).await? {
+        let due = meeting::add_days(today, 7).unwrap_or_else(|| today.to_string());
+        decide_item(
+            db,
+            &p,
+            &request,
+            &m,
+            "signaal-1",
+            "preventieve-actie",
+            "Voorlichting over achterdeuren in de wijkkrant (demo)",
+            "Team IV",
+            &due,
+            "",
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What seeding the demo figures did.
@@ -893,15 +962,23 @@ pub async fn decide_item(
         .chain(&agenda.signals)
         .find(|i| i.key() == item)
         .ok_or(ReviewError::NotFound)?;
-    let d = meeting::check_item_decision(decision, note, owner, due_on, &m.review.session.held_on)
-        .map_err(ReviewError::Invalid)?;
+    let checked =
+        meeting::check_item_decision(decision, note, owner, due_on, &m.review.session.held_on);
     let link = link.trim();
-    if !link.is_empty() && !review::valid_link(link) {
-        return Err(ReviewError::Invalid(vec![platform::identity::field_error(
-            "link",
-            "monitor-error-link",
-        )]));
-    }
+    let bad_link = !link.is_empty() && !review::valid_link(link);
+    let d = match checked {
+        Ok(d) if !bad_link => d,
+        other => {
+            let mut errors = other.err().unwrap_or_default();
+            if bad_link {
+                errors.push(platform::identity::field_error(
+                    "link",
+                    "monitor-error-link",
+                ));
+            }
+            return Err(ReviewError::Invalid(errors));
+        }
+    };
     let subject = item_subject(m, found);
     let sid = &m.review.session.id;
     let link = (!link.is_empty()).then_some(link);
@@ -1075,9 +1152,13 @@ pub async fn fortnight_alarms(db: &Db) -> Result<(usize, Vec<FortnightAlarm>), s
         let level = model::region_level(&region).map_or(model::Level::Gemeente, |(l, _)| l);
         let points = fortnight::continuous(&points);
         let values: Vec<Option<f64>> = points.iter().map(|(_, v)| v.map(|v| v as f64)).collect();
-        let Ok(results) =
-            surveillance::farrington(&values, 26, &settings.get(level, 26).params(), 26)
-        else {
+        let params = settings.get(level, 26).params();
+        // Only fortnights with the full reference years behind them are evaluated.
+        let last = 26.min(values.len().saturating_sub(params.b * 26 + params.w));
+        if last == 0 {
+            continue;
+        }
+        let Ok(results) = surveillance::farrington(&values, 26, &params, last) else {
             continue; // too short to evaluate
         };
         for r in results.iter().filter(|r| r.alarm) {

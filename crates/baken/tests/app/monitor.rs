@@ -370,6 +370,8 @@ async fn the_two_weekly_review_lists_new_alarms_and_keeps_the_decisions() {
                 ("alarm", "1"),
                 ("decision-1", "preventieve-actie"),
                 ("note-1", "Extra surveillance in de wijk"),
+                ("owner-1", "Wijkagent"),
+                ("due_on-1", "2026-11-27"),
                 ("link-1", "/maatregelen/voorbeeld"),
             ],
         )
@@ -1328,6 +1330,11 @@ async fn import_buurt_rise(app: &App) -> (Vec<String>, Vec<Vec<::monitor::store:
     (buurten, series)
 }
 
+/// The monthly buurt settings in force when the gemeente changed none.
+fn buurt_params() -> surveillance::FarringtonParams {
+    ::monitor::settings::AlarmSettings::default_for(::monitor::model::Level::Buurt, 12).params()
+}
+
 #[tokio::test]
 async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
     let app = spawn_app().await;
@@ -1336,7 +1343,10 @@ async fn buurt_alarms_are_kept_only_after_false_discovery_control() {
     let tests: Vec<(f64, bool)> = series
         .iter()
         .map(|pts| {
-            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            let r = ::monitor::html::alarms(pts, &buurt_params())
+                .pop()
+                .unwrap()
+                .unwrap();
             (r.p_value, r.alarm)
         })
         .collect();
@@ -1390,7 +1400,10 @@ async fn the_alarm_page_lists_alarms_per_level_and_shows_the_false_discovery_con
     let tests: Vec<(f64, bool)> = series
         .iter()
         .map(|pts| {
-            let r = ::monitor::html::alarms(pts).pop().unwrap().unwrap();
+            let r = ::monitor::html::alarms(pts, &buurt_params())
+                .pop()
+                .unwrap()
+                .unwrap();
             (r.p_value, r.alarm)
         })
         .collect();
@@ -2220,4 +2233,327 @@ async fn the_demo_shows_fictitious_figures_and_alarms_marked_on_every_page_until
         .await
         .unwrap();
     assert!(series["source"].is_null() && series["points"].as_array().unwrap().is_empty());
+}
+
+/// The review as a meeting over two sessions: attendees, a police signal, the standing overview
+/// (police figures per theme and Baken's own meldingen against a year earlier), decisions that
+/// make actions with an owner and a due date, those actions coming back on the next session
+/// until it closes one, the minutes as HTML and PDF; and the alarm settings per level.
+#[tokio::test]
+async fn an_open_action_returns_on_the_next_review_until_it_is_closed() {
+    let app = spawn_app().await;
+    import_spike(&app).await;
+    let (_, secret) = app
+        .user(
+            "adviseur@example.nl",
+            "vijfheerenlanden",
+            Role::AdviseurIv,
+            true,
+        )
+        .await;
+    let mut b = Browser::new(&app);
+    b.login("adviseur@example.nl", PASSWORD, secret.as_deref())
+        .await;
+    // A melding today, so the overview has one of Baken's own meldingen to count.
+    let mut public = Browser::new(&app);
+    public.get("/melden/drugsoverlast").await;
+    let sent = public
+        .post(
+            "/melden/drugsoverlast",
+            &[
+                ("omschrijving", "Elke avond wordt er gedeald bij de haven."),
+                ("locatie", "adres"),
+                ("adres", "Voorstraat 1, 4132 AP Vianen"),
+                ("extra", "Dagelijks"),
+                ("contact", "anoniem"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let today = platform::db::today_nl();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap()
+            .to_string()
+    };
+
+    // Session 1, two weeks ago: who attended, a signal of the police, decisions.
+    let first = b
+        .post(
+            "/monitor/besprekingen",
+            &[("held_on", &day(-13)), ("title", "Bespreking 1")],
+        )
+        .await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let s1 = first.location().unwrap();
+    let r = b
+        .post(
+            &format!("{s1}/aanwezigen"),
+            &[
+                ("organisation", "Politie basisteam Lek en Linge"),
+                ("name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"veld-name-fout\""));
+    let r = b
+        .post(
+            &format!("{s1}/aanwezigen"),
+            &[
+                ("organisation", "Politie basisteam Lek en Linge"),
+                ("name", "J. de Wijkagent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b
+        .post(
+            &format!("{s1}/politie"),
+            &[
+                ("category", "1.1.1"),
+                ("area", "GM1961"),
+                ("body", "Drie inbraken via achterdeuren in één week."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&s1).await;
+    assert!(page
+        .body
+        .contains("J. de Wijkagent (Politie basisteam Lek en Linge)"));
+    assert!(page
+        .body
+        .contains("Drie inbraken via achterdeuren in één week."));
+    // The standing overview: the theme's police figures of the latest month against a year
+    // earlier, and the melding of today in the days since (a fortnight before) the session.
+    let overview = table_after(&page.body, "id=\"tabel-cijfers\"");
+    assert!(
+        overview.contains("Geregistreerde misdrijven") && overview.contains("Veilige woonomgeving"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("jan 2025") && overview.contains(">80<"),
+        "{overview}"
+    );
+    // A preventive action needs an owner and a due date; the errors sit next to the fields.
+    let r = b
+        .post(
+            &format!("{s1}/besluit"),
+            &[
+                ("section", "signaal"),
+                ("signaal_item", "signaal-1"),
+                ("signaal_decision", "preventieve-actie"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"veld-signaal_owner-fout\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"veld-signaal_due_on-fout\""));
+    let r = b
+        .post(
+            &format!("{s1}/besluit"),
+            &[
+                ("section", "signaal"),
+                ("signaal_item", "signaal-1"),
+                ("signaal_decision", "preventieve-actie"),
+                ("signaal_note", "Buurtpreventie-avond"),
+                ("signaal_owner", "Team IV"),
+                ("signaal_due_on", &day(-6)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b
+        .post(
+            &format!("{s1}/besluit"),
+            &[
+                ("alarm", "1"),
+                ("decision-1", "maatregel"),
+                ("note-1", "Cameratoezicht"),
+                ("owner-1", "Burgemeester"),
+                ("due_on-1", &day(20)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let minutes = b.get(&format!("{s1}/verslag")).await;
+    assert_eq!(minutes.status, 200);
+    assert!(minutes.body.contains("Buurtpreventie-avond") && minutes.body.contains("Team IV"));
+    let (status, headers, pdf) = b.get_bytes(&format!("{s1}/verslag.pdf")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF"));
+
+    // Session 2: both actions come back, one overdue; the meldingen of the period are counted.
+    let second = b
+        .post(
+            "/monitor/besprekingen",
+            &[("held_on", &day(1)), ("title", "Bespreking 2")],
+        )
+        .await;
+    let s2 = second.location().unwrap();
+    let page = b.get(&s2).await;
+    assert!(page.body.contains("Bespreking 2"));
+    let returning = &page.body
+        [page.body.find("id=\"acties\"").unwrap()..page.body.find("id=\"signalen\"").unwrap()];
+    assert!(
+        returning.contains("Team IV") && returning.contains("Burgemeester"),
+        "{returning}"
+    );
+    assert!(returning.contains("open, de datum is verstreken"));
+    assert!(
+        !page.body.contains("Drie inbraken via achterdeuren"),
+        "police signals belong to their session"
+    );
+    let overview = table_after(&page.body, "id=\"tabel-cijfers\"");
+    assert!(overview.contains("Meldingen in Baken"), "{overview}");
+    let actions = ::monitor::store::actions(&app.db).await.unwrap();
+    assert_eq!(actions.len(), 2);
+    let preventive = actions.iter().find(|a| a.owner == "Team IV").unwrap();
+    let close = format!("{s2}/acties/{}/sluiten", preventive.id);
+    let field = format!("closing_note-{}", preventive.id);
+    let r = b.post(&close, &[(field.as_str(), " ")]).await;
+    assert_eq!(r.status, 422);
+    let r = b
+        .post(&close, &[(field.as_str(), "Avond gehouden, 40 bewoners")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(&s2).await;
+    assert!(page
+        .body
+        .contains("afgesloten in deze bespreking: Avond gehouden, 40 bewoners"));
+    // A closed action cannot be closed again, and a session cannot close its own actions.
+    assert_eq!(
+        b.post(&close, &[(field.as_str(), "nog eens")]).await.status,
+        404
+    );
+
+    // Session 3: only the action still open comes back.
+    let third = b
+        .post(
+            "/monitor/besprekingen",
+            &[("held_on", &day(15)), ("title", "Bespreking 3")],
+        )
+        .await;
+    let page = b.get(&third.location().unwrap()).await;
+    let returning = &page.body
+        [page.body.find("id=\"acties\"").unwrap()..page.body.find("id=\"signalen\"").unwrap()];
+    assert!(
+        returning.contains("Burgemeester") && !returning.contains("Team IV"),
+        "{returning}"
+    );
+    for (kind, n) in [
+        ("monitor-review-attendee", 1),
+        ("monitor-review-signal", 1),
+        ("monitor-review-action", 1),
+    ] {
+        assert_eq!(
+            app.audit_rows(&format!("resource_type = '{kind}'"))
+                .await
+                .len(),
+            n,
+            "{kind}"
+        );
+    }
+
+    // The alarm settings per level: the validated defaults, changed by an adviser, audited.
+    let settings = b.get("/monitor/instellingen").await;
+    assert_eq!(settings.status, 200);
+    assert!(settings.body.contains("gevalideerde standaard"));
+    let r = b
+        .post(
+            "/monitor/instellingen",
+            &[
+                ("niveau", "buurt"),
+                ("frequentie", "12"),
+                ("window_half_width-buurt-12", "6"),
+                ("seasonal_periods-buurt-12", "4"),
+                ("reference_years-buurt-12", "5"),
+                ("minimum_cases-buurt-12", "3"),
+                ("minimum_periods-buurt-12", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r
+        .body
+        .contains("id=\"veld-window_half_width-buurt-12-fout\""));
+    let r = b
+        .post(
+            "/monitor/instellingen",
+            &[
+                ("niveau", "buurt"),
+                ("frequentie", "12"),
+                ("window_half_width-buurt-12", "2"),
+                ("seasonal_periods-buurt-12", "4"),
+                ("reference_years-buurt-12", "5"),
+                ("minimum_cases-buurt-12", "3"),
+                ("minimum_periods-buurt-12", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("eigen instelling"));
+    let set = ::monitor::store::alarm_settings(&app.db).await.unwrap();
+    assert_eq!(set.get(::monitor::model::Level::Buurt, 12).minimum_cases, 3);
+    assert_eq!(
+        app.audit_rows("resource_type = 'monitor-alarm-settings'")
+            .await
+            .len(),
+        1
+    );
+
+    // Fortnightly counts: a bad file is refused whole, naming line and field; a good one makes
+    // a series of frequency 26 whose last fortnight alarms.
+    let bad =
+        "periode;gebied;soort;aantal\n2020-01-06;GM1961;1.1.1;9\n2020-01-20;GM1961;1.1.1;veel\n";
+    let r = post_file(
+        &mut b,
+        "/monitor/tweewekelijks",
+        &[],
+        ("bestand", "politie.csv", bad.as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Regel 3: veld &#39;aantal&#39;")
+            || r.body.contains("Regel 3: veld 'aantal'"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM monitor_fortnight_count").await,
+        0
+    );
+    let mut good = String::from("periode;gebied;soort;aantal\n");
+    let start = jiff::civil::date(2020, 1, 6);
+    for i in 0..=(26 * 6) {
+        let day = start.checked_add(jiff::Span::new().days(14 * i)).unwrap();
+        let n = if i == 26 * 6 { 40 } else { 8 + i % 4 };
+        good.push_str(&format!("{day};GM1961;1.1.1;{n}\n"));
+    }
+    let r = post_file(
+        &mut b,
+        "/monitor/tweewekelijks",
+        &[],
+        ("bestand", "politie.csv", good.as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("157 cijfers per twee weken ingelezen."));
+    let alarms = table_after(&r.body, "id=\"tabel-tweewekelijks\"");
+    let last = start
+        .checked_add(jiff::Span::new().days(14 * 26 * 6))
+        .unwrap();
+    let last = format!("{:02}-{:02}-{}", last.day(), last.month(), last.year());
+    assert!(
+        alarms.contains(&last) && alarms.contains(">40<"),
+        "{alarms}"
+    );
 }
