@@ -242,9 +242,13 @@ async fn meldingen_addresses_are_found_through_the_geocoder_and_kept_when_it_is_
         .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
         .await;
     let list = hh.get("/meldingen?categorie=jeugdoverlast").await;
-    assert!(list
-        .body
-        .contains("href=\"/meldingen/kaart?categorie=jeugdoverlast\""));
+    assert!(
+        list.body
+            .contains("href=\"/meldingen/kaart?categorie=jeugdoverlast\""),
+        "{} {}",
+        list.status,
+        &list.body[..list.body.len().min(3000)]
+    );
     let map = hh.get("/meldingen/kaart?categorie=jeugdoverlast").await;
     assert_eq!(map.status, 200);
     assert!(
