@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/maatregelen/beleid/{id}", get(row_page).post(row_post))
         .route(
             "/maatregelen/beleid/{id}/verwijderen",
-            axum::routing::post(row_remove),
+            get(row_remove_page).post(row_remove),
         )
         .route(
             "/maatregelen/beleid/nieuw/{ladder}",
@@ -1354,16 +1354,30 @@ async fn deadlines_page(
         .await
         .map_err(store_err)?;
     let kal = store::kalender(&state.db).await.map_err(store_err)?;
-    let teams = team_options(&state, p).await?;
+    let mut teams = team_options(&state, p).await?;
+    teams.insert(1, ("mijn".into(), texts(&ctx).t("maatregelen-my-teams")));
     let team = q.get("team").cloned().unwrap_or_default();
+    // "mijn": the teams the person is a member of (the link from the start page).
+    let mijn = if team == "mijn" {
+        platform::identity::team_ids_of_user(&state.db, &p.user_id)
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+    } else {
+        Vec::new()
+    };
     let mayor = q.get("voor").map(String::as_str) == Some("burgemeester");
     let today = vandaag();
     let mut overdue = Vec::new();
     let mut week = Vec::new();
-    for d in all
-        .iter()
-        .filter(|d| team.is_empty() || d.maatregel.team_id.as_deref() == Some(team.as_str()))
-    {
+    for d in all.iter().filter(|d| match team.as_str() {
+        "" => true,
+        "mijn" => d
+            .maatregel
+            .team_id
+            .as_ref()
+            .is_some_and(|t| mijn.contains(t)),
+        t => d.maatregel.team_id.as_deref() == Some(t),
+    }) {
         let t: Vec<Mijlpaal> = model::tijdlijn(d.maatregel.zaak(), &d.stappen, &kal)
             .into_iter()
             .filter(|x| !mayor || x.burgemeester)
@@ -1443,6 +1457,46 @@ pub struct LadderView {
     pub beleid: String,
     pub versie: i64,
     pub rows: Vec<LadderRow>,
+    /// Every version, newest first, with when it applies.
+    pub versies: Vec<VersionRow>,
+}
+
+pub struct VersionRow {
+    pub versie: i64,
+    pub beleid: String,
+    /// "vanaf het begin" or the Dutch date.
+    pub ingang: String,
+    /// In force today, to take effect later, or replaced.
+    pub status: String,
+}
+
+/// The versions of one ladder (rows of every version, oldest first), newest first, each with
+/// whether it applies today.
+fn version_rows(m: &Texts, alle: &[LadderRegel], today: Date) -> Vec<VersionRow> {
+    let geldend = model::versie_op(alle, today).first().map(|r| r.versie);
+    let mut out: Vec<VersionRow> = Vec::new();
+    for r in alle {
+        if out.last().is_some_and(|v| v.versie == r.versie) {
+            continue;
+        }
+        out.push(VersionRow {
+            versie: r.versie,
+            beleid: r.beleid.clone(),
+            ingang: r
+                .ingang
+                .map(termijnen::datum_nl)
+                .unwrap_or_else(|| m.t("maatregelen-effective-from-start")),
+            status: if Some(r.versie) == geldend {
+                m.t("maatregelen-version-in-force")
+            } else if r.ingang.is_some_and(|d| d > today) {
+                m.t("maatregelen-version-later")
+            } else {
+                m.t("maatregelen-version-replaced")
+            },
+        });
+    }
+    out.reverse();
+    out
 }
 
 pub struct LadderRow {
@@ -1471,9 +1525,19 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
     let p = reader(&ctx)?;
     let m = texts(&ctx);
     let mut ladders = Vec::new();
+    let today = vandaag();
     for l in Ladder::ALL {
-        let rows = store::ladder(&state.db, l).await.map_err(store_err)?;
+        let alle = store::ladder_history(&state.db, l)
+            .await
+            .map_err(store_err)?;
+        let nieuwste = alle.last().map(|r| r.versie);
+        let versies = version_rows(&m, &alle, today);
+        let rows: Vec<LadderRegel> = alle
+            .into_iter()
+            .filter(|r| Some(r.versie) == nieuwste)
+            .collect();
         ladders.push(LadderView {
+            versies,
             slug: l.slug().into(),
             naam: l.naam().into(),
             beleid: rows.first().map(|r| r.beleid.clone()).unwrap_or_default(),
@@ -1617,8 +1681,35 @@ fn row_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> 
                 if r.waarschuwing { "ja" } else { "" }.to_string(),
             ))
             .hint(m.t("maatregelen-is-warning-hint")),
+            ingang_field(m, v),
         ],
     )
+}
+
+/// The day a new version takes effect; today unless the administrator chooses another.
+fn ingang_field(m: &Texts, v: Option<&HashMap<String, String>>) -> FormField {
+    FormField::new("ingang", m.t("maatregelen-effective-date"), FieldKind::Date)
+        .value(
+            v.and_then(|v| v.get("ingang").cloned())
+                .unwrap_or_else(|| vandaag().to_string()),
+        )
+        .hint(m.t("maatregelen-effective-date-hint"))
+        .required()
+}
+
+/// The effective date a form gives: today when the form has no such field (a plain removal).
+fn ingang_uit(v: &HashMap<String, String>, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match v.get("ingang").map(|s| s.trim()) {
+        None => Some(vandaag()),
+        Some("") => {
+            errors.push(platform::identity::field_error(
+                "ingang",
+                "Geef de datum waarop deze versie ingaat.",
+            ));
+            None
+        }
+        Some(t) => crate::input::datum("ingang", t, errors),
+    }
 }
 
 /// An empty row of a ladder, for the add form.
@@ -1640,6 +1731,7 @@ fn lege_regel(ladder: Ladder, beleid: &str) -> LadderRegel {
         eenheid: Eenheid::Dagen,
         omschrijving: String::new(),
         waarschuwing: false,
+        ingang: None,
     }
 }
 
@@ -1677,6 +1769,7 @@ fn regel_uit(
         .get("eenheid")
         .and_then(|s| Eenheid::from_slug(s))
         .unwrap_or(Eenheid::Dagen);
+    nieuw.ingang = ingang_uit(v, errors);
     nieuw
 }
 
@@ -1771,32 +1864,81 @@ async fn row_new_post(
     )
 }
 
-async fn row_remove(
+/// The removal asks when the version without the row takes effect.
+fn row_remove_form(m: &Texts, r: &LadderRegel, v: Option<&HashMap<String, String>>) -> Form {
+    Form::new(
+        format!("/maatregelen/beleid/{}/verwijderen", r.id),
+        m.t("maatregelen-row-remove"),
+        vec![ingang_field(m, v)],
+    )
+}
+
+fn row_remove_render(
+    ctx: &Ctx,
+    m: Texts,
+    r: &LadderRegel,
+    status: StatusCode,
+    v: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+) -> WebResult {
+    let title = format!(
+        "{} — {}: {}",
+        m.t("maatregelen-row-remove"),
+        r.ladder.naam(),
+        r.omschrijving
+    );
+    render_status(
+        status,
+        &FormPage {
+            shell: Shell::titled(ctx, title),
+            intro: m.t("maatregelen-row-remove-intro"),
+            form: row_remove_form(&m, r, v).with_errors(&ctx.lang, errors),
+            after: vec![(
+                "/maatregelen/beleid".into(),
+                m.t("maatregelen-ladders-title"),
+            )],
+        },
+    )
+}
+
+async fn row_remove_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
+    let (r, _) = admin_row(&state, &ctx, &id, Action::Update).await?;
+    row_remove_render(&ctx, texts(&ctx), &r, StatusCode::OK, None, &[])
+}
+
+async fn row_remove(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    AxForm(v): AxForm<HashMap<String, String>>,
+) -> WebResult {
     let (r, auth) = admin_row(&state, &ctx, &id, Action::Update).await?;
     let p = require_user(&ctx)?;
-    match store::ladder_verwijderen(&state.db, &auth, &r, &p.user_id).await {
-        Ok(()) => Ok(Redirect::to("/maatregelen/beleid").into_response()),
-        Err(StoreError::Refused(why)) => {
-            let m = texts(&ctx);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    shell: Shell::titled(&ctx, m.t("maatregelen-row-remove")),
-                    intro: why,
-                    form: row_form(&m, &r, None),
-                    after: vec![(
-                        "/maatregelen/beleid".into(),
-                        m.t("maatregelen-ladders-title"),
-                    )],
-                },
-            )
-        }
-        Err(e) => Err(store_err(e)),
-    }
+    let mut errors = Vec::new();
+    let ingang = ingang_uit(&v, &mut errors);
+    let result = if errors.is_empty() {
+        store::ladder_verwijderen(&state.db, &auth, &r, ingang, &p.user_id).await
+    } else {
+        Err(StoreError::Invalid(errors))
+    };
+    let errors = match result {
+        Ok(()) => return Ok(Redirect::to("/maatregelen/beleid").into_response()),
+        Err(StoreError::Invalid(e)) => e,
+        Err(StoreError::Refused(why)) => vec![platform::identity::field_error("", &why)],
+        Err(e) => return Err(store_err(e)),
+    };
+    row_remove_render(
+        &ctx,
+        texts(&ctx),
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(&v),
+        &errors,
+    )
 }
 
 async fn admin_row(

@@ -1677,6 +1677,8 @@ pub struct LadderRegel {
     pub omschrijving: String,
     /// The policy defines this step as a warning, not a besluit (no bezwaar).
     pub waarschuwing: bool,
+    /// The day this version takes effect; None: in force from the start (version 1).
+    pub ingang: Option<Date>,
 }
 
 /// Checks an edited row; (field, Dutch message).
@@ -1733,6 +1735,36 @@ pub fn valideer_regel(r: &LadderRegel) -> Vec<(&'static str, String)> {
         }
     }
     e
+}
+
+/// The rows of the ladder version in force on `datum`, in their order: the newest version whose
+/// effective date is on or before that day (a version without a date has applied from the
+/// start). `regels` holds the rows of every version of one ladder. A version that takes effect
+/// later does not judge an earlier offence, and an older version does not judge a later one.
+pub fn versie_op(regels: &[LadderRegel], datum: Date) -> Vec<LadderRegel> {
+    let geldt = |r: &LadderRegel| r.ingang.is_none_or(|d| d <= datum);
+    let Some(versie) = regels.iter().filter(|r| geldt(r)).map(|r| r.versie).max() else {
+        return Vec::new();
+    };
+    let mut out: Vec<LadderRegel> = regels
+        .iter()
+        .filter(|r| r.versie == versie)
+        .cloned()
+        .collect();
+    out.sort_by_key(|r| r.positie);
+    out
+}
+
+/// Checks the effective date of a new version against the newest version's: versions take
+/// effect in the order they are made, so a new one cannot start before the one it replaces.
+pub fn toets_ingang(nieuwste: Option<Date>, ingang: Date) -> Result<(), String> {
+    match nieuwste {
+        Some(d) if ingang < d => Err(format!(
+            "De huidige versie geldt vanaf {}; een nieuwe versie kan niet eerder ingaan.",
+            datum_nl(d)
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The units a quantity can be given in.
@@ -2040,6 +2072,7 @@ pub fn standaard_ladders() -> Vec<LadderRegel> {
         omschrijving: omschrijving.into(),
         waarschuwing: omschrijving.to_lowercase().contains("waarschuwing")
             && matches!(maatregel, None | Some(Soort::GeleKaart)),
+        ingang: None,
     };
     use Eenheid::*;
     use Ladder::*;
@@ -3435,5 +3468,57 @@ mod tests {
         assert_eq!(valideer_regel(&r)[0].0, "venster_maanden");
         r.venster_maanden = 12;
         assert!(valideer_regel(&r).is_empty());
+    }
+
+    /// A measure is judged under the version in force on the day of the offence: a version
+    /// that takes effect later does not judge an earlier offence, the newest version in force
+    /// does, and on the effective date itself the new version applies.
+    #[test]
+    fn the_version_in_force_on_the_offence_date_judges() {
+        let v1 = of(Ladder::Horeca);
+        let versie = |n: i64, ingang: Option<Date>, duur: u32| {
+            v1.iter().cloned().map(move |mut r| {
+                r.versie = n;
+                r.ingang = ingang;
+                if r.feit == 2 {
+                    r.duur = duur;
+                }
+                r
+            })
+        };
+        let mut alle: Vec<LadderRegel> = versie(1, None, 1).collect();
+        alle.extend(versie(2, Some(date(2026, 3, 1)), 2));
+        alle.extend(versie(3, Some(date(2026, 9, 1)), 3));
+        // Stored order must not matter.
+        alle.reverse();
+        let cases = [
+            (date(2020, 1, 1), 1, 1),
+            (date(2026, 2, 28), 1, 1),
+            (date(2026, 3, 1), 2, 2),
+            (date(2026, 8, 31), 2, 2),
+            (date(2026, 9, 1), 3, 3),
+            (date(2030, 1, 1), 3, 3),
+        ];
+        for (dag, verwacht, duur) in cases {
+            let regels = versie_op(&alle, dag);
+            assert_eq!(regels.len(), v1.len(), "{dag}");
+            assert!(regels.iter().all(|r| r.versie == verwacht), "{dag}");
+            assert!(regels.windows(2).all(|w| w[0].positie <= w[1].positie));
+            let v = voorstel(
+                &regels,
+                &[dag.saturating_sub(jiff::Span::new().days(30))],
+                &voorval(dag, "geluid", "", 0),
+            )
+            .unwrap();
+            assert_eq!((v.versie, v.duur), (verwacht, duur), "{dag}");
+        }
+        // Only dated versions, none yet in force: nothing judges.
+        let later: Vec<LadderRegel> = versie(2, Some(date(2026, 3, 1)), 2).collect();
+        assert!(versie_op(&later, date(2026, 2, 1)).is_empty());
+        // A new version cannot take effect before the one it replaces.
+        assert!(toets_ingang(None, date(2000, 1, 1)).is_ok());
+        assert!(toets_ingang(Some(date(2026, 3, 1)), date(2026, 3, 1)).is_ok());
+        let e = toets_ingang(Some(date(2026, 3, 1)), date(2026, 2, 28)).unwrap_err();
+        assert!(e.contains("1 maart 2026"), "{e}");
     }
 }

@@ -465,7 +465,7 @@ pub async fn create(
     let mut afwijking = None;
     let mut waarschuwing = false;
     if let Some(ladder) = n.ladder {
-        let regels = ladder_rows(&mut tx, ladder).await?;
+        let regels = model::versie_op(&ladder_versions(&mut tx, ladder).await?, n.aanleiding.datum);
         let eerder =
             eerdere_voorvallen(&mut tx, &org, ladder, &plek, n.exploitant.as_deref()).await?;
         let v = model::voorstel(
@@ -774,7 +774,21 @@ fn ladder_row(r: &AnyRow) -> Result<LadderRegel> {
         duur: u32::try_from(duur).unwrap_or(0),
         eenheid: Eenheid::from_slug(&eenheid).unwrap_or(Eenheid::Dagen),
         omschrijving: r.try_get("omschrijving")?,
+        ingang: r
+            .try_get::<Option<String>, _>("ingang")?
+            .and_then(|d| d.parse().ok()),
     })
+}
+
+/// The rows of every version of a ladder.
+async fn ladder_versions(tx: &mut Tx, ladder: Ladder) -> Result<Vec<LadderRegel>> {
+    let rows = sqlx::query(
+        "SELECT * FROM maatregelen_ladder_regel WHERE ladder = $1 ORDER BY versie, positie",
+    )
+    .bind(ladder.slug())
+    .fetch_all(tx.conn()?)
+    .await?;
+    rows.iter().map(ladder_row).collect()
 }
 
 async fn ladder_rows(tx: &mut Tx, ladder: Ladder) -> Result<Vec<LadderRegel>> {
@@ -788,12 +802,31 @@ async fn ladder_rows(tx: &mut Tx, ladder: Ladder) -> Result<Vec<LadderRegel>> {
     rows.iter().map(ladder_row).collect()
 }
 
-/// The current version of a ladder (policy data, not personal).
+/// The newest version of a ladder (policy data, not personal); it may take effect later.
 pub async fn ladder(db: &Db, ladder: Ladder) -> Result<Vec<LadderRegel>> {
     let mut tx = db.begin().await?;
     let out = ladder_rows(&mut tx, ladder).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// Every version of a ladder, oldest first, each with its rows in order.
+pub async fn ladder_history(db: &Db, ladder: Ladder) -> Result<Vec<LadderRegel>> {
+    let mut tx = db.begin().await?;
+    let out = ladder_versions(&mut tx, ladder).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn check_ingang(huidig: &[LadderRegel], ingang: Option<Date>) -> Result<()> {
+    let Some(ingang) = ingang else {
+        return Err(StoreError::Invalid(vec![field_error(
+            "ingang",
+            "Geef de datum waarop deze versie ingaat.",
+        )]));
+    };
+    model::toets_ingang(huidig.first().and_then(|r| r.ingang), ingang)
+        .map_err(|e| StoreError::Invalid(vec![field_error("ingang", &e)]))
 }
 
 /// One ladder row of any version.
@@ -810,8 +843,8 @@ async fn insert_ladder_row(tx: &mut Tx, r: &LadderRegel, by: &str) -> Result<Str
     let id = new_id();
     sqlx::query(
         "INSERT INTO maatregelen_ladder_regel (id, ladder, versie, beleid, positie, object, middel, hoeveelheid_vanaf, feit, \
-         venster_maanden, maatregel, duur, duur_eenheid, omschrijving, created_by, created_at, drempel_milli, hoeveelheid_eenheid, waarschuwing) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+         venster_maanden, maatregel, duur, duur_eenheid, omschrijving, created_by, created_at, drempel_milli, hoeveelheid_eenheid, waarschuwing, ingang) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(&id)
     .bind(r.ladder.slug())
@@ -833,6 +866,7 @@ async fn insert_ladder_row(tx: &mut Tx, r: &LadderRegel, by: &str) -> Result<Str
     .bind(r.drempel)
     .bind(r.hoeveelheid_eenheid.trim())
     .bind(i64::from(r.waarschuwing))
+    .bind(r.ingang.map(|d| d.to_string()))
     .execute(tx.conn()?)
     .await?;
     Ok(id)
@@ -859,6 +893,7 @@ pub async fn ladder_wijzig(
             "Alleen de huidige versie van het beleid kan worden gewijzigd.".into(),
         ));
     }
+    check_ingang(&huidig, gewijzigd.ingang)?;
     let versie = huidig.first().map(|r| r.versie).unwrap_or(0) + 1;
     let mut nieuw_id = String::new();
     for r in &huidig {
@@ -869,6 +904,7 @@ pub async fn ladder_wijzig(
         };
         rij.versie = versie;
         rij.beleid = gewijzigd.beleid.clone();
+        rij.ingang = gewijzigd.ingang;
         let id = insert_ladder_row(&mut tx, &rij, by).await?;
         if r.id == gewijzigd.id {
             nieuw_id = id;
@@ -898,11 +934,13 @@ pub async fn ladder_toevoegen(
     }
     let mut tx = db.begin().await?;
     let huidig = ladder_rows(&mut tx, nieuw.ladder).await?;
+    check_ingang(&huidig, nieuw.ingang)?;
     let versie = huidig.first().map(|r| r.versie).unwrap_or(0) + 1;
     for (positie, r) in huidig.iter().enumerate() {
         let mut rij = r.clone();
         rij.versie = versie;
         rij.beleid = nieuw.beleid.clone();
+        rij.ingang = nieuw.ingang;
         rij.positie = positie as i64;
         insert_ladder_row(&mut tx, &rij, by).await?;
     }
@@ -921,6 +959,7 @@ pub async fn ladder_verwijderen(
     db: &Db,
     auth: &Authorized<access::Beleidsladder>,
     weg: &LadderRegel,
+    ingang: Option<Date>,
     by: &str,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
@@ -935,10 +974,12 @@ pub async fn ladder_verwijderen(
             "Een ladder houdt ten minste één regel.".into(),
         ));
     }
+    check_ingang(&huidig, ingang)?;
     let versie = huidig.first().map(|r| r.versie).unwrap_or(0) + 1;
     for (positie, r) in huidig.iter().filter(|r| r.id != weg.id).enumerate() {
         let mut rij = r.clone();
         rij.versie = versie;
+        rij.ingang = ingang;
         rij.positie = positie as i64;
         insert_ladder_row(&mut tx, &rij, by).await?;
     }

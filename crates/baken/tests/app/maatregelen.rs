@@ -2394,12 +2394,11 @@ async fn administrators_add_and_remove_ladder_rows() {
         admin.get("/maatregelen/beleid/nieuw/horeca").await.status,
         200
     );
-    let r = admin
-        .post(
-            "/maatregelen/beleid/nieuw/horeca",
-            &rij("4", "rode-kaart", "8", "rode kaart: sluiting 8 weken"),
-        )
-        .await;
+    // Version 2 takes effect sixty days ago.
+    let mut f = rij("4", "rode-kaart", "8", "rode kaart: sluiting 8 weken");
+    let v2_ingang = day(-60);
+    f.push(("ingang", &v2_ingang));
+    let r = admin.post("/maatregelen/beleid/nieuw/horeca", &f).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let horeca = |app: &App| {
         let db = app.db.clone();
@@ -2439,7 +2438,17 @@ async fn administrators_add_and_remove_ladder_rows() {
         .await;
     assert_eq!(iv.post(&remove, &[]).await.status, 403);
     assert_eq!(iv.get("/maatregelen/beleid/nieuw/horeca").await.status, 403);
-    let r = admin.post(&remove, &[]).await;
+    // The removal asks when the version without the row takes effect; not before version 2.
+    let page = admin.get(&remove).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("name=\"ingang\""), "{}", page.body);
+    let te_vroeg = day(-61);
+    let r = admin.post(&remove, &[("ingang", &te_vroeg)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("kan niet eerder ingaan"), "{}", r.body);
+    assert_eq!(horeca(&app).await[0].versie, 2);
+    let v3_ingang = day(-40);
+    let r = admin.post(&remove, &[("ingang", &v3_ingang)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let v3 = horeca(&app).await;
     assert_eq!(v3.len(), 3);
@@ -2452,4 +2461,32 @@ async fn administrators_add_and_remove_ladder_rows() {
         .len(),
         2
     );
+    // The page lists the versions with their effective dates; version 3 is in force.
+    let page = admin.get("/maatregelen/beleid").await;
+    assert!(
+        page.body.contains("horecabeleid 2026 (versie 3): geldt nu"),
+        "{}",
+        page.body
+    );
+    // A measure is judged under the version in force on the day of the offence, at three
+    // different cafés so that no earlier offence counts.
+    let (token, _) = staff(&app, "jurist@example.nl", Role::Jurist).await;
+    for (n, datum, versie) in [(1, day(-70), 1), (2, day(-50), 2), (3, day(-10), 3)] {
+        let r = api_post(
+            &app,
+            "/api/v1/maatregelen",
+            &token,
+            serde_json::json!({
+                "onderwerp": format!("Café {n} (fictief)"), "locatie": format!("Markt {n}, 4141 BC Leerdam"),
+                "datum": datum, "bron": "inspectie", "ladder": "horeca", "object": "sluitingstijd"
+            }),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+        let m: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            m["maatregel"]["ladder_versie"], versie,
+            "offence on {datum}"
+        );
+    }
 }

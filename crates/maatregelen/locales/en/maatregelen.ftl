@@ -180,3 +180,21 @@ maatregelen-letter-concept = draft
 maatregelen-letter-final-note = This letter is final: its text and date are frozen and the PDF is kept as it was finalised.
 maatregelen-row-add = Add a row
 maatregelen-row-remove = Remove row
+maatregelen-effective-date = Effective date
+maatregelen-effective-date-hint = The day this version takes effect. A measure is judged under the version in force on the date of the offence.
+maatregelen-effective-from-start = from the start
+maatregelen-version-in-force = in force now
+maatregelen-version-later = takes effect later
+maatregelen-version-replaced = replaced
+maatregelen-versions-title = Versions
+maatregelen-version-status = Status
+maatregelen-row-remove-intro = Removing makes a new version of this ladder without this row. Measures already decided keep their version.
+maatregelen-my-teams = my teams
+werk-termijnen-verlopen = { $count ->
+    [one] deadline of my teams' measures overdue
+   *[other] deadlines of my teams' measures overdue
+}
+werk-termijnen-week = { $count ->
+    [one] deadline of my teams' measures ends this week
+   *[other] deadlines of my teams' measures end this week
+}

@@ -180,3 +180,21 @@ maatregelen-letter-concept = concept
 maatregelen-letter-final-note = Deze brief is definitief: de tekst en de datum liggen vast en de PDF is bewaard zoals hij definitief is gemaakt.
 maatregelen-row-add = Regel toevoegen
 maatregelen-row-remove = Regel verwijderen
+maatregelen-effective-date = Ingangsdatum
+maatregelen-effective-date-hint = De dag waarop deze versie gaat gelden. Een maatregel wordt beoordeeld volgens de versie die gold op de datum van de overtreding.
+maatregelen-effective-from-start = vanaf het begin
+maatregelen-version-in-force = geldt nu
+maatregelen-version-later = gaat later in
+maatregelen-version-replaced = vervangen
+maatregelen-versions-title = Versies
+maatregelen-version-status = Stand
+maatregelen-row-remove-intro = Verwijderen maakt een nieuwe versie van deze ladder zonder deze regel. Maatregelen die al zijn genomen houden hun versie.
+maatregelen-my-teams = mijn teams
+werk-termijnen-verlopen = { $count ->
+    [one] termijn van maatregelen van mijn teams verlopen
+   *[other] termijnen van maatregelen van mijn teams verlopen
+}
+werk-termijnen-week = { $count ->
+    [one] termijn van maatregelen van mijn teams loopt deze week af
+   *[other] termijnen van maatregelen van mijn teams lopen deze week af
+}
