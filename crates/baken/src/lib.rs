@@ -383,9 +383,18 @@ impl beleid::sources::CountSource for Source {
     }
 }
 
+/// Registers what the modules count for someone's start page ("Mijn werk"); registering twice
+/// is harmless.
+fn register_work() {
+    platform::web::work::register(&meldingen::werk::WERK);
+    platform::web::work::register(&dossiers::werk::WERK);
+    platform::web::work::register(&maatregelen::werk::WERK);
+}
+
 /// Registers, once per process, what the modules let policy indicators count. The sources live
 /// as long as the process, so they are leaked once.
 async fn register_sources(db: &Db) -> anyhow::Result<()> {
+    register_work();
     static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
@@ -569,8 +578,13 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
         }
     });
     if let Some(smtp) = options.smtp.clone() {
+        let public_url = options.public_url.clone().unwrap_or_default();
         tokio::spawn(async move {
             loop {
+                // Notifications that should be mailed go into the outbox first.
+                if let Err(e) = platform::notify::mail_pending(&db, &public_url).await {
+                    tracing::warn!(error = %e, "notification mails");
+                }
                 if let Err(e) = platform::mail::deliver_due(&db, &smtp).await {
                     tracing::warn!(error = %e, "mail outbox");
                 }

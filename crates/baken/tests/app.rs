@@ -1674,6 +1674,34 @@ fn start_smtp(port: u16) -> std::process::Child {
         .expect("python3 with aiosmtpd (pip install aiosmtpd) is needed for the mail test")
 }
 
+/// Delivers the whole outbox to a real SMTP server started for it and returns what the server
+/// printed (every message with its headers).
+async fn deliver_outbox(app: &App) -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let smtp = platform::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "baken@example.nl".into(),
+        ..Default::default()
+    };
+    let mut server = start_smtp(port);
+    for _ in 0..50 {
+        // Until the SMTP server listens.
+        platform::mail::retry_now(&app.db).await.unwrap();
+        platform::mail::deliver_due(&app.db, &smtp).await.unwrap();
+        if platform::mail::pending_count(&app.db).await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.kill().unwrap();
+    String::from_utf8_lossy(&server.wait_with_output().unwrap().stdout).to_string()
+}
+
 #[tokio::test]
 async fn mail_waits_in_the_outbox_while_smtp_is_down() {
     let app = spawn_app().await;

@@ -132,6 +132,7 @@ async fn list(
         zaaktype: q.zaaktype,
         fase: q.fase,
         review_verlopen: false,
+        taak: None,
     };
     let (items, total) = store::list(&state.db, &auth, &filter, pagina).await?;
     Ok(Json(DossierPage {

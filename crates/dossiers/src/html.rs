@@ -346,6 +346,7 @@ async fn list_page(
         zaaktype: q.get("zaaktype").cloned(),
         fase: q.get("fase").cloned(),
         review_verlopen: q.get("review").is_some_and(|v| v == "verlopen"),
+        taak: q.get("taak").and_then(|t| store::TaakFilter::from_slug(t)),
     };
     let page: i64 = q.get("pagina").and_then(|s| s.parse().ok()).unwrap_or(1);
     let (items, total) = store::list(&state.db, &auth, &filter, page)
@@ -381,9 +382,15 @@ async fn list_page(
     let zt = q.get("zaaktype").cloned().unwrap_or_default();
     let fase = q.get("fase").cloned().unwrap_or_default();
     let review = q.get("review").cloned().unwrap_or_default();
+    let taak = q.get("taak").cloned().unwrap_or_default();
     let base = platform::web::forms::list_url(
         "/dossiers",
-        &[("zaaktype", &zt), ("fase", &fase), ("review", &review)],
+        &[
+            ("zaaktype", &zt),
+            ("fase", &fase),
+            ("review", &review),
+            ("taak", &taak),
+        ],
     );
     let form = Form::new(
         "/dossiers",
@@ -422,6 +429,19 @@ async fn list_page(
                 ]),
             )
             .value(review),
+            FormField::new(
+                "taak",
+                "Open taken".into(),
+                FieldKind::Select(vec![
+                    (String::new(), "alle dossiers".into()),
+                    ("mij".into(), "met een taak voor mij".into()),
+                    (
+                        "organisatie".into(),
+                        "met een taak voor mijn organisatie".into(),
+                    ),
+                ]),
+            )
+            .value(taak),
         ],
     )
     .get();
@@ -544,7 +564,14 @@ pub struct ItemView {
     pub door: String,
     pub at: String,
     pub open_taak: bool,
+    /// The viewer may mark this open task done (the directing team, or the organisation that
+    /// carries it out).
+    pub mag_afronden: bool,
 }
+
+/// Who may mark tasks done: the directing team all of them (None), a partner those of its own
+/// organisation.
+type Afronder<'a> = Option<&'a str>;
 
 pub struct Regel {
     pub a: String,
@@ -570,18 +597,20 @@ struct DetailPage {
     may_add: bool,
 }
 
-fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
+fn item_view(i: &store::Item, orgs: &HashMap<String, String>, afronder: Afronder) -> ItemView {
     let mut extra = Vec::new();
     if let Some(l) = i.leefgebied.as_deref().and_then(model::leefgebied_naam) {
         extra.push(format!("Leefgebied: {l}"));
     }
     if let Some(o) = &i.eigenaar_organisation_id {
-        extra.push(format!(
-            "Uitvoerder: {}",
-            orgs.get(o)
-                .cloned()
-                .unwrap_or_else(|| "een ketenpartner".into())
-        ));
+        let org = orgs
+            .get(o)
+            .cloned()
+            .unwrap_or_else(|| "een ketenpartner".into());
+        extra.push(match &i.eigenaar_naam {
+            Some(naam) => format!("Uitvoerder: {naam} ({org})"),
+            None => format!("Uitvoerder: {org}"),
+        });
     }
     if let Some(d) = &i.deadline {
         extra.push(format!("Uiterlijk: {d}"));
@@ -610,6 +639,10 @@ fn item_view(i: &store::Item, orgs: &HashMap<String, String>) -> ItemView {
         },
         at: fmt_time(i.created_at, false),
         open_taak: i.soort == "taak" && !i.gereed,
+        mag_afronden: match afronder {
+            None => true,
+            Some(eigen) => i.eigenaar_organisation_id.as_deref() == Some(eigen),
+        },
     }
 }
 
@@ -753,7 +786,12 @@ async fn detail_page(
             )
         })
         .collect();
-    let all: Vec<ItemView> = d.items.iter().map(|i| item_view(i, &orgs)).collect();
+    let afronder = (!d.regie).then_some(p.organisation_id.as_str());
+    let all: Vec<ItemView> = d
+        .items
+        .iter()
+        .map(|i| item_view(i, &orgs, afronder))
+        .collect();
     let (taken, items): (Vec<ItemView>, Vec<ItemView>) =
         all.into_iter().partition(|i| i.soort == "Taak");
     let naam = |v: &str| -> String {
@@ -865,6 +903,7 @@ fn item_form(
     z: &Zicht,
     orgs: &HashMap<String, String>,
     subjecten: &[(String, String)],
+    collegas: &[(String, String)],
     v: &Fields,
 ) -> Form {
     let cats = categorie_opts(|c| z.mag_toevoegen(c));
@@ -882,6 +921,7 @@ fn item_form(
             FormField::new("betreft", "Over wie (optioneel)".into(), FieldKind::Select(with_empty("het dossier als geheel", subjecten.to_vec()))).value(val(v, "betreft")).hint("Gaat de vastlegging over één betrokkene, kies die dan: bij een inzageverzoek van een ander groepslid blijft zij buiten de inzage.".into()),
             FormField::new("leefgebied", "Leefgebied (bij een doel)".into(), FieldKind::Select(with_empty("geen", opts(&model::LEEFGEBIEDEN)))).value(val(v, "leefgebied")),
             FormField::new("eigenaar_organisation_id", "Uitvoerder (bij een taak)".into(), FieldKind::Select(with_empty("geen", org_opts))).value(val(v, "eigenaar_organisation_id")),
+            FormField::new("eigenaar_user_id", "Persoon (bij een taak van uw organisatie)".into(), FieldKind::Select(with_empty("niemand in het bijzonder", collegas.to_vec()))).value(val(v, "eigenaar_user_id")).hint("Geeft u de taak aan een collega, dan ziet die haar bij Mijn werk.".into()),
             FormField::new("deadline", "Uiterlijk (bij een taak)".into(), FieldKind::Date).value(val(v, "deadline")),
             FormField::new("bestand", "Document (optioneel)".into(), FieldKind::File).hint("PDF, JPEG of PNG, ten hoogste 20 MB. Het document valt onder dezelfde gegevenscategorie.".into()),
         ],
@@ -939,6 +979,7 @@ fn nieuw_item(v: &Fields) -> NieuwItem {
         tekst: val(v, "tekst"),
         leefgebied: opt("leefgebied"),
         eigenaar_organisation_id: opt("eigenaar_organisation_id"),
+        eigenaar_user_id: opt("eigenaar_user_id"),
         deadline: opt("deadline"),
         betreft: opt("betreft"),
         overleg_id: None,
@@ -967,6 +1008,7 @@ async fn item_page(
         auth.resource().zicht(),
         &org_names(&state).await,
         &subjecten,
+        &taak_collegas(&state, &auth).await?,
         &Vec::new(),
     );
     form_page(
@@ -977,6 +1019,19 @@ async fn item_page(
         back_to(&id),
         StatusCode::OK,
     )
+}
+
+/// The colleagues a task can be given to, as choices.
+async fn taak_collegas(
+    state: &AppState,
+    auth: &access::Authorized<crate::access::Dossier<Toevoegen>>,
+) -> Result<Vec<(String, String)>, WebError> {
+    Ok(store::taak_collegas(&state.db, auth)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
 }
 
 async fn item_post(
@@ -1013,6 +1068,7 @@ async fn item_post(
                 auth.resource().zicht(),
                 &org_names(&state).await,
                 &subjecten,
+                &taak_collegas(&state, &auth).await?,
                 &v,
             );
             refused(
@@ -1053,9 +1109,14 @@ async fn task_done(
         .await
         .map_err(store_err)?;
     match store::complete_task(&state.db, &auth, &item).await {
-        Ok(()) | Err(StoreError::Refused(_)) => {
-            Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
+        Err(StoreError::Refused(why)) => bericht(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            "Taak niet afgerond",
+            &why,
+            back_to(&id),
+        ),
         Err(e) => conflict_of(&ctx, e, back_to(&id)),
     }
 }
@@ -1752,7 +1813,7 @@ async fn meeting_page(
         .into_iter()
         .map(|z| Agendapunt {
             nummer: format!("{} – {}", z.kop.nummer, z.kop.titel),
-            items: z.items.iter().map(|i| item_view(i, &orgs)).collect(),
+            items: z.items.iter().map(|i| item_view(i, &orgs, None)).collect(),
             may_record: z.regie && !z.kop.gesloten(),
             id: z.kop.id,
         })
@@ -2887,7 +2948,10 @@ async fn request_page(
         .map(|d| {
             (
                 d.clone(),
-                d.items.iter().map(|it| item_view(it, &orgs)).collect(),
+                d.items
+                    .iter()
+                    .map(|it| item_view(it, &orgs, None))
+                    .collect(),
                 d.historie
                     .iter()
                     .map(|h| Regel {

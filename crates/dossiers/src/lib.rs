@@ -11,6 +11,7 @@ pub mod demo;
 pub mod html;
 pub mod model;
 pub mod store;
+pub mod werk;
 
 use platform::db::Db;
 use platform::web::{AppState, ModuleNav};

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use platform::access::{
-    self, AccessError, Action, Authorized, Decision, Principal, Purpose, RequestContext,
+    self, AccessError, Action, Authorized, Decision, Principal, Purpose, RequestContext, Role,
 };
 use platform::audit::{self, AuditEntry, Outcome};
 use platform::db::{new_id, now_ms, BindF64, Db, DbError, Tx};
@@ -50,6 +50,15 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Db(DbError::Sql(e))
+    }
+}
+
+impl From<platform::identity::IdentityError> for StoreError {
+    fn from(e: platform::identity::IdentityError) -> Self {
+        match e {
+            platform::identity::IdentityError::Db(d) => StoreError::Db(d),
+            e => StoreError::Refused(e.to_string()),
+        }
     }
 }
 
@@ -106,12 +115,7 @@ async fn teams_of(conn: &mut AnyConnection, p: &Principal) -> Result<Vec<String>
     if p.is_system() {
         return Ok(Vec::new());
     }
-    platform::identity::team_ids_of_user_in(conn, &p.user_id)
-        .await
-        .map_err(|e| match e {
-            platform::identity::IdentityError::Db(d) => StoreError::Db(d),
-            e => StoreError::Refused(e.to_string()),
-        })
+    Ok(platform::identity::team_ids_of_user_in(conn, &p.user_id).await?)
 }
 
 /// Organisation names by id (not personal data).
@@ -1437,6 +1441,27 @@ pub struct Filter {
     pub fase: Option<String>,
     /// Only cases whose review date has passed.
     pub review_verlopen: bool,
+    /// Only cases with an open task for the viewer.
+    pub taak: Option<TaakFilter>,
+}
+
+/// Whose open tasks a case list is narrowed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaakFilter {
+    /// Given to the viewer.
+    Mij,
+    /// For the viewer's organisation, given to nobody in particular.
+    Organisatie,
+}
+
+impl TaakFilter {
+    pub fn from_slug(s: &str) -> Option<TaakFilter> {
+        match s {
+            "mij" => Some(TaakFilter::Mij),
+            "organisatie" => Some(TaakFilter::Organisatie),
+            _ => None,
+        }
+    }
 }
 
 /// A covenant, the versions under which a viewer receives data under it, and its case types.
@@ -1639,7 +1664,8 @@ pub async fn list(
     };
     let filtered = filter.zaaktype.as_deref().is_some_and(|z| !z.is_empty())
         || filter.fase.as_deref().is_some_and(|f| !f.is_empty())
-        || filter.review_verlopen;
+        || filter.review_verlopen
+        || filter.taak.is_some();
     // The filtered rule, for the page and a filtered count.
     let mut q = Sql::default();
     let Some(visible) = z.alles(&mut q) else {
@@ -1664,6 +1690,23 @@ pub async fn list(
         conds.push(format!(
             "d.reviewdatum IS NOT NULL AND d.reviewdatum < {m} AND d.fase <> 'gesloten'"
         ));
+    }
+    match filter.taak {
+        Some(TaakFilter::Mij) => {
+            let m = q.mark(&p.user_id);
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM dossiers_item i WHERE i.dossier_id = d.id AND i.soort = 'taak' \
+                 AND i.gereed_at IS NULL AND i.eigenaar_user_id = {m})"
+            ));
+        }
+        Some(TaakFilter::Organisatie) => {
+            let m = q.mark(&p.organisation_id);
+            conds.push(format!(
+                "EXISTS (SELECT 1 FROM dossiers_item i WHERE i.dossier_id = d.id AND i.soort = 'taak' \
+                 AND i.gereed_at IS NULL AND i.eigenaar_organisation_id = {m} AND i.eigenaar_user_id IS NULL)"
+            ));
+        }
+        None => {}
     }
     let where_sql = conds.join(" AND ");
     // Without filters the count needs no case rows: the team's cases plus the distinct cases
@@ -1872,6 +1915,7 @@ pub async fn create(db: &Db, auth: &Authorized<Dossierlijst>, n: &NieuwDossier) 
                 ..Default::default()
             },
             None,
+            None,
         )
         .await?;
     }
@@ -1930,6 +1974,10 @@ pub struct NieuwItem {
     /// For a task: the organisation that carries it out.
     #[serde(default)]
     pub eigenaar_organisation_id: Option<String>,
+    /// For a task: the person who carries it out, a colleague of the author's own organisation
+    /// (the organisation that carries it out is then theirs).
+    #[serde(default)]
+    pub eigenaar_user_id: Option<String>,
     /// For a task: YYYY-MM-DD.
     #[serde(default)]
     pub deadline: Option<String>,
@@ -1952,6 +2000,10 @@ pub struct Item {
     /// For a task: the organisation that carries it out (empty for a partner when it is another
     /// partner the viewer does not see).
     pub eigenaar_organisation_id: Option<String>,
+    /// For a task given to a person: who (hidden with the organisation when the viewer does
+    /// not see it).
+    pub eigenaar_user_id: Option<String>,
+    pub eigenaar_naam: Option<String>,
     pub deadline: Option<String>,
     pub gereed: bool,
     pub overleg_id: Option<String>,
@@ -1974,6 +2026,8 @@ fn item_row(r: &AnyRow) -> Result<Item> {
         tekst: r.try_get("tekst")?,
         leefgebied: r.try_get("leefgebied")?,
         eigenaar_organisation_id: r.try_get("eigenaar_organisation_id")?,
+        eigenaar_user_id: r.try_get("eigenaar_user_id")?,
+        eigenaar_naam: r.try_get("eigenaar_naam")?,
         deadline: r.try_get("deadline")?,
         gereed: r.try_get::<Option<i64>, _>("gereed_at")?.is_some(),
         overleg_id: r.try_get("overleg_id")?,
@@ -2048,11 +2102,12 @@ async fn insert_item(
     dossier_id: &str,
     n: &NieuwItem,
     bestand: Option<&platform::files::StoredFile>,
+    uitvoerder: Option<&platform::identity::Colleague>,
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at, bestand_id, bestand_naam, betreft_subject_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        "INSERT INTO dossiers_item (id, dossier_id, soort, categorie, titel, tekst, leefgebied, eigenaar_organisation_id, deadline, overleg_id, created_by, created_by_name, created_by_organisation_id, created_at, bestand_id, bestand_naam, betreft_subject_id, eigenaar_user_id, eigenaar_naam) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(&id)
     .bind(dossier_id)
@@ -2071,6 +2126,8 @@ async fn insert_item(
     .bind(bestand.map(|b| b.id.as_str()))
     .bind(bestand.map(|b| b.file_name.as_str()))
     .bind(n.betreft.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+    .bind(uitvoerder.map(|c| c.id.as_str()))
+    .bind(uitvoerder.map(|c| c.name.as_str()))
     .execute(&mut *tx.conn()?)
     .await?;
     sqlx::query("UPDATE dossiers_dossier SET updated_at = $1 WHERE id = $2")
@@ -2178,6 +2235,15 @@ pub async fn add_item_with_file(
             ));
         }
     }
+    let uitvoerder = match n
+        .eigenaar_user_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(who) => Some(uitvoerder(&mut b.tx, auth, n, who).await?),
+    };
     auth.record(&mut b.tx).await?;
     let stored = match upload {
         Some(u) => Some(
@@ -2193,9 +2259,77 @@ pub async fn add_item_with_file(
         ),
         None => None,
     };
-    let id = insert_item(&mut b.tx, auth.principal(), &b.kop.id, n, stored.as_ref()).await?;
+    let mut n = n.clone();
+    if uitvoerder.is_some() {
+        n.eigenaar_organisation_id = Some(auth.principal().organisation_id.clone());
+    }
+    let id = insert_item(
+        &mut b.tx,
+        auth.principal(),
+        &b.kop.id,
+        &n,
+        stored.as_ref(),
+        uitvoerder.as_ref(),
+    )
+    .await?;
+    if let Some(c) = uitvoerder.as_ref().filter(|c| c.id != auth.principal().user_id) {
+        platform::notify::notify(
+            &mut b.tx,
+            std::slice::from_ref(&c.id),
+            platform::notify::Kind::TaakToegewezen,
+            &format!("Er is een taak aan u gegeven in dossier {}", b.kop.nummer),
+            &format!("/dossiers/{}", b.kop.id),
+        )
+        .await?;
+    }
     b.tx.commit().await?;
     Ok(id)
+}
+
+/// The person a task is given to: a colleague of the author's own organisation who works in
+/// cases, and only for a task that organisation carries out.
+async fn uitvoerder(
+    tx: &mut Tx,
+    auth: &Authorized<Dossier<Toevoegen>>,
+    n: &NieuwItem,
+    who: &str,
+) -> Result<platform::identity::Colleague> {
+    if n.soort != "taak" {
+        return Err(invalid(
+            "eigenaar_user_id",
+            "Alleen een taak kunt u aan een persoon geven.",
+        ));
+    }
+    let eigen = &auth.principal().organisation_id;
+    if n.eigenaar_organisation_id
+        .as_deref()
+        .is_some_and(|o| !o.is_empty() && o != eigen)
+    {
+        return Err(invalid(
+            "eigenaar_user_id",
+            "Een persoon kiest u alleen bij een taak voor uw eigen organisatie; laat de persoon leeg bij een taak voor een ketenpartner.",
+        ));
+    }
+    platform::identity::colleagues(tx.conn()?, auth, &TAAK_ROLLEN, Some(who))
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            invalid(
+                "eigenaar_user_id",
+                "Kies een collega van uw organisatie die met dossiers werkt.",
+            )
+        })
+}
+
+/// The roles of the people a task can be given to.
+const TAAK_ROLLEN: [Role; 3] = [Role::Procesregisseur, Role::AdviseurIv, Role::Ketenpartner];
+
+/// The colleagues of the viewer's own organisation a task can be given to.
+pub async fn taak_collegas(
+    db: &Db,
+    auth: &Authorized<Dossier<Toevoegen>>,
+) -> Result<Vec<platform::identity::Colleague>> {
+    Ok(platform::identity::colleagues(db.pool(), auth, &TAAK_ROLLEN, None).await?)
 }
 
 /// The organisations whose names a viewer may see in a case (None = all: the directing team):
@@ -2241,6 +2375,8 @@ fn verberg_partners(items: &mut [Item], zichtbaar: &Option<BTreeSet<String>>) {
             .is_some_and(|o| !set.contains(o))
         {
             i.eigenaar_organisation_id = Some(String::new());
+            i.eigenaar_user_id = None;
+            i.eigenaar_naam = None;
         }
     }
 }
@@ -2845,6 +2981,17 @@ pub async fn admit(
         organisation_id,
         &doel.omschrijving,
         &auth.principal().name,
+    )
+    .await?;
+    // The partner's case workers hear that their organisation takes part.
+    let partners =
+        platform::notify::role_holders(&mut b.tx, organisation_id, &[Role::Ketenpartner]).await?;
+    platform::notify::notify(
+        &mut b.tx,
+        &partners,
+        platform::notify::Kind::PartnerToegelaten,
+        &format!("Uw organisatie is toegelaten tot dossier {}", kop.nummer),
+        &format!("/dossiers/{}", kop.id),
     )
     .await?;
     b.tx.commit().await?;
@@ -3893,7 +4040,7 @@ pub async fn record_discussion(
     auth.record(&mut b.tx).await?;
     let id = b.kop.id.clone();
     for n in &all {
-        insert_item(&mut b.tx, auth.principal(), &id, n, None).await?;
+        insert_item(&mut b.tx, auth.principal(), &id, n, None, None).await?;
     }
     b.tx.commit().await?;
     Ok(())

@@ -13,6 +13,7 @@ pub mod input;
 pub mod locatie;
 pub mod model;
 pub mod store;
+pub mod werk;
 
 use platform::db::Db;
 use platform::web::{AppState, ModuleNav};

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod jobs;
 pub mod links;
 pub mod mail;
+pub mod notify;
 pub mod role_grants;
 pub mod search;
 pub mod secrets;

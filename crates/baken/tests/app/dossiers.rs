@@ -3164,3 +3164,247 @@ async fn a_participation_keeps_the_terms_of_the_covenant_version_it_was_admitted
         "a revoked covenant takes no new version"
     );
 }
+
+/// A task goes to a person of the author's own organisation or to a partner organisation; the
+/// person is named on the case. Only the directing team or the organisation that carries a task
+/// out marks it done: anyone else gets a clear refusal (and no button).
+#[tokio::test]
+async fn tasks_go_to_a_person_and_only_their_organisation_or_the_directing_team_completes_them() {
+    let Pga {
+        app,
+        regie,
+        politie,
+        ggd,
+        case,
+        cov,
+        ..
+    } = pga().await;
+    for org in ["politie-lekpoort", "ggd-regio-utrecht"] {
+        assert_eq!(
+            admit(&app, &regie.token, &case, org, &cov).await.status(),
+            201
+        );
+    }
+    let zorg = team_id(&app, "sociaal-domein").await;
+    let collega = person(
+        &app,
+        "collega@example.nl",
+        "vijfheerenlanden",
+        Role::Procesregisseur,
+        Some(&zorg),
+    )
+    .await;
+    let items_path = format!("/api/v1/dossiers/{case}/items");
+    let taak = |titel: &str, extra: serde_json::Value| {
+        let mut body =
+            serde_json::json!({"soort": "taak", "categorie": "basisgegevens", "titel": titel});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        post(&app, &items_path, &regie.token, body)
+    };
+    assert_eq!(
+        taak(
+            "Gesprek met de buren",
+            serde_json::json!({"eigenaar_user_id": collega.id})
+        )
+        .await
+        .status(),
+        201
+    );
+    // A person of another organisation, or a person with a partner's task, is refused by field.
+    for extra in [
+        serde_json::json!({"eigenaar_user_id": politie.id}),
+        serde_json::json!({"eigenaar_user_id": collega.id, "eigenaar_organisation_id": app.org_id("ggd-regio-utrecht").await}),
+        serde_json::json!({"eigenaar_user_id": "bestaat-niet"}),
+    ] {
+        let r = taak("Fout", extra).await;
+        assert_eq!(r.status(), 422);
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "eigenaar_user_id", "{p}");
+    }
+    assert_eq!(
+        taak(
+            "Huisbezoek",
+            serde_json::json!({"eigenaar_organisation_id": app.org_id("ggd-regio-utrecht").await})
+        )
+        .await
+        .status(),
+        201
+    );
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id_of = |titel: &str| {
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["titel"] == titel)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let gesprek = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["titel"] == "Gesprek met de buren")
+        .unwrap();
+    assert_eq!(gesprek["eigenaar_user_id"], collega.id.as_str());
+    let huisbezoek = id_of("Huisbezoek");
+    let mut b = Browser::new(&app);
+    b.login(&regie.email, PASSWORD, regie.secret.as_deref())
+        .await;
+    let page = b.get(&format!("/dossiers/{case}")).await;
+    assert!(
+        page.body.contains("Uitvoerder: Test collega@example.nl ("),
+        "{}",
+        page.body
+    );
+    // The police see the task but may not complete it: no button, and a clear refusal.
+    let mut pol = Browser::new(&app);
+    pol.login(&politie.email, PASSWORD, politie.secret.as_deref())
+        .await;
+    let page = pol.get(&format!("/dossiers/{case}")).await;
+    assert!(page.body.contains("Huisbezoek"));
+    let done = format!("/dossiers/{case}/taak/{huisbezoek}/gereed");
+    assert!(!page.body.contains(&done), "{}", page.body);
+    let r = pol.post(&done, &[]).await;
+    assert_eq!(r.status, 403);
+    assert!(r
+        .body
+        .contains("Alleen de regiehouder of de eigenaar van de taak"));
+    // The GGD carries it out and completes it.
+    let mut g = Browser::new(&app);
+    g.login(&ggd.email, PASSWORD, ggd.secret.as_deref()).await;
+    assert!(g
+        .get(&format!("/dossiers/{case}"))
+        .await
+        .body
+        .contains(&done));
+    assert_eq!(g.post(&done, &[]).await.status, 303);
+    let d: serde_json::Value = get(&app, &format!("/api/v1/dossiers/{case}"), &regie.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == huisbezoek.as_str() && i["gereed"] == true));
+    // The colleague finds the task on the start page, and the link lists the case.
+    let mut c = Browser::new(&app);
+    c.login(&collega.email, PASSWORD, collega.secret.as_deref())
+        .await;
+    let start = c.get("/").await;
+    assert!(start.body.contains("Mijn werk"), "{}", start.body);
+    assert!(
+        start
+            .body
+            .contains("<strong class=\"baken-work__count\">1</strong> open taak voor mij"),
+        "{}",
+        start.body
+    );
+    let list = c.get("/dossiers?taak=mij").await;
+    assert!(
+        list.body.contains(&format!("/dossiers/{case}")),
+        "{}",
+        list.body
+    );
+    let list = pol.get("/dossiers?taak=mij").await;
+    assert!(!list.body.contains(&format!("/dossiers/{case}")));
+
+    // Notifications: the partners were told they were admitted, the colleague of the task; the
+    // bell counts them, opening one marks it read and follows its link.
+    let bell = |n: usize| format!("<span class=\"baken-bell__count\">{n}</span>");
+    assert!(start.body.contains(&bell(1)), "{}", start.body);
+    let page = pol.get("/berichten").await;
+    assert!(
+        page.body
+            .contains("Uw organisatie is toegelaten tot dossier"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&bell(1)));
+    let id = page
+        .body
+        .split("href=\"/berichten/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = pol.get(&format!("/berichten/{id}")).await;
+    assert_eq!(r.status, 303);
+    assert!(!pol.get("/").await.body.contains("baken-bell__count"));
+    // Another's notification cannot be opened.
+    assert_eq!(c.get(&format!("/berichten/{id}")).await.status, 404);
+    // The GGD switches the mail off for admissions; the others' mails go out through a real SMTP
+    // server, each naming what happened with an absolute link, and nothing of the person.
+    g.get("/berichten").await;
+    let r = g
+        .post(
+            "/berichten/instellingen",
+            &[
+                ("in_app", "partner-toegelaten"),
+                ("in_app", "taak-toegewezen"),
+                ("mail", "taak-toegewezen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let saved = g.get("/berichten?opgeslagen=1").await;
+    assert!(saved.body.contains("Opgeslagen."), "{} {}", saved.status, saved.body);
+    // Settings apply to what comes next: the GGD's mail of the earlier admission is queued.
+    let queued = platform::notify::mail_pending(&app.db, "https://baken.example.nl/")
+        .await
+        .unwrap();
+    assert_eq!(queued, 3, "police, GGD, colleague");
+    let printed = super::deliver_outbox(&app).await.replace("=\n", "");
+    assert!(
+        printed.contains("Subject: Baken: Uw organisatie is toegelaten tot dossier"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("Subject: Baken: Er is een taak aan u gegeven in dossier"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("https://baken.example.nl/dossiers/{case}")),
+        "{printed}"
+    );
+    assert!(!printed.contains("Huisbezoek") && !printed.contains("Gesprek met de buren"));
+    assert_eq!(
+        platform::notify::mail_pending(&app.db, "https://baken.example.nl")
+            .await
+            .unwrap(),
+        0,
+        "each notification is mailed once"
+    );
+    // The GGD's choice holds for what comes next: an admission is shown, not mailed; a kind
+    // switched off entirely leaves nothing.
+    let mut tx = app.db.begin().await.unwrap();
+    for kind in [
+        platform::notify::Kind::PartnerToegelaten,
+        platform::notify::Kind::OverlegGepland,
+    ] {
+        platform::notify::notify(&mut tx, std::slice::from_ref(&ggd.id), kind, "Test", "/")
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(
+        platform::notify::mail_pending(&app.db, "https://baken.example.nl")
+            .await
+            .unwrap(),
+        0
+    );
+    let listed = platform::notify::list(&app.db, &ggd.id, 10).await.unwrap();
+    assert_eq!(listed.iter().filter(|n| n.title == "Test").count(), 1);
+}

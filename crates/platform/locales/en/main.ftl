@@ -90,7 +90,6 @@ home-audit-records = records in the audit log
 home-audit-denied = denied accesses in the last 24 hours
 home-audit-failed = failed login attempts in the last 24 hours
 home-audit-recent = Latest records
-home-modules-note = This shows what Baken has for your role now. Policy, reports, case files, measures and the monitor will appear here once they are available.
 account-title = My account
 field-name = Name
 field-organisation = Organisation
@@ -230,3 +229,24 @@ invitation-mail-body = Dear { $name },
     { $link }
 
     The link works for seven days and once. If your role gives access to personal data, you will also set up two-step verification at your first login. If you did not expect this e-mail, you can ignore it.
+home-work = My work
+home-work-urgent = needs attention
+notify-title = Notifications
+notify-unread = unread
+notify-new = New
+notify-none = You have no notifications.
+notify-read-all = Mark all as read
+notify-settings = Which notifications do you want?
+notify-settings-intro = Choose per kind whether you see it here in Baken (the bell at the top) and whether you also get an e-mail.
+notify-settings-save = Save choice
+notify-saved = Saved.
+notify-in-app = In Baken
+notify-mail = By e-mail
+notify-mail-hint = The e-mail names what happened and links to it; never the person concerned or their address.
+notify-kind-partner-toegelaten = My organisation was admitted to a case
+notify-kind-taak-toegewezen = A task was given to me
+notify-kind-overleg-gepland = A case meeting was planned
+notify-kind-melding-toegewezen = A report was assigned to me
+notify-mail-intro = Something in Baken concerns you:
+notify-mail-link = See it in Baken
+notify-mail-settings = You get this e-mail because you chose to receive this kind of notification by e-mail. You can change that under Notifications in Baken.

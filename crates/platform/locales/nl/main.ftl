@@ -90,7 +90,6 @@ home-audit-records = regels in het auditlog
 home-audit-denied = geweigerde toegangen in de afgelopen 24 uur
 home-audit-failed = mislukte inlogpogingen in de afgelopen 24 uur
 home-audit-recent = Laatste regels
-home-modules-note = Hier ziet u wat Baken nu voor uw rol heeft. Beleid, meldingen, dossiers, maatregelen en de monitor verschijnen hier zodra ze beschikbaar zijn.
 account-title = Mijn account
 field-name = Naam
 field-organisation = Organisatie
@@ -230,3 +229,24 @@ invitation-mail-body = Beste { $name },
     { $link }
 
     De link werkt zeven dagen en één keer. Hebt u een rol met toegang tot persoonsgegevens, dan stelt u bij de eerste keer inloggen ook tweestapsverificatie in. Verwachtte u deze e-mail niet, dan kunt u hem negeren.
+home-work = Mijn werk
+home-work-urgent = vraagt aandacht
+notify-title = Berichten
+notify-unread = ongelezen
+notify-new = Nieuw
+notify-none = U heeft geen berichten.
+notify-read-all = Alles als gelezen markeren
+notify-settings = Welke berichten wilt u krijgen?
+notify-settings-intro = Kies per soort of u het bericht hier in Baken wilt zien (de bel bovenaan) en of u er ook een e-mail over wilt krijgen.
+notify-settings-save = Keuze opslaan
+notify-saved = Opgeslagen.
+notify-in-app = In Baken
+notify-mail = Per e-mail
+notify-mail-hint = De e-mail noemt wat er gebeurde en linkt ernaar; nooit de persoon om wie het gaat of diens adres.
+notify-kind-partner-toegelaten = Mijn organisatie is toegelaten tot een dossier
+notify-kind-taak-toegewezen = Er is een taak aan mij gegeven
+notify-kind-overleg-gepland = Er is een casusoverleg gepland
+notify-kind-melding-toegewezen = Er is een melding aan mij toegewezen
+notify-mail-intro = Er is iets in Baken dat u aangaat:
+notify-mail-link = Bekijk het in Baken
+notify-mail-settings = U krijgt deze e-mail omdat u dit soort berichten per e-mail wilt ontvangen. U kunt dat wijzigen onder Berichten in Baken.

@@ -63,6 +63,26 @@ macro_rules! module_texts {
                 .try_lookup(&id, key)
                 .unwrap_or_else(|| $crate::web::i18n::t(lang, key))
         }
+
+        /// The module's message for `key` with the number `$count`, so that Fluent chooses the
+        /// plural ("1 melding", "2 meldingen"); the key itself when it is missing.
+        #[allow(dead_code)] // not every module counts things in its texts
+        pub fn t_count(lang: &str, key: &str, count: i64) -> String {
+            use ::fluent_templates::Loader;
+            let id: ::fluent_templates::LanguageIdentifier = lang.parse().unwrap_or_default();
+            let args: ::std::collections::HashMap<
+                ::std::borrow::Cow<'static, str>,
+                ::fluent_templates::fluent_bundle::FluentValue,
+            > = [(
+                ::std::borrow::Cow::Borrowed("count"),
+                ::fluent_templates::fluent_bundle::FluentValue::from(count),
+            )]
+            .into_iter()
+            .collect();
+            LOCALES
+                .try_lookup_with_args(&id, key, &args)
+                .unwrap_or_else(|| key.to_string())
+        }
     };
 }
 

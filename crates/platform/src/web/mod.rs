@@ -7,8 +7,10 @@ pub mod client;
 pub mod forms;
 pub mod i18n;
 pub mod input;
+pub mod notify_pages;
 pub mod pages;
 pub mod role_pages;
+pub mod work;
 
 use std::sync::Arc;
 
@@ -153,6 +155,8 @@ pub struct Ctx {
     pub nav: Vec<NavItem>,
     /// The modules' public pages, for the welcome page.
     pub public_links: Vec<NavItem>,
+    /// The signed-in person's unread notifications (pages only; 0 for the API).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -274,6 +278,8 @@ pub struct Shell {
     pub nav: Vec<NavItem>,
     pub path: String,
     pub version: String,
+    /// The count on the bell.
+    pub unread: i64,
 }
 
 impl Shell {
@@ -291,6 +297,7 @@ impl Shell {
             user: ctx.user.clone(),
             path: ctx.path.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            unread: ctx.unread,
         }
     }
 
@@ -405,6 +412,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         via_token: false,
         nav: Vec::new(),
         public_links: Vec::new(),
+        unread: 0,
     };
 
     let mut new_csrf = None;
@@ -459,6 +467,12 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         .unwrap_or("nl")
         .to_string();
     ctx.nav = navigation(&ctx, &state.settings.module_nav);
+    if let (Some(u), false) = (&ctx.user, is_api(&path)) {
+        match crate::notify::unread(&state.db, &u.user_id).await {
+            Ok(n) => ctx.unread = n,
+            Err(e) => return internal(e.to_string(), &path),
+        }
+    }
     ctx.public_links = state
         .settings
         .public_links
@@ -732,6 +746,7 @@ pub fn router(
 ) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(notify_pages::routes())
         .merge(role_pages::routes())
         .merge(api::routes(api))
         .merge(pages)

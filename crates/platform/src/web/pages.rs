@@ -123,6 +123,8 @@ struct HomePage {
     audit: Option<AuditSummary>,
     /// The number of colleagues, for those who may see the staff directory.
     colleagues: Option<i64>,
+    /// What needs this person now, per module.
+    work: Vec<super::work::WorkGroup>,
 }
 
 struct AdminSummary {
@@ -268,6 +270,7 @@ async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
         admin,
         audit,
         colleagues,
+        work: super::work::of(&state.db, &ctx.request, &p, &ctx.lang).await,
     })
 }
 
