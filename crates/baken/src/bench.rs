@@ -1,7 +1,9 @@
 //! `baken bench meldingen`: the real server on a local port, loaded over HTTP/1.1 keep-alive
 //! connections from the same process (so the load generator shares the 2 cores with the server
 //! and the database: the figures are conservative). Two phases: anonymous public submissions,
-//! then back-office list pages with two filters over the seeded meldingen.
+//! then back-office list pages over the seeded meldingen: a mix of random filter combinations,
+//! then every shape of one to three filters (status, categorie, thema, wijk, buurt, team,
+//! behandelaar, date range, full text) on its own, each with random values, sorts and pages.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,7 +36,10 @@ pub struct Load {
 pub struct MeldingenBench {
     pub seeded: meldingen::bulk::Seeded,
     pub create: Load,
+    /// Random shapes, values, sorts and pages mixed.
     pub list: Load,
+    /// Per shape of filters (e.g. `categorie+wijk`), every shape of one to three filters.
+    pub shapes: Vec<(String, Load)>,
 }
 
 /// One HTTP/1.1 exchange on a kept-alive connection: the status code.
@@ -160,7 +165,9 @@ pub async fn meldingen(
     db: Db,
     count: usize,
     seconds: f64,
+    shape_seconds: f64,
     connections: usize,
+    seed: u64,
 ) -> anyhow::Result<MeldingenBench> {
     let existing: i64 = meldingen::store::count_all(&db).await?;
     let missing = count.saturating_sub(usize::try_from(existing).unwrap_or(0));
@@ -181,6 +188,9 @@ pub async fn meldingen(
         },
     )
     .await?;
+    // The account reads personal data, so its token only works with two-factor enrolled.
+    identity::set_totp_secret_unchecked(&mut tx, &user_id, &platform::secrets::new_totp_secret())
+        .await?;
     tx.commit().await?;
     let token =
         identity::create_token_as_operator(&db, &user_id, "bench", identity::DEFAULT_TOKEN_DAYS)
@@ -203,7 +213,7 @@ pub async fn meldingen(
         .await
     });
 
-    let mut rng = StdRng::seed_from_u64(2026);
+    let mut rng = StdRng::seed_from_u64(seed);
     let creates: Vec<Vec<u8>> = (0..1000)
         .map(|_| {
             post_json(
@@ -216,35 +226,182 @@ pub async fn meldingen(
         .await
         .context("anonymous create")?;
 
-    let cats = meldingen::store::categories(&db).await?;
-    let wijken = monitor::areas::wijken();
-    if cats.is_empty() || wijken.is_empty() {
-        bail!("no active categories or no wijken to filter on");
-    }
-    let lists: Vec<Vec<u8>> = (0..1000)
-        .map(|i| {
-            let page = rng.gen_range(1..=10);
-            let cat = &cats[rng.gen_range(0..cats.len())];
-            let wijk = &wijken[rng.gen_range(0..wijken.len())].code;
-            let filters = match i % 4 {
-                0 => format!("status=in-behandeling&categorie={}", cat.slug),
-                1 => format!("wijk={wijk}&status=afgehandeld"),
-                2 => "team=handhaving&status=gemeld".to_string(),
-                _ => format!("thema={}&status=afgehandeld", cat.thema),
-            };
-            get_with_token(
-                &format!("/api/v1/meldingen?{filters}&per_page=50&page={page}"),
-                &token,
-            )
+    let domains = Domains::read(&db).await?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    // The mixed phase: shapes and values drawn at random, as users would.
+    let mixed: Vec<Vec<u8>> = (0..2000)
+        .map(|_| {
+            let k = rng.gen_range(1..=3);
+            let dims = rand::seq::index::sample(&mut rng, DIMENSIONS.len(), k).into_vec();
+            get_with_token(&domains.request(&mut rng, &dims), &token)
         })
         .collect();
-    let list = load(addr, Arc::new(lists), connections, seconds, 200)
+    let list = load(addr, Arc::new(mixed), connections, seconds, 200)
         .await
         .context("back-office list")?;
+    // Then every shape of one to three filters on its own, with random values, sorts and pages.
+    let mut shapes = Vec::new();
+    for dims in shapes_up_to(3) {
+        let name = dims
+            .iter()
+            .map(|d| DIMENSIONS[*d])
+            .collect::<Vec<_>>()
+            .join("+");
+        let requests: Vec<Vec<u8>> = (0..200)
+            .map(|_| get_with_token(&domains.request(&mut rng, &dims), &token))
+            .collect();
+        let l = load(addr, Arc::new(requests), connections, shape_seconds, 200)
+            .await
+            .with_context(|| format!("list {name}"))?;
+        shapes.push((name, l));
+    }
     server.abort();
     Ok(MeldingenBench {
         seeded,
         create,
         list,
+        shapes,
     })
+}
+
+/// The filters a user can combine in the work queue.
+pub const DIMENSIONS: [&str; 9] = [
+    "status",
+    "categorie",
+    "thema",
+    "wijk",
+    "buurt",
+    "team",
+    "behandelaar",
+    "datum",
+    "q",
+];
+
+/// Every set of one to `max` dimensions (indexes into [`DIMENSIONS`], ascending).
+pub fn shapes_up_to(max: usize) -> Vec<Vec<usize>> {
+    let n = DIMENSIONS.len();
+    let mut out = Vec::new();
+    for mask in 1u32..(1 << n) {
+        if mask.count_ones() as usize <= max {
+            out.push((0..n).filter(|i| mask & (1 << i) != 0).collect());
+        }
+    }
+    out.sort_by_key(|d: &Vec<usize>| (d.len(), d.clone()));
+    out
+}
+
+/// The values each filter can take, read from the data (and the gemeente's areas).
+struct Domains {
+    categories: Vec<String>,
+    themes: Vec<String>,
+    teams: Vec<String>,
+    wijken: Vec<String>,
+    buurten: Vec<String>,
+    words: Vec<&'static str>,
+    today: jiff::civil::Date,
+}
+
+impl Domains {
+    async fn read(db: &Db) -> anyhow::Result<Domains> {
+        let cats = meldingen::store::categories(db).await?;
+        let mut themes: Vec<String> = cats.iter().map(|c| c.thema.clone()).collect();
+        themes.sort();
+        themes.dedup();
+        let mut teams: Vec<String> = meldingen::store::teams(db)
+            .await?
+            .into_iter()
+            .map(|t| t.slug)
+            .collect();
+        teams.push("geen".into());
+        let d = Domains {
+            categories: cats.into_iter().map(|c| c.slug).collect(),
+            themes,
+            teams,
+            wijken: monitor::areas::wijken()
+                .iter()
+                .map(|a| a.code.clone())
+                .collect(),
+            buurten: monitor::areas::buurten()
+                .iter()
+                .map(|a| a.code.clone())
+                .collect(),
+            words: meldingen::bulk::search_words(),
+            today: platform::db::today_nl(),
+        };
+        if d.categories.is_empty() || d.wijken.is_empty() || d.buurten.is_empty() {
+            bail!("no active categories or no areas to filter on");
+        }
+        Ok(d)
+    }
+
+    /// A list request with the given dimensions, random values, a random sort and a page the
+    /// pager links to (it reaches 20 pages ahead).
+    fn request(&self, rng: &mut StdRng, dims: &[usize]) -> String {
+        fn pick<'a>(rng: &mut StdRng, v: &'a [String]) -> &'a str {
+            &v[rng.gen_range(0..v.len())]
+        }
+        let mut q = Vec::new();
+        for d in dims {
+            match DIMENSIONS[*d] {
+                "status" => {
+                    let all = meldingen::model::Status::ALL;
+                    q.push(format!(
+                        "status={}",
+                        all[rng.gen_range(0..all.len())].slug()
+                    ));
+                }
+                "categorie" => q.push(format!("categorie={}", pick(rng, &self.categories))),
+                "thema" => q.push(format!("thema={}", pick(rng, &self.themes))),
+                "wijk" => q.push(format!("wijk={}", pick(rng, &self.wijken))),
+                "buurt" => q.push(format!("buurt={}", pick(rng, &self.buurten))),
+                "team" => q.push(format!("team={}", pick(rng, &self.teams))),
+                "behandelaar" => q.push(format!(
+                    "behandelaar={}",
+                    ["mij", "geen"][rng.gen_range(0..2)]
+                )),
+                "datum" => {
+                    // A range of a day to a year within the three years of data, or one end open.
+                    let start = self
+                        .today
+                        .checked_sub(jiff::Span::new().days(rng.gen_range(1..3 * 365)))
+                        .unwrap_or(self.today);
+                    let end = start
+                        .checked_add(jiff::Span::new().days(rng.gen_range(0..365)))
+                        .unwrap_or(start);
+                    match rng.gen_range(0..4) {
+                        0 => q.push(format!("van={start}")),
+                        1 => q.push(format!("tot={end}")),
+                        _ => q.push(format!("van={start}&tot={end}")),
+                    }
+                }
+                _ => {
+                    let w = self.words[rng.gen_range(0..self.words.len())];
+                    q.push(format!("q={w}"));
+                }
+            }
+        }
+        let sort = ["nieuwste", "oudste", "termijn", "nummer"][rng.gen_range(0..4)];
+        let page = if rng.gen_bool(0.5) {
+            1
+        } else {
+            rng.gen_range(2..=20)
+        };
+        format!(
+            "/api/v1/meldingen?{}&sorteer={sort}&per_page=50&page={page}",
+            q.join("&")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_of_one_to_three_filters() {
+        let shapes = shapes_up_to(3);
+        assert_eq!(shapes.len(), 9 + 36 + 84);
+        assert_eq!(shapes[0], vec![0]);
+        assert!(shapes.iter().all(|s| s.windows(2).all(|w| w[0] < w[1])));
+    }
 }

@@ -196,12 +196,18 @@ enum BenchCommand {
     Meldingen {
         #[arg(long, default_value_t = 1_000_000)]
         count: usize,
-        /// Seconds per phase.
+        /// Seconds of the create phase and of the mixed list phase.
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
+        /// Seconds per filter shape (129 shapes of one to three filters).
+        #[arg(long, default_value_t = 1.0)]
+        shape_seconds: f64,
         /// Concurrent keep-alive connections.
-        #[arg(long, default_value_t = 16)]
+        #[arg(long, default_value_t = 4)]
         connections: usize,
+        /// Seed of the random filter values, sorts and pages.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
 }
 
@@ -703,29 +709,64 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Meldingen {
             count,
             seconds,
+            shape_seconds,
             connections,
+            seed,
         }) => {
             let url = bench_database_url(explicit_url, &settings)?;
             let db = Db::connect(&url).await?;
             db.set_audit_key(audit_key(&settings)?);
             baken::prepare(&db).await?;
-            let r = baken::bench::meldingen(db.clone(), count, seconds, connections).await?;
+            let r = baken::bench::meldingen(
+                db.clone(),
+                count,
+                seconds,
+                shape_seconds,
+                connections,
+                seed,
+            )
+            .await?;
             println!(
-                "{} meldingen on {} ({} seeded now in {:.1} s); {} connections, {:.0} s per phase",
+                "{} meldingen on {} ({} seeded now in {:.1} s); {} connections, {:.0} s per phase, {} s per shape, seed {}",
                 r.seeded.total + r.create.requests as i64,
                 db.backend().name(),
                 r.seeded.written,
                 r.seeded.seconds,
                 connections,
-                seconds
+                seconds,
+                shape_seconds,
+                seed
             );
             for (name, l) in [
                 ("anonymous create", &r.create),
-                ("list, 50 per page, two filters", &r.list),
+                ("list, 50 per page, 1-3 random filters", &r.list),
             ] {
                 println!(
                     "{name}: {:.0} requests/s ({} requests, {} failed); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({})",
                     l.per_second, l.requests, l.failures, l.p50_ms, l.p99_ms, l.max_ms, l.slowest
+                );
+            }
+            println!("\n| shape | req/s | p50 ms | p99 ms | max ms | requests | failed |");
+            println!("|---|---:|---:|---:|---:|---:|---:|");
+            for (shape, l) in &r.shapes {
+                println!(
+                    "| {shape} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {} |",
+                    l.per_second, l.p50_ms, l.p99_ms, l.max_ms, l.requests, l.failures
+                );
+            }
+            let worst = r
+                .shapes
+                .iter()
+                .max_by(|a, b| a.1.p99_ms.total_cmp(&b.1.p99_ms));
+            if let Some((shape, l)) = worst {
+                println!(
+                    "\nworst p99: {shape} {:.1} ms ({}); lowest rate: {:.0} requests/s",
+                    l.p99_ms,
+                    l.slowest,
+                    r.shapes
+                        .iter()
+                        .map(|s| s.1.per_second)
+                        .fold(f64::INFINITY, f64::min)
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -91,6 +91,20 @@ const STREETS: &[(&str, &str, &str)] = &[
     ("Hoogstraat", "4241 BN", "Zijderveld"),
 ];
 
+/// Words of the seeded texts (five letters or more, lower case, each once), for full-text
+/// searches in benchmarks.
+pub fn search_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = DESCRIPTIONS
+        .iter()
+        .flat_map(|(_, texts)| texts.iter())
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| w.chars().count() >= 5 && w.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// What a bulk seed wrote.
 #[derive(Clone, Debug)]
 pub struct Seeded {
