@@ -286,16 +286,6 @@ async fn list(
         Purpose::Uitvoering,
     )
     .await?;
-    let ids = match q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(text) => Some(
-            platform::search::search(&state.db, store::SEARCH_KIND, text, 500)
-                .await?
-                .into_iter()
-                .map(|h| h.ref_id)
-                .collect(),
-        ),
-        None => None,
-    };
     let filter = Filter {
         status: q.status,
         categorie: q.categorie,
@@ -309,7 +299,8 @@ async fn list(
         van: q.van,
         tot: q.tot,
         termijn: q.termijn,
-        ids,
+        ids: None,
+        q: q.q,
         sort: q.sorteer,
         limit: per_page,
         offset: (page - 1) * per_page,

@@ -1049,13 +1049,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// The store's filter; `me` is the user id that `behandelaar=mij` stands for.
-    pub(crate) fn filter(
-        &self,
-        me: &str,
-        ids: Option<Vec<String>>,
-        limit: i64,
-        offset: i64,
-    ) -> Filter {
+    pub(crate) fn filter(&self, me: &str, limit: i64, offset: i64) -> Filter {
         Filter {
             status: Some(self.status.clone()),
             categorie: Some(self.categorie.clone()),
@@ -1070,7 +1064,8 @@ impl ListQuery {
             van: Some(self.van.clone()),
             tot: Some(self.tot.clone()),
             termijn: Some(self.termijn.clone()),
-            ids,
+            ids: None,
+            q: Some(self.q.clone()),
             sort: Some(self.sorteer.clone()),
             limit,
             offset,
@@ -1078,10 +1073,6 @@ impl ListQuery {
     }
 
     /// The full-text search as typed.
-    pub(crate) fn q_text(&self) -> &str {
-        &self.q
-    }
-
     pub(crate) fn params(&self) -> [(&'static str, &str); 12] {
         [
             ("q", self.q.as_str()),
@@ -1157,8 +1148,7 @@ pub async fn list_page(
     .await?;
     let i = I18n::new(&ctx.lang);
     let page = Pager::requested(q.pagina);
-    let ids = search_ids(&state, &q.q).await?;
-    let filter = q.filter(&p.user_id, ids, Pager::PER_PAGE, Pager::offset_of(page));
+    let filter = q.filter(&p.user_id, Pager::PER_PAGE, Pager::offset_of(page));
     let listing = store::list(&state.db, &auth, &filter).await?;
     let cats = store::categories(&state.db).await?;
     let teams = store::teams(&state.db).await?;
@@ -1300,19 +1290,6 @@ pub async fn list_page(
     })
 }
 
-pub(crate) async fn search_ids(state: &AppState, q: &str) -> Result<Option<Vec<String>>, WebError> {
-    if q.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        platform::search::search(&state.db, store::SEARCH_KIND, q, store::MAX_EXPORT)
-            .await?
-            .into_iter()
-            .map(|h| h.ref_id)
-            .collect(),
-    ))
-}
-
 /// The filtered queue as CSV (semicolon-separated, UTF-8 with BOM for spreadsheets); without the
 /// reporters' contact details. The export is audited.
 pub async fn export_csv(
@@ -1329,12 +1306,7 @@ pub async fn export_csv(
         Purpose::Uitvoering,
     )
     .await?;
-    let filter = q.filter(
-        &p.user_id,
-        search_ids(&state, &q.q).await?,
-        store::MAX_EXPORT,
-        0,
-    );
+    let filter = q.filter(&p.user_id, store::MAX_EXPORT, 0);
     let listing = store::list(&state.db, &auth, &filter).await?;
     let cell = platform::export::csv_cell;
     let mut out = String::from("\u{feff}nummer;ontvangen;categorie;thema;status;team;termijn;termijnstatus;adres;omschrijving;fotos\r\n");

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::access::Werkvoorraad;
 use crate::geocoder::{Address, Geocoder, GeocoderError};
-use crate::html::{search_ids, ListQuery};
+use crate::html::ListQuery;
 use crate::i18n::I18n;
 use crate::model;
 use crate::store;
@@ -207,8 +207,7 @@ pub async fn map_page(
     )
     .await?;
     let i = I18n::new(&ctx.lang);
-    let ids = search_ids(&state, q.q_text()).await?;
-    let filter = q.filter(&p.user_id, ids, store::MAX_EXPORT, 0);
+    let filter = q.filter(&p.user_id, store::MAX_EXPORT, 0);
     let sel = store::map_selection(&state.db, &auth, &filter).await?;
     let params = q.params();
     let filtered = params.iter().any(|(_, v)| !v.trim().is_empty());

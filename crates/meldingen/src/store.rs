@@ -1434,6 +1434,8 @@ pub struct Filter {
     pub termijn: Option<String>,
     /// Ids from the full-text search, when a search was made.
     pub ids: Option<Vec<String>>,
+    /// Full-text search words (each a prefix, all required), matched in the same statement.
+    pub q: Option<String>,
     /// nieuwste (default), oudste, termijn, nummer.
     pub sort: Option<String>,
     pub limit: i64,
@@ -1587,6 +1589,18 @@ fn where_clause(
         }
         _ => {}
     }
+    if let Some(text) = nonempty(&f.q) {
+        match platform::search::match_expression(backend, text) {
+            None => clauses.push("1 = 0".into()),
+            Some(expr) => {
+                let n = bind(&mut binds, &expr);
+                clauses.push(format!(
+                    "m.id IN ({})",
+                    platform::search::matching_ids_sql(backend, SEARCH_KIND, &n)
+                ));
+            }
+        }
+    }
     if let Some(ids) = &f.ids {
         if ids.is_empty() {
             clauses.push("1 = 0".into());
@@ -1607,11 +1621,80 @@ fn order_by(sort: Option<&str>) -> &'static str {
     }
 }
 
-/// One page of the work queue: one query for the rows (a join and a subselect, no query per
-/// row) and one for the (capped) count, plus the audit record of the list access. The reads run
+/// The same order written so that no index can supply it: the rows come from the filters'
+/// indexes and are sorted (see [`PagePlan::SortMatches`]).
+fn order_by_sorting(sort: Option<&str>) -> &'static str {
+    match sort {
+        Some("oudste") => "m.created_at + 0 ASC, m.nummer + 0 ASC",
+        Some("termijn") => "m.termijn_datum || '' ASC, m.nummer + 0 ASC",
+        Some("nummer") => "m.nummer + 0 ASC",
+        _ => "m.created_at + 0 DESC, m.nummer + 0 DESC",
+    }
+}
+
+/// The index (migration 0027) that holds the queue in a sort order, with every filter column.
+fn order_index(sort: Option<&str>) -> &'static str {
+    match sort {
+        Some("termijn") => "melding_lijst_termijn",
+        Some("nummer") => "melding_lijst_nummer",
+        _ => "melding_lijst_ontvangen",
+    }
+}
+
+/// A selection is counted up to this many meldingen before its page is read; the count decides
+/// how the page is read (exact counts beyond [`COUNT_AHEAD`] are not shown, see [`list`]).
+pub const PLAN_THRESHOLD: i64 = 5_000;
+
+/// How a page is read, decided from the selection's (capped) size, so that no combination of
+/// filters makes the database either sort a huge selection or walk far for a rare one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PagePlan {
+    /// At most [`PLAN_THRESHOLD`] matches: found through the filters' indexes, then sorted.
+    SortMatches,
+    /// More: so at least 1 in 200 meldingen matches, and walking the index in the page's
+    /// order, checking the filters in the index, reaches the page soon.
+    WalkInOrder,
+}
+
+impl PagePlan {
+    pub fn for_count(counted: i64) -> PagePlan {
+        if counted > PLAN_THRESHOLD {
+            PagePlan::WalkInOrder
+        } else {
+            PagePlan::SortMatches
+        }
+    }
+}
+
+/// A theme with a category is that category when it belongs to the theme, and nothing
+/// otherwise. Decided from the categories here, so that the database never walks all of a
+/// category's meldingen to find that none of them is in another theme.
+fn narrow_theme(f: &Filter, categories: &[Category]) -> Filter {
+    let mut narrowed = f.clone();
+    if let (Some(thema), Some(categorie)) = (nonempty(&f.thema), nonempty(&f.categorie)) {
+        if categories
+            .iter()
+            .any(|c| c.slug == categorie && c.thema == thema)
+        {
+            narrowed.thema = None;
+        } else {
+            narrowed.ids = Some(Vec::new());
+        }
+    }
+    narrowed
+}
+
+/// One page of the work queue: one query for the (capped) count, one for the rows (a join and
+/// a subselect, no query per row), plus the audit record of the list access. The reads run
 /// outside the write transaction, so pages are read in parallel; the audit record is written
 /// before anything is returned. The category names come from the reference memo: joining them
 /// made SQLite's planner drive the page from the category table and sort every match.
+///
+/// The count comes first and chooses how the page is read ([`PagePlan`]): a small selection is
+/// gathered through the filters' indexes and sorted; a large one is read by walking the
+/// queue's index in the page's order (migration 0027: every filter column is in each of those
+/// indexes, so no filter needs a row of the table). Either way the cost is bounded whatever
+/// the combination of filters; docs/meldingen-queue.md has the figures.
 pub async fn list<A: QueueRead>(
     db: &Db,
     auth: &Authorized<Werkvoorraad, A>,
@@ -1621,24 +1704,48 @@ pub async fn list<A: QueueRead>(
     let cal = Calendar::new();
     let today = today_nl();
     let grens = model::bijna_grens(&cal, today);
-    let (clause, binds) = where_clause(f, today, grens, db.backend(), true);
-    let (count_clause, count_binds) = where_clause(f, today, grens, db.backend(), false);
     let reference = reference(db).await?;
-    // The page's numbers are found first, from the (filter, status, created_at, nummer)
-    // indexes alone; only those rows are then read, joined and counted for photos, not every
-    // row the offset skips. Limit and offset are parameters: one statement per filter shape,
-    // prepared once per connection and run with its generic plan (EXPLAIN shows the same plan
-    // as when each execution is planned).
-    let order = order_by(nonempty(&f.sort));
+    let f = &narrow_theme(f, &reference.categories);
+    let (clause, binds) = where_clause(f, today, grens, db.backend(), false);
     let offset = f.offset.max(0);
+    let cap = offset.saturating_add(COUNT_AHEAD);
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {clause} LIMIT ${}) capped",
+        binds.len() + 1
+    );
+    let mut q = sqlx::query(&count_sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let counted: i64 = q
+        .bind(cap.max(PLAN_THRESHOLD) + 1)
+        .persistent(db.backend() == Backend::Sqlite)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    counter.fetch_add(1, Ordering::Relaxed);
+    // The page's numbers are found first, from the queue's indexes alone; only those rows are
+    // then read, joined and counted for photos, not every row the offset skips. On PostgreSQL
+    // each statement is planned with its values (the plain pool): how selective a status or a
+    // category is differs by value, and a generic plan cannot know it.
+    let sort = nonempty(&f.sort);
+    let (from, order) = match (PagePlan::for_count(counted), db.backend()) {
+        (PagePlan::SortMatches, _) => ("melding m".to_string(), order_by_sorting(sort)),
+        (PagePlan::WalkInOrder, Backend::Sqlite) => (
+            format!("melding m INDEXED BY {}", order_index(sort)),
+            order_by(sort),
+        ),
+        (PagePlan::WalkInOrder, Backend::Postgres) => ("melding m".to_string(), order_by(sort)),
+    };
     let sql = format!(
         "SELECT m.id, m.nummer, m.categorie, m.status, m.omschrijving, \
          m.adres, m.wijk, m.buurt, m.team_id, t.name AS team_naam, m.behandelaar_naam, m.termijn_datum, \
          m.created_at, m.antwoord_ontvangen_at, (SELECT COUNT(*) FROM melding_foto f WHERE f.melding_id = m.id) AS fotos \
-         FROM (SELECT m.nummer FROM melding m WHERE {clause} ORDER BY {order} LIMIT ${} OFFSET ${}) page \
-         JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {order}",
+         FROM (SELECT m.nummer FROM {from} WHERE {clause} ORDER BY {order} LIMIT ${} OFFSET ${}) page \
+         JOIN melding m ON m.nummer = page.nummer LEFT JOIN teams t ON t.id = m.team_id ORDER BY {}",
         binds.len() + 1,
-        binds.len() + 2
+        binds.len() + 2,
+        order_by(sort)
     );
     let mut q = sqlx::query(&sql);
     for b in &binds {
@@ -1647,23 +1754,9 @@ pub async fn list<A: QueueRead>(
     let rows = q
         .bind(f.limit.clamp(1, MAX_EXPORT))
         .bind(offset)
-        .fetch_all(db.generic_plan_pool())
+        .persistent(db.backend() == Backend::Sqlite)
+        .fetch_all(db.pool())
         .await?;
-    counter.fetch_add(1, Ordering::Relaxed);
-    let cap = offset.saturating_add(COUNT_AHEAD);
-    let count_sql = format!(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM melding m WHERE {count_clause} LIMIT ${}) capped",
-        count_binds.len() + 1
-    );
-    let mut q = sqlx::query(&count_sql);
-    for b in &count_binds {
-        q = q.bind(b);
-    }
-    let counted: i64 = q
-        .bind(cap + 1)
-        .fetch_one(db.generic_plan_pool())
-        .await?
-        .try_get("n")?;
     counter.fetch_add(1, Ordering::Relaxed);
     auth.record_grouped(db).await?;
     counter.fetch_add(1, Ordering::Relaxed);
@@ -3094,4 +3187,85 @@ pub async fn apply_retention(db: &Db, today: Date, origin: &str) -> Result<Reten
         }
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod queue_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn category(slug: &str, thema: &str) -> Category {
+        Category {
+            slug: slug.into(),
+            naam: slug.into(),
+            thema: thema.into(),
+            thema_naam: thema.into(),
+            termijn_werkdagen: 5,
+            extra_vraag: None,
+            extra_opties: Vec::new(),
+            overgangen: String::new(),
+            bewaar_contact_maanden: 6,
+            bewaar_maanden: 60,
+            actief: true,
+        }
+    }
+
+    #[test]
+    fn a_theme_with_a_category_is_that_category_or_nothing() {
+        let cats = [category("horeca", "uitgaan"), category("jeugd", "jeugd")];
+        let f = |categorie: &str, thema: &str| Filter {
+            categorie: Some(categorie.into()),
+            thema: Some(thema.into()),
+            ..Filter::default()
+        };
+        let fits = narrow_theme(&f("horeca", "uitgaan"), &cats);
+        assert_eq!(
+            (fits.categorie.as_deref(), fits.thema, fits.ids),
+            (Some("horeca"), None, None)
+        );
+        let other = narrow_theme(&f("horeca", "jeugd"), &cats);
+        assert_eq!(other.ids, Some(Vec::new()), "matches nothing");
+        let unknown = narrow_theme(&f("onbekend", "jeugd"), &cats);
+        assert_eq!(unknown.ids, Some(Vec::new()));
+        let theme_only = narrow_theme(
+            &Filter {
+                thema: Some("jeugd".into()),
+                categorie: Some(" ".into()),
+                ..Filter::default()
+            },
+            &cats,
+        );
+        assert_eq!(
+            (theme_only.thema.as_deref(), theme_only.ids),
+            (Some("jeugd"), None)
+        );
+    }
+
+    #[test]
+    fn the_count_chooses_how_a_page_is_read() {
+        assert_eq!(PagePlan::for_count(0), PagePlan::SortMatches);
+        assert_eq!(PagePlan::for_count(PLAN_THRESHOLD), PagePlan::SortMatches);
+        assert_eq!(
+            PagePlan::for_count(PLAN_THRESHOLD + 1),
+            PagePlan::WalkInOrder
+        );
+    }
+
+    #[test]
+    fn a_search_without_words_matches_nothing_and_words_are_bound() {
+        let f = Filter {
+            q: Some("%%".into()),
+            ..Filter::default()
+        };
+        let today = Date::constant(2026, 1, 5);
+        let (clause, binds) = where_clause(&f, today, today, Backend::Sqlite, false);
+        assert!(clause.contains("1 = 0") && binds.is_empty(), "{clause}");
+        let f = Filter {
+            q: Some("hennep' OR 1=1".into()),
+            ..Filter::default()
+        };
+        let (clause, binds) = where_clause(&f, today, today, Backend::Postgres, false);
+        assert!(clause.contains("to_tsquery('dutch', $1)"), "{clause}");
+        assert_eq!(binds, vec!["hennep:* & or:* & 1:* & 1:*".to_string()]);
+    }
 }

@@ -129,40 +129,70 @@ pub fn sanitize_query(input: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Vec<Hit>, DbError> {
-    let words = sanitize_query(query);
+/// The match expression for user input, to bind to `search_documents MATCH $n` (SQLite) or
+/// `document @@ to_tsquery('dutch', $n)` (PostgreSQL); none when the input has no words. For
+/// a module that searches in the same statement as it filters its own tables.
+pub fn match_expression(backend: Backend, input: &str) -> Option<String> {
+    let words = sanitize_query(input);
     if words.is_empty() {
-        return Ok(Vec::new());
+        return None;
     }
-    let rows = match db.backend() {
+    Some(match backend {
         Backend::Sqlite => {
             let fts = words
                 .iter()
                 .map(|w| format!("\"{w}\"*"))
                 .collect::<Vec<_>>()
                 .join(" AND ");
+            format!("{{title body}} : ({fts})")
+        }
+        Backend::Postgres => words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    })
+}
+
+/// A subquery giving the `ref_id` of every document of `kind` (a constant of the calling
+/// module) that matches the expression bound at `placeholder` (see [`match_expression`]), so a
+/// module filters its own rows by text in the same statement as by its other filters.
+pub fn matching_ids_sql(backend: Backend, kind: &'static str, placeholder: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT ref_id FROM search_documents WHERE search_documents MATCH {placeholder} \
+             AND kind = '{kind}'"
+        ),
+        Backend::Postgres => format!(
+            "SELECT ref_id FROM search_documents WHERE kind = '{kind}' \
+             AND document @@ to_tsquery('dutch', {placeholder})"
+        ),
+    }
+}
+
+pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Vec<Hit>, DbError> {
+    let Some(expression) = match_expression(db.backend(), query) else {
+        return Ok(Vec::new());
+    };
+    let rows = match db.backend() {
+        Backend::Sqlite => {
             sqlx::query(
                 "SELECT kind, ref_id FROM search_documents WHERE search_documents MATCH $1 \
                  AND kind = $2 ORDER BY rank LIMIT $3",
             )
-            .bind(format!("{{title body}} : ({fts})"))
+            .bind(expression)
             .bind(kind)
             .bind(limit)
             .fetch_all(db.pool())
             .await?
         }
         Backend::Postgres => {
-            let tsq = words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ");
             sqlx::query(
                 "SELECT kind, ref_id FROM search_documents \
                  WHERE document @@ to_tsquery('dutch', $1) AND kind = $2 \
                  ORDER BY ts_rank(document, to_tsquery('dutch', $1)) DESC LIMIT $3",
             )
-            .bind(tsq)
+            .bind(expression)
             .bind(kind)
             .bind(limit)
             .fetch_all(db.pool())

@@ -2258,3 +2258,189 @@ async fn related_meldingen_are_linked_and_a_duplicate_is_merged_into_its_origina
         assert_eq!(closed, 1, "{to}");
     }
 }
+
+/// The work queue gives, for random combinations of one to three filters (every filter of the
+/// queue), each sort and pages beyond the first, exactly the meldingen and count that a plain
+/// filter over all rows gives, on the backend under test.
+#[tokio::test]
+async fn meldingen_queue_matches_a_plain_filter_for_random_combinations() {
+    use rand::{Rng, SeedableRng};
+    let app = spawn_app().await;
+    ::meldingen::bulk::seed(&app.db, 300, 11).await.unwrap();
+    let (user_id, _) = app
+        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, false)
+        .await;
+    // Some meldingen with the user as behandelaar, some with a colleague, some with no team.
+    for (sql, value) in [
+        (
+            "UPDATE melding SET behandelaar_id = $1, behandelaar_naam = 'Ik' WHERE nummer % 5 = 0",
+            user_id.as_str(),
+        ),
+        (
+            "UPDATE melding SET behandelaar_id = $1, behandelaar_naam = 'Collega' WHERE nummer % 7 = 0",
+            "collega",
+        ),
+        (
+            "UPDATE melding SET team_id = NULL WHERE nummer % 11 = 3 AND status <> $1",
+            "",
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(value)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    struct M {
+        id: String,
+        nummer: i64,
+        status: String,
+        categorie: String,
+        thema: String,
+        team: Option<String>,
+        behandelaar: Option<String>,
+        wijk: Option<String>,
+        buurt: Option<String>,
+        created_at: i64,
+        termijn: String,
+    }
+    let all: Vec<M> = sqlx::query(
+        "SELECT m.id, m.nummer, m.status, m.categorie, c.thema, t.slug AS team, m.behandelaar_id, \
+         m.wijk, m.buurt, m.created_at, m.termijn_datum FROM melding m \
+         JOIN melding_categorie c ON c.slug = m.categorie LEFT JOIN teams t ON t.id = m.team_id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| M {
+        id: r.try_get("id").unwrap(),
+        nummer: r.try_get("nummer").unwrap(),
+        status: r.try_get("status").unwrap(),
+        categorie: r.try_get("categorie").unwrap(),
+        thema: r.try_get("thema").unwrap(),
+        team: r.try_get("team").unwrap(),
+        behandelaar: r.try_get("behandelaar_id").unwrap(),
+        wijk: r.try_get("wijk").unwrap(),
+        buurt: r.try_get("buurt").unwrap(),
+        created_at: r.try_get("created_at").unwrap(),
+        termijn: r.try_get("termijn_datum").unwrap(),
+    })
+    .collect();
+    assert_eq!(all.len(), 300);
+    let principal = identity::load_principal(&app.db, &user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let words = ::meldingen::bulk::search_words();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20);
+    for round in 0..60 {
+        // Values mostly taken from a random melding, so that selections are rarely empty.
+        let like = &all[rng.gen_range(0..all.len())];
+        let mut f = ::meldingen::store::Filter::default();
+        let mut hits: Option<std::collections::HashSet<String>> = None;
+        let k = rng.gen_range(1..=3);
+        for d in rand::seq::index::sample(&mut rng, 9, k) {
+            match d {
+                0 => f.status = Some(like.status.clone()),
+                1 => f.categorie = Some(like.categorie.clone()),
+                2 => f.thema = Some(like.thema.clone()),
+                3 => f.wijk = like.wijk.clone().or(Some("WK196100".into())),
+                4 => f.buurt = like.buurt.clone().or(Some("BU19610000".into())),
+                5 => f.team = Some(like.team.clone().unwrap_or("geen".into())),
+                6 => {
+                    f.behandelaar = Some(match rng.gen_range(0..3) {
+                        0 => user_id.clone(),
+                        1 => "collega".into(),
+                        _ => "geen".into(),
+                    })
+                }
+                7 => {
+                    let day = platform::db::date_nl(like.created_at);
+                    let span = jiff::Span::new().days(rng.gen_range(0..200));
+                    f.van = Some(day.checked_sub(span).unwrap().to_string());
+                    if rng.gen_bool(0.5) {
+                        f.tot = Some(day.checked_add(span).unwrap().to_string());
+                    }
+                }
+                _ => {
+                    let w = words[rng.gen_range(0..words.len())];
+                    hits = Some(
+                        platform::search::search(&app.db, "melding", w, 100_000)
+                            .await
+                            .unwrap()
+                            .into_iter()
+                            .map(|h| h.ref_id)
+                            .collect(),
+                    );
+                    f.q = Some(w.to_string());
+                }
+            }
+        }
+        let sort = ["nieuwste", "oudste", "termijn", "nummer"][round % 4];
+        f.sort = Some(sort.to_string());
+        let day = |ms: i64| platform::db::date_nl(ms).to_string();
+        let mut expected: Vec<&M> = all
+            .iter()
+            .filter(|m| f.status.as_ref().is_none_or(|s| m.status == *s))
+            .filter(|m| f.categorie.as_ref().is_none_or(|s| m.categorie == *s))
+            .filter(|m| f.thema.as_ref().is_none_or(|s| m.thema == *s))
+            .filter(|m| f.wijk.is_none() || m.wijk == f.wijk)
+            .filter(|m| f.buurt.is_none() || m.buurt == f.buurt)
+            .filter(|m| match f.team.as_deref() {
+                None => true,
+                Some("geen") => m.team.is_none(),
+                Some(t) => m.team.as_deref() == Some(t),
+            })
+            .filter(|m| match f.behandelaar.as_deref() {
+                None => true,
+                Some("geen") => m.behandelaar.is_none(),
+                Some(b) => m.behandelaar.as_deref() == Some(b),
+            })
+            .filter(|m| f.van.as_ref().is_none_or(|v| day(m.created_at) >= *v))
+            .filter(|m| f.tot.as_ref().is_none_or(|t| day(m.created_at) <= *t))
+            .filter(|m| hits.as_ref().is_none_or(|h| h.contains(&m.id)))
+            .collect();
+        expected.sort_by(|a, b| match sort {
+            "oudste" => (a.created_at, a.nummer).cmp(&(b.created_at, b.nummer)),
+            "termijn" => (&a.termijn, a.nummer).cmp(&(&b.termijn, b.nummer)),
+            "nummer" => a.nummer.cmp(&b.nummer),
+            _ => (b.created_at, b.nummer).cmp(&(a.created_at, a.nummer)),
+        });
+        let expected: Vec<i64> = expected.iter().map(|m| m.nummer).collect();
+        let (limit, offset) = if round % 2 == 0 {
+            (1000, 0)
+        } else {
+            (7, 7 * rng.gen_range(0..4))
+        };
+        f.limit = limit;
+        f.offset = offset;
+        let auth = platform::access::authorize_as::<platform::access::act::List, _>(
+            &app.db,
+            &platform::access::RequestContext::new("web"),
+            &principal,
+            ::meldingen::access::Werkvoorraad,
+            platform::access::Purpose::Uitvoering,
+        )
+        .await
+        .unwrap();
+        let listing = ::meldingen::store::list(&app.db, &auth, &f).await.unwrap();
+        let got: Vec<i64> = listing.items.iter().map(|s| s.nummer).collect();
+        let page: Vec<i64> = expected
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .copied()
+            .collect();
+        assert_eq!(got, page, "round {round}: {f:?}");
+        let cap = offset + ::meldingen::store::COUNT_AHEAD;
+        assert_eq!(
+            (listing.total, listing.more),
+            (
+                (expected.len() as i64).min(cap),
+                expected.len() as i64 > cap
+            ),
+            "round {round}: {f:?}"
+        );
+    }
+}
