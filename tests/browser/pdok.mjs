@@ -16,9 +16,9 @@ const STREETS = [
 ];
 
 function address(street, number) {
-  // Houses along the street a few metres apart, so each has its own point.
-  const lat = street.lat + number * 0.00002;
-  const lon = street.lon + number * 0.00003;
+  // Houses along the street about 100 m apart: each has its own point, further than the 50 m in which open meldingen are shown as possible duplicates.
+  const lat = street.lat + number * 0.0008;
+  const lon = street.lon + number * 0.0008;
   return {
     bron: 'BAG',
     type: 'adres',
