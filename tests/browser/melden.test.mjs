@@ -181,7 +181,7 @@ test('residents find their address on a real map, also without JavaScript or geo
       const counts = (await clusters.allInnerTexts()).map(Number);
       assert.equal(counts.reduce((a, b) => a + b, 0), onMap, `every melding with a point is on the map: ${counts}`);
       // Zoomed out, nearby meldingen are one group with their count, none lost.
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 6; i++) {
         await page.locator('#kaart-leaflet .leaflet-control-zoom-out').click();
         await page.waitForTimeout(350);
       }

@@ -6,7 +6,7 @@
  *      data-tegels-bron="attribution" data-gebieden="URL of GeoJSON boundaries"
  *      data-melding="label of one melding" data-meldingen="label of a group" hidden></div>
  * The server counts the selection per small grid cell; here the cells are grouped further per
- * zoom level on a grid of screen pixels, so the map stays readable with a million meldingen.
+ * zoom level by their distance on screen, so the map stays readable with a million meldingen.
  * Each group is a focusable button with its count: it zooms in, and a single melding opens.
  */
 (function () {
@@ -63,13 +63,35 @@
     var layer = L.layerGroup().addTo(map);
     function draw() {
       layer.clearLayers();
+      // Greedy grouping in screen space: a cell joins the group whose first point lies within
+      // GRID_PX of it (looked up in the 3 × 3 buckets around it), else starts a new group; so
+      // two meldingen close together are never split by a grid line.
       var groups = {};
-      cells.forEach(function (c) {
-        var pt = map.project([c[0], c[1]], map.getZoom());
-        var key = Math.floor(pt.x / GRID_PX) + ":" + Math.floor(pt.y / GRID_PX);
-        var g = groups[key];
+      var buckets = {};
+      var zoom = map.getZoom();
+      var order = cells.slice().sort(function (a, b) {
+        return b[2] - a[2];
+      });
+      order.forEach(function (c, index) {
+        var pt = map.project([c[0], c[1]], zoom);
+        var bx = Math.floor(pt.x / GRID_PX);
+        var by = Math.floor(pt.y / GRID_PX);
+        var g = null;
+        for (var dx = -1; dx <= 1 && !g; dx++) {
+          for (var dy = -1; dy <= 1 && !g; dy++) {
+            (buckets[bx + dx + ":" + (by + dy)] || []).some(function (candidate) {
+              if (Math.abs(candidate.x - pt.x) <= GRID_PX && Math.abs(candidate.y - pt.y) <= GRID_PX) {
+                g = candidate;
+                return true;
+              }
+              return false;
+            });
+          }
+        }
         if (!g) {
-          g = groups[key] = { n: 0, lat: 0, lon: 0, id: null, cells: 0, bounds: null };
+          g = { x: pt.x, y: pt.y, n: 0, lat: 0, lon: 0, id: null, cells: 0, bounds: null };
+          groups[index] = g;
+          (buckets[bx + ":" + by] = buckets[bx + ":" + by] || []).push(g);
         }
         g.lat += c[0] * c[2];
         g.lon += c[1] * c[2];
