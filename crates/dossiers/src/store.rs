@@ -2272,7 +2272,10 @@ pub async fn add_item_with_file(
         uitvoerder.as_ref(),
     )
     .await?;
-    if let Some(c) = uitvoerder.as_ref().filter(|c| c.id != auth.principal().user_id) {
+    if let Some(c) = uitvoerder
+        .as_ref()
+        .filter(|c| c.id != auth.principal().user_id)
+    {
         platform::notify::notify(
             &mut b.tx,
             std::slice::from_ref(&c.id),
@@ -3761,6 +3764,20 @@ pub async fn create_overleg(
             .execute(&mut *tx.conn()?)
             .await?;
     }
+    // The case workers of the other participating organisations hear of it (the date only:
+    // a title may say more than a notification should).
+    let mut wie = Vec::new();
+    for o in orgs.iter().filter(|o| **o != p.organisation_id) {
+        wie.extend(platform::notify::role_holders(&mut tx, o, &[Role::Ketenpartner]).await?);
+    }
+    platform::notify::notify(
+        &mut tx,
+        &wie,
+        platform::notify::Kind::OverlegGepland,
+        &format!("Casusoverleg gepland op {}", n.datum.trim()),
+        &format!("/dossiers/overleggen/{id}"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

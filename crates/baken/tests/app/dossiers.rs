@@ -1117,6 +1117,14 @@ async fn a_meeting_shows_each_case_record_only_to_those_who_see_that_case() {
         .as_str()
         .unwrap()
         .to_string();
+    // The participants' case workers are notified of the meeting (its date, not its title).
+    let told = platform::notify::list(&app.db, &wonen.id, 10).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].href, format!("/dossiers/overleggen/{oid}"));
+    assert!(
+        told[0].title.starts_with("Casusoverleg gepland op")
+            && !told[0].title.contains("PGA-overleg")
+    );
     let mut b = Browser::new(&app);
     b.login(&regie.email, PASSWORD, regie.secret.as_deref())
         .await;
@@ -3360,7 +3368,12 @@ async fn tasks_go_to_a_person_and_only_their_organisation_or_the_directing_team_
         .await;
     assert_eq!(r.status, 303);
     let saved = g.get("/berichten?opgeslagen=1").await;
-    assert!(saved.body.contains("Opgeslagen."), "{} {}", saved.status, saved.body);
+    assert!(
+        saved.body.contains("Opgeslagen."),
+        "{} {}",
+        saved.status,
+        saved.body
+    );
     // Settings apply to what comes next: the GGD's mail of the earlier admission is queued.
     let queued = platform::notify::mail_pending(&app.db, "https://baken.example.nl/")
         .await
