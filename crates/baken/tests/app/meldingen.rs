@@ -1712,6 +1712,12 @@ async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
     assert_eq!(r.status, 303);
     let page = browser.get(&format!("/meldingen/{}", ids[1])).await;
     assert!(page.body.contains("Behandelaar: Test hh@example.nl"));
+    // The handler is notified of each melding given to them.
+    let told = platform::notify::list(&app.db, &hh, 10).await.unwrap();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told
+        .iter()
+        .all(|n| n.kind == "melding-toegewezen" && n.title.starts_with("Melding ")));
     let bad = browser
         .post(
             &format!("/meldingen/{}/behandelaar", ids[1]),
