@@ -570,9 +570,17 @@ pub struct NewMonitorDecision {
     /// A path inside Baken, e.g. `/maatregelen/…`.
     #[serde(default)]
     pub link: Option<String>,
+    /// Who carries out the action: required for `preventieve-actie` and `maatregel`, which
+    /// make an action that returns on later sessions until one closes it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When the action is due (`YYYY-MM-DD`, not before the session): required with `owner`.
+    #[serde(default)]
+    pub due_on: Option<String>,
 }
 
-/// Records what the team decided about an alarm of the session (audited); answers the session.
+/// Records what the team decided about an alarm of the session (audited); a preventive action
+/// or a measure makes an action with its owner and due date. Answers the session.
 #[utoipa::path(post, path = "/api/v1/monitor/reviews/{id}/decisions", tag = "monitor", security(("bearer" = [])), params(("id" = String, Path)), request_body = NewMonitorDecision, responses(
     (status = 201, body = MonitorReview),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -597,13 +605,20 @@ async fn decision_create(
             &crate::t(LANG, "monitor-error-alarm"),
         )]));
     };
-    crate::decide(
+    let minutes = crate::minutes(&state.db, &id)
+        .await
+        .map_err(store_api)?
+        .ok_or(ApiError::NotFound)?;
+    crate::decide_item(
         &state.db,
         p,
         &ctx.request,
-        alarm,
+        &minutes,
+        &format!("alarm-{}", alarm.seq),
         &input.decision,
         &input.note,
+        input.owner.as_deref().unwrap_or(""),
+        input.due_on.as_deref().unwrap_or(""),
         input.link.as_deref().unwrap_or(""),
     )
     .await

@@ -613,20 +613,6 @@ pub async fn start_review(
     Ok(store::create_review(db, p, request, &new, &alarms).await?)
 }
 
-/// Records what the team decided about one alarm of a session. Audited.
-pub async fn decide(
-    db: &Db,
-    p: &Principal,
-    request: &RequestContext,
-    alarm: &store::ReviewAlarm,
-    decision: &str,
-    note: &str,
-    link: &str,
-) -> Result<String, ReviewError> {
-    let d = review::check_decision(decision, note, link).map_err(ReviewError::Invalid)?;
-    Ok(store::record_decision(db, p, request, alarm, &d).await?)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The review as a meeting.
 

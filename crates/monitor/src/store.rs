@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::model::{self, Dataset, Period, PeriodStatuses};
-use crate::review::{Alarm, AlarmKey, Decision, NewDecision, NewSession};
+use crate::review::{Alarm, AlarmKey, Decision, NewSession};
 use crate::survey::SurveyResult;
 use platform::access::{Principal, RequestContext};
 use platform::audit::{self, AuditEntry, Outcome};
@@ -839,53 +839,6 @@ pub async fn review(db: &Db, id: &str) -> Result<Option<Review>, StoreError> {
         }
     }
     Ok(Some(Review { session, alarms }))
-}
-
-/// Records a decision about an alarm of a session, and audits it, in one transaction.
-pub async fn record_decision(
-    db: &Db,
-    p: &Principal,
-    request: &RequestContext,
-    alarm: &ReviewAlarm,
-    d: &NewDecision,
-) -> Result<String, StoreError> {
-    let id = new_id();
-    let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO monitor_review_decision (id, alarm_id, decision, note, link, decided_at, decided_by, decided_by_name) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(&alarm.id)
-    .bind(d.decision.slug())
-    .bind(&d.note)
-    .bind(&d.link)
-    .bind(now_ms())
-    .bind(&p.user_id)
-    .bind(&p.name)
-    .execute(tx.conn()?)
-    .await?;
-    let a = &alarm.alarm;
-    audit::append(
-        &mut tx,
-        &change_entry(
-            p,
-            request,
-            "monitor-review-decision",
-            &id,
-            format!(
-                "{}: signaal {} {} {} (alarm {})",
-                d.decision.slug(),
-                a.region,
-                a.crime_type,
-                a.period,
-                alarm.id
-            ),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 // ---------------------------------------------------------------------------------------------

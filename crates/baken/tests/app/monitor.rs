@@ -516,6 +516,17 @@ async fn the_two_weekly_review_lists_new_alarms_and_keeps_the_decisions() {
     assert_eq!(r.status(), 422);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(field_names(&v), vec!["decision", "link"]);
+    // A measure makes an action: without its owner and due date it is refused.
+    let r = monitor_api_post(
+        &app,
+        &decisions,
+        &token,
+        serde_json::json!({"alarm_id": alarm_id, "decision": "maatregel"}),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(field_names(&v), vec!["owner", "due_on"]);
     let r = monitor_api_post(
         &app,
         &decisions,
@@ -2461,6 +2472,49 @@ async fn an_open_action_returns_on_the_next_review_until_it_is_closed() {
             "{kind}"
         );
     }
+
+    // Through the API too, a measure on an alarm makes an action with its owner and due date.
+    let third_id = third
+        .location()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = cli_token(&app, "adviseur@example.nl");
+    let review: serde_json::Value = api_get(
+        &app,
+        &format!("/api/v1/monitor/reviews/{third_id}"),
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    // The first session listed the spike; a later one lists no alarm again.
+    assert!(review["alarms"].as_array().unwrap().is_empty());
+    let first_id = s1.rsplit('/').next().unwrap().to_string();
+    let review: serde_json::Value = api_get(
+        &app,
+        &format!("/api/v1/monitor/reviews/{first_id}"),
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let alarm_id = review["alarms"][0]["id"].as_str().unwrap().to_string();
+    let r = monitor_api_post(
+        &app,
+        &format!("/api/v1/monitor/reviews/{first_id}/decisions"),
+        &token,
+        serde_json::json!({"alarm_id": alarm_id, "decision": "maatregel", "owner": "Handhaving", "due_on": day(30)}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let actions = ::monitor::store::actions(&app.db).await.unwrap();
+    assert_eq!(actions.len(), 3);
+    assert!(actions.iter().any(|a| a.owner == "Handhaving"));
 
     // The alarm settings per level: the validated defaults, changed by an adviser, audited.
     let settings = b.get("/monitor/instellingen").await;
