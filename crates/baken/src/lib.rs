@@ -567,6 +567,16 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
             tokio::time::sleep(Duration::from_secs(30)).await;
         }
     });
+    // Handlers hear when the deadline of a melding of theirs passes.
+    let deadlines_db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = meldingen::werk::notify_deadlines(&deadlines_db).await {
+                tracing::warn!(error = %e, "melding deadline notices");
+            }
+            tokio::time::sleep(Duration::from_secs(300)).await;
+        }
+    });
     let session = options.session.clone();
     let purge_db = db.clone();
     tokio::spawn(async move {

@@ -2608,6 +2608,18 @@ pub async fn update(
                     now,
                 )
                 .await?;
+                // The new handler hears of it (not someone who takes it on themselves).
+                if let Some(c) = new.as_ref().filter(|c| c.id != p.user_id) {
+                    let nummer: i64 = r.try_get("nummer")?;
+                    platform::notify::notify(
+                        tx,
+                        std::slice::from_ref(&c.id),
+                        platform::notify::Kind::MeldingToegewezen,
+                        &format!("Melding {nummer} is aan u toegewezen"),
+                        &format!("/meldingen/{id}"),
+                    )
+                    .await?;
+                }
             }
             Some(_) => {}
         }
@@ -2677,18 +2689,6 @@ pub async fn update(
                     now,
                 )
                 .await?;
-                // The new handler hears of it (not someone who takes it on themselves).
-                if let Some(c) = new.as_ref().filter(|c| c.id != p.user_id) {
-                    let nummer: i64 = r.try_get("nummer")?;
-                    platform::notify::notify(
-                        tx,
-                        std::slice::from_ref(&c.id),
-                        platform::notify::Kind::MeldingToegewezen,
-                        &format!("Melding {nummer} is aan u toegewezen"),
-                        &format!("/meldingen/{id}"),
-                    )
-                    .await?;
-                }
             }
             _ => errors.push(field_error("duplicaat_van", "melding-fout-duplicaat")),
         }

@@ -120,3 +120,42 @@ async fn mine(db: &Db, who: &Principal, lang: &str) -> Result<WorkGroup, String>
         items,
     })
 }
+
+/// Tells each handler once that the deadline of an open melding of theirs has passed (again after
+/// the deadline moved). Returns how many were told; run periodically by the server.
+pub async fn notify_deadlines(db: &Db) -> Result<usize, String> {
+    let today = today_nl().to_string();
+    let mut tx = db.begin().await.map_err(text)?;
+    let rows = sqlx::query(&format!(
+        "SELECT id, nummer, behandelaar_id, termijn_datum FROM melding \
+         WHERE {OPEN} AND behandelaar_id IS NOT NULL AND termijn_datum < $1 \
+         AND (termijn_gemeld IS NULL OR termijn_gemeld <> termijn_datum) LIMIT 1000"
+    ))
+    .bind(&today)
+    .fetch_all(tx.conn().map_err(text)?)
+    .await
+    .map_err(text)?;
+    for r in &rows {
+        let id: String = r.try_get("id").map_err(text)?;
+        let nummer: i64 = r.try_get("nummer").map_err(text)?;
+        let wie: String = r.try_get("behandelaar_id").map_err(text)?;
+        let termijn: String = r.try_get("termijn_datum").map_err(text)?;
+        platform::notify::notify(
+            &mut tx,
+            &[wie],
+            platform::notify::Kind::TermijnVerstreken,
+            &format!("De termijn van melding {nummer} is verstreken"),
+            &format!("/meldingen/{id}"),
+        )
+        .await
+        .map_err(text)?;
+        sqlx::query("UPDATE melding SET termijn_gemeld = $1 WHERE id = $2")
+            .bind(&termijn)
+            .bind(&id)
+            .execute(tx.conn().map_err(text)?)
+            .await
+            .map_err(text)?;
+    }
+    tx.commit().await.map_err(text)?;
+    Ok(rows.len())
+}

@@ -21,14 +21,17 @@ pub enum Kind {
     OverlegGepland,
     /// A melding was assigned to them.
     MeldingToegewezen,
+    /// The deadline of something they handle has passed.
+    TermijnVerstreken,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::PartnerToegelaten,
         Kind::TaakToegewezen,
         Kind::OverlegGepland,
         Kind::MeldingToegewezen,
+        Kind::TermijnVerstreken,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -37,6 +40,7 @@ impl Kind {
             Kind::TaakToegewezen => "taak-toegewezen",
             Kind::OverlegGepland => "overleg-gepland",
             Kind::MeldingToegewezen => "melding-toegewezen",
+            Kind::TermijnVerstreken => "termijn-verstreken",
         }
     }
 

@@ -1718,6 +1718,19 @@ async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
     assert!(told
         .iter()
         .all(|n| n.kind == "melding-toegewezen" && n.title.starts_with("Melding ")));
+    // When the deadline of one passes, the handler hears it once (again only when it moves).
+    app.db
+        .execute(
+            sqlx::query("UPDATE melding SET termijn_datum = '2020-01-06' WHERE id = $1")
+                .bind(&ids[0]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(::meldingen::werk::notify_deadlines(&app.db).await.unwrap(), 1);
+    assert_eq!(::meldingen::werk::notify_deadlines(&app.db).await.unwrap(), 0);
+    let told = platform::notify::list(&app.db, &hh, 10).await.unwrap();
+    assert_eq!(told[0].kind, "termijn-verstreken");
+    assert_eq!(told[0].href, format!("/meldingen/{}", ids[0]));
     let bad = browser
         .post(
             &format!("/meldingen/{}/behandelaar", ids[1]),

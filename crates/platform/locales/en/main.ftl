@@ -250,3 +250,4 @@ notify-kind-melding-toegewezen = A report was assigned to me
 notify-mail-intro = Something in Baken concerns you:
 notify-mail-link = See it in Baken
 notify-mail-settings = You get this e-mail because you chose to receive this kind of notification by e-mail. You can change that under Notifications in Baken.
+notify-kind-termijn-verstreken = The deadline of something I handle has passed

@@ -250,3 +250,4 @@ notify-kind-melding-toegewezen = Er is een melding aan mij toegewezen
 notify-mail-intro = Er is iets in Baken dat u aangaat:
 notify-mail-link = Bekijk het in Baken
 notify-mail-settings = U krijgt deze e-mail omdat u dit soort berichten per e-mail wilt ontvangen. U kunt dat wijzigen onder Berichten in Baken.
+notify-kind-termijn-verstreken = De termijn van iets dat ik behandel is verstreken
