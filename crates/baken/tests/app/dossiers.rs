@@ -1118,7 +1118,9 @@ async fn a_meeting_shows_each_case_record_only_to_those_who_see_that_case() {
         .unwrap()
         .to_string();
     // The participants' case workers are notified of the meeting (its date, not its title).
-    let told = platform::notify::list(&app.db, &wonen.id, 10).await.unwrap();
+    let told = platform::notify::list(&app.db, &wonen.id, 10)
+        .await
+        .unwrap();
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0].href, format!("/dossiers/overleggen/{oid}"));
     assert!(
