@@ -1726,8 +1726,14 @@ async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
         )
         .await
         .unwrap();
-    assert_eq!(::meldingen::werk::notify_deadlines(&app.db).await.unwrap(), 1);
-    assert_eq!(::meldingen::werk::notify_deadlines(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        ::meldingen::werk::notify_deadlines(&app.db).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        ::meldingen::werk::notify_deadlines(&app.db).await.unwrap(),
+        0
+    );
     let told = platform::notify::list(&app.db, &hh, 10).await.unwrap();
     assert_eq!(told[0].kind, "termijn-verstreken");
     assert_eq!(told[0].href, format!("/meldingen/{}", ids[0]));
