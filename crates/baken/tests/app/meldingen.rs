@@ -812,32 +812,7 @@ async fn the_reporter_answers_a_question_and_rates_the_handling_on_the_tracking_
             .unwrap();
         assert_eq!(r.status(), 200);
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let smtp = platform::mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port,
-        from: "baken@example.nl".into(),
-        ..Default::default()
-    };
-    let mut server = start_smtp(port);
-    for _ in 0..50 {
-        // Until the SMTP server listens.
-        platform::mail::retry_now(&app.db).await.unwrap();
-        platform::mail::deliver_due(&app.db, &smtp).await.unwrap();
-        if platform::mail::pending_count(&app.db).await.unwrap() == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    server.kill().unwrap();
-    // Quoted-printable as sent: its soft line breaks undone.
-    let printed = String::from_utf8_lossy(&server.wait_with_output().unwrap().stdout)
-        .replace("=\r\n", "")
-        .replace("=\n", "");
+    let printed = super::deliver_outbox(&app).await;
     let link = format!("https://baken.test/melden/volg/{code2}");
     assert!(
         printed.contains("Heeft u een foto van de scooters?") && printed.contains(&link),
