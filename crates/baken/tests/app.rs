@@ -1674,20 +1674,30 @@ fn start_smtp(port: u16) -> std::process::Child {
         .expect("python3 with aiosmtpd (pip install aiosmtpd) is needed for the mail test")
 }
 
-/// Delivers the whole outbox to a real SMTP server started for it and returns what the server
-/// printed (every message with its headers), the soft line breaks of quoted-printable undone.
-async fn deliver_outbox(app: &App) -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A port nothing listens on yet.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
-    let smtp = platform::mail::SmtpConfig {
+        .port()
+}
+
+/// Baken's mail settings for a plain SMTP server on this machine at `port`.
+fn plain_smtp(port: u16) -> platform::mail::SmtpConfig {
+    platform::mail::SmtpConfig {
         host: "127.0.0.1".into(),
         port,
         from: "baken@example.nl".into(),
         ..Default::default()
-    };
+    }
+}
+
+/// Delivers the whole outbox to a real SMTP server started for it and returns what the server
+/// printed (every message with its headers), the soft line breaks of quoted-printable undone.
+async fn deliver_outbox(app: &App) -> String {
+    let port = free_port();
+    let smtp = plain_smtp(port);
     let mut server = start_smtp(port);
     for _ in 0..50 {
         // Until the SMTP server listens.
@@ -1707,17 +1717,8 @@ async fn deliver_outbox(app: &App) -> String {
 #[tokio::test]
 async fn mail_waits_in_the_outbox_while_smtp_is_down() {
     let app = spawn_app().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let smtp = platform::mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port,
-        from: "baken@example.nl".into(),
-        ..Default::default()
-    };
+    let port = free_port();
+    let smtp = plain_smtp(port);
     let mut tx = app.db.begin().await.unwrap();
     platform::mail::enqueue(
         &mut tx,

@@ -722,14 +722,6 @@ fn test_ca(dir: &std::path::Path, name: &str) -> [std::path::PathBuf; 3] {
     [f("ca.crt"), f("server.crt"), f("server.key")]
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// aiosmtpd with TLS: STARTTLS required (`--tlscert`), or implicit TLS (`--smtpscert`).
 fn start_tls_smtp(
     port: u16,
