@@ -53,6 +53,12 @@ pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState
         limit.per_minute,
         limit.trusted_proxies.clone(),
     ));
+    let lookups = Arc::new(RateLimiter::new(
+        limit
+            .per_minute
+            .saturating_mul(limiter::LOOKUPS_PER_SUBMISSION),
+        limit.trusted_proxies.clone(),
+    ));
     Router::new()
         .route("/melden", get(html::start))
         .route("/melden/volg", get(html::track_lookup))
@@ -110,6 +116,10 @@ pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             limiter::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            lookups,
+            limiter::limit_lookups,
         ))
         .layer(axum::Extension(geocoding))
 }

@@ -80,38 +80,67 @@ fn is_public_submission(method: &Method, path: &str) -> bool {
         && !path.starts_with("/melden/volg")
 }
 
+/// The address search the public form asks Baken for (Baken asks PDOK): typing a street makes
+/// a request every few keystrokes, so it has a limit of its own, [`LOOKUPS_PER_SUBMISSION`]
+/// times the submissions', that keeps one client from using Baken to flood the geocoder.
+fn is_address_lookup(method: &Method, path: &str) -> bool {
+    method == Method::GET && path.starts_with("/melden/adres/")
+}
+
+/// Address lookups allowed per allowed submission, per client per minute.
+pub const LOOKUPS_PER_SUBMISSION: u32 = 30;
+
+/// Whether `limiter` admits this request now (the client's address is used for the in-memory
+/// counter only; it is neither stored nor logged).
+fn admitted(limiter: &RateLimiter, req: &Request) -> bool {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let addr = client_addr(peer, forwarded, &limiter.trusted_proxies);
+    limiter.allow(addr, jiff::Timestamp::now().as_second().div_euclid(60))
+}
+
+/// Middleware: refuses address lookups over their limit with 429.
+pub async fn limit_lookups(
+    State(limiter): State<Arc<RateLimiter>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if is_address_lookup(req.method(), req.uri().path()) && !admitted(&limiter, &req) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "60")],
+            "Te veel zoekopdrachten in korte tijd. Typ het adres volledig of probeer het over een minuut opnieuw. / Too many searches; try again in a minute.",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// Middleware: refuses a public submission over the limit with 429.
 pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
-    if is_public_submission(req.method(), req.uri().path()) {
-        let peer = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        // Used for the in-memory counter only; neither address is stored or logged.
-        let addr = client_addr(peer, forwarded, &limiter.trusted_proxies);
-        let minute = jiff::Timestamp::now().as_second().div_euclid(60);
-        if !limiter.allow(addr, minute) {
-            let api = req.uri().path().starts_with("/api/");
-            return if api {
-                platform::web::api::problem(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate-limit",
-                    "Too many submissions; try again in a minute",
-                    None,
-                )
-            } else {
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", "60")],
-                    "Te veel meldingen in korte tijd. Probeer het over een minuut opnieuw. / Too many reports; try again in a minute.",
-                )
-                    .into_response()
-            };
-        }
+    if is_public_submission(req.method(), req.uri().path()) && !admitted(&limiter, &req) {
+        let api = req.uri().path().starts_with("/api/");
+        return if api {
+            platform::web::api::problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limit",
+                "Too many submissions; try again in a minute",
+                None,
+            )
+        } else {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "60")],
+                "Te veel meldingen in korte tijd. Probeer het over een minuut opnieuw. / Too many reports; try again in a minute.",
+            )
+                .into_response()
+        };
     }
     next.run(req).await
 }
@@ -119,6 +148,21 @@ pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn address_lookups_are_counted_apart_from_submissions() {
+        for path in [
+            "/melden/adres/zoek",
+            "/melden/adres/kies",
+            "/melden/adres/punt",
+        ] {
+            assert!(is_address_lookup(&Method::GET, path), "{path}");
+            assert!(!is_public_submission(&Method::GET, path), "{path}");
+        }
+        assert!(!is_address_lookup(&Method::GET, "/melden/overlast"));
+        assert!(!is_address_lookup(&Method::POST, "/melden/adres/zoek"));
+        assert!(is_public_submission(&Method::POST, "/melden/overlast"));
+    }
 
     #[test]
     fn counts_per_client_per_minute_and_forgets() {
