@@ -2228,20 +2228,30 @@ pub struct AuditRow {
     pub request_id: String,
 }
 
+/// The label of an audit code in `lang` (`audit-action-read` → "bekeken"), or the code itself
+/// where no label exists (a module's own action), so nothing is hidden.
+fn audit_label(lang: &str, kind: &str, code: &str) -> String {
+    let key = format!("audit-{kind}-{code}");
+    match super::i18n::t(lang, &key) {
+        t if t == key => code.to_string(),
+        t => t,
+    }
+}
+
 impl AuditRow {
-    fn new(_lang: &str, r: &AuditRecord) -> Self {
+    fn new(lang: &str, r: &AuditRecord) -> Self {
         AuditRow {
             seq: r.seq,
             at: fmt_time(r.at, true),
             actor: r.actor_name.clone(),
             organisation: r.actor_org_name.clone().unwrap_or_default(),
-            action: r.action.clone(),
+            action: audit_label(lang, "action", &r.action),
             resource: match &r.resource_id {
                 Some(id) => format!("{} {}", r.resource_type, id),
                 None => r.resource_type.clone(),
             },
-            purpose: r.purpose.clone(),
-            outcome: r.outcome.clone(),
+            purpose: audit_label(lang, "purpose", &r.purpose),
+            outcome: audit_label(lang, "outcome", &r.outcome),
             denied: r.outcome == Outcome::Denied.slug() || r.outcome == Outcome::Failure.slug(),
             reason: r.reason.clone().unwrap_or_default(),
             request_id: r.request_id.clone(),
