@@ -9,8 +9,8 @@
 // Environment:
 //   BAKEN_BIN              server binary (default: <repo>/target/debug/baken, or $CARGO_TARGET_DIR/debug/baken)
 //   BAKEN_CHROMIUM         browser binary (default: /usr/bin/chromium; Debian package `chromium`)
-//   BAKEN_AXE_MAX_PAGES    pages per crawl (default 60)
-//   BAKEN_AXE_MAX_PER_SHAPE  pages per URL shape, ids replaced by :id (default 3)
+//   BAKEN_AXE_MAX_PAGES    pages per crawl (default 45)
+//   BAKEN_AXE_MAX_PER_SHAPE  pages per URL shape, ids replaced by :id (default 2)
 //   BAKEN_AXE_ROLES        only these demo roles, comma-separated (default: all; for a quick local run)
 //   BAKEN_AXE_SEEDS        where logged-in crawls start, comma-separated paths (default: /)
 
@@ -38,8 +38,8 @@ import {
 } from './harness.mjs';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const MAX_PAGES = positiveInt(process.env.BAKEN_AXE_MAX_PAGES, 60);
-const MAX_PER_SHAPE = positiveInt(process.env.BAKEN_AXE_MAX_PER_SHAPE, 3);
+const MAX_PAGES = positiveInt(process.env.BAKEN_AXE_MAX_PAGES, 45);
+const MAX_PER_SHAPE = positiveInt(process.env.BAKEN_AXE_MAX_PER_SHAPE, 2);
 const ONLY_ROLES = (process.env.BAKEN_AXE_ROLES || '').split(',').map((r) => r.trim()).filter(Boolean);
 const SEEDS = (process.env.BAKEN_AXE_SEEDS || '/').split(',').map((r) => r.trim()).filter(Boolean);
 const AXE_TIMEOUT_MS = 60_000;
