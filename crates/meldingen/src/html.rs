@@ -1045,6 +1045,9 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     pagina: Option<i64>,
+    /// Why the selection was not saved (after a refused save; not a filter).
+    #[serde(default)]
+    selectie_fout: String,
 }
 
 impl ListQuery {
@@ -1124,6 +1127,10 @@ struct ListPage {
     kaart: String,
     /// The selection is larger than the counted total.
     more: bool,
+    /// The person's saved selections.
+    saved: Vec<crate::filters::Saved>,
+    /// Saves the current selection under a name.
+    save_form: Form,
 }
 
 fn select(all: String, items: Vec<(String, String)>) -> FieldKind {
@@ -1277,7 +1284,25 @@ pub async fn list_page(
         })
         .collect();
     let export = crate::access::may_export(p).then(|| list_url("/meldingen/export.csv", &params));
+    let mut save_fields =
+        vec![FormField::new("naam", i.t("selectie-naam"), FieldKind::Text).required()];
+    save_fields.extend(
+        params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| FormField::new(k, String::new(), FieldKind::Hidden).value(*v)),
+    );
+    let mut save_form = Form::new("/meldingen/selecties", i.t("selectie-bewaar"), save_fields);
+    if let Some(r) = crate::filters::Refusal::from_slug(&q.selectie_fout) {
+        save_form = save_form.with_errors(
+            &ctx.lang,
+            &[platform::identity::field_error("naam", r.message())],
+        );
+    }
+    let saved = crate::filters::of(&state.db, &p.user_id).await?;
     render(&ListPage {
+        saved,
+        save_form,
         shell: Shell::titled(&ctx, title),
         i,
         search,

@@ -15,6 +15,7 @@ pub mod access;
 pub mod api;
 pub mod bulk;
 mod demo;
+pub mod filters;
 pub mod geocoder;
 pub mod html;
 pub mod i18n;
@@ -80,6 +81,11 @@ pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState
             get(html::form_page).post(html::form_submit),
         )
         .route("/meldingen", get(html::list_page))
+        .route("/meldingen/selecties", post(filters::save_submit))
+        .route(
+            "/meldingen/selecties/{id}/verwijderen",
+            post(filters::remove_submit),
+        )
         .route("/meldingen/nieuw", get(html::intake_start))
         .route(
             "/meldingen/nieuw/{categorie}",

@@ -1712,6 +1712,72 @@ async fn meldingen_are_assigned_to_a_person_and_the_queue_filters_on_them() {
     let told = platform::notify::list(&app.db, &hh, 10).await.unwrap();
     assert_eq!(told[0].kind, "termijn-verstreken");
     assert_eq!(told[0].href, format!("/meldingen/{}", ids[0]));
+    // Saved selections: a name is required (the reason next to the field, the filters kept);
+    // a saved one is listed and opens the same queue; only its owner removes it.
+    let refused = browser
+        .post(
+            "/meldingen/selecties",
+            &[
+                ("naam", " "),
+                ("behandelaar", "mij"),
+                ("sorteer", "termijn"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 303);
+    let back = refused.location().unwrap();
+    assert!(
+        back.contains("behandelaar=mij") && back.contains("selectie_fout=naam"),
+        "{back}"
+    );
+    let page = browser.get(&back).await;
+    assert!(
+        page.body.contains("Geef de selectie een naam."),
+        "{}",
+        page.body
+    );
+    let r = browser
+        .post(
+            "/meldingen/selecties",
+            &[
+                ("naam", "Mijn termijnen"),
+                ("behandelaar", "mij"),
+                ("sorteer", "termijn"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location().unwrap(),
+        "/meldingen?behandelaar=mij&sorteer=termijn"
+    );
+    let page = browser.get("/meldingen").await;
+    assert!(
+        page.body
+            .contains("href=\"/meldingen?behandelaar=mij&#38;sorteer=termijn\">Mijn termijnen</a>"),
+        "{}",
+        page.body
+    );
+    let id = page
+        .body
+        .split("/meldingen/selecties/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut other = app
+        .browser_as("ander@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    other.get("/meldingen").await;
+    let remove = format!("/meldingen/selecties/{id}/verwijderen");
+    assert_eq!(other.post(&remove, &[]).await.status, 404);
+    assert_eq!(browser.post(&remove, &[]).await.status, 303);
+    assert!(!browser
+        .get("/meldingen")
+        .await
+        .body
+        .contains("Mijn termijnen</a>"));
     let bad = browser
         .post(
             &format!("/meldingen/{}/behandelaar", ids[1]),

@@ -331,3 +331,8 @@ werk-team-zonder-behandelaar = { $count ->
     [one] open report without a handler in team
    *[other] open reports without a handler in team
 }
+selectie-title = My selections
+selectie-geen = You have not saved a selection yet. Choose filters and save the selection under a name; it then appears here.
+selectie-naam = Name of this selection
+selectie-bewaar = Save selection
+selectie-verwijder = Remove

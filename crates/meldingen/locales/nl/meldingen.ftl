@@ -331,3 +331,8 @@ werk-team-zonder-behandelaar = { $count ->
     [one] open melding zonder behandelaar bij team
    *[other] open meldingen zonder behandelaar bij team
 }
+selectie-title = Mijn selecties
+selectie-geen = U heeft nog geen selecties bewaard. Kies filters en bewaar de selectie onder een naam; die staat dan hier.
+selectie-naam = Naam van deze selectie
+selectie-bewaar = Selectie bewaren
+selectie-verwijder = Verwijderen
