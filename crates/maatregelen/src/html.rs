@@ -1812,18 +1812,16 @@ async fn row_new_page(
         ladder,
         &huidig.first().map(|r| r.beleid.clone()).unwrap_or_default(),
     );
-    render(&FormPage {
-        shell: Shell::titled(
-            &ctx,
-            format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam()),
-        ),
-        intro: m.t("maatregelen-row-intro"),
-        form: row_new_form(&m, &r, None),
-        after: vec![(
-            "/maatregelen/beleid".into(),
-            m.t("maatregelen-ladders-title"),
-        )],
-    })
+    let title = format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam());
+    let form = row_new_form(&m, &r, None);
+    ladder_form_page(
+        &ctx,
+        &m,
+        StatusCode::OK,
+        title,
+        "maatregelen-row-intro",
+        form,
+    )
 }
 
 async fn row_new_post(
@@ -1847,20 +1845,48 @@ async fn row_new_post(
         Ok(_) => return Ok(Redirect::to("/maatregelen/beleid").into_response()),
         Err(e) => field_errors(e)?,
     };
-    render_status(
+    let title = format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam());
+    let form = row_new_form(&m, &nieuw, Some(&v)).with_errors(&ctx.lang, &errors);
+    ladder_form_page(
+        &ctx,
+        &m,
         StatusCode::UNPROCESSABLE_ENTITY,
+        title,
+        "maatregelen-row-intro",
+        form,
+    )
+}
+
+/// A form page of the ladders, with the way back to them.
+fn ladder_form_page(
+    ctx: &Ctx,
+    m: &Texts,
+    status: StatusCode,
+    title: String,
+    intro_key: &str,
+    form: Form,
+) -> WebResult {
+    render_status(
+        status,
         &FormPage {
-            shell: Shell::titled(
-                &ctx,
-                format!("{} — {}", m.t("maatregelen-row-add"), ladder.naam()),
-            ),
-            intro: m.t("maatregelen-row-intro"),
-            form: row_new_form(&m, &nieuw, Some(&v)).with_errors(&ctx.lang, &errors),
+            shell: Shell::titled(ctx, title),
+            intro: m.t(intro_key),
+            form,
             after: vec![(
                 "/maatregelen/beleid".into(),
                 m.t("maatregelen-ladders-title"),
             )],
         },
+    )
+}
+
+/// The title of a ladder row's page: "Regel wijzigen — Horeca: regel 2".
+fn row_title(m: &Texts, r: &LadderRegel) -> String {
+    format!(
+        "{} — {}: regel {}",
+        m.t("maatregelen-row-title"),
+        r.ladder.naam(),
+        r.positie + 1
     )
 }
 
@@ -1887,18 +1913,8 @@ fn row_remove_render(
         r.ladder.naam(),
         r.omschrijving
     );
-    render_status(
-        status,
-        &FormPage {
-            shell: Shell::titled(ctx, title),
-            intro: m.t("maatregelen-row-remove-intro"),
-            form: row_remove_form(&m, r, v).with_errors(&ctx.lang, errors),
-            after: vec![(
-                "/maatregelen/beleid".into(),
-                m.t("maatregelen-ladders-title"),
-            )],
-        },
-    )
+    let form = row_remove_form(&m, r, v).with_errors(&ctx.lang, errors);
+    ladder_form_page(ctx, &m, status, title, "maatregelen-row-remove-intro", form)
 }
 
 async fn row_remove_page(
@@ -1972,23 +1988,15 @@ async fn row_page(
 ) -> WebResult {
     let (r, _) = admin_row(&state, &ctx, &id, Action::Update).await?;
     let m = texts(&ctx);
-    render(&FormPage {
-        shell: Shell::titled(
-            &ctx,
-            format!(
-                "{} — {}: regel {}",
-                m.t("maatregelen-row-title"),
-                r.ladder.naam(),
-                r.positie + 1
-            ),
-        ),
-        intro: m.t("maatregelen-row-intro"),
-        form: row_form(&m, &r, None),
-        after: vec![(
-            "/maatregelen/beleid".into(),
-            m.t("maatregelen-ladders-title"),
-        )],
-    })
+    let form = row_form(&m, &r, None);
+    ladder_form_page(
+        &ctx,
+        &m,
+        StatusCode::OK,
+        row_title(&m, &r),
+        "maatregelen-row-intro",
+        form,
+    )
 }
 
 async fn row_post(
@@ -2014,25 +2022,13 @@ async fn row_post(
         Err(e) => return Err(store_err(e)),
     };
     let form = row_form(&m, &r, Some(&v)).with_errors(&ctx.lang, &errors);
-    render_status(
+    ladder_form_page(
+        &ctx,
+        &m,
         StatusCode::UNPROCESSABLE_ENTITY,
-        &FormPage {
-            shell: Shell::titled(
-                &ctx,
-                format!(
-                    "{} — {}: regel {}",
-                    m.t("maatregelen-row-title"),
-                    r.ladder.naam(),
-                    r.positie + 1
-                ),
-            ),
-            intro: m.t("maatregelen-row-intro"),
-            form,
-            after: vec![(
-                "/maatregelen/beleid".into(),
-                m.t("maatregelen-ladders-title"),
-            )],
-        },
+        row_title(&m, &r),
+        "maatregelen-row-intro",
+        form,
     )
 }
 
