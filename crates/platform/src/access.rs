@@ -25,10 +25,13 @@ pub enum Role {
     /// The municipality's privacy officer (functionaris gegevensbescherming): answers subject-access
     /// requests and supervises processing; reads case data only for that purpose.
     Fg,
+    /// The municipality's Bibob coordinator: runs Bibob screenings, which only they and the
+    /// screening's named deciders may see (art. 28 Wet Bibob).
+    BibobCoordinator,
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Beheerder,
         Role::Auditor,
         Role::AdviseurIv,
@@ -41,6 +44,7 @@ impl Role {
         Role::Ketenpartner,
         Role::Raadslid,
         Role::Fg,
+        Role::BibobCoordinator,
     ];
 
     /// The stable slug used in the CLI, the API and the database.
@@ -58,6 +62,7 @@ impl Role {
             Role::Ketenpartner => "ketenpartner",
             Role::Raadslid => "raadslid",
             Role::Fg => "fg",
+            Role::BibobCoordinator => "bibob-coordinator",
         }
     }
 
@@ -81,6 +86,7 @@ impl Role {
                 | Role::Procesregisseur
                 | Role::Burgemeester
                 | Role::Fg
+                | Role::BibobCoordinator
         )
     }
 
@@ -88,7 +94,11 @@ impl Role {
     pub fn reads_case_data(self) -> bool {
         matches!(
             self,
-            Role::Procesregisseur | Role::AdviseurIv | Role::Ketenpartner | Role::Fg
+            Role::Procesregisseur
+                | Role::AdviseurIv
+                | Role::Ketenpartner
+                | Role::Fg
+                | Role::BibobCoordinator
         )
     }
 

@@ -185,6 +185,13 @@ const DEMO: &[(&str, &str, Role, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "bibob@vijfheerenlanden.demo",
+        "Bram Integer (demo)",
+        Role::BibobCoordinator,
+        GEMEENTE,
+        None,
+    ),
+    (
         "raadslid@vijfheerenlanden.demo",
         "Rosa Raad (demo)",
         Role::Raadslid,

@@ -164,6 +164,7 @@ role-analist = Analyst
 role-ketenpartner = Chain partner
 role-raadslid = Council member
 role-fg = Data protection officer
+role-bibob-coordinator = Bibob coordinator
 
 # Accounts (issue 17): re-authentication, passwords, API tokens.
 never = never

@@ -164,6 +164,7 @@ role-analist = Analist
 role-ketenpartner = Ketenpartner
 role-raadslid = Raadslid
 role-fg = Functionaris gegevensbescherming
+role-bibob-coordinator = Bibob-coördinator
 
 # Accounts (issue 17): re-authentication, passwords, API tokens.
 never = nooit
