@@ -90,6 +90,10 @@ fn api(limit: &meldingen::PublicLimit) -> OpenApiRouter<AppState> {
         .merge(maatregelen::api())
         .merge(monitor::api())
         .merge(dossiers::api())
+        .merge(ondermijning::api())
+        .merge(bibob::api())
+        .merge(crisis::api())
+        .merge(preventie::api())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -243,6 +247,10 @@ fn pages(
         .merge(meldingen::routes_with(limit, geocoding))
         .merge(maatregelen::routes())
         .merge(dossiers::routes())
+        .merge(ondermijning::routes())
+        .merge(bibob::routes())
+        .merge(crisis::routes())
+        .merge(preventie::routes())
 }
 
 /// The modules' menu entries.
@@ -253,6 +261,10 @@ fn module_nav() -> Vec<ModuleNav> {
     nav.extend(meldingen::nav());
     nav.extend(maatregelen::nav());
     nav.extend(dossiers::nav());
+    nav.extend(ondermijning::nav());
+    nav.extend(bibob::nav());
+    nav.extend(crisis::nav());
+    nav.extend(preventie::nav());
     nav
 }
 
@@ -399,6 +411,10 @@ async fn register_sources(db: &Db) -> anyhow::Result<()> {
     if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
+    ondermijning::register();
+    bibob::register();
+    crisis::register();
+    preventie::register();
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let mut sources = vec![
         Source {
@@ -471,6 +487,10 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     meldingen::seed(db).await?;
     maatregelen::seed(db).await?;
     dossiers::seed(db).await?;
+    ondermijning::seed(db).await?;
+    bibob::seed(db).await?;
+    crisis::seed(db).await?;
+    preventie::seed(db).await?;
     register_sources(db).await?;
     Ok(())
 }
@@ -498,6 +518,10 @@ pub async fn seed_demo_cases(
     key: Option<&platform::secrets::DataKey>,
 ) -> anyhow::Result<()> {
     dossiers::seed_demo(db, key).await?;
+    ondermijning::seed_demo(db).await?;
+    bibob::seed_demo(db).await?;
+    crisis::seed_demo(db).await?;
+    preventie::seed_demo(db).await?;
     Ok(())
 }
 
@@ -550,6 +574,18 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "maatregelen reminders and retention"),
+            }
+            if let Err(e) = ondermijning::daily(&retention_db).await {
+                tracing::warn!(error = %e, "ondermijning retention");
+            }
+            if let Err(e) = bibob::daily(&retention_db).await {
+                tracing::warn!(error = %e, "bibob retention");
+            }
+            if let Err(e) = crisis::daily(&retention_db).await {
+                tracing::warn!(error = %e, "crisis retention");
+            }
+            if let Err(e) = preventie::daily(&retention_db).await {
+                tracing::warn!(error = %e, "preventie retention");
             }
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
         }

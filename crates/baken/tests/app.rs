@@ -7,6 +7,14 @@
 mod access;
 #[path = "app/accounts.rs"]
 mod accounts;
+#[path = "app/bibob.rs"]
+mod bibob;
+#[path = "app/crisis.rs"]
+mod crisis;
+#[path = "app/ondermijning.rs"]
+mod ondermijning;
+#[path = "app/preventie.rs"]
+mod preventie;
 #[path = "app/beleid.rs"]
 mod beleid;
 #[path = "app/dossiers.rs"]

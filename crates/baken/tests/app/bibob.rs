@@ -1,0 +1,1 @@
+//! Black-box tests of the bibob module, on SQLite and (in CI) PostgreSQL.

@@ -1,0 +1,1 @@
+bibob-nav = Bibob

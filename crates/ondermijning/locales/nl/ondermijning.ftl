@@ -1,0 +1,1 @@
+ondermijning-nav = Ondermijning

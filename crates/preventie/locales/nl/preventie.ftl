@@ -1,0 +1,1 @@
+preventie-nav = Preventie
