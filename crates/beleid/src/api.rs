@@ -12,17 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access::Beleid;
-use crate::store::{self, Action, BeleidError, Goal, Indicator, Policy, Theme, YearPlan};
-
-impl From<BeleidError> for ApiError {
-    fn from(e: BeleidError) -> Self {
-        match e {
-            BeleidError::NotFound => ApiError::NotFound,
-            BeleidError::ReadOnly => ApiError::Forbidden,
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
+use crate::store::{self, Action, Goal, Indicator, Policy, Theme, YearPlan};
 
 async fn read(state: &AppState, ctx: &Ctx) -> Result<(), ApiError> {
     let p = api_user(ctx)?;

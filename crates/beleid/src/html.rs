@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
+use platform::web::forms::FormPage;
 use platform::access::{self as pa, Action as AccessAction, Principal, Purpose};
 use platform::db::Db;
 use platform::web::forms::{FieldKind, Form, FormField};
@@ -20,16 +21,6 @@ use serde::Deserialize;
 use crate::access::{may_edit, Beleid};
 use crate::model::{self, Block, ChartBar, Status};
 use crate::store::{self, BeleidError, Budget, Policy, YearPlan};
-
-impl From<BeleidError> for WebError {
-    fn from(e: BeleidError) -> Self {
-        match e {
-            BeleidError::NotFound => WebError::NotFound,
-            BeleidError::ReadOnly => WebError::Forbidden,
-            other => WebError::Internal(other.to_string()),
-        }
-    }
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -1329,16 +1320,6 @@ async fn indicator_delete(
 // ---------------------------------------------------------------------------------------------
 // Budget.
 
-#[derive(Template)]
-#[template(path = "beleid/form.html")]
-struct FormPage {
-    shell: Shell,
-    intro: String,
-    form: Form,
-    back: String,
-    back_label: String,
-}
-
 #[derive(Deserialize, Default)]
 struct BudgetInput {
     #[serde(default)]
@@ -1414,8 +1395,10 @@ async fn budget_page_for(
         ),
         intro: crate::t(&ctx.lang, "beleid-budget-intro"),
         form: form.unwrap_or_else(|| budget_form(ctx, theme_id, year, &current)),
-        back: format!("/beleid/thema/{theme_id}?jaar={year}"),
-        back_label: format!("{} {}", crate::t(&ctx.lang, "beleid-back-to"), theme.title),
+        after: vec![(
+            format!("/beleid/thema/{theme_id}?jaar={year}"),
+            format!("{} {}", crate::t(&ctx.lang, "beleid-back-to"), theme.title),
+        )],
     })
 }
 

@@ -27,6 +27,23 @@ pub enum BeleidError {
     Other(String),
 }
 
+impl platform::web::errors::Classify for BeleidError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            BeleidError::NotFound => Failure::NotFound,
+            BeleidError::ReadOnly => Failure::Forbidden,
+            BeleidError::Invalid(errors) => Failure::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(field, message)| platform::identity::field_error(field, message))
+                    .collect(),
+            ),
+            other => Failure::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for BeleidError {
     fn from(e: sqlx::Error) -> Self {
         BeleidError::Db(DbError::Sql(e))

@@ -6,9 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use platform::access::{self, AccessError, Action, Purpose};
-use platform::identity::field_error;
-use platform::web::api::{api_user, problem, ApiError, ApiJson, Problem};
+use platform::access::{self, Action, Purpose};
+use platform::web::api::{api_user, ApiError, ApiJson, Problem};
 use platform::web::{AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +17,7 @@ use utoipa_axum::routes;
 use crate::access::{
     Betrokkenen, Convenanten, Dossierlijst, Lezen, Overleggen, Toevoegen, Wijzigen,
 };
-use crate::store::{self, StoreError};
+use crate::store;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -41,55 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(release_request))
 }
 
-/// An error of this API: the platform's, or a conflict with the state of the record (409).
-pub enum Fout {
-    Api(ApiError),
-    Conflict(String),
-}
-
-impl From<ApiError> for Fout {
-    fn from(e: ApiError) -> Self {
-        Fout::Api(e)
-    }
-}
-
-impl From<AccessError> for Fout {
-    fn from(e: AccessError) -> Self {
-        Fout::Api(e.into())
-    }
-}
-
-impl From<StoreError> for Fout {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid(errors) => Fout::Api(ApiError::Invalid(errors)),
-            StoreError::Refused(reason) => {
-                Fout::Api(ApiError::Invalid(vec![field_error("dossier", &reason)]))
-            }
-            StoreError::Conflict(reason) => Fout::Conflict(reason),
-            StoreError::NotFound => Fout::Api(ApiError::NotFound),
-            StoreError::Forbidden(_) => Fout::Api(ApiError::Forbidden),
-            StoreError::Denied(_) => Fout::Api(ApiError::Refused),
-            StoreError::Db(d) => Fout::Api(d.into()),
-        }
-    }
-}
-
-impl IntoResponse for Fout {
-    fn into_response(self) -> Response {
-        match self {
-            Fout::Api(e) => e.into_response(),
-            Fout::Conflict(reason) => problem(
-                StatusCode::CONFLICT,
-                "conflict",
-                "Conflict with the state of the record",
-                Some(reason),
-            ),
-        }
-    }
-}
-
-type Uitkomst<T> = Result<T, Fout>;
+type Uitkomst<T> = Result<T, ApiError>;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -567,7 +518,7 @@ async fn subject_access(
     let p = api_user(&ctx)?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export).await?;
     let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth).await? else {
-        return Err(Fout::Conflict(
+        return Err(ApiError::Conflict(
             "Er is nog geen vrijgegeven inzage voor deze betrokkene: stel een concept op (POST) en laat het door een tweede persoon vrijgeven.".into(),
         ));
     };

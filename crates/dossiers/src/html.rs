@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use platform::web::forms::FormPage;
 use platform::access::{self, Action, Principal, Purpose};
 use platform::web::forms::{FieldKind, Form, FormField, Pager};
 use platform::web::pages::fmt_time;
@@ -104,15 +105,6 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{id}/bestand/{item}", get(file_download))
 }
 
-fn store_err(e: StoreError) -> WebError {
-    match e {
-        StoreError::NotFound => WebError::NotFound,
-        StoreError::Forbidden(_) => WebError::Forbidden,
-        StoreError::Denied(_) => WebError::Refused,
-        other => WebError::Internal(other.to_string()),
-    }
-}
-
 /// The route gate: whoever opens a page of this module is decided on (and a refusal audited).
 async fn user<'a>(state: &AppState, ctx: &'a Ctx) -> Result<&'a Principal, WebError> {
     let p = require_user(ctx)?;
@@ -158,7 +150,7 @@ fn bericht(
 fn conflict_of(ctx: &Ctx, e: StoreError, terug: (String, String)) -> WebResult {
     match e {
         StoreError::Conflict(m) => bericht(ctx, StatusCode::CONFLICT, "Niet mogelijk", &m, terug),
-        other => Err(store_err(other)),
+        other => Err(WebError::from(other)),
     }
 }
 
@@ -226,15 +218,6 @@ async fn team_names(state: &AppState, org: &str) -> HashMap<String, String> {
         .collect()
 }
 
-#[derive(Template)]
-#[template(path = "form_page.html")]
-struct FormPage {
-    shell: Shell,
-    intro: String,
-    form: Form,
-    after: Vec<(String, String)>,
-}
-
 fn form_page(
     ctx: &Ctx,
     title: String,
@@ -297,7 +280,7 @@ fn refused(
             form.general_error = Some(reason);
             form_page(ctx, title, intro, form, back, StatusCode::CONFLICT)
         }
-        other => Err(store_err(other)),
+        other => Err(WebError::from(other)),
     }
 }
 
@@ -351,8 +334,8 @@ async fn list_page(
     let page: i64 = q.get("pagina").and_then(|s| s.parse().ok()).unwrap_or(1);
     let (items, total) = store::list(&state.db, &auth, &filter, page)
         .await
-        .map_err(store_err)?;
-    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+        ?;
+    let zaaktypen = store::zaaktypen(&state.db).await?;
     let names: HashMap<String, String> = zaaktypen
         .iter()
         .map(|z| (z.slug.clone(), z.naam.clone()))
@@ -464,7 +447,7 @@ fn may_sar(p: &Principal) -> bool {
 // A new case.
 
 async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, WebError> {
-    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let zaaktypen = store::zaaktypen(&state.db).await?;
     let mine = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
     let teams: Vec<(String, String)> =
         platform::identity::list_teams(&state.db, &p.organisation_id)
@@ -654,11 +637,11 @@ async fn detail_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let key = state.settings.data_key.as_ref();
     let d = store::detail(&state.db, &auth, key)
         .await
-        .map_err(store_err)?;
+        ?;
     let orgs = org_names(&state).await;
     let teams = team_names(&state, &d.dossier.regie_organisation_id).await;
     let zaaktype = store::zaaktype(&state.db, &d.dossier.zaaktype)
@@ -996,13 +979,13 @@ async fn item_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     if auth.resource().kop().gesloten() {
         return gesloten(&ctx, &id);
     }
     let subjecten = store::betrokkenen_keuze(&state.db, &auth)
         .await
-        .map_err(store_err)?;
+        ?;
     let form = item_form(
         &id,
         auth.resource().zicht(),
@@ -1028,7 +1011,7 @@ async fn taak_collegas(
 ) -> Result<Vec<(String, String)>, WebError> {
     Ok(store::taak_collegas(&state.db, auth)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect())
@@ -1056,7 +1039,7 @@ async fn item_post(
     };
     let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::add_item_with_file(&state.db, &auth, &nieuw_item(&v), upload.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
@@ -1092,10 +1075,10 @@ async fn file_download(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let (file, data) = store::item_file(&state.db, &auth, &item)
         .await
-        .map_err(store_err)?;
+        ?;
     Ok((platform::files::download_headers(&file, false), data).into_response())
 }
 
@@ -1107,7 +1090,7 @@ async fn task_done(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::complete_task(&state.db, &auth, &item).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(StoreError::Refused(why)) => bericht(
@@ -1173,7 +1156,7 @@ async fn subject_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &id);
@@ -1197,7 +1180,7 @@ async fn subject_post(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     let opt = |k: &str| Some(val(&v, k)).filter(|s| !s.trim().is_empty());
     let n = NieuwSubject {
@@ -1230,7 +1213,7 @@ async fn subject_post(
 
 async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebError> {
     let orgs = platform::identity::list_organisations(&state.db).await?;
-    let covenants = store::convenanten(&state.db).await.map_err(store_err)?;
+    let covenants = store::convenanten(&state.db).await?;
     Ok(Form::new(
         format!("/dossiers/{id}/deelname"),
         "Toelaten".into(),
@@ -1304,7 +1287,7 @@ async fn admit_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &id);
@@ -1329,7 +1312,7 @@ async fn admit_post(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     let n = NieuweDeelname {
         organisation_id: val(&v, "organisation_id"),
@@ -1374,7 +1357,7 @@ async fn revoke_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     form_page(
         &ctx,
@@ -1395,7 +1378,7 @@ async fn revoke_post(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     match store::revoke(&state.db, &auth, &pid, &val(&v, "reden")).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
@@ -1524,7 +1507,7 @@ async fn steer_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     if kop.gesloten() && soort != "legal-hold" {
         return gesloten(&ctx, &id);
@@ -1549,7 +1532,7 @@ async fn steer_post(
     let p = user(&state, &ctx).await?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     let form = steer_form(&id, &soort, kop, &v).ok_or(WebError::NotFound)?;
     let toelichting = val(&v, "toelichting");
@@ -1617,7 +1600,7 @@ async fn meetings_page(State(state): State<AppState>, Extension(ctx): Extension<
     .await?;
     let list = store::overleggen(&state.db, &auth)
         .await
-        .map_err(store_err)?;
+        ?;
     let rows = list
         .into_iter()
         .map(|o| Regel {
@@ -1652,7 +1635,7 @@ async fn meeting_form(
     .await?;
     let (mine, _) = store::list(&state.db, &auth, &store::Filter::default(), 1)
         .await
-        .map_err(store_err)?;
+        ?;
     let teams = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
     let chosen = vals(v, "agenda");
     let chosen_orgs = vals(v, "deelnemers");
@@ -1804,10 +1787,10 @@ async fn meeting_page(
     let p = user(&state, &ctx).await?;
     let meeting = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read)
         .await
-        .map_err(store_err)?;
+        ?;
     let (o, zaken) = store::overleg_met_agenda(&state.db, &meeting)
         .await
-        .map_err(store_err)?;
+        ?;
     let orgs = org_names(&state).await;
     let agenda = zaken
         .into_iter()
@@ -1864,13 +1847,13 @@ async fn discussion_page(
     let p = user(&state, &ctx).await?;
     let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
         .await
-        .map_err(store_err)?;
+        ?;
     let o = store::overleg(&state.db, &meeting)
         .await
-        .map_err(store_err)?;
+        ?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &did);
@@ -1897,13 +1880,13 @@ async fn discussion_post(
     let p = user(&state, &ctx).await?;
     let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
         .await
-        .map_err(store_err)?;
+        ?;
     let o = store::overleg(&state.db, &meeting)
         .await
-        .map_err(store_err)?;
+        ?;
     let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
         .await
-        .map_err(store_err)?;
+        ?;
     let kop = auth.resource().kop();
     let cat = val(&v, "categorie");
     let verslag = NieuwItem {
@@ -2122,14 +2105,14 @@ async fn covenants_page(
     let eigen = (!admin).then_some(p.organisation_id.as_str());
     let convenanten = store::convenanten(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|c| convenant_rij(c.voor(p), &orgs, today, eigen))
         .collect();
     let vernietigd = if admin {
         store::vernietigingen(&state.db)
             .await
-            .map_err(store_err)?
+            ?
             .into_iter()
             .map(|v| Regel {
                 a: v.dossier_nummer,
@@ -2148,7 +2131,7 @@ async fn covenants_page(
     render(&CovenantsPage {
         shell: Shell::titled(&ctx, "Convenanten en zaaktypen".into()),
         convenanten,
-        zaaktypen: store::zaaktypen(&state.db).await.map_err(store_err)?,
+        zaaktypen: store::zaaktypen(&state.db).await?,
         vernietigd,
         may_admin: admin,
         may_list: mag_module_zien(p),
@@ -2232,7 +2215,7 @@ fn partijen_uit(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<Ni
 
 async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
     let orgs = platform::identity::list_organisations(&state.db).await?;
-    let zaaktypen = store::zaaktypen(&state.db).await.map_err(store_err)?;
+    let zaaktypen = store::zaaktypen(&state.db).await?;
     let chosen = vals(v, "zaaktypen");
     let mut fields = vec![
         FormField::new("naam", "Naam".into(), FieldKind::Text)
@@ -2417,7 +2400,7 @@ async fn version_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, We
 async fn find_covenant(state: &AppState, id: &str) -> Result<store::Convenant, WebError> {
     store::convenanten(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .find(|c| c.id == id)
         .ok_or(WebError::NotFound)
@@ -2622,7 +2605,7 @@ async fn representative_remove(
     .await?;
     store::vertegenwoordiger_verwijderen(&state.db, &ctx.request, &gate, &id, &user_id)
         .await
-        .map_err(store_err)?;
+        ?;
     Ok(Redirect::to("/dossiers/convenanten").into_response())
 }
 
@@ -2643,7 +2626,7 @@ async fn covenant_revoke(
     .await?;
     store::revoke_convenant(&state.db, &auth, &id)
         .await
-        .map_err(store_err)?;
+        ?;
     Ok(Redirect::to("/dossiers/convenanten").into_response())
 }
 
@@ -2796,7 +2779,7 @@ async fn sar_search_page(
     } else {
         store::find_subjects(&state.db, &auth, &query)
             .await
-            .map_err(store_err)?
+            ?
             .into_iter()
             .map(|(a, b, c)| {
                 (
@@ -2843,10 +2826,10 @@ async fn sar_page(
     let p = user(&state, &ctx).await?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Read)
         .await
-        .map_err(store_err)?;
+        ?;
     let (naam, list) = store::verzoeken(&state.db, &auth)
         .await
-        .map_err(store_err)?;
+        ?;
     let verzoeken = list
         .into_iter()
         .map(|v| Regel {
@@ -2879,7 +2862,7 @@ async fn sar_draft(
     let p = user(&state, &ctx).await?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Create)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::inzage_opstellen(&state.db, &auth, state.settings.data_key.as_ref()).await {
         Ok(v) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{v}")).into_response()),
         Err(StoreError::Refused(m)) => bericht(
@@ -2892,7 +2875,7 @@ async fn sar_draft(
                 "Terug naar het verzoek".into(),
             ),
         ),
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(WebError::from(e)),
     }
 }
 
@@ -2919,7 +2902,7 @@ async fn request_page(
     let p = user(&state, &ctx).await?;
     let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Read)
         .await
-        .map_err(store_err)?;
+        ?;
     let mut v = match store::verzoek_inzien(&state.db, &auth, &id, state.settings.data_key.as_ref())
         .await
     {
@@ -2936,7 +2919,7 @@ async fn request_page(
                 ),
             )
         }
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     let Some(i) = v.inhoud.take() else {
         return Err(WebError::NotFound);
@@ -3027,7 +3010,7 @@ async fn request_release(
     let p = user(&state, &ctx).await?;
     let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Update)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::verzoek_vrijgeven(&state.db, &auth, &id).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{id}")).into_response()),
         Err(e) => conflict_of(
@@ -3068,7 +3051,7 @@ async fn request_json(
     let p = user(&state, &ctx).await?;
     let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Export)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::verzoek_export(&state.db, &auth, &id, state.settings.data_key.as_ref()).await {
         Ok(v) => json_download(&format!("inzage-{}.json", v.subject_id), &v),
         Err(e) => conflict_of(
@@ -3091,14 +3074,14 @@ async fn sar_json(
     let p = user(&state, &ctx).await?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export)
         .await
-        .map_err(store_err)?;
+        ?;
     let terug = (
         format!("/dossiers/inzage/{id}"),
         "Terug naar het verzoek".to_string(),
     );
     let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth)
         .await
-        .map_err(store_err)?
+        ?
     else {
         return bericht(
             &ctx,
@@ -3110,7 +3093,7 @@ async fn sar_json(
     };
     let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::verzoek_export(&state.db, &auth, &verzoek, state.settings.data_key.as_ref()).await
     {
         Ok(v) => json_download(&format!("inzage-{id}.json"), &v),
@@ -3166,7 +3149,7 @@ async fn correction_page(
     let p = user(&state, &ctx).await?;
     store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
         .await
-        .map_err(store_err)?;
+        ?;
     form_page(
         &ctx,
         "Correctie of beperking vastleggen".into(),
@@ -3189,7 +3172,7 @@ async fn correction_post(
     let p = user(&state, &ctx).await?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
         .await
-        .map_err(store_err)?;
+        ?;
     match store::correct(
         &state.db,
         &auth,

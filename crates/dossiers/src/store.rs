@@ -47,6 +47,23 @@ pub enum StoreError {
     Db(#[from] DbError),
 }
 
+impl platform::web::errors::Classify for StoreError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            StoreError::Refused(reason) => {
+                Failure::Invalid(vec![platform::identity::field_error("dossier", &reason)])
+            }
+            StoreError::Conflict(reason) => Failure::Conflict(reason),
+            StoreError::Invalid(errors) => Failure::Invalid(errors),
+            StoreError::NotFound => Failure::NotFound,
+            StoreError::Forbidden(_) => Failure::Forbidden,
+            StoreError::Denied(_) => Failure::Refused,
+            StoreError::Db(e) => Failure::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Db(DbError::Sql(e))

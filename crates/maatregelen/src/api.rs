@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use crate::access::{Maatregel, Maatregelen};
 use crate::input::{MaatregelStapIn, NieuweMaatregel};
 use crate::model;
-use crate::store::{self, Detail, StoreError};
+use crate::store::{self, Detail};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,16 +25,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(add_step))
         .routes(routes!(termijn))
-}
-
-pub(crate) fn store_api(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Invalid(errors) => ApiError::Invalid(errors),
-        StoreError::Refused(reason) => ApiError::Invalid(vec![field_error("stap", &reason)]),
-        StoreError::NotFound => ApiError::NotFound,
-        StoreError::Db(d) => d.into(),
-        StoreError::Access(e) => e.into(),
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -269,7 +259,7 @@ async fn list(
     .await?;
     let items = store::list(&state.db, &auth, q.q.as_deref().unwrap_or(""))
         .await
-        .map_err(store_api)?;
+        ?;
     Ok(Json(
         items.iter().map(MaatregelSamenvatting::from).collect(),
     ))
@@ -283,7 +273,7 @@ pub(crate) async fn authorize_one<A: access::ActionType>(
 ) -> Result<access::Authorized<Maatregel, A>, ApiError> {
     store::authorize_measure(&state.db, &ctx.request, p, id)
         .await
-        .map_err(store_api)
+        .map_err(ApiError::from)
 }
 
 /// Creates a measure with its aanleiding; with a ladder, Baken proposes the type and duration
@@ -302,14 +292,14 @@ async fn create(
     let p = api_user(&ctx)?;
     let auth = store::authorize_new(&state.db, &ctx.request, p)
         .await
-        .map_err(store_api)?;
+        ?;
     let nieuw = input.parse().map_err(ApiError::Invalid)?;
-    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let kal = store::kalender(&state.db).await?;
     let id = store::create(&state.db, &auth, &nieuw, &p.user_id, &kal)
         .await
-        .map_err(store_api)?;
+        ?;
     let read = authorize_one::<access::act::Read>(&state, &ctx, p, &id).await?;
-    let d = store::get(&state.db, &read).await.map_err(store_api)?;
+    let d = store::get(&state.db, &read).await?;
     Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
 
@@ -327,8 +317,8 @@ async fn get_one(
 ) -> Result<Json<MaatregelDetail>, ApiError> {
     let p = api_user(&ctx)?;
     let auth = authorize_one::<access::act::Read>(&state, &ctx, p, &id).await?;
-    let d = store::get(&state.db, &auth).await.map_err(store_api)?;
-    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let d = store::get(&state.db, &auth).await?;
+    let kal = store::kalender(&state.db).await?;
     Ok(Json(detail_out(&d, &kal)))
 }
 
@@ -349,10 +339,10 @@ async fn add_step(
     let p = api_user(&ctx)?;
     let auth = authorize_one::<access::act::Update>(&state, &ctx, p, &id).await?;
     let stap = input.parse().map_err(ApiError::Invalid)?;
-    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let kal = store::kalender(&state.db).await?;
     let d = store::add_step(&state.db, &auth, &stap, &p.user_id, &kal)
         .await
-        .map_err(store_api)?;
+        ?;
     Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
 
@@ -439,7 +429,7 @@ async fn termijn(
     let (Some(regel), Some(datum), true) = (regel, datum, errors.is_empty()) else {
         return Err(ApiError::Invalid(errors));
     };
-    let kal = store::kalender(&state.db).await.map_err(store_api)?;
+    let kal = store::kalender(&state.db).await?;
     let t = termijnen::bereken_met(&kal, regel, datum, &opties).map_err(|e| {
         let field = match &e {
             termijnen::TermijnError::OptieNietVanToepassing { optie, .. } => {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Extension, Form as AxForm, Router};
 use jiff::civil::Date;
+use platform::web::forms::FormPage;
 use platform::access::{self, Action, Principal, Purpose, Role};
 use platform::identity::FieldError;
 use platform::web::forms::{FieldKind, Form, FormField};
@@ -93,14 +94,6 @@ fn texts(ctx: &Ctx) -> Texts {
     }
 }
 
-fn store_err(e: StoreError) -> WebError {
-    match e {
-        StoreError::NotFound => WebError::NotFound,
-        StoreError::Access(e) => e.into(),
-        other => WebError::Internal(other.to_string()),
-    }
-}
-
 /// Today in the Netherlands.
 pub fn vandaag() -> Date {
     platform::db::today_nl()
@@ -120,15 +113,6 @@ fn opt(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect()
-}
-
-#[derive(Template)]
-#[template(path = "form_page.html")]
-struct FormPage {
-    shell: Shell,
-    intro: String,
-    form: Form,
-    after: Vec<(String, String)>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +158,7 @@ async fn list_page(
     let query = q.get("q").cloned().unwrap_or_default();
     let items = store::list(&state.db, &auth, &query)
         .await
-        .map_err(store_err)?;
+        ?;
     let rows = items
         .into_iter()
         .map(|x| Row {
@@ -431,7 +415,7 @@ async fn new_post(
         Ok(n) if errors.is_empty() => {
             let auth = store::authorize_new(&state.db, &ctx.request, p)
                 .await
-                .map_err(store_err)?;
+                ?;
             match store::kalender(&state.db).await {
                 Ok(kal) => store::create(&state.db, &auth, &n, &p.user_id, &kal).await,
                 Err(e) => Err(e),
@@ -447,7 +431,7 @@ async fn new_post(
         Ok(id) => return Ok(Redirect::to(&format!("/maatregelen/{id}")).into_response()),
         Err(StoreError::Invalid(e)) => e,
         Err(StoreError::Refused(r)) => vec![platform::identity::field_error("", &r)],
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     let form = new_form(&m, &v, team_options(&state, p).await?).with_errors(&ctx.lang, &errors);
     render_status(
@@ -744,7 +728,7 @@ fn team_form(m: &Texts, d: &Detail, teams: Vec<(String, String)>) -> Form {
 
 /// The retention line of a measure: until when it is kept, or how long after it ends.
 async fn retention_text(state: &AppState, d: &Detail) -> Result<String, WebError> {
-    let terms = store::bewaartermijnen(&state.db).await.map_err(store_err)?;
+    let terms = store::bewaartermijnen(&state.db).await?;
     let Some(t) = terms.into_iter().find(|t| t.soort == d.maatregel.soort) else {
         return Ok(String::new());
     };
@@ -782,7 +766,7 @@ async fn render_detail(
             melding: s.melding_id.as_ref().map(|id| format!("/meldingen/{id}")),
         })
         .collect();
-    let kal = store::kalender(&state.db).await.map_err(store_err)?;
+    let kal = store::kalender(&state.db).await?;
     let timeline = time_rows(
         &m,
         &model::tijdlijn(d.maatregel.zaak(), &d.stappen, &kal),
@@ -864,7 +848,7 @@ async fn authorize_measure<A: access::ActionType>(
     let p = require_user(ctx)?;
     store::authorize_measure(&state.db, &ctx.request, p, id)
         .await
-        .map_err(store_err)
+        .map_err(WebError::from)
 }
 
 /// Shows the measure again with a refused form (the read is audited like any other).
@@ -876,7 +860,7 @@ async fn render_refused(
 ) -> WebResult {
     let p = require_user(ctx)?;
     let read = authorize_measure::<access::act::Read>(state, ctx, id).await?;
-    let d = store::get(&state.db, &read).await.map_err(store_err)?;
+    let d = store::get(&state.db, &read).await?;
     let refused = refused(&texts(ctx), &d);
     render_detail(state, ctx, p, d, refused, StatusCode::UNPROCESSABLE_ENTITY).await
 }
@@ -885,7 +869,7 @@ fn field_errors(e: StoreError) -> Result<Vec<FieldError>, WebError> {
     match e {
         StoreError::Invalid(e) => Ok(e),
         StoreError::Refused(r) => Ok(vec![platform::identity::field_error("", &r)]),
-        e => Err(store_err(e)),
+        e => Err(WebError::from(e)),
     }
 }
 
@@ -1179,7 +1163,7 @@ pub async fn letter_for(
     let auth = authorize_measure::<access::act::Read>(state, ctx, id).await?;
     store::brief(&state.db, &auth, brief_id)
         .await
-        .map_err(store_err)
+        .map_err(WebError::from)
 }
 
 async fn letter_page(
@@ -1226,7 +1210,7 @@ async fn detail_page(
 ) -> WebResult {
     let p = require_user(&ctx)?;
     let auth = authorize_measure::<access::act::Read>(&state, &ctx, &id).await?;
-    let d = store::get(&state.db, &auth).await.map_err(store_err)?;
+    let d = store::get(&state.db, &auth).await?;
     render_detail(&state, &ctx, p, d, Refused::default(), StatusCode::OK).await
 }
 
@@ -1282,11 +1266,11 @@ async fn step_post(
         Ok(_) => return Ok(Redirect::to(&format!("/maatregelen/{id}")).into_response()),
         Err(StoreError::Invalid(e)) => e,
         Err(StoreError::Refused(r)) => vec![platform::identity::field_error("", &r)],
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     // Re-read (audited) to show the page again with the input kept.
     let read = authorize_measure::<access::act::Read>(&state, &ctx, &id).await?;
-    let d = store::get(&state.db, &read).await.map_err(store_err)?;
+    let d = store::get(&state.db, &read).await?;
     let m = texts(&ctx);
     let step = Some(step_form(&m, &d, &v).with_errors(&ctx.lang, &errors));
     render_detail(
@@ -1352,8 +1336,8 @@ async fn deadlines_page(
     .await?;
     let all = store::all_with_steps(&state.db, &auth)
         .await
-        .map_err(store_err)?;
-    let kal = store::kalender(&state.db).await.map_err(store_err)?;
+        ?;
+    let kal = store::kalender(&state.db).await?;
     let mut teams = team_options(&state, p).await?;
     teams.insert(1, ("mijn".into(), texts(&ctx).t("maatregelen-my-teams")));
     let team = q.get("team").cloned().unwrap_or_default();
@@ -1529,7 +1513,7 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
     for l in Ladder::ALL {
         let alle = store::ladder_history(&state.db, l)
             .await
-            .map_err(store_err)?;
+            ?;
         let nieuwste = alle.last().map(|r| r.versie);
         let versies = version_rows(&m, &alle, today);
         let rows: Vec<LadderRegel> = alle
@@ -1807,7 +1791,7 @@ async fn row_new_page(
     let ladder = Ladder::from_slug(&slug).ok_or(WebError::NotFound)?;
     ladder_auth(&state, &ctx, ladder).await?;
     let m = texts(&ctx);
-    let huidig = store::ladder(&state.db, ladder).await.map_err(store_err)?;
+    let huidig = store::ladder(&state.db, ladder).await?;
     let r = lege_regel(
         ladder,
         &huidig.first().map(|r| r.beleid.clone()).unwrap_or_default(),
@@ -1945,7 +1929,7 @@ async fn row_remove(
         Ok(()) => return Ok(Redirect::to("/maatregelen/beleid").into_response()),
         Err(StoreError::Invalid(e)) => e,
         Err(StoreError::Refused(why)) => vec![platform::identity::field_error("", &why)],
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     row_remove_render(
         &ctx,
@@ -1966,7 +1950,7 @@ async fn admin_row(
     let p = require_user(ctx)?;
     let r = store::ladder_regel(&state.db, id)
         .await
-        .map_err(store_err)?;
+        ?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -2019,7 +2003,7 @@ async fn row_post(
         Ok(_) => return Ok(Redirect::to("/maatregelen/beleid").into_response()),
         Err(StoreError::Invalid(e)) => e,
         Err(StoreError::Refused(why)) => vec![platform::identity::field_error("", &why)],
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     let form = row_form(&m, &r, Some(&v)).with_errors(&ctx.lang, &errors);
     ladder_form_page(
@@ -2093,7 +2077,7 @@ async fn templates_page(
     let m = texts(&ctx);
     let rows = store::sjablonen(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|t| TemplateRow {
             href: format!(
@@ -2226,7 +2210,7 @@ async fn template_page(
     }
     settings_auth(&state, &ctx, SJABLONEN, Action::Update).await?;
     let m = texts(&ctx);
-    let all = store::sjablonen(&state.db).await.map_err(store_err)?;
+    let all = store::sjablonen(&state.db).await?;
     // A type without its own template starts from the general one.
     let current = all
         .iter()
@@ -2357,7 +2341,7 @@ fn retention_form(
 async fn render_retention(state: &AppState, ctx: &Ctx, refused: Option<Form>) -> WebResult {
     let p = require_user(ctx)?;
     let m = texts(ctx);
-    let terms = store::bewaartermijnen(&state.db).await.map_err(store_err)?;
+    let terms = store::bewaartermijnen(&state.db).await?;
     let status = if refused.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -2378,7 +2362,7 @@ async fn render_retention(state: &AppState, ctx: &Ctx, refused: Option<Form>) ->
         .collect();
     let destroyed = store::vernietigingen(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|v| DestroyedRow {
             soort: v.soort.naam().into(),
@@ -2503,7 +2487,7 @@ async fn render_designated(state: &AppState, ctx: &Ctx, refused: Option<Form>) -
     };
     let dagen = store::gelijkgestelde_dagen(&state.db)
         .await
-        .map_err(store_err)?;
+        ?;
     let mut kal = termijnen::Calendar::new();
     for d in &dagen {
         kal.add_designated_day(d.datum, d.naam.clone(), d.bron.clone());
@@ -2579,6 +2563,6 @@ async fn designated_remove(
     let p = require_user(&ctx)?;
     store::gelijkgestelde_dag_verwijderen(&state.db, &auth, &id, &p.user_id)
         .await
-        .map_err(store_err)?;
+        ?;
     Ok(Redirect::to("/maatregelen/gelijkgestelde-dagen").into_response())
 }

@@ -31,6 +31,21 @@ pub enum StoreError {
     Access(#[from] platform::access::AccessError),
 }
 
+impl platform::web::errors::Classify for StoreError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            StoreError::Invalid(errors) => Failure::Invalid(errors),
+            StoreError::Refused(reason) => {
+                Failure::Invalid(vec![platform::identity::field_error("stap", &reason)])
+            }
+            StoreError::NotFound => Failure::NotFound,
+            StoreError::Db(e) => e.classify(),
+            StoreError::Access(e) => e.classify(),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Db(DbError::Sql(e))
@@ -1803,4 +1818,40 @@ pub async fn gelijkgestelde_dag_verwijderen(
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Measures of an organisation started since `since_ms` at a place (the same address identity as
+/// the ladders use: BAG id, else postcode, house number and addition, see
+/// [`crate::locatie::zelfde_plek`]) or against an operator with this KvK number: a count for the
+/// ondermijning register's risk score, no personal data.
+pub async fn count_at_place(
+    db: &Db,
+    organisation_id: &str,
+    adres: &str,
+    bag: Option<&str>,
+    kvk: Option<&str>,
+    since_ms: i64,
+) -> Result<i64> {
+    let plek = crate::locatie::Plek::new(adres, bag);
+    let rows = sqlx::query(
+        "SELECT locatie, locatie_bag, exploitant FROM maatregelen_maatregel \
+         WHERE organisation_id = $1 AND created_at >= $2",
+    )
+    .bind(organisation_id)
+    .bind(since_ms)
+    .fetch_all(db.pool())
+    .await?;
+    let mut n = 0;
+    for r in &rows {
+        let locatie: String = r.try_get("locatie")?;
+        let their_bag: Option<String> = r.try_get("locatie_bag")?;
+        let exploitant: Option<String> = r.try_get("exploitant")?;
+        let same_place =
+            crate::locatie::zelfde_plek(&plek, &crate::locatie::Plek::new(&locatie, their_bag.as_deref()));
+        let same_operator = matches!((kvk, exploitant.as_deref()), (Some(a), Some(b)) if a == b);
+        if same_place || same_operator {
+            n += 1;
+        }
+    }
+    Ok(n)
 }

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use crate::access::{Melding, Werkvoorraad};
 use crate::model::{self, Locatie, Submission};
-use crate::store::{self, Category, Change, Detail, Filter, PublicStatus, StoreError, Summary};
+use crate::store::{self, Category, Change, Detail, Filter, PublicStatus, Summary};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,14 +25,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public_status))
         .routes(routes!(list))
         .routes(routes!(get_one, patch_one))
-}
-
-fn store_api(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Invalid(errors) => ApiError::Invalid(errors),
-        StoreError::NotFound => ApiError::NotFound,
-        StoreError::Db(d) => d.into(),
-    }
 }
 
 /// The categories residents can report in, with their IVB theme and extra question.
@@ -155,7 +147,7 @@ async fn public_create(
         state.settings.public_url.as_deref(),
     )
     .await
-    .map_err(store_api)?;
+    ?;
     Ok((
         StatusCode::CREATED,
         Json(Received {
@@ -349,7 +341,7 @@ async fn get_one(
 ) -> Result<Json<Detail>, ApiError> {
     let auth = authorize_one::<access::act::Read>(&state, &ctx, &id).await?;
     let mut tx = state.db.begin().await?;
-    let d = store::read(&mut tx, &auth).await.map_err(store_api)?;
+    let d = store::read(&mut tx, &auth).await?;
     tx.commit().await?;
     Ok(Json(d))
 }
@@ -427,8 +419,8 @@ async fn patch_one(
         state.settings.public_url.as_deref(),
     )
     .await
-    .map_err(store_api)?;
-    let d = store::read(&mut tx, &read).await.map_err(store_api)?;
+    ?;
+    let d = store::read(&mut tx, &read).await?;
     tx.commit().await?;
     Ok(Json(d))
 }

@@ -79,16 +79,6 @@ fn fmt_date(iso: &str) -> String {
     }
 }
 
-pub(crate) fn store_err(e: StoreError) -> WebError {
-    match e {
-        StoreError::NotFound => WebError::NotFound,
-        StoreError::Db(d) => d.into(),
-        StoreError::Invalid(errors) => {
-            WebError::Internal(format!("unexpected validation: {errors:?}"))
-        }
-    }
-}
-
 /// Errors translated with the module's strings (the platform's form only knows its own).
 pub(crate) fn translated(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
     errors
@@ -502,7 +492,7 @@ pub async fn form_submit(
             &FormPage::public(&state, &ctx, cat, sent_back(&ctx, values, &errors))
                 .with_error_title(),
         ),
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(WebError::from(e)),
     }
 }
 
@@ -675,7 +665,7 @@ pub async fn intake_submit(
                 .with_error_title(),
             )
         }
-        Err(e) => return Err(store_err(e)),
+        Err(e) => return Err(WebError::from(e)),
     };
     if let Some(n) = duplicate_of {
         let mark = authorize_melding::<access::act::Update>(&state, &ctx, &created.id).await?;
@@ -691,7 +681,7 @@ pub async fn intake_submit(
             state.settings.public_url.as_deref(),
         )
         .await
-        .map_err(store_err)?;
+        ?;
         tx.commit().await?;
     }
     Ok(Redirect::to(&format!("/meldingen/{}", created.id)).into_response())
@@ -984,7 +974,7 @@ pub async fn answer_submit(
             )
             .await
         }
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(WebError::from(e)),
     }
 }
 
@@ -1010,7 +1000,7 @@ pub async fn rating_submit(
             let q = TrackQuery::default();
             track_page(&state, &ctx, &code, &q, SentBack::Rating(&f, &errors)).await
         }
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(WebError::from(e)),
     }
 }
 
@@ -1483,7 +1473,7 @@ async fn detail_response(
 ) -> WebResult {
     let auth = authorize_melding::<access::act::Read>(state, ctx, id).await?;
     let mut tx = state.db.begin().await?;
-    let mut m = store::read(&mut tx, &auth).await.map_err(store_err)?;
+    let mut m = store::read(&mut tx, &auth).await?;
     tx.commit().await?;
     m.koppelingen
         .extend(beschermde_verwijzingen(&state.db, auth.principal(), &m.id).await);
@@ -1746,7 +1736,7 @@ async fn apply(
             drop(tx);
             detail_response(&state, &ctx, &id, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(WebError::from(e)),
     }
 }
 

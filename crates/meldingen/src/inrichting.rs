@@ -583,7 +583,7 @@ pub async fn rule_add(
             )
             .await
         }
-        Err(e) => Err(crate::html::store_err(e)),
+        Err(e) => Err(platform::web::WebError::from(e)),
     }
 }
 
@@ -604,7 +604,7 @@ pub async fn rule_action(
         }
         _ => Err(StoreError::NotFound),
     };
-    done.map_err(crate::html::store_err)?;
+    done?;
     Ok(Redirect::to("/meldingen/inrichting#regels").into_response())
 }
 
@@ -751,7 +751,7 @@ pub async fn category_submit(
                 },
             )
         }
-        Err(e) => Err(crate::html::store_err(e)),
+        Err(e) => Err(platform::web::WebError::from(e)),
     }
 }
 
@@ -857,7 +857,7 @@ pub async fn mail_submit(
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e) => Err(crate::html::store_err(e)),
+        Err(e) => Err(platform::web::WebError::from(e)),
     }
 }
 

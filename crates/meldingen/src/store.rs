@@ -31,6 +31,17 @@ pub enum StoreError {
     Db(#[from] DbError),
 }
 
+impl platform::web::errors::Classify for StoreError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            StoreError::Invalid(errors) => Failure::Invalid(errors),
+            StoreError::NotFound => Failure::NotFound,
+            StoreError::Db(e) => e.classify(),
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Db(e.into())
@@ -3056,6 +3067,42 @@ pub async fn count_by_category_and_wijk(
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("categorie")?, r.try_get("wijk")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// Meldingen received since `since_ms` at an address (its street and number, as
+/// [`model::address_key`] reads them) or within [`model::NEARBY_METRES`] of a point, per category
+/// slug: counts for the ondermijning register's risk score, no personal data.
+pub async fn count_at_place(
+    db: &Db,
+    adres: &str,
+    punt: Option<(f64, f64)>,
+    since_ms: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let key = model::address_key(adres).unwrap_or_default();
+    // Without a point the box is empty (its bounds cross).
+    let (lat, lon, dlat, dlon) = match punt {
+        Some((lat, lon)) => {
+            let (dlat, dlon) = model::degrees_around(lat, model::NEARBY_METRES);
+            (lat, lon, dlat, dlon)
+        }
+        None => (0.0, 0.0, -1.0, -1.0),
+    };
+    let rows = sqlx::query(
+        "SELECT m.categorie, COUNT(*) AS n FROM melding m WHERE m.created_at >= $1 \
+         AND ((m.adres_sleutel = $2 AND $2 <> '') OR (m.lat BETWEEN $3 AND $4 AND m.lon BETWEEN $5 AND $6)) \
+         GROUP BY m.categorie ORDER BY m.categorie",
+    )
+    .bind(since_ms)
+    .bind(key)
+    .bind(lat - dlat)
+    .bind(lat + dlat)
+    .bind(lon - dlon)
+    .bind(lon + dlon)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("categorie")?, r.try_get("n")?)))
         .collect()
 }
 

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Extension, Router};
 
-use crate::html::{check, page_texts, store_err, Texts};
+use crate::html::{check, page_texts, Texts};
 use crate::review::{self, Alarm};
 use platform::web::{render, AppState, Ctx, Shell, WebResult};
 
@@ -74,7 +74,7 @@ async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
     check(&ctx)?;
     let m = page_texts(&state, &ctx).await?;
     let lang = ctx.lang.as_str();
-    let overview = crate::alarm_overview(&state.db).await.map_err(store_err)?;
+    let overview = crate::alarm_overview(&state.db).await?;
     let levels = review::by_level(&overview.alarms)
         .into_iter()
         .map(|(level, alarms)| LevelSection {

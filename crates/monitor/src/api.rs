@@ -14,8 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::review::Alarm;
-use crate::store::{self, Review, ReviewSummary, StoreError};
-use crate::ReviewError;
+use crate::store::{self, Review, ReviewSummary};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,18 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The API speaks Dutch in its explanations and messages, as the pages do by default.
 const LANG: &str = "nl";
-
-fn store_api(e: StoreError) -> ApiError {
-    ApiError::Internal(e.to_string())
-}
-
-fn review_api(e: ReviewError) -> ApiError {
-    match e {
-        ReviewError::Invalid(errors) => ApiError::Invalid(crate::translate_errors(LANG, &errors)),
-        ReviewError::NotFound => ApiError::NotFound,
-        ReviewError::Store(e) => store_api(e),
-    }
-}
 
 /// The caller, if the monitor is theirs to see (the gemeente's own staff).
 fn viewer(ctx: &Ctx) -> Result<&platform::access::Principal, ApiError> {
@@ -88,7 +75,7 @@ async fn regions(
     let level = q.level.as_deref().map(str::trim).filter(|l| !l.is_empty());
     let out = store::regions(&state.db)
         .await
-        .map_err(store_api)?
+        ?
         .into_iter()
         .filter(|r| level.is_none_or(|l| r.level == l))
         .map(|r| MonitorRegion {
@@ -156,12 +143,12 @@ async fn series(
     let crime_code = q.crime_type.unwrap_or_default();
     let region = store::regions(&state.db)
         .await
-        .map_err(store_api)?
+        ?
         .into_iter()
         .find(|r| r.code == region_code.trim());
     let crime = store::crime_types(&state.db)
         .await
-        .map_err(store_api)?
+        ?
         .into_iter()
         .find(|c| c.code == crime_code.trim());
     let mut errors = Vec::new();
@@ -183,18 +170,18 @@ async fn series(
     let points = crate::html::continuous(
         &store::series(&state.db, &region.code, &crime.code)
             .await
-            .map_err(store_api)?,
+            ?,
     );
     let params = crate::series_params(&state.db, &region.code)
         .await
-        .map_err(store_api)?;
+        ?;
     let results = crate::html::alarms(&points, &params);
     let status = store::series_status(&state.db, &region.code, &crime.code)
         .await
-        .map_err(store_api)?;
+        ?;
     let sources = store::series_sources(&state.db, &region.code, &crime.code)
         .await
-        .map_err(store_api)?;
+        ?;
     Ok(Json(MonitorSeries {
         region: region.code,
         region_name: region.name,
@@ -274,7 +261,7 @@ async fn alarms(
     Extension(ctx): Extension<Ctx>,
 ) -> Result<Json<Vec<MonitorAlarm>>, ApiError> {
     viewer(&ctx)?;
-    let alarms = crate::current_alarms(&state.db).await.map_err(store_api)?;
+    let alarms = crate::current_alarms(&state.db).await?;
     Ok(Json(alarms.iter().map(alarm_out).collect()))
 }
 
@@ -353,7 +340,7 @@ async fn alarm_overview(
     Extension(ctx): Extension<Ctx>,
 ) -> Result<Json<MonitorAlarmOverview>, ApiError> {
     viewer(&ctx)?;
-    let o = crate::alarm_overview(&state.db).await.map_err(store_api)?;
+    let o = crate::alarm_overview(&state.db).await?;
     let levels = crate::review::by_level(&o.alarms)
         .into_iter()
         .map(|(level, alarms)| MonitorAlarmLevel {
@@ -505,7 +492,7 @@ async fn reviews_list(
     Extension(ctx): Extension<Ctx>,
 ) -> Result<Json<Vec<MonitorReviewSummary>>, ApiError> {
     viewer(&ctx)?;
-    let list = store::reviews(&state.db).await.map_err(store_api)?;
+    let list = store::reviews(&state.db).await?;
     Ok(Json(list.iter().map(summary_out).collect()))
 }
 
@@ -531,10 +518,10 @@ async fn reviews_create(
     let p = viewer(&ctx)?;
     let id = crate::start_review(&state.db, p, &ctx.request, &input.held_on, &input.title)
         .await
-        .map_err(review_api)?;
+        .map_err(ApiError::from)?;
     let r = store::review(&state.db, &id)
         .await
-        .map_err(store_api)?
+        ?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
 }
@@ -554,7 +541,7 @@ async fn review_get(
     viewer(&ctx)?;
     let r = store::review(&state.db, &id)
         .await
-        .map_err(store_api)?
+        ?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(review_out(&r)))
 }
@@ -597,7 +584,7 @@ async fn decision_create(
     let p = viewer(&ctx)?;
     let r = store::review(&state.db, &id)
         .await
-        .map_err(store_api)?
+        ?
         .ok_or(ApiError::NotFound)?;
     let Some(alarm) = r.alarms.iter().find(|a| a.id == input.alarm_id) else {
         return Err(ApiError::Invalid(vec![field_error(
@@ -607,7 +594,7 @@ async fn decision_create(
     };
     let minutes = crate::minutes(&state.db, &id)
         .await
-        .map_err(store_api)?
+        ?
         .ok_or(ApiError::NotFound)?;
     crate::decide_item(
         &state.db,
@@ -622,10 +609,10 @@ async fn decision_create(
         input.link.as_deref().unwrap_or(""),
     )
     .await
-    .map_err(review_api)?;
+    .map_err(ApiError::from)?;
     let r = store::review(&state.db, &id)
         .await
-        .map_err(store_api)?
+        ?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
 }
@@ -699,7 +686,7 @@ async fn survey_list(
         .filter(|a| !a.is_empty());
     let list = store::survey_results(&state.db, area, indicator)
         .await
-        .map_err(store_api)?;
+        ?;
     Ok(Json(list.into_iter().map(survey_out).collect()))
 }
 
@@ -754,7 +741,7 @@ async fn survey_create(
         Err(crate::SurveyError::Refused(_)) => {
             return Err(ApiError::Internal("unexpected refusal".into()))
         }
-        Err(crate::SurveyError::Store(e)) => return Err(store_api(e)),
+        Err(crate::SurveyError::Store(e)) => return Err(ApiError::from(e)),
     }
     let stored = store::survey_results(
         &state.db,
@@ -762,7 +749,7 @@ async fn survey_create(
         Some(input.indicator.trim()),
     )
     .await
-    .map_err(store_api)?
+    ?
     .into_iter()
     .find(|s| s.result.year == input.year)
     .ok_or(ApiError::NotFound)?;
@@ -805,7 +792,7 @@ async fn crime_titles(
 ) -> Result<std::collections::HashMap<String, String>, ApiError> {
     Ok(store::crime_types(&state.db)
         .await
-        .map_err(store_api)?
+        ?
         .into_iter()
         .map(|c| (c.code, c.title))
         .collect())
@@ -823,7 +810,7 @@ async fn themes_list(
 ) -> Result<Json<Vec<MonitorTheme>>, ApiError> {
     viewer(&ctx)?;
     let titles = crime_titles(&state).await?;
-    let themes = store::themes(&state.db).await.map_err(store_api)?;
+    let themes = store::themes(&state.db).await?;
     Ok(Json(
         themes.into_iter().map(|t| theme_out(t, &titles)).collect(),
     ))
@@ -868,13 +855,7 @@ async fn theme_update(
         input.crime_types.as_deref(),
     )
     .await
-    .map_err(|e| match e {
-        crate::ThemeError::Invalid(errors) => {
-            ApiError::Invalid(crate::translate_errors(LANG, &errors))
-        }
-        crate::ThemeError::NotFound => ApiError::NotFound,
-        crate::ThemeError::Store(e) => store_api(e),
-    })?;
+    ?;
     let titles = crime_titles(&state).await?;
     Ok(Json(theme_out(theme, &titles)))
 }

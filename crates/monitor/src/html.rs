@@ -72,7 +72,7 @@ pub(crate) fn texts(ctx: &Ctx) -> Texts {
 pub(crate) async fn page_texts(state: &AppState, ctx: &Ctx) -> Result<Texts, WebError> {
     Ok(Texts {
         lang: ctx.lang.clone(),
-        demo: store::has_fictitious(&state.db).await.map_err(store_err)?,
+        demo: store::has_fictitious(&state.db).await?,
     })
 }
 
@@ -93,10 +93,6 @@ pub(crate) fn check_editor(ctx: &Ctx) -> Result<&platform::access::Principal, We
     } else {
         Err(WebError::Forbidden)
     }
-}
-
-pub(crate) fn store_err(e: store::StoreError) -> WebError {
-    WebError::Internal(e.to_string())
 }
 
 pub struct VersionRow {
@@ -207,7 +203,7 @@ async fn choice_form(
     let m = texts(ctx);
     let areas = store::regions(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .filter(|r| r.level != "land")
         .map(|r| {
@@ -219,7 +215,7 @@ async fn choice_form(
         .collect();
     let crimes = store::crime_types(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|c| (c.code, c.title))
         .collect();
@@ -264,7 +260,7 @@ async fn render_overview(
     let editor = crate::may_edit(p);
     let versions = store::imports(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|v| VersionRow {
             table: v.table_id,
@@ -278,7 +274,7 @@ async fn render_overview(
         .collect();
     let areas = store::regions(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .filter(|r| r.level == "gemeente" || r.level == "wijk")
         .collect();
@@ -391,7 +387,7 @@ async fn upload_post(
             )
             .await
         }
-        Err(crate::ImportError::Store(e)) => Err(store_err(e)),
+        Err(crate::ImportError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -436,7 +432,7 @@ async fn map_page(
 ) -> WebResult {
     check(&ctx)?;
     let m = page_texts(&state, &ctx).await?;
-    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let crimes = store::crime_types(&state.db).await?;
     let crime = crimes
         .iter()
         .find(|c| c.code == q.soort)
@@ -445,7 +441,7 @@ async fn map_page(
         .ok_or(WebError::NotFound)?;
     let periods = store::periods(&state.db, &crime.code)
         .await
-        .map_err(store_err)?;
+        ?;
     let period = periods
         .iter()
         .find(|p| **p == q.periode)
@@ -470,7 +466,7 @@ async fn map_page(
     } else {
         store::period_values(&state.db, &crime.code, &period)
             .await
-            .map_err(store_err)?
+            ?
     };
     let ordered: Vec<Option<i64>> = areas
         .iter()
@@ -770,28 +766,28 @@ async fn series_page(
     let m = page_texts(&state, &ctx).await?;
     let region = store::regions(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .find(|r| r.code == q.gebied)
         .ok_or(WebError::NotFound)?;
     let crime = store::crime_types(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .find(|c| c.code == q.soort)
         .ok_or(WebError::NotFound)?;
     let points = continuous(
         &store::series(&state.db, &region.code, &crime.code)
             .await
-            .map_err(store_err)?,
+            ?,
     );
     let params = crate::series_params(&state.db, &region.code)
         .await
-        .map_err(store_err)?;
+        ?;
     let results = alarms(&points, &params);
     let status = store::series_status(&state.db, &region.code, &crime.code)
         .await
-        .map_err(store_err)?;
+        ?;
     let by_period: std::collections::HashMap<String, Option<i64>> =
         points.iter().map(|p| (p.period.clone(), p.value)).collect();
     let show = |v: Option<i64>| {
@@ -895,7 +891,7 @@ async fn render_reviews(ctx: &Ctx, state: &AppState, form: Form, status: StatusC
     let m = page_texts(state, ctx).await?;
     let rows = store::reviews(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|s: ReviewSummary| ReviewRow {
             held_on: review::display_date(&s.session.held_on),
@@ -946,7 +942,7 @@ async fn reviews_post(
             render_reviews(&ctx, &state, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 

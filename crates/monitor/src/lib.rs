@@ -599,6 +599,17 @@ pub enum ReviewError {
     Store(#[from] store::StoreError),
 }
 
+impl platform::web::errors::Classify for ReviewError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            ReviewError::Invalid(errors) => Failure::Invalid(translate_errors("nl", &errors)),
+            ReviewError::NotFound => Failure::NotFound,
+            ReviewError::Store(e) => e.classify(),
+        }
+    }
+}
+
 /// Starts a review session: it lists the alarms no earlier session listed. Audited.
 pub async fn start_review(
     db: &Db,
@@ -1182,6 +1193,18 @@ pub enum ThemeError {
     NotFound,
     #[error(transparent)]
     Store(#[from] store::StoreError),
+}
+
+/// Input errors carry Fluent keys; where no form shows them (the API), they are given in Dutch.
+impl platform::web::errors::Classify for ThemeError {
+    fn classify(self) -> platform::web::errors::Failure {
+        use platform::web::errors::Failure;
+        match self {
+            ThemeError::Invalid(errors) => Failure::Invalid(translate_errors("nl", &errors)),
+            ThemeError::NotFound => Failure::NotFound,
+            ThemeError::Store(e) => e.classify(),
+        }
+    }
 }
 
 async fn theme(db: &Db, slug: &str) -> Result<store::Theme, ThemeError> {

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 
 use crate::html::{
-    check, check_editor, field, fmt_date, page_texts, store_err, texts, translated, Texts,
+    check, check_editor, field, fmt_date, page_texts, texts, translated, Texts,
 };
 use crate::meeting::{self, ActionState, AgendaItem, FigureSource};
 use crate::model::Level;
@@ -612,7 +612,7 @@ struct ReviewPage {
 async fn load(state: &AppState, id: &str) -> Result<Minutes, WebError> {
     crate::minutes(&state.db, id)
         .await
-        .map_err(store_err)?
+        ?
         .ok_or(WebError::NotFound)
 }
 
@@ -857,7 +857,7 @@ async fn decision_post(
             );
             render_review(&state, &ctx, mins, failed, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -894,7 +894,7 @@ async fn attendee_post(
             render_review(&state, &ctx, mins, failed, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -930,7 +930,7 @@ async fn signal_post(
             render_review(&state, &ctx, mins, failed, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -967,7 +967,7 @@ async fn close_post(
             render_review(&state, &ctx, mins, failed, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -1221,7 +1221,7 @@ async fn render_settings(
     let m = page_texts(state, ctx).await?;
     let set = crate::store::alarm_settings(&state.db)
         .await
-        .map_err(store_err)?;
+        ?;
     let editor = crate::may_edit(p);
     let mut rows = Vec::new();
     let mut forms = Vec::new();
@@ -1306,7 +1306,7 @@ async fn settings_post(
             let errors = renamed(&ctx, &errors, &|f| format!("{f}-{suffix}"));
             let current = crate::store::alarm_settings(&state.db)
                 .await
-                .map_err(store_err)?
+                ?
                 .get(level, freq);
             let form =
                 settings_form(&m, level, freq, &current, Some(&v)).with_errors(&ctx.lang, &errors);
@@ -1320,7 +1320,7 @@ async fn settings_post(
             .await
         }
         Err(ReviewError::NotFound) => Err(WebError::NotFound),
-        Err(ReviewError::Store(e)) => Err(store_err(e)),
+        Err(ReviewError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -1372,7 +1372,7 @@ async fn render_fortnight(
     let m = page_texts(state, ctx).await?;
     let (series, alarms) = crate::fortnight_alarms(&state.db)
         .await
-        .map_err(store_err)?;
+        ?;
     let rows = alarms
         .into_iter()
         .map(|a| FortnightRow {
@@ -1475,6 +1475,6 @@ async fn fortnight_post(
             )
             .await
         }
-        Err(crate::ImportError::Store(e)) => Err(store_err(e)),
+        Err(crate::ImportError::Store(e)) => Err(WebError::from(e)),
     }
 }

@@ -23,6 +23,12 @@ pub enum StoreError {
     Computation(String),
 }
 
+impl platform::web::errors::Classify for StoreError {
+    fn classify(self) -> platform::web::errors::Failure {
+        platform::web::errors::Failure::Internal(self.to_string())
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Db(DbError::Sql(e))

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
-use crate::html::{check, check_editor, field, read_upload, store_err, texts, Texts};
+use crate::html::{check, check_editor, field, read_upload, texts, Texts};
 use crate::model::ImportProblem;
 use crate::store::{self, Actor, StoredSurvey};
 use crate::survey::{self, SurveyInput, SurveyResult};
@@ -75,7 +75,7 @@ struct AreaQuery {
 async fn area_options(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
     Ok(store::regions(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .filter(|r| r.level != "land")
         .map(|r| {
@@ -200,14 +200,14 @@ async fn render_overview(
     };
     let area_name = store::regions(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .find(|r| r.code == area)
         .map(|r| r.name)
         .unwrap_or_else(|| area.clone());
     let results = store::survey_results(&state.db, Some(&area), None)
         .await
-        .map_err(store_err)?;
+        ?;
     let editor = crate::may_edit(p);
     let area_form = Form::new(
         "/monitor/enquete",
@@ -327,7 +327,7 @@ async fn import_post(
             .await
         }
         Err(SurveyError::Invalid(_)) => Err(WebError::Internal("unexpected field errors".into())),
-        Err(SurveyError::Store(e)) => Err(store_err(e)),
+        Err(SurveyError::Store(e)) => Err(WebError::from(e)),
     }
 }
 
@@ -447,7 +447,7 @@ async fn entry_page(
     if let Some(found) =
         store::survey_results(&state.db, Some(q.gebied.trim()), Some(q.indicator.trim()))
             .await
-            .map_err(store_err)?
+            ?
             .into_iter()
             .find(|r| r.result.year.to_string() == q.jaar.trim())
     {
@@ -496,6 +496,6 @@ async fn entry_post(
             render_entry(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(SurveyError::Refused(_)) => Err(WebError::Internal("unexpected refusal".into())),
-        Err(SurveyError::Store(e)) => Err(store_err(e)),
+        Err(SurveyError::Store(e)) => Err(WebError::from(e)),
     }
 }

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
-use crate::html::{alarms, check, check_editor, continuous, store_err, texts, Texts};
+use crate::html::{alarms, check, check_editor, continuous, texts, Texts};
 use crate::model::Period;
 use crate::store::{self, CrimeType, Theme};
 use platform::web::forms::{FieldKind, Form, FormField};
@@ -73,11 +73,11 @@ async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> 
 async fn render_list(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> WebResult {
     let p = check(ctx)?;
     let m = crate::html::page_texts(state, ctx).await?;
-    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let crimes = store::crime_types(&state.db).await?;
     let names = titles(&crimes);
     let rows = store::themes(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .map(|t| ThemeRow {
             crimes: t
@@ -121,15 +121,7 @@ async fn create_post(
                 .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
             render_list(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(theme_err(e)),
-    }
-}
-
-fn theme_err(e: crate::ThemeError) -> WebError {
-    match e {
-        crate::ThemeError::NotFound => WebError::NotFound,
-        crate::ThemeError::Invalid(_) => WebError::BadRequest,
-        crate::ThemeError::Store(e) => store_err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -162,7 +154,7 @@ struct DashboardPage {
 async fn theme_or_404(state: &AppState, slug: &str) -> Result<Theme, WebError> {
     store::themes(&state.db)
         .await
-        .map_err(store_err)?
+        ?
         .into_iter()
         .find(|t| t.slug == slug)
         .ok_or(WebError::NotFound)
@@ -186,14 +178,14 @@ pub async fn summary(
     let points = continuous(
         &store::series(&state.db, region, crime)
             .await
-            .map_err(store_err)?,
+            ?,
     );
     let status = store::series_status(&state.db, region, crime)
         .await
-        .map_err(store_err)?;
+        ?;
     let params = crate::series_params(&state.db, region)
         .await
-        .map_err(store_err)?;
+        ?;
     let results = alarms(&points, &params);
     let months = points
         .iter()
@@ -249,7 +241,7 @@ async fn dashboard(
     let p = check(&ctx)?;
     let m = crate::html::page_texts(&state, &ctx).await?;
     let theme = theme_or_404(&state, &slug).await?;
-    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let crimes = store::crime_types(&state.db).await?;
     let names = titles(&crimes);
     let mut rows = Vec::with_capacity(theme.crime_types.len());
     for c in &theme.crime_types {
@@ -362,7 +354,7 @@ async fn edit_page(
     check_editor(&ctx)?;
     let m = texts(&ctx);
     let theme = theme_or_404(&state, &slug).await?;
-    let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+    let crimes = store::crime_types(&state.db).await?;
     let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
     let form = edit_form(&m, &theme, &crimes, &chosen);
     let notice = (q.nieuw == "1").then(|| m.t("monitor-theme-created"));
@@ -386,7 +378,7 @@ async fn edit_post(
     match crate::set_theme_crimes(&state.db, p, &ctx.request, &slug, &chosen, "soort").await {
         Ok(_) => {}
         Err(crate::ThemeError::Invalid(errors)) => {
-            let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+            let crimes = store::crime_types(&state.db).await?;
             let set: HashSet<String> = chosen.iter().map(|c| c.trim().to_string()).collect();
             let form = edit_form(&m, &theme, &crimes, &set)
                 .with_errors(&ctx.lang, &crate::translate_errors(&ctx.lang, &errors));
@@ -401,7 +393,7 @@ async fn edit_post(
             )
             .await;
         }
-        Err(e) => return Err(theme_err(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/monitor/themas/{}?opgeslagen=1", theme.slug)).into_response())
 }
@@ -422,7 +414,7 @@ async fn rename_post(
         }
         Err(crate::ThemeError::Invalid(errors)) => {
             let m = texts(&ctx);
-            let crimes = store::crime_types(&state.db).await.map_err(store_err)?;
+            let crimes = store::crime_types(&state.db).await?;
             let chosen: HashSet<String> = theme.crime_types.iter().cloned().collect();
             let form = edit_form(&m, &theme, &crimes, &chosen);
             let rename = rename_form(&m, &theme, &name)
@@ -438,6 +430,6 @@ async fn rename_post(
             )
             .await
         }
-        Err(e) => Err(theme_err(e)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -13,13 +13,12 @@ use utoipa_axum::routes;
 
 use super::{AppState, Ctx};
 use crate::access::{
-    self, AccessError, Action, AuditTrail, Organisations, Principal, Purpose, UserAccount,
+    self, Action, AuditTrail, Organisations, Principal, Purpose, UserAccount,
     UserDirectory,
 };
 use crate::audit::{self, AuditFilter, AuditRecord};
-use crate::db::DbError;
 use crate::identity::{
-    self, FieldError, IdentityError, NewOrganisation, Organisation, TokenProblem, UserDetail,
+    self, FieldError, NewOrganisation, Organisation, TokenProblem, UserDetail,
     UserFilter, UserSummary,
 };
 
@@ -72,6 +71,8 @@ pub enum ApiError {
     Refused,
     NotFound,
     Invalid(Vec<FieldError>),
+    /// Not possible in the record's current state; the reason is for the caller.
+    Conflict(String),
     BadRequest(String),
     Internal(String),
 }
@@ -114,6 +115,12 @@ impl IntoResponse for ApiError {
                 ),
                 errors,
             ),
+            ApiError::Conflict(reason) => problem(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict with the state of the record",
+                Some(reason),
+            ),
             ApiError::BadRequest(d) => problem(
                 StatusCode::BAD_REQUEST,
                 "bad-request",
@@ -133,25 +140,17 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<DbError> for ApiError {
-    fn from(e: DbError) -> Self {
-        ApiError::Internal(e.to_string())
-    }
-}
-impl From<AccessError> for ApiError {
-    fn from(e: AccessError) -> Self {
-        match e {
-            AccessError::Forbidden(_) => ApiError::Refused,
-            AccessError::Db(e) => e.into(),
-        }
-    }
-}
-impl From<IdentityError> for ApiError {
-    fn from(e: IdentityError) -> Self {
-        match e {
-            IdentityError::NotFound => ApiError::NotFound,
-            IdentityError::Invalid(errors) => ApiError::Invalid(errors),
-            other => ApiError::Internal(other.to_string()),
+impl<E: super::errors::Classify> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        use super::errors::Failure;
+        match e.classify() {
+            Failure::NotFound => ApiError::NotFound,
+            Failure::Forbidden => ApiError::Forbidden,
+            Failure::Refused => ApiError::Refused,
+            Failure::Conflict(reason) => ApiError::Conflict(reason),
+            Failure::Invalid(errors) => ApiError::Invalid(errors),
+            Failure::BadRequest(d) => ApiError::BadRequest(d),
+            Failure::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -1,7 +1,46 @@
 //! Forms declared in Rust and rendered by one partial (`partials/form.html`), so every form has
 //! labels, hints, errors next to the field with `aria-describedby`, and an error summary.
 
+use askama::Template;
+use axum::http::StatusCode;
+
+use super::{render_status, Shell, WebResult};
 use crate::identity::FieldError;
+
+/// A page that is a title, an introduction, one form and the ways on under it: every simple
+/// form of every module (a rare action on its own page, an administrator's setting, a login
+/// step) is this page.
+#[derive(Template)]
+#[template(path = "form_page.html")]
+pub struct FormPage {
+    pub shell: Shell,
+    pub intro: String,
+    pub form: Form,
+    /// Links under the form (href, text): the way back, a related page.
+    pub after: Vec<(String, String)>,
+}
+
+impl FormPage {
+    pub fn new(shell: Shell, intro: String, form: Form) -> Self {
+        FormPage {
+            shell,
+            intro,
+            form,
+            after: Vec::new(),
+        }
+    }
+
+    /// Adds a link under the form.
+    pub fn link(mut self, href: impl Into<String>, text: impl Into<String>) -> Self {
+        self.after.push((href.into(), text.into()));
+        self
+    }
+
+    /// The page with `status`: 200 to start, 422 when the form comes back with its errors.
+    pub fn respond(&self, status: StatusCode) -> WebResult {
+        render_status(status, self)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {

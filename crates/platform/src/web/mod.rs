@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod client;
+pub mod errors;
 pub mod forms;
 pub mod i18n;
 pub mod input;
@@ -23,9 +24,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Router;
 
 use crate::access::{AccessError, Principal, RequestContext, Role};
-use crate::db::{Db, DbError};
+use crate::db::Db;
 use crate::identity::{
-    self, IdentityError, LoginPolicy, SessionPolicy, SessionStage, TokenProblem,
+    self, LoginPolicy, SessionPolicy, SessionStage, TokenProblem,
 };
 use crate::secrets;
 
@@ -177,6 +178,10 @@ pub enum WebError {
     Refused,
     /// A request the server cannot read (e.g. a broken upload): the client's mistake, not ours.
     BadRequest,
+    /// Not possible in the record's current state.
+    Conflict,
+    /// Input that failed the checks and that no form shows next to its fields.
+    Invalid,
     /// Not logged in: send to the login page.
     Login,
     Internal(String),
@@ -202,6 +207,8 @@ impl IntoResponse for WebError {
                 return r;
             }
             WebError::BadRequest => StatusCode::BAD_REQUEST,
+            WebError::Conflict => StatusCode::CONFLICT,
+            WebError::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Login => return Redirect::to("/inloggen").into_response(),
             WebError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
@@ -214,33 +221,17 @@ impl IntoResponse for WebError {
     }
 }
 
-impl From<DbError> for WebError {
-    fn from(e: DbError) -> Self {
-        WebError::Internal(e.to_string())
-    }
-}
-
-impl From<IdentityError> for WebError {
-    fn from(e: IdentityError) -> Self {
-        match e {
-            IdentityError::NotFound => WebError::NotFound,
-            other => WebError::Internal(other.to_string()),
+impl<E: errors::Classify> From<E> for WebError {
+    fn from(e: E) -> Self {
+        match e.classify() {
+            errors::Failure::NotFound => WebError::NotFound,
+            errors::Failure::Forbidden => WebError::Forbidden,
+            errors::Failure::Refused => WebError::Refused,
+            errors::Failure::Conflict(_) => WebError::Conflict,
+            errors::Failure::Invalid(_) => WebError::Invalid,
+            errors::Failure::BadRequest(_) => WebError::BadRequest,
+            errors::Failure::Internal(cause) => WebError::Internal(cause),
         }
-    }
-}
-
-impl From<AccessError> for WebError {
-    fn from(e: AccessError) -> Self {
-        match e {
-            AccessError::Forbidden(_) => WebError::Refused,
-            AccessError::Db(e) => e.into(),
-        }
-    }
-}
-
-impl From<askama::Error> for WebError {
-    fn from(e: askama::Error) -> Self {
-        WebError::Internal(e.to_string())
     }
 }
 
@@ -549,6 +540,8 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
                 StatusCode::NOT_FOUND => "error-404",
                 StatusCode::FORBIDDEN => "error-403",
                 StatusCode::BAD_REQUEST => "error-400",
+                StatusCode::CONFLICT => "error-409",
+                StatusCode::UNPROCESSABLE_ENTITY => "error-422",
                 _ => "error-500",
             };
             error_page(&ctx, status, key)

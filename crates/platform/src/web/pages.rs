@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 use serde::Deserialize;
 
-use super::forms::{list_url, FieldKind, Form, FormField, Pager};
+use super::forms::{list_url, FieldKind, Form, FormField, FormPage, Pager};
 use super::role_pages;
 use super::{
     render, render_status, require_user, set_cookie, AppState, Ctx, Shell, WebError, WebResult,
@@ -98,15 +98,6 @@ fn role_label(lang: &str, slug: &str) -> String {
     super::i18n::t(lang, &format!("role-{slug}"))
 }
 
-/// A page that is a title, an introduction and one form (login steps, simple admin forms).
-#[derive(Template)]
-#[template(path = "form_page.html")]
-struct FormPage {
-    shell: Shell,
-    intro: String,
-    form: Form,
-    after: Vec<(String, String)>,
-}
 
 // ---------------------------------------------------------------------------------------------
 // Landing page.
@@ -302,12 +293,7 @@ fn login_form(ctx: &Ctx, email: &str) -> Form {
 }
 
 fn form_page(ctx: &Ctx, title_key: &str, intro_key: &str, form: Form) -> FormPage {
-    FormPage {
-        shell: Shell::new(ctx, title_key),
-        intro: ctx.t(intro_key),
-        form,
-        after: Vec::new(),
-    }
+    FormPage::new(Shell::new(ctx, title_key), ctx.t(intro_key), form)
 }
 
 /// The login page, with the way to a forgotten password under the form.
