@@ -19,6 +19,7 @@ use platform::web::{
 use termijnen::datum_nl;
 
 use crate::access::coordinator;
+use crate::brief::{self, BriefSoort};
 use crate::input::{self, Stap};
 use crate::model::{self, Besluit, Bron, Niveau, SignaalBron, Soort, Toets};
 use crate::store::{self, Detail, StoreError};
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bibob/beleid", get(policy_page).post(policy_post))
         .route("/bibob/{id}", get(detail_page))
         .route("/bibob/{id}/{stap}", get(step_page).post(step_post))
+        .route("/bibob/{id}/brief/{soort}", get(letter_page))
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
@@ -570,7 +572,12 @@ fn secties(m: &Texts, p: &Principal, d: &Detail, vandaag: Date) -> (Vec<Sectie>,
         slug: "lbb",
         titel: m.t("bibob-sectie-lbb"),
         rijen: l,
-        links: step_links(m, p, d, &[Stap::Lbb, Stap::Vraag, Stap::Antwoord]),
+        links: with_letter(
+            m,
+            d,
+            BriefSoort::Adviesaanvraag,
+            step_links(m, p, d, &[Stap::Lbb, Stap::Vraag, Stap::Antwoord]),
+        ),
         vertrouwelijk: false,
     });
 
@@ -605,7 +612,12 @@ fn secties(m: &Texts, p: &Principal, d: &Detail, vandaag: Date) -> (Vec<Sectie>,
         slug: "voornemen",
         titel: m.t("bibob-sectie-voornemen"),
         rijen: v,
-        links: step_links(m, p, d, &[Stap::Voornemen]),
+        links: with_letter(
+            m,
+            d,
+            BriefSoort::Voornemen,
+            step_links(m, p, d, &[Stap::Voornemen]),
+        ),
         vertrouwelijk: false,
     });
 
@@ -618,7 +630,12 @@ fn secties(m: &Texts, p: &Principal, d: &Detail, vandaag: Date) -> (Vec<Sectie>,
         slug: "besluit",
         titel: m.t("bibob-sectie-besluit"),
         rijen: b,
-        links: step_links(m, p, d, &[Stap::Besluit]),
+        links: with_letter(
+            m,
+            d,
+            BriefSoort::Besluit,
+            step_links(m, p, d, &[Stap::Besluit]),
+        ),
         vertrouwelijk: false,
     });
     (out, uitleg)
@@ -687,6 +704,53 @@ async fn detail_page(
         bronnen,
         vragen,
         tijdlijn,
+        m,
+    })
+}
+
+/// The section's links with the draft letter of the step, once it is recorded.
+fn with_letter(
+    m: &Texts,
+    d: &Detail,
+    soort: BriefSoort,
+    mut links: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    if brief::concept(soort, d, None).is_some() {
+        links.push((
+            format!("/bibob/{}/brief/{}", d.rij.id, soort.slug()),
+            m.t(&soort.key()),
+        ));
+    }
+    links
+}
+
+#[derive(Template)]
+#[template(path = "bibob_brief.html")]
+struct LetterPage {
+    shell: Shell,
+    m: Texts,
+    paragraphs: Vec<String>,
+    back: String,
+}
+
+async fn letter_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, soort)): Path<(String, String)>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = store::authorize_screening::<act::Read>(&state.db, &ctx.request, p, &id)
+        .await
+        .map_err(store_err)?;
+    let soort = BriefSoort::from_slug(&soort).ok_or(WebError::NotFound)?;
+    let d = store::get(&state.db, &auth).await.map_err(store_err)?;
+    let opschorting = d.opschorting(platform::db::today_nl()).and_then(Result::ok);
+    let paragraphs = brief::concept(soort, &d, opschorting.as_ref()).ok_or(WebError::NotFound)?;
+    let m = texts(&ctx);
+    render(&LetterPage {
+        shell: Shell::titled(&ctx, format!("{} – {}", m.t(&soort.key()), d.rij.kenmerk)),
+        paragraphs,
+        back: format!("/bibob/{id}"),
         m,
     })
 }

@@ -175,7 +175,7 @@ async fn beslissers_of(db: &Db, id: &str) -> Result<Vec<String>> {
 
 /// The capability for `A` on one screening, decided on its organisation and named deciders as
 /// stored. A screening that does not exist is refused like one the person may not see (and
-/// audited), so its existence does not leak to those outside the need-to-know.
+/// audited), so whether it exists does not leak to those outside the need-to-know.
 pub async fn authorize_screening<A: ActionType>(
     db: &Db,
     request: &RequestContext,
@@ -198,13 +198,12 @@ pub async fn authorize_screening<A: ActionType>(
             beslissers: Vec::new(),
         },
     };
-    let exists = !resource.organisation_id.is_empty();
-    let auth = access::authorize_as(db, request, p, resource, Purpose::Uitvoering).await?;
-    if exists {
-        Ok(auth)
-    } else {
-        Err(StoreError::NotFound)
+    // The coordinator may know that a screening does not (or no longer) exist; anyone else is
+    // refused as for one they may not see.
+    if resource.organisation_id.is_empty() && coordinator(p) {
+        return Err(StoreError::NotFound);
     }
+    Ok(access::authorize_as(db, request, p, resource, Purpose::Uitvoering).await?)
 }
 
 /// The capability to start a screening in the person's own municipality.

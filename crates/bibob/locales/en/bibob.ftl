@@ -178,6 +178,10 @@ bibob-fout-signaal-nodig = The Bibob policy screens this kind only on a signal: 
 bibob-fout-voorschriften = Fill in the conditions.
 bibob-fout-voornemen-eerst = Record the intention first: before refusing, withdrawing or attaching conditions the applicant gets the chance to respond.
 bibob-fout-stap-nog-niet = This step is not possible yet (for example an extra question before the advice request).
+bibob-brief-adviesaanvraag = Draft letter: notice of the advice request
+bibob-brief-voornemen = Draft letter: intention
+bibob-brief-besluit = Draft letter: decision
+bibob-brief-intro = A draft from a fixed template, to copy into the municipality's letter system. Baken neither keeps nor sends this letter.
 bibob-werk-open = { $count ->
     [one] 1 running Bibob screening
    *[other] { $count } running Bibob screenings

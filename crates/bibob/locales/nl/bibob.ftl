@@ -178,6 +178,10 @@ bibob-fout-signaal-nodig = Het Bibob-beleid toetst deze soort alleen bij een sig
 bibob-fout-voorschriften = Vul de voorschriften in.
 bibob-fout-voornemen-eerst = Leg eerst het voornemen vast: vóór weigeren, intrekken of voorschriften krijgt de aanvrager de gelegenheid een zienswijze te geven.
 bibob-fout-stap-nog-niet = Deze stap kan nog niet (bijvoorbeeld een aanvullende vraag vóór de adviesaanvraag).
+bibob-brief-adviesaanvraag = Conceptbrief: kennisgeving adviesaanvraag
+bibob-brief-voornemen = Conceptbrief: voornemen
+bibob-brief-besluit = Conceptbrief: besluit
+bibob-brief-intro = Een concept uit een vast sjabloon, om over te nemen in het briefsysteem van de gemeente. Baken bewaart en verstuurt deze brief niet.
 bibob-werk-open = { $count ->
     [one] 1 lopende Bibob-screening
    *[other] { $count } lopende Bibob-screeningen
