@@ -286,7 +286,10 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
             login: options.login.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             module_nav: module_nav(),
-            public_links: vec![("/melden", meldingen::public_label)],
+            public_links: vec![
+                ("/melden", meldingen::public_label),
+                ("/veilig-digitaal", preventie::public_label),
+            ],
             data_key: options.data_key.clone(),
             public_url: options.public_url.clone(),
             trusted_proxies: options.trusted_proxies.clone(),
@@ -621,6 +624,17 @@ pub fn spawn_background(db: Db, options: &ServerOptions) {
                 tracing::warn!(error = %e, "purging sessions");
             }
             tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
+    // Bulletins being sent go into the outbox in batches, so a long list never holds the writer.
+    let bulletins_db = db.clone();
+    let bulletins_url = options.public_url.clone().unwrap_or_default();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = preventie::send_due(&bulletins_db, &bulletins_url).await {
+                tracing::warn!(error = %e, "bulletin batches");
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
         }
     });
     if let Some(smtp) = options.smtp.clone() {

@@ -3,9 +3,19 @@
 //! Wired into the binary (`crates/baken/src/lib.rs`) through the functions below; the module owns
 //! its tables and exposes functions, as `docs/modules.md` describes.
 
+use axum::routing::{get, post};
 use platform::db::Db;
 use platform::web::{AppState, ModuleNav};
 use utoipa_axum::router::OpenApiRouter;
+
+pub mod access;
+pub mod api;
+mod bronnen;
+pub mod bulletins;
+pub mod html;
+pub mod model;
+pub mod publiek;
+pub mod store;
 
 platform::module_texts!();
 
@@ -13,21 +23,68 @@ platform::module_texts!();
 pub enum PreventieError {
     #[error(transparent)]
     Db(#[from] platform::db::DbError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
 }
 
 /// The module's pages.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
+        .route("/preventie", get(html::start))
+        .route("/preventie/activiteiten", get(html::activiteiten))
+        .route(
+            "/preventie/activiteiten/nieuw",
+            get(html::activiteit_nieuw_page).post(html::activiteit_nieuw),
+        )
+        .route(
+            "/preventie/activiteiten/{id}",
+            get(html::activiteit_page).post(html::activiteit_wijzigen),
+        )
+        .route("/preventie/bulletins", get(bulletins::list))
+        .route(
+            "/preventie/bulletins/nieuw",
+            get(bulletins::new_page).post(bulletins::new_post),
+        )
+        .route(
+            "/preventie/bulletins/{id}",
+            get(bulletins::page).post(bulletins::update),
+        )
+        .route(
+            "/preventie/bulletins/{id}/publiceren",
+            post(bulletins::publish),
+        )
+        .route("/preventie/bulletins/{id}/verzenden", post(bulletins::send))
+        .route("/veilig-digitaal", get(publiek::index))
+        .route("/veilig-digitaal/aanmelden", post(publiek::aanmelden))
+        .route("/veilig-digitaal/aangemeld", get(publiek::aangemeld))
+        .route(
+            "/veilig-digitaal/bevestigen/{token}",
+            get(publiek::bevestigen_page).post(publiek::bevestigen),
+        )
+        .route("/veilig-digitaal/afmelden/{token}", get(publiek::afmelden))
+        .route("/veilig-digitaal/{id}", get(publiek::bulletin))
+}
+
+pub use publiek::public_label;
+
+/// Puts the next batch of each bulletin being sent into the mail outbox (the server calls this
+/// every few seconds); `public_url` is Baken's address for the links in the mails.
+pub async fn send_due(db: &Db, public_url: &str) -> Result<usize, PreventieError> {
+    Ok(store::send_due(db, public_url).await?)
 }
 
 /// The module's API under `/api/v1/preventie`.
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    api::router()
 }
 
-/// The module's menu entries (none until its pages exist).
+/// The module's menu entry, for those who may use a part of it.
 pub fn nav() -> Vec<ModuleNav> {
-    Vec::new()
+    vec![ModuleNav {
+        href: "/preventie",
+        label: |lang| t(lang, "preventie-nav"),
+        visible: access::sees_module,
+    }]
 }
 
 /// Reference data, on every start (idempotent).
@@ -41,13 +98,19 @@ pub async fn seed_demo(_db: &Db) -> Result<(), PreventieError> {
 }
 
 /// Once a day: retention and reminders.
-pub async fn daily(_db: &Db) -> Result<(), PreventieError> {
+pub async fn daily(db: &Db) -> Result<(), PreventieError> {
+    let removed = store::verwijder_onbevestigd(db).await?;
+    if removed > 0 {
+        tracing::info!(removed, "unconfirmed bulletin subscriptions removed");
+    }
     Ok(())
 }
 
 /// Registers, once per process, what the module adds to shared registries (start-page work,
 /// policy count sources).
-pub fn register() {}
+pub fn register() {
+    bronnen::register();
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,1 +1,271 @@
 //! Black-box tests of the preventie module, on SQLite and (in CI) PostgreSQL.
+
+use super::*;
+
+/// The value after `marker` in `text` at its last occurrence, up to the first character that
+/// cannot be in a token (URL-safe base64 or an id).
+fn last_token_after(text: &str, marker: &str) -> String {
+    let at = text
+        .rfind(marker)
+        .unwrap_or_else(|| panic!("{marker} in {text}"));
+    text[at + marker.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+#[tokio::test]
+async fn preventie_a_campaign_from_plan_to_attendance_counts_in_the_council_report() {
+    let app = spawn_app().await;
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let start = iv.get("/preventie").await;
+    assert_eq!(start.status, 200);
+    assert!(start.body.contains("/preventie/activiteiten"));
+
+    // Refused input comes back with the reasons next to the fields and the input kept.
+    let bad = iv
+        .post(
+            "/preventie/activiteiten/nieuw",
+            &[
+                ("soort", "themaavond"),
+                ("titel", ""),
+                ("doelgroep", "agrariers"),
+                ("wijk", ""),
+                ("datum", "2026-11-20"),
+                ("partners", "Politie, LTO"),
+                ("status", "gepland"),
+                ("opkomst", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Vul dit veld in."));
+    assert!(bad.body.contains("Opkomst kunt u pas invullen"));
+    assert!(bad.body.contains("value=\"Politie, LTO\""), "input kept");
+
+    let plan = [
+        ("soort", "themaavond"),
+        ("titel", "Ondermijning op het erf"),
+        ("doelgroep", "agrariers"),
+        ("wijk", ""),
+        ("datum", "2026-11-20"),
+        ("partners", "Politie, LTO"),
+        ("status", "gepland"),
+        ("uitnodigingen", "180"),
+    ];
+    let made = iv.post("/preventie/activiteiten/nieuw", &plan).await;
+    assert_eq!(made.status, 303);
+    let path = made.location().unwrap();
+    let held = [
+        ("soort", "themaavond"),
+        ("titel", "Ondermijning op het erf"),
+        ("doelgroep", "agrariers"),
+        ("wijk", ""),
+        ("datum", "2026-11-20"),
+        ("partners", "Politie, LTO"),
+        ("status", "gehouden"),
+        ("uitnodigingen", "180"),
+        ("aanmeldingen", "51"),
+        ("opkomst", "42"),
+        ("evaluatie", "Goede vragen over verhuur van schuren."),
+    ];
+    assert_eq!(iv.post(&path, &held).await.status, 303);
+    let page = iv.get(&path).await;
+    assert!(page.body.contains("Gehouden") && page.body.contains("42"));
+
+    // A handhaver reads the list but does not plan; the refusal is in the audit log.
+    let mut hh = app
+        .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert_eq!(hh.get("/preventie/activiteiten").await.status, 200);
+    assert_eq!(
+        hh.post("/preventie/activiteiten/nieuw", &plan).await.status,
+        403
+    );
+    assert!(!app
+        .audit_rows("outcome = 'denied' AND resource_type = 'preventie_activiteit'")
+        .await
+        .is_empty());
+
+    // The reach counts in the council report through a counted indicator.
+    let policy = ::beleid::store::policy_for_year(&app.db, 2026)
+        .await
+        .unwrap();
+    let action = ::beleid::store::actions(&app.db, &policy.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let ind = iv
+        .post(
+            &format!("/beleid/actie/{}/2026/indicator", action.id),
+            &[
+                ("name", "Bereik voorlichting ondermijning"),
+                ("unit", "deelnemers"),
+                ("target", "100"),
+                ("actual", ""),
+                ("source", "preventie.bereik"),
+            ],
+        )
+        .await;
+    assert_eq!(ind.status, 303);
+    let counted = ::beleid::store::indicators(&app.db, &policy.id, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.name == "Bereik voorlichting ondermijning")
+        .unwrap();
+    assert_eq!(counted.actual, Some(42.0));
+    let report = iv.get("/beleid/rapportage/2026").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("Bereik voorlichting ondermijning"));
+
+    // The API lists the activity with its figures.
+    let token = format!("Bearer {}", cli_token(&app, "iv@example.nl"));
+    let answer = api_get(&app, "/api/v1/preventie/activiteiten", Some(&token)).await;
+    assert_eq!(answer.status(), 200);
+    let list: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(list[0]["opkomst"], 42);
+    assert_eq!(list[0]["status"], "gehouden");
+}
+
+#[tokio::test]
+async fn preventie_bulletins_double_opt_in_sending_and_unsubscribe_over_real_smtp() {
+    let app = spawn_app().await;
+    let mut iv = app
+        .browser_as("ciso@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let made = iv
+        .post(
+            "/preventie/bulletins/nieuw",
+            &[
+                ("titel", "Pas op voor nepberichten van de bank"),
+                ("doelgroep", "inwoners"),
+                (
+                    "tekst",
+                    "Uw bank vraagt nooit om uw pincode.\r\n\r\nTwijfelt u? Bel de bank zelf.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303);
+    let path = made.location().unwrap();
+    assert_eq!(
+        iv.post(&format!("{path}/publiceren"), &[]).await.status,
+        303
+    );
+
+    // A resident, without login, sees the bulletin and subscribes.
+    let mut resident = Browser::new(&app);
+    let public = resident.get("/veilig-digitaal").await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("Pas op voor nepberichten van de bank"));
+    let invalid = resident
+        .post("/veilig-digitaal/aanmelden", &[("email", "geen-adres")])
+        .await;
+    assert_eq!(invalid.status, 422);
+    assert!(invalid.body.contains("value=\"geen-adres\""));
+    let first = resident
+        .post(
+            "/veilig-digitaal/aanmelden",
+            &[("email", "inwoner@example.nl")],
+        )
+        .await;
+    assert_eq!(
+        first.location().as_deref(),
+        Some("/veilig-digitaal/aangemeld")
+    );
+    let mail = deliver_outbox(&app).await;
+    let first_token = last_token_after(&mail, "/veilig-digitaal/bevestigen/");
+    // Subscribing again looks the same and sends a new link, which replaces the first.
+    let again = resident
+        .post(
+            "/veilig-digitaal/aanmelden",
+            &[("email", "inwoner@example.nl")],
+        )
+        .await;
+    assert_eq!(
+        again.location().as_deref(),
+        Some("/veilig-digitaal/aangemeld")
+    );
+    let mail = deliver_outbox(&app).await;
+    let token = last_token_after(&mail, "/veilig-digitaal/bevestigen/");
+    assert_ne!(token, first_token);
+    assert_eq!(
+        resident
+            .get(&format!("/veilig-digitaal/bevestigen/{first_token}"))
+            .await
+            .status,
+        404
+    );
+    // Opening the link confirms nothing (a link scanner may open it); the button does, once.
+    let ask = resident
+        .get(&format!("/veilig-digitaal/bevestigen/{token}"))
+        .await;
+    assert_eq!(ask.status, 200);
+    assert_eq!(
+        ::preventie::store::abonnees_aantal(&app.db).await.unwrap(),
+        (0, 1)
+    );
+    let confirmed = resident
+        .post(&format!("/veilig-digitaal/bevestigen/{token}"), &[])
+        .await;
+    assert_eq!(confirmed.status, 200);
+    assert!(confirmed.body.contains("Aanmelding bevestigd"));
+    assert_eq!(
+        resident
+            .post(&format!("/veilig-digitaal/bevestigen/{token}"), &[])
+            .await
+            .status,
+        404
+    );
+    // A confirmed address subscribing again gets no mail, and the same answer.
+    let known = resident
+        .post(
+            "/veilig-digitaal/aanmelden",
+            &[("email", "inwoner@example.nl")],
+        )
+        .await;
+    assert_eq!(
+        known.location().as_deref(),
+        Some("/veilig-digitaal/aangemeld")
+    );
+    assert_eq!(platform::mail::pending_count(&app.db).await.unwrap(), 0);
+
+    // Sending: the batches go into the outbox and the page shows the progress.
+    assert_eq!(iv.post(&format!("{path}/verzenden"), &[]).await.status, 303);
+    let detail = iv.get(&path).await;
+    assert!(detail.body.contains("1 / 1 (100%)"), "{}", detail.body);
+    assert_eq!(
+        iv.post(&format!("{path}/verzenden"), &[]).await.status,
+        422,
+        "sent once"
+    );
+    let mail = deliver_outbox(&app).await;
+    assert!(mail.contains("Twijfelt u? Bel de bank zelf."));
+    assert!(!mail.contains("<img"), "no tracking");
+    let unsubscribe = last_token_after(&mail, "/veilig-digitaal/afmelden/");
+    let gone = resident
+        .get(&format!("/veilig-digitaal/afmelden/{unsubscribe}"))
+        .await;
+    assert_eq!(gone.status, 200);
+    assert!(gone.body.contains("U bent afgemeld"));
+    assert_eq!(
+        ::preventie::store::abonnees_aantal(&app.db).await.unwrap(),
+        (0, 0)
+    );
+    // The audit log knows that subscriptions happened, never the address.
+    let rows = app.audit_rows("resource_type = 'preventie_abonnee'").await;
+    assert_eq!(
+        rows.len(),
+        4,
+        "two subscriptions, a confirmation, a removal"
+    );
+    assert!(app
+        .audit_rows("actor_name LIKE '%inwoner@%' OR resource_id LIKE '%inwoner@%'")
+        .await
+        .is_empty());
+}

@@ -1,0 +1,399 @@
+//! Pure types and rules of the module: kinds of activities and target groups, validation of the
+//! input of activities, bulletins, youth groups, scans and actions. No I/O.
+
+use jiff::civil::Date;
+use platform::identity::{field_error, FieldError};
+
+/// A kind of outreach activity (IVB ch. 2, 5, §8.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Soort {
+    Themaavond,
+    Ondernemersavond,
+    Informatiebijeenkomst,
+    Campagne,
+}
+
+impl Soort {
+    pub const ALL: [Soort; 4] = [
+        Soort::Themaavond,
+        Soort::Ondernemersavond,
+        Soort::Informatiebijeenkomst,
+        Soort::Campagne,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Soort::Themaavond => "themaavond",
+            Soort::Ondernemersavond => "ondernemersavond",
+            Soort::Informatiebijeenkomst => "informatiebijeenkomst",
+            Soort::Campagne => "campagne",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Soort> {
+        Soort::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
+    /// The Fluent key of the kind's name.
+    pub fn key(self) -> String {
+        format!("preventie-soort-{}", self.slug())
+    }
+
+    /// The Dutch name, for the policy count sources (whose labels are Dutch).
+    pub fn naam(self) -> &'static str {
+        match self {
+            Soort::Themaavond => "themaavonden",
+            Soort::Ondernemersavond => "ondernemersavonden",
+            Soort::Informatiebijeenkomst => "informatiebijeenkomsten",
+            Soort::Campagne => "campagnes digitale veiligheid",
+        }
+    }
+}
+
+/// Whom an activity or bulletin is for.
+pub const DOELGROEPEN: [&str; 7] = [
+    "agrariers",
+    "ondernemers",
+    "jongeren",
+    "ouders",
+    "ouderen",
+    "inwoners",
+    "professionals",
+];
+
+/// The state of an activity: planned, held (then its figures count), or cancelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Gepland,
+    Gehouden,
+    Geannuleerd,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Gepland, Status::Gehouden, Status::Geannuleerd];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::Gepland => "gepland",
+            Status::Gehouden => "gehouden",
+            Status::Geannuleerd => "geannuleerd",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|k| k.slug() == s)
+    }
+
+    pub fn key(self) -> String {
+        format!("preventie-status-{}", self.slug())
+    }
+}
+
+/// An activity as typed in (web form or API), before validation.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ActiviteitIn {
+    /// `themaavond`, `ondernemersavond`, `informatiebijeenkomst` or `campagne`.
+    pub soort: String,
+    pub titel: String,
+    /// One of `agrariers`, `ondernemers`, `jongeren`, `ouders`, `ouderen`, `inwoners`, `professionals`.
+    pub doelgroep: String,
+    /// A wijk code of the municipality (e.g. `WK196100`), or empty for the whole municipality.
+    #[serde(default)]
+    pub wijk: String,
+    /// The date (YYYY-MM-DD); for a campaign its start.
+    pub datum: String,
+    /// Partner organisations, free text (e.g. "Politie, LTO, Ondernemersvereniging").
+    #[serde(default)]
+    pub partners: String,
+    /// `gepland` (default), `gehouden` or `geannuleerd`.
+    #[serde(default)]
+    pub status: String,
+    /// Invitations sent (for a campaign: people reached by the invitation or mailing).
+    #[serde(default)]
+    pub uitnodigingen: String,
+    #[serde(default)]
+    pub aanmeldingen: String,
+    /// Attendance (for a campaign: its measured reach); counted into the policy indicators.
+    #[serde(default)]
+    pub opkomst: String,
+    #[serde(default)]
+    pub evaluatie: String,
+}
+
+/// A valid activity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activiteit {
+    pub soort: Soort,
+    pub titel: String,
+    pub doelgroep: String,
+    pub wijk: Option<String>,
+    pub datum: Date,
+    pub partners: String,
+    pub status: Status,
+    pub uitnodigingen: Option<i64>,
+    pub aanmeldingen: Option<i64>,
+    pub opkomst: Option<i64>,
+    pub evaluatie: String,
+}
+
+fn count(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if (0..=10_000_000).contains(&n) => Some(n),
+        _ => {
+            errors.push(field_error(field, "preventie-error-count"));
+            None
+        }
+    }
+}
+
+/// A date typed as YYYY-MM-DD.
+pub fn date(field: &str, v: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match v.trim().parse::<Date>() {
+        Ok(d) if d.year() >= 2000 && d.year() <= 2100 => Some(d),
+        _ => {
+            errors.push(field_error(field, "preventie-error-date"));
+            None
+        }
+    }
+}
+
+/// Required free text of at most `max` characters.
+pub fn text(field: &str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = v.trim();
+    if v.is_empty() {
+        errors.push(field_error(field, "preventie-error-required"));
+    } else if v.chars().count() > max {
+        errors.push(field_error(field, "preventie-error-too-long"));
+    }
+    v.to_string()
+}
+
+/// Optional free text of at most `max` characters.
+pub fn optional_text(field: &str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = v.trim();
+    if v.chars().count() > max {
+        errors.push(field_error(field, "preventie-error-too-long"));
+    }
+    v.to_string()
+}
+
+/// A wijk code of the municipality, or none.
+pub fn wijk(
+    field: &str,
+    v: &str,
+    known: &dyn Fn(&str) -> bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if known(v) {
+        Some(v.to_string())
+    } else {
+        errors.push(field_error(field, "preventie-error-wijk"));
+        None
+    }
+}
+
+impl ActiviteitIn {
+    /// Checks the input; `known_wijk` says whether a wijk code exists. Figures of attendance only
+    /// for a held activity, and never more registrations or attendance than plausible.
+    pub fn parse(&self, known_wijk: &dyn Fn(&str) -> bool) -> Result<Activiteit, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let soort = Soort::from_slug(self.soort.trim());
+        if soort.is_none() {
+            e.push(field_error("soort", "preventie-error-choice"));
+        }
+        let titel = text("titel", &self.titel, 200, &mut e);
+        let doelgroep = self.doelgroep.trim().to_string();
+        if !DOELGROEPEN.contains(&doelgroep.as_str()) {
+            e.push(field_error("doelgroep", "preventie-error-choice"));
+        }
+        let wijk = wijk("wijk", &self.wijk, known_wijk, &mut e);
+        let datum = date("datum", &self.datum, &mut e);
+        let partners = optional_text("partners", &self.partners, 500, &mut e);
+        let status = if self.status.trim().is_empty() {
+            Some(Status::Gepland)
+        } else {
+            Status::from_slug(self.status.trim())
+        };
+        if status.is_none() {
+            e.push(field_error("status", "preventie-error-choice"));
+        }
+        let uitnodigingen = count("uitnodigingen", &self.uitnodigingen, &mut e);
+        let aanmeldingen = count("aanmeldingen", &self.aanmeldingen, &mut e);
+        let opkomst = count("opkomst", &self.opkomst, &mut e);
+        let evaluatie = optional_text("evaluatie", &self.evaluatie, 5000, &mut e);
+        if opkomst.is_some() && status != Some(Status::Gehouden) {
+            e.push(field_error(
+                "opkomst",
+                "preventie-error-attendance-not-held",
+            ));
+        }
+        match (soort, datum, status) {
+            (Some(soort), Some(datum), Some(status)) if e.is_empty() => Ok(Activiteit {
+                soort,
+                titel,
+                doelgroep,
+                wijk,
+                datum,
+                partners,
+                status,
+                uitnodigingen,
+                aanmeldingen,
+                opkomst,
+                evaluatie,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A bulletin as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct BulletinIn {
+    pub titel: String,
+    /// `inwoners`, `ondernemers` or `iedereen`.
+    pub doelgroep: String,
+    /// Plain text; paragraphs separated by an empty line.
+    pub tekst: String,
+}
+
+pub const BULLETIN_DOELGROEPEN: [&str; 3] = ["iedereen", "inwoners", "ondernemers"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bulletin {
+    pub titel: String,
+    pub doelgroep: String,
+    pub tekst: String,
+}
+
+impl BulletinIn {
+    pub fn parse(&self) -> Result<Bulletin, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let titel = text("titel", &self.titel, 200, &mut e);
+        let doelgroep = self.doelgroep.trim().to_string();
+        if !BULLETIN_DOELGROEPEN.contains(&doelgroep.as_str()) {
+            e.push(field_error("doelgroep", "preventie-error-choice"));
+        }
+        let tekst = text("tekst", &self.tekst, 20_000, &mut e);
+        if e.is_empty() {
+            Ok(Bulletin {
+                titel,
+                doelgroep,
+                tekst,
+            })
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// Paragraphs of a plain text (separated by an empty line).
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// How many recipients go into the outbox per batch: small enough that one batch is one short
+/// write transaction, so a large list never holds the writer for long.
+pub const BATCH: usize = 50;
+
+/// Sending progress as a whole percentage (0 when there is nobody to send to).
+pub fn percent(done: i64, total: i64) -> i64 {
+    if total <= 0 {
+        return 100;
+    }
+    (done.clamp(0, total) * 100) / total
+}
+
+/// How long a confirmation link stays valid.
+pub const CONFIRM_VALID_MS: i64 = 48 * 3600 * 1000;
+
+/// Unconfirmed subscriptions are removed after this many days (their address was only ever used
+/// for the one confirmation mail).
+pub const UNCONFIRMED_KEPT_DAYS: i64 = 7;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ActiviteitIn {
+        ActiviteitIn {
+            soort: "themaavond".into(),
+            titel: "Ondermijning op het erf".into(),
+            doelgroep: "agrariers".into(),
+            wijk: "WK196100".into(),
+            datum: "2026-03-12".into(),
+            partners: "Politie, LTO".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_planned_activity_parses_with_defaults() {
+        let a = input().parse(&|c| c == "WK196100").unwrap();
+        assert_eq!(a.soort, Soort::Themaavond);
+        assert_eq!(a.status, Status::Gepland);
+        assert_eq!(a.wijk.as_deref(), Some("WK196100"));
+        assert_eq!(a.opkomst, None);
+    }
+
+    #[test]
+    fn attendance_only_for_a_held_activity_and_bad_fields_are_named() {
+        let mut i = input();
+        i.opkomst = "40".into();
+        let e = i.parse(&|_| true).unwrap_err();
+        assert_eq!(e[0].field, "opkomst");
+        i.status = "gehouden".into();
+        assert_eq!(i.parse(&|_| true).unwrap().opkomst, Some(40));
+        let bad = ActiviteitIn {
+            soort: "feest".into(),
+            doelgroep: "katten".into(),
+            wijk: "WK999".into(),
+            datum: "12-03-2026".into(),
+            opkomst: "-1".into(),
+            ..Default::default()
+        };
+        let fields: Vec<_> = bad
+            .parse(&|_| false)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        for f in ["soort", "titel", "doelgroep", "wijk", "datum", "opkomst"] {
+            assert!(fields.contains(&f.to_string()), "{f}: {fields:?}");
+        }
+    }
+
+    #[test]
+    fn a_bulletin_needs_title_audience_and_text() {
+        let b = BulletinIn {
+            titel: "Let op: nepberichten van 'de bank'".into(),
+            doelgroep: "inwoners".into(),
+            tekst: "Eerste alinea.\r\n\r\nTweede alinea.".into(),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(
+            paragraphs(&b.tekst),
+            vec!["Eerste alinea.", "Tweede alinea."]
+        );
+        assert_eq!(BulletinIn::default().parse().unwrap_err().len(), 3);
+    }
+
+    #[test]
+    fn progress_is_a_clamped_percentage() {
+        assert_eq!(percent(0, 0), 100);
+        assert_eq!(percent(50, 200), 25);
+        assert_eq!(percent(300, 200), 100);
+    }
+}
