@@ -1846,8 +1846,10 @@ pub async fn count_at_place(
         let locatie: String = r.try_get("locatie")?;
         let their_bag: Option<String> = r.try_get("locatie_bag")?;
         let exploitant: Option<String> = r.try_get("exploitant")?;
-        let same_place =
-            crate::locatie::zelfde_plek(&plek, &crate::locatie::Plek::new(&locatie, their_bag.as_deref()));
+        let same_place = crate::locatie::zelfde_plek(
+            &plek,
+            &crate::locatie::Plek::new(&locatie, their_bag.as_deref()),
+        );
         let same_operator = matches!((kvk, exploitant.as_deref()), (Some(a), Some(b)) if a == b);
         if same_place || same_operator {
             n += 1;

@@ -3,41 +3,49 @@
 //! Wired into the binary (`crates/baken/src/lib.rs`) through the functions below; the module owns
 //! its tables and exposes functions, as `docs/modules.md` describes.
 
+pub mod access;
+pub mod api;
+pub mod demo;
+pub mod html;
+pub mod input;
+pub mod model;
+pub mod store;
+
 use platform::db::Db;
 use platform::web::{AppState, ModuleNav};
 use utoipa_axum::router::OpenApiRouter;
 
 platform::module_texts!();
 
-#[derive(Debug, thiserror::Error)]
-pub enum OndermijningError {
-    #[error(transparent)]
-    Db(#[from] platform::db::DbError),
-}
+pub use store::StoreError as OndermijningError;
 
 /// The module's pages.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
+    html::routes()
 }
 
 /// The module's API under `/api/v1/ondermijning`.
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    api::router()
 }
 
-/// The module's menu entries (none until its pages exist).
+/// The module's menu entry: the register, for those who may read it.
 pub fn nav() -> Vec<ModuleNav> {
-    Vec::new()
+    vec![ModuleNav {
+        href: "/ondermijning",
+        label: |lang| t(lang, "ondermijning-nav"),
+        visible: access::may_read,
+    }]
 }
 
 /// Reference data, on every start (idempotent).
-pub async fn seed(_db: &Db) -> Result<(), OndermijningError> {
-    Ok(())
+pub async fn seed(db: &Db) -> Result<(), OndermijningError> {
+    store::seed(db).await
 }
 
 /// Fictitious demo content; runs after the demo accounts exist (idempotent).
-pub async fn seed_demo(_db: &Db) -> Result<(), OndermijningError> {
-    Ok(())
+pub async fn seed_demo(db: &Db) -> Result<(), OndermijningError> {
+    demo::seed_demo(db).await
 }
 
 /// Once a day: retention and reminders.
