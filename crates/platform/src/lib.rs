@@ -22,4 +22,5 @@ pub mod role_grants;
 pub mod search;
 pub mod secrets;
 pub mod seed;
+pub mod theme;
 pub mod web;

@@ -1208,3 +1208,158 @@ async fn an_enrolment_session_cannot_replace_a_second_factor_set_meanwhile() {
         "the owner's code works"
     );
 }
+
+/// A minimal valid PNG (1×1, grey) with a text chunk naming a person, as a camera or editor
+/// might leave it.
+fn png_with_author() -> Vec<u8> {
+    fn crc(data: &[u8]) -> u32 {
+        let mut c = 0xffff_ffffu32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xedb8_8320
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+        out
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+    png.extend(chunk(b"tEXt", b"Author\0Jan Jansen"));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[tokio::test]
+async fn an_administrator_gives_the_installation_its_name_logo_and_colours() {
+    let app = spawn_app().await;
+    // Without a theme: the voorbeeld theme, the product's name, no extra style sheet.
+    let mut public = Browser::new(&app);
+    let before = public.get("/melden").await;
+    assert!(!before.body.contains("/thema.css") && !before.body.contains("/thema/logo"));
+
+    let mut admin = app
+        .browser_as("thema@example.nl", "vijfheerenlanden", Role::Beheerder)
+        .await;
+    assert_eq!(admin.get("/beheer/thema").await.status, 200);
+    // A colour that is unreadable on white and a script in an SVG are refused next to their
+    // fields; nothing is saved.
+    let bad = super::meldingen::post_multipart(
+        &mut admin,
+        "/beheer/thema",
+        &[
+            ("naam", "Gemeente Vijfheerenlanden"),
+            ("hoofdkleur", "#ffdd00"),
+            ("accentkleur", "blauw"),
+        ],
+        &[(
+            "logo",
+            "logo.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#,
+        )],
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    for message in [
+        "niet goed leesbaar",
+        "zes tekens",
+        "een script, een gebeurtenis",
+    ] {
+        assert!(bad.body.contains(message), "{message}");
+    }
+    assert!(bad.body.contains("value=\"Gemeente Vijfheerenlanden\""));
+    assert!(!public
+        .get("/melden")
+        .await
+        .body
+        .contains("Gemeente Vijfheerenlanden"));
+
+    let saved = super::meldingen::post_multipart(
+        &mut admin,
+        "/beheer/thema",
+        &[
+            ("naam", "Gemeente Vijfheerenlanden"),
+            ("hoofdkleur", "#00689E"),
+            ("accentkleur", "#e17000"),
+        ],
+        &[("logo", "logo.png", &png_with_author())],
+    )
+    .await;
+    assert_eq!(
+        saved.location().as_deref(),
+        Some("/beheer/thema?opgeslagen=1")
+    );
+    assert!(admin
+        .get("/beheer/thema?opgeslagen=1")
+        .await
+        .body
+        .contains("Opgeslagen."));
+
+    // The public form now carries the name, the logo and the colours (after the memo's 5 s).
+    app.db.forget("platform.theme");
+    let page = public.get("/melden").await;
+    assert!(page.body.contains("Gemeente Vijfheerenlanden"));
+    assert!(page.body.contains("src=\"/thema/logo?v=1\""));
+    assert!(page.body.contains("href=\"/thema.css?v=1\""));
+    let css = public.get("/thema.css?v=1").await;
+    assert!(css.body.contains("--baken-color-brand: #00689e;"));
+    assert!(css.body.contains("--baken-color-brand-accent: #e17000;"));
+    let (status, headers, logo) = public.get_bytes("/thema/logo?v=1").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/png");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    assert!(logo.starts_with(b"\x89PNG") && !logo.windows(10).any(|w| w == b"Jan Jansen"));
+
+    // The change is on record; someone who is not an administrator cannot make one.
+    assert_eq!(
+        app.audit_rows("resource_type = 'theme' AND outcome = 'allowed' AND action = 'update'")
+            .await
+            .len(),
+        1
+    );
+    let mut worker = app
+        .browser_as(
+            "geen-beheer@example.nl",
+            "vijfheerenlanden",
+            Role::AdviseurIv,
+        )
+        .await;
+    assert_eq!(worker.get("/beheer/thema").await.status, 403);
+
+    // Removing the logo keeps the rest.
+    let removed = super::meldingen::post_multipart(
+        &mut admin,
+        "/beheer/thema",
+        &[
+            ("naam", "Gemeente Vijfheerenlanden"),
+            ("hoofdkleur", "#00689e"),
+            ("accentkleur", ""),
+            ("logo-verwijderen", "1"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(removed.status, 303);
+    app.db.forget("platform.theme");
+    let page = public.get("/melden").await;
+    assert!(page.body.contains("Gemeente Vijfheerenlanden") && !page.body.contains("/thema/logo"));
+    assert_eq!(public.get("/thema/logo").await.status, 404);
+}

@@ -11,6 +11,7 @@ pub mod input;
 pub mod notify_pages;
 pub mod pages;
 pub mod role_pages;
+pub mod theme_pages;
 pub mod work;
 
 use std::sync::Arc;
@@ -158,6 +159,8 @@ pub struct Ctx {
     pub public_links: Vec<NavItem>,
     /// The signed-in person's unread notifications (pages only; 0 for the API).
     pub unread: i64,
+    /// The installation's name, logo and colours (pages only; the default for the API).
+    pub theme: Arc<crate::theme::Theme>,
 }
 
 impl Ctx {
@@ -271,6 +274,7 @@ pub struct Shell {
     pub version: String,
     /// The count on the bell.
     pub unread: i64,
+    pub theme: Arc<crate::theme::Theme>,
 }
 
 impl Shell {
@@ -289,6 +293,7 @@ impl Shell {
             path: ctx.path.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             unread: ctx.unread,
+            theme: ctx.theme.clone(),
         }
     }
 
@@ -404,6 +409,7 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         nav: Vec::new(),
         public_links: Vec::new(),
         unread: 0,
+        theme: Arc::default(),
     };
 
     let mut new_csrf = None;
@@ -458,6 +464,12 @@ pub async fn shell_middleware(State(state): State<AppState>, req: Request, next:
         .unwrap_or("nl")
         .to_string();
     ctx.nav = navigation(&ctx, &state.settings.module_nav);
+    if !is_api(&path) {
+        match crate::theme::current(&state.db).await {
+            Ok(t) => ctx.theme = t,
+            Err(e) => return internal(e.to_string(), &path),
+        }
+    }
     if let (Some(u), false) = (&ctx.user, is_api(&path)) {
         match crate::notify::unread(&state.db, &u.user_id).await {
             Ok(n) => ctx.unread = n,
@@ -698,8 +710,11 @@ fn finish(
     path: &str,
 ) -> Response {
     let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(csp) {
-        h.insert("content-security-policy", v);
+    // A handler may set a stricter policy of its own (the uploaded logo: nothing runs at all).
+    if !h.contains_key("content-security-policy") {
+        if let Ok(v) = HeaderValue::from_str(csp) {
+            h.insert("content-security-policy", v);
+        }
     }
     h.insert(
         "x-content-type-options",
@@ -744,6 +759,7 @@ pub fn router(
         .merge(api::routes(api))
         .merge(pages)
         .route("/static/{*path}", axum::routing::get(assets::serve))
+        .merge(theme_pages::routes())
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
