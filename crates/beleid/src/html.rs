@@ -1629,13 +1629,33 @@ pub async fn report_data(db: &Db, year: i64) -> Result<ReportData, BeleidError> 
         .filter(|t| !t.chart.is_empty())
         .map(|t| (format!("chart-{}.svg", t.id), t.chart.clone().into_bytes()))
         .collect();
+    let mut charts: Vec<(String, Vec<u8>)> = charts;
     let labels: serde_json::Map<String, serde_json::Value> = REPORT_LABELS
         .iter()
         .map(|k| (k.to_string(), crate::t("nl", k).into()))
         .collect();
+    // The cover carries the installation's name and logo (platform::theme) and the day it was made.
+    let house = platform::theme::current(db).await?;
+    let logo = match platform::theme::logo(db).await? {
+        Some((bytes, kind)) => {
+            let name = if kind == "image/png" { "logo.png" } else { "logo.svg" };
+            charts.push((name.to_string(), bytes));
+            Some(name)
+        }
+        None => None,
+    };
+    let today = platform::db::today_nl();
     let json = serde_json::to_vec(&serde_json::json!({
         "year": year,
         "policy": policy.title,
+        "organisation": house.name,
+        "logo": logo,
+        "date": format!(
+            "{} {} {}",
+            today.day(),
+            termijnen::maand_naam(today.month()),
+            today.year()
+        ),
         "labels": labels,
         "themes": themes,
         "totals": BudgetView::new(Some(&plan.totals)),

@@ -645,6 +645,14 @@ fn pdf_text_and_pages(bytes: &[u8]) -> (String, usize) {
 async fn beleid_report_pdf_is_tagged_and_holds_the_plan_for_readers_only() {
     let app = spawn_app().await;
     ::beleid::seed_demo(&app.db).await.unwrap();
+    // The cover names the installation (its house style, see platform::theme).
+    sqlx::query(
+        "INSERT INTO platform_theme (id, name, version, updated_at) \
+         VALUES ('installation', 'Gemeente Vijfheerenlanden', 1, 0)",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
     let policy = current_policy(&app).await;
     let theme = &::beleid::store::themes(&app.db, &policy.id).await.unwrap()[0];
     let mut b = adviseur(&app).await;
@@ -674,6 +682,8 @@ async fn beleid_report_pdf_is_tagged_and_holds_the_plan_for_readers_only() {
         "Deelnemers buurtpreventie",
         "Rijksbijdrage versterking aanpak ondermijning",
         "Budget per thema 2026",
+        "Gemeente Vijfheerenlanden",
+        dutch_today().as_str(),
         typed,
     ] {
         assert!(
@@ -702,4 +712,15 @@ async fn beleid_report_pdf_is_tagged_and_holds_the_plan_for_readers_only() {
         anonymous.get_bytes("/beleid/rapportage/2026/pdf").await.0,
         200
     );
+}
+
+/// Today as the report's cover writes it: "7 december 2026".
+fn dutch_today() -> String {
+    let d = platform::db::today_nl();
+    format!(
+        "{} {} {}",
+        d.day(),
+        termijnen::maand_naam(d.month()),
+        d.year()
+    )
 }
