@@ -42,10 +42,10 @@ fn store_api(e: StoreError) -> ApiError {
 /// choices by slug, deciders as comma-separated account ids).
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct Velden(pub HashMap<String, String>);
+pub struct BibobVelden(pub HashMap<String, String>);
 
 #[derive(Serialize, ToSchema)]
-pub struct ScreeningSamenvatting {
+pub struct BibobScreeningSamenvatting {
     pub id: String,
     /// E.g. `BIBOB-2026-0001`.
     pub kenmerk: String,
@@ -60,14 +60,14 @@ pub struct ScreeningSamenvatting {
     pub fase: String,
 }
 
-fn samenvatting(r: &store::Rij) -> ScreeningSamenvatting {
+fn samenvatting(r: &store::Rij) -> BibobScreeningSamenvatting {
     let d = Detail {
         rij: r.clone(),
         bronnen: Vec::new(),
         vragen: Vec::new(),
         beslissers: Vec::new(),
     };
-    ScreeningSamenvatting {
+    BibobScreeningSamenvatting {
         id: r.id.clone(),
         kenmerk: r.kenmerk.clone(),
         soort: r.soort.map(|s| s.slug().to_string()),
@@ -79,7 +79,7 @@ fn samenvatting(r: &store::Rij) -> ScreeningSamenvatting {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Moment {
+pub struct BibobMoment {
     pub datum: String,
     pub wat: String,
     /// A deadline still to come rather than an event.
@@ -88,7 +88,7 @@ pub struct Moment {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Opschorting {
+pub struct BibobOpschorting {
     pub vanaf: String,
     /// The end of the LBB term (8 weeks, 12 when extended) with the Algemene termijnenwet.
     pub adviestermijn: String,
@@ -103,23 +103,23 @@ pub struct Opschorting {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ScreeningDetail {
+pub struct BibobScreeningDetail {
     /// Always `Vertrouwelijk (art. 28 Wet Bibob)`.
     pub vertrouwelijk: String,
     #[serde(flatten)]
-    pub samenvatting: ScreeningSamenvatting,
+    pub samenvatting: BibobScreeningSamenvatting,
     pub aanvraag: String,
     pub aanvraag_op: Option<String>,
     pub beslistermijn: Option<String>,
     pub plaats_id: Option<String>,
     pub vragen_verzonden: Option<String>,
     pub vragen_ontvangen: Option<String>,
-    pub bronnen: Vec<Bron>,
+    pub bronnen: Vec<BibobBron>,
     pub lbb_gevraagd: Option<String>,
     pub betrokkene_geinformeerd: Option<String>,
     pub lbb_verlengd: bool,
-    pub vragen: Vec<Vraag>,
-    pub opschorting: Option<Opschorting>,
+    pub vragen: Vec<BibobVraag>,
+    pub opschorting: Option<BibobOpschorting>,
     pub advies_op: Option<String>,
     /// `ernstig-a`, `ernstig-b`, `ernstig-ab`, `mindere-mate`, `geen`.
     pub advies_niveau: Option<String>,
@@ -135,18 +135,18 @@ pub struct ScreeningDetail {
     pub beslissers: Vec<String>,
     /// The day after which the screening is destroyed (5 years after the decision).
     pub vernietigen_na: Option<String>,
-    pub tijdlijn: Vec<Moment>,
+    pub tijdlijn: Vec<BibobMoment>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Bron {
+pub struct BibobBron {
     pub bron: Option<String>,
     pub geraadpleegd_op: Option<String>,
     pub bevindingen: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Vraag {
+pub struct BibobVraag {
     pub id: String,
     pub onderwerp: String,
     pub gesteld_op: Option<String>,
@@ -157,20 +157,20 @@ fn s(d: Option<jiff::civil::Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-fn detail(d: &Detail) -> ScreeningDetail {
+fn detail(d: &Detail) -> BibobScreeningDetail {
     let r = &d.rij;
     let vandaag = platform::db::today_nl();
     let o = d.opschorting(vandaag).and_then(Result::ok);
     let tijdlijn = model::tijdlijn(&d.data(), o.as_ref())
         .into_iter()
-        .map(|m| Moment {
+        .map(|m| BibobMoment {
             datum: m.datum.to_string(),
             wat: m.wat.to_string(),
             termijn: m.termijn,
             toelichting: m.toelichting,
         })
         .collect();
-    ScreeningDetail {
+    BibobScreeningDetail {
         vertrouwelijk: model::VERTROUWELIJK.into(),
         samenvatting: samenvatting(r),
         aanvraag: r.aanvraag.clone(),
@@ -182,7 +182,7 @@ fn detail(d: &Detail) -> ScreeningDetail {
         bronnen: d
             .bronnen
             .iter()
-            .map(|b| Bron {
+            .map(|b| BibobBron {
                 bron: b.bron.map(|x| x.slug().to_string()),
                 geraadpleegd_op: s(b.geraadpleegd_op),
                 bevindingen: b.bevindingen.clone(),
@@ -194,14 +194,14 @@ fn detail(d: &Detail) -> ScreeningDetail {
         vragen: d
             .vragen
             .iter()
-            .map(|v| Vraag {
+            .map(|v| BibobVraag {
                 id: v.id.clone(),
                 onderwerp: v.onderwerp.clone(),
                 gesteld_op: s(v.gesteld_op),
                 beantwoord_op: s(v.beantwoord_op),
             })
             .collect(),
-        opschorting: o.map(|o| Opschorting {
+        opschorting: o.map(|o| BibobOpschorting {
             vanaf: o.vanaf.to_string(),
             adviestermijn: o.adviestermijn.to_string(),
             uiterlijk: s(o.uiterlijk),
@@ -229,14 +229,14 @@ fn detail(d: &Detail) -> ScreeningDetail {
 /// The screenings the caller may see: all of the municipality's for the Bibob coordinator, the
 /// ones naming them for a decider; refused (and audited) for everyone else.
 #[utoipa::path(get, path = "/api/v1/bibob/screenings", tag = "bibob", security(("bearer" = [])), responses(
-    (status = 200, body = [ScreeningSamenvatting]),
+    (status = 200, body = [BibobScreeningSamenvatting]),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json")
 ))]
 async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-) -> Result<Json<Vec<ScreeningSamenvatting>>, ApiError> {
+) -> Result<Json<Vec<BibobScreeningSamenvatting>>, ApiError> {
     let p = api_user(&ctx)?;
     let auth = store::authorize_list(&state.db, &ctx.request, p)
         .await
@@ -248,8 +248,8 @@ async fn list(
 /// Starts a screening (Bibob coordinator). Fields as on the page: `soort`, `aanvraag`,
 /// `aanvraag_op`, `beslistermijn`, `bedrijf`, `kvk` (8 digits), `plaats_id`, `signaal_bron`
 /// (needed when the policy screens the kind only on a signal), `signaal`.
-#[utoipa::path(post, path = "/api/v1/bibob/screenings", tag = "bibob", security(("bearer" = [])), request_body = Velden, responses(
-    (status = 201, body = ScreeningDetail),
+#[utoipa::path(post, path = "/api/v1/bibob/screenings", tag = "bibob", security(("bearer" = [])), request_body = BibobVelden, responses(
+    (status = 201, body = BibobScreeningDetail),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json")
@@ -257,7 +257,7 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    ApiJson(Velden(v)): ApiJson<Velden>,
+    ApiJson(BibobVelden(v)): ApiJson<BibobVelden>,
 ) -> Result<Response, ApiError> {
     let p = api_user(&ctx)?;
     let auth = store::authorize_new(&state.db, &ctx.request, p)
@@ -286,7 +286,7 @@ async fn create(
 
 /// One screening with its suspension and timeline (the read is audited).
 #[utoipa::path(get, path = "/api/v1/bibob/screenings/{id}", tag = "bibob", security(("bearer" = [])), params(("id" = String, Path)), responses(
-    (status = 200, body = ScreeningDetail),
+    (status = 200, body = BibobScreeningDetail),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json")
@@ -295,7 +295,7 @@ async fn get_one(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-) -> Result<Json<ScreeningDetail>, ApiError> {
+) -> Result<Json<BibobScreeningDetail>, ApiError> {
     let p = api_user(&ctx)?;
     let auth = store::authorize_screening::<act::Read>(&state.db, &ctx.request, p, &id)
         .await
@@ -307,8 +307,8 @@ async fn get_one(
 /// Records a step: `vragenformulier`, `bron`, `lbb`, `vraag`, `antwoord`, `advies`,
 /// `voornemen`, `besluit` or `beslissers`, with the fields of its page. A named decider records
 /// only `voornemen` and `besluit`.
-#[utoipa::path(post, path = "/api/v1/bibob/screenings/{id}/stappen/{stap}", tag = "bibob", security(("bearer" = [])), params(("id" = String, Path), ("stap" = String, Path)), request_body = Velden, responses(
-    (status = 200, body = ScreeningDetail),
+#[utoipa::path(post, path = "/api/v1/bibob/screenings/{id}/stappen/{stap}", tag = "bibob", security(("bearer" = [])), params(("id" = String, Path), ("stap" = String, Path)), request_body = BibobVelden, responses(
+    (status = 200, body = BibobScreeningDetail),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -318,8 +318,8 @@ async fn step(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path((id, stap)): Path<(String, String)>,
-    ApiJson(Velden(v)): ApiJson<Velden>,
-) -> Result<Json<ScreeningDetail>, ApiError> {
+    ApiJson(BibobVelden(v)): ApiJson<BibobVelden>,
+) -> Result<Json<BibobScreeningDetail>, ApiError> {
     let p = api_user(&ctx)?;
     let auth = store::authorize_screening::<act::Update>(&state.db, &ctx.request, p, &id)
         .await
