@@ -510,6 +510,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     )
     .await?;
     beleid::seed_demo(db).await?;
+    platform::theme::seed_demo(db, "Gemeente Vijfheerenlanden").await?;
     meldingen::seed_demo(db).await?;
     maatregelen::seed_demo(db).await?;
     Ok(())

@@ -139,6 +139,23 @@ pub async fn current(db: &Db) -> Result<Arc<Theme>, DbError> {
     .await
 }
 
+/// Demo data: the installation named after its municipality, unless an administrator chose
+/// a theme already (colours and logo stay the default: the municipality's own are not ours to
+/// ship).
+pub async fn seed_demo(db: &Db, name: &str) -> Result<(), DbError> {
+    db.execute(
+        sqlx::query(
+            "INSERT INTO platform_theme (id, name, version, updated_at) \
+             VALUES ('installation', $1, 1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(name)
+        .bind(crate::db::now_ms()),
+    )
+    .await?;
+    db.forget(MEMO_KEY);
+    Ok(())
+}
+
 /// The logo and its media type.
 pub async fn logo(db: &Db) -> Result<Option<(Vec<u8>, String)>, DbError> {
     let row = sqlx::query(

@@ -93,9 +93,9 @@ fn page(ctx: &Ctx, form: Form, saved: bool) -> FormPage {
     FormPage::new(Shell::new(ctx, "theme-title"), intro, form).link("/", ctx.t("back-home"))
 }
 
-async fn administrator<'a>(
+async fn administrator(
     state: &AppState,
-    ctx: &'a Ctx,
+    ctx: &Ctx,
 ) -> Result<access::Authorized<InstallationTheme, act::Update>, WebError> {
     let p = require_user(ctx)?;
     Ok(access::authorize_as::<act::Update, _>(
