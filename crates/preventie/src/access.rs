@@ -6,8 +6,9 @@
 //! - Bulletins: written and sent by the CISO's side (adviseur-iv, or an administrator); the
 //!   subscribers' addresses are never listed to anyone, only counted.
 //! - Youth groups: the group scan comes from the police and the approach is case work, so only
-//!   team IV and the procesregisseur (municipality) and the police's chain partner read them;
-//!   team IV and the procesregisseur change them. Every read is audited.
+//!   team IV and the procesregisseur of the municipality read and change them (partners have no
+//!   organisation kind of their own to tell the police apart, and a group's members are shared
+//!   through the group dossier's covenant instead). Every read is audited.
 //! - Partners and agreements (schools, youth work): reference data, read by the municipal roles,
 //!   kept by team IV.
 //! - Neighbourhood contacts: only members of the team that keeps the neighbourhood team (checked
@@ -23,9 +24,6 @@ pub enum Deel {
     Groepen,
     Partners,
 }
-
-/// The organisation kind of the police (chain partner reading youth groups).
-pub const KIND_POLITIE: &str = "politie";
 
 /// Municipal roles that work on safety (not the council member, who sees reports only; not the
 /// auditor or privacy officer, who look at logs and requests, not at this work).
@@ -68,11 +66,7 @@ pub fn rule(deel: Deel, p: &Principal, action: Action, purpose: Purpose) -> Deci
         (Deel::Bulletins, Action::Read | Action::List | Action::Create | Action::Update) => {
             allow(iv || (p.of_municipality() && p.has(Role::Beheerder)))
         }
-        (Deel::Groepen, Action::Read | Action::List) => allow(
-            iv || (p.of_municipality() && p.has(Role::Procesregisseur))
-                || (p.organisation_kind == KIND_POLITIE && p.has(Role::Ketenpartner)),
-        ),
-        (Deel::Groepen, Action::Create | Action::Update) => {
+        (Deel::Groepen, Action::Read | Action::List | Action::Create | Action::Update) => {
             allow(iv || (p.of_municipality() && p.has(Role::Procesregisseur)))
         }
         _ => Decision::Deny("role-not-allowed"),
@@ -199,9 +193,8 @@ mod tests {
             (Deel::Bulletins, gem, Role::AdviseurIv, Delete, false),
             (Deel::Groepen, gem, Role::AdviseurIv, Create, true),
             (Deel::Groepen, gem, Role::Procesregisseur, Update, true),
-            (Deel::Groepen, "politie", Role::Ketenpartner, Read, true),
-            (Deel::Groepen, "politie", Role::Ketenpartner, Update, false),
-            (Deel::Groepen, "zorg", Role::Ketenpartner, Read, false),
+            (Deel::Groepen, "partner", Role::Ketenpartner, Read, false),
+            (Deel::Groepen, gem, Role::AdviseurIv, Delete, false),
             (Deel::Groepen, gem, Role::Handhaver, Read, false),
             (Deel::Groepen, gem, Role::Analist, List, false),
             (Deel::Groepen, gem, Role::Raadslid, List, false),
@@ -240,6 +233,7 @@ mod tests {
             assert!(!may(deel, &p, List), "{deel:?}");
         }
         assert!(!sees_module(&p));
-        assert!(sees_module(&person("politie", Role::Ketenpartner)));
+        assert!(!sees_module(&person("partner", Role::Ketenpartner)));
+        assert!(sees_module(&person(platform::access::KIND_GEMEENTE, Role::Analist)));
     }
 }

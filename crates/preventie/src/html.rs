@@ -29,6 +29,11 @@ impl Texts {
         crate::t(&self.lang, key)
     }
 
+    /// The label of a value: the message `prefix` + `slug`.
+    pub fn label(&self, prefix: &str, slug: &str) -> String {
+        self.t(&format!("{prefix}{slug}"))
+    }
+
     /// The name of a target group.
     pub fn doelgroep(&self, slug: &str) -> String {
         self.t(&format!("preventie-doelgroep-{slug}"))
@@ -101,6 +106,20 @@ pub async fn start(Extension(ctx): Extension<Ctx>) -> WebResult {
             "/preventie/bulletins",
             m.t("preventie-bulletins-title"),
             m.t("preventie-bulletins-intro"),
+        ));
+    }
+    if may(Deel::Groepen, p, Action::List) {
+        links.push((
+            "/preventie/groepen",
+            m.t("preventie-groepen-title"),
+            m.t("preventie-groepen-intro"),
+        ));
+    }
+    if may(Deel::Partners, p, Action::List) {
+        links.push((
+            "/preventie/partners",
+            m.t("preventie-partners-title"),
+            m.t("preventie-partners-intro"),
         ));
     }
     render(&StartPage {

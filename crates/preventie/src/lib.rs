@@ -12,6 +12,7 @@ pub mod access;
 pub mod api;
 mod bronnen;
 pub mod bulletins;
+pub mod groepen;
 pub mod html;
 pub mod model;
 pub mod publiek;
@@ -54,6 +55,30 @@ pub fn routes() -> axum::Router<AppState> {
             post(bulletins::publish),
         )
         .route("/preventie/bulletins/{id}/verzenden", post(bulletins::send))
+        .route("/preventie/groepen", get(groepen::list))
+        .route(
+            "/preventie/groepen/nieuw",
+            get(groepen::new_page).post(groepen::new_post),
+        )
+        .route("/preventie/groepen/{id}", get(groepen::page))
+        .route("/preventie/groepen/{id}/scan", post(groepen::scan_post))
+        .route("/preventie/groepen/{id}/actie", post(groepen::actie_post))
+        .route(
+            "/preventie/groepen/{id}/actie/{actie}/afgerond",
+            post(groepen::actie_done),
+        )
+        .route(
+            "/preventie/groepen/{id}/dossier",
+            post(groepen::dossier_post),
+        )
+        .route(
+            "/preventie/partners",
+            get(groepen::partners_page).post(groepen::partner_post),
+        )
+        .route(
+            "/preventie/partners/afspraken",
+            post(groepen::afspraak_post),
+        )
         .route("/veilig-digitaal", get(publiek::index))
         .route("/veilig-digitaal/aanmelden", post(publiek::aanmelden))
         .route("/veilig-digitaal/aangemeld", get(publiek::aangemeld))
@@ -88,7 +113,8 @@ pub fn nav() -> Vec<ModuleNav> {
 }
 
 /// Reference data, on every start (idempotent).
-pub async fn seed(_db: &Db) -> Result<(), PreventieError> {
+pub async fn seed(db: &Db) -> Result<(), PreventieError> {
+    store::seed_partners(db).await?;
     Ok(())
 }
 

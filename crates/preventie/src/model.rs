@@ -322,6 +322,289 @@ pub const CONFIRM_VALID_MS: i64 = 48 * 3600 * 1000;
 /// for the one confirmation mail).
 pub const UNCONFIRMED_KEPT_DAYS: i64 = 7;
 
+// ---------------------------------------------------------------------------------------------
+// Youth groups.
+
+/// A youth group as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct GroepIn {
+    /// A working name that names no person (e.g. "Groep Stationsplein").
+    pub naam: String,
+    /// The wijk code where the group gathers (e.g. `WK196100`).
+    pub wijk: String,
+    /// A buurt code within that wijk, or empty.
+    #[serde(default)]
+    pub buurt: String,
+    /// The places where the group gathers (free text: a square, a playground, a shop front).
+    #[serde(default)]
+    pub plekken: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Groep {
+    pub naam: String,
+    pub wijk: String,
+    pub buurt: Option<String>,
+    pub plekken: String,
+}
+
+/// Whether buurt `buurt` (BU + 8 digits) lies in wijk `wijk` (WK + 6 digits): CBS codes nest.
+pub fn buurt_in_wijk(buurt: &str, wijk: &str) -> bool {
+    buurt.len() == 10 && wijk.len() == 8 && buurt.get(2..8) == wijk.get(2..8)
+}
+
+impl GroepIn {
+    pub fn parse(
+        &self,
+        known_wijk: &dyn Fn(&str) -> bool,
+        known_buurt: &dyn Fn(&str) -> bool,
+    ) -> Result<Groep, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let naam = text("naam", &self.naam, 120, &mut e);
+        let wijk = self.wijk.trim().to_string();
+        if !known_wijk(&wijk) {
+            e.push(field_error("wijk", "preventie-error-wijk"));
+        }
+        let buurt = Some(self.buurt.trim().to_string()).filter(|b| !b.is_empty());
+        if let Some(b) = &buurt {
+            if !known_buurt(b) || !buurt_in_wijk(b, &wijk) {
+                e.push(field_error("buurt", "preventie-error-buurt"));
+            }
+        }
+        let plekken = optional_text("plekken", &self.plekken, 1000, &mut e);
+        if e.is_empty() {
+            Ok(Groep {
+                naam,
+                wijk,
+                buurt,
+                plekken,
+            })
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// The grades of a group scan's severity, as the police deliver them (no Beke label).
+pub const ERNST: [&str; 3] = ["laag", "midden", "hoog"];
+/// The direction the group develops in.
+pub const ONTWIKKELING: [&str; 3] = ["afnemend", "stabiel", "toenemend"];
+
+/// A police group scan as delivered.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ScanIn {
+    /// The date of the scan (YYYY-MM-DD).
+    pub datum: String,
+    /// Who delivered it (e.g. "Politie basisteam, groepsscan").
+    pub bron: String,
+    /// `laag`, `midden` or `hoog`.
+    pub ernst: String,
+    /// The risks seen (free text).
+    pub risicos: String,
+    /// `afnemend`, `stabiel` or `toenemend`.
+    pub ontwikkeling: String,
+    /// The impact on the neighbourhood (free text).
+    pub impact: String,
+    #[serde(default)]
+    pub toelichting: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scan {
+    pub datum: Date,
+    pub bron: String,
+    pub ernst: String,
+    pub risicos: String,
+    pub ontwikkeling: String,
+    pub impact: String,
+    pub toelichting: String,
+}
+
+impl ScanIn {
+    pub fn parse(&self, today: Date) -> Result<Scan, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let datum = date("datum", &self.datum, &mut e);
+        if datum.is_some_and(|d| d > today) {
+            e.push(field_error("datum", "preventie-error-future"));
+        }
+        let bron = text("bron", &self.bron, 200, &mut e);
+        let ernst = self.ernst.trim().to_string();
+        if !ERNST.contains(&ernst.as_str()) {
+            e.push(field_error("ernst", "preventie-error-choice"));
+        }
+        let risicos = text("risicos", &self.risicos, 2000, &mut e);
+        let ontwikkeling = self.ontwikkeling.trim().to_string();
+        if !ONTWIKKELING.contains(&ontwikkeling.as_str()) {
+            e.push(field_error("ontwikkeling", "preventie-error-choice"));
+        }
+        let impact = text("impact", &self.impact, 2000, &mut e);
+        let toelichting = optional_text("toelichting", &self.toelichting, 5000, &mut e);
+        match datum {
+            Some(datum) if e.is_empty() => Ok(Scan {
+                datum,
+                bron,
+                ernst,
+                risicos,
+                ontwikkeling,
+                impact,
+                toelichting,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// An action of a group's approach as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ActieIn {
+    pub omschrijving: String,
+    /// The id of a partner (school, youth work, Halt, police), or empty.
+    #[serde(default)]
+    pub partner: String,
+    /// Who carries it out (an organisation or function, e.g. "Jongerenwerker wijk Noord").
+    pub eigenaar: String,
+    /// When the action is reviewed (YYYY-MM-DD).
+    pub herzien_op: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actie {
+    pub omschrijving: String,
+    pub partner: Option<String>,
+    pub eigenaar: String,
+    pub herzien_op: Date,
+}
+
+impl ActieIn {
+    pub fn parse(&self, known_partner: &dyn Fn(&str) -> bool) -> Result<Actie, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let omschrijving = text("omschrijving", &self.omschrijving, 1000, &mut e);
+        let partner = Some(self.partner.trim().to_string()).filter(|p| !p.is_empty());
+        if partner.as_deref().is_some_and(|p| !known_partner(p)) {
+            e.push(field_error("partner", "preventie-error-choice"));
+        }
+        let eigenaar = text("eigenaar", &self.eigenaar, 200, &mut e);
+        let herzien_op = date("herzien_op", &self.herzien_op, &mut e);
+        match herzien_op {
+            Some(herzien_op) if e.is_empty() => Ok(Actie {
+                omschrijving,
+                partner,
+                eigenaar,
+                herzien_op,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Kinds of partners in prevention.
+pub const PARTNER_SOORTEN: [&str; 5] = ["school", "jongerenwerk", "halt", "politie", "anders"];
+
+/// A partner as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct PartnerIn {
+    /// `school`, `jongerenwerk`, `halt`, `politie` or `anders`.
+    pub soort: String,
+    pub naam: String,
+    #[serde(default)]
+    pub plaats: String,
+}
+
+impl PartnerIn {
+    pub fn parse(&self) -> Result<(String, String, String), Vec<FieldError>> {
+        let mut e = Vec::new();
+        let soort = self.soort.trim().to_string();
+        if !PARTNER_SOORTEN.contains(&soort.as_str()) {
+            e.push(field_error("soort", "preventie-error-choice"));
+        }
+        let naam = text("naam", &self.naam, 200, &mut e);
+        let plaats = optional_text("plaats", &self.plaats, 100, &mut e);
+        if e.is_empty() {
+            Ok((soort, naam, plaats))
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// Whom a school's resilience programme is for.
+pub const AFSPRAAK_DOELGROEPEN: [&str; 3] = ["leerlingen", "personeel", "beide"];
+/// The state of an agreement.
+pub const AFSPRAAK_STATUSSEN: [&str; 3] = ["gepland", "lopend", "afgerond"];
+
+/// An agreement with a partner (a resilience programme at a school) as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct AfspraakIn {
+    pub partner: String,
+    /// The programme (e.g. "Weerbaarheid tegen ronselen, groep 8").
+    pub programma: String,
+    /// `leerlingen`, `personeel` or `beide`.
+    pub doelgroep: String,
+    /// Start date (YYYY-MM-DD).
+    pub van: String,
+    /// End date, or empty.
+    #[serde(default)]
+    pub tot: String,
+    /// `gepland`, `lopend` or `afgerond`.
+    pub status: String,
+    #[serde(default)]
+    pub notitie: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Afspraak {
+    pub partner: String,
+    pub programma: String,
+    pub doelgroep: String,
+    pub van: Date,
+    pub tot: Option<Date>,
+    pub status: String,
+    pub notitie: String,
+}
+
+impl AfspraakIn {
+    pub fn parse(&self, known_partner: &dyn Fn(&str) -> bool) -> Result<Afspraak, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let partner = self.partner.trim().to_string();
+        if !known_partner(&partner) {
+            e.push(field_error("partner", "preventie-error-choice"));
+        }
+        let programma = text("programma", &self.programma, 300, &mut e);
+        let doelgroep = self.doelgroep.trim().to_string();
+        if !AFSPRAAK_DOELGROEPEN.contains(&doelgroep.as_str()) {
+            e.push(field_error("doelgroep", "preventie-error-choice"));
+        }
+        let van = date("van", &self.van, &mut e);
+        let tot = if self.tot.trim().is_empty() {
+            None
+        } else {
+            date("tot", &self.tot, &mut e)
+        };
+        if let (Some(v), Some(t)) = (van, tot) {
+            if t < v {
+                e.push(field_error("tot", "preventie-error-end-before-start"));
+            }
+        }
+        let status = self.status.trim().to_string();
+        if !AFSPRAAK_STATUSSEN.contains(&status.as_str()) {
+            e.push(field_error("status", "preventie-error-choice"));
+        }
+        let notitie = optional_text("notitie", &self.notitie, 2000, &mut e);
+        match van {
+            Some(van) if e.is_empty() => Ok(Afspraak {
+                partner,
+                programma,
+                doelgroep,
+                van,
+                tot,
+                status,
+                notitie,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +671,73 @@ mod tests {
             vec!["Eerste alinea.", "Tweede alinea."]
         );
         assert_eq!(BulletinIn::default().parse().unwrap_err().len(), 3);
+    }
+
+    #[test]
+    fn a_group_lies_in_a_known_wijk_and_its_buurt_in_that_wijk() {
+        assert!(buurt_in_wijk("BU19610003", "WK196100"));
+        assert!(!buurt_in_wijk("BU19610103", "WK196100"));
+        let g = GroepIn {
+            naam: "Groep Stationsplein".into(),
+            wijk: "WK196100".into(),
+            buurt: "BU19610103".into(),
+            plekken: "Bankjes bij het station".into(),
+        };
+        let e = g.parse(&|_| true, &|_| true).unwrap_err();
+        assert_eq!(e[0].field, "buurt");
+        let ok = GroepIn {
+            buurt: String::new(),
+            ..g
+        };
+        assert_eq!(ok.parse(&|_| true, &|_| true).unwrap().buurt, None);
+    }
+
+    #[test]
+    fn a_scan_is_graded_dated_and_not_from_the_future() {
+        let today = jiff::civil::date(2026, 12, 7);
+        let scan = ScanIn {
+            datum: "2026-11-01".into(),
+            bron: "Politie basisteam, groepsscan".into(),
+            ernst: "midden".into(),
+            risicos: "Overlast, eerste signalen van ronselen".into(),
+            ontwikkeling: "toenemend".into(),
+            impact: "Bewoners mijden het plein 's avonds".into(),
+            toelichting: String::new(),
+        };
+        assert_eq!(scan.parse(today).unwrap().ernst, "midden");
+        let later = ScanIn {
+            datum: "2027-01-01".into(),
+            ernst: "beke-1".into(),
+            ..scan
+        };
+        let fields: Vec<_> = later
+            .parse(today)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["datum", "ernst"]);
+    }
+
+    #[test]
+    fn an_agreement_ends_after_it_starts() {
+        let a = AfspraakIn {
+            partner: "p1".into(),
+            programma: "Weerbaar tegen ronselen".into(),
+            doelgroep: "leerlingen".into(),
+            van: "2026-09-01".into(),
+            tot: "2026-06-30".into(),
+            status: "lopend".into(),
+            notitie: String::new(),
+        };
+        let e = a.parse(&|p| p == "p1").unwrap_err();
+        assert_eq!(e[0].field, "tot");
+        let ok = AfspraakIn {
+            tot: String::new(),
+            ..a
+        };
+        assert!(ok.parse(&|p| p == "p1").is_ok());
+        assert!(ok.parse(&|_| false).is_err());
     }
 
     #[test]

@@ -811,3 +811,579 @@ pub async fn verwijder_onbevestigd(db: &Db) -> Result<u64> {
     tx.commit().await?;
     Ok(done.rows_affected())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Partners and agreements (reference data of prevention).
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PartnerRij {
+    pub id: String,
+    /// `school`, `jongerenwerk`, `halt`, `politie` or `anders`.
+    pub soort: String,
+    pub naam: String,
+    pub plaats: String,
+}
+
+/// Every partner, by kind and name (reference data; no audit per read).
+pub async fn partners(db: &Db) -> Result<Vec<PartnerRij>> {
+    let rows =
+        sqlx::query("SELECT id, soort, naam, plaats FROM preventie_partner ORDER BY soort, naam")
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PartnerRij {
+                id: r.try_get("id")?,
+                soort: r.try_get("soort")?,
+                naam: r.try_get("naam")?,
+                plaats: r.try_get("plaats")?,
+            })
+        })
+        .collect()
+}
+
+async fn insert_partner(
+    tx: &mut Tx,
+    soort: &str,
+    naam: &str,
+    plaats: &str,
+) -> Result<Option<String>> {
+    let id = new_id();
+    let done = sqlx::query(
+        "INSERT INTO preventie_partner (id, soort, naam, plaats, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (soort, naam) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(soort)
+    .bind(naam)
+    .bind(plaats)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    Ok((done.rows_affected() > 0).then_some(id))
+}
+
+/// Adds a partner; a partner of the same kind and name is refused.
+pub async fn partner_nieuw(
+    db: &Db,
+    auth: &Authorized<Partners, act::Create>,
+    soort: &str,
+    naam: &str,
+    plaats: &str,
+) -> Result<String> {
+    let mut tx = db.begin().await?;
+    let Some(id) = insert_partner(&mut tx, soort, naam, plaats).await? else {
+        return Err(StoreError::Invalid(vec![platform::identity::field_error(
+            "naam",
+            "preventie-error-partner-exists",
+        )]));
+    };
+    auth.record_created(&mut tx, "preventie_partner", &id, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The partners Baken knows from the start (idempotent).
+pub async fn seed_partners(db: &Db) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for (soort, naam, plaats) in [
+        ("halt", "Halt", "Landelijk"),
+        ("politie", "Politie, basisteam", "Vijfheerenlanden"),
+    ] {
+        insert_partner(&mut tx, soort, naam, plaats).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AfspraakRij {
+    pub id: String,
+    pub partner_id: String,
+    pub partner: String,
+    pub programma: String,
+    /// `leerlingen`, `personeel` or `beide`.
+    pub doelgroep: String,
+    pub van: String,
+    pub tot: Option<String>,
+    /// `gepland`, `lopend` or `afgerond`.
+    pub status: String,
+    pub notitie: String,
+}
+
+/// Every agreement with its partner, newest start first.
+pub async fn afspraken(db: &Db) -> Result<Vec<AfspraakRij>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.partner_id, p.naam, a.programma, a.doelgroep, a.van, a.tot, a.status, a.notitie \
+         FROM preventie_afspraak a JOIN preventie_partner p ON p.id = a.partner_id ORDER BY a.van DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AfspraakRij {
+                id: r.try_get("id")?,
+                partner_id: r.try_get("partner_id")?,
+                partner: r.try_get("naam")?,
+                programma: r.try_get("programma")?,
+                doelgroep: r.try_get("doelgroep")?,
+                van: r.try_get("van")?,
+                tot: r.try_get("tot")?,
+                status: r.try_get("status")?,
+                notitie: r.try_get("notitie")?,
+            })
+        })
+        .collect()
+}
+
+/// Records an agreement with a partner.
+pub async fn afspraak_nieuw(
+    db: &Db,
+    auth: &Authorized<Partners, act::Create>,
+    a: &model::Afspraak,
+) -> Result<String> {
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO preventie_afspraak (id, partner_id, programma, doelgroep, van, tot, status, notitie, \
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(&a.partner)
+    .bind(&a.programma)
+    .bind(&a.doelgroep)
+    .bind(a.van.to_string())
+    .bind(a.tot.map(|d| d.to_string()))
+    .bind(&a.status)
+    .bind(&a.notitie)
+    .bind(&auth.principal().user_id)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    auth.record_created(&mut tx, "preventie_afspraak", &id, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Youth groups: every read and change is audited (the scan is police information).
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct GroepRij {
+    pub id: String,
+    pub naam: String,
+    pub wijk: String,
+    pub buurt: Option<String>,
+    pub plekken: String,
+    /// `actief` or `gestopt`.
+    pub status: String,
+    /// The severity of the latest scan, if any.
+    pub ernst: Option<String>,
+    /// The date of the latest scan.
+    pub laatste_scan: Option<String>,
+    /// The earliest review date of an open action.
+    pub eerste_herziening: Option<String>,
+}
+
+/// The youth groups of the person's organisation (the list read is audited once).
+pub async fn groepen(db: &Db, auth: &Authorized<Groepen, act::List>) -> Result<Vec<GroepRij>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.naam, g.wijk_code, g.buurt_code, g.plekken, g.status, \
+         (SELECT s.ernst FROM preventie_groepsscan s WHERE s.groep_id = g.id ORDER BY s.datum DESC, s.created_at DESC LIMIT 1) AS ernst, \
+         (SELECT MAX(s.datum) FROM preventie_groepsscan s WHERE s.groep_id = g.id) AS laatste_scan, \
+         (SELECT MIN(a.herzien_op) FROM preventie_aanpak a WHERE a.groep_id = g.id AND a.afgerond_op IS NULL) AS herziening \
+         FROM preventie_groep g WHERE g.organisation_id = $1 ORDER BY g.naam",
+    )
+    .bind(&auth.principal().organisation_id)
+    .fetch_all(db.pool())
+    .await?;
+    let out = rows
+        .iter()
+        .map(|r| {
+            Ok(GroepRij {
+                id: r.try_get("id")?,
+                naam: r.try_get("naam")?,
+                wijk: r.try_get("wijk_code")?,
+                buurt: r.try_get("buurt_code")?,
+                plekken: r.try_get("plekken")?,
+                status: r.try_get("status")?,
+                ernst: r.try_get("ernst")?,
+                laatste_scan: r.try_get("laatste_scan")?,
+                eerste_herziening: r.try_get("herziening")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut tx = db.begin().await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ScanRij {
+    pub id: String,
+    pub datum: String,
+    pub bron: String,
+    pub ernst: String,
+    pub risicos: String,
+    pub ontwikkeling: String,
+    pub impact: String,
+    pub toelichting: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ActieRij {
+    pub id: String,
+    pub omschrijving: String,
+    pub partner_id: Option<String>,
+    pub partner: Option<String>,
+    pub partner_soort: Option<String>,
+    pub eigenaar: String,
+    pub herzien_op: String,
+    pub afgerond_op: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HistorieRij {
+    /// Unix milliseconds.
+    pub at: i64,
+    pub door: String,
+    pub wat: String,
+}
+
+impl HistorieRij {
+    /// The day, in Dutch time.
+    pub fn dag(&self) -> String {
+        platform::db::date_nl(self.at).to_string()
+    }
+}
+
+/// A youth group with its scans (newest first), its approach, its history and its links (a
+/// group dossier), read and audited in one transaction.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct GroepDetail {
+    pub groep: GroepRij,
+    pub scans: Vec<ScanRij>,
+    pub aanpak: Vec<ActieRij>,
+    pub historie: Vec<HistorieRij>,
+    pub koppelingen: Vec<platform::links::Link>,
+}
+
+pub async fn groep<A: ActionType>(db: &Db, auth: &Authorized<Groepen, A>) -> Result<GroepDetail> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let mut tx = db.begin().await?;
+    let g = sqlx::query(
+        "SELECT id, naam, wijk_code, buurt_code, plekken, status FROM preventie_groep \
+         WHERE id = $1 AND organisation_id = $2",
+    )
+    .bind(&id)
+    .bind(&auth.principal().organisation_id)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let scans = sqlx::query(
+        "SELECT id, datum, bron, ernst, risicos, ontwikkeling, impact, toelichting FROM preventie_groepsscan \
+         WHERE groep_id = $1 ORDER BY datum DESC, created_at DESC",
+    )
+    .bind(&id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ScanRij {
+            id: r.try_get("id")?,
+            datum: r.try_get("datum")?,
+            bron: r.try_get("bron")?,
+            ernst: r.try_get("ernst")?,
+            risicos: r.try_get("risicos")?,
+            ontwikkeling: r.try_get("ontwikkeling")?,
+            impact: r.try_get("impact")?,
+            toelichting: r.try_get("toelichting")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let aanpak = sqlx::query(
+        "SELECT a.id, a.omschrijving, a.partner_id, p.naam, p.soort, a.eigenaar, a.herzien_op, a.afgerond_op \
+         FROM preventie_aanpak a LEFT JOIN preventie_partner p ON p.id = a.partner_id \
+         WHERE a.groep_id = $1 ORDER BY a.afgerond_op IS NOT NULL, a.herzien_op",
+    )
+    .bind(&id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ActieRij {
+            id: r.try_get("id")?,
+            omschrijving: r.try_get("omschrijving")?,
+            partner_id: r.try_get("partner_id")?,
+            partner: r.try_get("naam")?,
+            partner_soort: r.try_get("soort")?,
+            eigenaar: r.try_get("eigenaar")?,
+            herzien_op: r.try_get("herzien_op")?,
+            afgerond_op: r.try_get("afgerond_op")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let historie = sqlx::query(
+        "SELECT at, actor_name, wat FROM preventie_groep_historie WHERE groep_id = $1 ORDER BY at DESC, id DESC",
+    )
+    .bind(&id)
+    .fetch_all(tx.conn()?)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(HistorieRij {
+            at: r.try_get("at")?,
+            door: r.try_get("actor_name")?,
+            wat: r.try_get("wat")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let koppelingen = platform::links::from(&mut tx, "preventie_groep", &id).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(GroepDetail {
+        groep: GroepRij {
+            id: g.try_get("id")?,
+            naam: g.try_get("naam")?,
+            wijk: g.try_get("wijk_code")?,
+            buurt: g.try_get("buurt_code")?,
+            plekken: g.try_get("plekken")?,
+            status: g.try_get("status")?,
+            ernst: scans.first().map(|s| s.ernst.clone()),
+            laatste_scan: scans.first().map(|s| s.datum.clone()),
+            eerste_herziening: aanpak
+                .iter()
+                .filter(|a| a.afgerond_op.is_none())
+                .map(|a| a.herzien_op.clone())
+                .min(),
+        },
+        scans,
+        aanpak,
+        historie,
+        koppelingen,
+    })
+}
+
+async fn historie(tx: &mut Tx, groep_id: &str, p: &Principal, wat: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO preventie_groep_historie (id, groep_id, at, actor_name, wat) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(groep_id)
+    .bind(now_ms())
+    .bind(&p.name)
+    .bind(wat)
+    .execute(tx.conn()?)
+    .await?;
+    Ok(())
+}
+
+/// Checks that the group belongs to the person's organisation, inside the change's transaction.
+async fn own_group(tx: &mut Tx, id: &str, p: &Principal) -> Result<()> {
+    sqlx::query("SELECT id FROM preventie_groep WHERE id = $1 AND organisation_id = $2")
+        .bind(id)
+        .bind(&p.organisation_id)
+        .fetch_optional(tx.conn()?)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(())
+}
+
+/// Records a new youth group.
+pub async fn groep_nieuw(
+    db: &Db,
+    auth: &Authorized<Groepen, act::Create>,
+    g: &model::Groep,
+) -> Result<String> {
+    let id = new_id();
+    let now = now_ms();
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO preventie_groep (id, organisation_id, naam, wijk_code, buurt_code, plekken, status, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'actief', $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(&p.organisation_id)
+    .bind(&g.naam)
+    .bind(&g.wijk)
+    .bind(&g.buurt)
+    .bind(&g.plekken)
+    .bind(&p.user_id)
+    .bind(now)
+    .execute(tx.conn()?)
+    .await?;
+    historie(&mut tx, &id, p, "Groep vastgelegd").await?;
+    auth.record_created(&mut tx, "preventie_groep", &id, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds a police group scan as delivered.
+pub async fn scan_toevoegen(
+    db: &Db,
+    auth: &Authorized<Groepen, act::Update>,
+    s: &model::Scan,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    own_group(&mut tx, &id, p).await?;
+    sqlx::query(
+        "INSERT INTO preventie_groepsscan (id, groep_id, datum, bron, ernst, risicos, ontwikkeling, impact, \
+         toelichting, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(&id)
+    .bind(s.datum.to_string())
+    .bind(&s.bron)
+    .bind(&s.ernst)
+    .bind(&s.risicos)
+    .bind(&s.ontwikkeling)
+    .bind(&s.impact)
+    .bind(&s.toelichting)
+    .bind(&p.user_id)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    historie(
+        &mut tx,
+        &id,
+        p,
+        &format!(
+            "Groepsscan van {} vastgelegd (bron: {}, ernst: {}, ontwikkeling: {})",
+            s.datum, s.bron, s.ernst, s.ontwikkeling
+        ),
+    )
+    .await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an action to a group's approach.
+pub async fn actie_toevoegen(
+    db: &Db,
+    auth: &Authorized<Groepen, act::Update>,
+    a: &model::Actie,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    own_group(&mut tx, &id, p).await?;
+    let partner: Option<String> = match &a.partner {
+        Some(pid) => Some(
+            sqlx::query("SELECT naam FROM preventie_partner WHERE id = $1")
+                .bind(pid)
+                .fetch_optional(tx.conn()?)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Invalid(vec![platform::identity::field_error(
+                        "partner",
+                        "preventie-error-choice",
+                    )])
+                })?
+                .try_get("naam")?,
+        ),
+        None => None,
+    };
+    sqlx::query(
+        "INSERT INTO preventie_aanpak (id, groep_id, partner_id, omschrijving, eigenaar, herzien_op, created_by, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(&id)
+    .bind(&a.partner)
+    .bind(&a.omschrijving)
+    .bind(&a.eigenaar)
+    .bind(a.herzien_op.to_string())
+    .bind(&p.user_id)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    let met = partner.map(|n| format!(" met {n}")).unwrap_or_default();
+    historie(
+        &mut tx,
+        &id,
+        p,
+        &format!(
+            "Actie toegevoegd{met}: {} (herzien op {})",
+            a.omschrijving, a.herzien_op
+        ),
+    )
+    .await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks an action of the group as done today.
+pub async fn actie_afronden(
+    db: &Db,
+    auth: &Authorized<Groepen, act::Update>,
+    actie_id: &str,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    own_group(&mut tx, &id, p).await?;
+    let today = platform::db::today_nl().to_string();
+    let row = sqlx::query(
+        "UPDATE preventie_aanpak SET afgerond_op = $1 WHERE id = $2 AND groep_id = $3 AND afgerond_op IS NULL \
+         RETURNING omschrijving",
+    )
+    .bind(&today)
+    .bind(actie_id)
+    .bind(&id)
+    .fetch_optional(tx.conn()?)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let wat: String = row.try_get("omschrijving")?;
+    historie(&mut tx, &id, p, &format!("Actie afgerond: {wat}")).await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links a group dossier (module dossiers) to the group: members are kept there, under its
+/// access rules, never here. The label names only the kind of record.
+pub async fn dossier_koppelen(
+    db: &Db,
+    auth: &Authorized<Groepen, act::Update>,
+    dossier_id: &str,
+) -> Result<()> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let p = auth.principal();
+    let mut tx = db.begin().await?;
+    own_group(&mut tx, &id, p).await?;
+    let known = platform::links::from(&mut tx, "preventie_groep", &id).await?;
+    if known
+        .iter()
+        .any(|l| l.to_kind == "dossier" && l.to_id == dossier_id)
+    {
+        return Err(StoreError::Invalid(vec![platform::identity::field_error(
+            "dossier",
+            "preventie-error-linked",
+        )]));
+    }
+    platform::links::add(
+        &mut tx,
+        &platform::links::Link {
+            from_kind: "preventie_groep".into(),
+            from_id: id.clone(),
+            to_kind: "dossier".into(),
+            to_id: dossier_id.to_string(),
+            label: "Jeugdgroep (preventie)".into(),
+            href: format!("/preventie/groepen/{id}"),
+        },
+    )
+    .await?;
+    historie(&mut tx, &id, p, "Groepsdossier gekoppeld").await?;
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}

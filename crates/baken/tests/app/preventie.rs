@@ -269,3 +269,145 @@ async fn preventie_bulletins_double_opt_in_sending_and_unsubscribe_over_real_smt
         .await
         .is_empty());
 }
+
+#[tokio::test]
+async fn preventie_a_youth_group_from_scan_to_approach_with_a_school_and_halt() {
+    let app = spawn_app().await;
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    // A school as partner, with an agreement on a resilience programme; Halt is reference data.
+    let school = iv
+        .post(
+            "/preventie/partners",
+            &[
+                ("soort", "school"),
+                ("naam", "OBS De Notenkraker (demo)"),
+                ("plaats", "Vianen"),
+            ],
+        )
+        .await;
+    assert_eq!(school.status, 303);
+    let partners = ::preventie::store::partners(&app.db).await.unwrap();
+    let id_of = |naam: &str| partners.iter().find(|p| p.naam == naam).unwrap().id.clone();
+    let (school_id, halt_id) = (id_of("OBS De Notenkraker (demo)"), id_of("Halt"));
+    let agreement = iv
+        .post(
+            "/preventie/partners/afspraken",
+            &[
+                ("partner", &school_id),
+                ("programma", "Weerbaar tegen ronselen, groep 8"),
+                ("doelgroep", "leerlingen"),
+                ("van", "2026-09-01"),
+                ("tot", "2027-06-30"),
+                ("status", "lopend"),
+            ],
+        )
+        .await;
+    assert_eq!(agreement.status, 303);
+
+    let made = iv
+        .post(
+            "/preventie/groepen/nieuw",
+            &[
+                ("naam", "Groep Stationsplein"),
+                ("wijk", "WK196101"),
+                ("buurt", "BU19610101"),
+                ("plekken", "Bankjes bij het station"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303);
+    let path = made.location().unwrap();
+    let scan = [
+        ("datum", "2026-11-02"),
+        ("bron", "Politie basisteam Lekpoort, groepsscan"),
+        ("ernst", "midden"),
+        ("risicos", "Overlast en eerste signalen van ronselen"),
+        ("ontwikkeling", "toenemend"),
+        ("impact", "Bewoners mijden het plein 's avonds"),
+    ];
+    let mut future = scan.to_vec();
+    future[0] = ("datum", "2099-01-01");
+    let refused = iv.post(&format!("{path}/scan"), &future).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Deze datum ligt in de toekomst."));
+    assert_eq!(iv.post(&format!("{path}/scan"), &scan).await.status, 303);
+    for (partner, what) in [
+        (school_id.as_str(), "Gastles weerbaarheid in groep 8"),
+        (halt_id.as_str(), "Halt-voorlichting voor de groep"),
+    ] {
+        let added = iv
+            .post(
+                &format!("{path}/actie"),
+                &[
+                    ("omschrijving", what),
+                    ("partner", partner),
+                    ("eigenaar", "Jongerenwerker wijk Vianen"),
+                    ("herzien_op", "2027-01-15"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303);
+    }
+    // Members only through a group dossier: a link, no names here.
+    assert_eq!(
+        iv.post(&format!("{path}/dossier"), &[("dossier", "Jan")])
+            .await
+            .status,
+        422
+    );
+    let dossier = platform::db::new_id();
+    assert_eq!(
+        iv.post(&format!("{path}/dossier"), &[("dossier", &dossier)])
+            .await
+            .status,
+        303
+    );
+    let page = iv.get(&path).await;
+    assert_eq!(page.status, 200);
+    for expected in [
+        "OBS De Notenkraker (demo)",
+        "Halt",
+        "Toenemend",
+        "Groepsscan van 2026-11-02 vastgelegd",
+        "Actie toegevoegd met Halt",
+        &format!("/dossiers/{dossier}"),
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    let list = iv.get("/preventie/groepen").await;
+    assert!(list.body.contains("Groep Stationsplein") && list.body.contains("2027-01-15"));
+
+    // Only team IV and the procesregisseur read groups; every read and refusal is audited.
+    let mut regie = app
+        .browser_as(
+            "regie@example.nl",
+            "vijfheerenlanden",
+            Role::Procesregisseur,
+        )
+        .await;
+    assert_eq!(regie.get(&path).await.status, 200);
+    let mut hh = app
+        .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    assert_eq!(hh.get(&path).await.status, 403);
+    let mut police = app
+        .browser_as("agent@example.nl", "politie-lekpoort", Role::Ketenpartner)
+        .await;
+    assert_eq!(police.get("/preventie/groepen").await.status, 403);
+    assert_eq!(
+        app.audit_rows("resource_type = 'preventie_groep' AND outcome = 'denied'")
+            .await
+            .len(),
+        2
+    );
+    assert!(
+        app.audit_rows(
+            "resource_type = 'preventie_groep' AND action = 'read' AND outcome = 'allowed'"
+        )
+        .await
+        .len()
+            >= 2
+    );
+}
