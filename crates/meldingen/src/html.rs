@@ -1121,6 +1121,8 @@ struct ListPage {
     saved: Vec<crate::filters::Saved>,
     /// Saves the current selection under a name.
     save_form: Form,
+    /// Changes the ticked meldingen at once.
+    bulk: Form,
 }
 
 fn select(all: String, items: Vec<(String, String)>) -> FieldKind {
@@ -1290,7 +1292,9 @@ pub async fn list_page(
         );
     }
     let saved = crate::filters::of(&state.db, &p.user_id).await?;
+    let bulk = crate::bulk_actions::form(&i, &teams, &colleagues, &base);
     render(&ListPage {
+        bulk,
         saved,
         save_form,
         shell: Shell::titled(&ctx, title),

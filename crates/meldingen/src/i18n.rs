@@ -17,6 +17,10 @@ impl I18n {
     pub fn t(&self, key: &str) -> String {
         t(&self.lang, key)
     }
+    /// A text with a number, in the right plural (templates hand their numbers by reference).
+    pub fn count(&self, key: &str, n: &usize) -> String {
+        t_count(&self.lang, key, i64::try_from(*n).unwrap_or(i64::MAX))
+    }
     pub fn status(&self, slug: &str) -> String {
         t(&self.lang, &format!("melding-status-{slug}"))
     }

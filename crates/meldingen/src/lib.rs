@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod access;
 pub mod api;
 pub mod bulk;
+pub mod bulk_actions;
 mod demo;
 pub mod filters;
 pub mod geocoder;
@@ -82,6 +83,7 @@ pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState
         )
         .route("/meldingen", get(html::list_page))
         .route("/meldingen/selecties", post(filters::save_submit))
+        .route("/meldingen/bulk", post(bulk_actions::submit))
         .route(
             "/meldingen/selecties/{id}/verwijderen",
             post(filters::remove_submit),

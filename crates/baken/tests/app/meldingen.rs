@@ -2516,3 +2516,126 @@ async fn meldingen_queue_matches_a_plain_filter_for_random_combinations() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_selection_of_meldingen_is_changed_at_once_each_on_its_own_record() {
+    let app = spawn_app().await;
+    ::meldingen::seed_demo(&app.db).await.unwrap();
+    let (hh, _) = app
+        .user("hh@example.nl", "vijfheerenlanden", Role::Handhaver, true)
+        .await;
+    let mut b = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let ids: Vec<String> =
+        sqlx::query("SELECT id FROM melding WHERE status = 'gemeld' ORDER BY nummer LIMIT 3")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("id").unwrap())
+            .collect();
+    assert_eq!(ids.len(), 3);
+    // The queue offers a checkbox per row, joined to the form under it.
+    let list = b.get("/meldingen").await;
+    assert!(list.body.contains(&format!(
+        "value=\"{}\" id=\"kies-{}\" form=\"bulk\"",
+        ids[0], ids[0]
+    )));
+    assert!(list
+        .body
+        .contains("<form class=\"baken-form\" id=\"bulk\" action=\"/meldingen/bulk\""));
+    let before = app
+        .audit_rows("resource_type = 'melding' AND action = 'update' AND outcome = 'allowed'")
+        .await
+        .len();
+
+    // Nothing chosen, or nothing to change: told so, nothing changes.
+    let none = b
+        .post("/meldingen/bulk", &[("nieuwe-status", "in-behandeling")])
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("Er is geen melding gekozen"));
+    let nothing = b.post("/meldingen/bulk", &[("id", ids[0].as_str())]).await;
+    assert_eq!(nothing.status, 422);
+    assert!(nothing
+        .body
+        .contains("Kies een nieuwe status, een team of een behandelaar"));
+
+    // Three at once: in behandeling, with a handler.
+    let done = b
+        .post(
+            "/meldingen/bulk",
+            &[
+                ("id", ids[0].as_str()),
+                ("id", ids[1].as_str()),
+                ("id", ids[2].as_str()),
+                ("nieuwe-status", "in-behandeling"),
+                ("nieuwe-behandelaar", hh.as_str()),
+                ("terug", "/meldingen?status=gemeld"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("3 meldingen gewijzigd."));
+    assert!(done.body.contains("href=\"/meldingen?status=gemeld\""));
+    let changed = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM melding WHERE status = 'in-behandeling' AND behandelaar_id = '{hh}' \
+             AND id IN ('{}', '{}', '{}')",
+            ids[0], ids[1], ids[2]
+        ),
+    )
+    .await;
+    assert_eq!(changed, 3);
+    // One audit record and one history line each, as from the melding's own page.
+    let after = app
+        .audit_rows("resource_type = 'melding' AND action = 'update' AND outcome = 'allowed'")
+        .await
+        .len();
+    assert_eq!(after - before, 3);
+    assert_eq!(
+        platform::notify::list(&app.db, &hh, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Closing needs an explanation: each is refused with the reason and a link, none closes; a
+    // way back elsewhere than the queue is not followed.
+    let refused = b
+        .post(
+            "/meldingen/bulk",
+            &[
+                ("id", ids[0].as_str()),
+                ("id", ids[1].as_str()),
+                ("nieuwe-status", "afgehandeld"),
+                ("terug", "https://example.org/"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("Niet gewijzigd"));
+    assert!(refused
+        .body
+        .contains(&format!("href=\"/meldingen/{}\"", ids[0])));
+    assert!(!refused.body.contains("example.org"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM melding WHERE status = 'afgehandeld' AND behandelaar_id IS NOT NULL").await,
+        0
+    );
+
+    // Someone outside the meldingen roles may not use it.
+    let mut analist = app
+        .browser_as("an@example.nl", "vijfheerenlanden", Role::Analist)
+        .await;
+    let r = analist
+        .post(
+            "/meldingen/bulk",
+            &[("id", ids[0].as_str()), ("nieuwe-status", "geannuleerd")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}

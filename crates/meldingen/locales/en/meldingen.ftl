@@ -336,3 +336,22 @@ selectie-geen = You have not saved a selection yet. Choose filters and save the 
 selectie-naam = Name of this selection
 selectie-bewaar = Save selection
 selectie-verwijder = Remove
+
+# Bulk actions on the queue
+bulk-kies = Choose
+bulk-title = Change the chosen reports
+bulk-uitleg = Tick reports in the list and choose what changes for all of them. Each report is changed and recorded on its own, as from its own page.
+bulk-niet-wijzigen = (do not change)
+bulk-toepassen = Change chosen reports
+bulk-resultaat = Reports changed
+bulk-gewijzigd = { $count ->
+    [one] 1 report changed.
+   *[other] { $count } reports changed.
+}
+bulk-niet-gewijzigd = Not changed
+bulk-terug = Back to the reports
+bulk-geen-keuze = No report was chosen. Tick the reports you want to change in the list.
+bulk-te-veel = Choose at most 100 reports at a time.
+bulk-geen-wijziging = Choose a new status, a team or a handler.
+bulk-onbekend = A chosen report does not exist (any more).
+bulk-geen-toegang = You may not change a chosen report.

@@ -336,3 +336,22 @@ selectie-geen = U heeft nog geen selecties bewaard. Kies filters en bewaar de se
 selectie-naam = Naam van deze selectie
 selectie-bewaar = Selectie bewaren
 selectie-verwijder = Verwijderen
+
+# Bulk actions on the queue
+bulk-kies = Kies
+bulk-title = Gekozen meldingen wijzigen
+bulk-uitleg = Vink meldingen in de lijst aan en kies wat voor allemaal verandert. Elke melding wordt apart gewijzigd en vastgelegd, zoals vanaf haar eigen pagina.
+bulk-niet-wijzigen = (niet wijzigen)
+bulk-toepassen = Wijzig gekozen meldingen
+bulk-resultaat = Meldingen gewijzigd
+bulk-gewijzigd = { $count ->
+    [one] 1 melding gewijzigd.
+   *[other] { $count } meldingen gewijzigd.
+}
+bulk-niet-gewijzigd = Niet gewijzigd
+bulk-terug = Terug naar de meldingen
+bulk-geen-keuze = Er is geen melding gekozen. Vink in de lijst de meldingen aan die u wilt wijzigen.
+bulk-te-veel = Kies hoogstens 100 meldingen tegelijk.
+bulk-geen-wijziging = Kies een nieuwe status, een team of een behandelaar.
+bulk-onbekend = Een gekozen melding bestaat niet (meer).
+bulk-geen-toegang = U mag een gekozen melding niet wijzigen.

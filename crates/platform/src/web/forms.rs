@@ -165,6 +165,8 @@ pub struct Form {
     /// Errors that belong to no single field.
     pub general_error: Option<String>,
     pub method_get: bool,
+    /// The form element's id, for inputs elsewhere on the page that belong to it (`form=`).
+    pub id: Option<String>,
 }
 
 impl Form {
@@ -175,7 +177,14 @@ impl Form {
             fields,
             general_error: None,
             method_get: false,
+            id: None,
         }
+    }
+
+    /// Gives the form element an id, so inputs outside it (a table's checkboxes) can join it.
+    pub fn with_id(mut self, id: &str) -> Self {
+        self.id = Some(id.to_string());
+        self
     }
 
     pub fn get(mut self) -> Self {
