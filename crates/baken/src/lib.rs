@@ -232,6 +232,17 @@ fn pages(
             .map_err(|e| e.to_string())
         })
     }));
+    // The crisis situation report too.
+    crisis::html::set_sitrep_renderer(std::sync::Arc::new(|json| {
+        Box::pin(async move {
+            typeset(
+                crisis::html::SITREP_TYPST,
+                vec![("data.json".to_string(), json)],
+            )
+            .await
+            .map_err(|e| e.to_string())
+        })
+    }));
     monitor::register_melding_counts(&MeldingCounter);
     axum::Router::new()
         .route(
