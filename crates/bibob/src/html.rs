@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bibob/{id}", get(detail_page))
         .route("/bibob/{id}/{stap}", get(step_page).post(step_post))
         .route("/bibob/{id}/brief/{soort}", get(letter_page))
+        .route("/bibob/{id}/bijlage", get(attach_page).post(attach_post))
+        .route("/bibob/{id}/bijlagen/{file}", get(attachment))
 }
 
 /// The module's texts in templates: `{{ m.t("key") }}`.
@@ -381,6 +383,7 @@ struct DetailPage {
     shell: Shell,
     m: Texts,
     secties: Vec<Sectie>,
+    bijlagen: Vec<(String, String, String)>,
     bronnen: Vec<(String, String, String)>,
     vragen: Vec<(String, String, String)>,
     tijdlijn: Vec<(String, String, String)>,
@@ -503,7 +506,16 @@ fn secties(m: &Texts, p: &Principal, d: &Detail, vandaag: Date) -> (Vec<Sectie>,
         slug: "vragenformulier",
         titel: m.t("bibob-sectie-vragenformulier"),
         rijen: q,
-        links: step_links(m, p, d, &[Stap::Vragenformulier]),
+        links: {
+            let mut l = step_links(m, p, d, &[Stap::Vragenformulier]);
+            if coordinator(p) {
+                l.push((
+                    format!("/bibob/{}/bijlage", r.id),
+                    m.t("bibob-bijlage-titel"),
+                ));
+            }
+            l
+        },
         vertrouwelijk: false,
     });
 
@@ -651,6 +663,18 @@ async fn detail_page(
         .await
         .map_err(store_err)?;
     let d = store::get(&state.db, &auth).await.map_err(store_err)?;
+    let bijlagen = crate::bijlagen::of(&state.db, &auth)
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .map(|b| {
+            (
+                format!("/bibob/{id}/bijlagen/{}", b.file_id),
+                b.naam,
+                format!("{} ({} kB)", b.omschrijving, (b.grootte + 1023) / 1024),
+            )
+        })
+        .collect();
     let m = texts(&ctx);
     let vandaag = platform::db::today_nl();
     let (secties, _) = secties(&m, p, &d, vandaag);
@@ -701,6 +725,7 @@ async fn detail_page(
             ),
         ),
         secties,
+        bijlagen,
         bronnen,
         vragen,
         tijdlijn,
@@ -1069,6 +1094,128 @@ async fn step_post(
             &step_page_of(&ctx, stap, &d, &kandidaten, Some(&v), &errors),
         ),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments.
+
+fn attach_form(m: &Texts, id: &str, omschrijving: &str) -> Form {
+    Form::new(
+        format!("/bibob/{id}/bijlage"),
+        m.t("bibob-bijlage-opslaan"),
+        vec![
+            FormField::new(
+                "omschrijving",
+                m.t("bibob-bijlage-omschrijving"),
+                FieldKind::Text,
+            )
+            .value(omschrijving)
+            .hint(m.t("bibob-bijlage-omschrijving-hint"))
+            .required(),
+            FormField::new("bestand", m.t("bibob-bijlage-bestand"), FieldKind::File)
+                .hint(m.t("bibob-bijlage-bestand-hint"))
+                .required(),
+        ],
+    )
+}
+
+async fn attach_auth(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<platform::access::Authorized<crate::access::Screening, act::Update>, WebError> {
+    let p = require_user(ctx)?;
+    let auth = store::authorize_screening::<act::Update>(&state.db, &ctx.request, p, id)
+        .await
+        .map_err(store_err)?;
+    if coordinator(p) {
+        Ok(auth)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn attach_page_of(ctx: &Ctx, id: &str, omschrijving: &str, errors: &[FieldError]) -> FormPage {
+    let m = texts(ctx);
+    FormPage {
+        shell: Shell::titled(ctx, m.t("bibob-bijlage-titel")),
+        intro: m.t("bibob-bijlage-intro"),
+        form: attach_form(&m, id, omschrijving).with_errors(&ctx.lang, errors),
+        back: format!("/bibob/{id}"),
+        m,
+    }
+}
+
+async fn attach_page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> WebResult {
+    attach_auth(&state, &ctx, &id).await?;
+    render(&attach_page_of(&ctx, &id, "", &[]))
+}
+
+async fn attach_post(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    mut mp: axum::extract::Multipart,
+) -> WebResult {
+    let auth = attach_auth(&state, &ctx, &id).await?;
+    let bad = |_| WebError::BadRequest;
+    let (mut omschrijving, mut upload) = (String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "bestand" => {
+                let name = field.file_name().unwrap_or("bijlage").to_string();
+                let data = field.bytes().await.map_err(bad)?;
+                if !data.is_empty() {
+                    upload = Some((name, data.to_vec()));
+                }
+            }
+            "omschrijving" => omschrijving = field.text().await.map_err(bad)?.trim().to_string(),
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    let mut need = |field: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: crate::t(&ctx.lang, "bibob-fout-verplicht"),
+        })
+    };
+    if omschrijving.is_empty() {
+        need("omschrijving");
+    }
+    if upload.is_none() {
+        need("bestand");
+    }
+    if let (Some((name, data)), false) = (&upload, omschrijving.is_empty()) {
+        match crate::bijlagen::add(&state.db, &auth, &ctx.lang, name, data, &omschrijving).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/bibob/{id}")).into_response()),
+            Err(StoreError::Invalid(e)) => errors = e,
+            Err(e) => return Err(store_err(e)),
+        }
+    }
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &attach_page_of(&ctx, &id, &omschrijving, &errors),
+    )
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, file)): Path<(String, String)>,
+) -> WebResult {
+    let p = require_user(&ctx)?;
+    let auth = store::authorize_screening::<act::Read>(&state.db, &ctx.request, p, &id)
+        .await
+        .map_err(store_err)?;
+    let (f, data) = crate::bijlagen::read(&state.db, &auth, &file)
+        .await
+        .map_err(store_err)?;
+    Ok((platform::files::download_headers(&f, false), data).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod api;
+pub mod bijlagen;
 pub mod brief;
 pub mod html;
 pub mod input;

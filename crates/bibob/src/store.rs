@@ -801,6 +801,7 @@ pub async fn destroy_expired(db: &Db, vandaag: Date, origin: &str) -> Result<Vec
             continue;
         }
         let mut tx = db.begin().await?;
+        crate::bijlagen::delete_all(&mut tx, &id).await?;
         for sql in [
             "DELETE FROM bibob_bron WHERE screening_id = $1",
             "DELETE FROM bibob_vraag WHERE screening_id = $1",

@@ -182,6 +182,15 @@ bibob-brief-adviesaanvraag = Draft letter: notice of the advice request
 bibob-brief-voornemen = Draft letter: intention
 bibob-brief-besluit = Draft letter: decision
 bibob-brief-intro = A draft from a fixed template, to copy into the municipality's letter system. Baken neither keeps nor sends this letter.
+bibob-bijlage-titel = Add an attachment
+bibob-bijlage-intro = An attachment to the questionnaire, such as a Chamber of Commerce extract or documents on financing and control. PDF, JPEG or PNG.
+bibob-bijlage-opslaan = Save attachment
+bibob-bijlage-omschrijving = Description
+bibob-bijlage-omschrijving-hint = For example: Chamber of Commerce extract, loan agreement.
+bibob-bijlage-bestand = File
+bibob-bijlage-bestand-hint = PDF, JPEG or PNG, at most 25 MB.
+bibob-bijlagen = Attachments
+bibob-fout-bestand = This file cannot be stored: only PDF, JPEG or PNG up to 25 MB.
 bibob-werk-open = { $count ->
     [one] 1 running Bibob screening
    *[other] { $count } running Bibob screenings

@@ -182,6 +182,15 @@ bibob-brief-adviesaanvraag = Conceptbrief: kennisgeving adviesaanvraag
 bibob-brief-voornemen = Conceptbrief: voornemen
 bibob-brief-besluit = Conceptbrief: besluit
 bibob-brief-intro = Een concept uit een vast sjabloon, om over te nemen in het briefsysteem van de gemeente. Baken bewaart en verstuurt deze brief niet.
+bibob-bijlage-titel = Bijlage toevoegen
+bibob-bijlage-intro = Een bijlage bij het vragenformulier, zoals een KvK-uittreksel of stukken over financiering en zeggenschap. PDF, JPEG of PNG.
+bibob-bijlage-opslaan = Bijlage opslaan
+bibob-bijlage-omschrijving = Omschrijving
+bibob-bijlage-omschrijving-hint = Bijvoorbeeld: KvK-uittreksel, leningsovereenkomst.
+bibob-bijlage-bestand = Bestand
+bibob-bijlage-bestand-hint = PDF, JPEG of PNG, ten hoogste 25 MB.
+bibob-bijlagen = Bijlagen
+bibob-fout-bestand = Dit bestand kan niet worden opgeslagen: alleen PDF, JPEG of PNG tot 25 MB.
 bibob-werk-open = { $count ->
     [one] 1 lopende Bibob-screening
    *[other] { $count } lopende Bibob-screeningen
