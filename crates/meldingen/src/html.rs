@@ -1484,6 +1484,7 @@ async fn detail_response(
     let i = I18n::new(&ctx.lang);
     let teams = store::teams(&state.db).await?;
     let base = format!("/meldingen/{}", m.id);
+    let texts = crate::standaardteksten::of_category(&state.db, &m.categorie).await?;
     let status_form = (!m.volgende_statussen.is_empty()).then(|| {
         Form::new(
             format!("{base}/status"),
@@ -1501,6 +1502,16 @@ async fn detail_response(
                 ),
                 FormField::new("toelichting", i.t("veld-toelichting"), FieldKind::TextArea)
                     .hint(i.t("veld-toelichting-hint")),
+                FormField::new(
+                    "standaardtekst",
+                    i.t("standaardtekst-kies"),
+                    FieldKind::Select(
+                        std::iter::once((String::new(), i.t("standaardtekst-geen-keuze")))
+                            .chain(texts.iter().map(|t| (t.id.clone(), t.titel.clone())))
+                            .collect(),
+                    ),
+                )
+                .hint(i.t("standaardtekst-kies-hint")),
             ],
         )
         .with_errors(&ctx.lang, &{
@@ -1690,6 +1701,9 @@ pub struct ChangeForm {
     status: String,
     #[serde(default)]
     toelichting: String,
+    /// The id of a standard text, used when no explanation is typed.
+    #[serde(default)]
+    standaardtekst: String,
     #[serde(default)]
     team: String,
     #[serde(default)]
@@ -1750,9 +1764,18 @@ pub async fn status_submit(
     Path(id): Path<String>,
     AxForm(f): AxForm<ChangeForm>,
 ) -> WebResult {
+    // A chosen standard text of the melding's category stands in for an explanation not typed.
+    let categorie = store::category_of(&state.db, &id).await?.unwrap_or_default();
+    let toelichting = crate::standaardteksten::explanation(
+        &state.db,
+        &categorie,
+        &f.toelichting,
+        &f.standaardtekst,
+    )
+    .await?;
     let change = Change {
         status: Some(f.status),
-        toelichting: Some(f.toelichting),
+        toelichting: Some(toelichting),
         ..Change::default()
     };
     apply(state, ctx, id, change, Vec::new()).await

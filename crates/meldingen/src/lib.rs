@@ -24,6 +24,7 @@ pub mod inrichting;
 pub mod kaart;
 pub mod limiter;
 pub mod model;
+pub mod standaardteksten;
 pub mod store;
 pub mod werk;
 
@@ -84,6 +85,18 @@ pub fn routes_with(limit: &PublicLimit, geocoding: Geocoding) -> Router<AppState
         .route("/meldingen", get(html::list_page))
         .route("/meldingen/selecties", post(filters::save_submit))
         .route("/meldingen/bulk", post(bulk_actions::submit))
+        .route(
+            "/meldingen/standaardteksten",
+            get(standaardteksten::list_page).post(standaardteksten::create_submit),
+        )
+        .route(
+            "/meldingen/standaardteksten/{id}",
+            get(standaardteksten::edit_get).post(standaardteksten::edit_submit),
+        )
+        .route(
+            "/meldingen/standaardteksten/{id}/verwijderen",
+            post(standaardteksten::remove_submit),
+        )
         .route(
             "/meldingen/selecties/{id}/verwijderen",
             post(filters::remove_submit),

@@ -2056,6 +2056,18 @@ pub async fn nummer_of(db: &Db, id: &str) -> Result<Option<i64>, DbError> {
     Ok(row.map(|r| r.try_get("nummer")).transpose()?)
 }
 
+/// The category (slug) of a melding; not personal data.
+pub async fn category_of(db: &Db, id: &str) -> Result<Option<String>, DbError> {
+    let row = sqlx::query("SELECT categorie FROM melding WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<String>, _>("categorie"))
+        .transpose()?
+        .flatten())
+}
+
 /// How many meldingen there are (for the benchmark's re-use of seeded data).
 pub async fn count_all(db: &Db) -> Result<i64, DbError> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM melding")

@@ -2639,3 +2639,121 @@ async fn a_selection_of_meldingen_is_changed_at_once_each_on_its_own_record() {
         .await;
     assert_eq!(r.status, 403);
 }
+
+#[tokio::test]
+async fn advisers_keep_standard_texts_that_handlers_use_as_the_reply() {
+    let app = spawn_app().await;
+    ::meldingen::seed_demo(&app.db).await.unwrap();
+    let row = sqlx::query(
+        "SELECT id, categorie FROM melding WHERE status = 'gemeld' AND categorie IS NOT NULL \
+         ORDER BY nummer LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let (id, categorie): (String, String) = (
+        row.try_get("id").unwrap(),
+        row.try_get("categorie").unwrap(),
+    );
+    let mut iv = app
+        .browser_as("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    // A text without a title or words is refused next to its fields, the input kept.
+    let bad = iv
+        .post(
+            "/meldingen/standaardteksten",
+            &[
+                ("categorie", categorie.as_str()),
+                ("titel", ""),
+                ("tekst", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad
+        .body
+        .contains("Geef een titel van hoogstens 120 tekens."));
+    assert!(bad
+        .body
+        .contains("Geef een tekst van hoogstens 4000 tekens."));
+    let reply = "Wij hebben de situatie bekeken en de eigenaar aangesproken. Dank voor uw melding.";
+    let made = iv
+        .post(
+            "/meldingen/standaardteksten",
+            &[
+                ("categorie", categorie.as_str()),
+                ("titel", "Eigenaar aangesproken"),
+                ("tekst", reply),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let text_id: String = sqlx::query("SELECT id FROM melding_standaardtekst")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    assert_eq!(
+        app.audit_rows("resource_type = 'melding-standaardtekst' AND action = 'create'")
+            .await
+            .len(),
+        1
+    );
+
+    // The handler sees it in the status form of a melding of that category and closes with it.
+    let mut hh = app
+        .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let page = hh.get(&format!("/meldingen/{id}")).await;
+    assert!(page.body.contains(&format!(
+        "<option value=\"{text_id}\">Eigenaar aangesproken</option>"
+    )));
+    for step in ["in-behandeling", "afgehandeld"] {
+        let r = hh
+            .post(
+                &format!("/meldingen/{id}/status"),
+                &[
+                    ("status", step),
+                    ("toelichting", ""),
+                    ("standaardtekst", text_id.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{step}: {}", r.body);
+    }
+    let told = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM melding_historie WHERE melding_id = '{id}' AND toelichting = '{reply}'"
+        ),
+    )
+    .await;
+    assert_eq!(told, 2);
+    // Handlers use the texts but do not keep them.
+    let r = hh
+        .post(
+            "/meldingen/standaardteksten",
+            &[
+                ("categorie", categorie.as_str()),
+                ("titel", "x"),
+                ("tekst", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(hh.get("/meldingen/standaardteksten").await.status, 200);
+    // Removed, it is offered no more.
+    let r = iv
+        .post(
+            &format!("/meldingen/standaardteksten/{text_id}/verwijderen"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(!iv
+        .get("/meldingen/standaardteksten")
+        .await
+        .body
+        .contains("Eigenaar aangesproken"));
+}

@@ -355,3 +355,24 @@ bulk-te-veel = Choose at most 100 reports at a time.
 bulk-geen-wijziging = Choose a new status, a team or a handler.
 bulk-onbekend = A chosen report does not exist (any more).
 bulk-geen-toegang = You may not change a chosen report.
+
+# Standard texts for the reply to the reporter
+standaardtekst-title = Standard texts
+standaardtekst-intro = Fixed replies per category for the explanation to the reporter (it goes into the e-mail). On a status change the handler picks one; an explanation typed by hand always wins.
+standaardtekst-geen = There are no standard texts yet.
+standaardtekst-nieuw = New standard text
+standaardtekst-titel = Title
+standaardtekst-titel-hint = How the handler recognises the text, for example "Passed on to the community officer". At most 120 characters.
+standaardtekst-tekst = Text to the reporter
+standaardtekst-tekst-hint = Write in plain language, without names or addresses. At most 4000 characters.
+standaardtekst-opslaan = Save standard text
+standaardtekst-wijzig = Change
+standaardtekst-verwijder = Remove
+standaardtekst-acties = Actions
+standaardtekst-terug = Back to the standard texts
+standaardtekst-fout-categorie = Choose a category.
+standaardtekst-fout-titel = Give a title of at most 120 characters.
+standaardtekst-fout-tekst = Give a text of at most 4000 characters.
+standaardtekst-kies = Standard text
+standaardtekst-kies-hint = Used when you type no explanation of your own above.
+standaardtekst-geen-keuze = (none)

@@ -355,3 +355,24 @@ bulk-te-veel = Kies hoogstens 100 meldingen tegelijk.
 bulk-geen-wijziging = Kies een nieuwe status, een team of een behandelaar.
 bulk-onbekend = Een gekozen melding bestaat niet (meer).
 bulk-geen-toegang = U mag een gekozen melding niet wijzigen.
+
+# Standard texts for the reply to the reporter
+standaardtekst-title = Standaardteksten
+standaardtekst-intro = Vaste antwoorden per categorie voor de toelichting aan de melder (die gaat mee in de e-mail). Bij een statuswijziging kiest de behandelaar er een; een zelf getypte toelichting gaat altijd voor.
+standaardtekst-geen = Er zijn nog geen standaardteksten.
+standaardtekst-nieuw = Nieuwe standaardtekst
+standaardtekst-titel = Titel
+standaardtekst-titel-hint = Waaraan de behandelaar de tekst herkent, bijvoorbeeld "Doorgezet naar de wijkagent". Hoogstens 120 tekens.
+standaardtekst-tekst = Tekst aan de melder
+standaardtekst-tekst-hint = Schrijf in gewone taal, zonder namen of adressen. Hoogstens 4000 tekens.
+standaardtekst-opslaan = Standaardtekst opslaan
+standaardtekst-wijzig = Wijzigen
+standaardtekst-verwijder = Verwijderen
+standaardtekst-acties = Acties
+standaardtekst-terug = Terug naar de standaardteksten
+standaardtekst-fout-categorie = Kies een categorie.
+standaardtekst-fout-titel = Geef een titel van hoogstens 120 tekens.
+standaardtekst-fout-tekst = Geef een tekst van hoogstens 4000 tekens.
+standaardtekst-kies = Standaardtekst
+standaardtekst-kies-hint = Wordt gebruikt als u hierboven geen eigen toelichting typt.
+standaardtekst-geen-keuze = (geen)
