@@ -330,5 +330,30 @@ pub async fn seed_demo(db: &Db) -> Result<(), StoreError> {
         },
     )
     .await?;
+    // A planned integral round of the barns and warehouses, with the police and the grid operator.
+    let rows = sqlx::query(
+        "SELECT id FROM ondermijning_locatie WHERE organisation_id = $1 AND soort IN ('agrarisch', 'loods') ORDER BY naam",
+    )
+    .bind(&org.id)
+    .fetch_all(db.pool())
+    .await?;
+    let ids = rows
+        .iter()
+        .map(|r| Ok(r.try_get("id")?))
+        .collect::<Result<Vec<String>, StoreError>>()?;
+    let auth = store::authorize_register::<act::Create>(db, &ctx, &p).await?;
+    crate::controles::ronde_maken(
+        db,
+        &auth,
+        &crate::controles::NieuweRonde {
+            naam: "Integrale controle schuren en loodsen (demo)".into(),
+            datum: days_ago(-14),
+            soort: None,
+            partners: vec!["politie".into(), "netbeheerder".into()],
+            wie: "Toezichthouder gemeente, wijkagent, netbeheerder (demo)".into(),
+        },
+        &ids,
+    )
+    .await?;
     Ok(())
 }

@@ -47,7 +47,7 @@ impl Texts {
     }
 }
 
-fn texts(ctx: &Ctx) -> Texts {
+pub(crate) fn texts(ctx: &Ctx) -> Texts {
     Texts {
         lang: ctx.lang.clone(),
     }
@@ -71,7 +71,7 @@ fn reader(ctx: &Ctx) -> Result<&Principal, WebError> {
 }
 
 /// Errors (Fluent keys of this module) in the language of the page.
-fn translated(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
+pub(crate) fn translated(lang: &str, errors: &[FieldError]) -> Vec<FieldError> {
     errors
         .iter()
         .map(|e| field_error(&e.field, &crate::t(lang, &e.message)))

@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod api;
+pub mod controles;
+pub mod controles_html;
 pub mod demo;
 pub mod html;
 pub mod input;
@@ -21,7 +23,7 @@ pub use store::StoreError as OndermijningError;
 
 /// The module's pages.
 pub fn routes() -> axum::Router<AppState> {
-    html::routes()
+    html::routes().merge(controles_html::routes())
 }
 
 /// The module's API under `/api/v1/ondermijning`.

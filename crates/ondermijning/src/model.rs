@@ -448,6 +448,76 @@ pub fn checklist_v1(soort: Soort) -> Vec<&'static str> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Risk-based selection for an inspection round.
+
+/// A candidate for a round: (id, kind, wijk code, score, inspected this year).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kandidaat {
+    pub id: String,
+    pub soort: Soort,
+    pub wijk: Option<String>,
+    pub score: i64,
+    pub dit_jaar_gecontroleerd: bool,
+}
+
+/// "The `n` highest-scoring places of kind `soort` in wijk `wijk` not inspected this year":
+/// highest score first, ties by id (stable), places with 0 points left out.
+pub fn selecteer(
+    kandidaten: &[Kandidaat],
+    soort: Option<Soort>,
+    wijk: Option<&str>,
+    n: usize,
+) -> Vec<String> {
+    let mut v: Vec<&Kandidaat> = kandidaten
+        .iter()
+        .filter(|k| !k.dit_jaar_gecontroleerd && k.score > 0)
+        .filter(|k| soort.is_none_or(|s| k.soort == s))
+        .filter(|k| wijk.is_none_or(|w| k.wijk.as_deref() == Some(w)))
+        .collect();
+    v.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    v.into_iter().take(n).map(|k| k.id.clone()).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod selectie_tests {
+    use super::*;
+
+    fn k(id: &str, soort: Soort, wijk: &str, score: i64, gedaan: bool) -> Kandidaat {
+        Kandidaat {
+            id: id.into(),
+            soort,
+            wijk: Some(wijk.into()),
+            score,
+            dit_jaar_gecontroleerd: gedaan,
+        }
+    }
+
+    #[test]
+    fn highest_scores_of_the_kind_in_the_area_not_inspected_this_year() {
+        let all = vec![
+            k("a", Soort::Agrarisch, "WK1", 30, false),
+            k("b", Soort::Agrarisch, "WK1", 40, true),
+            k("c", Soort::Agrarisch, "WK2", 50, false),
+            k("d", Soort::Horeca, "WK1", 60, false),
+            k("e", Soort::Agrarisch, "WK1", 10, false),
+            k("f", Soort::Agrarisch, "WK1", 0, false),
+            k("g", Soort::Agrarisch, "WK1", 10, false),
+        ];
+        assert_eq!(
+            selecteer(&all, Some(Soort::Agrarisch), Some("WK1"), 20),
+            vec!["a", "e", "g"]
+        );
+        assert_eq!(
+            selecteer(&all, Some(Soort::Agrarisch), Some("WK1"), 2),
+            vec!["a", "e"]
+        );
+        assert_eq!(selecteer(&all, None, None, 3), vec!["d", "c", "a"]);
+        assert!(selecteer(&all, Some(Soort::Woning), None, 5).is_empty());
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -97,6 +97,11 @@ impl Locatie {
     }
 }
 
+/// A place from a row of `ondermijning_locatie` (for this crate's other store code).
+pub(crate) fn locatie_from_row(r: &AnyRow) -> Result<Locatie> {
+    locatie_row(r)
+}
+
 fn locatie_row(r: &AnyRow) -> Result<Locatie> {
     let soort: String = r.try_get("soort")?;
     Ok(Locatie {
@@ -382,6 +387,8 @@ pub struct ControleRij {
     pub ronde: String,
     pub datum: String,
     pub status: String,
+    /// The Fluent key of the status.
+    pub status_key: String,
     pub afwijkingen: i64,
 }
 
@@ -506,6 +513,7 @@ async fn load(tx: &mut Tx, id: &str) -> Result<Detail> {
             ronde_id: r.try_get("ronde_id")?,
             ronde: r.try_get("naam")?,
             datum: r.try_get("datum")?,
+            status_key: format!("ondermijning-status-{}", r.try_get::<String, _>("status")?),
             status: r.try_get("status")?,
             afwijkingen: r.try_get("afwijkingen")?,
         })

@@ -180,6 +180,90 @@ async fn a_place_gets_an_explained_score_on_its_page_and_in_the_api_and_others_a
         .await;
     assert!(page.body.contains("Café Proef"));
 
+    // An inspection round for this place, with the police: a deviation needs a note, counts in
+    // the score, and starts a 13b measure linked both ways.
+    let page = adviseur
+        .get(&format!("/ondermijning/rondes/nieuw?locatie={id}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = adviseur
+        .post(
+            "/ondermijning/rondes/nieuw",
+            &[
+                ("naam", "Controle Café Proef"),
+                ("datum", &today),
+                ("partners", "politie"),
+                ("wie", "Toezichthouder en wijkagent"),
+                ("locatie", &id),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let round = page.location().unwrap();
+    let page = adviseur.get(&round).await;
+    assert!(page.body.contains("Politie"));
+    let cid = page
+        .body
+        .split("/ondermijning/controles/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let inspection = format!("/ondermijning/controles/{cid}");
+    let page = adviseur.get(&inspection).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Openingstijden nageleefd"));
+    let mut findings: Vec<(String, String)> = vec![("datum".into(), today.clone())];
+    for i in 0..5 {
+        let oordeel = if i == 3 { "afwijking" } else { "in-orde" };
+        findings.push((format!("oordeel-{i}"), oordeel.into()));
+    }
+    let form: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let page = adviseur.post(&inspection, &form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Beschrijf de afwijking."));
+    findings.push((
+        "toelichting-3".into(),
+        "Zakjes met wit poeder achter de bar".into(),
+    ));
+    let form: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let page = adviseur.post(&inspection, &form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = adviseur.get(&href).await;
+    assert!(page.body.contains("Risicobeeld: 22 punten (verhoogd)"));
+    let page = adviseur.get(&inspection).await;
+    let finding = page
+        .body
+        .split("name=\"bevinding\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = adviseur
+        .post(
+            &format!("{inspection}/maatregel"),
+            &[("bevinding", &finding)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let measure = page.location().unwrap();
+    assert!(measure.starts_with("/maatregelen/"));
+    let page = adviseur.get(&measure).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Zakjes met wit poeder achter de bar"));
+    let page = adviseur.get(&inspection).await;
+    assert!(page.body.contains(&format!("href=\"{measure}\"")));
+
     // The analist may not read the place, through the page or the API; both refusals audited.
     let page = analist.get(&href).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -213,4 +297,27 @@ async fn a_place_gets_an_explained_score_on_its_page_and_in_the_api_and_others_a
         .await;
     let page = handhaver.post("/ondermijning/weging", &form).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_demo_register_has_ten_places_a_kvo_business_park_and_a_watch_list() {
+    let app = spawn_app().await;
+    ::ondermijning::seed_demo(&app.db).await.unwrap();
+    // Idempotent.
+    ::ondermijning::seed_demo(&app.db).await.unwrap();
+    let mut adviseur = app
+        .browser_as("adviseur@example.nl", "vijfheerenlanden", Role::AdviseurIv)
+        .await;
+    let page = adviseur.get("/ondermijning").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Locaties (11)"), "{}", page.body);
+    assert!(page.body.contains("<svg"));
+    let page = adviseur.get("/ondermijning/aandachtslijst").await;
+    assert!(page.body.contains("Shisha Lounge Het Hofje"));
+    assert!(page.body.contains("Schuur Lange Dreef"));
+    let page = adviseur.get("/ondermijning/rondes").await;
+    assert!(page
+        .body
+        .contains("Integrale controle schuren en loodsen (demo)"));
+    assert!(page.body.contains("0 / 4"));
 }
