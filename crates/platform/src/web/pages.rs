@@ -2233,8 +2233,8 @@ impl AuditRow {
             organisation: r.actor_org_name.clone().unwrap_or_default(),
             action: audit_label(lang, "action", &r.action),
             resource: match &r.resource_id {
-                Some(id) => format!("{} {}", r.resource_type, id),
-                None => r.resource_type.clone(),
+                Some(id) => format!("{} {}", audit_label(lang, "resource", &r.resource_type), id),
+                None => audit_label(lang, "resource", &r.resource_type),
             },
             purpose: audit_label(lang, "purpose", &r.purpose),
             outcome: audit_label(lang, "outcome", &r.outcome),
@@ -2245,12 +2245,40 @@ impl AuditRow {
     }
 }
 
+/// The entries one request wrote (one page view reads many records), shown as one line that
+/// opens to the rest.
+pub struct AuditGroup {
+    pub first: AuditRow,
+    pub more: Vec<AuditRow>,
+}
+
+/// Groups consecutive entries of the same request and actor.
+fn group_by_request(rows: Vec<AuditRow>) -> Vec<AuditGroup> {
+    let mut groups: Vec<AuditGroup> = Vec::new();
+    for row in rows {
+        match groups.last_mut() {
+            Some(g)
+                if !row.request_id.is_empty()
+                    && g.first.request_id == row.request_id
+                    && g.first.actor == row.actor =>
+            {
+                g.more.push(row)
+            }
+            _ => groups.push(AuditGroup {
+                first: row,
+                more: Vec::new(),
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     shell: Shell,
     search: Form,
-    rows: Vec<AuditRow>,
+    rows: Vec<AuditGroup>,
     pager: Pager,
     export_url: String,
 }
@@ -2393,10 +2421,12 @@ async fn audit_page(
             tx.commit().await?;
             (
                 search,
-                records
-                    .iter()
-                    .map(|r| AuditRow::new(&ctx.lang, r))
-                    .collect(),
+                group_by_request(
+                    records
+                        .iter()
+                        .map(|r| AuditRow::new(&ctx.lang, r))
+                        .collect(),
+                ),
                 total,
             )
         }
@@ -2478,4 +2508,53 @@ async fn audit_export(
         out,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod audit_page_tests {
+    use super::*;
+
+    fn row(seq: i64, request: &str, actor: &str) -> AuditRow {
+        AuditRow {
+            seq,
+            at: String::new(),
+            actor: actor.into(),
+            organisation: String::new(),
+            action: "bekeken".into(),
+            resource: format!("dossier {seq}"),
+            purpose: String::new(),
+            outcome: String::new(),
+            denied: false,
+            reason: String::new(),
+            request_id: request.into(),
+        }
+    }
+
+    #[test]
+    fn a_page_view_is_one_line_that_opens_to_what_it_read() {
+        let groups = group_by_request(vec![
+            row(9, "r2", "Fien"),
+            row(8, "r2", "Fien"),
+            row(7, "r2", "Fien"),
+            row(6, "r1", "Fien"),
+            row(5, "", "systeem"),
+            row(4, "", "systeem"),
+            row(3, "r1", "Jan"),
+        ]);
+        let shape: Vec<(i64, Vec<i64>)> = groups
+            .iter()
+            .map(|g| (g.first.seq, g.more.iter().map(|r| r.seq).collect()))
+            .collect();
+        // Entries without a request id (jobs) and of another actor stay lines of their own.
+        assert_eq!(
+            shape,
+            vec![
+                (9, vec![8, 7]),
+                (6, vec![]),
+                (5, vec![]),
+                (4, vec![]),
+                (3, vec![])
+            ]
+        );
+    }
 }
