@@ -98,7 +98,6 @@ fn role_label(lang: &str, slug: &str) -> String {
     super::i18n::t(lang, &format!("role-{slug}"))
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Landing page.
 
