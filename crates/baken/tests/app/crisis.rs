@@ -424,7 +424,10 @@ async fn the_roster_flags_problems_contacts_are_for_the_crisis_organisation_and_
     let page = b
         .post(
             &format!("/crisis/scenarios/{sid}/taken"),
-            &[("functie", &f("leider-bz")), ("taak", "Evacuatie uiterwaarden")],
+            &[
+                ("functie", &f("leider-bz")),
+                ("taak", "Evacuatie uiterwaarden"),
+            ],
         )
         .await;
     assert_eq!(page.status, 303);
@@ -450,4 +453,52 @@ async fn the_roster_flags_problems_contacts_are_for_the_crisis_organisation_and_
         ))
         .await;
     assert!(!rows.is_empty());
+}
+
+#[tokio::test]
+async fn the_demo_loads_once_and_every_page_renders() {
+    let app = spawn_app().await;
+    ::crisis::seed_demo(&app.db).await.unwrap();
+    ::crisis::seed_demo(&app.db).await.unwrap();
+    let mut b = app
+        .browser_as(
+            "crisis@example.nl",
+            "vijfheerenlanden",
+            Role::Crisisbeheersing,
+        )
+        .await;
+    let home = b.get("/").await;
+    assert!(home.body.contains("href=\"/crisis\""));
+    for path in [
+        "/crisis",
+        "/crisis/organisatie",
+        "/crisis/organisatie/contactlijst",
+        "/crisis/piket",
+        "/crisis/oefeningen",
+        "/crisis/incidenten",
+        "/crisis/risicos",
+        "/crisis/scenarios",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(page.body.matches("<h1").count(), 1, "{path}");
+    }
+    let piket = b.get("/crisis/piket?week=2000-01-03").await;
+    assert_eq!(piket.status, 200);
+    let list = b.get("/crisis/incidenten").await;
+    assert!(list.body.contains("OEFENING"));
+    let start = list.body.find("href=\"/crisis/incidenten/0").unwrap() + 6;
+    let href = list.body[start..start + list.body[start..].find('"').unwrap()].to_string();
+    let page = b.get(&href).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Opvanglocatie sporthal openen"));
+    let ex = b.get("/crisis/oefeningen").await;
+    assert!(ex.body.contains("Hoogwater Lek 2026"));
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM crisis_persoon")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(n, 6);
 }
