@@ -40,7 +40,7 @@ fn store_api(lang: &str, e: StoreError) -> ApiError {
 
 /// A place in the register with its score.
 #[derive(Serialize, ToSchema)]
-pub struct Plaats {
+pub struct OndermijningPlaats {
     pub id: String,
     pub naam: String,
     /// `horeca`, `winkel`, `bedrijf`, `gebied`, `agrarisch`, `loods` or `woning`.
@@ -72,8 +72,8 @@ pub struct Plaats {
     pub weging_versie: i64,
 }
 
-fn plaats(l: &Locatie, u: &Uitleg) -> Plaats {
-    Plaats {
+fn plaats(l: &Locatie, u: &Uitleg) -> OndermijningPlaats {
+    OndermijningPlaats {
         id: l.id.clone(),
         naam: l.naam.clone(),
         soort: l.soort.slug().into(),
@@ -103,7 +103,7 @@ fn plaats(l: &Locatie, u: &Uitleg) -> Plaats {
 
 /// One line of the score's explanation.
 #[derive(Serialize, ToSchema)]
-pub struct ScoreRegel {
+pub struct OndermijningScoreRegel {
     /// `meldingen`, `maatregelen`, `signalen`, `bevindingen` or `kenmerk:<feature>`.
     pub indicator: String,
     /// How often it occurred in the last 12 months (1 or 0 for a feature).
@@ -116,14 +116,14 @@ pub struct ScoreRegel {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Signaal {
+pub struct OndermijningSignaal {
     pub datum: String,
     pub bron: String,
     pub tekst: String,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Vergunning {
+pub struct OndermijningVergunning {
     pub soort: String,
     pub nummer: String,
     pub geldig_van: Option<String>,
@@ -132,14 +132,14 @@ pub struct Vergunning {
 
 /// A place with its explained score and what the register records about it.
 #[derive(Serialize, ToSchema)]
-pub struct PlaatsDetail {
+pub struct OndermijningPlaatsDetail {
     #[serde(flatten)]
-    pub plaats: Plaats,
+    pub plaats: OndermijningPlaats,
     pub openingstijden: String,
     pub kenmerken: Vec<String>,
-    pub uitleg: Vec<ScoreRegel>,
-    pub signalen: Vec<Signaal>,
-    pub vergunningen: Vec<Vergunning>,
+    pub uitleg: Vec<OndermijningScoreRegel>,
+    pub signalen: Vec<OndermijningSignaal>,
+    pub vergunningen: Vec<OndermijningVergunning>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -157,12 +157,12 @@ pub struct ListQuery {
 /// The places of the caller's organisation with their scores, highest score first.
 #[utoipa::path(get, path = "/api/v1/ondermijning/locaties", tag = "ondermijning",
     params(ListQuery),
-    responses((status = 200, body = Vec<Plaats>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<OndermijningPlaats>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<Plaats>>, ApiError> {
+) -> Result<Json<Vec<OndermijningPlaats>>, ApiError> {
     let p = api_user(&ctx)?;
     let lang = ctx.lang.clone();
     let mut errors = Vec::new();
@@ -218,12 +218,12 @@ async fn list(
 /// One place with its explained score; the read is audited.
 #[utoipa::path(get, path = "/api/v1/ondermijning/locaties/{id}", tag = "ondermijning",
     params(("id" = String, Path, description = "The place's id")),
-    responses((status = 200, body = PlaatsDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = OndermijningPlaatsDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_one(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
-) -> Result<Json<PlaatsDetail>, ApiError> {
+) -> Result<Json<OndermijningPlaatsDetail>, ApiError> {
     let p = api_user(&ctx)?;
     let lang = ctx.lang.clone();
     let auth = store::authorize_place::<act::Read>(&state.db, &ctx.request, p, &id)
@@ -239,14 +239,14 @@ async fn get_one(
         .await
         .map_err(|e| store_api(&lang, e))?;
     let u = model::score(&feiten, &weging);
-    Ok(Json(PlaatsDetail {
+    Ok(Json(OndermijningPlaatsDetail {
         plaats: plaats(&d.locatie, &u),
         openingstijden: d.locatie.openingstijden.clone(),
         kenmerken: d.kenmerken.clone(),
         uitleg: u
             .regels
             .iter()
-            .map(|r| ScoreRegel {
+            .map(|r| OndermijningScoreRegel {
                 indicator: r.indicator.clone(),
                 aantal: r.aantal,
                 per_stuk: r.per_stuk,
@@ -257,7 +257,7 @@ async fn get_one(
         signalen: d
             .signalen
             .iter()
-            .map(|s| Signaal {
+            .map(|s| OndermijningSignaal {
                 datum: s.datum.clone(),
                 bron: s.bron.clone(),
                 tekst: s.tekst.clone(),
@@ -266,7 +266,7 @@ async fn get_one(
         vergunningen: d
             .vergunningen
             .iter()
-            .map(|v| Vergunning {
+            .map(|v| OndermijningVergunning {
                 soort: v.soort.clone(),
                 nummer: v.nummer.clone(),
                 geldig_van: v.geldig_van.clone(),
@@ -279,7 +279,7 @@ async fn get_one(
 /// Adds a place to the caller's organisation's register (adviseur IV or handhaver).
 #[utoipa::path(post, path = "/api/v1/ondermijning/locaties", tag = "ondermijning",
     request_body = PlaatsIn,
-    responses((status = 201, body = Plaats), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = OndermijningPlaats), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,

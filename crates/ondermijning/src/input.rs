@@ -8,6 +8,7 @@ use crate::model::{self, Soort};
 
 /// A place as entered (form fields or JSON members of the same names).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[schema(as = OndermijningPlaatsIn)]
 #[serde(default)]
 pub struct PlaatsIn {
     /// Name of the establishment or the building, e.g. `Café De Linge`.
