@@ -928,7 +928,65 @@ struct ActionPage {
     sources_available: bool,
 }
 
-fn plan_form(ctx: &Ctx, action_id: &str, year: i64, v: &model::PlanInput) -> Form {
+/// What the plan form offers to pick from: the organisation's teams and the partner
+/// organisations known to Baken.
+pub struct PlanChoices {
+    teams: Vec<String>,
+    partners: Vec<String>,
+}
+
+async fn plan_choices(state: &AppState, p: &Principal) -> Result<PlanChoices, WebError> {
+    let teams = platform::identity::list_teams(&state.db, &p.organisation_id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let partners = platform::identity::list_organisations(&state.db)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != p.organisation_id)
+        .map(|o| o.name)
+        .collect();
+    Ok(PlanChoices { teams, partners })
+}
+
+/// The partners of a plan as typed or picked: names separated by commas.
+fn partner_names(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// The plan form as sent: picked partners and the ones typed beside them become one list.
+fn plan_input(body: &str) -> model::PlanInput {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
+    let mut v = model::PlanInput::default();
+    let mut partners = Vec::new();
+    for (k, value) in pairs {
+        match k.as_str() {
+            "status" => v.status = value,
+            "team" => v.team = value,
+            "partners" => partners.extend(partner_names(&value)),
+            "partners_overig" => partners.extend(partner_names(&value)),
+            "planned_from" => v.planned_from = value,
+            "planned_until" => v.planned_until = value,
+            "reason" => v.reason = value,
+            _ => {}
+        }
+    }
+    partners.dedup();
+    v.partners = partners.join(", ");
+    v
+}
+
+fn plan_form(
+    ctx: &Ctx,
+    action_id: &str,
+    year: i64,
+    v: &model::PlanInput,
+    choices: &PlanChoices,
+) -> Form {
     let tr = |k: &str| crate::t(&ctx.lang, k);
     let mut statuses = vec![(String::new(), tr("beleid-choose"))];
     statuses.extend(
@@ -936,6 +994,24 @@ fn plan_form(ctx: &Ctx, action_id: &str, year: i64, v: &model::PlanInput) -> For
             .iter()
             .map(|s| (s.slug().to_string(), s.label().to_string())),
     );
+    let mut teams = vec![(String::new(), tr("beleid-no-team"))];
+    teams.extend(choices.teams.iter().map(|t| (t.clone(), t.clone())));
+    // A team typed before the list existed stays choosable.
+    if !v.team.is_empty() && !choices.teams.contains(&v.team) {
+        teams.push((v.team.clone(), v.team.clone()));
+    }
+    let named = partner_names(&v.partners);
+    let picked = choices
+        .partners
+        .iter()
+        .map(|p| (p.clone(), p.clone(), named.contains(p)))
+        .collect();
+    let others = named
+        .iter()
+        .filter(|n| !choices.partners.contains(n))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     Form::new(
         format!("/beleid/actie/{action_id}/{year}"),
         tr("beleid-save"),
@@ -947,17 +1023,27 @@ fn plan_form(ctx: &Ctx, action_id: &str, year: i64, v: &model::PlanInput) -> For
             )
             .value(v.status.clone())
             .required(),
-            FormField::new("team", tr("beleid-field-team"), FieldKind::Text).value(v.team.clone()),
-            FormField::new("partners", tr("beleid-field-partners"), FieldKind::Text)
-                .value(v.partners.clone())
-                .hint(tr("beleid-field-partners-hint")),
-            FormField::new("planned_from", tr("beleid-field-from"), FieldKind::Text)
+            FormField::new("team", tr("beleid-field-team"), FieldKind::Select(teams))
+                .value(v.team.clone()),
+            FormField::new(
+                "partners",
+                tr("beleid-field-partners"),
+                FieldKind::Checkboxes(picked),
+            ),
+            FormField::new(
+                "partners_overig",
+                tr("beleid-field-partners-other"),
+                FieldKind::Text,
+            )
+            .value(others)
+            .hint(tr("beleid-field-partners-hint")),
+            FormField::new("planned_from", tr("beleid-field-from"), FieldKind::Month)
                 .value(v.planned_from.clone())
                 .hint(format!("{} ({year}-01)", tr("beleid-field-month-hint"))),
-            FormField::new("planned_until", tr("beleid-field-until"), FieldKind::Text)
+            FormField::new("planned_until", tr("beleid-field-until"), FieldKind::Month)
                 .value(v.planned_until.clone())
                 .hint(format!("{} ({year}-12)", tr("beleid-field-month-hint"))),
-            FormField::new("reason", tr("beleid-field-reason"), FieldKind::Text)
+            FormField::new("reason", tr("beleid-field-reason"), FieldKind::TextArea)
                 .value(v.reason.clone())
                 .hint(tr("beleid-field-reason-hint")),
         ],
@@ -1107,6 +1193,7 @@ async fn action_view(
             .map(|p| p.reason.clone())
             .unwrap_or_default(),
     };
+    let choices = plan_choices(state, p).await?;
     let today = jiff::Zoned::now().date().to_string();
     Ok(ActionPage {
         shell: Shell::titled(
@@ -1123,7 +1210,7 @@ async fn action_view(
         plan_form: edit.then(|| {
             forms
                 .plan
-                .unwrap_or_else(|| plan_form(ctx, action_id, year, &current))
+                .unwrap_or_else(|| plan_form(ctx, action_id, year, &current, &choices))
         }),
         note_form: edit.then(|| {
             forms
@@ -1161,15 +1248,21 @@ async fn action_submit(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path((id, year)): Path<(String, i64)>,
-    AxForm(input): AxForm<model::PlanInput>,
+    body: String,
 ) -> WebResult {
     let auth = editor(&state, &ctx, "beleid_plan", &id).await?;
+    let input = plan_input(&body);
     // The action must exist and the year lie in its policy's period.
     check_action_year(&state, &id, year).await?;
     match store::set_plan(&state.db, &auth, &ctx.request, year, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/beleid/actie/{id}/{year}")).into_response()),
         Err(BeleidError::Invalid(problems)) => {
-            let form = set_errors(plan_form(&ctx, &id, year, &input), &ctx.lang, &problems);
+            let choices = plan_choices(&state, auth.principal()).await?;
+            let form = set_errors(
+                plan_form(&ctx, &id, year, &input, &choices),
+                &ctx.lang,
+                &problems,
+            );
             let page = action_view(
                 &state,
                 &ctx,

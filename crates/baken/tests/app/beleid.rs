@@ -206,6 +206,43 @@ async fn beleid_an_edit_by_team_iv_is_audited_and_bad_input_is_422() {
         )
         .await;
     assert_eq!(ok.status, 303);
+    // Partners are picked from the organisations Baken knows, others typed beside them; the
+    // month fields are month pickers and the reason a text area.
+    let form = b.get(&path).await;
+    assert!(form.body.contains("type=\"month\""));
+    assert!(form.body.contains("<textarea") && form.body.contains("name=\"reason\""));
+    assert!(form.body.contains("value=\"Politie basisteam Lekpoort\""));
+    let picked = b
+        .post(
+            &path,
+            &[
+                ("status", "lopend"),
+                ("team", "Integrale Veiligheid"),
+                ("partners", "Politie basisteam Lekpoort"),
+                ("partners", "Fien Wonen"),
+                ("partners_overig", "Halt; scholen"),
+                ("planned_from", "2026-02"),
+                ("planned_until", "2026-11"),
+            ],
+        )
+        .await;
+    assert_eq!(picked.status, 303);
+    let stored: String = sqlx::query("SELECT partners FROM beleid_plan WHERE action_id = $1")
+        .bind(&action.id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("partners")
+        .unwrap();
+    assert_eq!(
+        stored,
+        "Politie basisteam Lekpoort, Fien Wonen, Halt, scholen"
+    );
+    let form = b.get(&path).await;
+    assert!(
+        form.body.contains("value=\"Halt, scholen\""),
+        "the typed ones stay typed"
+    );
     let note = b
         .post(
             &format!("{path}/voortgang"),

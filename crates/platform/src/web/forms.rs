@@ -49,6 +49,8 @@ pub enum FieldKind {
     Password,
     Search,
     Date,
+    /// A month (`2026-03`); browsers without a month picker show a text field.
+    Month,
     Select(Vec<(String, String)>),
     /// Several choices: (value, label, checked).
     Checkboxes(Vec<(String, String, bool)>),
@@ -117,6 +119,7 @@ impl FormField {
             FieldKind::Password => "password",
             FieldKind::Search => "search",
             FieldKind::Date => "date",
+            FieldKind::Month => "month",
             FieldKind::Hidden => "hidden",
             FieldKind::File => "file",
             _ => "text",
