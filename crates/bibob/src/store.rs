@@ -406,15 +406,20 @@ impl Detail {
     }
 }
 
-/// The next reference of the year, e.g. `BIBOB-2026-0003`.
+/// The next reference of the year, e.g. `BIBOB-2026-0003`: one more than the highest of the
+/// year (a count would repeat a number once a screening of the year is destroyed).
 async fn next_kenmerk(tx: &mut Tx, jaar: i16) -> Result<String> {
     let prefix = format!("BIBOB-{jaar}-");
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM bibob_screening WHERE kenmerk LIKE $1")
+    let hoogste = sqlx::query("SELECT kenmerk FROM bibob_screening WHERE kenmerk LIKE $1")
         .bind(format!("{prefix}%"))
-        .fetch_one(tx.conn()?)
+        .fetch_all(tx.conn()?)
         .await?
-        .try_get("n")?;
-    Ok(format!("{prefix}{:04}", n + 1))
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>("kenmerk").ok())
+        .filter_map(|k| k.strip_prefix(&prefix).and_then(|n| n.parse::<i64>().ok()))
+        .max()
+        .unwrap_or(0);
+    Ok(format!("{prefix}{:04}", hoogste + 1))
 }
 
 /// The policy of a municipality, for the rule that decides why a new screening starts (the
@@ -841,19 +846,24 @@ pub async fn open_count(db: &Db, p: &Principal, coordinator: bool) -> Result<i64
     Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
 }
 
+/// The fictitious KvK number of the demo screening, by which a second run finds it.
+const DEMO_KVK: &str = "99000001";
+
 /// One fictitious screening in the demo municipality, from application to the LBB advice with
-/// the demo burgemeester as decider (only when the municipality has no screening yet).
+/// the demo burgemeester as decider (once).
 pub async fn seed_demo(db: &Db) -> Result<()> {
     use crate::input::Wijziging as W;
     let Ok(org) = platform::identity::organisation_by_slug(db, "vijfheerenlanden").await else {
         return Ok(());
     };
-    let have: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM bibob_screening WHERE organisation_id = $1")
-            .bind(&org.id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
+    let have: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM bibob_screening WHERE organisation_id = $1 AND kvk = $2",
+    )
+    .bind(&org.id)
+    .bind(DEMO_KVK)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
     if have > 0 {
         return Ok(());
     }
@@ -870,7 +880,7 @@ pub async fn seed_demo(db: &Db) -> Result<()> {
         signaal_bron: None,
         signaal: None,
         bedrijf: "Horeca Fictief B.V. (demo)".into(),
-        kvk: "99000001".into(),
+        kvk: DEMO_KVK.into(),
         plaats_id: None,
     };
     let id = create(db, &auth, &n, Toets::Altijd).await?;
