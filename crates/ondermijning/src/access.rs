@@ -9,12 +9,14 @@
 
 use platform::access::{Action, Decision, Principal, Purpose, Resource, Role};
 
-/// Roles that read the register.
-pub const LEZERS: [Role; 4] = [
+/// Roles that read the register. The Bibob coordinator reads it to see the places a screening
+/// names (and, on a place's page, whether a screening names it).
+pub const LEZERS: [Role; 5] = [
     Role::AdviseurIv,
     Role::Handhaver,
     Role::Burgemeester,
     Role::Jurist,
+    Role::BibobCoordinator,
 ];
 
 /// Roles that keep the register and the inspections.
@@ -154,7 +156,10 @@ mod tests {
         use Role::*;
         for role in Role::ALL {
             let p = Principal::for_tests_in("me", "gem", role);
-            let reader = matches!(role, AdviseurIv | Handhaver | Burgemeester | Jurist);
+            let reader = matches!(
+                role,
+                AdviseurIv | Handhaver | Burgemeester | Jurist | BibobCoordinator
+            );
             let writer = matches!(role, AdviseurIv | Handhaver);
             let weigher = role == AdviseurIv;
             let place = Locatie {

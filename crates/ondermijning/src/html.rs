@@ -636,6 +636,8 @@ struct DetailPage {
     versie: i64,
     may_write: bool,
     forms: Vec<(String, Form)>,
+    /// For the Bibob roles only: whether a Bibob screening names this place.
+    bibob: Option<bool>,
 }
 
 /// The add forms of a place's page: (heading key, form); a form with errors replaces its own.
@@ -811,6 +813,16 @@ async fn render_detail(state: &AppState, ctx: &Ctx, id: &str, refused: Option<Fo
             punten: r.punten,
         })
         .collect();
+    // Existence only, and only for the Bibob roles (bibob decides who they are).
+    let bibob = if bibob::access::coordinator(p) {
+        Some(
+            bibob::exists_for_place(&state.db, id)
+                .await
+                .map_err(|e| WebError::Internal(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let may_write = crate::access::may_write(p);
     let forms = if may_write {
         detail_forms(&m, &d, refused.clone())
@@ -846,6 +858,7 @@ async fn render_detail(state: &AppState, ctx: &Ctx, id: &str, refused: Option<Fo
             versie: uitleg.versie,
             may_write,
             forms,
+            bibob,
             d,
             m,
         },

@@ -291,6 +291,16 @@ async fn a_place_gets_an_explained_score_on_its_page_and_in_the_api_and_others_a
         ))
         .await;
     assert!(read.len() >= 3);
+    // The Bibob coordinator sees whether a screening names the place (existence only); others
+    // do not see the question at all.
+    let mut coordinator = app
+        .browser_as("bibob@example.nl", org, Role::BibobCoordinator)
+        .await;
+    let page = coordinator.get(&href).await;
+    assert!(page
+        .body
+        .contains("Geen Bibob-screening noemt deze locatie."));
+    assert!(!adviseur.get(&href).await.body.contains("Bibob-screening"));
     // Only the adviseur IV changes the weights.
     let mut handhaver = app
         .browser_as("handhaver@example.nl", org, Role::Handhaver)

@@ -218,3 +218,7 @@ ondermijning-fout-selectie-leeg = No places with points that meet this choice an
 ondermijning-fout-oordeel = Choose a judgement.
 ondermijning-fout-afwijking = Describe the deviation.
 ondermijning-fout-items = Give 1 to 60 items, one per line.
+ondermijning-bibob = Bibob
+ondermijning-bibob-ja = A Bibob screening names this place (visible to the Bibob coordinator only).
+ondermijning-bibob-nee = No Bibob screening names this place.
+ondermijning-bibob-link = To the Bibob screenings

@@ -218,3 +218,7 @@ ondermijning-fout-selectie-leeg = Geen locaties met punten die aan deze keuze vo
 ondermijning-fout-oordeel = Kies een oordeel.
 ondermijning-fout-afwijking = Beschrijf de afwijking.
 ondermijning-fout-items = Geef 1 tot 60 punten, één per regel.
+ondermijning-bibob = Bibob
+ondermijning-bibob-ja = Er is een Bibob-screening die deze locatie noemt (alleen zichtbaar voor de Bibob-coördinator).
+ondermijning-bibob-nee = Geen Bibob-screening noemt deze locatie.
+ondermijning-bibob-link = Naar de Bibob-screenings
