@@ -83,10 +83,13 @@ async fn checkpoint_loop(db: Db, c: AuditCheckpointing) {
 }
 
 /// The API of the platform and every module, with its documentation.
-fn api(limit: &meldingen::PublicLimit) -> OpenApiRouter<AppState> {
+fn api(
+    limit: &meldingen::PublicLimit,
+    geocoding: meldingen::Geocoding,
+) -> OpenApiRouter<AppState> {
     platform::web::api::openapi_router()
         .merge(beleid::api())
-        .merge(meldingen::api_limited(limit))
+        .merge(meldingen::api_with(limit, geocoding))
         .merge(maatregelen::api())
         .merge(monitor::api())
         .merge(dossiers::api())
@@ -281,7 +284,11 @@ fn module_nav() -> Vec<ModuleNav> {
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    platform::web::api::split(api(&meldingen::PublicLimit::default())).1
+    platform::web::api::split(api(
+        &meldingen::PublicLimit::default(),
+        meldingen::Geocoding::default(),
+    ))
+    .1
 }
 
 /// The whole web application on `db`.
@@ -320,7 +327,11 @@ pub fn app(db: Db, options: &ServerOptions) -> axum::Router {
         }
         None => meldingen::Geocoding::default(),
     };
-    platform::web::router(state, pages(&limit, geocoding), api(&limit))
+    platform::web::router(
+        state,
+        pages(&limit, geocoding.clone()),
+        api(&limit, geocoding),
+    )
 }
 
 /// Counts Baken's own meldingen for the monitor's review (the meldingen module depends on the

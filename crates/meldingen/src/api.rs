@@ -108,10 +108,11 @@ fn locatie(l: Option<LocatieIn>) -> Result<Locatie, FieldError> {
 ))]
 async fn public_create(
     State(state): State<AppState>,
+    geo: Option<Extension<crate::Geocoding>>,
     ApiJson(input): ApiJson<NewMelding>,
 ) -> Result<Response, ApiError> {
     let loc = locatie(input.locatie).map_err(|e| ApiError::Invalid(vec![e]))?;
-    let s = Submission {
+    let mut s = Submission {
         categorie: input.categorie,
         omschrijving: input.omschrijving,
         locatie: loc,
@@ -121,6 +122,13 @@ async fn public_create(
         email: input.email,
         telefoon: input.telefoon,
     };
+    // A typed address is looked up as the form does: its point and buurt follow, an unknown one
+    // is refused, and with the geocoder unreachable it is kept as typed.
+    if let Some(Extension(geo)) = &geo {
+        if let (Some(e), _) = crate::html::locate_typed(geo, &mut s).await {
+            return Err(ApiError::Invalid(vec![field_error("locatie", &e.message)]));
+        }
+    }
     use base64::Engine;
     let mut photos = Vec::new();
     for (i, f) in input.fotos.iter().enumerate() {
@@ -146,8 +154,7 @@ async fn public_create(
         platform::db::now_ms(),
         state.settings.public_url.as_deref(),
     )
-    .await
-    ?;
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(Received {
@@ -418,8 +425,7 @@ async fn patch_one(
         },
         state.settings.public_url.as_deref(),
     )
-    .await
-    ?;
+    .await?;
     let d = store::read(&mut tx, &read).await?;
     tx.commit().await?;
     Ok(Json(d))

@@ -419,7 +419,7 @@ fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<
 /// looked up: found, it gets its point (and so its buurt); unknown, an error next to the field
 /// with everything typed kept; the service unreachable, it is kept as typed and the answer is
 /// `true`, so the resident can be told.
-async fn locate_typed(geo: &Geocoding, sub: &mut Submission) -> (Option<FieldError>, bool) {
+pub(crate) async fn locate_typed(geo: &Geocoding, sub: &mut Submission) -> (Option<FieldError>, bool) {
     let Locatie::Adres(text) = &sub.locatie else {
         return (None, false);
     };

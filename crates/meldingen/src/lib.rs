@@ -157,6 +157,12 @@ pub fn api_limited(limit: &PublicLimit) -> OpenApiRouter<AppState> {
     ))
 }
 
+/// The JSON API with the public rate limit and the geocoder, which looks up the addresses the
+/// public API receives as the form's are.
+pub fn api_with(limit: &PublicLimit, geocoding: Geocoding) -> OpenApiRouter<AppState> {
+    api_limited(limit).layer(axum::Extension(geocoding))
+}
+
 /// The JSON API with the default rate limit.
 pub fn api() -> OpenApiRouter<AppState> {
     api_limited(&PublicLimit {

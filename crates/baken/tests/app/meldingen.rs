@@ -91,7 +91,7 @@ async fn all_text(app: &App) -> Vec<String> {
 
 /// A POST to the public API. Today the shell's CSRF check also applies to requests without a
 /// session, so the client first fetches the CSRF cookie (see the report: platform change asked).
-async fn public_post(app: &App, body: &serde_json::Value) -> reqwest::Response {
+pub(super) async fn public_post(app: &App, body: &serde_json::Value) -> reqwest::Response {
     let mut b = Browser::new(app);
     b.get("/melden").await;
     reqwest::Client::new()

@@ -213,7 +213,7 @@ async fn meldingen_addresses_are_found_through_the_geocoder_and_kept_when_it_is_
     );
     assert_eq!(
         melding_where(&app, &volgcode_of(&sent)).await.2,
-        Some(expected_buurt)
+        Some(expected_buurt.clone())
     );
 
     // The geocoder down: the address kept as typed, and the resident told.
@@ -272,4 +272,35 @@ async fn meldingen_addresses_are_found_through_the_geocoder_and_kept_when_it_is_
     assert!(map
         .body
         .contains("href=\"/meldingen?categorie=jeugdoverlast\""));
+
+    // The public API looks up a typed address as the form does: found, it gets its point and
+    // buurt; unknown, it is refused naming the field; with the geocoder down, kept as typed.
+    let api = |adres: &'static str| {
+        serde_json::json!({"categorie": "overig", "omschrijving": "Fietswrakken bij de ingang.",
+            "locatie": {"adres": adres}, "anoniem": true})
+    };
+    fake.down.store(false, Ordering::SeqCst);
+    let r = super::meldingen::public_post(&app, &api("Voorstraat 1, 4132 AP Vianen")).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        melding_where(&app, v["volgcode"].as_str().unwrap()).await,
+        (
+            Some("Voorstraat 1, 4132AP Vianen".into()),
+            Some(VIANEN.0),
+            Some(expected_buurt.clone())
+        )
+    );
+    let r = super::meldingen::public_post(&app, &api("Nergensstraat 99, Nergenshuizen")).await;
+    assert_eq!(r.status(), 422);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "locatie");
+    fake.down.store(true, Ordering::SeqCst);
+    let r = super::meldingen::public_post(&app, &api("Dorpsstraat 5, Meerkerk")).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        melding_where(&app, v["volgcode"].as_str().unwrap()).await,
+        (Some("Dorpsstraat 5, Meerkerk".into()), None, None)
+    );
 }
