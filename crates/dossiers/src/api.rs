@@ -518,9 +518,10 @@ async fn subject_access(
     let p = api_user(&ctx)?;
     let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export).await?;
     let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth).await? else {
-        return Err(ApiError::Conflict(
-            "Er is nog geen vrijgegeven inzage voor deze betrokkene: stel een concept op (POST) en laat het door een tweede persoon vrijgeven.".into(),
-        ));
+        return Err(ApiError::Conflict(crate::t(
+            &ctx.lang,
+            "dossiers-api-geen-vrijgegeven",
+        )));
     };
     let (auth, _) =
         store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export).await?;

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use platform::web::forms::FormPage;
 use platform::access::{self, Action, Principal, Purpose};
+use platform::web::forms::FormPage;
 use platform::web::forms::{FieldKind, Form, FormField, Pager};
 use platform::web::pages::fmt_time;
 use platform::web::{
@@ -29,6 +29,79 @@ use crate::store::{
 };
 
 type Fields = Vec<(String, String)>;
+
+use crate::{t, t_count, ta};
+
+/// The module's texts in templates: `{{ m.t("key") }}`, `{{ m.c("key", n) }}` for a plural.
+pub struct Texts {
+    lang: String,
+}
+
+impl Texts {
+    pub fn t(&self, key: &str) -> String {
+        t(&self.lang, key)
+    }
+
+    pub fn c(&self, key: &str, n: impl Aantal) -> String {
+        t_count(&self.lang, key, n.aantal())
+    }
+}
+
+/// A number of things, however a template hands it over (by value or by reference).
+pub trait Aantal {
+    fn aantal(&self) -> i64;
+}
+
+impl Aantal for i64 {
+    fn aantal(&self) -> i64 {
+        *self
+    }
+}
+
+impl Aantal for usize {
+    fn aantal(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl<T: Aantal> Aantal for &T {
+    fn aantal(&self) -> i64 {
+        (**self).aantal()
+    }
+}
+
+fn texts(ctx: &Ctx) -> Texts {
+    Texts {
+        lang: ctx.lang.clone(),
+    }
+}
+
+/// A day in words ("7 december 2026"), from an ISO date as stored; other text unchanged.
+pub fn dag(l: &str, iso: &str) -> String {
+    match iso.trim().parse::<jiff::civil::Date>() {
+        Ok(d) => ta(
+            l,
+            "dossiers-dag",
+            &[
+                ("dag", d.day().to_string().into()),
+                (
+                    "maand",
+                    t(l, &format!("dossiers-maand-{}", d.month())).into(),
+                ),
+                ("jaar", d.year().to_string().into()),
+            ],
+        ),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// A day in a dense table ("07-12-2026"), from an ISO date as stored; other text unchanged.
+pub fn dag_kort(iso: &str) -> String {
+    match iso.trim().parse::<jiff::civil::Date>() {
+        Ok(d) => d.strftime("%d-%m-%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -149,7 +222,13 @@ fn bericht(
 /// A conflict as a message page (409); other failures as usual.
 fn conflict_of(ctx: &Ctx, e: StoreError, terug: (String, String)) -> WebResult {
     match e {
-        StoreError::Conflict(m) => bericht(ctx, StatusCode::CONFLICT, "Niet mogelijk", &m, terug),
+        StoreError::Conflict(m) => bericht(
+            ctx,
+            StatusCode::CONFLICT,
+            &t(&ctx.lang, "dossiers-niet-mogelijk"),
+            &m,
+            terug,
+        ),
         other => Err(WebError::from(other)),
     }
 }
@@ -159,9 +238,9 @@ fn gesloten(ctx: &Ctx, id: &str) -> WebResult {
     bericht(
         ctx,
         StatusCode::CONFLICT,
-        "Dossier gesloten",
-        store::GESLOTEN,
-        back_to(id),
+        &t(&ctx.lang, "dossiers-gesloten-titel"),
+        &t(&ctx.lang, "dossiers-gesloten-tekst"),
+        back_to(&ctx.lang, id),
     )
 }
 
@@ -179,24 +258,17 @@ fn vals(v: &Fields, k: &str) -> Vec<String> {
         .collect()
 }
 
-fn opts(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
 fn with_empty(first: &str, rest: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), first.to_string())];
     v.extend(rest);
     v
 }
 
-fn categorie_opts(allowed: impl Fn(Categorie) -> bool) -> Vec<(String, String)> {
+fn categorie_opts(l: &str, allowed: impl Fn(Categorie) -> bool) -> Vec<(String, String)> {
     Categorie::ALL
         .into_iter()
         .filter(|c| allowed(*c))
-        .map(|c| (c.slug().to_string(), c.naam().to_string()))
+        .map(|c| (c.slug().to_string(), c.label(l)))
         .collect()
 }
 
@@ -237,11 +309,8 @@ fn form_page(
     )
 }
 
-fn back_to(id: &str) -> (String, String) {
-    (
-        format!("/dossiers/{id}"),
-        "Terug naar het dossier".to_string(),
-    )
+fn back_to(l: &str, id: &str) -> (String, String) {
+    (format!("/dossiers/{id}"), t(l, "dossiers-terug-dossier"))
 }
 
 /// Shows the form again with the errors next to the fields (422), or a refusal as the general
@@ -293,7 +362,7 @@ pub struct Rij {
     pub titel: String,
     pub zaaktype: String,
     pub fase: String,
-    pub ave: i64,
+    pub ave: String,
     pub review: String,
     pub review_verlopen: bool,
     pub regie: String,
@@ -302,6 +371,7 @@ pub struct Rij {
 #[derive(Template)]
 #[template(path = "dossiers_lijst.html")]
 struct ListPage {
+    m: Texts,
     shell: Shell,
     form: Form,
     rows: Vec<Rij>,
@@ -332,31 +402,30 @@ async fn list_page(
         taak: q.get("taak").and_then(|t| store::TaakFilter::from_slug(t)),
     };
     let page: i64 = q.get("pagina").and_then(|s| s.parse().ok()).unwrap_or(1);
-    let (items, total) = store::list(&state.db, &auth, &filter, page)
-        .await
-        ?;
+    let (items, total) = store::list(&state.db, &auth, &filter, page).await?;
     let zaaktypen = store::zaaktypen(&state.db).await?;
     let names: HashMap<String, String> = zaaktypen
         .iter()
         .map(|z| (z.slug.clone(), z.naam.clone()))
         .collect();
     let teams = team_names(&state, &p.organisation_id).await;
+    let l = ctx.lang.as_str();
     let today = store::vandaag().to_string();
     let rows = items
         .into_iter()
         .map(|d| Rij {
             review_verlopen: d.fase != "gesloten"
                 && d.reviewdatum.as_deref().is_some_and(|r| r < today.as_str()),
-            review: d.reviewdatum.clone().unwrap_or_default(),
+            review: d.reviewdatum.as_deref().map(dag_kort).unwrap_or_default(),
             zaaktype: names.get(&d.zaaktype).cloned().unwrap_or(d.zaaktype),
             fase: Fase::from_slug(&d.fase)
-                .map(|f| f.naam().to_string())
+                .map(|f| f.label(l))
                 .unwrap_or(d.fase),
-            ave: d.ave_fase,
+            ave: d.ave_fase.to_string(),
             regie: teams
                 .get(&d.regie_team_id)
                 .cloned()
-                .unwrap_or_else(|| "andere organisatie".into()),
+                .unwrap_or_else(|| t(l, "dossiers-andere-organisatie")),
             id: d.id,
             nummer: d.nummer,
             titel: d.titel,
@@ -377,13 +446,13 @@ async fn list_page(
     );
     let form = Form::new(
         "/dossiers",
-        "Filteren".into(),
+        t(l, "dossiers-filteren"),
         vec![
             FormField::new(
                 "zaaktype",
-                "Zaaktype".into(),
+                t(l, "dossiers-zaaktype"),
                 FieldKind::Select(with_empty(
-                    "alle",
+                    &t(l, "dossiers-alle"),
                     zaaktypen
                         .iter()
                         .map(|z| (z.slug.clone(), z.naam.clone()))
@@ -393,35 +462,32 @@ async fn list_page(
             .value(zt),
             FormField::new(
                 "fase",
-                "Fase".into(),
+                t(l, "dossiers-fase"),
                 FieldKind::Select(with_empty(
-                    "alle",
+                    &t(l, "dossiers-alle"),
                     Fase::ALL
                         .iter()
-                        .map(|f| (f.slug().to_string(), f.naam().to_string()))
+                        .map(|f| (f.slug().to_string(), f.label(l)))
                         .collect(),
                 )),
             )
             .value(fase),
             FormField::new(
                 "review",
-                "Herbeoordeling".into(),
+                t(l, "dossiers-herbeoordeling"),
                 FieldKind::Select(vec![
-                    (String::new(), "alle".into()),
-                    ("verlopen".into(), "datum verstreken".into()),
+                    (String::new(), t(l, "dossiers-alle")),
+                    ("verlopen".into(), t(l, "dossiers-filter-review-verlopen")),
                 ]),
             )
             .value(review),
             FormField::new(
                 "taak",
-                "Open taken".into(),
+                t(l, "dossiers-filter-taken"),
                 FieldKind::Select(vec![
-                    (String::new(), "alle dossiers".into()),
-                    ("mij".into(), "met een taak voor mij".into()),
-                    (
-                        "organisatie".into(),
-                        "met een taak voor mijn organisatie".into(),
-                    ),
+                    (String::new(), t(l, "dossiers-filter-taken-alle")),
+                    ("mij".into(), t(l, "dossiers-filter-taken-mij")),
+                    ("organisatie".into(), t(l, "dossiers-filter-taken-org")),
                 ]),
             )
             .value(taak),
@@ -429,7 +495,8 @@ async fn list_page(
     )
     .get();
     render(&ListPage {
-        shell: Shell::titled(&ctx, "Dossiers".into()),
+        m: texts(&ctx),
+        shell: Shell::titled(&ctx, t(&ctx.lang, "dossiers-nav")),
         form,
         rows,
         pager: Pager::new(&base, page, total),
@@ -446,7 +513,7 @@ fn may_sar(p: &Principal) -> bool {
 // ---------------------------------------------------------------------------------------------
 // A new case.
 
-async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, WebError> {
+async fn new_form(state: &AppState, l: &str, p: &Principal, v: &Fields) -> Result<Form, WebError> {
     let zaaktypen = store::zaaktypen(&state.db).await?;
     let mine = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
     let teams: Vec<(String, String)> =
@@ -458,19 +525,50 @@ async fn new_form(state: &AppState, p: &Principal, v: &Fields) -> Result<Form, W
             .collect();
     Ok(Form::new(
         "/dossiers/nieuw",
-        "Dossier aanmaken".into(),
+        t(l, "dossiers-nieuw-knop"),
         vec![
-            FormField::new("zaaktype", "Zaaktype".into(), FieldKind::Select(with_empty("kies", zaaktypen.iter().map(|z| (z.slug.clone(), z.naam.clone())).collect()))).value(val(v, "zaaktype")).required(),
-            FormField::new("titel", "Korte titel".into(), FieldKind::Text).value(val(v, "titel")).hint("Geen namen: die legt u vast als betrokkene, zodat alleen wie ze mag zien ze ziet.".into()).required(),
-            FormField::new("regie_team_id", "Regievoerend team".into(), FieldKind::Select(with_empty("kies", teams))).value(val(v, "regie_team_id")).required(),
-            FormField::new("herkomst", "Herkomst".into(), FieldKind::Select(opts(&model::HERKOMST))).value(val(v, "herkomst")),
-            FormField::new("reviewdatum", "Datum herbeoordeling".into(), FieldKind::Date).value(val(v, "reviewdatum")),
-            FormField::new("melding", "Melding waaruit de casus voortkomt (optioneel)".into(), FieldKind::Text).value(val(v, "melding")).hint("Het nummer van de melding, bijvoorbeeld M-12. De melding toont dan alleen het dossiernummer; wie het dossier opent, heeft er toegang toe nodig.".into()),
+            FormField::new(
+                "zaaktype",
+                t(l, "dossiers-zaaktype"),
+                FieldKind::Select(with_empty(
+                    &t(l, "dossiers-kies"),
+                    zaaktypen
+                        .iter()
+                        .map(|z| (z.slug.clone(), z.naam.clone()))
+                        .collect(),
+                )),
+            )
+            .value(val(v, "zaaktype"))
+            .required(),
+            FormField::new("titel", t(l, "dossiers-nieuw-titel"), FieldKind::Text)
+                .value(val(v, "titel"))
+                .hint(t(l, "dossiers-nieuw-titel-hint"))
+                .required(),
+            FormField::new(
+                "regie_team_id",
+                t(l, "dossiers-nieuw-team"),
+                FieldKind::Select(with_empty(&t(l, "dossiers-kies"), teams)),
+            )
+            .value(val(v, "regie_team_id"))
+            .required(),
+            FormField::new(
+                "herkomst",
+                t(l, "dossiers-herkomst"),
+                FieldKind::Select(model::keuzes(l, "herkomst", &model::HERKOMST)),
+            )
+            .value(val(v, "herkomst")),
+            FormField::new(
+                "reviewdatum",
+                t(l, "dossiers-datum-herbeoordeling"),
+                FieldKind::Date,
+            )
+            .value(val(v, "reviewdatum")),
+            FormField::new("melding", t(l, "dossiers-nieuw-melding"), FieldKind::Text)
+                .value(val(v, "melding"))
+                .hint(t(l, "dossiers-nieuw-melding-hint")),
         ],
     ))
 }
-
-const NEW_INTRO: &str = "Het regievoerende team ziet het hele dossier. Ketenpartners zien alleen wat hun convenant toestaat, nadat u hen toelaat.";
 
 async fn new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let p = user(&state, &ctx).await?;
@@ -483,13 +581,14 @@ async fn new_page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         Purpose::Uitvoering,
     )
     .await?;
-    let form = new_form(&state, p, &Vec::new()).await?;
+    let l = ctx.lang.as_str();
+    let form = new_form(&state, l, p, &Vec::new()).await?;
     form_page(
         &ctx,
-        "Nieuw dossier".into(),
-        NEW_INTRO.into(),
+        t(l, "dossiers-nieuw"),
+        t(l, "dossiers-nieuw-intro"),
         form,
-        ("/dossiers".into(), "Terug naar de dossiers".into()),
+        ("/dossiers".into(), t(l, "dossiers-terug-lijst")),
         StatusCode::OK,
     )
 }
@@ -520,14 +619,15 @@ async fn new_post(
     match store::create(&state.db, &auth, &n).await {
         Ok(id) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
-            let form = new_form(&state, p, &v).await?;
+            let l = ctx.lang.as_str();
+            let form = new_form(&state, l, p, &v).await?;
             refused(
                 &ctx,
                 form,
                 e,
-                "Nieuw dossier".into(),
-                NEW_INTRO.into(),
-                ("/dossiers".into(), "Terug naar de dossiers".into()),
+                t(l, "dossiers-nieuw"),
+                t(l, "dossiers-nieuw-intro"),
+                ("/dossiers".into(), t(l, "dossiers-terug-lijst")),
             )
         }
     }
@@ -538,6 +638,8 @@ async fn new_post(
 
 pub struct ItemView {
     pub id: String,
+    /// A task (shown among the tasks, not the other entries).
+    pub taak: bool,
     pub bestand: Option<String>,
     pub soort: String,
     pub categorie: String,
@@ -566,6 +668,7 @@ pub struct Regel {
 #[derive(Template)]
 #[template(path = "dossier.html")]
 struct DetailPage {
+    m: Texts,
     shell: Shell,
     d: DossierDetail,
     kop: Vec<(String, String)>,
@@ -580,39 +683,52 @@ struct DetailPage {
     may_add: bool,
 }
 
-fn item_view(i: &store::Item, orgs: &HashMap<String, String>, afronder: Afronder) -> ItemView {
+fn item_view(
+    l: &str,
+    i: &store::Item,
+    orgs: &HashMap<String, String>,
+    afronder: Afronder,
+) -> ItemView {
     let mut extra = Vec::new();
-    if let Some(l) = i.leefgebied.as_deref().and_then(model::leefgebied_naam) {
-        extra.push(format!("Leefgebied: {l}"));
+    if let Some(g) = i.leefgebied.as_deref() {
+        if model::leefgebied_naam(g).is_some() {
+            extra.push(format!(
+                "{}: {}",
+                t(l, "dossiers-leefgebied"),
+                model::label(l, "leefgebied", g)
+            ));
+        }
     }
     if let Some(o) = &i.eigenaar_organisation_id {
         let org = orgs
             .get(o)
             .cloned()
-            .unwrap_or_else(|| "een ketenpartner".into());
+            .unwrap_or_else(|| t(l, "dossiers-een-ketenpartner"));
         extra.push(match &i.eigenaar_naam {
-            Some(naam) => format!("Uitvoerder: {naam} ({org})"),
-            None => format!("Uitvoerder: {org}"),
+            Some(naam) => format!("{}: {naam} ({org})", t(l, "dossiers-uitvoerder")),
+            None => format!("{}: {org}", t(l, "dossiers-uitvoerder")),
         });
     }
     if let Some(d) = &i.deadline {
-        extra.push(format!("Uiterlijk: {d}"));
+        extra.push(format!("{}: {}", t(l, "dossiers-uiterlijk"), dag(l, d)));
     }
     if i.soort == "taak" {
         extra.push(if i.gereed {
-            "Gereed".into()
+            t(l, "dossiers-gereed")
         } else {
-            "Open".into()
+            t(l, "dossiers-open")
         });
     }
     ItemView {
         id: i.id.clone(),
         bestand: i.bestand_naam.clone(),
-        soort: model::item_soort_naam(&i.soort).unwrap_or("").to_string(),
+        taak: i.soort == "taak",
+        soort: model::item_soort_naam(&i.soort)
+            .map(|_| model::label(l, "soort", &i.soort))
+            .unwrap_or_default(),
         categorie: Categorie::from_slug(&i.categorie)
-            .map(|c| c.naam())
-            .unwrap_or("")
-            .to_string(),
+            .map(|c| c.label(l))
+            .unwrap_or_default(),
         titel: i.titel.clone(),
         tekst: i.tekst.clone(),
         extra: extra.join(" · "),
@@ -635,13 +751,9 @@ async fn detail_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id).await?;
     let key = state.settings.data_key.as_ref();
-    let d = store::detail(&state.db, &auth, key)
-        .await
-        ?;
+    let d = store::detail(&state.db, &auth, key).await?;
     let orgs = org_names(&state).await;
     let teams = team_names(&state, &d.dossier.regie_organisation_id).await;
     let zaaktype = store::zaaktype(&state.db, &d.dossier.zaaktype)
@@ -649,27 +761,34 @@ async fn detail_page(
         .map(|z| z.naam)
         .unwrap_or_default();
     let k = &d.dossier;
+    let l = ctx.lang.as_str();
     let mut kop = vec![
-        ("Zaaktype".to_string(), zaaktype),
+        (t(l, "dossiers-zaaktype"), zaaktype),
         (
-            "Fase".into(),
+            t(l, "dossiers-fase"),
             Fase::from_slug(&k.fase)
-                .map(|f| f.naam())
-                .unwrap_or("")
-                .into(),
+                .map(|f| f.label(l))
+                .unwrap_or_default(),
         ),
-        ("AVE".into(), model::ave_naam(k.ave_fase).into()),
+        (t(l, "dossiers-ave"), model::ave_label(l, k.ave_fase)),
         (
-            "Zorg- en Veiligheidshuis".into(),
+            t(l, "dossiers-zvh"),
             k.zvh_tafel
                 .as_deref()
-                .and_then(model::zvh_naam)
-                .unwrap_or("niet opgeschaald")
-                .into(),
+                .filter(|z| model::zvh_naam(z).is_some())
+                .map(|z| model::label(l, "zvh", z))
+                .unwrap_or_else(|| t(l, "dossiers-niet-opgeschaald")),
         ),
-        ("Inwoner".into(), model::inwoner_naam(&k.inwoner).into()),
         (
-            "Regie".into(),
+            t(l, "dossiers-inwoner"),
+            if model::inwoner_naam_of(&k.inwoner).is_some() {
+                model::label(l, "inwoner", &k.inwoner)
+            } else {
+                t(l, "dossiers-onbekend")
+            },
+        ),
+        (
+            t(l, "dossiers-regie"),
             format!(
                 "{} – {}",
                 orgs.get(&k.regie_organisation_id)
@@ -679,25 +798,38 @@ async fn detail_page(
             ),
         ),
         (
-            "Herbeoordeling".into(),
-            k.reviewdatum.clone().unwrap_or_else(|| "geen datum".into()),
+            t(l, "dossiers-herbeoordeling"),
+            k.reviewdatum
+                .as_deref()
+                .map(|r| dag(l, r))
+                .unwrap_or_else(|| t(l, "dossiers-geen-datum")),
         ),
     ];
     if k.legal_hold {
         kop.push((
-            "Bewaarplicht (legal hold)".into(),
+            t(l, "dossiers-sturing-legal-hold"),
             k.legal_hold_reden.clone().unwrap_or_default(),
         ));
     }
-    if let Some(t) = &k.bewaren_tot {
-        kop.push(("Bewaren tot".into(), t.clone()));
+    if let Some(tot) = &k.bewaren_tot {
+        kop.push((t(l, "dossiers-bewaren-tot"), dag(l, tot)));
     }
     let zicht = if d.regie {
-        "U ziet het hele dossier: uw team voert de regie.".to_string()
+        t(l, "dossiers-zicht-regie")
     } else {
-        format!(
-            "U ziet alleen de vastleggingen in de categorieën die het convenant uw organisatie geeft: {}.",
-            d.zicht.iter().filter_map(|s| Categorie::from_slug(s)).map(|c| c.naam()).collect::<Vec<_>>().join(", ")
+        ta(
+            l,
+            "dossiers-zicht-deelnemer",
+            &[(
+                "categorieen",
+                d.zicht
+                    .iter()
+                    .filter_map(|s| Categorie::from_slug(s))
+                    .map(|c| c.label(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+            )],
         )
     };
     let subjecten = d
@@ -707,14 +839,18 @@ async fn detail_page(
             a: format!(
                 "{} ({})",
                 s.naam,
-                model::subject_soort_naam(&s.soort).unwrap_or("")
+                model::subject_soort_naam(&s.soort)
+                    .map(|_| model::label(l, "subject", &s.soort))
+                    .unwrap_or_default()
             ),
             b: s.rol.clone(),
             c: [
-                s.geboortedatum.clone(),
+                s.geboortedatum.as_deref().map(|g| dag(l, g)),
                 s.adres.clone(),
                 s.postcode.clone(),
-                s.kvk.clone().map(|k| format!("KvK {k}")),
+                s.kvk
+                    .clone()
+                    .map(|k| format!("{} {k}", t(l, "dossiers-kvk"))),
                 s.contact.clone(),
             ]
             .into_iter()
@@ -722,13 +858,13 @@ async fn detail_page(
             .collect::<Vec<_>>()
             .join(", "),
             d: match (&s.bsn, s.heeft_bsn) {
-                (Some(b), _) => format!("BSN {b}"),
-                (None, true) => "BSN vastgelegd (niet zichtbaar voor u)".into(),
+                (Some(b), _) => format!("{} {b}", t(l, "dossiers-bsn")),
+                (None, true) => t(l, "dossiers-bsn-verborgen"),
                 _ => String::new(),
             } + &s
                 .beperkt_reden
                 .as_ref()
-                .map(|r| format!(" Verwerking beperkt: {r}"))
+                .map(|r| format!(" {}: {r}", t(l, "dossiers-verwerking-beperkt")))
                 .unwrap_or_default(),
         })
         .collect();
@@ -739,28 +875,59 @@ async fn detail_page(
             (
                 Regel {
                     a: orgs.get(&x.organisation_id).cloned().unwrap_or_default(),
-                    b: format!("{} (versie {})", x.convenant_naam, x.convenant_versie),
+                    b: ta(
+                        l,
+                        "dossiers-convenant-versie",
+                        &[
+                            ("naam", (&x.convenant_naam).into()),
+                            ("versie", x.convenant_versie.into()),
+                        ],
+                    ),
                     c: x.doel.clone(),
                     d: {
                         let venster = match (&x.geldig_van, &x.geldig_tot) {
-                            (Some(v), Some(t)) => format!(" (van {v} tot en met {t})"),
-                            (Some(v), None) => format!(" (vanaf {v})"),
-                            (None, Some(t)) => format!(" (tot en met {t})"),
+                            (Some(v), Some(tot)) => format!(
+                                " ({})",
+                                ta(
+                                    l,
+                                    "dossiers-venster-van-tot",
+                                    &[("van", dag(l, v).into()), ("tot", dag(l, tot).into())]
+                                )
+                            ),
+                            (Some(v), None) => format!(
+                                " ({})",
+                                ta(l, "dossiers-venster-vanaf", &[("van", dag(l, v).into())])
+                            ),
+                            (None, Some(tot)) => format!(
+                                " ({})",
+                                ta(l, "dossiers-venster-tot", &[("tot", dag(l, tot).into())])
+                            ),
                             (None, None) => String::new(),
                         };
                         if x.actief {
-                            format!("actief sinds {}{venster}", fmt_time(x.gestart_at, false))
+                            ta(
+                                l,
+                                "dossiers-deelname-actief",
+                                &[("sinds", fmt_time(x.gestart_at, false).into())],
+                            ) + &venster
                         } else if let Some(at) = x.ingetrokken_at {
-                            format!(
-                                "ingetrokken op {} ({})",
-                                fmt_time(at, false),
-                                x.ingetrokken_reden.clone().unwrap_or_default()
+                            ta(
+                                l,
+                                "dossiers-deelname-ingetrokken",
+                                &[
+                                    ("op", fmt_time(at, false).into()),
+                                    (
+                                        "reden",
+                                        x.ingetrokken_reden.clone().unwrap_or_default().into(),
+                                    ),
+                                ],
                             )
                         } else {
-                            format!(
-                                "geen toegang: {}{venster}",
-                                x.reden.clone().unwrap_or_default()
-                            )
+                            ta(
+                                l,
+                                "dossiers-deelname-geen-toegang",
+                                &[("reden", x.reden.clone().unwrap_or_default().into())],
+                            ) + &venster
                         }
                     },
                 },
@@ -773,10 +940,9 @@ async fn detail_page(
     let all: Vec<ItemView> = d
         .items
         .iter()
-        .map(|i| item_view(i, &orgs, afronder))
+        .map(|i| item_view(l, i, &orgs, afronder))
         .collect();
-    let (taken, items): (Vec<ItemView>, Vec<ItemView>) =
-        all.into_iter().partition(|i| i.soort == "Taak");
+    let (taken, items): (Vec<ItemView>, Vec<ItemView>) = all.into_iter().partition(|i| i.taak);
     let naam = |v: &str| -> String {
         if let Some(n) = orgs.get(v) {
             return n.clone();
@@ -784,26 +950,30 @@ async fn detail_page(
         if let Some(x) = d.deelnames.iter().find(|x| x.id == v) {
             return orgs.get(&x.organisation_id).cloned().unwrap_or_default();
         }
-        Fase::from_slug(v)
-            .map(|f| f.naam().to_string())
-            .or_else(|| model::zvh_naam(v).map(str::to_string))
-            .unwrap_or_else(|| model::inwoner_naam_of(v).unwrap_or(v).to_string())
+        code_label(l, v)
     };
     let historie = d
         .historie
         .iter()
-        .map(|h| Regel {
-            a: fmt_time(h.at, false),
-            b: historie_soort(&h.soort).to_string(),
-            c: format!(
-                "{}{}",
-                h.van
-                    .as_deref()
-                    .map(|v| format!("{} → ", naam(v)))
-                    .unwrap_or_default(),
-                naam(&h.naar)
-            ),
-            d: format!("{} – {}", h.toelichting, h.door),
+        .map(|h| {
+            // An AVE phase is stored as its number; shown by its name.
+            let waarde = |v: &str| match (h.soort.as_str(), v.parse::<i64>()) {
+                ("ave", Ok(n)) => model::ave_label(l, n),
+                _ => naam(v),
+            };
+            Regel {
+                a: fmt_time(h.at, false),
+                b: historie_soort(l, &h.soort),
+                c: format!(
+                    "{}{}",
+                    h.van
+                        .as_deref()
+                        .map(|v| format!("{} → ", waarde(v)))
+                        .unwrap_or_default(),
+                    waarde(&h.naar)
+                ),
+                d: format!("{} – {}", h.toelichting, h.door),
+            }
         })
         .collect();
     let signalen = d
@@ -815,19 +985,24 @@ async fn detail_page(
             c: teams
                 .get(&s.regie_team_id)
                 .cloned()
-                .unwrap_or_else(|| "team van een andere organisatie".into()),
+                .unwrap_or_else(|| t(l, "dossiers-team-andere-organisatie")),
             d: String::new(),
         })
         .collect();
     let sturing = if d.regie && k.fase != "gesloten" {
         STURING
             .iter()
-            .map(|(s, l)| (format!("/dossiers/{}/sturing/{s}", k.id), l.to_string()))
+            .map(|s| {
+                (
+                    format!("/dossiers/{}/sturing/{s}", k.id),
+                    t(l, &format!("dossiers-sturing-{s}")),
+                )
+            })
             .collect()
     } else if d.regie {
         vec![(
             format!("/dossiers/{}/sturing/legal-hold", k.id),
-            "Bewaarplicht (legal hold)".to_string(),
+            t(l, "dossiers-sturing-legal-hold"),
         )]
     } else {
         Vec::new()
@@ -837,7 +1012,16 @@ async fn detail_page(
         && matches!(z, Zicht::Regie | Zicht::Deelnemer { .. })
         && Categorie::ALL.iter().any(|c| z.mag_toevoegen(*c));
     render(&DetailPage {
-        shell: Shell::titled(&ctx, format!("Dossier {} – {}", k.nummer, k.titel)),
+        m: texts(&ctx),
+        shell: Shell::titled(
+            &ctx,
+            format!(
+                "{} {} – {}",
+                t(l, "dossiers-kol-dossier"),
+                k.nummer,
+                k.titel
+            ),
+        ),
         kop,
         zicht,
         subjecten,
@@ -852,36 +1036,39 @@ async fn detail_page(
     })
 }
 
-fn historie_soort(s: &str) -> &str {
+/// The value of a line of the history in words: a phase, table or involvement by its label, a
+/// date as a day; anything else (a reason, a name) as it is.
+fn code_label(l: &str, v: &str) -> String {
+    Fase::from_slug(v)
+        .map(|f| f.label(l))
+        .or_else(|| model::zvh_naam(v).map(|_| model::label(l, "zvh", v)))
+        .or_else(|| model::inwoner_naam_of(v).map(|_| model::label(l, "inwoner", v)))
+        .unwrap_or_else(|| dag(l, v))
+}
+
+/// What a line of the history is about, as a label (`dossiers-historie-<soort>`).
+fn historie_soort(l: &str, s: &str) -> String {
     match s {
-        "fase" => "Fase",
-        "ave" => "AVE-fase",
-        "zvh" => "Zorg- en Veiligheidshuis",
-        "inwoner" => "Betrokkenheid inwoner",
-        "review" => "Herbeoordeling",
-        "legal-hold" => "Bewaarplicht",
-        "deelname" => "Partner toegelaten",
-        "deelname-ingetrokken" => "Deelname ingetrokken",
-        "subject" => "Betrokkene toegevoegd",
-        other => other,
+        "fase"
+        | "ave"
+        | "zvh"
+        | "inwoner"
+        | "review"
+        | "legal-hold"
+        | "deelname"
+        | "deelname-ingetrokken"
+        | "subject" => t(l, &format!("dossiers-historie-{s}")),
+        other => other.to_string(),
     }
 }
 
-const STURING: [(&str, &str); 6] = [
-    ("fase", "Fase wijzigen"),
-    ("ave", "AVE-fase wijzigen"),
-    (
-        "zvh",
-        "Opschalen naar of terug van het Zorg- en Veiligheidshuis",
-    ),
-    ("inwoner", "Betrokkenheid van de inwoner"),
-    ("review", "Datum herbeoordeling"),
-    ("legal-hold", "Bewaarplicht (legal hold)"),
-];
+/// The steering actions of the directing team; their labels are `dossiers-sturing-<soort>`.
+const STURING: [&str; 6] = ["fase", "ave", "zvh", "inwoner", "review", "legal-hold"];
 
 // Entries.
 
 fn item_form(
+    l: &str,
     id: &str,
     z: &Zicht,
     orgs: &HashMap<String, String>,
@@ -889,24 +1076,74 @@ fn item_form(
     collegas: &[(String, String)],
     v: &Fields,
 ) -> Form {
-    let cats = categorie_opts(|c| z.mag_toevoegen(c));
+    let cats = categorie_opts(l, |c| z.mag_toevoegen(c));
     let mut org_opts: Vec<(String, String)> =
         orgs.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
     org_opts.sort_by(|a, b| a.1.cmp(&b.1));
     Form::new(
         format!("/dossiers/{id}/vastleggen"),
-        "Vastleggen".into(),
+        t(l, "dossiers-vastleggen"),
         vec![
-            FormField::new("soort", "Soort".into(), FieldKind::Select(opts(&model::ITEM_SOORTEN))).value(val(v, "soort")).required(),
-            FormField::new("categorie", "Gegevenscategorie".into(), FieldKind::Select(with_empty("kies", cats))).value(val(v, "categorie")).hint("Bepaalt wie deze vastlegging ziet: alleen partners die deze categorie onder het convenant mogen ontvangen.".into()).required(),
-            FormField::new("titel", "Titel".into(), FieldKind::Text).value(val(v, "titel")).required(),
-            FormField::new("tekst", "Tekst".into(), FieldKind::TextArea).value(val(v, "tekst")).hint("Ten hoogste 20.000 tekens; langere stukken voegt u toe als document.".into()),
-            FormField::new("betreft", "Over wie (optioneel)".into(), FieldKind::Select(with_empty("het dossier als geheel", subjecten.to_vec()))).value(val(v, "betreft")).hint("Gaat de vastlegging over één betrokkene, kies die dan: bij een inzageverzoek van een ander groepslid blijft zij buiten de inzage.".into()),
-            FormField::new("leefgebied", "Leefgebied (bij een doel)".into(), FieldKind::Select(with_empty("geen", opts(&model::LEEFGEBIEDEN)))).value(val(v, "leefgebied")),
-            FormField::new("eigenaar_organisation_id", "Uitvoerder (bij een taak)".into(), FieldKind::Select(with_empty("geen", org_opts))).value(val(v, "eigenaar_organisation_id")),
-            FormField::new("eigenaar_user_id", "Persoon (bij een taak van uw organisatie)".into(), FieldKind::Select(with_empty("niemand in het bijzonder", collegas.to_vec()))).value(val(v, "eigenaar_user_id")).hint("Geeft u de taak aan een collega, dan ziet die haar bij Mijn werk.".into()),
-            FormField::new("deadline", "Uiterlijk (bij een taak)".into(), FieldKind::Date).value(val(v, "deadline")),
-            FormField::new("bestand", "Document (optioneel)".into(), FieldKind::File).hint("PDF, JPEG of PNG, ten hoogste 20 MB. Het document valt onder dezelfde gegevenscategorie.".into()),
+            FormField::new(
+                "soort",
+                t(l, "dossiers-soort"),
+                FieldKind::Select(model::keuzes(l, "soort", &model::ITEM_SOORTEN)),
+            )
+            .value(val(v, "soort"))
+            .required(),
+            FormField::new(
+                "categorie",
+                t(l, "dossiers-gegevenscategorie"),
+                FieldKind::Select(with_empty(&t(l, "dossiers-kies"), cats)),
+            )
+            .value(val(v, "categorie"))
+            .hint(t(l, "dossiers-item-categorie-hint"))
+            .required(),
+            FormField::new("titel", t(l, "dossiers-titel"), FieldKind::Text)
+                .value(val(v, "titel"))
+                .required(),
+            FormField::new("tekst", t(l, "dossiers-tekst"), FieldKind::TextArea)
+                .value(val(v, "tekst"))
+                .hint(t(l, "dossiers-item-tekst-hint")),
+            FormField::new(
+                "betreft",
+                t(l, "dossiers-item-betreft"),
+                FieldKind::Select(with_empty(
+                    &t(l, "dossiers-item-betreft-geheel"),
+                    subjecten.to_vec(),
+                )),
+            )
+            .value(val(v, "betreft"))
+            .hint(t(l, "dossiers-item-betreft-hint")),
+            FormField::new(
+                "leefgebied",
+                t(l, "dossiers-item-leefgebied"),
+                FieldKind::Select(with_empty(
+                    &t(l, "dossiers-geen"),
+                    model::keuzes(l, "leefgebied", &model::LEEFGEBIEDEN),
+                )),
+            )
+            .value(val(v, "leefgebied")),
+            FormField::new(
+                "eigenaar_organisation_id",
+                t(l, "dossiers-item-uitvoerder"),
+                FieldKind::Select(with_empty(&t(l, "dossiers-geen"), org_opts)),
+            )
+            .value(val(v, "eigenaar_organisation_id")),
+            FormField::new(
+                "eigenaar_user_id",
+                t(l, "dossiers-item-persoon"),
+                FieldKind::Select(with_empty(
+                    &t(l, "dossiers-item-persoon-niemand"),
+                    collegas.to_vec(),
+                )),
+            )
+            .value(val(v, "eigenaar_user_id"))
+            .hint(t(l, "dossiers-item-persoon-hint")),
+            FormField::new("deadline", t(l, "dossiers-item-deadline"), FieldKind::Date)
+                .value(val(v, "deadline")),
+            FormField::new("bestand", t(l, "dossiers-item-bestand"), FieldKind::File)
+                .hint(t(l, "dossiers-item-bestand-hint")),
         ],
     )
 }
@@ -969,24 +1206,19 @@ fn nieuw_item(v: &Fields) -> NieuwItem {
     }
 }
 
-const ITEM_INTRO: &str = "Elke vastlegging heeft één gegevenscategorie. U kunt alleen categorieën kiezen die uw organisatie in dit dossier mag vastleggen.";
-
 async fn item_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id).await?;
     if auth.resource().kop().gesloten() {
         return gesloten(&ctx, &id);
     }
-    let subjecten = store::betrokkenen_keuze(&state.db, &auth)
-        .await
-        ?;
+    let subjecten = store::betrokkenen_keuze(&state.db, &auth).await?;
     let form = item_form(
+        &ctx.lang,
         &id,
         auth.resource().zicht(),
         &org_names(&state).await,
@@ -996,10 +1228,14 @@ async fn item_page(
     );
     form_page(
         &ctx,
-        format!("Vastleggen in {}", auth.resource().kop().nummer),
-        ITEM_INTRO.into(),
+        ta(
+            &ctx.lang,
+            "dossiers-item-titel",
+            &[("nummer", (&auth.resource().kop().nummer).into())],
+        ),
+        t(&ctx.lang, "dossiers-item-intro"),
         form,
-        back_to(&id),
+        back_to(&ctx.lang, &id),
         StatusCode::OK,
     )
 }
@@ -1010,8 +1246,7 @@ async fn taak_collegas(
     auth: &access::Authorized<crate::access::Dossier<Toevoegen>>,
 ) -> Result<Vec<(String, String)>, WebError> {
     Ok(store::taak_collegas(&state.db, auth)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect())
@@ -1030,16 +1265,14 @@ async fn item_post(
             return bericht(
                 &ctx,
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "Bestand te groot",
-                "Het formulier of het bestand is te groot: een document is ten hoogste 20 MB.",
-                back_to(&id),
+                &t(&ctx.lang, "dossiers-te-groot-titel"),
+                &t(&ctx.lang, "dossiers-te-groot-tekst"),
+                back_to(&ctx.lang, &id),
             )
         }
         Err(e) => return Err(e),
     };
-    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id).await?;
     match store::add_item_with_file(&state.db, &auth, &nieuw_item(&v), upload.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
@@ -1047,6 +1280,7 @@ async fn item_post(
                 .await
                 .unwrap_or_default();
             let form = item_form(
+                &ctx.lang,
                 &id,
                 auth.resource().zicht(),
                 &org_names(&state).await,
@@ -1058,9 +1292,13 @@ async fn item_post(
                 &ctx,
                 form,
                 e,
-                format!("Vastleggen in {}", auth.resource().kop().nummer),
-                ITEM_INTRO.into(),
-                back_to(&id),
+                ta(
+                    &ctx.lang,
+                    "dossiers-item-titel",
+                    &[("nummer", (&auth.resource().kop().nummer).into())],
+                ),
+                t(&ctx.lang, "dossiers-item-intro"),
+                back_to(&ctx.lang, &id),
             )
         }
     }
@@ -1073,12 +1311,8 @@ async fn file_download(
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
-    let (file, data) = store::item_file(&state.db, &auth, &item)
-        .await
-        ?;
+    let auth = store::open::<Lezen>(&state.db, &ctx.request, p, &id).await?;
+    let (file, data) = store::item_file(&state.db, &auth, &item).await?;
     Ok((platform::files::download_headers(&file, false), data).into_response())
 }
 
@@ -1088,65 +1322,61 @@ async fn task_done(
     Path((id, item)): Path<(String, String)>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Toevoegen>(&state.db, &ctx.request, p, &id).await?;
     match store::complete_task(&state.db, &auth, &item).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(StoreError::Refused(why)) => bericht(
             &ctx,
             StatusCode::FORBIDDEN,
-            "Taak niet afgerond",
+            &t(&ctx.lang, "dossiers-taak-niet-afgerond"),
             &why,
-            back_to(&id),
+            back_to(&ctx.lang, &id),
         ),
-        Err(e) => conflict_of(&ctx, e, back_to(&id)),
+        Err(e) => conflict_of(&ctx, e, back_to(&ctx.lang, &id)),
     }
 }
 
 // Subjects.
 
-fn subject_form(id: &str, v: &Fields) -> Form {
+fn subject_form(l: &str, id: &str, v: &Fields) -> Form {
     Form::new(
         format!("/dossiers/{id}/subject"),
-        "Betrokkene toevoegen".into(),
+        t(l, "dossiers-betrokkene-toevoegen"),
         vec![
             FormField::new(
                 "soort",
-                "Soort".into(),
-                FieldKind::Select(opts(&model::SUBJECT_SOORTEN)),
+                t(l, "dossiers-soort"),
+                FieldKind::Select(model::keuzes(l, "subject", &model::SUBJECT_SOORTEN)),
             )
             .value(val(v, "soort"))
             .required(),
-            FormField::new("naam", "Naam of omschrijving".into(), FieldKind::Text)
+            FormField::new("naam", t(l, "dossiers-subject-naam"), FieldKind::Text)
                 .value(val(v, "naam"))
                 .required(),
-            FormField::new("rol", "Rol in het dossier".into(), FieldKind::Text)
+            FormField::new("rol", t(l, "dossiers-subject-rol"), FieldKind::Text)
                 .value(val(v, "rol"))
-                .hint("Bijvoorbeeld: betrokkene, ouder, pand, exploitant.".into()),
+                .hint(t(l, "dossiers-subject-rol-hint")),
             FormField::new(
                 "geboortedatum",
-                "Geboortedatum (persoon)".into(),
+                t(l, "dossiers-subject-geboortedatum"),
                 FieldKind::Date,
             )
             .value(val(v, "geboortedatum")),
-            FormField::new("bsn", "BSN (persoon, optioneel)".into(), FieldKind::Text)
+            FormField::new("bsn", t(l, "dossiers-subject-bsn"), FieldKind::Text)
                 .value(val(v, "bsn"))
-                .hint("Wordt versleuteld opgeslagen en alleen aan het regieteam getoond.".into()),
-            FormField::new("adres", "Adres".into(), FieldKind::Text).value(val(v, "adres")),
-            FormField::new("postcode", "Postcode".into(), FieldKind::Text)
+                .hint(t(l, "dossiers-subject-bsn-hint")),
+            FormField::new("adres", t(l, "dossiers-adres"), FieldKind::Text).value(val(v, "adres")),
+            FormField::new("postcode", t(l, "dossiers-postcode"), FieldKind::Text)
                 .value(val(v, "postcode")),
-            FormField::new("kvk", "KvK-nummer (bedrijf)".into(), FieldKind::Text)
+            FormField::new("kvk", t(l, "dossiers-subject-kvk"), FieldKind::Text)
                 .value(val(v, "kvk")),
-            FormField::new("bag_id", "BAG-id (locatie)".into(), FieldKind::Text)
+            FormField::new("bag_id", t(l, "dossiers-subject-bag"), FieldKind::Text)
                 .value(val(v, "bag_id")),
-            FormField::new("contact", "Contactgegevens".into(), FieldKind::Text)
+            FormField::new("contact", t(l, "dossiers-contactgegevens"), FieldKind::Text)
                 .value(val(v, "contact")),
         ],
     )
 }
-
-const SUBJECT_INTRO: &str = "Na het toevoegen controleert Baken of dezelfde persoon, hetzelfde adres of bedrijf al in een ander lopend dossier staat. U ziet dan alleen het zaaktype en het regieteam van dat dossier, nooit de inhoud.";
 
 async fn subject_page(
     State(state): State<AppState>,
@@ -1154,19 +1384,21 @@ async fn subject_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &id);
     }
     form_page(
         &ctx,
-        format!("Betrokkene toevoegen aan {}", kop.nummer),
-        SUBJECT_INTRO.into(),
-        subject_form(&id, &Vec::new()),
-        back_to(&id),
+        ta(
+            &ctx.lang,
+            "dossiers-subject-titel",
+            &[("nummer", (&kop.nummer).into())],
+        ),
+        t(&ctx.lang, "dossiers-subject-intro"),
+        subject_form(&ctx.lang, &id, &Vec::new()),
+        back_to(&ctx.lang, &id),
         StatusCode::OK,
     )
 }
@@ -1178,9 +1410,7 @@ async fn subject_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     let opt = |k: &str| Some(val(&v, k)).filter(|s| !s.trim().is_empty());
     let n = NieuwSubject {
@@ -1200,29 +1430,33 @@ async fn subject_post(
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => refused(
             &ctx,
-            subject_form(&id, &v),
+            subject_form(&ctx.lang, &id, &v),
             e,
-            format!("Betrokkene toevoegen aan {}", kop.nummer),
-            SUBJECT_INTRO.into(),
-            back_to(&id),
+            ta(
+                &ctx.lang,
+                "dossiers-subject-titel",
+                &[("nummer", (&kop.nummer).into())],
+            ),
+            t(&ctx.lang, "dossiers-subject-intro"),
+            back_to(&ctx.lang, &id),
         ),
     }
 }
 
 // Participation.
 
-async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebError> {
+async fn admit_form(state: &AppState, l: &str, id: &str, v: &Fields) -> Result<Form, WebError> {
     let orgs = platform::identity::list_organisations(&state.db).await?;
     let covenants = store::convenanten(&state.db).await?;
     Ok(Form::new(
         format!("/dossiers/{id}/deelname"),
-        "Toelaten".into(),
+        t(l, "dossiers-toelaten"),
         vec![
             FormField::new(
                 "organisation_id",
-                "Organisatie".into(),
+                t(l, "dossiers-organisatie"),
                 FieldKind::Select(with_empty(
-                    "kies",
+                    &t(l, "dossiers-kies"),
                     orgs.into_iter()
                         .filter(|o| o.kind != "gemeente")
                         .map(|o| (o.id, o.name))
@@ -1233,15 +1467,26 @@ async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebE
             .required(),
             FormField::new(
                 "convenant_id",
-                "Convenant".into(),
+                t(l, "dossiers-convenant"),
                 FieldKind::Select(with_empty(
-                    "kies",
+                    &t(l, "dossiers-kies"),
                     covenants
                         .iter()
                         .map(|c| {
                             (
                                 c.id.clone(),
-                                format!("{} ({} t/m {})", c.naam, c.geldig_van, c.geldig_tot),
+                                format!(
+                                    "{} ({})",
+                                    c.naam,
+                                    ta(
+                                        l,
+                                        "dossiers-venster-van-tot",
+                                        &[
+                                            ("van", dag(l, &c.geldig_van).into()),
+                                            ("tot", dag(l, &c.geldig_tot).into()),
+                                        ],
+                                    )
+                                ),
                             )
                         })
                         .collect(),
@@ -1251,9 +1496,9 @@ async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebE
             .required(),
             FormField::new(
                 "doel",
-                "Doel van de deelname".into(),
+                t(l, "dossiers-admit-doel"),
                 FieldKind::Select(with_empty(
-                    "kies",
+                    &t(l, "dossiers-kies"),
                     covenants
                         .iter()
                         .flat_map(|c| {
@@ -1265,19 +1510,17 @@ async fn admit_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebE
                 )),
             )
             .value(val(v, "doel"))
-            .hint("Een van de doelen van het gekozen convenant; een deelname dient altijd één doel.".into())
+            .hint(t(l, "dossiers-admit-doel-hint"))
             .required(),
-            FormField::new("van", "Vanaf (optioneel)".into(), FieldKind::Date)
+            FormField::new("van", t(l, "dossiers-admit-van"), FieldKind::Date)
                 .value(val(v, "van"))
-                .hint("Zonder datum: vanaf vandaag.".into()),
-            FormField::new("tot", "Tot en met (optioneel)".into(), FieldKind::Date)
+                .hint(t(l, "dossiers-admit-van-hint")),
+            FormField::new("tot", t(l, "dossiers-admit-tot"), FieldKind::Date)
                 .value(val(v, "tot"))
-                .hint("Na deze datum eindigt de deelname vanzelf. Zonder datum: zolang het convenant geldt.".into()),
+                .hint(t(l, "dossiers-admit-tot-hint")),
         ],
     ))
 }
-
-const ADMIT_INTRO: &str = "Een partner krijgt alleen toegang op grond van een geldig convenant dat dit zaaktype dekt en de organisatie als partij noemt, voor een van de doelen van dat convenant en binnen de looptijd van de deelname; anders weigert Baken met de reden. De partner ziet daarna alleen de categorieën die het convenant toestaat, het regieteam en de eigen deelname.";
 
 async fn admit_page(
     State(state): State<AppState>,
@@ -1285,20 +1528,22 @@ async fn admit_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &id);
     }
-    let form = admit_form(&state, &id, &Vec::new()).await?;
+    let form = admit_form(&state, &ctx.lang, &id, &Vec::new()).await?;
     form_page(
         &ctx,
-        format!("Partner toelaten tot {}", kop.nummer),
-        ADMIT_INTRO.into(),
+        ta(
+            &ctx.lang,
+            "dossiers-admit-titel",
+            &[("nummer", (&kop.nummer).into())],
+        ),
+        t(&ctx.lang, "dossiers-admit-intro"),
         form,
-        back_to(&id),
+        back_to(&ctx.lang, &id),
         StatusCode::OK,
     )
 }
@@ -1310,9 +1555,7 @@ async fn admit_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     let n = NieuweDeelname {
         organisation_id: val(&v, "organisation_id"),
@@ -1324,30 +1567,34 @@ async fn admit_post(
     match store::admit(&state.db, &auth, &n).await {
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => {
-            let form = admit_form(&state, &id, &v).await?;
+            let form = admit_form(&state, &ctx.lang, &id, &v).await?;
             refused(
                 &ctx,
                 form,
                 e,
-                format!("Partner toelaten tot {}", kop.nummer),
-                ADMIT_INTRO.into(),
-                back_to(&id),
+                ta(
+                    &ctx.lang,
+                    "dossiers-admit-titel",
+                    &[("nummer", (&kop.nummer).into())],
+                ),
+                t(&ctx.lang, "dossiers-admit-intro"),
+                back_to(&ctx.lang, &id),
             )
         }
     }
 }
 
-fn revoke_form(id: &str, pid: &str, v: &Fields) -> Form {
+fn revoke_form(l: &str, id: &str, pid: &str, v: &Fields) -> Form {
     Form::new(
         format!("/dossiers/{id}/deelname/{pid}/intrekken"),
-        "Deelname intrekken".into(),
-        vec![FormField::new("reden", "Reden".into(), FieldKind::Text)
-            .value(val(v, "reden"))
-            .required()],
+        t(l, "dossiers-revoke-knop"),
+        vec![
+            FormField::new("reden", t(l, "dossiers-reden"), FieldKind::Text)
+                .value(val(v, "reden"))
+                .required(),
+        ],
     )
 }
-
-const REVOKE_INTRO: &str = "Na het intrekken ziet deze partner het dossier niet meer, direct.";
 
 async fn revoke_page(
     State(state): State<AppState>,
@@ -1355,16 +1602,18 @@ async fn revoke_page(
     Path((id, pid)): Path<(String, String)>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     form_page(
         &ctx,
-        format!("Deelname intrekken – {}", kop.nummer),
-        REVOKE_INTRO.into(),
-        revoke_form(&id, &pid, &Vec::new()),
-        back_to(&id),
+        ta(
+            &ctx.lang,
+            "dossiers-revoke-titel",
+            &[("nummer", (&kop.nummer).into())],
+        ),
+        t(&ctx.lang, "dossiers-revoke-intro"),
+        revoke_form(&ctx.lang, &id, &pid, &Vec::new()),
+        back_to(&ctx.lang, &id),
         StatusCode::OK,
     )
 }
@@ -1376,30 +1625,31 @@ async fn revoke_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     match store::revoke(&state.db, &auth, &pid, &val(&v, "reden")).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/{id}")).into_response()),
         Err(e) => refused(
             &ctx,
-            revoke_form(&id, &pid, &v),
+            revoke_form(&ctx.lang, &id, &pid, &v),
             e,
-            format!("Deelname intrekken – {}", kop.nummer),
-            REVOKE_INTRO.into(),
-            back_to(&id),
+            ta(
+                &ctx.lang,
+                "dossiers-revoke-titel",
+                &[("nummer", (&kop.nummer).into())],
+            ),
+            t(&ctx.lang, "dossiers-revoke-intro"),
+            back_to(&ctx.lang, &id),
         ),
     }
 }
 
 // Steering: phase, AVE, ZVH, involvement, review date, legal hold.
 
-fn steer_form(id: &str, soort: &str, kop: &store::DossierKop, v: &Fields) -> Option<Form> {
+fn steer_form(l: &str, id: &str, soort: &str, kop: &store::DossierKop, v: &Fields) -> Option<Form> {
     let action = format!("/dossiers/{id}/sturing/{soort}");
-    let toelichting = |label: &str| {
-        FormField::new("toelichting", label.into(), FieldKind::TextArea)
-            .value(val(v, "toelichting"))
+    let toelichting = |key: &str| {
+        FormField::new("toelichting", t(l, key), FieldKind::TextArea).value(val(v, "toelichting"))
     };
     let fields = match soort {
         "fase" => {
@@ -1407,26 +1657,30 @@ fn steer_form(id: &str, soort: &str, kop: &store::DossierKop, v: &Fields) -> Opt
             vec![
                 FormField::new(
                     "fase",
-                    format!("Van {} naar", now.naam()),
+                    ta(
+                        l,
+                        "dossiers-steer-van-naar",
+                        &[("fase", now.label(l).into())],
+                    ),
                     FieldKind::Select(
                         now.volgende()
                             .iter()
-                            .map(|f| (f.slug().to_string(), f.naam().to_string()))
+                            .map(|f| (f.slug().to_string(), f.label(l)))
                             .collect(),
                     ),
                 )
                 .value(val(v, "fase"))
                 .required(),
-                toelichting("Toelichting (verplicht bij sluiten)"),
+                toelichting("dossiers-steer-toelichting-sluiten"),
             ]
         }
         "ave" => vec![
             FormField::new(
                 "fase",
-                "AVE-fase".into(),
+                t(l, "dossiers-historie-ave"),
                 FieldKind::Select(
                     (1..=4)
-                        .map(|i| (i.to_string(), model::ave_naam(i).to_string()))
+                        .map(|i| (i.to_string(), model::ave_label(l, i)))
                         .collect(),
                 ),
             )
@@ -1435,67 +1689,69 @@ fn steer_form(id: &str, soort: &str, kop: &store::DossierKop, v: &Fields) -> Opt
             } else {
                 val(v, "fase")
             }),
-            toelichting("Toelichting"),
+            toelichting("dossiers-toelichting"),
         ],
         "zvh" => vec![
             FormField::new(
                 "tafel",
-                "Tafel".into(),
+                t(l, "dossiers-steer-tafel"),
                 FieldKind::Select(with_empty(
-                    "terug van de tafel (afschalen)",
-                    opts(&model::ZVH_TAFELS),
+                    &t(l, "dossiers-steer-tafel-terug"),
+                    model::keuzes(l, "zvh", &model::ZVH_TAFELS),
                 )),
             )
             .value(val(v, "tafel")),
-            toelichting("Reden van verwijzing, of de uitkomst bij terugkeer"),
+            toelichting("dossiers-steer-tafel-toelichting"),
         ],
         "inwoner" => vec![
             FormField::new(
                 "status",
-                "Betrokkenheid".into(),
-                FieldKind::Select(opts(&model::INWONER)),
+                t(l, "dossiers-betrokkenheid"),
+                FieldKind::Select(model::keuzes(l, "inwoner", &model::INWONER)),
             )
             .value(if v.is_empty() {
                 kop.inwoner.clone()
             } else {
                 val(v, "status")
             }),
-            toelichting("Toelichting (bijvoorbeeld: uitgenodigd per brief op …)"),
+            toelichting("dossiers-steer-inwoner-toelichting"),
         ],
-        "review" => vec![
-            FormField::new("datum", "Datum herbeoordeling".into(), FieldKind::Date)
-                .value(if v.is_empty() {
-                    kop.reviewdatum.clone().unwrap_or_default()
-                } else {
-                    val(v, "datum")
-                })
-                .required(),
-        ],
+        "review" => vec![FormField::new(
+            "datum",
+            t(l, "dossiers-datum-herbeoordeling"),
+            FieldKind::Date,
+        )
+        .value(if v.is_empty() {
+            kop.reviewdatum.clone().unwrap_or_default()
+        } else {
+            val(v, "datum")
+        })
+        .required()],
         "legal-hold" => vec![
             FormField::new(
                 "aan",
-                "Bewaarplicht".into(),
+                t(l, "dossiers-historie-legal-hold"),
                 FieldKind::Select(vec![
-                    ("aan".into(), "aan: niet vernietigen".into()),
-                    ("uit".into(), "uit".into()),
+                    ("aan".into(), t(l, "dossiers-steer-hold-aan")),
+                    ("uit".into(), t(l, "dossiers-steer-hold-uit")),
                 ]),
             )
             .value(val(v, "aan")),
-            FormField::new("reden", "Reden".into(), FieldKind::Text)
+            FormField::new("reden", t(l, "dossiers-reden"), FieldKind::Text)
                 .value(val(v, "reden"))
                 .required(),
         ],
         _ => return None,
     };
-    Some(Form::new(action, "Opslaan".into(), fields))
+    Some(Form::new(action, t(l, "dossiers-opslaan"), fields))
 }
 
-fn steer_title(soort: &str, nummer: &str) -> String {
-    let label = STURING
-        .iter()
-        .find(|(s, _)| *s == soort)
-        .map(|(_, l)| *l)
-        .unwrap_or("Sturing");
+fn steer_title(l: &str, soort: &str, nummer: &str) -> String {
+    let label = if STURING.contains(&soort) {
+        t(l, &format!("dossiers-sturing-{soort}"))
+    } else {
+        t(l, "dossiers-detail-sturing")
+    };
     format!("{label} – {nummer}")
 }
 
@@ -1505,20 +1761,18 @@ async fn steer_page(
     Path((id, soort)): Path<(String, String)>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
     if kop.gesloten() && soort != "legal-hold" {
         return gesloten(&ctx, &id);
     }
-    let form = steer_form(&id, &soort, kop, &Vec::new()).ok_or(WebError::NotFound)?;
+    let form = steer_form(&ctx.lang, &id, &soort, kop, &Vec::new()).ok_or(WebError::NotFound)?;
     form_page(
         &ctx,
-        steer_title(&soort, &kop.nummer),
-        "Elke wijziging komt in de geschiedenis van het dossier.".into(),
+        steer_title(&ctx.lang, &soort, &kop.nummer),
+        t(&ctx.lang, "dossiers-steer-intro"),
         form,
-        back_to(&id),
+        back_to(&ctx.lang, &id),
         StatusCode::OK,
     )
 }
@@ -1530,11 +1784,9 @@ async fn steer_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id)
-        .await
-        ?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &id).await?;
     let kop = auth.resource().kop();
-    let form = steer_form(&id, &soort, kop, &v).ok_or(WebError::NotFound)?;
+    let form = steer_form(&ctx.lang, &id, &soort, kop, &v).ok_or(WebError::NotFound)?;
     let toelichting = val(&v, "toelichting");
     let result = match soort.as_str() {
         "fase" => store::change_fase(&state.db, &auth, &val(&v, "fase"), &toelichting).await,
@@ -1569,9 +1821,9 @@ async fn steer_post(
             &ctx,
             form,
             e,
-            steer_title(&soort, &kop.nummer),
-            "Elke wijziging komt in de geschiedenis van het dossier.".into(),
-            back_to(&id),
+            steer_title(&ctx.lang, &soort, &kop.nummer),
+            t(&ctx.lang, "dossiers-steer-intro"),
+            back_to(&ctx.lang, &id),
         ),
     }
 }
@@ -1582,6 +1834,7 @@ async fn steer_post(
 #[derive(Template)]
 #[template(path = "dossiers_overleggen.html")]
 struct MeetingsPage {
+    m: Texts,
     shell: Shell,
     rows: Vec<Regel>,
     may_create: bool,
@@ -1598,20 +1851,21 @@ async fn meetings_page(State(state): State<AppState>, Extension(ctx): Extension<
         Purpose::Uitvoering,
     )
     .await?;
-    let list = store::overleggen(&state.db, &auth)
-        .await
-        ?;
+    let list = store::overleggen(&state.db, &auth).await?;
     let rows = list
         .into_iter()
         .map(|o| Regel {
-            a: o.datum,
+            a: dag_kort(&o.datum),
             b: o.titel,
-            c: model::overleg_soort_naam(&o.soort).unwrap_or("").into(),
+            c: model::overleg_soort_naam(&o.soort)
+                .map(|_| model::label(&ctx.lang, "overleg", &o.soort))
+                .unwrap_or_default(),
             d: o.id,
         })
         .collect();
     render(&MeetingsPage {
-        shell: Shell::titled(&ctx, "Casusoverleggen".into()),
+        m: texts(&ctx),
+        shell: Shell::titled(&ctx, t(&ctx.lang, "dossiers-overleggen")),
         rows,
         may_create: mag_regie_voeren(p),
     })
@@ -1633,31 +1887,30 @@ async fn meeting_form(
         Purpose::Uitvoering,
     )
     .await?;
-    let (mine, _) = store::list(&state.db, &auth, &store::Filter::default(), 1)
-        .await
-        ?;
+    let (mine, _) = store::list(&state.db, &auth, &store::Filter::default(), 1).await?;
     let teams = platform::identity::team_ids_of_user(&state.db, &p.user_id).await?;
     let chosen = vals(v, "agenda");
     let chosen_orgs = vals(v, "deelnemers");
+    let l = ctx.lang.as_str();
     Ok(Form::new(
         "/dossiers/overleggen/nieuw",
-        "Overleg plannen".into(),
+        t(l, "dossiers-overleg-plannen"),
         vec![
             FormField::new(
                 "soort",
-                "Soort overleg".into(),
-                FieldKind::Select(opts(&model::OVERLEG_SOORTEN)),
+                t(l, "dossiers-overleg-soort"),
+                FieldKind::Select(model::keuzes(l, "overleg", &model::OVERLEG_SOORTEN)),
             )
             .value(val(v, "soort")),
-            FormField::new("titel", "Titel".into(), FieldKind::Text)
+            FormField::new("titel", t(l, "dossiers-titel"), FieldKind::Text)
                 .value(val(v, "titel"))
                 .required(),
-            FormField::new("datum", "Datum".into(), FieldKind::Date)
+            FormField::new("datum", t(l, "dossiers-datum"), FieldKind::Date)
                 .value(val(v, "datum"))
                 .required(),
             FormField::new(
                 "deelnemers",
-                "Deelnemende organisaties".into(),
+                t(l, "dossiers-overleg-organisaties"),
                 FieldKind::Checkboxes(
                     orgs.into_iter()
                         .filter(|o| o.id != p.organisation_id)
@@ -1670,7 +1923,7 @@ async fn meeting_form(
             ),
             FormField::new(
                 "agenda",
-                "Dossiers op de agenda (waarvan uw team de regie voert)".into(),
+                t(l, "dossiers-overleg-agenda-keuze"),
                 FieldKind::Checkboxes(
                     mine.into_iter()
                         .filter(|d| {
@@ -1689,8 +1942,6 @@ async fn meeting_form(
     ))
 }
 
-const MEETING_INTRO: &str = "Op de agenda ziet ieder alleen de dossiers die hij mag openen; het verslag per dossier ziet alleen wie dat dossier mag zien, en alleen in de categorieën van het convenant.";
-
 async fn meeting_new_page(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -1708,12 +1959,12 @@ async fn meeting_new_page(
     let form = meeting_form(&state, &ctx, p, &Vec::new()).await?;
     form_page(
         &ctx,
-        "Nieuw casusoverleg".into(),
-        MEETING_INTRO.into(),
+        t(&ctx.lang, "dossiers-overleg-nieuw"),
+        t(&ctx.lang, "dossiers-overleg-intro"),
         form,
         (
             "/dossiers/overleggen".into(),
-            "Terug naar de overleggen".into(),
+            t(&ctx.lang, "dossiers-terug-overleggen"),
         ),
         StatusCode::OK,
     )
@@ -1749,11 +2000,11 @@ async fn meeting_new_post(
                 &ctx,
                 form,
                 e,
-                "Nieuw casusoverleg".into(),
-                MEETING_INTRO.into(),
+                t(&ctx.lang, "dossiers-overleg-nieuw"),
+                t(&ctx.lang, "dossiers-overleg-intro"),
                 (
                     "/dossiers/overleggen".into(),
-                    "Terug naar de overleggen".into(),
+                    t(&ctx.lang, "dossiers-terug-overleggen"),
                 ),
             )
         }
@@ -1770,6 +2021,7 @@ pub struct Agendapunt {
 #[derive(Template)]
 #[template(path = "dossiers_overleg.html")]
 struct MeetingPage {
+    m: Texts,
     shell: Shell,
     o: store::Overleg,
     soort: String,
@@ -1785,25 +2037,38 @@ async fn meeting_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let meeting = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read)
-        .await
-        ?;
-    let (o, zaken) = store::overleg_met_agenda(&state.db, &meeting)
-        .await
-        ?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &id, Action::Read).await?;
+    let (o, zaken) = store::overleg_met_agenda(&state.db, &meeting).await?;
     let orgs = org_names(&state).await;
     let agenda = zaken
         .into_iter()
         .map(|z| Agendapunt {
             nummer: format!("{} – {}", z.kop.nummer, z.kop.titel),
-            items: z.items.iter().map(|i| item_view(i, &orgs, None)).collect(),
+            items: z
+                .items
+                .iter()
+                .map(|i| item_view(&ctx.lang, i, &orgs, None))
+                .collect(),
             may_record: z.regie && !z.kop.gesloten(),
             id: z.kop.id,
         })
         .collect();
     render(&MeetingPage {
-        shell: Shell::titled(&ctx, format!("{} op {}", o.titel, o.datum)),
-        soort: model::overleg_soort_naam(&o.soort).unwrap_or("").into(),
+        m: texts(&ctx),
+        shell: Shell::titled(
+            &ctx,
+            ta(
+                &ctx.lang,
+                "dossiers-overleg-titel",
+                &[
+                    ("titel", (&o.titel).into()),
+                    ("datum", dag(&ctx.lang, &o.datum).into()),
+                ],
+            ),
+        ),
+        soort: model::overleg_soort_naam(&o.soort)
+            .map(|_| model::label(&ctx.lang, "overleg", &o.soort))
+            .unwrap_or_default(),
         deelnemers: o
             .deelnemers
             .iter()
@@ -1814,24 +2079,27 @@ async fn meeting_page(
     })
 }
 
-fn discussion_form(oid: &str, did: &str, v: &Fields) -> Form {
+fn discussion_form(l: &str, oid: &str, did: &str, v: &Fields) -> Form {
     Form::new(
         format!("/dossiers/overleggen/{oid}/dossier/{did}"),
-        "Verslag opslaan".into(),
+        t(l, "dossiers-verslag-opslaan"),
         vec![
             FormField::new(
                 "categorie",
-                "Gegevenscategorie van het verslag".into(),
-                FieldKind::Select(with_empty("kies", categorie_opts(|_| true))),
+                t(l, "dossiers-verslag-categorie"),
+                FieldKind::Select(with_empty(
+                    &t(l, "dossiers-kies"),
+                    categorie_opts(l, |_| true),
+                )),
             )
             .value(val(v, "categorie"))
             .required(),
-            FormField::new("tekst", "Verslag".into(), FieldKind::TextArea)
+            FormField::new("tekst", t(l, "dossiers-verslag"), FieldKind::TextArea)
                 .value(val(v, "tekst"))
                 .required(),
             FormField::new(
                 "besluiten",
-                "Besluiten (één per regel; elk wordt een taak)".into(),
+                t(l, "dossiers-verslag-besluiten"),
                 FieldKind::TextArea,
             )
             .value(val(v, "besluiten")),
@@ -1845,27 +2113,28 @@ async fn discussion_page(
     Path((oid, did)): Path<(String, String)>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
-        .await
-        ?;
-    let o = store::overleg(&state.db, &meeting)
-        .await
-        ?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
-        .await
-        ?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update).await?;
+    let o = store::overleg(&state.db, &meeting).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did).await?;
     let kop = auth.resource().kop();
     if kop.gesloten() {
         return gesloten(&ctx, &did);
     }
     form_page(
         &ctx,
-        format!("Bespreking {} in {}", kop.nummer, o.titel),
-        MEETING_INTRO.into(),
-        discussion_form(&oid, &did, &Vec::new()),
+        ta(
+            &ctx.lang,
+            "dossiers-bespreking-titel",
+            &[
+                ("nummer", (&kop.nummer).into()),
+                ("overleg", (&o.titel).into()),
+            ],
+        ),
+        t(&ctx.lang, "dossiers-overleg-intro"),
+        discussion_form(&ctx.lang, &oid, &did, &Vec::new()),
         (
             format!("/dossiers/overleggen/{oid}"),
-            "Terug naar het overleg".into(),
+            t(&ctx.lang, "dossiers-terug-overleg"),
         ),
         StatusCode::OK,
     )
@@ -1878,21 +2147,22 @@ async fn discussion_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update)
-        .await
-        ?;
-    let o = store::overleg(&state.db, &meeting)
-        .await
-        ?;
-    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did)
-        .await
-        ?;
+    let meeting = store::open_overleg(&state.db, &ctx.request, p, &oid, Action::Update).await?;
+    let o = store::overleg(&state.db, &meeting).await?;
+    let auth = store::open::<Wijzigen>(&state.db, &ctx.request, p, &did).await?;
     let kop = auth.resource().kop();
     let cat = val(&v, "categorie");
     let verslag = NieuwItem {
         soort: "verslag".into(),
         categorie: cat.clone(),
-        titel: format!("Verslag {} ({})", o.titel, o.datum),
+        titel: ta(
+            &ctx.lang,
+            "dossiers-verslag-titel",
+            &[
+                ("overleg", (&o.titel).into()),
+                ("datum", dag(&ctx.lang, &o.datum).into()),
+            ],
+        ),
         tekst: val(&v, "tekst"),
         ..Default::default()
     };
@@ -1910,7 +2180,7 @@ async fn discussion_post(
     let result = if val(&v, "tekst").trim().is_empty() {
         Err(StoreError::Invalid(vec![platform::identity::field_error(
             "tekst",
-            "Vul het verslag in.",
+            &t(&ctx.lang, "dossiers-verslag-leeg"),
         )]))
     } else {
         store::record_discussion(&state.db, &meeting, &auth, &verslag, &besluiten).await
@@ -1919,13 +2189,20 @@ async fn discussion_post(
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/overleggen/{oid}")).into_response()),
         Err(e) => refused(
             &ctx,
-            discussion_form(&oid, &did, &v),
+            discussion_form(&ctx.lang, &oid, &did, &v),
             e,
-            format!("Bespreking {} in {}", kop.nummer, o.titel),
-            MEETING_INTRO.into(),
+            ta(
+                &ctx.lang,
+                "dossiers-bespreking-titel",
+                &[
+                    ("nummer", (&kop.nummer).into()),
+                    ("overleg", (&o.titel).into()),
+                ],
+            ),
+            t(&ctx.lang, "dossiers-overleg-intro"),
             (
                 format!("/dossiers/overleggen/{oid}"),
-                "Terug naar het overleg".into(),
+                t(&ctx.lang, "dossiers-terug-overleg"),
             ),
         ),
     }
@@ -1947,6 +2224,10 @@ pub struct PartijRij {
 
 /// One version of a covenant, as shown.
 pub struct VersieRij {
+    /// "Versie 2 (huidig)".
+    pub kop: String,
+    /// The caption of its table of parties.
+    pub caption: String,
     pub versie: i64,
     pub huidig: bool,
     pub sinds: String,
@@ -1960,6 +2241,11 @@ pub struct VersieRij {
 pub struct ConvenantRij {
     pub c: store::Convenant,
     pub status: String,
+    /// Its term in words.
+    pub geldig: String,
+    /// The names of the case types it covers.
+    pub zaaktypen: String,
+    pub huidige_versie: String,
     /// Newest first.
     pub versies: Vec<VersieRij>,
     /// (organisation, e-mail address, recorded, account id)
@@ -1971,55 +2257,102 @@ pub struct ConvenantRij {
 #[derive(Template)]
 #[template(path = "dossiers_convenanten.html")]
 struct CovenantsPage {
+    m: Texts,
     shell: Shell,
     convenanten: Vec<ConvenantRij>,
-    zaaktypen: Vec<store::Zaaktype>,
+    zaaktypen: Vec<ZaaktypeRij>,
     vernietigd: Vec<Regel>,
     may_admin: bool,
     may_list: bool,
     may_sar: bool,
 }
 
-fn categorie_namen(list: &[String]) -> String {
+/// A case type as shown: its categories and tasks in words.
+pub struct ZaaktypeRij {
+    pub naam: String,
+    pub omschrijving: String,
+    pub categorieen: String,
+    pub taken: String,
+    pub bewaartermijn: String,
+}
+
+fn categorie_namen(l: &str, list: &[String]) -> String {
     let s = list
         .iter()
         .filter_map(|s| Categorie::from_slug(s))
-        .map(|c| c.naam())
+        .map(|c| c.label(l))
         .collect::<Vec<_>>()
         .join(", ");
     if s.is_empty() {
-        "geen".into()
+        t(l, "dossiers-geen")
     } else {
         s
     }
 }
 
 fn convenant_rij(
+    l: &str,
     c: store::Convenant,
     orgs: &HashMap<String, String>,
+    zaaktypen: &HashMap<String, String>,
     today: jiff::civil::Date,
     eigen_org: Option<&str>,
 ) -> ConvenantRij {
-    let status = if c.ingetrokken {
-        "ingetrokken: geen enkele versie geeft nog toegang"
-    } else if c.geldig_op(today) {
-        "geldig"
-    } else {
-        "niet geldig vandaag"
-    }
-    .to_string();
+    let status = t(
+        l,
+        if c.ingetrokken {
+            "dossiers-conv-status-ingetrokken"
+        } else if c.geldig_op(today) {
+            "dossiers-conv-status-geldig"
+        } else {
+            "dossiers-conv-status-ongeldig"
+        },
+    );
+    let geldig = ta(
+        l,
+        "dossiers-venster-van-tot",
+        &[
+            ("van", dag(l, &c.geldig_van).into()),
+            ("tot", dag(l, &c.geldig_tot).into()),
+        ],
+    );
+    let zaaktype_namen = c
+        .zaaktypen
+        .iter()
+        .map(|z| zaaktypen.get(z).cloned().unwrap_or_else(|| z.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let huidige_versie = ta(
+        l,
+        "dossiers-conv-huidige-versie-uitleg",
+        &[("versie", c.versie.into())],
+    );
     let org_naam = |id: &str| orgs.get(id).cloned().unwrap_or_else(|| id.to_string());
     let versies = c
         .versies
         .iter()
         .rev()
         .map(|v| VersieRij {
+            kop: if v.versie == c.versie {
+                ta(
+                    l,
+                    "dossiers-conv-versie-huidig",
+                    &[("versie", v.versie.into())],
+                )
+            } else {
+                ta(l, "dossiers-conv-versie", &[("versie", v.versie.into())])
+            },
+            caption: ta(
+                l,
+                "dossiers-conv-partijen-caption",
+                &[("naam", (&c.naam).into()), ("versie", v.versie.into())],
+            ),
             versie: v.versie,
             huidig: v.versie == c.versie,
             sinds: if v.created_at > 0 {
                 fmt_time(v.created_at, false)
             } else {
-                "onbekend".into()
+                t(l, "dossiers-onbekend-klein")
             },
             toelichting: v.toelichting.clone(),
             doelen: v
@@ -2034,27 +2367,29 @@ fn convenant_rij(
                 .iter()
                 .map(|x| PartijRij {
                     organisatie: org_naam(&x.organisation_id),
-                    ontvangen: categorie_namen(&x.ontvangen),
-                    verstrekken: categorie_namen(&x.verstrekken),
+                    ontvangen: categorie_namen(l, &x.ontvangen),
+                    verstrekken: categorie_namen(l, &x.verstrekken),
                     grondslag: x
                         .grondslagen
                         .iter()
                         .map(|(cat, g)| {
                             format!(
                                 "{}: {g}",
-                                Categorie::from_slug(cat).map(|c| c.naam()).unwrap_or(cat)
+                                Categorie::from_slug(cat)
+                                    .map(|c| c.label(l))
+                                    .unwrap_or_else(|| cat.clone())
                             )
                         })
                         .collect::<Vec<_>>()
                         .join("; "),
                     toegang: if x.alleen_vertegenwoordigers {
-                        "alleen benoemde vertegenwoordigers".into()
+                        t(l, "dossiers-conv-toegang-vertegenwoordigers")
                     } else {
-                        "alle medewerkers met de rol ketenpartner".into()
+                        t(l, "dossiers-conv-toegang-alle")
                     },
                     // The counts of other parties only for the covenant's administrators.
                     deelnames: match (eigen_org, v.deelnames.get(&x.organisation_id)) {
-                        (Some(o), _) if o != x.organisation_id => "niet zichtbaar".into(),
+                        (Some(o), _) if o != x.organisation_id => t(l, "dossiers-niet-zichtbaar"),
                         (_, Some(n)) => n.to_string(),
                         (_, None) => "0".into(),
                     },
@@ -2079,6 +2414,9 @@ fn convenant_rij(
     ConvenantRij {
         c,
         status,
+        geldig,
+        zaaktypen: zaaktype_namen,
+        huidige_versie,
         versies,
         vertegenwoordigers,
         met_vertegenwoordigers,
@@ -2103,25 +2441,39 @@ async fn covenants_page(
     let today = store::vandaag();
     let admin = mag_convenanten_beheren(p);
     let eigen = (!admin).then_some(p.organisation_id.as_str());
+    let l = ctx.lang.as_str();
+    let zaaktypen = store::zaaktypen(&state.db).await?;
+    let zt_namen: HashMap<String, String> = zaaktypen
+        .iter()
+        .map(|z| (z.slug.clone(), z.naam.clone()))
+        .collect();
     let convenanten = store::convenanten(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
-        .map(|c| convenant_rij(c.voor(p), &orgs, today, eigen))
+        .map(|c| convenant_rij(l, c.voor(p), &orgs, &zt_namen, today, eigen))
+        .collect();
+    let zaaktypen = zaaktypen
+        .into_iter()
+        .map(|z| ZaaktypeRij {
+            categorieen: categorie_namen(l, &z.categorieen),
+            taken: z.taken.join("; "),
+            bewaartermijn: t_count(l, "dossiers-bewaartermijn-jaren", z.bewaartermijn_jaren),
+            naam: z.naam,
+            omschrijving: z.omschrijving,
+        })
         .collect();
     let vernietigd = if admin {
         store::vernietigingen(&state.db)
-            .await
-            ?
+            .await?
             .into_iter()
             .map(|v| Regel {
                 a: v.dossier_nummer,
-                b: v.zaaktype,
-                c: v.bewaren_tot,
+                b: zt_namen.get(&v.zaaktype).cloned().unwrap_or(v.zaaktype),
+                c: dag_kort(&v.bewaren_tot),
                 d: format!(
-                    "{} ({} vastleggingen)",
+                    "{} ({})",
                     fmt_time(v.vernietigd_at, false),
-                    v.items
+                    t_count(l, "dossiers-vastleggingen-aantal", v.items)
                 ),
             })
             .collect()
@@ -2129,9 +2481,10 @@ async fn covenants_page(
         Vec::new()
     };
     render(&CovenantsPage {
-        shell: Shell::titled(&ctx, "Convenanten en zaaktypen".into()),
+        m: texts(&ctx),
+        shell: Shell::titled(&ctx, t(l, "dossiers-convenanten-zaaktypen")),
         convenanten,
-        zaaktypen: store::zaaktypen(&state.db).await?,
+        zaaktypen,
         vernietigd,
         may_admin: admin,
         may_list: mag_module_zien(p),
@@ -2142,33 +2495,34 @@ async fn covenants_page(
 /// The terms of a covenant version as form fields: per organisation the categories it may
 /// receive and provide, the legal basis, and whether only its named representatives see the
 /// cases.
-fn terms_fields(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<FormField> {
+fn terms_fields(l: &str, orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<FormField> {
     let mut fields = vec![FormField::new(
         "partijen_zien_elkaar",
-        "Zichtbaarheid van partijen".into(),
+        t(l, "dossiers-terms-zichtbaarheid"),
         FieldKind::Checkboxes(vec![(
             "ja".into(),
-            "Partijen zien elkaars deelname in een dossier (anders ziet een partner alleen het regieteam en zichzelf)".into(),
+            t(l, "dossiers-terms-zichtbaarheid-ja"),
             vals(v, "partijen_zien_elkaar").iter().any(|x| x == "ja"),
         )]),
     )];
     for o in orgs {
-        for (dir, label) in [
-            ("ontvangen", "mag ontvangen"),
-            ("verstrekken", "mag verstrekken"),
-        ] {
+        for dir in ["ontvangen", "verstrekken"] {
             let name = format!("{dir}-{}", o.id);
             let picked = vals(v, &name);
             fields.push(FormField::new(
                 &name,
-                format!("{} {label}", o.name),
+                ta(
+                    l,
+                    &format!("dossiers-terms-{dir}"),
+                    &[("organisatie", (&o.name).into())],
+                ),
                 FieldKind::Checkboxes(
                     Categorie::ALL
                         .iter()
                         .map(|c| {
                             (
                                 c.slug().to_string(),
-                                c.naam().to_string(),
+                                c.label(l),
                                 picked.iter().any(|x| x == c.slug()),
                             )
                         })
@@ -2178,17 +2532,33 @@ fn terms_fields(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<Fo
         }
         let name = format!("grondslag-{}", o.id);
         fields.push(
-            FormField::new(&name, format!("Grondslag voor {}", o.name), FieldKind::Text)
-                .value(val(v, &name))
-                .hint("Bijvoorbeeld: art. 20 Wpg, Jeugdwet art. 7.4.0, Wgs. Geldt voor elke categorie van deze partij.".into()),
+            FormField::new(
+                &name,
+                ta(
+                    l,
+                    "dossiers-terms-grondslag",
+                    &[("organisatie", (&o.name).into())],
+                ),
+                FieldKind::Text,
+            )
+            .value(val(v, &name))
+            .hint(t(l, "dossiers-terms-grondslag-hint")),
         );
         let name = format!("vertegenwoordigers-{}", o.id);
         fields.push(FormField::new(
             &name,
-            format!("Toegang van {}", o.name),
+            ta(
+                l,
+                "dossiers-terms-toegang",
+                &[("organisatie", (&o.name).into())],
+            ),
             FieldKind::Checkboxes(vec![(
                 "ja".into(),
-                format!("Alleen benoemde vertegenwoordigers van {} zien de dossiers (de gemeente legt hen vast)", o.name),
+                ta(
+                    l,
+                    "dossiers-terms-toegang-ja",
+                    &[("organisatie", (&o.name).into())],
+                ),
                 vals(v, &name).iter().any(|x| x == "ja"),
             )]),
         ));
@@ -2213,25 +2583,21 @@ fn partijen_uit(orgs: &[platform::identity::Organisation], v: &Fields) -> Vec<Ni
         .collect()
 }
 
-async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
+async fn covenant_form(state: &AppState, l: &str, v: &Fields) -> Result<Form, WebError> {
     let orgs = platform::identity::list_organisations(&state.db).await?;
     let zaaktypen = store::zaaktypen(&state.db).await?;
     let chosen = vals(v, "zaaktypen");
     let mut fields = vec![
-        FormField::new("naam", "Naam".into(), FieldKind::Text)
+        FormField::new("naam", t(l, "dossiers-naam"), FieldKind::Text)
             .value(val(v, "naam"))
             .required(),
-        FormField::new(
-            "doelen",
-            "Doelen (één per regel)".into(),
-            FieldKind::TextArea,
-        )
-        .value(val(v, "doelen"))
-        .hint("Een deelname aan een dossier dient altijd één van deze doelen.".into())
-        .required(),
+        FormField::new("doelen", t(l, "dossiers-terms-doelen"), FieldKind::TextArea)
+            .value(val(v, "doelen"))
+            .hint(t(l, "dossiers-terms-doelen-hint"))
+            .required(),
         FormField::new(
             "zaaktypen",
-            "Zaaktypen die het convenant dekt".into(),
+            t(l, "dossiers-terms-zaaktypen"),
             FieldKind::Checkboxes(
                 zaaktypen
                     .into_iter()
@@ -2242,22 +2608,28 @@ async fn covenant_form(state: &AppState, v: &Fields) -> Result<Form, WebError> {
                     .collect(),
             ),
         ),
-        FormField::new("geldig_van", "Geldig vanaf".into(), FieldKind::Date)
-            .value(val(v, "geldig_van"))
-            .required(),
-        FormField::new("geldig_tot", "Geldig tot en met".into(), FieldKind::Date)
-            .value(val(v, "geldig_tot"))
-            .required(),
+        FormField::new(
+            "geldig_van",
+            t(l, "dossiers-terms-geldig-van"),
+            FieldKind::Date,
+        )
+        .value(val(v, "geldig_van"))
+        .required(),
+        FormField::new(
+            "geldig_tot",
+            t(l, "dossiers-terms-geldig-tot"),
+            FieldKind::Date,
+        )
+        .value(val(v, "geldig_tot"))
+        .required(),
     ];
-    fields.extend(terms_fields(&orgs, v));
+    fields.extend(terms_fields(l, &orgs, v));
     Ok(Form::new(
         "/dossiers/convenanten/nieuw",
-        "Convenant vastleggen".into(),
+        t(l, "dossiers-conv-vastleggen"),
         fields,
     ))
 }
-
-const COVENANT_INTRO: &str = "Per partij de gegevenscategorieën die zij mag ontvangen en verstrekken. Een organisatie zonder categorieën is geen partij.";
 
 async fn covenant_new_page(
     State(state): State<AppState>,
@@ -2273,16 +2645,13 @@ async fn covenant_new_page(
         Purpose::Beheer,
     )
     .await?;
-    let form = covenant_form(&state, &Vec::new()).await?;
+    let form = covenant_form(&state, &ctx.lang, &Vec::new()).await?;
     form_page(
         &ctx,
-        "Nieuw convenant".into(),
-        COVENANT_INTRO.into(),
+        t(&ctx.lang, "dossiers-conv-nieuw"),
+        t(&ctx.lang, "dossiers-conv-nieuw-intro"),
         form,
-        (
-            "/dossiers/convenanten".into(),
-            "Terug naar de convenanten".into(),
-        ),
+        back_to_covenants(&ctx.lang),
         StatusCode::OK,
     )
 }
@@ -2315,23 +2684,18 @@ async fn covenant_new_post(
     match store::create_convenant(&state.db, &auth, &n).await {
         Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
         Err(e) => {
-            let form = covenant_form(&state, &v).await?;
+            let form = covenant_form(&state, &ctx.lang, &v).await?;
             refused(
                 &ctx,
                 form,
                 e,
-                "Nieuw convenant".into(),
-                COVENANT_INTRO.into(),
-                (
-                    "/dossiers/convenanten".into(),
-                    "Terug naar de convenanten".into(),
-                ),
+                t(&ctx.lang, "dossiers-conv-nieuw"),
+                t(&ctx.lang, "dossiers-conv-nieuw-intro"),
+                back_to_covenants(&ctx.lang),
             )
         }
     }
 }
-
-const VERSION_INTRO: &str = "Gewijzigde voorwaarden worden een nieuwe versie van het convenant. Nieuwe deelnames vallen onder die versie; een deelname die al liep, houdt de voorwaarden van de versie waaronder zij is toegelaten. Intrekken van het convenant beëindigt de deelnames onder elke versie.";
 
 /// The current version's terms as form values, to start a new version from.
 fn version_values(c: &store::Convenant) -> Fields {
@@ -2370,46 +2734,44 @@ fn version_values(c: &store::Convenant) -> Fields {
     v
 }
 
-async fn version_form(state: &AppState, id: &str, v: &Fields) -> Result<Form, WebError> {
+async fn version_form(state: &AppState, l: &str, id: &str, v: &Fields) -> Result<Form, WebError> {
     let orgs = platform::identity::list_organisations(&state.db).await?;
-    let mut fields = vec![FormField::new(
-        "doelen",
-        "Doelen (één per regel)".into(),
-        FieldKind::TextArea,
-    )
-    .value(val(v, "doelen"))
-    .hint("Een nieuwe deelname dient altijd één van deze doelen.".into())
-    .required()];
-    fields.extend(terms_fields(&orgs, v));
+    let mut fields =
+        vec![
+            FormField::new("doelen", t(l, "dossiers-terms-doelen"), FieldKind::TextArea)
+                .value(val(v, "doelen"))
+                .hint(t(l, "dossiers-versie-doelen-hint"))
+                .required(),
+        ];
+    fields.extend(terms_fields(l, &orgs, v));
     fields.push(
         FormField::new(
             "toelichting",
-            "Toelichting op de wijziging".into(),
+            t(l, "dossiers-versie-toelichting"),
             FieldKind::TextArea,
         )
         .value(val(v, "toelichting"))
-        .hint("Bijvoorbeeld: addendum van 1 maart, artikel 4 gewijzigd.".into()),
+        .hint(t(l, "dossiers-versie-toelichting-hint")),
     );
     Ok(Form::new(
         format!("/dossiers/convenanten/{id}/versie"),
-        "Nieuwe versie vastleggen".into(),
+        t(l, "dossiers-versie-vastleggen"),
         fields,
     ))
 }
 
 async fn find_covenant(state: &AppState, id: &str) -> Result<store::Convenant, WebError> {
     store::convenanten(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|c| c.id == id)
         .ok_or(WebError::NotFound)
 }
 
-fn back_to_covenants() -> (String, String) {
+fn back_to_covenants(l: &str) -> (String, String) {
     (
         "/dossiers/convenanten".into(),
-        "Terug naar de convenanten".into(),
+        t(l, "dossiers-terug-convenanten"),
     )
 }
 
@@ -2429,13 +2791,17 @@ async fn covenant_version_page(
     )
     .await?;
     let c = find_covenant(&state, &id).await?;
-    let form = version_form(&state, &id, &version_values(&c)).await?;
+    let form = version_form(&state, &ctx.lang, &id, &version_values(&c)).await?;
     form_page(
         &ctx,
-        format!("Voorwaarden wijzigen: {} (nu versie {})", c.naam, c.versie),
-        VERSION_INTRO.into(),
+        ta(
+            &ctx.lang,
+            "dossiers-versie-titel",
+            &[("naam", (&c.naam).into()), ("versie", c.versie.into())],
+        ),
+        t(&ctx.lang, "dossiers-versie-intro"),
         form,
-        back_to_covenants(),
+        back_to_covenants(&ctx.lang),
         StatusCode::OK,
     )
 }
@@ -2467,23 +2833,26 @@ async fn covenant_version_post(
     match store::nieuwe_versie(&state.db, &auth, &id, &n).await {
         Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
         Err(e) => {
-            let form = version_form(&state, &id, &v).await?;
+            let form = version_form(&state, &ctx.lang, &id, &v).await?;
             refused(
                 &ctx,
                 form,
                 e,
-                format!("Voorwaarden wijzigen: {} (nu versie {})", c.naam, c.versie),
-                VERSION_INTRO.into(),
-                back_to_covenants(),
+                ta(
+                    &ctx.lang,
+                    "dossiers-versie-titel",
+                    &[("naam", (&c.naam).into()), ("versie", c.versie.into())],
+                ),
+                t(&ctx.lang, "dossiers-versie-intro"),
+                back_to_covenants(&ctx.lang),
             )
         }
     }
 }
 
-const REPRESENTATIVE_INTRO: &str = "Waar het convenant de toegang van een partij beperkt tot benoemde vertegenwoordigers, zien alleen deze accounts van die organisatie de dossiers onder het convenant; andere medewerkers van de organisatie zien niets. Elke wijziging van de lijst wordt vastgelegd in het auditlog.";
-
 async fn representative_form(
     state: &AppState,
+    l: &str,
     c: &store::Convenant,
     v: &Fields,
 ) -> Result<Form, WebError> {
@@ -2503,22 +2872,22 @@ async fn representative_form(
     }
     Ok(Form::new(
         format!("/dossiers/convenanten/{}/vertegenwoordigers", c.id),
-        "Vertegenwoordiger vastleggen".into(),
+        t(l, "dossiers-conv-vertegenwoordiger-vastleggen"),
         vec![
             FormField::new(
                 "organisation_id",
-                "Partij".into(),
+                t(l, "dossiers-partij"),
                 FieldKind::Select(partijen),
             )
             .value(val(v, "organisation_id"))
             .required(),
             FormField::new(
                 "email",
-                "E-mailadres van het account".into(),
+                t(l, "dossiers-vertegenwoordiger-email"),
                 FieldKind::Email,
             )
             .value(val(v, "email"))
-            .hint("Het account van de vertegenwoordiger bij die partij, zoals in het convenant (of de bijlage) genoemd.".into())
+            .hint(t(l, "dossiers-vertegenwoordiger-email-hint"))
             .required(),
         ],
     ))
@@ -2540,13 +2909,17 @@ async fn representative_page(
     )
     .await?;
     let c = find_covenant(&state, &id).await?;
-    let form = representative_form(&state, &c, &Vec::new()).await?;
+    let form = representative_form(&state, &ctx.lang, &c, &Vec::new()).await?;
     form_page(
         &ctx,
-        format!("Vertegenwoordiger vastleggen: {}", c.naam),
-        REPRESENTATIVE_INTRO.into(),
+        format!(
+            "{}: {}",
+            t(&ctx.lang, "dossiers-conv-vertegenwoordiger-vastleggen"),
+            c.naam
+        ),
+        t(&ctx.lang, "dossiers-vertegenwoordiger-intro"),
         form,
-        back_to_covenants(),
+        back_to_covenants(&ctx.lang),
         StatusCode::OK,
     )
 }
@@ -2575,14 +2948,18 @@ async fn representative_post(
     match store::vertegenwoordiger_toevoegen(&state.db, &ctx.request, &gate, &id, &n).await {
         Ok(_) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
         Err(e) => {
-            let form = representative_form(&state, &c, &v).await?;
+            let form = representative_form(&state, &ctx.lang, &c, &v).await?;
             refused(
                 &ctx,
                 form,
                 e,
-                format!("Vertegenwoordiger vastleggen: {}", c.naam),
-                REPRESENTATIVE_INTRO.into(),
-                back_to_covenants(),
+                format!(
+                    "{}: {}",
+                    t(&ctx.lang, "dossiers-conv-vertegenwoordiger-vastleggen"),
+                    c.naam
+                ),
+                t(&ctx.lang, "dossiers-vertegenwoordiger-intro"),
+                back_to_covenants(&ctx.lang),
             )
         }
     }
@@ -2603,9 +2980,7 @@ async fn representative_remove(
         Purpose::Beheer,
     )
     .await?;
-    store::vertegenwoordiger_verwijderen(&state.db, &ctx.request, &gate, &id, &user_id)
-        .await
-        ?;
+    store::vertegenwoordiger_verwijderen(&state.db, &ctx.request, &gate, &id, &user_id).await?;
     Ok(Redirect::to("/dossiers/convenanten").into_response())
 }
 
@@ -2624,37 +2999,39 @@ async fn covenant_revoke(
         Purpose::Beheer,
     )
     .await?;
-    store::revoke_convenant(&state.db, &auth, &id)
-        .await
-        ?;
+    store::revoke_convenant(&state.db, &auth, &id).await?;
     Ok(Redirect::to("/dossiers/convenanten").into_response())
 }
 
-fn casetype_form(v: &Fields) -> Form {
+fn casetype_form(l: &str, v: &Fields) -> Form {
     let chosen = vals(v, "categorieen");
     Form::new(
         "/dossiers/zaaktypen/nieuw",
-        "Zaaktype toevoegen".into(),
+        t(l, "dossiers-zaaktype-toevoegen"),
         vec![
-            FormField::new("slug", "Code".into(), FieldKind::Text)
+            FormField::new("slug", t(l, "dossiers-zaaktype-code"), FieldKind::Text)
                 .value(val(v, "slug"))
-                .hint("Kleine letters, cijfers en streepjes.".into())
+                .hint(t(l, "dossiers-zaaktype-code-hint"))
                 .required(),
-            FormField::new("naam", "Naam".into(), FieldKind::Text)
+            FormField::new("naam", t(l, "dossiers-naam"), FieldKind::Text)
                 .value(val(v, "naam"))
                 .required(),
-            FormField::new("omschrijving", "Omschrijving".into(), FieldKind::TextArea)
-                .value(val(v, "omschrijving")),
+            FormField::new(
+                "omschrijving",
+                t(l, "dossiers-omschrijving"),
+                FieldKind::TextArea,
+            )
+            .value(val(v, "omschrijving")),
             FormField::new(
                 "categorieen",
-                "Standaard gegevenscategorieën".into(),
+                t(l, "dossiers-zaaktype-categorieen"),
                 FieldKind::Checkboxes(
                     Categorie::ALL
                         .iter()
                         .map(|c| {
                             (
                                 c.slug().to_string(),
-                                c.naam().to_string(),
+                                c.label(l),
                                 chosen.iter().any(|x| x == c.slug()),
                             )
                         })
@@ -2663,13 +3040,13 @@ fn casetype_form(v: &Fields) -> Form {
             ),
             FormField::new(
                 "taken",
-                "Taken bij een nieuw dossier (één per regel)".into(),
+                t(l, "dossiers-zaaktype-taken"),
                 FieldKind::TextArea,
             )
             .value(val(v, "taken")),
             FormField::new(
                 "bewaartermijn_jaren",
-                "Bewaartermijn na sluiten (jaren)".into(),
+                t(l, "dossiers-zaaktype-bewaartermijn"),
                 FieldKind::Text,
             )
             .value(val(v, "bewaartermijn_jaren"))
@@ -2694,12 +3071,12 @@ async fn casetype_new_page(
     .await?;
     form_page(
         &ctx,
-        "Nieuw zaaktype".into(),
-        "Een zaaktype is het sjabloon van een dossier.".into(),
-        casetype_form(&Vec::new()),
+        t(&ctx.lang, "dossiers-zaaktype-nieuw"),
+        t(&ctx.lang, "dossiers-zaaktype-intro"),
+        casetype_form(&ctx.lang, &Vec::new()),
         (
             "/dossiers/convenanten".into(),
-            "Terug naar de convenanten en zaaktypen".into(),
+            t(&ctx.lang, "dossiers-terug-convenanten-zaaktypen"),
         ),
         StatusCode::OK,
     )
@@ -2733,13 +3110,13 @@ async fn casetype_new_post(
         Ok(()) => Ok(Redirect::to("/dossiers/convenanten").into_response()),
         Err(e) => refused(
             &ctx,
-            casetype_form(&v),
+            casetype_form(&ctx.lang, &v),
             e,
-            "Nieuw zaaktype".into(),
-            "Een zaaktype is het sjabloon van een dossier.".into(),
+            t(&ctx.lang, "dossiers-zaaktype-nieuw"),
+            t(&ctx.lang, "dossiers-zaaktype-intro"),
             (
                 "/dossiers/convenanten".into(),
-                "Terug naar de convenanten en zaaktypen".into(),
+                t(&ctx.lang, "dossiers-terug-convenanten-zaaktypen"),
             ),
         ),
     }
@@ -2752,6 +3129,7 @@ async fn casetype_new_post(
 #[derive(Template)]
 #[template(path = "dossiers_inzage.html")]
 struct SarSearchPage {
+    m: Texts,
     shell: Shell,
     form: Form,
     hits: Vec<(String, String, String)>,
@@ -2778,29 +3156,30 @@ async fn sar_search_page(
         Vec::new()
     } else {
         store::find_subjects(&state.db, &auth, &query)
-            .await
-            ?
+            .await?
             .into_iter()
             .map(|(a, b, c)| {
-                (
-                    a,
-                    model::subject_soort_naam(&b).unwrap_or("").to_string(),
-                    c,
-                )
+                let soort = model::subject_soort_naam(&b)
+                    .map(|_| model::label(&ctx.lang, "subject", &b))
+                    .unwrap_or_default();
+                (a, soort, c)
             })
             .collect()
     };
     let form = Form::new(
         "/dossiers/inzage",
-        "Zoeken".into(),
-        vec![
-            FormField::new("q", "Naam van de betrokkene".into(), FieldKind::Search)
-                .value(query.clone()),
-        ],
+        t(&ctx.lang, "dossiers-zoeken"),
+        vec![FormField::new(
+            "q",
+            t(&ctx.lang, "dossiers-inzage-zoek-naam"),
+            FieldKind::Search,
+        )
+        .value(query.clone())],
     )
     .get();
     render(&SarSearchPage {
-        shell: Shell::titled(&ctx, "Inzageverzoek (AVG art. 15)".into()),
+        m: texts(&ctx),
+        shell: Shell::titled(&ctx, t(&ctx.lang, "dossiers-inzage-titel")),
         form,
         hits,
         gezocht: !query.trim().is_empty(),
@@ -2810,6 +3189,7 @@ async fn sar_search_page(
 #[derive(Template)]
 #[template(path = "dossiers_inzage_subject.html")]
 struct SarSubjectPage {
+    m: Texts,
     shell: Shell,
     subject_id: String,
     verzoeken: Vec<Regel>,
@@ -2824,29 +3204,33 @@ async fn sar_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Read)
-        .await
-        ?;
-    let (naam, list) = store::verzoeken(&state.db, &auth)
-        .await
-        ?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Read).await?;
+    let (naam, list) = store::verzoeken(&state.db, &auth).await?;
     let verzoeken = list
         .into_iter()
         .map(|v| Regel {
             a: fmt_time(v.opgesteld_at, true),
             b: v.opgesteld_naam,
             c: match (&v.vrijgegeven_naam, v.vrijgegeven_at) {
-                (Some(n), Some(at)) => format!("vrijgegeven door {n} op {}", fmt_time(at, true)),
-                _ => "concept: wacht op controle door een tweede persoon".into(),
+                (Some(n), Some(at)) => ta(
+                    &ctx.lang,
+                    "dossiers-inzage-vrijgegeven-door",
+                    &[("naam", n.into()), ("op", fmt_time(at, true).into())],
+                ),
+                _ => t(&ctx.lang, "dossiers-inzage-concept-wacht"),
             },
             d: v.id,
         })
         .collect();
     render(&SarSubjectPage {
-        shell: Shell::titled(&ctx, format!("Inzageverzoek: {naam}")),
+        m: texts(&ctx),
+        shell: Shell::titled(
+            &ctx,
+            format!("{}: {naam}", t(&ctx.lang, "dossiers-inzageverzoek")),
+        ),
         form: Form::new(
             format!("/dossiers/inzage/{id}/concept"),
-            "Concept-inzage opstellen".into(),
+            t(&ctx.lang, "dossiers-inzage-opstellen"),
             Vec::new(),
         ),
         subject_id: id,
@@ -2860,19 +3244,17 @@ async fn sar_draft(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Create)
-        .await
-        ?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Create).await?;
     match store::inzage_opstellen(&state.db, &auth, state.settings.data_key.as_ref()).await {
         Ok(v) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{v}")).into_response()),
         Err(StoreError::Refused(m)) => bericht(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Inzage niet opgesteld",
+            &t(&ctx.lang, "dossiers-inzage-niet-opgesteld"),
             &m,
             (
                 format!("/dossiers/inzage/{id}"),
-                "Terug naar het verzoek".into(),
+                t(&ctx.lang, "dossiers-terug-verzoek"),
             ),
         ),
         Err(e) => Err(WebError::from(e)),
@@ -2882,7 +3264,10 @@ async fn sar_draft(
 #[derive(Template)]
 #[template(path = "dossiers_inzage_verzoek.html")]
 struct RequestPage {
+    m: Texts,
     shell: Shell,
+    /// Who drafted and (if so) released it.
+    status_tekst: String,
     v: store::Verzoek,
     i: store::Inzage,
     dossiers: Vec<(store::InzageDossier, Vec<ItemView>, Vec<Regel>)>,
@@ -2900,9 +3285,7 @@ async fn request_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Read)
-        .await
-        ?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Read).await?;
     let mut v = match store::verzoek_inzien(&state.db, &auth, &id, state.settings.data_key.as_ref())
         .await
     {
@@ -2911,11 +3294,11 @@ async fn request_page(
             return bericht(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "Inzage niet te tonen",
+                &t(&ctx.lang, "dossiers-inzage-niet-te-tonen"),
                 &m,
                 (
                     "/dossiers/inzage".into(),
-                    "Terug naar de inzageverzoeken".into(),
+                    t(&ctx.lang, "dossiers-terug-inzageverzoeken"),
                 ),
             )
         }
@@ -2925,6 +3308,7 @@ async fn request_page(
         return Err(WebError::NotFound);
     };
     let orgs = org_names(&state).await;
+    let l = ctx.lang.as_str();
     let dossiers = i
         .dossiers
         .iter()
@@ -2933,14 +3317,14 @@ async fn request_page(
                 d.clone(),
                 d.items
                     .iter()
-                    .map(|it| item_view(it, &orgs, None))
+                    .map(|it| item_view(&ctx.lang, it, &orgs, None))
                     .collect(),
                 d.historie
                     .iter()
                     .map(|h| Regel {
                         a: fmt_time(h.at, false),
-                        b: historie_soort(&h.soort).to_string(),
-                        c: h.naar.clone(),
+                        b: historie_soort(l, &h.soort),
+                        c: code_label(l, &h.naar),
                         d: h.toelichting.clone(),
                     })
                     .collect(),
@@ -2957,8 +3341,12 @@ async fn request_page(
                 r.actor_name,
                 r.actor_org_name.clone().unwrap_or_default()
             ),
-            c: format!("{} {}", r.action, r.resource_type),
-            d: r.outcome.clone(),
+            c: format!(
+                "{} {}",
+                resource_label(l, &r.resource_type),
+                t(l, &format!("audit-action-{}", r.action))
+            ),
+            d: t(l, &format!("audit-outcome-{}", r.outcome)),
         })
         .collect();
     let correcties = i
@@ -2975,21 +3363,42 @@ async fn request_page(
     let vrijgeven = (!vrijgegeven && v.opgesteld_door != p.user_id).then(|| {
         Form::new(
             format!("/dossiers/inzage/verzoek/{id}/vrijgeven"),
-            "Gecontroleerd: vrijgeven".into(),
+            t(l, "dossiers-inzage-vrijgeven"),
             Vec::new(),
         )
     });
+    let status_tekst = if vrijgegeven {
+        ta(
+            l,
+            "dossiers-inzage-status-vrijgegeven",
+            &[
+                ("opgesteld", (&v.opgesteld_naam).into()),
+                (
+                    "vrijgegeven",
+                    v.vrijgegeven_naam.clone().unwrap_or_default().into(),
+                ),
+            ],
+        )
+    } else {
+        ta(
+            l,
+            "dossiers-inzage-status-concept",
+            &[("opgesteld", (&v.opgesteld_naam).into())],
+        )
+    };
     render(&RequestPage {
+        m: texts(&ctx),
+        status_tekst,
         shell: Shell::titled(
             &ctx,
-            format!(
-                "Inzage {}: {}",
+            ta(
+                l,
                 if vrijgegeven {
-                    "(vrijgegeven)"
+                    "dossiers-inzage-titel-vrijgegeven"
                 } else {
-                    "(concept)"
+                    "dossiers-inzage-titel-concept"
                 },
-                i.subject.naam
+                &[("naam", (&i.subject.naam).into())],
             ),
         ),
         dossiers,
@@ -3008,9 +3417,7 @@ async fn request_release(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        ?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Update).await?;
     match store::verzoek_vrijgeven(&state.db, &auth, &id).await {
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/inzage/verzoek/{id}")).into_response()),
         Err(e) => conflict_of(
@@ -3018,9 +3425,20 @@ async fn request_release(
             e,
             (
                 format!("/dossiers/inzage/verzoek/{id}"),
-                "Terug naar de inzage".into(),
+                t(&ctx.lang, "dossiers-terug-inzage"),
             ),
         ),
+    }
+}
+
+/// What an audit record was about, as a label; an unknown kind as it is.
+fn resource_label(l: &str, kind: &str) -> String {
+    let key = format!("dossiers-resource-{kind}");
+    let label = t(l, &key);
+    if label == key {
+        kind.to_string()
+    } else {
+        label
     }
 }
 
@@ -3049,9 +3467,7 @@ async fn request_json(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let p = user(&state, &ctx).await?;
-    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Export)
-        .await
-        ?;
+    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &id, Action::Export).await?;
     match store::verzoek_export(&state.db, &auth, &id, state.settings.data_key.as_ref()).await {
         Ok(v) => json_download(&format!("inzage-{}.json", v.subject_id), &v),
         Err(e) => conflict_of(
@@ -3059,7 +3475,7 @@ async fn request_json(
             e,
             (
                 format!("/dossiers/inzage/verzoek/{id}"),
-                "Terug naar de inzage".into(),
+                t(&ctx.lang, "dossiers-terug-inzage"),
             ),
         ),
     }
@@ -3072,28 +3488,22 @@ async fn sar_json(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let p = user(&state, &ctx).await?;
-    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export)
-        .await
-        ?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Export).await?;
     let terug = (
         format!("/dossiers/inzage/{id}"),
-        "Terug naar het verzoek".to_string(),
+        t(&ctx.lang, "dossiers-terug-verzoek"),
     );
-    let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth)
-        .await
-        ?
-    else {
+    let Some(verzoek) = store::laatste_vrijgegeven(&state.db, &auth).await? else {
         return bericht(
             &ctx,
             StatusCode::CONFLICT,
-            "Nog geen vrijgegeven inzage",
-            "Er is nog geen inzage vrijgegeven voor deze betrokkene. Stel een concept op en laat het door een tweede persoon controleren en vrijgeven.",
+            &t(&ctx.lang, "dossiers-inzage-geen-vrijgegeven-titel"),
+            &t(&ctx.lang, "dossiers-inzage-geen-vrijgegeven-tekst"),
             terug,
         );
     };
-    let (auth, _) = store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export)
-        .await
-        ?;
+    let (auth, _) =
+        store::open_verzoek(&state.db, &ctx.request, p, &verzoek, Action::Export).await?;
     match store::verzoek_export(&state.db, &auth, &verzoek, state.settings.data_key.as_ref()).await
     {
         Ok(v) => json_download(&format!("inzage-{id}.json"), &v),
@@ -3101,38 +3511,30 @@ async fn sar_json(
     }
 }
 
-fn correction_form(id: &str, v: &Fields) -> Form {
+/// The fields a correction or restriction can be about; labels `dossiers-correctie-<veld>`.
+const CORRECTIE_VELDEN: [&str; 5] = ["naam", "adres", "contact", "geboortedatum", "beperking"];
+
+fn correction_form(l: &str, id: &str, v: &Fields) -> Form {
     Form::new(
         format!("/dossiers/inzage/{id}/correctie"),
-        "Vastleggen".into(),
+        t(l, "dossiers-vastleggen"),
         vec![
             FormField::new(
                 "veld",
-                "Wat".into(),
-                FieldKind::Select(vec![
-                    ("naam".into(), "Naam corrigeren (art. 16)".into()),
-                    ("adres".into(), "Adres corrigeren (art. 16)".into()),
-                    (
-                        "contact".into(),
-                        "Contactgegevens corrigeren (art. 16)".into(),
-                    ),
-                    (
-                        "geboortedatum".into(),
-                        "Geboortedatum corrigeren (art. 16)".into(),
-                    ),
-                    ("beperking".into(), "Verwerking beperken (art. 18)".into()),
-                ]),
+                t(l, "dossiers-wat"),
+                FieldKind::Select(
+                    CORRECTIE_VELDEN
+                        .iter()
+                        .map(|f| (f.to_string(), t(l, &format!("dossiers-correctie-{f}"))))
+                        .collect(),
+                ),
             )
             .value(val(v, "veld")),
-            FormField::new(
-                "waarde",
-                "Juiste waarde (of 'opheffen' om een beperking op te heffen)".into(),
-                FieldKind::Text,
-            )
-            .value(val(v, "waarde")),
+            FormField::new("waarde", t(l, "dossiers-correctie-waarde"), FieldKind::Text)
+                .value(val(v, "waarde")),
             FormField::new(
                 "toelichting",
-                "Grond en toelichting".into(),
+                t(l, "dossiers-correctie-toelichting"),
                 FieldKind::TextArea,
             )
             .value(val(v, "toelichting"))
@@ -3147,17 +3549,15 @@ async fn correction_page(
     Path(id): Path<String>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        ?;
+    store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update).await?;
     form_page(
         &ctx,
-        "Correctie of beperking vastleggen".into(),
-        "De oude waarde blijft bewaard in de correctiegeschiedenis.".into(),
-        correction_form(&id, &Vec::new()),
+        t(&ctx.lang, "dossiers-correctie-titel"),
+        t(&ctx.lang, "dossiers-correctie-intro"),
+        correction_form(&ctx.lang, &id, &Vec::new()),
         (
             format!("/dossiers/inzage/{id}"),
-            "Terug naar het inzageverzoek".into(),
+            t(&ctx.lang, "dossiers-terug-inzageverzoek"),
         ),
         StatusCode::OK,
     )
@@ -3170,9 +3570,7 @@ async fn correction_post(
     axum::Form(v): axum::Form<Fields>,
 ) -> WebResult {
     let p = user(&state, &ctx).await?;
-    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update)
-        .await
-        ?;
+    let auth = store::open_inzage(&state.db, &ctx.request, p, &id, Action::Update).await?;
     match store::correct(
         &state.db,
         &auth,
@@ -3185,14 +3583,54 @@ async fn correction_post(
         Ok(()) => Ok(Redirect::to(&format!("/dossiers/inzage/{id}")).into_response()),
         Err(e) => refused(
             &ctx,
-            correction_form(&id, &v),
+            correction_form(&ctx.lang, &id, &v),
             e,
-            "Correctie of beperking vastleggen".into(),
-            "De oude waarde blijft bewaard in de correctiegeschiedenis.".into(),
+            t(&ctx.lang, "dossiers-correctie-titel"),
+            t(&ctx.lang, "dossiers-correctie-intro"),
             (
                 format!("/dossiers/inzage/{id}"),
-                "Terug naar het inzageverzoek".into(),
+                t(&ctx.lang, "dossiers-terug-inzageverzoek"),
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_written_out_or_dense_and_other_text_stays() {
+        assert_eq!(dag("nl", "2026-12-07"), "7 december 2026");
+        assert_eq!(dag("en", "2026-03-01"), "1 March 2026");
+        assert_eq!(dag_kort("2026-12-07"), "07-12-2026");
+        assert_eq!(dag("nl", "geen datum"), "geen datum");
+    }
+
+    #[test]
+    fn plurals_come_from_fluent() {
+        let m = Texts { lang: "nl".into() };
+        assert_eq!(m.c("dossiers-vastleggingen-aantal", 1_i64), "1 vastlegging");
+        assert_eq!(
+            m.c("dossiers-vastleggingen-aantal", 2_usize),
+            "2 vastleggingen"
+        );
+        assert_eq!(
+            t_count("nl", "dossiers-bewaartermijn-jaren", 5),
+            "5 jaar na sluiten"
+        );
+        assert_eq!(
+            t_count("en", "dossiers-bewaartermijn-jaren", 1),
+            "1 year after closing"
+        );
+    }
+
+    #[test]
+    fn history_and_audit_codes_are_labelled() {
+        assert_eq!(historie_soort("nl", "deelname"), "Partner toegelaten");
+        assert_eq!(code_label("nl", "plan"), "Plan van aanpak");
+        assert_eq!(code_label("nl", "top-x"), "TOP X");
+        assert_eq!(resource_label("nl", "dossier-item"), "vastlegging");
+        assert_eq!(resource_label("nl", "iets-anders"), "iets-anders");
     }
 }

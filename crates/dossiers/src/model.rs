@@ -276,6 +276,43 @@ pub fn overleg_soort_naam(slug: &str) -> Option<&'static str> {
     naam_in(&OVERLEG_SOORTEN, slug)
 }
 
+/// The label of one of this module's codes in the reader's language: the Fluent message
+/// `dossiers-<kind>-<slug>` (kinds: categorie, fase, ave, zvh, inwoner, herkomst, soort,
+/// leefgebied, subject, overleg). Codes never appear as text on a page.
+pub fn label(lang: &str, kind: &str, slug: &str) -> String {
+    crate::t(lang, &format!("dossiers-{kind}-{slug}"))
+}
+
+/// The (slug, label) choices of one of the lists above, in the reader's language.
+pub fn keuzes(lang: &str, kind: &str, list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(s, _)| (s.to_string(), label(lang, kind, s)))
+        .collect()
+}
+
+impl Categorie {
+    /// The category's name in the reader's language.
+    pub fn label(self, lang: &str) -> String {
+        label(lang, "categorie", self.slug())
+    }
+}
+
+impl Fase {
+    /// The phase's name in the reader's language.
+    pub fn label(self, lang: &str) -> String {
+        label(lang, "fase", self.slug())
+    }
+}
+
+/// The AVE phase's name in the reader's language ("onbekend" outside 1..=4).
+pub fn ave_label(lang: &str, fase: i64) -> String {
+    if (1..=4).contains(&fase) {
+        label(lang, "ave", &fase.to_string())
+    } else {
+        label(lang, "ave", "onbekend")
+    }
+}
+
 /// The Dutch citizen service number check (elfproef): 9 digits (8 with a leading zero added),
 /// 9×d1 + 8×d2 + … + 2×d8 − 1×d9 divisible by 11, and not all zeros.
 pub fn bsn_geldig(bsn: &str) -> bool {

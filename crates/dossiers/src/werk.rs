@@ -89,19 +89,19 @@ async fn work(db: &Db, who: &Principal, lang: &str) -> Result<WorkGroup, String>
     .await?;
     let mut items = vec![
         WorkItem {
-            label: t_count(lang, "werk-taken-mij-te-laat", mine_late),
+            label: t_count(lang, "dossiers-werk-taken-mij-te-laat", mine_late),
             count: mine_late,
             href: "/dossiers?taak=mij".into(),
             urgent: true,
         },
         WorkItem {
-            label: t_count(lang, "werk-taken-mij", mine),
+            label: t_count(lang, "dossiers-werk-taken-mij", mine),
             count: mine,
             href: "/dossiers?taak=mij".into(),
             urgent: false,
         },
         WorkItem {
-            label: t_count(lang, "werk-taken-organisatie", org),
+            label: t_count(lang, "dossiers-werk-taken-organisatie", org),
             count: org,
             href: "/dossiers?taak=organisatie".into(),
             urgent: false,
@@ -135,20 +135,20 @@ async fn work(db: &Db, who: &Principal, lang: &str) -> Result<WorkGroup, String>
         let review: i64 = row.try_get("review").map_err(text)?;
         let nieuw: i64 = row.try_get("nieuw").map_err(text)?;
         items.push(WorkItem {
-            label: t_count(lang, "werk-herbeoordeling", review),
+            label: t_count(lang, "dossiers-werk-herbeoordeling", review),
             count: review,
             href: "/dossiers?review=verlopen".into(),
             urgent: true,
         });
         items.push(WorkItem {
-            label: t_count(lang, "werk-partners-nieuw", nieuw),
+            label: t_count(lang, "dossiers-werk-partners-nieuw", nieuw),
             count: nieuw,
             href: "/dossiers".into(),
             urgent: false,
         });
     }
     Ok(WorkGroup {
-        title: crate::t(lang, "werk-dossiers"),
+        title: crate::t(lang, "dossiers-werk-dossiers"),
         items,
     })
 }
