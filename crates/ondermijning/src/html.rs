@@ -638,6 +638,8 @@ struct DetailPage {
     forms: Vec<(String, Form)>,
     /// For the Bibob roles only: whether a Bibob screening names this place.
     bibob: Option<bool>,
+    /// The meldingen at the address per category (12 months), every category.
+    meldingen: String,
 }
 
 /// The add forms of a place's page: (heading key, form); a form with errors replaces its own.
@@ -791,6 +793,12 @@ async fn render_detail(state: &AppState, ctx: &Ctx, id: &str, refused: Option<Fo
         .await
         .map_err(store_err)?;
     let uitleg = model::score(&feiten, &weging);
+    let meldingen = feiten
+        .meldingen
+        .iter()
+        .map(|(c, n)| format!("{c}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let punten = uitleg
         .regels
         .iter()
@@ -859,6 +867,7 @@ async fn render_detail(state: &AppState, ctx: &Ctx, id: &str, refused: Option<Fo
             may_write,
             forms,
             bibob,
+            meldingen,
             d,
             m,
         },

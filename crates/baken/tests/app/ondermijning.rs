@@ -144,6 +144,39 @@ async fn a_place_gets_an_explained_score_on_its_page_and_in_the_api_and_others_a
     assert_eq!(line("signalen"), 5);
     assert_eq!(line("meldingen"), 0);
 
+    // A place through the API: a wrong KvK number is a 422 naming the field; a good one a 201.
+    let post = |body: serde_json::Value| {
+        let t = t.clone();
+        let base = app.base.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .post(format!("{base}/api/v1/ondermijning/locaties"))
+                .header("authorization", format!("Bearer {t}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (
+                status,
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let place = serde_json::json!({
+        "naam": "Loods API (test)", "soort": "loods", "straat": "Achterweg",
+        "huisnummer": "5", "postcode": "4141NK", "woonplaats": "Leerdam", "exploitant_kvk": "123"
+    });
+    let (status, body) = post(place.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("exploitant_kvk"), "{body}");
+    let mut place = place;
+    place["exploitant_kvk"] = "90000009".into();
+    let (status, body) = post(place).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["score"], 0);
+    assert_eq!(body["weging_versie"], 1);
+
     // A new weights version changes the score; both versions stay listed.
     let mut weights: Vec<(String, String)> = Vec::new();
     for row in ::ondermijning::model::weging_v1().gewichten {

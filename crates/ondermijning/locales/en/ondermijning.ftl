@@ -222,3 +222,5 @@ ondermijning-bibob = Bibob
 ondermijning-bibob-ja = A Bibob screening names this place (visible to the Bibob coordinator only).
 ondermijning-bibob-nee = No Bibob screening names this place.
 ondermijning-bibob-link = To the Bibob screenings
+ondermijning-meldingen-geen = No meldingen at this address or within 50 metres in the last 12 months.
+ondermijning-meldingen-per-categorie = Meldingen at this address or within 50 metres in the last 12 months, per category (every category, also those that do not count):

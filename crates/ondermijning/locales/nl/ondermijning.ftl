@@ -222,3 +222,5 @@ ondermijning-bibob = Bibob
 ondermijning-bibob-ja = Er is een Bibob-screening die deze locatie noemt (alleen zichtbaar voor de Bibob-coördinator).
 ondermijning-bibob-nee = Geen Bibob-screening noemt deze locatie.
 ondermijning-bibob-link = Naar de Bibob-screenings
+ondermijning-meldingen-geen = Geen meldingen op dit adres of binnen 50 meter in de afgelopen 12 maanden.
+ondermijning-meldingen-per-categorie = Meldingen op dit adres of binnen 50 meter in de afgelopen 12 maanden, per categorie (alle categorieën, ook die niet meetellen):
