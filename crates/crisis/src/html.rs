@@ -854,6 +854,8 @@ struct RosterPage {
     shell: Shell,
     m: Texts,
     week: String,
+    /// The Monday of the week shown, for the forms that return to it.
+    maandag: String,
     vorige: String,
     volgende: String,
     rows: Vec<WeekRow>,
@@ -1057,6 +1059,7 @@ async fn render_roster(
             ),
             m,
             week: model::week_label(monday),
+            maandag: monday.to_string(),
             vorige: prev.to_string(),
             volgende: next.to_string(),
             rows,
