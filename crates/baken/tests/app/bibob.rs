@@ -186,6 +186,36 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
         let page = coord.post(&format!("/bibob/{id}/{step}"), fields).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{step}: {}", page.body);
     }
+    // An attachment to the questionnaire: a PDF is kept, anything else refused next to the field.
+    let bad = super::meldingen::post_multipart(
+        &mut coord,
+        &format!("/bibob/{id}/bijlage"),
+        &[("omschrijving", "Uittreksel")],
+        &[("bestand", "kvk.pdf", b"MZ\x90\x00 not a pdf")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("alleen PDF, JPEG of PNG"));
+    let saved = super::meldingen::post_multipart(
+        &mut coord,
+        &format!("/bibob/{id}/bijlage"),
+        &[("omschrijving", "KvK-uittreksel")],
+        &[("bestand", "kvk.pdf", b"%PDF-1.7 fictief uittreksel")],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = coord.get(&format!("/bibob/{id}")).await;
+    let href = page
+        .body
+        .split("href=\"")
+        .map(|h| h.split('"').next().unwrap_or(""))
+        .find(|h| h.starts_with(&format!("/bibob/{id}/bijlagen/")))
+        .unwrap()
+        .to_string();
+    let (status, _, bytes) = coord.get_bytes(&href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bytes.starts_with(b"%PDF-1.7"));
+
     // The extra question is answered a week later.
     let ctoken = token(&app, &coord_id).await;
     let r = api_get(
@@ -428,5 +458,28 @@ async fn retention_destroys_a_screening_decided_more_than_five_years_ago() {
         Some(&format!("Bearer {t}")),
     )
     .await;
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "{}",
+        r.text().await.unwrap()
+    );
+
+    // The demo: one fictitious screening, its decider the demo mayor, made once.
+    platform::seed::demo(&app.db).await.unwrap();
+    ::bibob::seed_demo(&app.db).await.unwrap();
+    ::bibob::seed_demo(&app.db).await.unwrap();
+    let mayor = identity::user_id_by_email(&app.db, "burgemeester@vijfheerenlanden.demo")
+        .await
+        .unwrap();
+    let demo = sqlx::query(
+        "SELECT s.bedrijf FROM bibob_screening s JOIN bibob_beslisser b ON b.screening_id = s.id \
+         WHERE b.user_id = $1",
+    )
+    .bind(&mayor)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(demo.len(), 1);
+    assert!(demo[0].get::<String, _>("bedrijf").contains("(demo)"));
 }
