@@ -23,6 +23,8 @@ pub enum Deel {
     Bulletins,
     Groepen,
     Partners,
+    /// Neighbourhood profiles and their teams (no personal data: names of teams and counts).
+    Buurten,
 }
 
 /// Municipal roles that work on safety (not the council member, who sees reports only; not the
@@ -57,12 +59,13 @@ pub fn rule(deel: Deel, p: &Principal, action: Action, purpose: Purpose) -> Deci
         }
     };
     match (deel, action) {
-        (Deel::Activiteiten | Deel::Partners, Action::Read | Action::List) => {
+        (Deel::Activiteiten | Deel::Partners | Deel::Buurten, Action::Read | Action::List) => {
             allow(werkt_aan_veiligheid(p))
         }
-        (Deel::Activiteiten | Deel::Partners, Action::Create | Action::Update | Action::Delete) => {
-            allow(iv)
-        }
+        (
+            Deel::Activiteiten | Deel::Partners | Deel::Buurten,
+            Action::Create | Action::Update | Action::Delete,
+        ) => allow(iv),
         (Deel::Bulletins, Action::Read | Action::List | Action::Create | Action::Update) => {
             allow(iv || (p.of_municipality() && p.has(Role::Beheerder)))
         }
@@ -158,6 +161,67 @@ impl Resource for Partners {
     }
 }
 
+/// Neighbourhood teams (one, or the list).
+#[derive(Clone, Debug)]
+pub struct Buurten {
+    pub id: Option<String>,
+}
+
+impl Resource for Buurten {
+    fn kind(&self) -> &'static str {
+        "preventie_buurtteam"
+    }
+    fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+    fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
+        rule(Deel::Buurten, p, action, purpose)
+    }
+}
+
+/// The contacts of a neighbourhood team (coordinators of WhatsApp groups, wijkraad members):
+/// personal data, seen only by members of the organisation's team that keeps the neighbourhood
+/// team, and only for daily work. The store makes this from facts it reads itself.
+#[derive(Clone, Debug)]
+pub struct Contacten {
+    pub(crate) buurtteam_id: String,
+    /// One contact (a removal), or None for the team's list.
+    pub(crate) contact_id: Option<String>,
+    /// Whether the person is a member of the team that keeps the neighbourhood team, in its
+    /// organisation.
+    pub(crate) lid: bool,
+}
+
+/// The rule for contacts, pure: membership of the keeping team, a role that works on safety,
+/// daily work; never an export.
+pub fn contacten_rule(p: &Principal, lid: bool, action: Action, purpose: Purpose) -> Decision {
+    if purpose != Purpose::Uitvoering {
+        Decision::Deny("purpose-not-allowed")
+    } else if action == Action::Export || !werkt_aan_veiligheid(p) {
+        Decision::Deny("role-not-allowed")
+    } else if !lid {
+        Decision::Deny("not-in-team")
+    } else {
+        Decision::Allow
+    }
+}
+
+impl Resource for Contacten {
+    fn kind(&self) -> &'static str {
+        "preventie_contact"
+    }
+    fn id(&self) -> Option<String> {
+        Some(
+            self.contact_id
+                .clone()
+                .unwrap_or_else(|| self.buurtteam_id.clone()),
+        )
+    }
+    fn policy(&self, p: &Principal, action: Action, purpose: Purpose) -> Decision {
+        contacten_rule(p, self.lid, action, purpose)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +277,69 @@ mod tests {
     }
 
     #[test]
+    fn contacts_only_for_the_keeping_team() {
+        let gem = platform::access::KIND_GEMEENTE;
+        let table: &[(&str, Role, bool, Action, Decision)] = &[
+            (gem, Role::AdviseurIv, true, List, Decision::Allow),
+            (gem, Role::Handhaver, true, Create, Decision::Allow),
+            (gem, Role::AdviseurIv, true, Delete, Decision::Allow),
+            (
+                gem,
+                Role::AdviseurIv,
+                false,
+                List,
+                Decision::Deny("not-in-team"),
+            ),
+            (
+                gem,
+                Role::Beheerder,
+                false,
+                Read,
+                Decision::Deny("not-in-team"),
+            ),
+            (
+                gem,
+                Role::Raadslid,
+                true,
+                List,
+                Decision::Deny("role-not-allowed"),
+            ),
+            (
+                gem,
+                Role::Auditor,
+                true,
+                List,
+                Decision::Deny("role-not-allowed"),
+            ),
+            (
+                "partner",
+                Role::Ketenpartner,
+                true,
+                List,
+                Decision::Deny("role-not-allowed"),
+            ),
+            (
+                gem,
+                Role::AdviseurIv,
+                true,
+                Export,
+                Decision::Deny("role-not-allowed"),
+            ),
+        ];
+        for (kind, role, lid, action, expected) in table {
+            assert_eq!(
+                contacten_rule(&person(kind, *role), *lid, *action, Purpose::Uitvoering),
+                *expected,
+                "{kind} {role:?} lid={lid} {action:?}"
+            );
+        }
+        assert_eq!(
+            contacten_rule(&person(gem, Role::AdviseurIv), true, List, Purpose::Beheer),
+            Decision::Deny("purpose-not-allowed")
+        );
+    }
+
+    #[test]
     fn only_daily_work_is_a_purpose_here() {
         let p = person(platform::access::KIND_GEMEENTE, Role::AdviseurIv);
         assert_eq!(
@@ -234,6 +361,9 @@ mod tests {
         }
         assert!(!sees_module(&p));
         assert!(!sees_module(&person("partner", Role::Ketenpartner)));
-        assert!(sees_module(&person(platform::access::KIND_GEMEENTE, Role::Analist)));
+        assert!(sees_module(&person(
+            platform::access::KIND_GEMEENTE,
+            Role::Analist
+        )));
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn store_api(e: StoreError) -> ApiError {
         StoreError::NotFound => ApiError::NotFound,
         StoreError::Db(d) => d.into(),
         StoreError::Access(a) => a.into(),
+        StoreError::Identity(i) => i.into(),
     }
 }
 

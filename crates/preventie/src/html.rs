@@ -52,6 +52,7 @@ pub(crate) fn store_err(e: StoreError) -> WebError {
         StoreError::Access(a) => a.into(),
         StoreError::Db(d) => d.into(),
         StoreError::Invalid(_) => WebError::BadRequest,
+        StoreError::Identity(i) => i.into(),
     }
 }
 
@@ -120,6 +121,13 @@ pub async fn start(Extension(ctx): Extension<Ctx>) -> WebResult {
             "/preventie/partners",
             m.t("preventie-partners-title"),
             m.t("preventie-partners-intro"),
+        ));
+    }
+    if may(Deel::Buurten, p, Action::List) {
+        links.push((
+            "/preventie/wijken",
+            m.t("preventie-wijken-title"),
+            m.t("preventie-wijken-intro"),
         ));
     }
     render(&StartPage {

@@ -12,6 +12,8 @@ pub mod access;
 pub mod api;
 mod bronnen;
 pub mod bulletins;
+pub mod buurten;
+mod demo;
 pub mod groepen;
 pub mod html;
 pub mod model;
@@ -79,6 +81,21 @@ pub fn routes() -> axum::Router<AppState> {
             "/preventie/partners/afspraken",
             post(groepen::afspraak_post),
         )
+        .route("/preventie/wijken", get(buurten::wijken))
+        .route("/preventie/wijken/{code}", get(buurten::wijk))
+        .route(
+            "/preventie/buurtteams/nieuw",
+            get(buurten::team_new_page).post(buurten::team_new_post),
+        )
+        .route("/preventie/buurtteams/{id}", get(buurten::team_page))
+        .route(
+            "/preventie/buurtteams/{id}/contacten",
+            post(buurten::contact_post),
+        )
+        .route(
+            "/preventie/buurtteams/{id}/contacten/{contact}/verwijderen",
+            post(buurten::contact_remove),
+        )
         .route("/veilig-digitaal", get(publiek::index))
         .route("/veilig-digitaal/aanmelden", post(publiek::aanmelden))
         .route("/veilig-digitaal/aangemeld", get(publiek::aangemeld))
@@ -119,7 +136,8 @@ pub async fn seed(db: &Db) -> Result<(), PreventieError> {
 }
 
 /// Fictitious demo content; runs after the demo accounts exist (idempotent).
-pub async fn seed_demo(_db: &Db) -> Result<(), PreventieError> {
+pub async fn seed_demo(db: &Db) -> Result<(), PreventieError> {
+    demo::seed(db).await?;
     Ok(())
 }
 
@@ -128,6 +146,13 @@ pub async fn daily(db: &Db) -> Result<(), PreventieError> {
     let removed = store::verwijder_onbevestigd(db).await?;
     if removed > 0 {
         tracing::info!(removed, "unconfirmed bulletin subscriptions removed");
+    }
+    let contacts = store::verwijder_verlopen_contacten(db, platform::db::today_nl()).await?;
+    if contacts > 0 {
+        tracing::info!(
+            contacts,
+            "neighbourhood contacts removed after their consent term"
+        );
     }
     Ok(())
 }

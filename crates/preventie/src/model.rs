@@ -605,6 +605,163 @@ impl AfspraakIn {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Neighbourhoods: teams and their contacts.
+
+/// Kinds of neighbourhood teams.
+pub const BUURTTEAM_SOORTEN: [&str; 3] = ["wijkraad", "buurtpreventie", "whatsapp"];
+
+/// A neighbourhood team as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct BuurtteamIn {
+    /// `wijkraad`, `buurtpreventie` or `whatsapp` (a WhatsApp neighbourhood-prevention group).
+    pub soort: String,
+    pub naam: String,
+    pub wijk: String,
+    #[serde(default)]
+    pub buurt: String,
+    /// The id of the organisation's team that keeps it (its members see the contacts).
+    pub beheer_team: String,
+    /// Number of participants, if known (no names).
+    #[serde(default)]
+    pub deelnemers: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Buurtteam {
+    pub soort: String,
+    pub naam: String,
+    pub wijk: String,
+    pub buurt: Option<String>,
+    pub beheer_team: String,
+    pub deelnemers: Option<i64>,
+}
+
+impl BuurtteamIn {
+    pub fn parse(
+        &self,
+        known_wijk: &dyn Fn(&str) -> bool,
+        known_buurt: &dyn Fn(&str) -> bool,
+        own_team: &dyn Fn(&str) -> bool,
+    ) -> Result<Buurtteam, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let soort = self.soort.trim().to_string();
+        if !BUURTTEAM_SOORTEN.contains(&soort.as_str()) {
+            e.push(field_error("soort", "preventie-error-choice"));
+        }
+        let naam = text("naam", &self.naam, 200, &mut e);
+        let wijk = self.wijk.trim().to_string();
+        if !known_wijk(&wijk) {
+            e.push(field_error("wijk", "preventie-error-wijk"));
+        }
+        let buurt = Some(self.buurt.trim().to_string()).filter(|b| !b.is_empty());
+        if let Some(b) = &buurt {
+            if !known_buurt(b) || !buurt_in_wijk(b, &wijk) {
+                e.push(field_error("buurt", "preventie-error-buurt"));
+            }
+        }
+        let beheer_team = self.beheer_team.trim().to_string();
+        if !own_team(&beheer_team) {
+            e.push(field_error("beheer_team", "preventie-error-choice"));
+        }
+        let deelnemers = count("deelnemers", &self.deelnemers, &mut e);
+        if e.is_empty() {
+            Ok(Buurtteam {
+                soort,
+                naam,
+                wijk,
+                buurt,
+                beheer_team,
+                deelnemers,
+            })
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// The roles of a contact in a neighbourhood team.
+pub const CONTACT_ROLLEN: [&str; 4] = ["coordinator", "wijkraadslid", "vertegenwoordiger", "lid"];
+/// How consent was given.
+pub const TOESTEMMING_WIJZEN: [&str; 3] = ["schriftelijk", "e-mail", "formulier"];
+/// Consent to keep contact data lasts at most this many years; then it is asked again or removed.
+pub const CONSENT_YEARS: i16 = 2;
+
+/// A contact as typed in.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ContactIn {
+    pub naam: String,
+    /// `coordinator`, `wijkraadslid`, `vertegenwoordiger` or `lid`.
+    pub rol: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub telefoon: String,
+    /// When consent was given (YYYY-MM-DD), not in the future.
+    pub toestemming_op: String,
+    /// `schriftelijk`, `e-mail` or `formulier`.
+    pub toestemming_hoe: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub naam: String,
+    pub rol: String,
+    pub email: String,
+    pub telefoon: String,
+    pub toestemming_op: Date,
+    pub toestemming_hoe: String,
+    /// Removed by the daily job after this day: consent plus [`CONSENT_YEARS`].
+    pub bewaren_tot: Date,
+}
+
+impl ContactIn {
+    pub fn parse(&self, today: Date) -> Result<Contact, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let naam = text("naam", &self.naam, 200, &mut e);
+        let rol = self.rol.trim().to_string();
+        if !CONTACT_ROLLEN.contains(&rol.as_str()) {
+            e.push(field_error("rol", "preventie-error-choice"));
+        }
+        let email = self.email.trim().to_string();
+        if !email.is_empty() && !platform::identity::valid_email(&email) {
+            e.push(field_error("email", "preventie-error-email"));
+        }
+        let telefoon = optional_text("telefoon", &self.telefoon, 30, &mut e);
+        if email.is_empty() && telefoon.is_empty() {
+            e.push(field_error("email", "preventie-error-reachable"));
+        }
+        let toestemming_op = date("toestemming_op", &self.toestemming_op, &mut e);
+        if toestemming_op.is_some_and(|d| d > today) {
+            e.push(field_error("toestemming_op", "preventie-error-future"));
+        }
+        let toestemming_hoe = self.toestemming_hoe.trim().to_string();
+        if !TOESTEMMING_WIJZEN.contains(&toestemming_hoe.as_str()) {
+            e.push(field_error("toestemming_hoe", "preventie-error-choice"));
+        }
+        let bewaren_tot =
+            toestemming_op.and_then(|d| d.checked_add(jiff::Span::new().years(CONSENT_YEARS)).ok());
+        if bewaren_tot.is_some_and(|d| d < today) {
+            e.push(field_error(
+                "toestemming_op",
+                "preventie-error-consent-expired",
+            ));
+        }
+        match (toestemming_op, bewaren_tot) {
+            (Some(toestemming_op), Some(bewaren_tot)) if e.is_empty() => Ok(Contact {
+                naam,
+                rol,
+                email,
+                telefoon,
+                toestemming_op,
+                toestemming_hoe,
+                bewaren_tot,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -738,6 +895,37 @@ mod tests {
         };
         assert!(ok.parse(&|p| p == "p1").is_ok());
         assert!(ok.parse(&|_| false).is_err());
+    }
+
+    #[test]
+    fn a_contact_needs_consent_and_a_way_to_reach_them() {
+        let today = jiff::civil::date(2026, 12, 7);
+        let c = ContactIn {
+            naam: "Coördinator (fictief)".into(),
+            rol: "coordinator".into(),
+            email: String::new(),
+            telefoon: String::new(),
+            toestemming_op: "2026-12-01".into(),
+            toestemming_hoe: "formulier".into(),
+        };
+        let e = c.parse(today).unwrap_err();
+        assert_eq!(e[0].message, "preventie-error-reachable");
+        let ok = ContactIn {
+            telefoon: "06-00000000".into(),
+            ..c.clone()
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(ok.bewaren_tot, jiff::civil::date(2028, 12, 1));
+        let old = ContactIn {
+            telefoon: "06-00000000".into(),
+            toestemming_op: "2023-01-01".into(),
+            ..c
+        };
+        assert_eq!(
+            old.parse(today).unwrap_err()[0].message,
+            "preventie-error-consent-expired"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use platform::identity::FieldError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::access::{Activiteiten, Bulletins, Groepen, Partners};
+use crate::access::{Activiteiten, Bulletins, Buurten, Contacten, Groepen, Partners};
 use crate::model::{self, Activiteit, Bulletin, Soort, Status};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +22,8 @@ pub enum StoreError {
     Access(#[from] AccessError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Identity(#[from] platform::identity::IdentityError),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -1386,4 +1388,296 @@ pub async fn dossier_koppelen(
     auth.record(&mut tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neighbourhoods: teams (no personal data) and their contacts (personal data, team only).
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BuurtteamRij {
+    pub id: String,
+    /// `wijkraad`, `buurtpreventie` or `whatsapp`.
+    pub soort: String,
+    pub naam: String,
+    pub wijk: String,
+    pub buurt: Option<String>,
+    /// The organisation's team that keeps it; only its members see the contacts.
+    pub beheer_team_id: String,
+    pub deelnemers: Option<i64>,
+}
+
+fn buurtteam_rij(r: &AnyRow) -> std::result::Result<BuurtteamRij, sqlx::Error> {
+    Ok(BuurtteamRij {
+        id: r.try_get("id")?,
+        soort: r.try_get("soort")?,
+        naam: r.try_get("naam")?,
+        wijk: r.try_get("wijk_code")?,
+        buurt: r.try_get("buurt_code")?,
+        beheer_team_id: r.try_get("beheer_team_id")?,
+        deelnemers: r.try_get("deelnemers")?,
+    })
+}
+
+/// The access decision for neighbourhood teams.
+pub async fn authorize_buurten<A: ActionType>(
+    db: &Db,
+    request: &RequestContext,
+    p: &Principal,
+    id: Option<&str>,
+) -> std::result::Result<Authorized<Buurten, A>, AccessError> {
+    access::authorize_as::<A, _>(
+        db,
+        request,
+        p,
+        Buurten {
+            id: id.map(str::to_string),
+        },
+        Purpose::Uitvoering,
+    )
+    .await
+}
+
+/// The neighbourhood teams of the person's organisation, in a wijk or all.
+pub async fn buurtteams<A: ActionType>(
+    db: &Db,
+    auth: &Authorized<Buurten, A>,
+    wijk: Option<&str>,
+) -> Result<Vec<BuurtteamRij>> {
+    let rows = sqlx::query(
+        "SELECT id, soort, naam, wijk_code, buurt_code, beheer_team_id, deelnemers FROM preventie_buurtteam \
+         WHERE organisation_id = $1 AND ($2 = '' OR wijk_code = $2) ORDER BY wijk_code, naam",
+    )
+    .bind(&auth.principal().organisation_id)
+    .bind(wijk.unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(buurtteam_rij)
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// One neighbourhood team of the person's organisation.
+pub async fn buurtteam<A: ActionType>(
+    db: &Db,
+    auth: &Authorized<Buurten, A>,
+) -> Result<BuurtteamRij> {
+    let id = auth.resource().id.clone().ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(
+        "SELECT id, soort, naam, wijk_code, buurt_code, beheer_team_id, deelnemers FROM preventie_buurtteam \
+         WHERE id = $1 AND organisation_id = $2",
+    )
+    .bind(&id)
+    .bind(&auth.principal().organisation_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(buurtteam_rij(&row)?)
+}
+
+/// Records a neighbourhood team.
+pub async fn buurtteam_nieuw(
+    db: &Db,
+    auth: &Authorized<Buurten, act::Create>,
+    t: &model::Buurtteam,
+) -> Result<String> {
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO preventie_buurtteam (id, organisation_id, beheer_team_id, soort, naam, wijk_code, buurt_code, \
+         deelnemers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(&auth.principal().organisation_id)
+    .bind(&t.beheer_team)
+    .bind(&t.soort)
+    .bind(&t.naam)
+    .bind(&t.wijk)
+    .bind(&t.buurt)
+    .bind(t.deelnemers)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    auth.record_created(&mut tx, "preventie_buurtteam", &id, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The access decision for the contacts of a neighbourhood team (and one of them, for a
+/// removal): on the team's keeping team and the person's membership, read here.
+pub async fn authorize_contacten<A: ActionType>(
+    db: &Db,
+    request: &RequestContext,
+    p: &Principal,
+    buurtteam_id: &str,
+    contact_id: Option<&str>,
+) -> Result<Authorized<Contacten, A>> {
+    let row = sqlx::query(
+        "SELECT organisation_id, beheer_team_id FROM preventie_buurtteam WHERE id = $1",
+    )
+    .bind(buurtteam_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let organisation: String = row.try_get("organisation_id")?;
+    let team: String = row.try_get("beheer_team_id")?;
+    let teams = platform::identity::team_ids_of_user(db, &p.user_id).await?;
+    let lid = organisation == p.organisation_id && teams.contains(&team);
+    Ok(access::authorize_as::<A, _>(
+        db,
+        request,
+        p,
+        Contacten {
+            buurtteam_id: buurtteam_id.to_string(),
+            contact_id: contact_id.map(str::to_string),
+            lid,
+        },
+        Purpose::Uitvoering,
+    )
+    .await?)
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ContactRij {
+    pub id: String,
+    pub naam: String,
+    pub rol: String,
+    pub email: String,
+    pub telefoon: String,
+    pub toestemming_op: String,
+    pub toestemming_hoe: String,
+    /// Removed after this day unless consent is renewed.
+    pub bewaren_tot: String,
+}
+
+/// The contacts of a neighbourhood team; each contact read is audited.
+pub async fn contacten(
+    db: &Db,
+    auth: &Authorized<Contacten, act::List>,
+) -> Result<Vec<ContactRij>> {
+    let team = auth.resource().buurtteam_id.clone();
+    let rows = sqlx::query(
+        "SELECT id, naam, rol, email, telefoon, toestemming_op, toestemming_hoe, bewaren_tot FROM preventie_contact \
+         WHERE buurtteam_id = $1 ORDER BY naam",
+    )
+    .bind(&team)
+    .fetch_all(db.pool())
+    .await?;
+    let out = rows
+        .iter()
+        .map(|r| {
+            Ok(ContactRij {
+                id: r.try_get("id")?,
+                naam: r.try_get("naam")?,
+                rol: r.try_get("rol")?,
+                email: r.try_get("email")?,
+                telefoon: r.try_get("telefoon")?,
+                toestemming_op: r.try_get("toestemming_op")?,
+                toestemming_hoe: r.try_get("toestemming_hoe")?,
+                bewaren_tot: r.try_get("bewaren_tot")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let ids: Vec<String> = out.iter().map(|c| c.id.clone()).collect();
+    let mut tx = db.begin().await?;
+    auth.record(&mut tx).await?;
+    auth.record_each(&mut tx, "preventie_contact", &ids, None)
+        .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Records a contact with the consent given.
+pub async fn contact_nieuw(
+    db: &Db,
+    auth: &Authorized<Contacten, act::Create>,
+    c: &model::Contact,
+) -> Result<String> {
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO preventie_contact (id, buurtteam_id, naam, rol, email, telefoon, toestemming_op, \
+         toestemming_hoe, bewaren_tot, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(&auth.resource().buurtteam_id)
+    .bind(&c.naam)
+    .bind(&c.rol)
+    .bind(&c.email)
+    .bind(&c.telefoon)
+    .bind(c.toestemming_op.to_string())
+    .bind(&c.toestemming_hoe)
+    .bind(c.bewaren_tot.to_string())
+    .bind(&auth.principal().user_id)
+    .bind(now_ms())
+    .execute(tx.conn()?)
+    .await?;
+    auth.record_created(&mut tx, "preventie_contact", &id, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a contact at once, e.g. on their request (nothing of them is kept).
+pub async fn contact_verwijderen(db: &Db, auth: &Authorized<Contacten, act::Delete>) -> Result<()> {
+    let contact = auth
+        .resource()
+        .contact_id
+        .clone()
+        .ok_or(StoreError::NotFound)?;
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("DELETE FROM preventie_contact WHERE id = $1 AND buurtteam_id = $2")
+        .bind(&contact)
+        .bind(&auth.resource().buurtteam_id)
+        .execute(tx.conn()?)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    auth.record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes the contacts whose consent term has passed; returns how many.
+pub async fn verwijder_verlopen_contacten(db: &Db, today: jiff::civil::Date) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("DELETE FROM preventie_contact WHERE bewaren_tot < $1")
+        .bind(today.to_string())
+        .execute(tx.conn()?)
+        .await?;
+    if done.rows_affected() > 0 {
+        system_audit(&mut tx, "job", "delete", "preventie_contact", None).await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
+/// Figures of a wijk without personal data: youth groups, activities held this year.
+pub async fn wijk_cijfers(
+    db: &Db,
+    organisation_id: &str,
+    wijk: &str,
+    year_from_ms: i64,
+) -> Result<(i64, i64)> {
+    let groepen: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM preventie_groep WHERE organisation_id = $1 AND wijk_code = $2 AND status = 'actief'",
+    )
+    .bind(organisation_id)
+    .bind(wijk)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    let activiteiten: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM preventie_activiteit WHERE organisation_id = $1 AND wijk_code = $2 \
+         AND status = 'gehouden' AND datum_ms >= $3",
+    )
+    .bind(organisation_id)
+    .bind(wijk)
+    .bind(year_from_ms)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    Ok((groepen, activiteiten))
 }

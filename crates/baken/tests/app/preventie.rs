@@ -411,3 +411,169 @@ async fn preventie_a_youth_group_from_scan_to_approach_with_a_school_and_halt() 
             >= 2
     );
 }
+
+#[tokio::test]
+async fn preventie_neighbourhood_contacts_only_for_the_keeping_team_with_consent_and_removal() {
+    let app = spawn_app().await;
+    let (iv_id, secret) = app
+        .user("iv@example.nl", "vijfheerenlanden", Role::AdviseurIv, true)
+        .await;
+    sqlx::query(
+        "INSERT INTO team_members (team_id, user_id) SELECT id, $1 FROM teams WHERE slug = 'integrale-veiligheid'",
+    )
+    .bind(&iv_id)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let team_id: String = sqlx::query("SELECT id FROM teams WHERE slug = 'integrale-veiligheid'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    let mut iv = Browser::new(&app);
+    iv.login("iv@example.nl", PASSWORD, secret.as_deref()).await;
+    let made = iv
+        .post(
+            "/preventie/buurtteams/nieuw",
+            &[
+                ("soort", "whatsapp"),
+                ("naam", "WhatsApp Buurtpreventie Hagestein (demo)"),
+                ("wijk", "WK196101"),
+                ("buurt", ""),
+                ("beheer_team", &team_id),
+                ("deelnemers", "87"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303);
+    let path = made.location().unwrap();
+    let refused = iv
+        .post(
+            &format!("{path}/contacten"),
+            &[
+                ("naam", "Coördinator Fictief"),
+                ("rol", "coordinator"),
+                ("toestemming_op", "2026-12-01"),
+                ("toestemming_hoe", "formulier"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .body
+        .contains("Vul een e-mailadres of telefoonnummer in."));
+    assert!(refused.body.contains("value=\"Coördinator Fictief\""));
+    let added = iv
+        .post(
+            &format!("{path}/contacten"),
+            &[
+                ("naam", "Coördinator Fictief"),
+                ("rol", "coordinator"),
+                ("email", "coordinator@example.nl"),
+                ("telefoon", ""),
+                ("toestemming_op", "2026-12-01"),
+                ("toestemming_hoe", "formulier"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let page = iv.get(&path).await;
+    assert!(page.body.contains("Coördinator Fictief") && page.body.contains("2028-12-01"));
+    let contact: String = sqlx::query("SELECT id FROM preventie_contact")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    assert!(!app
+        .audit_rows(&format!(
+            "resource_type = 'preventie_contact' AND action = 'read' AND outcome = 'allowed' AND resource_id = '{contact}'"
+        ))
+        .await
+        .is_empty());
+
+    // Someone outside the keeping team sees the team, not its contacts, and cannot add any.
+    let mut hh = app
+        .browser_as("hh@example.nl", "vijfheerenlanden", Role::Handhaver)
+        .await;
+    let other = hh.get(&path).await;
+    assert_eq!(other.status, 200);
+    assert!(!other.body.contains("Coördinator Fictief"));
+    assert!(other
+        .body
+        .contains("Alleen de leden van het beherende team"));
+    let denied = hh
+        .post(&format!("{path}/contacten/{contact}/verwijderen"), &[])
+        .await;
+    assert_eq!(denied.status, 403);
+    assert_eq!(
+        app.audit_rows("resource_type = 'preventie_contact' AND outcome = 'denied'")
+            .await
+            .len(),
+        1
+    );
+
+    // Removed on request: gone at once.
+    let removed = iv
+        .post(&format!("{path}/contacten/{contact}/verwijderen"), &[])
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(!iv.get(&path).await.body.contains("Coördinator Fictief"));
+    // And after the consent term the daily job removes what is left.
+    assert_eq!(
+        iv.post(
+            &format!("{path}/contacten"),
+            &[
+                ("naam", "Lid Fictief"),
+                ("rol", "lid"),
+                ("telefoon", "06-00000000"),
+                ("toestemming_op", "2026-12-01"),
+                ("toestemming_hoe", "schriftelijk"),
+            ],
+        )
+        .await
+        .status,
+        303
+    );
+    let later = jiff::civil::date(2029, 1, 1);
+    assert_eq!(
+        ::preventie::store::verwijder_verlopen_contacten(&app.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM preventie_contact")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(left, 0);
+    // The fictitious demo content loads once and its pages render.
+    ::preventie::seed_demo(&app.db).await.unwrap();
+    ::preventie::seed_demo(&app.db).await.unwrap();
+    let activities = iv.get("/preventie/activiteiten").await;
+    assert_eq!(
+        activities.body.matches("(demo)</a>").count(),
+        3,
+        "three demo activities, once"
+    );
+    let groups = iv.get("/preventie/groepen").await;
+    let group = last_token_after(&groups.body, "href=\"/preventie/groepen/");
+    assert_eq!(
+        iv.get(&format!("/preventie/groepen/{group}")).await.status,
+        200
+    );
+    assert_eq!(iv.get("/preventie/partners").await.status, 200);
+    assert!(Browser::new(&app)
+        .get("/veilig-digitaal")
+        .await
+        .body
+        .contains("valse berichten over pakketjes (demo)"));
+    let profile = iv.get("/preventie/wijken/WK196101").await;
+    assert_eq!(profile.status, 200);
+    assert!(profile
+        .body
+        .contains("WhatsApp Buurtpreventie Hagestein (demo)"));
+}
