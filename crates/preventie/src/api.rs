@@ -12,12 +12,15 @@ use utoipa_axum::routes;
 
 use crate::html::known_wijk;
 use crate::model::ActiviteitIn;
-use crate::store::{self, ActiviteitRij, StoreError};
+use crate::store::{self, ActiviteitRij, BulletinRij, GroepDetail, GroepRij, StoreError};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_activiteiten, create_activiteit))
         .routes(routes!(get_activiteit, update_activiteit))
+        .routes(routes!(list_bulletins))
+        .routes(routes!(list_groepen))
+        .routes(routes!(get_groep))
 }
 
 pub(crate) fn store_api(e: StoreError) -> ApiError {
@@ -125,5 +128,61 @@ async fn update_activiteit(
         store::activiteit_by_id(&state.db, &read)
             .await
             .map_err(store_api)?,
+    ))
+}
+
+/// The digital-safety bulletins of the caller's organisation with their sending progress (no
+/// subscriber addresses: those are never given out).
+#[utoipa::path(get, path = "/api/v1/preventie/bulletins", tag = "preventie", security(("bearer" = [])), responses(
+    (status = 200, body = [BulletinRij]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn list_bulletins(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<BulletinRij>>, ApiError> {
+    let p = api_user(&ctx)?;
+    let auth = store::authorize_bulletins::<act::List>(&state.db, &ctx.request, p, None).await?;
+    Ok(Json(
+        store::bulletins(&state.db, &auth)
+            .await
+            .map_err(store_api)?,
+    ))
+}
+
+/// The youth groups of the caller's organisation (the read is audited).
+#[utoipa::path(get, path = "/api/v1/preventie/groepen", tag = "preventie", security(("bearer" = [])), responses(
+    (status = 200, body = [GroepRij]),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json")
+))]
+async fn list_groepen(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Json<Vec<GroepRij>>, ApiError> {
+    let p = api_user(&ctx)?;
+    let auth = store::authorize_groepen::<act::List>(&state.db, &ctx.request, p, None).await?;
+    Ok(Json(
+        store::groepen(&state.db, &auth).await.map_err(store_api)?,
+    ))
+}
+
+/// One youth group with its scans, approach, history and linked group dossier (audited).
+#[utoipa::path(get, path = "/api/v1/preventie/groepen/{id}", tag = "preventie", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = GroepDetail),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json")
+))]
+async fn get_groep(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Json<GroepDetail>, ApiError> {
+    let p = api_user(&ctx)?;
+    let auth = store::authorize_groepen::<act::Read>(&state.db, &ctx.request, p, Some(&id)).await?;
+    Ok(Json(
+        store::groep(&state.db, &auth).await.map_err(store_api)?,
     ))
 }

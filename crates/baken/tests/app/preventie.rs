@@ -379,6 +379,19 @@ async fn preventie_a_youth_group_from_scan_to_approach_with_a_school_and_halt() 
     let list = iv.get("/preventie/groepen").await;
     assert!(list.body.contains("Groep Stationsplein") && list.body.contains("2027-01-15"));
 
+    let token = format!("Bearer {}", cli_token(&app, "iv@example.nl"));
+    let group_id = path.rsplit('/').next().unwrap();
+    let answer = api_get(
+        &app,
+        &format!("/api/v1/preventie/groepen/{group_id}"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    let detail: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(detail["scans"][0]["ernst"], "midden");
+    assert_eq!(detail["aanpak"].as_array().unwrap().len(), 2);
+
     // Only team IV and the procesregisseur read groups; every read and refusal is audited.
     let mut regie = app
         .browser_as(
