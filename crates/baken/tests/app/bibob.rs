@@ -105,6 +105,35 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
     assert!(page.body.contains("alleen bij een signaal"));
     assert!(page.body.contains("Stichting Proef"));
 
+    // The coordinator changes the policy: subsidies always, then no signal is needed.
+    let mut policy = vec![
+        ("toets-alcoholvergunning", "altijd"),
+        ("toets-exploitatievergunning", "altijd"),
+        ("toets-omgevingsvergunning", "bij-signaal"),
+        ("toets-opiumwet-ontheffing", "altijd"),
+        ("toets-subsidie", "nooit"),
+        ("toets-vastgoedtransactie", "bij-signaal"),
+        ("toets-overheidsopdracht", "bij-signaal"),
+    ];
+    let page = coord.post("/bibob/beleid", &policy).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    policy[4].1 = "altijd";
+    let page = coord.post("/bibob/beleid", &policy).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = coord
+        .post(
+            "/bibob/nieuw",
+            &[
+                ("soort", "subsidie"),
+                ("aanvraag", "S-2026-13 subsidie"),
+                ("aanvraag_op", "2026-09-01"),
+                ("bedrijf", "Stichting Proef"),
+                ("kvk", "12345678"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
     // The policy always screens an exploitatievergunning.
     let page = coord
         .post(
