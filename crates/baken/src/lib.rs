@@ -83,10 +83,7 @@ async fn checkpoint_loop(db: Db, c: AuditCheckpointing) {
 }
 
 /// The API of the platform and every module, with its documentation.
-fn api(
-    limit: &meldingen::PublicLimit,
-    geocoding: meldingen::Geocoding,
-) -> OpenApiRouter<AppState> {
+fn api(limit: &meldingen::PublicLimit, geocoding: meldingen::Geocoding) -> OpenApiRouter<AppState> {
     platform::web::api::openapi_router()
         .merge(beleid::api())
         .merge(meldingen::api_with(limit, geocoding))

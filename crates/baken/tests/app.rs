@@ -7,16 +7,12 @@
 mod access;
 #[path = "app/accounts.rs"]
 mod accounts;
+#[path = "app/beleid.rs"]
+mod beleid;
 #[path = "app/bibob.rs"]
 mod bibob;
 #[path = "app/crisis.rs"]
 mod crisis;
-#[path = "app/ondermijning.rs"]
-mod ondermijning;
-#[path = "app/preventie.rs"]
-mod preventie;
-#[path = "app/beleid.rs"]
-mod beleid;
 #[path = "app/dossiers.rs"]
 mod dossiers;
 #[path = "app/maatregelen.rs"]
@@ -27,6 +23,10 @@ mod meldingen;
 mod meldingen_kaart;
 #[path = "app/monitor.rs"]
 mod monitor;
+#[path = "app/ondermijning.rs"]
+mod ondermijning;
+#[path = "app/preventie.rs"]
+mod preventie;
 #[path = "app/uploads.rs"]
 mod uploads;
 

@@ -9,9 +9,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
-use platform::web::forms::FormPage;
 use platform::access::{self as pa, Action as AccessAction, Principal, Purpose};
 use platform::db::Db;
+use platform::web::forms::FormPage;
 use platform::web::forms::{FieldKind, Form, FormField};
 use platform::web::{
     render, render_status, require_user, AppState, Ctx, Shell, WebError, WebResult,
@@ -1731,7 +1731,11 @@ pub async fn report_data(db: &Db, year: i64) -> Result<ReportData, BeleidError> 
     let house = platform::theme::current(db).await?;
     let logo = match platform::theme::logo(db).await? {
         Some((bytes, kind)) => {
-            let name = if kind == "image/png" { "logo.png" } else { "logo.svg" };
+            let name = if kind == "image/png" {
+                "logo.png"
+            } else {
+                "logo.svg"
+            };
             charts.push((name.to_string(), bytes));
             Some(name)
         }

@@ -257,9 +257,7 @@ async fn list(
         Purpose::Uitvoering,
     )
     .await?;
-    let items = store::list(&state.db, &auth, q.q.as_deref().unwrap_or(""))
-        .await
-        ?;
+    let items = store::list(&state.db, &auth, q.q.as_deref().unwrap_or("")).await?;
     Ok(Json(
         items.iter().map(MaatregelSamenvatting::from).collect(),
     ))
@@ -290,14 +288,10 @@ async fn create(
     ApiJson(input): ApiJson<NieuweMaatregel>,
 ) -> Result<Response, ApiError> {
     let p = api_user(&ctx)?;
-    let auth = store::authorize_new(&state.db, &ctx.request, p)
-        .await
-        ?;
+    let auth = store::authorize_new(&state.db, &ctx.request, p).await?;
     let nieuw = input.parse().map_err(ApiError::Invalid)?;
     let kal = store::kalender(&state.db).await?;
-    let id = store::create(&state.db, &auth, &nieuw, &p.user_id, &kal)
-        .await
-        ?;
+    let id = store::create(&state.db, &auth, &nieuw, &p.user_id, &kal).await?;
     let read = authorize_one::<access::act::Read>(&state, &ctx, p, &id).await?;
     let d = store::get(&state.db, &read).await?;
     Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
@@ -340,9 +334,7 @@ async fn add_step(
     let auth = authorize_one::<access::act::Update>(&state, &ctx, p, &id).await?;
     let stap = input.parse().map_err(ApiError::Invalid)?;
     let kal = store::kalender(&state.db).await?;
-    let d = store::add_step(&state.db, &auth, &stap, &p.user_id, &kal)
-        .await
-        ?;
+    let d = store::add_step(&state.db, &auth, &stap, &p.user_id, &kal).await?;
     Ok((StatusCode::CREATED, Json(detail_out(&d, &kal))).into_response())
 }
 

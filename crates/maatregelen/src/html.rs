@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Extension, Form as AxForm, Router};
 use jiff::civil::Date;
-use platform::web::forms::FormPage;
 use platform::access::{self, Action, Principal, Purpose, Role};
 use platform::identity::FieldError;
+use platform::web::forms::FormPage;
 use platform::web::forms::{FieldKind, Form, FormField};
 use platform::web::{
     render, render_status, require_user, AppState, Ctx, Shell, WebError, WebResult,
@@ -156,9 +156,7 @@ async fn list_page(
     )
     .await?;
     let query = q.get("q").cloned().unwrap_or_default();
-    let items = store::list(&state.db, &auth, &query)
-        .await
-        ?;
+    let items = store::list(&state.db, &auth, &query).await?;
     let rows = items
         .into_iter()
         .map(|x| Row {
@@ -413,9 +411,7 @@ async fn new_post(
     };
     let result = match input.parse() {
         Ok(n) if errors.is_empty() => {
-            let auth = store::authorize_new(&state.db, &ctx.request, p)
-                .await
-                ?;
+            let auth = store::authorize_new(&state.db, &ctx.request, p).await?;
             match store::kalender(&state.db).await {
                 Ok(kal) => store::create(&state.db, &auth, &n, &p.user_id, &kal).await,
                 Err(e) => Err(e),
@@ -1334,9 +1330,7 @@ async fn deadlines_page(
         Purpose::Uitvoering,
     )
     .await?;
-    let all = store::all_with_steps(&state.db, &auth)
-        .await
-        ?;
+    let all = store::all_with_steps(&state.db, &auth).await?;
     let kal = store::kalender(&state.db).await?;
     let mut teams = team_options(&state, p).await?;
     teams.insert(1, ("mijn".into(), texts(&ctx).t("maatregelen-my-teams")));
@@ -1511,9 +1505,7 @@ async fn ladders_page(State(state): State<AppState>, Extension(ctx): Extension<C
     let mut ladders = Vec::new();
     let today = vandaag();
     for l in Ladder::ALL {
-        let alle = store::ladder_history(&state.db, l)
-            .await
-            ?;
+        let alle = store::ladder_history(&state.db, l).await?;
         let nieuwste = alle.last().map(|r| r.versie);
         let versies = version_rows(&m, &alle, today);
         let rows: Vec<LadderRegel> = alle
@@ -1948,9 +1940,7 @@ async fn admin_row(
     action: Action,
 ) -> Result<(LadderRegel, access::Authorized<Beleidsladder>), WebError> {
     let p = require_user(ctx)?;
-    let r = store::ladder_regel(&state.db, id)
-        .await
-        ?;
+    let r = store::ladder_regel(&state.db, id).await?;
     let auth = access::authorize(
         &state.db,
         &ctx.request,
@@ -2076,8 +2066,7 @@ async fn templates_page(
     let p = require_user(&ctx)?;
     let m = texts(&ctx);
     let rows = store::sjablonen(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|t| TemplateRow {
             href: format!(
@@ -2361,8 +2350,7 @@ async fn render_retention(state: &AppState, ctx: &Ctx, refused: Option<Form>) ->
         })
         .collect();
     let destroyed = store::vernietigingen(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|v| DestroyedRow {
             soort: v.soort.naam().into(),
@@ -2485,9 +2473,7 @@ async fn render_designated(state: &AppState, ctx: &Ctx, refused: Option<Form>) -
     } else {
         None
     };
-    let dagen = store::gelijkgestelde_dagen(&state.db)
-        .await
-        ?;
+    let dagen = store::gelijkgestelde_dagen(&state.db).await?;
     let mut kal = termijnen::Calendar::new();
     for d in &dagen {
         kal.add_designated_day(d.datum, d.naam.clone(), d.bron.clone());
@@ -2561,8 +2547,6 @@ async fn designated_remove(
 ) -> WebResult {
     let auth = settings_auth(&state, &ctx, GELIJKGESTELDE_DAGEN, Action::Update).await?;
     let p = require_user(&ctx)?;
-    store::gelijkgestelde_dag_verwijderen(&state.db, &auth, &id, &p.user_id)
-        .await
-        ?;
+    store::gelijkgestelde_dag_verwijderen(&state.db, &auth, &id, &p.user_id).await?;
     Ok(Redirect::to("/maatregelen/gelijkgestelde-dagen").into_response())
 }

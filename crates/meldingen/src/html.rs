@@ -419,7 +419,10 @@ fn submission_from(slug: &str, v: &HashMap<String, String>) -> (Submission, Vec<
 /// looked up: found, it gets its point (and so its buurt); unknown, an error next to the field
 /// with everything typed kept; the service unreachable, it is kept as typed and the answer is
 /// `true`, so the resident can be told.
-pub(crate) async fn locate_typed(geo: &Geocoding, sub: &mut Submission) -> (Option<FieldError>, bool) {
+pub(crate) async fn locate_typed(
+    geo: &Geocoding,
+    sub: &mut Submission,
+) -> (Option<FieldError>, bool) {
     let Locatie::Adres(text) = &sub.locatie else {
         return (None, false);
     };
@@ -680,8 +683,7 @@ pub async fn intake_submit(
             &change,
             state.settings.public_url.as_deref(),
         )
-        .await
-        ?;
+        .await?;
         tx.commit().await?;
     }
     Ok(Redirect::to(&format!("/meldingen/{}", created.id)).into_response())
@@ -1765,7 +1767,9 @@ pub async fn status_submit(
     AxForm(f): AxForm<ChangeForm>,
 ) -> WebResult {
     // A chosen standard text of the melding's category stands in for an explanation not typed.
-    let categorie = store::category_of(&state.db, &id).await?.unwrap_or_default();
+    let categorie = store::category_of(&state.db, &id)
+        .await?
+        .unwrap_or_default();
     let toelichting = crate::standaardteksten::explanation(
         &state.db,
         &categorie,

@@ -74,8 +74,7 @@ async fn regions(
     viewer(&ctx)?;
     let level = q.level.as_deref().map(str::trim).filter(|l| !l.is_empty());
     let out = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .filter(|r| level.is_none_or(|l| r.level == l))
         .map(|r| MonitorRegion {
@@ -142,13 +141,11 @@ async fn series(
     let region_code = q.region.unwrap_or_default();
     let crime_code = q.crime_type.unwrap_or_default();
     let region = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|r| r.code == region_code.trim());
     let crime = store::crime_types(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|c| c.code == crime_code.trim());
     let mut errors = Vec::new();
@@ -167,21 +164,12 @@ async fn series(
     let (Some(region), Some(crime)) = (region, crime) else {
         return Err(ApiError::Invalid(errors));
     };
-    let points = crate::html::continuous(
-        &store::series(&state.db, &region.code, &crime.code)
-            .await
-            ?,
-    );
-    let params = crate::series_params(&state.db, &region.code)
-        .await
-        ?;
+    let points =
+        crate::html::continuous(&store::series(&state.db, &region.code, &crime.code).await?);
+    let params = crate::series_params(&state.db, &region.code).await?;
     let results = crate::html::alarms(&points, &params);
-    let status = store::series_status(&state.db, &region.code, &crime.code)
-        .await
-        ?;
-    let sources = store::series_sources(&state.db, &region.code, &crime.code)
-        .await
-        ?;
+    let status = store::series_status(&state.db, &region.code, &crime.code).await?;
+    let sources = store::series_sources(&state.db, &region.code, &crime.code).await?;
     Ok(Json(MonitorSeries {
         region: region.code,
         region_name: region.name,
@@ -520,8 +508,7 @@ async fn reviews_create(
         .await
         .map_err(ApiError::from)?;
     let r = store::review(&state.db, &id)
-        .await
-        ?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
 }
@@ -540,8 +527,7 @@ async fn review_get(
 ) -> Result<Json<MonitorReview>, ApiError> {
     viewer(&ctx)?;
     let r = store::review(&state.db, &id)
-        .await
-        ?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(review_out(&r)))
 }
@@ -583,8 +569,7 @@ async fn decision_create(
 ) -> Result<Response, ApiError> {
     let p = viewer(&ctx)?;
     let r = store::review(&state.db, &id)
-        .await
-        ?
+        .await?
         .ok_or(ApiError::NotFound)?;
     let Some(alarm) = r.alarms.iter().find(|a| a.id == input.alarm_id) else {
         return Err(ApiError::Invalid(vec![field_error(
@@ -593,8 +578,7 @@ async fn decision_create(
         )]));
     };
     let minutes = crate::minutes(&state.db, &id)
-        .await
-        ?
+        .await?
         .ok_or(ApiError::NotFound)?;
     crate::decide_item(
         &state.db,
@@ -611,8 +595,7 @@ async fn decision_create(
     .await
     .map_err(ApiError::from)?;
     let r = store::review(&state.db, &id)
-        .await
-        ?
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(review_out(&r))).into_response())
 }
@@ -684,9 +667,7 @@ async fn survey_list(
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty());
-    let list = store::survey_results(&state.db, area, indicator)
-        .await
-        ?;
+    let list = store::survey_results(&state.db, area, indicator).await?;
     Ok(Json(list.into_iter().map(survey_out).collect()))
 }
 
@@ -748,8 +729,7 @@ async fn survey_create(
         Some(input.area.trim()),
         Some(input.indicator.trim()),
     )
-    .await
-    ?
+    .await?
     .into_iter()
     .find(|s| s.result.year == input.year)
     .ok_or(ApiError::NotFound)?;
@@ -791,8 +771,7 @@ async fn crime_titles(
     state: &AppState,
 ) -> Result<std::collections::HashMap<String, String>, ApiError> {
     Ok(store::crime_types(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|c| (c.code, c.title))
         .collect())
@@ -854,8 +833,7 @@ async fn theme_update(
         input.name.as_deref(),
         input.crime_types.as_deref(),
     )
-    .await
-    ?;
+    .await?;
     let titles = crime_titles(&state).await?;
     Ok(Json(theme_out(theme, &titles)))
 }

@@ -202,8 +202,7 @@ async fn choice_form(
 ) -> Result<Form, WebError> {
     let m = texts(ctx);
     let areas = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .filter(|r| r.level != "land")
         .map(|r| {
@@ -214,8 +213,7 @@ async fn choice_form(
         })
         .collect();
     let crimes = store::crime_types(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|c| (c.code, c.title))
         .collect();
@@ -259,8 +257,7 @@ async fn render_overview(
     let p = check(ctx)?;
     let editor = crate::may_edit(p);
     let versions = store::imports(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|v| VersionRow {
             table: v.table_id,
@@ -273,8 +270,7 @@ async fn render_overview(
         })
         .collect();
     let areas = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .filter(|r| r.level == "gemeente" || r.level == "wijk")
         .collect();
@@ -439,9 +435,7 @@ async fn map_page(
         .or_else(|| crimes.iter().find(|c| c.code == "1.1.1"))
         .or(crimes.first())
         .ok_or(WebError::NotFound)?;
-    let periods = store::periods(&state.db, &crime.code)
-        .await
-        ?;
+    let periods = store::periods(&state.db, &crime.code).await?;
     let period = periods
         .iter()
         .find(|p| **p == q.periode)
@@ -464,9 +458,7 @@ async fn map_page(
     let values = if period.is_empty() {
         HashMap::new()
     } else {
-        store::period_values(&state.db, &crime.code, &period)
-            .await
-            ?
+        store::period_values(&state.db, &crime.code, &period).await?
     };
     let ordered: Vec<Option<i64>> = areas
         .iter()
@@ -765,29 +757,19 @@ async fn series_page(
     check(&ctx)?;
     let m = page_texts(&state, &ctx).await?;
     let region = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|r| r.code == q.gebied)
         .ok_or(WebError::NotFound)?;
     let crime = store::crime_types(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|c| c.code == q.soort)
         .ok_or(WebError::NotFound)?;
-    let points = continuous(
-        &store::series(&state.db, &region.code, &crime.code)
-            .await
-            ?,
-    );
-    let params = crate::series_params(&state.db, &region.code)
-        .await
-        ?;
+    let points = continuous(&store::series(&state.db, &region.code, &crime.code).await?);
+    let params = crate::series_params(&state.db, &region.code).await?;
     let results = alarms(&points, &params);
-    let status = store::series_status(&state.db, &region.code, &crime.code)
-        .await
-        ?;
+    let status = store::series_status(&state.db, &region.code, &crime.code).await?;
     let by_period: std::collections::HashMap<String, Option<i64>> =
         points.iter().map(|p| (p.period.clone(), p.value)).collect();
     let show = |v: Option<i64>| {
@@ -890,8 +872,7 @@ fn session_form(m: &Texts, held_on: &str, title: &str) -> Form {
 async fn render_reviews(ctx: &Ctx, state: &AppState, form: Form, status: StatusCode) -> WebResult {
     let m = page_texts(state, ctx).await?;
     let rows = store::reviews(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|s: ReviewSummary| ReviewRow {
             held_on: review::display_date(&s.session.held_on),

@@ -10,9 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Extension, Form as AxForm, Router};
 
-use crate::html::{
-    check, check_editor, field, fmt_date, page_texts, texts, translated, Texts,
-};
+use crate::html::{check, check_editor, field, fmt_date, page_texts, texts, translated, Texts};
 use crate::meeting::{self, ActionState, AgendaItem, FigureSource};
 use crate::model::Level;
 use crate::review::{self, Decision};
@@ -611,8 +609,7 @@ struct ReviewPage {
 
 async fn load(state: &AppState, id: &str) -> Result<Minutes, WebError> {
     crate::minutes(&state.db, id)
-        .await
-        ?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -1219,9 +1216,7 @@ async fn render_settings(
 ) -> WebResult {
     let p = check(ctx)?;
     let m = page_texts(state, ctx).await?;
-    let set = crate::store::alarm_settings(&state.db)
-        .await
-        ?;
+    let set = crate::store::alarm_settings(&state.db).await?;
     let editor = crate::may_edit(p);
     let mut rows = Vec::new();
     let mut forms = Vec::new();
@@ -1305,8 +1300,7 @@ async fn settings_post(
             let m = texts(&ctx);
             let errors = renamed(&ctx, &errors, &|f| format!("{f}-{suffix}"));
             let current = crate::store::alarm_settings(&state.db)
-                .await
-                ?
+                .await?
                 .get(level, freq);
             let form =
                 settings_form(&m, level, freq, &current, Some(&v)).with_errors(&ctx.lang, &errors);
@@ -1370,9 +1364,7 @@ async fn render_fortnight(
 ) -> WebResult {
     let p = check(ctx)?;
     let m = page_texts(state, ctx).await?;
-    let (series, alarms) = crate::fortnight_alarms(&state.db)
-        .await
-        ?;
+    let (series, alarms) = crate::fortnight_alarms(&state.db).await?;
     let rows = alarms
         .into_iter()
         .map(|a| FortnightRow {

@@ -74,8 +74,7 @@ struct AreaQuery {
 
 async fn area_options(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
     Ok(store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .filter(|r| r.level != "land")
         .map(|r| {
@@ -199,15 +198,12 @@ async fn render_overview(
         crate::GEMEENTE_CODE.to_string()
     };
     let area_name = store::regions(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|r| r.code == area)
         .map(|r| r.name)
         .unwrap_or_else(|| area.clone());
-    let results = store::survey_results(&state.db, Some(&area), None)
-        .await
-        ?;
+    let results = store::survey_results(&state.db, Some(&area), None).await?;
     let editor = crate::may_edit(p);
     let area_form = Form::new(
         "/monitor/enquete",
@@ -446,8 +442,7 @@ async fn entry_page(
     v.insert("area".into(), crate::GEMEENTE_CODE.into());
     if let Some(found) =
         store::survey_results(&state.db, Some(q.gebied.trim()), Some(q.indicator.trim()))
-            .await
-            ?
+            .await?
             .into_iter()
             .find(|r| r.result.year.to_string() == q.jaar.trim())
     {

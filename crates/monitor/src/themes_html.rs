@@ -76,8 +76,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode
     let crimes = store::crime_types(&state.db).await?;
     let names = titles(&crimes);
     let rows = store::themes(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|t| ThemeRow {
             crimes: t
@@ -153,8 +152,7 @@ struct DashboardPage {
 
 async fn theme_or_404(state: &AppState, slug: &str) -> Result<Theme, WebError> {
     store::themes(&state.db)
-        .await
-        ?
+        .await?
         .into_iter()
         .find(|t| t.slug == slug)
         .ok_or(WebError::NotFound)
@@ -175,17 +173,9 @@ pub async fn summary(
     title: &str,
 ) -> Result<DashboardRow, WebError> {
     let region = crate::GEMEENTE_CODE;
-    let points = continuous(
-        &store::series(&state.db, region, crime)
-            .await
-            ?,
-    );
-    let status = store::series_status(&state.db, region, crime)
-        .await
-        ?;
-    let params = crate::series_params(&state.db, region)
-        .await
-        ?;
+    let points = continuous(&store::series(&state.db, region, crime).await?);
+    let status = store::series_status(&state.db, region, crime).await?;
+    let params = crate::series_params(&state.db, region).await?;
     let results = alarms(&points, &params);
     let months = points
         .iter()

@@ -116,7 +116,12 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
         ("toets-overheidsopdracht", "bij-signaal"),
     ];
     let page = coord.post("/bibob/beleid", &policy).await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
     policy[4].1 = "altijd";
     let page = coord.post("/bibob/beleid", &policy).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -155,8 +160,12 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
         .unwrap()
         .trim_start_matches("/bibob/")
         .to_string();
-    assert!(::bibob::exists_for_place(&app.db, "plaats-1").await.unwrap());
-    assert!(!::bibob::exists_for_place(&app.db, "plaats-2").await.unwrap());
+    assert!(::bibob::exists_for_place(&app.db, "plaats-1")
+        .await
+        .unwrap());
+    assert!(!::bibob::exists_for_place(&app.db, "plaats-2")
+        .await
+        .unwrap());
 
     // The mayor is not named yet: refused.
     assert_eq!(
@@ -202,7 +211,10 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
             vec![
                 ("advies_op", "2026-12-01"),
                 ("advies_niveau", "mindere-mate"),
-                ("advies_samenvatting", "Mindere mate van gevaar door de financier"),
+                (
+                    "advies_samenvatting",
+                    "Mindere mate van gevaar door de financier",
+                ),
             ],
         ),
     ];
@@ -302,7 +314,10 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
                     "evenredigheid",
                     "Mindere mate van gevaar; voorschriften volstaan",
                 ),
-                ("voorschriften", "Geen financiering door derden zonder melding"),
+                (
+                    "voorschriften",
+                    "Geen financiering door derden zonder melding",
+                ),
             ],
         ),
     ] {
@@ -325,7 +340,10 @@ async fn a_screening_runs_from_application_to_decision_with_the_lbb_advice_and_a
     assert!(mayor.get("/bibob").await.body.contains("Café Proef B.V."));
     // The draft letters of the steps taken, each marked confidential.
     for (letter, text) in [
-        ("adviesaanvraag", "Landelijk Bureau Bibob om advies gevraagd"),
+        (
+            "adviesaanvraag",
+            "Landelijk Bureau Bibob om advies gevraagd",
+        ),
         ("besluit", "bezwaar maken"),
     ] {
         let page = mayor.get(&format!("/bibob/{id}/brief/{letter}")).await;

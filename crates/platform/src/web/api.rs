@@ -13,13 +13,12 @@ use utoipa_axum::routes;
 
 use super::{AppState, Ctx};
 use crate::access::{
-    self, Action, AuditTrail, Organisations, Principal, Purpose, UserAccount,
-    UserDirectory,
+    self, Action, AuditTrail, Organisations, Principal, Purpose, UserAccount, UserDirectory,
 };
 use crate::audit::{self, AuditFilter, AuditRecord};
 use crate::identity::{
-    self, FieldError, NewOrganisation, Organisation, TokenProblem, UserDetail,
-    UserFilter, UserSummary,
+    self, FieldError, NewOrganisation, Organisation, TokenProblem, UserDetail, UserFilter,
+    UserSummary,
 };
 
 /// RFC 9457 problem details.

@@ -111,12 +111,18 @@ mod tests {
             (|| Failure::NotFound, StatusCode::NOT_FOUND),
             (|| Failure::Forbidden, StatusCode::FORBIDDEN),
             (|| Failure::Refused, StatusCode::FORBIDDEN),
-            (|| Failure::Conflict("al gesloten".into()), StatusCode::CONFLICT),
+            (
+                || Failure::Conflict("al gesloten".into()),
+                StatusCode::CONFLICT,
+            ),
             (
                 || Failure::Invalid(vec![crate::identity::field_error("naam", "leeg")]),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
-            (|| Failure::BadRequest("kapot".into()), StatusCode::BAD_REQUEST),
+            (
+                || Failure::BadRequest("kapot".into()),
+                StatusCode::BAD_REQUEST,
+            ),
             (
                 || Failure::Internal("disk".into()),
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -132,9 +138,18 @@ mod tests {
         let denied = || AccessError::Forbidden("no covenant");
         let page = WebError::from(denied()).into_response();
         let api = ApiError::from(denied()).into_response();
-        assert!(page.extensions().get::<crate::web::DenialRecorded>().is_some());
-        assert!(api.extensions().get::<crate::web::DenialRecorded>().is_some());
+        assert!(page
+            .extensions()
+            .get::<crate::web::DenialRecorded>()
+            .is_some());
+        assert!(api
+            .extensions()
+            .get::<crate::web::DenialRecorded>()
+            .is_some());
         let gate = WebError::Forbidden.into_response();
-        assert!(gate.extensions().get::<crate::web::DenialRecorded>().is_none());
+        assert!(gate
+            .extensions()
+            .get::<crate::web::DenialRecorded>()
+            .is_none());
     }
 }

@@ -26,9 +26,7 @@ use axum::Router;
 
 use crate::access::{AccessError, Principal, RequestContext, Role};
 use crate::db::Db;
-use crate::identity::{
-    self, LoginPolicy, SessionPolicy, SessionStage, TokenProblem,
-};
+use crate::identity::{self, LoginPolicy, SessionPolicy, SessionStage, TokenProblem};
 use crate::secrets;
 
 pub const SESSION_COOKIE: &str = "__Host-baken_session";
