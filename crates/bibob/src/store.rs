@@ -48,13 +48,14 @@ pub struct BeleidRegel {
 
 /// Reference data: the default policy for every municipality that has none yet (idempotent).
 pub async fn seed(db: &Db) -> Result<()> {
-    let orgs = sqlx::query("SELECT id FROM organisations WHERE kind = $1")
-        .bind(access::KIND_GEMEENTE)
-        .fetch_all(db.pool())
-        .await?;
+    // The kernel's organisations, through its function (the module does not read kernel tables).
+    let municipalities = platform::identity::list_organisations(db)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind == access::KIND_GEMEENTE);
     let now = now_ms();
-    for o in orgs {
-        let org: String = o.try_get("id")?;
+    for o in municipalities {
+        let org = o.id;
         let have: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM bibob_beleid WHERE organisation_id = $1")
                 .bind(&org)
