@@ -1440,7 +1440,7 @@ struct DetailPage {
     merge_form: Option<Form>,
 }
 
-async fn authorize_melding<A: access::ActionType>(
+pub(crate) async fn authorize_melding<A: access::ActionType>(
     state: &AppState,
     ctx: &Ctx,
     id: &str,
