@@ -176,24 +176,17 @@ pub async fn save(
     input: &ThemeInput,
 ) -> Result<Theme, ThemeError> {
     let checked = check(input)?;
-    let old = current(db).await?;
     let mut tx = db.begin().await?;
-    let version = old.version + 1;
-    let logo_type = match (&checked.logo, input.remove_logo) {
-        (Some((_, t)), _) => Some(t.to_string()),
-        (None, true) => None,
-        (None, false) => old.logo_type.clone(),
-    };
+    // The version counts in the row itself, so two processes saving at once never share one.
     sqlx::query(
         "INSERT INTO platform_theme (id, name, brand, accent, logo, logo_type, version, updated_at) \
-         VALUES ('installation', $1, $2, $3, NULL, NULL, $4, $5) \
-         ON CONFLICT (id) DO UPDATE SET name = $1, brand = $2, accent = $3, version = $4, \
-         updated_at = $5",
+         VALUES ('installation', $1, $2, $3, NULL, NULL, 1, $4) \
+         ON CONFLICT (id) DO UPDATE SET name = $1, brand = $2, accent = $3, \
+         version = platform_theme.version + 1, updated_at = $4",
     )
     .bind(&checked.name)
     .bind(&checked.brand)
     .bind(&checked.accent)
-    .bind(version)
     .bind(crate::db::now_ms())
     .execute(tx.conn()?)
     .await?;
@@ -212,6 +205,12 @@ pub async fn save(
         .execute(tx.conn()?)
         .await?;
     }
+    let row =
+        sqlx::query("SELECT version, logo_type FROM platform_theme WHERE id = 'installation'")
+            .fetch_one(tx.conn()?)
+            .await?;
+    let (version, logo_type): (i64, Option<String>) =
+        (row.try_get("version")?, row.try_get("logo_type")?);
     auth.record(&mut tx).await?;
     tx.commit().await?;
     db.forget(MEMO_KEY);
